@@ -1,0 +1,43 @@
+# A thin wrapper over CMake: `make demo` runs the paper's IRIS experiment, `make test` runs every
+# test (then again under AddressSanitizer + UndefinedBehaviorSanitizer). Both install the Debian
+# packages they need when run as root, or say what to install.
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+TOOL_DEPS = libcjson-dev
+TEST_DEPS = $(TOOL_DEPS) libcmocka-dev
+
+.PHONY: all demo test test-fast bench clean
+
+all:
+	@scripts/ensure-deps.sh $(TOOL_DEPS)
+	cmake -S . -B $(BUILD) -DANNE_BUILD_TESTS=OFF >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: all
+	@$(BUILD)/iris_demo examples/iris
+
+# Every test, warnings as errors, then the same tests under ASan + UBSan.
+test:
+	@scripts/ensure-deps.sh $(TEST_DEPS)
+	cmake -S . -B $(BUILD) -DANNE_BUILD_TESTS=ON -DANNE_WERROR=ON >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	cmake -S . -B $(ASAN_BUILD) -DANNE_BUILD_TESTS=ON -DANNE_WERROR=ON -DANNE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+# The tests once, without the sanitizer pass (for quick iterations).
+test-fast:
+	@scripts/ensure-deps.sh $(TEST_DEPS)
+	cmake -S . -B $(BUILD) -DANNE_BUILD_TESTS=ON -DANNE_WERROR=ON >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+bench: all
+	@$(BUILD)/bench_host examples/iris
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

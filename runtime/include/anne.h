@@ -1,0 +1,263 @@
+/* ANNE runtime: the one public header. Loads a validated model from bytes (in place, zero copy),
+ * runs it in memory the caller provides, and scores predictions with streaming metrics.
+ * Portable C99, freestanding: no malloc, no stdio, no global mutable state. Compiles as C++ too. */
+#ifndef ANNE_H
+#define ANNE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "anne_config.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Version of the runtime; generated code refuses to compile against a different major version. */
+#define ANNE_VERSION_MAJOR 0
+#define ANNE_VERSION_MINOR 1
+#define ANNE_VERSION_PATCH 0
+#define ANNE_VERSION_STRING "0.1.0"
+
+/* Version of the model file format this runtime writes; it reads every minor version of the same
+ * major version (docs/format.md, "Versioning"). */
+#define ANNE_FORMAT_MAJOR 1
+#define ANNE_FORMAT_MINOR 0
+
+/* ------------------------------------------------------------------------------------------------
+ * Status codes. Values are stable (tools print them); new codes only grow at the end.
+ * ---------------------------------------------------------------------------------------------- */
+typedef enum anne_status {
+    ANNE_OK = 0,
+    ANNE_ERR_NULL_ARG,            /* a required pointer argument is NULL */
+    ANNE_ERR_TRUNCATED,           /* fewer bytes than the header or a size field says */
+    ANNE_ERR_BAD_MAGIC,           /* the bytes do not start with "ANNE" */
+    ANNE_ERR_VERSION,             /* the file's major format version is not this runtime's */
+    ANNE_ERR_CHECKSUM,            /* CRC-32 mismatch: the bytes were damaged */
+    ANNE_ERR_BAD_SECTION,         /* a section lies outside the file, overlaps, is misaligned or repeated */
+    ANNE_ERR_MISSING_SECTION,     /* a required section (graph, weights) is absent */
+    ANNE_ERR_BAD_LAYER,           /* unknown layer kind, or a layer's sizes or offsets are inconsistent */
+    ANNE_ERR_BAD_ACTIVATION,      /* unknown activation, or an activation parameter out of range */
+    ANNE_ERR_UNSUPPORTED_DTYPE,   /* a number format this build does not run */
+    ANNE_ERR_SHAPE,               /* shapes of adjacent layers, inputs or outputs disagree */
+    ANNE_ERR_BAD_VALUE,           /* a stored number is NaN or infinite, or a scale is not positive */
+    ANNE_ERR_BAD_SCALING,         /* the input-scaling section is malformed */
+    ANNE_ERR_BAD_CLASSES,         /* the class-names section is malformed */
+    ANNE_ERR_BAD_NAME,            /* the name section is not a terminated string */
+    ANNE_ERR_ARENA_TOO_SMALL,     /* the caller's working memory is smaller than anne_model_arena_size() */
+    ANNE_ERR_ALIGNMENT,           /* a buffer is not 4-byte aligned */
+    ANNE_ERR_BUFFER_TOO_SMALL,    /* an output buffer (writer, metrics) is too small */
+    ANNE_ERR_BAD_ARG,             /* an argument is out of range (index, class, size) */
+    ANNE_STATUS_COUNT
+} anne_status;
+
+/* A short English description of a status code ("ok", "checksum mismatch", ...). Never NULL. */
+const char *anne_status_str(anne_status status);
+
+/* ------------------------------------------------------------------------------------------------
+ * Layers, number formats and activations. These values are stored in model files: they only grow
+ * at the end, and a value is never reused.
+ * ---------------------------------------------------------------------------------------------- */
+typedef enum anne_layer_kind {
+    ANNE_LAYER_DENSE = 1,       /* out = activation(kernel · in + bias) */
+    ANNE_LAYER_KIND_COUNT
+} anne_layer_kind;
+
+typedef enum anne_dtype {
+    ANNE_DTYPE_F32 = 0,         /* IEEE-754 binary32 */
+    ANNE_DTYPE_Q16 = 1,         /* Q16.16 fixed point (reserved: not run by this version) */
+    ANNE_DTYPE_S8 = 2,          /* int8, TFLite scheme (reserved: not run by this version) */
+    ANNE_DTYPE_COUNT
+} anne_dtype;
+
+/* Activations with Keras' definitions. param[] holds the parameters named here; unused ones are 0. */
+typedef enum anne_activation {
+    ANNE_ACT_LINEAR = 0,        /* x */
+    ANNE_ACT_RELU,              /* Keras relu: param[0] negative_slope, param[1] max_value (+inf: none),
+                                   param[2] threshold. relu6 is max_value 6. */
+    ANNE_ACT_LEAKY_RELU,        /* x if x > 0 else alpha*x; param[0] alpha (the paper uses 0.01) */
+    ANNE_ACT_SIGMOID,           /* 1 / (1 + exp(-x)) */
+    ANNE_ACT_TANH,              /* tanh(x) */
+    ANNE_ACT_SOFTMAX,           /* exp(x_i - max) / sum_j exp(x_j - max), over the layer's outputs */
+    ANNE_ACT_ELU,               /* x if x > 0 else alpha*(exp(x) - 1); param[0] alpha */
+    ANNE_ACT_SELU,              /* scale * elu(x, alpha), Keras' fixed scale and alpha */
+    ANNE_ACT_SOFTPLUS,          /* log(1 + exp(x)) */
+    ANNE_ACT_SOFTSIGN,          /* x / (1 + |x|) */
+    ANNE_ACT_HARD_SIGMOID,      /* Keras 2: clip(0.2*x + 0.5, 0, 1) */
+    ANNE_ACT_HARD_SIGMOID_K3,   /* Keras 3: relu6(x + 3) / 6 */
+    ANNE_ACT_SWISH,             /* x * sigmoid(x) (also called silu) */
+    ANNE_ACT_GELU,              /* exact: 0.5*x*(1 + erf(x/sqrt(2))) */
+    ANNE_ACT_GELU_TANH,         /* approximate: 0.5*x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x^3))) */
+    ANNE_ACT_EXPONENTIAL,       /* exp(x) */
+    ANNE_ACT_THRESHOLDED_RELU,  /* x if x > theta else 0; param[0] theta */
+    ANNE_ACT_COUNT
+} anne_activation;
+
+/* Keras' SELU constants. */
+#define ANNE_SELU_ALPHA 1.67326324f
+#define ANNE_SELU_SCALE 1.05070098f
+
+/* A layer as the runtime sees it. After anne_model_layer() the pointers point into the model bytes
+ * (nothing is copied); for anne_model_write() they point to the caller's arrays. */
+typedef struct anne_layer {
+    anne_layer_kind kind;
+    anne_dtype dtype;
+    anne_activation activation;
+    uint16_t n_in;              /* inputs of the layer */
+    uint16_t n_out;             /* units (outputs) of the layer */
+    float param[3];             /* activation parameters, see anne_activation */
+    const void *kernel;         /* f32: float (n_out, n_in), row-major: row j holds unit j's weights */
+    const void *bias;           /* f32: float (n_out), or NULL: no bias */
+} anne_layer;
+
+/* Scaling applied to raw inputs before the first layer, stored in the model. */
+typedef enum anne_scaling_kind {
+    ANNE_SCALING_NONE = 0,
+    ANNE_SCALING_STANDARDIZE = 1,  /* x' = (x - a) / b; a = mean, b = standard deviation (> 0) */
+    ANNE_SCALING_MINMAX = 2,       /* x' = (x - a) / (b - a); a = min, b = max (b > a) */
+    ANNE_SCALING_KIND_COUNT
+} anne_scaling_kind;
+
+typedef struct anne_scaling {
+    anne_scaling_kind kind;
+    const float *a;             /* (n_inputs): mean or min; NULL when kind is NONE */
+    const float *b;             /* (n_inputs): std or max;  NULL when kind is NONE */
+} anne_scaling;
+
+/* ------------------------------------------------------------------------------------------------
+ * Loading a model. The model keeps pointers into `bytes`, which must stay valid and unchanged while
+ * the model is used (flash, a const array, or a RAM buffer). `bytes` must be 4-byte aligned.
+ * ---------------------------------------------------------------------------------------------- */
+typedef struct anne_model {
+    const uint8_t *bytes;       /* the model file */
+    uint32_t size;              /* its size in bytes (from the header) */
+    const uint8_t *layer_table; /* first layer record */
+    const uint8_t *weights;     /* weights section */
+    uint32_t weights_size;
+    uint16_t n_inputs;
+    uint16_t n_outputs;
+    uint16_t n_layers;
+    uint16_t n_classes;         /* 0: no class names stored */
+    uint16_t format_minor;      /* minor format version of the file */
+    anne_scaling scaling;
+    const char *name;           /* NUL-terminated, inside bytes; "" when the file has none */
+    const char *class_names;    /* n_classes NUL-terminated strings back to back, or NULL */
+    uint32_t arena_bytes;       /* working memory anne_model_predict() needs */
+} anne_model;
+
+/* Validates `size` bytes as a model file and fills *model. Checks magic, version, CRC-32, every
+ * section, offset, size and shape, and every stored number; on any error returns a status and
+ * leaves *model zeroed. Never reads outside [bytes, bytes + size). */
+anne_status anne_model_load(anne_model *model, const void *bytes, size_t size);
+
+/* Decodes layer `index` (0-based) of a loaded model into *layer (pointers into the model bytes). */
+anne_status anne_model_layer(const anne_model *model, uint16_t index, anne_layer *layer);
+
+/* Bytes of working memory anne_model_predict() needs: the two largest adjacent activation buffers
+ * (the scaled input counts as the first buffer). */
+uint32_t anne_model_arena_size(const anne_model *model);
+
+/* The name of class `index`, or NULL when the model stores no class names or index is out of range. */
+const char *anne_model_class_name(const anne_model *model, uint16_t index);
+
+/* Applies the model's input scaling: out (n_inputs) = scale(in (n_inputs)). out may equal in. */
+anne_status anne_model_scale_input(const anne_model *model, float *out, const float *in);
+
+/* Runs the model on one raw (unscaled) sample.
+ * output: (n_outputs) floats; input: (n_inputs) floats; arena: caller memory, 4-byte aligned, at
+ * least anne_model_arena_size() bytes. output may not overlap arena. Needs no other memory. */
+anne_status anne_model_predict(const anne_model *model, float *output, const float *input,
+                               void *arena, size_t arena_size);
+
+/* ------------------------------------------------------------------------------------------------
+ * Kernels (the building blocks of anne_model_predict, public so tools and teachers can run a
+ * network layer by layer and look at every neuron).
+ * ---------------------------------------------------------------------------------------------- */
+
+/* out (n_out) = kernel (n_out, n_in) · in (n_in) + bias (n_out, or NULL). out must not overlap in. */
+void anne_dense_forward_f32(float *out, const float *in, const float *kernel, const float *bias,
+                            uint16_t n_in, uint16_t n_out);
+
+/* Applies `act` with parameters `param` to x (n) in place. Softmax normalizes over all n. */
+void anne_activation_forward_f32(float *x, size_t n, anne_activation act, const float param[3]);
+
+/* Checks that `act` is known and its parameters are valid (finite; max_value > 0 or +inf; alpha
+ * finite). Used by the loader and by tools before writing a model. */
+anne_status anne_activation_check(anne_activation act, const float param[3]);
+
+/* The activation's name as Keras writes it ("relu", "hard_sigmoid", ...); "?" for unknown values. */
+const char *anne_activation_name(anne_activation act);
+
+/* ------------------------------------------------------------------------------------------------
+ * Writing a model file (host tools and on-device training both use it). No allocation.
+ * ---------------------------------------------------------------------------------------------- */
+typedef struct anne_model_desc {
+    const char *name;           /* NULL or "": no name section */
+    uint16_t n_inputs;
+    uint16_t n_layers;
+    const anne_layer *layers;   /* (n_layers); kernel/bias point to the caller's float arrays */
+    anne_scaling scaling;       /* kind NONE: no scaling section */
+    uint16_t n_classes;         /* 0: no class-names section */
+    const char *const *class_names; /* (n_classes) NUL-terminated strings */
+} anne_model_desc;
+
+/* Serializes *desc into buf (cap bytes). *size_out receives the file size; with buf == NULL only
+ * the size is computed. Validates the description as the loader would (shapes, activations,
+ * finite numbers), so whatever it writes loads. */
+anne_status anne_model_write(const anne_model_desc *desc, void *buf, size_t cap, size_t *size_out);
+
+/* CRC-32 (IEEE 802.3, as zlib's crc32) of n bytes, continuing from crc (start with 0). */
+uint32_t anne_crc32(uint32_t crc, const void *data, size_t n);
+
+/* ------------------------------------------------------------------------------------------------
+ * Streaming metrics: one sample at a time, so a board can evaluate data it cannot hold in RAM.
+ * ---------------------------------------------------------------------------------------------- */
+typedef struct anne_metrics {
+    uint16_t n_classes;
+    uint32_t *confusion;        /* (n_classes, n_classes): rows = true class, columns = predicted */
+    uint32_t n;                 /* samples seen */
+    uint32_t n_log_loss;        /* samples that contributed to log_loss_sum */
+    double log_loss_sum;        /* sum of -ln(p(true class)), p clipped to [1e-15, 1 - 1e-15] */
+} anne_metrics;
+
+/* Precision, recall, F1 and support of one class, or their macro / weighted averages. */
+typedef struct anne_class_metrics {
+    double precision;           /* tp / (tp + fp); 0 when nothing was predicted as the class */
+    double recall;              /* tp / (tp + fn); 0 when the class never occurs */
+    double f1;                  /* 2pr / (p + r); 0 when p + r is 0 */
+    uint32_t support;           /* samples whose true class it is */
+} anne_class_metrics;
+
+typedef enum anne_average {
+    ANNE_AVERAGE_MACRO = 0,     /* unweighted mean over the classes seen (true or predicted), as sklearn */
+    ANNE_AVERAGE_WEIGHTED,      /* mean weighted by support */
+    ANNE_AVERAGE_COUNT
+} anne_average;
+
+/* Starts metrics for n_classes (>= 2) classes; confusion is caller memory of at least
+ * n_classes * n_classes counters (confusion_len), zeroed here. */
+anne_status anne_metrics_init(anne_metrics *m, uint16_t n_classes, uint32_t *confusion,
+                              size_t confusion_len);
+
+/* Counts one sample whose true class is `truth` and predicted class is `predicted`. */
+anne_status anne_metrics_update(anne_metrics *m, uint16_t truth, uint16_t predicted);
+
+/* Turns a model output (n_outputs) into a class and counts it with its log loss. One output is a
+ * sigmoid probability of class 1 (class 1 when output > threshold); more outputs are class
+ * probabilities (argmax; the first maximum wins). *predicted (may be NULL) receives the class. */
+anne_status anne_metrics_update_output(anne_metrics *m, uint16_t truth, const float *output,
+                                       uint16_t n_outputs, float threshold, uint16_t *predicted);
+
+/* The class a model output stands for, by the rule of anne_metrics_update_output(). */
+uint16_t anne_output_class(const float *output, uint16_t n_outputs, float threshold);
+
+double anne_metrics_accuracy(const anne_metrics *m);  /* 0 when no sample was seen */
+double anne_metrics_log_loss(const anne_metrics *m);  /* mean; 0 when no sample was seen */
+anne_status anne_metrics_class(const anne_metrics *m, uint16_t c, anne_class_metrics *out);
+anne_status anne_metrics_average(const anne_metrics *m, anne_average avg, anne_class_metrics *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ANNE_H */

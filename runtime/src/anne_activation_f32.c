@@ -1,0 +1,84 @@
+/* Activations in float32 with Keras' definitions, written so that no finite input gives NaN:
+ * exponentials only ever see non-positive arguments where an overflow would matter. */
+#include <math.h>
+
+#include "anne.h"
+
+/* 1 / (1 + exp(-x)) without overflow: exp() only of -|x|. */
+static float anne__sigmoid(float x) {
+    if (x >= 0.0f) return 1.0f / (1.0f + expf(-x));
+    {
+        float e = expf(x);
+        return e / (1.0f + e);
+    }
+}
+
+/* Keras relu(x, negative_slope, max_value, threshold), as keras.backend.relu computes it. */
+static float anne__relu(float x, const float param[3]) {
+    float slope = param[0], max_value = param[1], threshold = param[2];
+    float y = x > threshold ? x : 0.0f;
+    if (max_value < INFINITY) y = y < 0.0f ? 0.0f : (y > max_value ? max_value : y);
+    if (slope != 0.0f && x < threshold) y -= slope * (threshold - x);
+    return y;
+}
+
+static void anne__softmax(float *x, size_t n) {
+    size_t i;
+    float max = x[0], sum = 0.0f;
+    for (i = 1; i < n; i++) {
+        if (x[i] > max) max = x[i];
+    }
+    for (i = 0; i < n; i++) {
+        x[i] = expf(x[i] - max); /* <= 1: no overflow; the maximum gives exactly 1 */
+        sum += x[i];
+    }
+    for (i = 0; i < n; i++) x[i] /= sum;
+}
+
+static float anne__elementwise(anne_activation act, const float param[3], float x) {
+    switch (act) {
+    case ANNE_ACT_RELU: return anne__relu(x, param);
+    case ANNE_ACT_LEAKY_RELU: return x > 0.0f ? x : param[0] * x;
+    case ANNE_ACT_SIGMOID: return anne__sigmoid(x);
+    case ANNE_ACT_TANH: return tanhf(x);
+    case ANNE_ACT_ELU: return x > 0.0f ? x : param[0] * expm1f(x);
+    case ANNE_ACT_SELU: return ANNE_SELU_SCALE * (x > 0.0f ? x : ANNE_SELU_ALPHA * expm1f(x));
+    case ANNE_ACT_SOFTPLUS: return (x > 0.0f ? x : 0.0f) + log1pf(expf(-fabsf(x)));
+    case ANNE_ACT_SOFTSIGN: return x / (1.0f + fabsf(x));
+    case ANNE_ACT_HARD_SIGMOID: {
+        float y = 0.2f * x + 0.5f;
+        return y < 0.0f ? 0.0f : (y > 1.0f ? 1.0f : y);
+    }
+    case ANNE_ACT_HARD_SIGMOID_K3: {
+        float y = x + 3.0f;
+        return (y < 0.0f ? 0.0f : (y > 6.0f ? 6.0f : y)) / 6.0f;
+    }
+    case ANNE_ACT_SWISH: return x * anne__sigmoid(x);
+    case ANNE_ACT_GELU: return 0.5f * x * (1.0f + erff(x * 0.70710678118654752f));
+    case ANNE_ACT_GELU_TANH: {
+        /* x^3 may overflow to inf for |x| > 1e12; tanh(+-inf) is +-1, so the result stays finite. */
+        float inner = 0.79788456080286536f * (x + 0.044715f * x * x * x);
+        return 0.5f * x * (1.0f + tanhf(inner));
+    }
+    case ANNE_ACT_EXPONENTIAL: return expf(x); /* +inf above ~88.7, as in Keras */
+    case ANNE_ACT_THRESHOLDED_RELU: return x > param[0] ? x : 0.0f;
+    case ANNE_ACT_LINEAR:
+    case ANNE_ACT_SOFTMAX:
+    case ANNE_ACT_COUNT: break;
+    }
+    return x;
+}
+
+void anne_activation_forward_f32(float *x, size_t n, anne_activation act, const float param[3]) {
+    size_t i;
+    if (act == ANNE_ACT_LINEAR || n == 0) return;
+    if (act == ANNE_ACT_SOFTMAX) {
+        anne__softmax(x, n);
+        return;
+    }
+    if (act == ANNE_ACT_RELU && param[0] == 0.0f && param[1] == INFINITY && param[2] == 0.0f) {
+        for (i = 0; i < n; i++) x[i] = x[i] > 0.0f ? x[i] : 0.0f; /* plain relu, the common case */
+        return;
+    }
+    for (i = 0; i < n; i++) x[i] = anne__elementwise(act, param, x[i]);
+}

@@ -1,0 +1,114 @@
+/* Private: the byte layout of the model file (docs/format.md) and little-endian access helpers,
+ * shared by the loader and the writer so the two cannot drift apart. */
+#ifndef ANNE_FORMAT_H
+#define ANNE_FORMAT_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "anne.h"
+
+/* File header: magic, version, size, CRC, section count; then the section table. */
+#define ANNE__MAGIC "ANNE"
+#define ANNE__HDR_MAGIC 0u        /* 4 bytes "ANNE" */
+#define ANNE__HDR_MAJOR 4u        /* u16 */
+#define ANNE__HDR_MINOR 6u        /* u16 */
+#define ANNE__HDR_FILE_SIZE 8u    /* u32: bytes of the whole file */
+#define ANNE__HDR_CRC 12u         /* u32: CRC-32 of bytes [16, file_size) */
+#define ANNE__HDR_N_SECTIONS 16u  /* u16 */
+#define ANNE__HDR_RESERVED 18u    /* u16, 0 */
+#define ANNE__HDR_SIZE 20u        /* the section table starts here */
+#define ANNE__CRC_START 16u
+
+/* Section table entry: type, offset (from file start, 4-aligned), size (bytes). */
+#define ANNE__SEC_ENTRY_SIZE 12u
+
+typedef enum anne__section_type {
+    ANNE__SEC_GRAPH = 1,        /* model header and layer records */
+    ANNE__SEC_WEIGHTS = 2,      /* kernels and biases, each 4-aligned */
+    ANNE__SEC_SCALING = 3,      /* input scaling */
+    ANNE__SEC_CLASSES = 4,      /* class names */
+    ANNE__SEC_NAME = 5          /* model name */
+} anne__section_type;
+
+/* GRAPH section: n_inputs u16, n_layers u16, reserved u32, then the layer records. */
+#define ANNE__GRAPH_HDR_SIZE 8u
+
+/* Layer record, 44 bytes. Offsets are relative to the WEIGHTS section. */
+#define ANNE__L_KIND 0u           /* u8 anne_layer_kind */
+#define ANNE__L_DTYPE 1u          /* u8 anne_dtype */
+#define ANNE__L_ACT 2u            /* u8 anne_activation */
+#define ANNE__L_FLAGS 3u          /* u8: bit 0 = has bias; other bits 0 */
+#define ANNE__L_N_IN 4u           /* u16 */
+#define ANNE__L_N_OUT 6u          /* u16 */
+#define ANNE__L_PARAM 8u          /* 3 x f32 */
+#define ANNE__L_KERNEL_OFF 20u    /* u32 */
+#define ANNE__L_KERNEL_SIZE 24u   /* u32 */
+#define ANNE__L_BIAS_OFF 28u      /* u32 */
+#define ANNE__L_BIAS_SIZE 32u     /* u32 (0 without bias) */
+#define ANNE__L_AUX_OFF 36u       /* u32: quantization parameters (0 for f32) */
+#define ANNE__L_AUX_SIZE 40u      /* u32 (0 for f32) */
+#define ANNE__LAYER_SIZE 44u
+#define ANNE__L_FLAG_BIAS 1u
+
+/* SCALING section: kind u32, then a (n_inputs f32), b (n_inputs f32). */
+#define ANNE__SCALING_HDR_SIZE 4u
+
+/* CLASSES section: count u32, then count NUL-terminated strings, zero padding to 4 bytes. */
+#define ANNE__CLASSES_HDR_SIZE 4u
+
+static inline uint16_t anne__rd16(const uint8_t *p) {
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static inline uint32_t anne__rd32(const uint8_t *p) {
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+static inline float anne__rdf32(const uint8_t *p) {
+    uint32_t u = anne__rd32(p);
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+static inline void anne__wr16(uint8_t *p, uint16_t v) {
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
+static inline void anne__wr32(uint8_t *p, uint32_t v) {
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+static inline void anne__wrf32(uint8_t *p, float f) {
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    anne__wr32(p, u);
+}
+
+/* True when the float's bits are neither NaN nor infinite (no FPU needed). */
+static inline int anne__finite_bits(uint32_t u) {
+    return ((u >> 23) & 0xFFu) != 0xFFu;
+}
+
+static inline int anne__finite(float f) {
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return anne__finite_bits(u);
+}
+
+/* Bytes one element of a number format takes in a kernel (0 for unknown formats). */
+static inline uint32_t anne__dtype_size(anne_dtype dtype) {
+    return dtype == ANNE_DTYPE_F32 ? 4u : 0u;
+}
+
+/* Rounds n up to a multiple of 4 (n well below 2^32 by construction of the callers). */
+static inline uint32_t anne__pad4(uint32_t n) {
+    return (n + 3u) & ~3u;
+}
+
+#endif /* ANNE_FORMAT_H */

@@ -1,0 +1,277 @@
+/* The validating loader: checks every byte a model file declares before anything runs, so that
+ * damaged or hostile bytes give a status, never an out-of-bounds read. Zero copy: the model keeps
+ * pointers into the caller's bytes (flash or RAM). */
+#include <string.h>
+
+#include "anne.h"
+#include "anne_format.h"
+
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__)
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "ANNE reads weights in place and needs a little-endian target"
+#endif
+#endif
+
+typedef struct anne__span {
+    uint32_t offset;
+    uint32_t size;
+    int present;
+} anne__span;
+
+/* The known sections, found in the table. */
+typedef struct anne__sections {
+    anne__span graph, weights, scaling, classes, name;
+} anne__sections;
+
+static anne__span *anne__section_slot(anne__sections *s, uint32_t type) {
+    switch (type) {
+    case ANNE__SEC_GRAPH: return &s->graph;
+    case ANNE__SEC_WEIGHTS: return &s->weights;
+    case ANNE__SEC_SCALING: return &s->scaling;
+    case ANNE__SEC_CLASSES: return &s->classes;
+    case ANNE__SEC_NAME: return &s->name;
+    default: return NULL; /* unknown types are skipped: a newer minor version may add sections */
+    }
+}
+
+/* Reads the section table: every section 4-aligned, after the table, inside the file, no two
+ * overlapping, no known type twice. */
+static anne_status anne__read_sections(const uint8_t *p, uint32_t file_size, anne__sections *out) {
+    uint32_t n = anne__rd16(p + ANNE__HDR_N_SECTIONS);
+    uint32_t table_end = ANNE__HDR_SIZE + n * ANNE__SEC_ENTRY_SIZE;
+    uint32_t i, j;
+    if (n == 0 || n > ANNE_MAX_SECTIONS || anne__rd16(p + ANNE__HDR_RESERVED) != 0) return ANNE_ERR_BAD_SECTION;
+    if (table_end > file_size) return ANNE_ERR_TRUNCATED;
+    memset(out, 0, sizeof *out);
+    for (i = 0; i < n; i++) {
+        const uint8_t *e = p + ANNE__HDR_SIZE + i * ANNE__SEC_ENTRY_SIZE;
+        uint32_t type = anne__rd32(e), off = anne__rd32(e + 4), size = anne__rd32(e + 8);
+        anne__span *slot;
+        if ((off & 3u) != 0 || off < table_end || off > file_size || size > file_size - off) {
+            return ANNE_ERR_BAD_SECTION;
+        }
+        for (j = 0; j < i; j++) {
+            const uint8_t *f = p + ANNE__HDR_SIZE + j * ANNE__SEC_ENTRY_SIZE;
+            uint32_t off2 = anne__rd32(f + 4), size2 = anne__rd32(f + 8);
+            if (size != 0 && size2 != 0 && off < off2 + size2 && off2 < off + size) return ANNE_ERR_BAD_SECTION;
+        }
+        slot = anne__section_slot(out, type);
+        if (slot == NULL) continue;
+        if (slot->present) return ANNE_ERR_BAD_SECTION;
+        slot->offset = off;
+        slot->size = size;
+        slot->present = 1;
+    }
+    if (!out->graph.present || !out->weights.present) return ANNE_ERR_MISSING_SECTION;
+    return ANNE_OK;
+}
+
+/* True when all n floats at p (4-aligned, inside the file) are finite. */
+static int anne__all_finite(const uint8_t *p, uint32_t n) {
+    uint32_t i;
+    for (i = 0; i < n; i++) {
+        if (!anne__finite_bits(anne__rd32(p + 4u * i))) return 0;
+    }
+    return 1;
+}
+
+/* Checks that [off, off + size) lies in the weights section and is 4-aligned. */
+static int anne__in_weights(uint32_t off, uint32_t size, uint32_t weights_size) {
+    return (off & 3u) == 0 && off <= weights_size && size <= weights_size - off;
+}
+
+/* Validates one layer record against the layer before it; returns its outputs in *n_out. */
+static anne_status anne__check_layer(const uint8_t *rec, uint16_t n_in_expected, const uint8_t *weights,
+                                     uint32_t weights_size, uint16_t *n_out) {
+    uint32_t kind = rec[ANNE__L_KIND], dtype = rec[ANNE__L_DTYPE], act = rec[ANNE__L_ACT];
+    uint32_t flags = rec[ANNE__L_FLAGS];
+    uint32_t n_in = anne__rd16(rec + ANNE__L_N_IN), units = anne__rd16(rec + ANNE__L_N_OUT);
+    uint32_t k_off = anne__rd32(rec + ANNE__L_KERNEL_OFF), k_size = anne__rd32(rec + ANNE__L_KERNEL_SIZE);
+    uint32_t b_off = anne__rd32(rec + ANNE__L_BIAS_OFF), b_size = anne__rd32(rec + ANNE__L_BIAS_SIZE);
+    uint32_t elem, count;
+    float param[3];
+    anne_status st;
+    int i;
+
+    if (kind != ANNE_LAYER_DENSE || (flags & ~ANNE__L_FLAG_BIAS) != 0) return ANNE_ERR_BAD_LAYER;
+    if (dtype != ANNE_DTYPE_F32) return ANNE_ERR_UNSUPPORTED_DTYPE;
+    for (i = 0; i < 3; i++) param[i] = anne__rdf32(rec + ANNE__L_PARAM + 4u * (uint32_t)i);
+    st = anne_activation_check((anne_activation)act, param);
+    if (st != ANNE_OK) return st;
+    if (n_in == 0 || units == 0 || n_in != n_in_expected) return ANNE_ERR_SHAPE;
+    if (anne__rd32(rec + ANNE__L_AUX_OFF) != 0 || anne__rd32(rec + ANNE__L_AUX_SIZE) != 0) return ANNE_ERR_BAD_LAYER;
+
+    elem = anne__dtype_size((anne_dtype)dtype);
+    count = n_in * units; /* <= 65535^2 < 2^32 */
+    if (count > weights_size / elem || k_size != count * elem) return ANNE_ERR_BAD_LAYER;
+    if (!anne__in_weights(k_off, k_size, weights_size)) return ANNE_ERR_BAD_LAYER;
+    if (!anne__all_finite(weights + k_off, count)) return ANNE_ERR_BAD_VALUE;
+    if (flags & ANNE__L_FLAG_BIAS) {
+        if (b_size != units * elem || !anne__in_weights(b_off, b_size, weights_size)) return ANNE_ERR_BAD_LAYER;
+        if (!anne__all_finite(weights + b_off, units)) return ANNE_ERR_BAD_VALUE;
+    } else if (b_off != 0 || b_size != 0) {
+        return ANNE_ERR_BAD_LAYER;
+    }
+    *n_out = (uint16_t)units;
+    return ANNE_OK;
+}
+
+/* Validates the graph section and every layer; fills the shape fields and the arena size. */
+static anne_status anne__load_graph(anne_model *m, const uint8_t *g, uint32_t g_size) {
+    uint32_t i, widest_pair, prev;
+    if (g_size < ANNE__GRAPH_HDR_SIZE) return ANNE_ERR_BAD_SECTION;
+    m->n_inputs = anne__rd16(g);
+    m->n_layers = anne__rd16(g + 2);
+    if (anne__rd32(g + 4) != 0) return ANNE_ERR_BAD_SECTION;
+    if (m->n_layers == 0 || m->n_layers > ANNE_MAX_LAYERS) return ANNE_ERR_BAD_LAYER;
+    if (g_size != ANNE__GRAPH_HDR_SIZE + (uint32_t)m->n_layers * ANNE__LAYER_SIZE) return ANNE_ERR_BAD_SECTION;
+    if (m->n_inputs == 0) return ANNE_ERR_SHAPE;
+    m->layer_table = g + ANNE__GRAPH_HDR_SIZE;
+
+    prev = m->n_inputs;
+    widest_pair = 0;
+    for (i = 0; i < m->n_layers; i++) {
+        uint16_t units = 0;
+        anne_status st = anne__check_layer(m->layer_table + i * ANNE__LAYER_SIZE, (uint16_t)prev, m->weights,
+                                           m->weights_size, &units);
+        if (st != ANNE_OK) return st;
+        if (prev + units > widest_pair) widest_pair = prev + units;
+        prev = units;
+    }
+    m->n_outputs = (uint16_t)prev;
+    m->arena_bytes = widest_pair * 4u; /* f32 activations; widest_pair <= 2 * 65535 */
+    return ANNE_OK;
+}
+
+static anne_status anne__load_scaling(anne_model *m, const uint8_t *s, uint32_t size) {
+    uint32_t n = m->n_inputs, i, kind;
+    const float *a, *b;
+    if (size != ANNE__SCALING_HDR_SIZE + 8u * n) return ANNE_ERR_BAD_SCALING;
+    kind = anne__rd32(s);
+    if (kind != ANNE_SCALING_STANDARDIZE && kind != ANNE_SCALING_MINMAX) return ANNE_ERR_BAD_SCALING;
+    if (!anne__all_finite(s + ANNE__SCALING_HDR_SIZE, 2u * n)) return ANNE_ERR_BAD_VALUE;
+    a = (const float *)(const void *)(s + ANNE__SCALING_HDR_SIZE);
+    b = a + n;
+    for (i = 0; i < n; i++) {
+        float lo = kind == ANNE_SCALING_MINMAX ? a[i] : 0.0f;
+        if (!(b[i] > lo)) return ANNE_ERR_BAD_VALUE; /* std > 0, max > min */
+    }
+    m->scaling.kind = (anne_scaling_kind)kind;
+    m->scaling.a = a;
+    m->scaling.b = b;
+    return ANNE_OK;
+}
+
+/* Checks that `count` non-empty NUL-terminated strings fill [s, s + size), followed only by zero
+ * padding of less than 4 bytes. */
+static int anne__check_strings(const uint8_t *s, uint32_t size, uint32_t count) {
+    uint32_t pos = 0, k;
+    for (k = 0; k < count; k++) {
+        uint32_t start = pos;
+        while (pos < size && s[pos] != 0) pos++;
+        if (pos == size || pos == start) return 0;
+        pos++;
+    }
+    if (size - pos >= 4u) return 0;
+    for (; pos < size; pos++) {
+        if (s[pos] != 0) return 0;
+    }
+    return 1;
+}
+
+static anne_status anne__load_classes(anne_model *m, const uint8_t *s, uint32_t size) {
+    uint32_t count, expected = m->n_outputs == 1 ? 2u : m->n_outputs;
+    if (size < ANNE__CLASSES_HDR_SIZE) return ANNE_ERR_BAD_CLASSES;
+    count = anne__rd32(s);
+    if (count != expected || count > ANNE_MAX_CLASSES) return ANNE_ERR_BAD_CLASSES;
+    if (!anne__check_strings(s + ANNE__CLASSES_HDR_SIZE, size - ANNE__CLASSES_HDR_SIZE, count)) {
+        return ANNE_ERR_BAD_CLASSES;
+    }
+    m->n_classes = (uint16_t)count;
+    m->class_names = (const char *)(s + ANNE__CLASSES_HDR_SIZE);
+    return ANNE_OK;
+}
+
+static anne_status anne__load(anne_model *m, const uint8_t *p, size_t size) {
+    uint32_t file_size;
+    anne__sections sec;
+    anne_status st;
+
+    if (size < 4) return ANNE_ERR_TRUNCATED;
+    if (memcmp(p, ANNE__MAGIC, 4) != 0) return ANNE_ERR_BAD_MAGIC;
+    if (size < ANNE__HDR_SIZE) return ANNE_ERR_TRUNCATED;
+    if (anne__rd16(p + ANNE__HDR_MAJOR) != ANNE_FORMAT_MAJOR) return ANNE_ERR_VERSION;
+    file_size = anne__rd32(p + ANNE__HDR_FILE_SIZE);
+    if (file_size > size) return ANNE_ERR_TRUNCATED;
+    if (file_size < ANNE__HDR_SIZE || (file_size & 3u) != 0) return ANNE_ERR_BAD_SECTION;
+#if ANNE_CONFIG_CHECK_CRC
+    if (anne_crc32(0, p + ANNE__CRC_START, file_size - ANNE__CRC_START) != anne__rd32(p + ANNE__HDR_CRC)) {
+        return ANNE_ERR_CHECKSUM;
+    }
+#endif
+    st = anne__read_sections(p, file_size, &sec);
+    if (st != ANNE_OK) return st;
+
+    m->bytes = p;
+    m->size = file_size;
+    m->format_minor = anne__rd16(p + ANNE__HDR_MINOR);
+    m->weights = p + sec.weights.offset;
+    m->weights_size = sec.weights.size;
+    st = anne__load_graph(m, p + sec.graph.offset, sec.graph.size);
+    if (st != ANNE_OK) return st;
+    if (sec.scaling.present) {
+        st = anne__load_scaling(m, p + sec.scaling.offset, sec.scaling.size);
+        if (st != ANNE_OK) return st;
+    }
+    if (sec.classes.present) {
+        st = anne__load_classes(m, p + sec.classes.offset, sec.classes.size);
+        if (st != ANNE_OK) return st;
+    }
+    m->name = "";
+    if (sec.name.present) {
+        if (!anne__check_strings(p + sec.name.offset, sec.name.size, 1)) return ANNE_ERR_BAD_NAME;
+        m->name = (const char *)(p + sec.name.offset);
+    }
+    return ANNE_OK;
+}
+
+anne_status anne_model_load(anne_model *model, const void *bytes, size_t size) {
+    anne_status st;
+    if (model == NULL) return ANNE_ERR_NULL_ARG;
+    memset(model, 0, sizeof *model);
+    if (bytes == NULL) return ANNE_ERR_NULL_ARG;
+    if (((uintptr_t)bytes & 3u) != 0) return ANNE_ERR_ALIGNMENT;
+    st = anne__load(model, (const uint8_t *)bytes, size);
+    if (st != ANNE_OK) memset(model, 0, sizeof *model);
+    return st;
+}
+
+anne_status anne_model_layer(const anne_model *model, uint16_t index, anne_layer *layer) {
+    const uint8_t *rec;
+    uint32_t i;
+    if (model == NULL || layer == NULL || model->layer_table == NULL) return ANNE_ERR_NULL_ARG;
+    if (index >= model->n_layers) return ANNE_ERR_BAD_ARG;
+    rec = model->layer_table + (uint32_t)index * ANNE__LAYER_SIZE;
+    layer->kind = (anne_layer_kind)rec[ANNE__L_KIND];
+    layer->dtype = (anne_dtype)rec[ANNE__L_DTYPE];
+    layer->activation = (anne_activation)rec[ANNE__L_ACT];
+    layer->n_in = anne__rd16(rec + ANNE__L_N_IN);
+    layer->n_out = anne__rd16(rec + ANNE__L_N_OUT);
+    for (i = 0; i < 3; i++) layer->param[i] = anne__rdf32(rec + ANNE__L_PARAM + 4u * i);
+    layer->kernel = model->weights + anne__rd32(rec + ANNE__L_KERNEL_OFF);
+    layer->bias = (rec[ANNE__L_FLAGS] & ANNE__L_FLAG_BIAS) ? model->weights + anne__rd32(rec + ANNE__L_BIAS_OFF) : NULL;
+    return ANNE_OK;
+}
+
+uint32_t anne_model_arena_size(const anne_model *model) {
+    return model == NULL ? 0u : model->arena_bytes;
+}
+
+const char *anne_model_class_name(const anne_model *model, uint16_t index) {
+    const char *s;
+    uint16_t k;
+    if (model == NULL || model->class_names == NULL || index >= model->n_classes) return NULL;
+    s = model->class_names;
+    for (k = 0; k < index; k++) s += strlen(s) + 1; /* terminated strings, checked at load */
+    return s;
+}

@@ -1,0 +1,215 @@
+/* The model writer: serializes a model description into the binary format, into caller memory.
+ * Host tools use it to convert, and a board uses it to save what it has learned. It validates the
+ * description as the loader would, so that every file it writes loads. */
+#include <string.h>
+
+#include "anne.h"
+#include "anne_format.h"
+
+/* Where each part goes; computed once, used to size and then to write. */
+typedef struct anne__plan {
+    uint32_t n_sections;
+    uint32_t graph_off, graph_size;
+    uint32_t scaling_off, scaling_size;
+    uint32_t classes_off, classes_size;
+    uint32_t name_off, name_size;
+    uint32_t weights_off, weights_size;
+    uint32_t total;
+} anne__plan;
+
+static int anne__floats_finite(const float *x, uint32_t n) {
+    uint32_t i;
+    for (i = 0; i < n; i++) {
+        if (!anne__finite(x[i])) return 0;
+    }
+    return 1;
+}
+
+static uint16_t anne__desc_outputs(const anne_model_desc *d) {
+    return d->layers[d->n_layers - 1].n_out;
+}
+
+static anne_status anne__check_desc(const anne_model_desc *d) {
+    uint32_t i, prev = d->n_inputs;
+    if (d->n_inputs == 0) return ANNE_ERR_SHAPE;
+    if (d->n_layers == 0 || d->n_layers > ANNE_MAX_LAYERS) return ANNE_ERR_BAD_ARG;
+    if (d->layers == NULL) return ANNE_ERR_NULL_ARG;
+    for (i = 0; i < d->n_layers; i++) {
+        const anne_layer *l = &d->layers[i];
+        anne_status st;
+        if (l->kind != ANNE_LAYER_DENSE) return ANNE_ERR_BAD_LAYER;
+        if (l->dtype != ANNE_DTYPE_F32) return ANNE_ERR_UNSUPPORTED_DTYPE;
+        st = anne_activation_check(l->activation, l->param);
+        if (st != ANNE_OK) return st;
+        if (l->n_in != prev || l->n_out == 0) return ANNE_ERR_SHAPE;
+        if (l->kernel == NULL) return ANNE_ERR_NULL_ARG;
+        if (!anne__floats_finite((const float *)l->kernel, (uint32_t)l->n_in * l->n_out)) return ANNE_ERR_BAD_VALUE;
+        if (l->bias != NULL && !anne__floats_finite((const float *)l->bias, l->n_out)) return ANNE_ERR_BAD_VALUE;
+        prev = l->n_out;
+    }
+    if (d->scaling.kind != ANNE_SCALING_NONE) {
+        if (d->scaling.kind != ANNE_SCALING_STANDARDIZE && d->scaling.kind != ANNE_SCALING_MINMAX) {
+            return ANNE_ERR_BAD_SCALING;
+        }
+        if (d->scaling.a == NULL || d->scaling.b == NULL) return ANNE_ERR_NULL_ARG;
+        if (!anne__floats_finite(d->scaling.a, d->n_inputs) || !anne__floats_finite(d->scaling.b, d->n_inputs)) {
+            return ANNE_ERR_BAD_VALUE;
+        }
+        for (i = 0; i < d->n_inputs; i++) {
+            float lo = d->scaling.kind == ANNE_SCALING_MINMAX ? d->scaling.a[i] : 0.0f;
+            if (!(d->scaling.b[i] > lo)) return ANNE_ERR_BAD_VALUE;
+        }
+    }
+    if (d->n_classes != 0) {
+        uint32_t expected = anne__desc_outputs(d) == 1 ? 2u : anne__desc_outputs(d);
+        if (d->n_classes != expected || d->n_classes > ANNE_MAX_CLASSES) return ANNE_ERR_BAD_CLASSES;
+        if (d->class_names == NULL) return ANNE_ERR_NULL_ARG;
+        for (i = 0; i < d->n_classes; i++) {
+            if (d->class_names[i] == NULL || d->class_names[i][0] == '\0') return ANNE_ERR_BAD_CLASSES;
+        }
+    }
+    return ANNE_OK;
+}
+
+/* Adds n to *acc, failing when the file would not fit the format's 32-bit sizes. */
+static int anne__grow(uint32_t *acc, uint64_t n) {
+    uint64_t sum = (uint64_t)*acc + n;
+    if (sum > 0x7FFFFFF0u) return 0;
+    *acc = (uint32_t)sum;
+    return 1;
+}
+
+static anne_status anne__make_plan(const anne_model_desc *d, anne__plan *p) {
+    uint32_t i, at;
+    uint64_t strings = 0;
+    memset(p, 0, sizeof *p);
+    p->n_sections = 2u + (d->scaling.kind != ANNE_SCALING_NONE) + (d->n_classes != 0) +
+                    (d->name != NULL && d->name[0] != '\0');
+    at = ANNE__HDR_SIZE + p->n_sections * ANNE__SEC_ENTRY_SIZE;
+
+    p->graph_off = at;
+    p->graph_size = ANNE__GRAPH_HDR_SIZE + (uint32_t)d->n_layers * ANNE__LAYER_SIZE;
+    at += p->graph_size;
+    if (d->scaling.kind != ANNE_SCALING_NONE) {
+        p->scaling_off = at;
+        p->scaling_size = ANNE__SCALING_HDR_SIZE + 8u * d->n_inputs;
+        at += p->scaling_size;
+    }
+    if (d->n_classes != 0) {
+        for (i = 0; i < d->n_classes; i++) strings += strlen(d->class_names[i]) + 1u;
+        if (strings > 0x10000000u) return ANNE_ERR_BAD_CLASSES;
+        p->classes_off = at;
+        p->classes_size = ANNE__CLASSES_HDR_SIZE + anne__pad4((uint32_t)strings);
+        at += p->classes_size;
+    }
+    if (d->name != NULL && d->name[0] != '\0') {
+        size_t len = strlen(d->name) + 1u;
+        if (len > 0x10000000u) return ANNE_ERR_BAD_NAME;
+        p->name_off = at;
+        p->name_size = anne__pad4((uint32_t)len);
+        at += p->name_size;
+    }
+    p->weights_off = at;
+    for (i = 0; i < d->n_layers; i++) {
+        const anne_layer *l = &d->layers[i];
+        if (!anne__grow(&p->weights_size, 4ull * l->n_in * l->n_out)) return ANNE_ERR_BAD_ARG;
+        if (l->bias != NULL && !anne__grow(&p->weights_size, 4ull * l->n_out)) return ANNE_ERR_BAD_ARG;
+    }
+    p->total = at;
+    if (!anne__grow(&p->total, p->weights_size)) return ANNE_ERR_BAD_ARG;
+    return ANNE_OK;
+}
+
+static void anne__write_section(uint8_t *buf, uint32_t *index, uint32_t type, uint32_t off, uint32_t size) {
+    uint8_t *e = buf + ANNE__HDR_SIZE + *index * ANNE__SEC_ENTRY_SIZE;
+    anne__wr32(e, type);
+    anne__wr32(e + 4, off);
+    anne__wr32(e + 8, size);
+    (*index)++;
+}
+
+static void anne__write_floats(uint8_t *dst, const float *src, uint32_t n) {
+    uint32_t i;
+    for (i = 0; i < n; i++) anne__wrf32(dst + 4u * i, src[i]);
+}
+
+/* Writes the layer records into the graph section and their weights into the weights section. */
+static void anne__write_layers(uint8_t *buf, const anne_model_desc *d, const anne__plan *p) {
+    uint8_t *g = buf + p->graph_off;
+    uint32_t i, w = 0; /* offset inside the weights section */
+    anne__wr16(g, d->n_inputs);
+    anne__wr16(g + 2, d->n_layers);
+    for (i = 0; i < d->n_layers; i++) {
+        const anne_layer *l = &d->layers[i];
+        uint8_t *rec = g + ANNE__GRAPH_HDR_SIZE + i * ANNE__LAYER_SIZE;
+        uint32_t k_size = 4u * l->n_in * l->n_out, j;
+        rec[ANNE__L_KIND] = (uint8_t)l->kind;
+        rec[ANNE__L_DTYPE] = (uint8_t)l->dtype;
+        rec[ANNE__L_ACT] = (uint8_t)l->activation;
+        rec[ANNE__L_FLAGS] = l->bias != NULL ? ANNE__L_FLAG_BIAS : 0u;
+        anne__wr16(rec + ANNE__L_N_IN, l->n_in);
+        anne__wr16(rec + ANNE__L_N_OUT, l->n_out);
+        for (j = 0; j < 3; j++) anne__wrf32(rec + ANNE__L_PARAM + 4u * j, l->param[j]);
+        anne__wr32(rec + ANNE__L_KERNEL_OFF, w);
+        anne__wr32(rec + ANNE__L_KERNEL_SIZE, k_size);
+        anne__write_floats(buf + p->weights_off + w, (const float *)l->kernel, (uint32_t)l->n_in * l->n_out);
+        w += k_size;
+        if (l->bias != NULL) {
+            anne__wr32(rec + ANNE__L_BIAS_OFF, w);
+            anne__wr32(rec + ANNE__L_BIAS_SIZE, 4u * l->n_out);
+            anne__write_floats(buf + p->weights_off + w, (const float *)l->bias, l->n_out);
+            w += 4u * l->n_out;
+        }
+    }
+}
+
+anne_status anne_model_write(const anne_model_desc *desc, void *buf, size_t cap, size_t *size_out) {
+    anne__plan p;
+    anne_status st;
+    uint8_t *b = (uint8_t *)buf;
+    uint32_t sec = 0, i;
+
+    if (desc == NULL || size_out == NULL) return ANNE_ERR_NULL_ARG;
+    *size_out = 0;
+    st = anne__check_desc(desc);
+    if (st != ANNE_OK) return st;
+    st = anne__make_plan(desc, &p);
+    if (st != ANNE_OK) return st;
+    *size_out = p.total;
+    if (buf == NULL) return ANNE_OK;
+    if (cap < p.total) return ANNE_ERR_BUFFER_TOO_SMALL;
+
+    memset(b, 0, p.total); /* all padding and reserved fields are zero */
+    memcpy(b + ANNE__HDR_MAGIC, ANNE__MAGIC, 4);
+    anne__wr16(b + ANNE__HDR_MAJOR, ANNE_FORMAT_MAJOR);
+    anne__wr16(b + ANNE__HDR_MINOR, ANNE_FORMAT_MINOR);
+    anne__wr32(b + ANNE__HDR_FILE_SIZE, p.total);
+    anne__wr16(b + ANNE__HDR_N_SECTIONS, (uint16_t)p.n_sections);
+
+    anne__write_section(b, &sec, ANNE__SEC_GRAPH, p.graph_off, p.graph_size);
+    anne__write_layers(b, desc, &p);
+    if (p.scaling_size != 0) {
+        anne__write_section(b, &sec, ANNE__SEC_SCALING, p.scaling_off, p.scaling_size);
+        anne__wr32(b + p.scaling_off, (uint32_t)desc->scaling.kind);
+        anne__write_floats(b + p.scaling_off + ANNE__SCALING_HDR_SIZE, desc->scaling.a, desc->n_inputs);
+        anne__write_floats(b + p.scaling_off + ANNE__SCALING_HDR_SIZE + 4u * desc->n_inputs, desc->scaling.b,
+                           desc->n_inputs);
+    }
+    if (p.classes_size != 0) {
+        uint8_t *s = b + p.classes_off + ANNE__CLASSES_HDR_SIZE;
+        anne__write_section(b, &sec, ANNE__SEC_CLASSES, p.classes_off, p.classes_size);
+        anne__wr32(b + p.classes_off, desc->n_classes);
+        for (i = 0; i < desc->n_classes; i++) {
+            size_t len = strlen(desc->class_names[i]) + 1u;
+            memcpy(s, desc->class_names[i], len);
+            s += len;
+        }
+    }
+    if (p.name_size != 0) {
+        anne__write_section(b, &sec, ANNE__SEC_NAME, p.name_off, p.name_size);
+        memcpy(b + p.name_off, desc->name, strlen(desc->name));
+    }
+    anne__write_section(b, &sec, ANNE__SEC_WEIGHTS, p.weights_off, p.weights_size);
+    anne__wr32(b + ANNE__HDR_CRC, anne_crc32(0, b + ANNE__CRC_START, p.total - ANNE__CRC_START));
+    return ANNE_OK;
+}

@@ -1,0 +1,14 @@
+/* The ANNE JSON importer: the human-editable model description (docs/anne-json.md). */
+#ifndef ANNE_JSON_H
+#define ANNE_JSON_H
+
+#include <stddef.h>
+
+#include "anne_ir.h"
+
+/* Parses ANNE JSON text (size bytes, NUL-terminated) into ir (initialized here, freed on error).
+ * Errors start with path and name the layer, the key and what was expected, e.g.
+ * "model.json: layer 2: kernel has 3 rows, expected 2 (the units of layer 1)". */
+int anne_json_read(anne_ir *ir, const char *text, size_t size, const char *path, anne_error *err);
+
+#endif /* ANNE_JSON_H */
