@@ -51,7 +51,7 @@ void anne_ir_default_params(anne_activation act, float param[3]) {
     param[0] = param[1] = param[2] = 0.0f;
     switch (act) {
     case ANNE_ACT_RELU: param[1] = INFINITY; break;
-    case ANNE_ACT_LEAKY_RELU: param[0] = 0.3f; break;
+    case ANNE_ACT_LEAKY_RELU: param[0] = 0.01f; break;
     case ANNE_ACT_ELU: param[0] = 1.0f; break;
     case ANNE_ACT_THRESHOLDED_RELU: param[0] = 1.0f; break;
     default: break;

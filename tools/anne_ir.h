@@ -35,13 +35,13 @@ typedef struct anne_ir {
 void anne_ir_init(anne_ir *ir);
 void anne_ir_free(anne_ir *ir);
 
-/* Appends a zeroed layer (kind dense, activation linear, relu max_value +inf is NOT set: callers
- * use anne_ir_default_params()). Returns NULL (and sets err) when out of memory. */
+/* Appends a zeroed layer (kind dense, activation linear, no parameters; callers set parameters with
+ * anne_ir_default_params()). Returns NULL (and sets err) when out of memory or too many layers. */
 anne_ir_layer *anne_ir_add_layer(anne_ir *ir, anne_error *err);
 
-/* The parameters an activation has when a source gives none (Keras' defaults): relu max_value +inf,
- * leaky_relu alpha 0.3 as Keras' LeakyReLU layer (callers override with the source's value), elu
- * alpha 1, thresholded_relu theta 1. */
+/* The parameters an activation has when ANNE JSON or `anne train` gives none: relu max_value +inf
+ * (no clip), leaky_relu alpha 0.01 (the paper's value; Keras' own defaults differ by version and
+ * the Keras importers always set the source's value), elu alpha 1, thresholded_relu theta 1. */
 void anne_ir_default_params(anne_activation act, float param[3]);
 
 /* Looks up an activation by the name Keras or TF.js writes ("relu", "hardSigmoid", "silu", ...).
