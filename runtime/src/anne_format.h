@@ -14,11 +14,11 @@
 #define ANNE__HDR_MAJOR 4u        /* u16 */
 #define ANNE__HDR_MINOR 6u        /* u16 */
 #define ANNE__HDR_FILE_SIZE 8u    /* u32: bytes of the whole file */
-#define ANNE__HDR_CRC 12u         /* u32: CRC-32 of bytes [16, file_size) */
+#define ANNE__HDR_CRC 12u         /* u32: CRC-32 of every byte but these four: [0, 12) then [16, file_size) */
 #define ANNE__HDR_N_SECTIONS 16u  /* u16 */
 #define ANNE__HDR_RESERVED 18u    /* u16, 0 */
 #define ANNE__HDR_SIZE 20u        /* the section table starts here */
-#define ANNE__CRC_START 16u
+#define ANNE__CRC_START 16u       /* first byte after the CRC field */
 
 /* Section table entry: type, offset (from file start, 4-aligned), size (bytes). */
 #define ANNE__SEC_ENTRY_SIZE 12u
@@ -104,6 +104,12 @@ static inline int anne__finite(float f) {
 /* Bytes one element of a number format takes in a kernel (0 for unknown formats). */
 static inline uint32_t anne__dtype_size(anne_dtype dtype) {
     return dtype == ANNE_DTYPE_F32 ? 4u : 0u;
+}
+
+/* The file's CRC-32: it covers the whole file except the CRC field itself, so that a damaged minor
+ * version or file size is caught as well as damaged sections. */
+static inline uint32_t anne__file_crc(const uint8_t *p, uint32_t file_size) {
+    return anne_crc32(anne_crc32(0, p, ANNE__HDR_CRC), p + ANNE__CRC_START, file_size - ANNE__CRC_START);
 }
 
 /* Rounds n up to a multiple of 4 (n well below 2^32 by construction of the callers). */

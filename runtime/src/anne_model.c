@@ -205,7 +205,7 @@ static anne_status anne__load(anne_model *m, const uint8_t *p, size_t size) {
     if (file_size > size) return ANNE_ERR_TRUNCATED;
     if (file_size < ANNE__HDR_SIZE || (file_size & 3u) != 0) return ANNE_ERR_BAD_SECTION;
 #if ANNE_CONFIG_CHECK_CRC
-    if (anne_crc32(0, p + ANNE__CRC_START, file_size - ANNE__CRC_START) != anne__rd32(p + ANNE__HDR_CRC)) {
+    if (anne__file_crc(p, file_size) != anne__rd32(p + ANNE__HDR_CRC)) {
         return ANNE_ERR_CHECKSUM;
     }
 #endif

@@ -210,6 +210,6 @@ anne_status anne_model_write(const anne_model_desc *desc, void *buf, size_t cap,
         memcpy(b + p.name_off, desc->name, strlen(desc->name));
     }
     anne__write_section(b, &sec, ANNE__SEC_WEIGHTS, p.weights_off, p.weights_size);
-    anne__wr32(b + ANNE__HDR_CRC, anne_crc32(0, b + ANNE__CRC_START, p.total - ANNE__CRC_START));
+    anne__wr32(b + ANNE__HDR_CRC, anne__file_crc(b, p.total));
     return ANNE_OK;
 }
