@@ -1,11 +1,139 @@
-/* anne convert: placeholder until the command lands. */
+/* anne convert: reads any model source (ANNE JSON, .anne) and writes it in the format OUT's extension
+ * names. Output formats are a table, so a new one (generated C, later) is one writer and one row. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "anne_commands.h"
+#include "anne_file.h"
+#include "anne_ir.h"
+#include "anne_json_write.h"
+
+/* Produces the bytes of OUT from ir (malloc'd; free with free()). Errors are about the model. */
+typedef int (*anne__writer)(const anne_ir *ir, unsigned char **data, size_t *size, anne_error *err);
+
+static int anne__json_bytes(const anne_ir *ir, unsigned char **data, size_t *size, anne_error *err) {
+    char *text;
+    /* the same validation as a binary model, so the JSON we write always converts again */
+    if (anne_ir_serialize(ir, data, size, err) != 0) return -1;
+    free(*data);
+    *data = NULL;
+    if (anne_json_write(ir, &text, err) != 0) return -1;
+    *data = (unsigned char *)text;
+    *size = strlen(text);
+    return 0;
+}
+
+static const struct {
+    const char *ext;            /* how OUT ends; "" matches anything (the default, last) */
+    const char *what;
+    anne__writer write;
+} anne__outputs[] = {
+    {".json", "ANNE JSON", anne__json_bytes},
+    {"", "binary model", anne_ir_serialize},
+};
+
+static int anne__ends_with(const char *s, const char *tail) {
+    size_t n = strlen(s), t = strlen(tail);
+    return n >= t && strcmp(s + n - t, tail) == 0;
+}
+
+static void anne__convert_usage(FILE *out) {
+    fprintf(out,
+            "usage: anne convert IN OUT [--name NAME]\n"
+            "\n"
+            "Reads the model IN (ANNE JSON or an .anne model file, recognized by content) and writes OUT:\n"
+            "  OUT ending in .json   ANNE JSON (docs/anne-json.md), kernels in Keras' inputs x units layout\n"
+            "  any other OUT         binary model file (.anne, docs/format.md)\n"
+            "OUT is written atomically: on any error it is left as it was.\n"
+            "\n"
+            "options:\n"
+            "  --name NAME   set the model's name (an empty NAME removes it)\n"
+            "  -h, --help    show this help\n");
+}
+
+static size_t anne__parameters(const anne_ir *ir) {
+    size_t i, n = 0;
+    for (i = 0; i < ir->n_layers; i++) {
+        const anne_ir_layer *l = &ir->layers[i];
+        n += (size_t)l->n_in * l->n_out + (l->bias != NULL ? l->n_out : 0u);
+    }
+    return n;
+}
 
 int anne_cmd_convert(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "anne convert: not implemented yet\n");
-    return 1;
+    const char *in = NULL, *out = NULL, *name = NULL;
+    anne_error err;
+    anne_ir ir;
+    unsigned char *data = NULL;
+    size_t bytes = 0, k;
+    int i;
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            anne__convert_usage(stdout);
+            return 0;
+        } else if (strcmp(a, "--name") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "anne convert: --name needs a value\n");
+                return 2;
+            }
+            name = argv[++i];
+        } else if (strncmp(a, "--name=", 7) == 0) {
+            name = a + 7;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "anne convert: unknown option '%s'\n\n", a);
+            anne__convert_usage(stderr);
+            return 2;
+        } else if (in == NULL) {
+            in = a;
+        } else if (out == NULL) {
+            out = a;
+        } else {
+            fprintf(stderr, "anne convert: too many arguments ('%s')\n\n", a);
+            anne__convert_usage(stderr);
+            return 2;
+        }
+    }
+    if (in == NULL || out == NULL) {
+        fprintf(stderr, "anne convert: expected IN and OUT\n\n");
+        anne__convert_usage(stderr);
+        return 2;
+    }
+    if (anne_import(&ir, in, &err) != 0) {
+        fprintf(stderr, "anne convert: %s\n", err.msg);
+        return 1;
+    }
+    if (name != NULL) {
+        char *copy = NULL;
+        if (name[0] != '\0') {
+            copy = malloc(strlen(name) + 1u);
+            if (copy == NULL) {
+                anne_ir_free(&ir);
+                fprintf(stderr, "anne convert: out of memory\n");
+                return 1;
+            }
+            memcpy(copy, name, strlen(name) + 1u);
+        }
+        free(ir.name);
+        ir.name = copy;
+    }
+    for (k = 0; !anne__ends_with(out, anne__outputs[k].ext); k++) {
+    }
+    if (anne__outputs[k].write(&ir, &data, &bytes, &err) != 0) {
+        anne_ir_free(&ir);
+        fprintf(stderr, "anne convert: %s: %s\n", in, err.msg);
+        return 1;
+    }
+    if (anne_file_write(out, data, bytes, &err) != 0) {
+        free(data);
+        anne_ir_free(&ir);
+        fprintf(stderr, "anne convert: %s\n", err.msg);
+        return 1;
+    }
+    free(data);
+    printf("wrote %s (%s): %zu layer%s, %zu parameters, %zu bytes\n", out, anne__outputs[k].what, ir.n_layers,
+           ir.n_layers == 1 ? "" : "s", anne__parameters(&ir), bytes);
+    anne_ir_free(&ir);
+    return 0;
 }

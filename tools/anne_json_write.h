@@ -1,0 +1,14 @@
+/* The ANNE JSON writer: turns an IR back into the human-editable description (docs/anne-json.md),
+ * so any model the tools read can be looked at, edited and converted again. */
+#ifndef ANNE_JSON_WRITE_H
+#define ANNE_JSON_WRITE_H
+
+#include "anne_ir.h"
+
+/* Writes ir as ANNE JSON into a malloc'd, NUL-terminated string (*text; free with free()).
+ * Kernels go back to Keras' layout (inputs × units); each float is written with the fewest digits
+ * ("%.1g" up to "%.9g") that read back to the same bits, so reading the text back is exact. Activation parameters are written when they differ from the
+ * defaults, except that leaky_relu, elu and thresholded_relu always state theirs. */
+int anne_json_write(const anne_ir *ir, char **text, anne_error *err);
+
+#endif /* ANNE_JSON_WRITE_H */
