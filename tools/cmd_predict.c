@@ -1,11 +1,170 @@
-/* anne predict: placeholder until the command lands. */
+/* anne predict: runs a model on every row of a CSV file and prints the outputs and the class of
+ * each row, as CSV text or as JSON (docs/cli.md). */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "anne_cli.h"
 #include "anne_commands.h"
+#include "anne_csv.h"
+
+#define ANNE__PREDICT_USAGE "anne predict MODEL DATA.csv [--label COL] [--threshold T] [--json]"
+
+static void anne__predict_help(void) {
+    printf("usage: " ANNE__PREDICT_USAGE "\n\n"
+           "Runs MODEL (an .anne file or ANNE JSON) on every row of DATA.csv. The CSV needs a header\n"
+           "row; the features are all columns except COL, in order, and their count must equal the\n"
+           "model's inputs.\n\n"
+           "options:\n"
+           "  --label COL      a column to leave out of the features (e.g. the true class)\n"
+           "  --threshold T    one sigmoid output: class 1 when the output is above T (default 0.5);\n"
+           "                   more outputs: the class of the largest (the first on a tie)\n"
+           "  --json           {\"outputs\": [[...] per row], \"classes\": [...], \"labels\": [class names]}\n"
+           "  --help           this text\n\n"
+           "Text output is CSV: a header `output0,...,class` (`,name` when the model has class names),\n"
+           "then one line per row; outputs are printed with %%.9g, so they read back exactly.\n");
+}
+
+/* Writes a CSV field, quoted when it holds a comma, a quote, a line end or outer spaces. */
+static void anne__put_csv_field(const char *s) {
+    size_t n = strlen(s);
+    if (strpbrk(s, ",\"\r\n") == NULL && n > 0 && s[0] != ' ' && s[n - 1] != ' ') {
+        fputs(s, stdout);
+        return;
+    }
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"') putchar('"');
+        putchar(*s);
+    }
+    putchar('"');
+}
+
+typedef struct anne__predict_args {
+    const char *model, *data, *label;
+    float threshold;
+    int json;
+} anne__predict_args;
+
+/* Returns -1 to go on, else the exit code (0 after --help, 2 on a usage error). */
+static int anne__predict_parse(int argc, char **argv, anne__predict_args *a) {
+    int i, n_pos = 0, opts = 1;
+    const char *pos[2] = {NULL, NULL};
+    memset(a, 0, sizeof *a);
+    a->threshold = 0.5f;
+    for (i = 1; i < argc; i++) {
+        const char *v = NULL;
+        int r;
+        if (opts && strcmp(argv[i], "--") == 0) {
+            opts = 0;
+            continue;
+        }
+        if (opts && argv[i][0] == '-' && argv[i][1] != '\0') {
+            if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+                anne__predict_help();
+                return 0;
+            }
+            if (strcmp(argv[i], "--json") == 0) {
+                a->json = 1;
+                continue;
+            }
+            if ((r = anne_cli_option(argc, argv, &i, "--label", &v)) != 0) {
+                if (r < 0) return anne_cli_usage_error("predict", ANNE__PREDICT_USAGE, "--label needs a column name");
+                a->label = v;
+                continue;
+            }
+            if ((r = anne_cli_option(argc, argv, &i, "--threshold", &v)) != 0) {
+                if (r < 0 || anne_cli_parse_float(v, &a->threshold) != 0) {
+                    return anne_cli_usage_error("predict", ANNE__PREDICT_USAGE, "--threshold needs a number, got \"%s\"",
+                                                r < 0 ? "" : v);
+                }
+                continue;
+            }
+            return anne_cli_usage_error("predict", ANNE__PREDICT_USAGE, "unknown option '%s'", argv[i]);
+        }
+        if (n_pos == 2) return anne_cli_usage_error("predict", ANNE__PREDICT_USAGE, "unexpected argument '%s'", argv[i]);
+        pos[n_pos++] = argv[i];
+    }
+    if (n_pos < 2) return anne_cli_usage_error("predict", ANNE__PREDICT_USAGE, "needs a model and a CSV file");
+    a->model = pos[0];
+    a->data = pos[1];
+    return -1;
+}
+
+static int anne__predict_text(anne_cli_model *m, const float *x, size_t n_rows, float threshold, anne_error *err) {
+    const anne_model *model = &m->loaded.model;
+    float *out = m->out;
+    size_t r;
+    uint16_t k;
+    for (k = 0; k < model->n_outputs; k++) printf("output%u,", (unsigned)k);
+    printf(m->class_names ? "class,name\n" : "class\n");
+    for (r = 0; r < n_rows; r++) {
+        uint16_t cls;
+        if (anne_cli_model_predict(m, out, x + r * model->n_inputs, err) != 0) return -1;
+        cls = anne_output_class(out, model->n_outputs, threshold);
+        for (k = 0; k < model->n_outputs; k++) printf("%.9g,", (double)out[k]);
+        printf("%u", (unsigned)cls);
+        if (m->class_names != NULL) {
+            putchar(',');
+            anne__put_csv_field(m->class_names[cls]);
+        }
+        putchar('\n');
+    }
+    return 0;
+}
+
+static int anne__predict_json(anne_cli_model *m, const float *x, size_t n_rows, float threshold, anne_error *err) {
+    const anne_model *model = &m->loaded.model;
+    float *out = m->out;
+    cJSON *doc = cJSON_CreateObject();
+    cJSON *outputs = cJSON_CreateArray(), *classes = cJSON_CreateArray();
+    int bad = 0;
+    size_t r;
+    uint16_t k;
+    bad |= anne_cli_json_add(doc, "outputs", outputs);
+    bad |= anne_cli_json_add(doc, "classes", classes);
+    if (m->class_names != NULL) {
+        bad |= anne_cli_json_add(doc, "labels", cJSON_CreateStringArray(m->class_names, m->n_classes));
+    }
+    for (r = 0; r < n_rows && !bad; r++) {
+        cJSON *row = cJSON_CreateArray();
+        if (anne_cli_model_predict(m, out, x + r * model->n_inputs, err) != 0) {
+            cJSON_Delete(row);
+            cJSON_Delete(doc);
+            return -1;
+        }
+        bad |= anne_cli_json_add(outputs, NULL, row);
+        for (k = 0; k < model->n_outputs && !bad; k++) bad |= anne_cli_json_add(row, NULL, anne_cli_json_float(out[k]));
+        bad |= anne_cli_json_add(classes, NULL,
+                                 cJSON_CreateNumber((double)anne_output_class(out, model->n_outputs, threshold)));
+    }
+    if (bad) {
+        cJSON_Delete(doc);
+        return anne_error_set(err, "out of memory");
+    }
+    return anne_cli_json_print("predict", doc) == 0 ? 0 : anne_error_set(err, "out of memory");
+}
 
 int anne_cmd_predict(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "anne predict: not implemented yet\n");
-    return 1;
+    anne__predict_args a;
+    anne_cli_model m;
+    anne_csv t;
+    anne_error err;
+    size_t label_col = ANNE_CSV_NO_COLUMN;
+    float *x = NULL;
+    int rc = anne__predict_parse(argc, argv, &a);
+    if (rc >= 0) return rc;
+    if (anne_cli_model_open(&m, a.model, &err) != 0) return anne_cli_fail("predict", err.msg);
+    rc = anne_csv_read(&t, a.data, &err);
+    if (rc == 0 && a.label != NULL) rc = anne_csv_find(&t, a.label, &label_col, &err);
+    if (rc == 0) rc = anne_cli_features(&t, label_col, m.loaded.model.n_inputs, &x, &err);
+    if (rc == 0) {
+        rc = a.json ? anne__predict_json(&m, x, t.n_rows, a.threshold, &err)
+                    : anne__predict_text(&m, x, t.n_rows, a.threshold, &err);
+    }
+    free(x);
+    anne_csv_free(&t);
+    anne_cli_model_close(&m);
+    if (rc != 0) return anne_cli_fail("predict", err.msg);
+    return anne_cli_flush("predict");
 }

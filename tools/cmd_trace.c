@@ -1,11 +1,257 @@
-/* anne trace: placeholder until the command lands. */
+/* anne trace: runs a model on one input layer by layer with the runtime's public kernels and shows
+ * every neuron's value before (z) and after (a) its activation: the paper's "explore what every
+ * neuron does". The result is checked bit for bit against anne_model_predict(). */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "anne_cli.h"
 #include "anne_commands.h"
+#include "anne_csv.h"
+
+#define ANNE__TRACE_USAGE "anne trace MODEL --input V1,V2,... [--threshold T] [--json]"
+
+static void anne__trace_help(void) {
+    printf("usage: " ANNE__TRACE_USAGE "\n\n"
+           "Runs MODEL (an .anne file or ANNE JSON) on one raw input and prints, layer by layer and\n"
+           "neuron by neuron, the value before the activation (z = weights . inputs + bias) and after\n"
+           "it (a), then the output and the class. When the model scales its inputs (mean/std or\n"
+           "min/max), the scaled input is shown first.\n\n"
+           "options:\n"
+           "  --input V1,...   the raw input: one number per model input, separated by commas\n"
+           "  --threshold T    one sigmoid output: class 1 when the output is above T (default 0.5)\n"
+           "  --json           keys input, scaled_input (with scaling), layers (each with layer,\n"
+           "                   units, activation, z, a), output, class, label (with class names)\n"
+           "  --help           this text\n");
+}
+
+typedef struct anne__trace_args {
+    const char *model, *input;
+    float threshold;
+    int json;
+} anne__trace_args;
+
+/* Returns -1 to go on, else the exit code (0 after --help, 2 on a usage error). */
+static int anne__trace_parse(int argc, char **argv, anne__trace_args *a) {
+    int i, n_pos = 0, opts = 1;
+    memset(a, 0, sizeof *a);
+    a->threshold = 0.5f;
+    for (i = 1; i < argc; i++) {
+        const char *v = NULL;
+        int r;
+        if (opts && strcmp(argv[i], "--") == 0) {
+            opts = 0;
+            continue;
+        }
+        if (opts && argv[i][0] == '-' && argv[i][1] != '\0') {
+            if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+                anne__trace_help();
+                return 0;
+            }
+            if (strcmp(argv[i], "--json") == 0) {
+                a->json = 1;
+                continue;
+            }
+            if ((r = anne_cli_option(argc, argv, &i, "--input", &v)) != 0) {
+                if (r < 0) return anne_cli_usage_error("trace", ANNE__TRACE_USAGE, "--input needs values V1,V2,...");
+                a->input = v;
+                continue;
+            }
+            if ((r = anne_cli_option(argc, argv, &i, "--threshold", &v)) != 0) {
+                if (r < 0 || anne_cli_parse_float(v, &a->threshold) != 0) {
+                    return anne_cli_usage_error("trace", ANNE__TRACE_USAGE, "--threshold needs a number, got \"%s\"",
+                                                r < 0 ? "" : v);
+                }
+                continue;
+            }
+            return anne_cli_usage_error("trace", ANNE__TRACE_USAGE, "unknown option '%s'", argv[i]);
+        }
+        if (n_pos == 1) return anne_cli_usage_error("trace", ANNE__TRACE_USAGE, "unexpected argument '%s'", argv[i]);
+        a->model = argv[i];
+        n_pos++;
+    }
+    if (n_pos < 1) return anne_cli_usage_error("trace", ANNE__TRACE_USAGE, "needs a model");
+    if (a->input == NULL) return anne_cli_usage_error("trace", ANNE__TRACE_USAGE, "needs --input V1,V2,...");
+    return -1;
+}
+
+/* Parses "v1,v2,..." into exactly n floats; errors name the position (1-based) and the value. */
+static int anne__trace_input(const char *text, float *x, uint16_t n, anne_error *err) {
+    size_t count = 1, pos = 0;
+    const char *p;
+    for (p = text; *p; p++) count += *p == ',';
+    if (count != n) {
+        return anne_error_set(err, "--input has %zu value%s, but the model has %u input%s", count,
+                              count == 1u ? "" : "s", (unsigned)n, n == 1u ? "" : "s");
+    }
+    p = text;
+    for (pos = 0; pos < count; pos++) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        char buf[64];
+        double v;
+        if (len >= sizeof buf) {
+            return anne_error_set(err, "--input: value %zu (\"%.20s...\") is not a number", pos + 1u, p);
+        }
+        memcpy(buf, p, len);
+        buf[len] = '\0';
+        if (anne_csv_number(buf, &v) != 0) {
+            if (strspn(buf, " \t") == len) return anne_error_set(err, "--input: value %zu is empty", pos + 1u);
+            return anne_error_set(err, "--input: value %zu (\"%s\") is not a number", pos + 1u, buf);
+        }
+        if (v > 3.4028234663852886e38 || v < -3.4028234663852886e38) {
+            return anne_error_set(err, "--input: value %zu (\"%s\") is too large for a float", pos + 1u, buf);
+        }
+        x[pos] = (float)v;
+        p = end ? end + 1 : p + len;
+    }
+    return 0;
+}
+
+static void anne__print_vector(const char *title, const float *v, uint16_t n) {
+    uint16_t i;
+    printf("%s", title);
+    for (i = 0; i < n; i++) printf(" %.9g", (double)v[i]);
+    putchar('\n');
+}
+
+static cJSON *anne__json_vector(const float *v, uint16_t n) {
+    cJSON *arr = cJSON_CreateArray();
+    uint16_t i;
+    for (i = 0; i < n; i++) {
+        if (anne_cli_json_add(arr, NULL, anne_cli_json_float(v[i])) != 0) {
+            cJSON_Delete(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+static const char *anne__scaling_name(anne_scaling_kind kind) {
+    return kind == ANNE_SCALING_STANDARDIZE ? "standardize: (x - mean) / std" : "min-max: (x - min) / (max - min)";
+}
+
+/* The walk through the layers. buf holds 3 vectors of the widest layer: the layer's input, z, a. */
+static int anne__trace_run(anne_cli_model *m, const float *raw, const anne__trace_args *a, cJSON *doc, anne_error *err) {
+    const anne_model *model = &m->loaded.model;
+    uint16_t i, j, width = model->n_inputs, cls;
+    float *buf, *cur, *z, *act, *check = m->out;
+    cJSON *layers = NULL;
+    int bad = 0;
+    anne_layer layer;
+    for (i = 0; i < model->n_layers; i++) {
+        if (anne_model_layer(model, i, &layer) != ANNE_OK) return anne_error_set(err, "layer %u: cannot be read", i + 1u);
+        if (layer.n_out > width) width = layer.n_out;
+    }
+    buf = malloc(3u * (size_t)width * sizeof *buf);
+    if (buf == NULL) return anne_error_set(err, "out of memory");
+    cur = buf;
+    z = buf + width;
+    act = buf + 2u * width;
+
+    anne_model_scale_input(model, cur, raw);
+    if (doc != NULL) {
+        bad |= anne_cli_json_add(doc, "input", anne__json_vector(raw, model->n_inputs));
+        if (model->scaling.kind != ANNE_SCALING_NONE) {
+            bad |= anne_cli_json_add(doc, "scaling", cJSON_CreateString(model->scaling.kind == ANNE_SCALING_STANDARDIZE
+                                                                            ? "standardize" : "minmax"));
+            bad |= anne_cli_json_add(doc, "scaled_input", anne__json_vector(cur, model->n_inputs));
+        }
+        layers = cJSON_CreateArray();
+        bad |= anne_cli_json_add(doc, "layers", layers);
+    } else {
+        printf("model: %s (%u input%s, %u layer%s, %u output%s)\n", model->name[0] ? model->name : "(unnamed)",
+               (unsigned)model->n_inputs, model->n_inputs == 1 ? "" : "s", (unsigned)model->n_layers,
+               model->n_layers == 1 ? "" : "s", (unsigned)model->n_outputs, model->n_outputs == 1 ? "" : "s");
+        anne__print_vector("input:", raw, model->n_inputs);
+        if (model->scaling.kind != ANNE_SCALING_NONE) {
+            printf("scaled input (%s):", anne__scaling_name(model->scaling.kind));
+            anne__print_vector("", cur, model->n_inputs);
+        }
+    }
+    for (i = 0; i < model->n_layers && !bad; i++) {
+        float *t;
+        anne_model_layer(model, i, &layer);
+        /* the same steps as anne_model_predict(), keeping z before the activation overwrites it */
+        anne_dense_forward_f32(z, cur, (const float *)layer.kernel, (const float *)layer.bias, layer.n_in, layer.n_out);
+        memcpy(act, z, (size_t)layer.n_out * sizeof *act);
+        anne_activation_forward_f32(act, layer.n_out, layer.activation, layer.param);
+        if (doc != NULL) {
+            cJSON *o = cJSON_CreateObject();
+            bad |= anne_cli_json_add(layers, NULL, o);
+            bad |= anne_cli_json_add(o, "layer", cJSON_CreateNumber((double)i + 1.0));
+            bad |= anne_cli_json_add(o, "units", cJSON_CreateNumber((double)layer.n_out));
+            bad |= anne_cli_json_add(o, "activation", cJSON_CreateString(anne_activation_name(layer.activation)));
+            bad |= anne_cli_json_add(o, "z", anne__json_vector(z, layer.n_out));
+            bad |= anne_cli_json_add(o, "a", anne__json_vector(act, layer.n_out));
+        } else {
+            printf("layer %u: dense %u -> %u, %s\n", i + 1u, (unsigned)layer.n_in, (unsigned)layer.n_out,
+                   anne_activation_name(layer.activation));
+            for (j = 0; j < layer.n_out; j++) {
+                printf("  neuron %u: z = %.9g  a = %.9g\n", j + 1u, (double)z[j], (double)act[j]);
+            }
+        }
+        t = cur; /* this layer's output is the next one's input */
+        cur = act;
+        act = t;
+    }
+    if (bad) {
+        free(buf);
+        return anne_error_set(err, "out of memory");
+    }
+    /* cur holds the output; anne_model_predict() must agree to the bit, or the trace shows something
+     * other than what the model computes */
+    if (anne_cli_model_predict(m, check, raw, err) != 0) {
+        free(buf);
+        return -1;
+    }
+    if (memcmp(check, cur, (size_t)model->n_outputs * sizeof *check) != 0) {
+        free(buf);
+        return anne_error_set(err, "internal error: the layer-by-layer output differs from anne_model_predict()");
+    }
+    cls = anne_output_class(cur, model->n_outputs, a->threshold);
+    if (doc != NULL) {
+        bad |= anne_cli_json_add(doc, "output", anne__json_vector(cur, model->n_outputs));
+        bad |= anne_cli_json_add(doc, "class", cJSON_CreateNumber((double)cls));
+        if (m->class_names != NULL) bad |= anne_cli_json_add(doc, "label", cJSON_CreateString(m->class_names[cls]));
+    } else {
+        anne__print_vector("output:", cur, model->n_outputs);
+        if (m->class_names != NULL) {
+            printf("class: %u (%s)\n", (unsigned)cls, m->class_names[cls]);
+        } else {
+            printf("class: %u\n", (unsigned)cls);
+        }
+    }
+    free(buf);
+    return bad ? anne_error_set(err, "out of memory") : 0;
+}
 
 int anne_cmd_trace(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "anne trace: not implemented yet\n");
-    return 1;
+    anne__trace_args a;
+    anne_cli_model m;
+    anne_error err;
+    float *raw;
+    cJSON *doc = NULL;
+    int rc = anne__trace_parse(argc, argv, &a);
+    if (rc >= 0) return rc;
+    if (anne_cli_model_open(&m, a.model, &err) != 0) return anne_cli_fail("trace", err.msg);
+    raw = malloc((size_t)m.loaded.model.n_inputs * sizeof *raw + sizeof *raw);
+    if (raw == NULL) {
+        rc = anne_error_set(&err, "out of memory");
+    } else {
+        rc = anne__trace_input(a.input, raw, m.loaded.model.n_inputs, &err);
+    }
+    if (rc == 0 && a.json) {
+        doc = cJSON_CreateObject();
+        if (doc == NULL) rc = anne_error_set(&err, "out of memory");
+    }
+    if (rc == 0) rc = anne__trace_run(&m, raw, &a, doc, &err);
+    free(raw);
+    anne_cli_model_close(&m);
+    if (rc != 0) {
+        cJSON_Delete(doc);
+        return anne_cli_fail("trace", err.msg);
+    }
+    if (doc != NULL && anne_cli_json_print("trace", doc) != 0) return 1;
+    return anne_cli_flush("trace");
 }
