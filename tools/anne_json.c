@@ -60,9 +60,10 @@ static int anne__to_float(const cJSON *v, float *out) {
     double d;
     if (!cJSON_IsNumber(v)) return 1;
     d = v->valuedouble;
-    if (!isfinite(d) || fabs(d) > (double)FLT_MAX) return 2;
+    /* below the midpoint between FLT_MAX and 2^128 the double rounds to a finite float ("3.4028235e38"
+     * is FLT_MAX); at or above it, it would round to infinity (and converting is undefined in C) */
+    if (!(fabs(d) < 0x1.ffffffp127)) return 2;
     *out = (float)d;
-    if (!isfinite(*out)) return 2; /* rounds up to infinity just above FLT_MAX */
     return 0;
 }
 

@@ -73,20 +73,24 @@ static void anne__put_string(anne__buf *b, const char *s) {
     anne__put(b, "\"");
 }
 
-/* The shortest "%.<p>g" that reads back (as the importer reads: strtod, then float) to the same bits:
- * 6.262 stays "6.262" rather than "6.26200008". p = 9 always does, so this never loses a bit. */
+void anne_json_format_float(char buf[32], float x) {
+    int p;
+    /* the shortest "%.<p>g" that reads back (as the importer reads: strtod, then float) to the same
+     * bits; p = 9 always does, so this never loses a bit */
+    for (p = 1; p < 9; p++) {
+        snprintf(buf, 32, "%.*g", p, (double)x);
+        if ((float)strtod(buf, NULL) == x && (x != 0.0f || signbit(x) == (buf[0] == '-'))) return;
+    }
+    snprintf(buf, 32, "%.9g", (double)x);
+}
+
 static void anne__put_float(anne__buf *b, float x) {
     char s[32];
-    int p;
     if (!isfinite(x)) {
         b->nonfinite = 1; /* JSON has no inf or NaN */
         return;
     }
-    for (p = 1; p < 9; p++) {
-        snprintf(s, sizeof s, "%.*g", p, (double)x);
-        if ((float)strtod(s, NULL) == x && (x != 0.0f || signbit(x) == (s[0] == '-'))) break;
-    }
-    if (p == 9) snprintf(s, sizeof s, "%.9g", (double)x);
+    anne_json_format_float(s, x);
     anne__put(b, "%s", s);
 }
 
@@ -109,9 +113,9 @@ static void anne__put_params(anne__buf *b, const anne_ir_layer *l) {
     switch (l->activation) {
     case ANNE_ACT_RELU:
         /* Keras' defaults are left out; max_value +inf (no clip) has no JSON number and is the default */
-        if (l->param[0] != 0.0f) anne__put_param(b, "negative_slope", l->param[0]);
+        if (l->param[0] != 0.0f || signbit(l->param[0])) anne__put_param(b, "negative_slope", l->param[0]);
         if (l->param[1] != INFINITY) anne__put_param(b, "max_value", l->param[1]);
-        if (l->param[2] != 0.0f) anne__put_param(b, "threshold", l->param[2]);
+        if (l->param[2] != 0.0f || signbit(l->param[2])) anne__put_param(b, "threshold", l->param[2]);
         break;
     case ANNE_ACT_LEAKY_RELU: /* always stated: Keras' and the paper's defaults differ */
     case ANNE_ACT_ELU: anne__put_param(b, "alpha", l->param[0]); break;

@@ -11,4 +11,8 @@
  * defaults, except that leaky_relu, elu and thresholded_relu always state theirs. */
 int anne_json_write(const anne_ir *ir, char **text, anne_error *err);
 
+/* Formats a finite float with the fewest digits that read back to the same bits ("6.262", not
+ * "6.26200008"); at most "%.9g", which always does. buf holds at least 32 bytes. */
+void anne_json_format_float(char buf[32], float x);
+
 #endif /* ANNE_JSON_WRITE_H */

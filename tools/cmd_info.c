@@ -9,6 +9,7 @@
 
 #include "anne_commands.h"
 #include "anne_ir.h"
+#include "anne_json_write.h"
 
 static void anne__info_usage(FILE *out) {
     fprintf(out,
@@ -136,11 +137,11 @@ static void anne__print_table(const anne_model *m, const char *path) {
     printf("\n");
 }
 
-/* A float as a raw JSON number with the digits it has ("%.9g" reads back exactly), not double noise. */
+/* A float as a raw JSON number with the digits it has (reads back exactly), not double noise. */
 static cJSON *anne__json_float(float x) {
     char s[32];
     if (!isfinite(x)) return cJSON_CreateNull();
-    snprintf(s, sizeof s, "%.9g", (double)x);
+    anne_json_format_float(s, x);
     return cJSON_CreateRaw(s);
 }
 
