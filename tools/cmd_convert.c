@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "anne_cli.h"
 #include "anne_commands.h"
 #include "anne_file.h"
 #include "anne_ir.h"
@@ -135,5 +136,5 @@ int anne_cmd_convert(int argc, char **argv) {
     printf("wrote %s (%s): %zu layer%s, %zu parameters, %zu bytes\n", out, anne__outputs[k].what, ir.n_layers,
            ir.n_layers == 1 ? "" : "s", anne__parameters(&ir), bytes);
     anne_ir_free(&ir);
-    return 0;
+    return anne_cli_flush("convert");
 }

@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "anne_cli.h"
 #include "anne_commands.h"
 #include "anne_ir.h"
 #include "anne_json_write.h"
@@ -308,5 +309,5 @@ int anne_cmd_info(int argc, char **argv) {
         anne__print_table(&lm.model, path);
     }
     anne_loaded_close(&lm);
-    return 0;
+    return anne_cli_flush("info"); /* a full disk or closed pipe is a failure, not a silent truncation */
 }
