@@ -82,3 +82,86 @@ void anne_activation_forward_f32(float *x, size_t n, anne_activation act, const 
     }
     for (i = 0; i < n; i++) x[i] = anne__elementwise(act, param, x[i]);
 }
+
+/* ------------------------------------------------------------------------------------------------
+ * Backward (training): the derivative of each activation, beside its forward definition above. */
+#include "anne_train.h"
+
+/* d relu / dx for keras.backend.relu(x, negative_slope, max_value, threshold). */
+static float anne__relu_grad(float x, const float param[3]) {
+    float slope = param[0], max_value = param[1], threshold = param[2];
+    float d = 0.0f;
+    if (x > threshold) {
+        d = 1.0f;
+        /* with max_value the output is clipped to [0, max_value]: flat outside */
+        if (max_value < INFINITY && (x < 0.0f || x > max_value)) d = 0.0f;
+    }
+    if (slope != 0.0f && x < threshold) d += slope;
+    return d;
+}
+
+/* act'(x) for the elementwise activations; y = act(x). */
+static float anne__elementwise_grad(anne_activation act, const float param[3], float x, float y) {
+    switch (act) {
+    case ANNE_ACT_RELU: return anne__relu_grad(x, param);
+    case ANNE_ACT_LEAKY_RELU: return x > 0.0f ? 1.0f : param[0];
+    /* from x, not as y(1 - y) or 1 - y^2: those cancel to noise where a unit saturates */
+    case ANNE_ACT_SIGMOID: {
+        float e = expf(-fabsf(x));
+        return e / ((1.0f + e) * (1.0f + e));
+    }
+    case ANNE_ACT_TANH: {
+        float e = expf(-2.0f * fabsf(x));
+        return 4.0f * e / ((1.0f + e) * (1.0f + e));
+    }
+    case ANNE_ACT_ELU: return x > 0.0f ? 1.0f : param[0] * expf(x);
+    case ANNE_ACT_SELU: return x > 0.0f ? ANNE_SELU_SCALE : ANNE_SELU_SCALE * ANNE_SELU_ALPHA * expf(x);
+    case ANNE_ACT_SOFTPLUS: return anne__sigmoid(x);
+    case ANNE_ACT_SOFTSIGN: {
+        float d = 1.0f + fabsf(x);
+        return 1.0f / (d * d);
+    }
+    case ANNE_ACT_HARD_SIGMOID: return (x > -2.5f && x < 2.5f) ? 0.2f : 0.0f;
+    case ANNE_ACT_HARD_SIGMOID_K3: return (x > -3.0f && x < 3.0f) ? 1.0f / 6.0f : 0.0f;
+    case ANNE_ACT_SWISH: {
+        float s = anne__sigmoid(x);
+        return s + x * s * (1.0f - s);
+    }
+    case ANNE_ACT_GELU: /* Phi(x) + x phi(x); erfc keeps Phi accurate far left */
+        return 0.5f * erfcf(-x * 0.70710678118654752f) + x * 0.39894228040143268f * expf(-0.5f * x * x);
+    case ANNE_ACT_GELU_TANH: {
+        /* 0.5 (1 + tanh u) = s and 0.5 (1 - tanh^2 u) = 2 s (1 - s), s = sigmoid(2u): no cancellation */
+        float c = 0.79788456080286536f, k = 0.044715f, u, s, s_neg;
+        if (fabsf(x) > 20.0f) return x > 0.0f ? 1.0f : 0.0f; /* flat there; avoids inf * 0 for huge x */
+        u = c * (x + k * x * x * x);
+        s = anne__sigmoid(2.0f * u);
+        s_neg = anne__sigmoid(-2.0f * u);
+        return s + 2.0f * x * s * s_neg * c * (1.0f + 3.0f * k * x * x);
+    }
+    case ANNE_ACT_EXPONENTIAL: return y;
+    case ANNE_ACT_THRESHOLDED_RELU: return x > param[0] ? 1.0f : 0.0f;
+    case ANNE_ACT_LINEAR:
+    case ANNE_ACT_SOFTMAX:
+    case ANNE_ACT_COUNT: break;
+    }
+    return 1.0f;
+}
+
+void anne_activation_backward_f32(float *dx, const float *dy, const float *x, const float *y, size_t n,
+                                  anne_activation act, const float param[3]) {
+    size_t i;
+    if (act == ANNE_ACT_SOFTMAX) {
+        /* Jacobian-vector product: dx_i = y_i (dy_i - <dy, y>); the dot first, so dx may be dy */
+        float dot = 0.0f;
+        for (i = 0; i < n; i++) dot += dy[i] * y[i];
+        for (i = 0; i < n; i++) dx[i] = y[i] * (dy[i] - dot);
+        return;
+    }
+    if (act == ANNE_ACT_LINEAR) {
+        if (dx != dy) {
+            for (i = 0; i < n; i++) dx[i] = dy[i];
+        }
+        return;
+    }
+    for (i = 0; i < n; i++) dx[i] = dy[i] * anne__elementwise_grad(act, param, x[i], y[i]);
+}
