@@ -206,6 +206,61 @@ static anne_status load_and_run(const uint8_t *src, size_t n) {
     return st;
 }
 
+/* The annotated example of docs/format.md ("A tiny model, byte by byte"), every field checked by
+ * hand against the specification: the writer must produce exactly these bytes, so a change to the
+ * layout cannot go unnoticed by the document. */
+static const uint8_t tiny_golden[184] = {
+    0x41, 0x4e, 0x4e, 0x45, 0x01, 0x00, 0x00, 0x00, 0xb8, 0x00, 0x00, 0x00, 0xef, 0x71, 0xa1, 0xce, /* header */
+    0x05, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x50, 0x00, 0x00, 0x00, 0x34, 0x00, 0x00, 0x00, /* GRAPH at 80, 52 bytes */
+    0x03, 0x00, 0x00, 0x00, 0x84, 0x00, 0x00, 0x00, 0x14, 0x00, 0x00, 0x00, /* SCALING at 132, 20 */
+    0x04, 0x00, 0x00, 0x00, 0x98, 0x00, 0x00, 0x00, 0x0c, 0x00, 0x00, 0x00, /* CLASSES at 152, 12 */
+    0x05, 0x00, 0x00, 0x00, 0xa4, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, /* NAME at 164, 8 */
+    0x02, 0x00, 0x00, 0x00, 0xac, 0x00, 0x00, 0x00, 0x0c, 0x00, 0x00, 0x00, /* WEIGHTS at 172, 12 */
+    0x02, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00,                         /* 2 inputs, 1 layer */
+    0x01, 0x00, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00,                         /* dense f32 sigmoid bias 2->1 */
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* param[3] */
+    0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, /* kernel 0+8, bias 8+4 */
+    0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* aux 0, 0 */
+    0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0x40, /* standardize, mean 1 2 */
+    0x00, 0x00, 0x00, 0x3f, 0x00, 0x00, 0x80, 0x40,                         /* std 0.5 4 */
+    0x02, 0x00, 0x00, 0x00, 0x6e, 0x6f, 0x00, 0x79, 0x65, 0x73, 0x00, 0x00, /* 2 classes "no" "yes" */
+    0x74, 0x69, 0x6e, 0x79, 0x00, 0x00, 0x00, 0x00,                         /* "tiny" */
+    0x00, 0x00, 0xc0, 0x3f, 0x00, 0x00, 0x00, 0xc0, 0x00, 0x00, 0x80, 0x3e, /* kernel 1.5 -2, bias 0.25 */
+};
+
+static void test_golden_bytes(void **state) {
+    static const float k[2] = {1.5f, -2.0f}, b[1] = {0.25f}, mean[2] = {1.0f, 2.0f}, sd[2] = {0.5f, 4.0f};
+    static const char *const names[2] = {"no", "yes"};
+    anne_layer l;
+    anne_model_desc d;
+    anne_model m;
+    uint32_t buf[64];
+    size_t n;
+    float in[2] = {2.0f, 6.0f}, out[1], arena[3];
+    (void)state;
+    memset(&d, 0, sizeof d);
+    set_layer(&l, ANNE_ACT_SIGMOID, 2, 1, k, b);
+    d.name = "tiny";
+    d.n_inputs = 2;
+    d.n_layers = 1;
+    d.layers = &l;
+    d.scaling.kind = ANNE_SCALING_STANDARDIZE;
+    d.scaling.a = mean;
+    d.scaling.b = sd;
+    d.n_classes = 2;
+    d.class_names = names;
+    assert_int_equal(anne_model_write(&d, buf, sizeof buf, &n), ANNE_OK);
+    assert_int_equal(n, sizeof tiny_golden);
+    assert_memory_equal(buf, tiny_golden, sizeof tiny_golden);
+    assert_int_equal(load_exact(&m, tiny_golden, sizeof tiny_golden), ANNE_OK);
+    assert_int_equal(anne_model_load(&m, buf, n), ANNE_OK);
+    assert_int_equal(anne_model_arena_size(&m), 12);
+    /* sigmoid(1.5 * (2 - 1) / 0.5 - 2 * (6 - 2) / 4 + 0.25) = sigmoid(1.25) = 0.777299861... */
+    assert_int_equal(anne_model_predict(&m, out, in, arena, sizeof arena), ANNE_OK);
+    assert_float_equal(out[0], 0.7772998611746911, 1e-7);
+}
+
 /* ------------------------------------------------------------------------------------------------
  * Systematic mutations.
  * ---------------------------------------------------------------------------------------------- */
@@ -699,6 +754,7 @@ static void test_arguments(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crc32_check_value),
+        cmocka_unit_test(test_golden_bytes),
         cmocka_unit_test(test_valid_models_load),
         cmocka_unit_test(test_truncate_every_length),
         cmocka_unit_test(test_flip_every_byte),
