@@ -104,11 +104,20 @@ int anne_cli_usage_error(const char *cmd, const char *usage, const char *fmt, ..
     return 2;
 }
 
+const char *anne_cli_format_float(char *buf, float v) {
+    int p;
+    for (p = 6; p < 9; p++) {
+        snprintf(buf, 32, "%.*g", p, (double)v);
+        if (strtof(buf, NULL) == v) return buf;
+    }
+    snprintf(buf, 32, "%.9g", (double)v); /* 9 significant digits always read back exactly */
+    return buf;
+}
+
 cJSON *anne_cli_json_float(float v) {
     char buf[32];
     if (!isfinite(v)) return cJSON_CreateNull();
-    snprintf(buf, sizeof buf, "%.9g", (double)v);
-    return cJSON_CreateRaw(buf);
+    return cJSON_CreateRaw(anne_cli_format_float(buf, v));
 }
 
 int anne_cli_json_add(cJSON *obj, const char *key, cJSON *item) {

@@ -52,7 +52,12 @@ int anne_cli_usage_error(const char *cmd, const char *usage, const char *fmt, ..
 #endif
     ;
 
-/* A float as JSON: "%.9g" (reads back exactly), or null when not finite (JSON has no inf/NaN). */
+/* The shortest "%.<p>g" (p = 6..9) of v that reads back as the same float: 6.8f prints "6.8", not
+ * "6.80000019". buf must hold 32 bytes; returns buf. */
+const char *anne_cli_format_float(char *buf, float v);
+
+/* A float as JSON: anne_cli_format_float() (reads back exactly), or null when not finite (JSON has
+ * no inf/NaN). */
 cJSON *anne_cli_json_float(float v);
 
 /* Adds item to obj under key (key NULL: appends to an array). On failure (obj or item NULL: out of

@@ -111,7 +111,8 @@ static int anne__trace_input(const char *text, float *x, uint16_t n, anne_error 
 static void anne__print_vector(const char *title, const float *v, uint16_t n) {
     uint16_t i;
     printf("%s", title);
-    for (i = 0; i < n; i++) printf(" %.9g", (double)v[i]);
+    char buf[32];
+    for (i = 0; i < n; i++) printf(" %s", anne_cli_format_float(buf, v[i]));
     putchar('\n');
 }
 
@@ -188,7 +189,9 @@ static int anne__trace_run(anne_cli_model *m, const float *raw, const anne__trac
             printf("layer %u: dense %u -> %u, %s\n", i + 1u, (unsigned)layer.n_in, (unsigned)layer.n_out,
                    anne_activation_name(layer.activation));
             for (j = 0; j < layer.n_out; j++) {
-                printf("  neuron %u: z = %.9g  a = %.9g\n", j + 1u, (double)z[j], (double)act[j]);
+                char bz[32], ba[32];
+                printf("  neuron %u: z = %s  a = %s\n", j + 1u, anne_cli_format_float(bz, z[j]),
+                       anne_cli_format_float(ba, act[j]));
             }
         }
         t = cur; /* this layer's output is the next one's input */
