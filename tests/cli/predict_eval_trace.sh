@@ -168,6 +168,16 @@ stderr_is "anne trace: --input: value 1 is empty"
 run 1 trace "$BIN" --input 1,inf
 stderr_is "anne trace: --input: value 2 (\"inf\") is not a number"
 
+# a full disk: the write error is reported, not lost
+if [ -w /dev/full ]; then
+    "$ANNE" predict "$BIN" "$DATA/csv/binary_names.csv" --label label >/dev/full 2>"$TMP/err"
+    [ $? -eq 1 ] || fail "predict to /dev/full did not exit 1"
+    stderr_is "anne predict: cannot write the output"
+    "$ANNE" trace "$BIN" --input 1,2 --json >/dev/full 2>"$TMP/err"
+    [ $? -eq 1 ] || fail "trace to /dev/full did not exit 1"
+    stderr_is "anne trace: cannot write the output"
+fi
+
 # --- predict: outputs against hand-computed values ---------------------------------------------------
 # cli_binary: h1 = relu(x1 + 0.5 x2), h2 = relu(-x1 + 2 x2 - 1), z = h1 - h2 - 1, out = sigmoid(z)
 # rows (x1, x2) -> z:  (2,0) 1 | (1,0) 0 | (0,1) -1.5 | (4,2) 4 | (-2,0) -2 | (3,3) 1.5 | (0,0) -1 | (1,1) 0.5
