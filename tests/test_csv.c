@@ -57,7 +57,7 @@ static void test_quoting(void **state) {
     assert_string_equal(anne_csv_value(&t, 1, 2), "q");
     assert_int_equal(anne_csv_line(&t, 0), 2);
     assert_int_equal(anne_csv_line(&t, 1), 4); /* the quoted line end moved it down */
-    assert_non_null(t.cols[0].num);             /* "1", "2" */
+    assert_non_null(t.cols[0].num);            /* "1", "2" */
     assert_true(t.cols[0].num[0] == 1.0 && t.cols[0].num[1] == 2.0);
     assert_null(t.cols[1].num);
     anne_csv_free(&t);
@@ -65,7 +65,8 @@ static void test_quoting(void **state) {
 
 static void test_quote_errors(void **state) {
     (void)state;
-    parse_fails("a,b\n1,\"2\n3,4\n", (size_t)-1, "data.csv: line 4: quoted field is not closed (its quote opens on line 2)");
+    parse_fails("a,b\n1,\"2\n3,4\n", (size_t)-1,
+                "data.csv: line 4: quoted field is not closed (its quote opens on line 2)");
     parse_fails("a,b\n1,\"2\"x\n", (size_t)-1,
                 "data.csv: line 2: unexpected 'x' after a closing quote (expected a comma or a line end)");
     parse_fails("a,b\n1,2\0\n", 9, "data.csv: line 2: contains a NUL byte (not a text file?)");
@@ -245,17 +246,20 @@ static void test_integer_labels(void **state) {
 
     parse_ok(&t, "x,y\n1,1\n2,2\n");
     assert_int_equal(anne_csv_labels_read(&t, 1, 2, NULL, &l, &err), -1);
-    assert_string_equal(err.msg, "data.csv: line 3, column \"y\": \"2\" is not a class of the model (expected an integer 0..1)");
+    assert_string_equal(err.msg,
+                        "data.csv: line 3, column \"y\": \"2\" is not a class of the model (expected an integer 0..1)");
     anne_csv_free(&t);
 
     parse_ok(&t, "x,y\n1,-1\n");
     assert_int_equal(anne_csv_labels_read(&t, 1, 2, NULL, &l, &err), -1);
-    assert_string_equal(err.msg, "data.csv: line 2, column \"y\": \"-1\" is not a class of the model (expected an integer 0..1)");
+    assert_string_equal(
+        err.msg, "data.csv: line 2, column \"y\": \"-1\" is not a class of the model (expected an integer 0..1)");
     anne_csv_free(&t);
 
     parse_ok(&t, "x,y\n1,0.5\n");
     assert_int_equal(anne_csv_labels_read(&t, 1, 0, NULL, &l, &err), -1);
-    assert_string_equal(err.msg, "data.csv: line 2, column \"y\": \"0.5\" is not a class index (expected an integer 0..65534)");
+    assert_string_equal(err.msg,
+                        "data.csv: line 2, column \"y\": \"0.5\" is not a class index (expected an integer 0..65534)");
     anne_csv_free(&t);
 
     parse_ok(&t, "x,y\n1,1\n2,\n");
@@ -280,7 +284,8 @@ static void test_header_only(void **state) {
     assert_int_equal(anne_cli_features(&t, ANNE_CSV_NO_COLUMN, 3, &x, &err), -1);
     assert_string_equal(err.msg, "data.csv: no data rows (only a header)");
     assert_int_equal(anne_cli_features(&t, 2, 3, &x, &err), -1);
-    assert_string_equal(err.msg, "data.csv: 2 feature columns (all but the label column \"c\"), but the model has 3 inputs");
+    assert_string_equal(err.msg,
+                        "data.csv: 2 feature columns (all but the label column \"c\"), but the model has 3 inputs");
     anne_csv_free(&t);
 }
 

@@ -53,9 +53,10 @@ int anne_cli_features(const anne_csv *t, size_t label_col, uint16_t n_inputs, fl
     *x = NULL;
     if (n_features != n_inputs) {
         if (label_col < t->n_cols) {
-            return anne_error_set(err, "%s: %zu feature column%s (all but the label column \"%s\"), but the model has %u input%s",
-                                  t->path, n_features, n_features == 1u ? "" : "s", t->cols[label_col].name,
-                                  (unsigned)n_inputs, n_inputs == 1u ? "" : "s");
+            return anne_error_set(
+                err, "%s: %zu feature column%s (all but the label column \"%s\"), but the model has %u input%s",
+                t->path, n_features, n_features == 1u ? "" : "s", t->cols[label_col].name, (unsigned)n_inputs,
+                n_inputs == 1u ? "" : "s");
         }
         return anne_error_set(err, "%s: %zu feature column%s, but the model has %u input%s", t->path, n_features,
                               n_features == 1u ? "" : "s", (unsigned)n_inputs, n_inputs == 1u ? "" : "s");

@@ -125,7 +125,8 @@ static int anne__split(anne_csv *t, size_t n, anne__vec *cells, anne__vec *lines
                 for (;;) {
                     char c;
                     if (i >= n) {
-                        return anne_error_set(err, "%s: line %zu: quoted field is not closed (its quote opens on line %zu)",
+                        return anne_error_set(err,
+                                              "%s: line %zu: quoted field is not closed (its quote opens on line %zu)",
                                               t->path, line, open_line);
                     }
                     c = s[i];
@@ -136,7 +137,8 @@ static int anne__split(anne_csv *t, size_t n, anne__vec *cells, anne__vec *lines
                         }
                         i++; /* "" stands for one quote */
                     } else if (c == '\0') {
-                        return anne_error_set(err, "%s: line %zu: contains a NUL byte (not a text file?)", t->path, line);
+                        return anne_error_set(err, "%s: line %zu: contains a NUL byte (not a text file?)", t->path,
+                                              line);
                     } else if (c == '\n' || (c == '\r' && s[i + 1] != '\n')) {
                         line++;
                     }
@@ -145,13 +147,15 @@ static int anne__split(anne_csv *t, size_t n, anne__vec *cells, anne__vec *lines
                 end = w;
                 while (i < n && anne__is_blank(s[i])) i++;
                 if (i < n && s[i] != ',' && s[i] != '\n' && s[i] != '\r') {
-                    return anne_error_set(err, "%s: line %zu: unexpected '%c' after a closing quote (expected a comma or a line end)",
-                                          t->path, line, s[i] == '\0' ? '?' : s[i]);
+                    return anne_error_set(
+                        err, "%s: line %zu: unexpected '%c' after a closing quote (expected a comma or a line end)",
+                        t->path, line, s[i] == '\0' ? '?' : s[i]);
                 }
             } else {
                 while (i < n && s[i] != ',' && s[i] != '\n' && s[i] != '\r') {
                     if (s[i] == '\0') {
-                        return anne_error_set(err, "%s: line %zu: contains a NUL byte (not a text file?)", t->path, line);
+                        return anne_error_set(err, "%s: line %zu: contains a NUL byte (not a text file?)", t->path,
+                                              line);
                     }
                     i++;
                 }
@@ -381,8 +385,8 @@ static int anne__labels_sorted(const anne_csv *t, size_t col, uint16_t limit, an
         char list[512];
         anne__list(list, sizeof list, v, n_unique, 8);
         free(v);
-        return anne_error_set(err, "%s: column %s has %zu distinct labels (%s), but the model has %u classes",
-                              t->path, anne__show(t->cols[col].name).s, n_unique, list, (unsigned)limit);
+        return anne_error_set(err, "%s: column %s has %zu distinct labels (%s), but the model has %u classes", t->path,
+                              anne__show(t->cols[col].name).s, n_unique, list, (unsigned)limit);
     }
     out->names = calloc(n_unique, sizeof *out->names);
     if (out->names == NULL) {
@@ -456,13 +460,13 @@ int anne_csv_labels_read(const anne_csv *t, size_t col, uint16_t n_classes, cons
             char list[512];
             anne__list(list, sizeof list, class_names, n_classes, 8);
             anne_csv_labels_free(out);
-            return anne_error_set(err, "%s: line %zu, column %s: %s is not a class of the model (expected %s or an index 0..%u)",
-                                  t->path, anne_csv_line(t, r), anne__show(t->cols[col].name).s, anne__show(v).s,
-                                  list, (unsigned)n_classes - 1u);
+            return anne_error_set(
+                err, "%s: line %zu, column %s: %s is not a class of the model (expected %s or an index 0..%u)", t->path,
+                anne_csv_line(t, r), anne__show(t->cols[col].name).s, anne__show(v).s, list, (unsigned)n_classes - 1u);
         }
         anne_csv_labels_free(out);
-        return anne_error_set(err, "%s: line %zu, column %s: %s is not a class %s (expected an integer 0..%u)",
-                              t->path, anne_csv_line(t, r), anne__show(t->cols[col].name).s, anne__show(v).s,
+        return anne_error_set(err, "%s: line %zu, column %s: %s is not a class %s (expected an integer 0..%u)", t->path,
+                              anne_csv_line(t, r), anne__show(t->cols[col].name).s, anne__show(v).s,
                               n_classes ? "of the model" : "index", (unsigned)limit - 1u);
     }
     out->n_classes = n_classes ? n_classes : (uint16_t)(max_seen + 1u);

@@ -96,7 +96,7 @@ static int anne__outputs_are_probabilities(const anne_model *model) {
 /* What the report calls each class: the model's name, the label text mapped to it, or its index. */
 typedef struct anne__eval_report {
     const anne_metrics *m;
-    const char **names;         /* (n_classes) or NULL */
+    const char **names; /* (n_classes) or NULL */
     int has_log_loss;
 } anne__eval_report;
 
@@ -284,9 +284,12 @@ int anne_cmd_eval(int argc, char **argv) {
         }
         if (labels.n_names > 0) {
             /* the mapping is a guess the user should see: the model cannot say which text is which class */
-            fprintf(stderr, "anne eval: note: the model has no class names; the labels of column \"%s\" are "
-                            "taken as classes in sorted order:", a.label);
-            for (c = 0; c < labels.n_names; c++) fprintf(stderr, "%s %u = \"%s\"", c ? "," : "", (unsigned)c, labels.names[c]);
+            fprintf(stderr,
+                    "anne eval: note: the model has no class names; the labels of column \"%s\" are "
+                    "taken as classes in sorted order:",
+                    a.label);
+            for (c = 0; c < labels.n_names; c++)
+                fprintf(stderr, "%s %u = \"%s\"", c ? "," : "", (unsigned)c, labels.names[c]);
             fputc('\n', stderr);
         }
         rc = anne__eval_run(&m, x, &labels, t.n_rows, &t, a.threshold, &metrics, &err);

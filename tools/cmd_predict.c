@@ -75,14 +75,15 @@ static int anne__predict_parse(int argc, char **argv, anne__predict_args *a) {
             }
             if ((r = anne_cli_option(argc, argv, &i, "--threshold", &v)) != 0) {
                 if (r < 0 || anne_cli_parse_float(v, &a->threshold) != 0) {
-                    return anne_cli_usage_error("predict", ANNE__PREDICT_USAGE, "--threshold needs a number, got \"%s\"",
-                                                r < 0 ? "" : v);
+                    return anne_cli_usage_error("predict", ANNE__PREDICT_USAGE,
+                                                "--threshold needs a number, got \"%s\"", r < 0 ? "" : v);
                 }
                 continue;
             }
             return anne_cli_usage_error("predict", ANNE__PREDICT_USAGE, "unknown option '%s'", argv[i]);
         }
-        if (n_pos == 2) return anne_cli_usage_error("predict", ANNE__PREDICT_USAGE, "unexpected argument '%s'", argv[i]);
+        if (n_pos == 2)
+            return anne_cli_usage_error("predict", ANNE__PREDICT_USAGE, "unexpected argument '%s'", argv[i]);
         pos[n_pos++] = argv[i];
     }
     if (n_pos < 2) return anne_cli_usage_error("predict", ANNE__PREDICT_USAGE, "needs a model and a CSV file");

@@ -133,7 +133,8 @@ static const char *anne__scaling_name(anne_scaling_kind kind) {
 }
 
 /* The walk through the layers. buf holds 3 vectors of the widest layer: the layer's input, z, a. */
-static int anne__trace_run(anne_cli_model *m, const float *raw, const anne__trace_args *a, cJSON *doc, anne_error *err) {
+static int anne__trace_run(anne_cli_model *m, const float *raw, const anne__trace_args *a, cJSON *doc,
+                           anne_error *err) {
     const anne_model *model = &m->loaded.model;
     uint16_t i, j, width = model->n_inputs, cls;
     float *buf, *cur, *z, *act, *check = m->out;
@@ -141,7 +142,8 @@ static int anne__trace_run(anne_cli_model *m, const float *raw, const anne__trac
     int bad = 0;
     anne_layer layer;
     for (i = 0; i < model->n_layers; i++) {
-        if (anne_model_layer(model, i, &layer) != ANNE_OK) return anne_error_set(err, "layer %u: cannot be read", i + 1u);
+        if (anne_model_layer(model, i, &layer) != ANNE_OK)
+            return anne_error_set(err, "layer %u: cannot be read", i + 1u);
         if (layer.n_out > width) width = layer.n_out;
     }
     buf = malloc(3u * (size_t)width * sizeof *buf);
@@ -154,8 +156,9 @@ static int anne__trace_run(anne_cli_model *m, const float *raw, const anne__trac
     if (doc != NULL) {
         bad |= anne_cli_json_add(doc, "input", anne__json_vector(raw, model->n_inputs));
         if (model->scaling.kind != ANNE_SCALING_NONE) {
-            bad |= anne_cli_json_add(doc, "scaling", cJSON_CreateString(model->scaling.kind == ANNE_SCALING_STANDARDIZE
-                                                                            ? "standardize" : "minmax"));
+            bad |= anne_cli_json_add(
+                doc, "scaling",
+                cJSON_CreateString(model->scaling.kind == ANNE_SCALING_STANDARDIZE ? "standardize" : "minmax"));
             bad |= anne_cli_json_add(doc, "scaled_input", anne__json_vector(cur, model->n_inputs));
         }
         layers = cJSON_CreateArray();
