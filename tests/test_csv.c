@@ -346,6 +346,44 @@ static void test_read_file(void **state) {
     anne_csv_free(&t);
 }
 
+/* Robustness (run under ASan/UBSan): every prefix of a tricky file, and every byte of it replaced by
+ * each character the parser treats specially, parses or fails with a message, never crashes; a
+ * table that parses has n_cols values in every row, and features/labels run on it. */
+static void test_hostile_bytes(void **state) {
+    static const char base[] = "\xEF\xBB\xBF" "a, \"b\"\"c\",label\r\n1,\"2\r\n3\",x\n\n 4 ,5e1,\"y\"\r6,,z";
+    static const char special[] = {',', '"', '\n', '\r', '\0', ' ', '\t', 'x', '1'};
+    char buf[sizeof base];
+    size_t n = sizeof base - 1u, len, pos, k, parsed = 0;
+    (void)state;
+    for (len = 0; len <= n; len++) {
+        for (pos = 0; pos <= len; pos++) {
+            for (k = 0; k < (pos < len ? sizeof special : 1u); k++) {
+                anne_csv t;
+                anne_error err;
+                memcpy(buf, base, len);
+                if (pos < len) buf[pos] = special[k];
+                err.msg[0] = '\0';
+                if (anne_csv_parse(&t, buf, len, "data.csv", &err) == 0) {
+                    float *x = NULL;
+                    size_t nf, r, c;
+                    anne_csv_labels l;
+                    parsed++;
+                    assert_true(t.n_cols >= 1);
+                    for (r = 0; r < t.n_rows; r++) {
+                        for (c = 0; c < t.n_cols; c++) assert_non_null(anne_csv_value(&t, r, c));
+                    }
+                    if (anne_csv_features(&t, t.n_cols - 1u, &x, &nf, &err) == 0) free(x);
+                    if (anne_csv_labels_read(&t, t.n_cols - 1u, 3, NULL, &l, &err) == 0) anne_csv_labels_free(&l);
+                } else {
+                    assert_true(strncmp(err.msg, "data.csv: ", 10) == 0);
+                }
+                anne_csv_free(&t);
+            }
+        }
+    }
+    assert_true(parsed > 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_quoting),
@@ -364,6 +402,7 @@ int main(void) {
         cmocka_unit_test(test_empty_file),
         cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_read_file),
+        cmocka_unit_test(test_hostile_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
