@@ -1,0 +1,47 @@
+/* Host timing of batch-1 inference (see anne_timing.h for the method). */
+#include "anne_timing.h"
+
+#include <stdlib.h>
+#include <time.h>
+
+static double anne__now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int anne__cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double anne_time_predict_ns(const anne_model *model, const float *x, size_t n_rows, void *arena, size_t arena_size,
+                            size_t calls, int repeats) {
+    static volatile float sink; /* keeps the outputs alive */
+    double *runs, median;
+    float out[64];
+    int r;
+    if (model->n_outputs > 64 || n_rows == 0 || calls == 0 || repeats < 1) return -1.0;
+    runs = malloc((size_t)repeats * sizeof *runs);
+    if (runs == NULL) return -1.0;
+    for (r = -1; r < repeats; r++) { /* r = -1: warm-up */
+        size_t i, row = 0;
+        float acc = 0.0f;
+        double t0 = anne__now_ns();
+        for (i = 0; i < calls; i++) {
+            if (anne_model_predict(model, out, x + row * model->n_inputs, arena, arena_size) != ANNE_OK) {
+                free(runs);
+                return -1.0;
+            }
+            acc += out[0];
+            if (++row == n_rows) row = 0;
+        }
+        sink = acc;
+        (void)sink; /* a volatile read: the compiler must keep the sums */
+        if (r >= 0) runs[r] = (anne__now_ns() - t0) / (double)calls;
+    }
+    qsort(runs, (size_t)repeats, sizeof *runs, anne__cmp_double);
+    median = runs[repeats / 2];
+    free(runs);
+    return median;
+}
