@@ -13,9 +13,10 @@ enum {
     HDR_MAJOR = 4, HDR_MINOR = 6, HDR_FILE_SIZE = 8, HDR_CRC = 12, HDR_N_SECTIONS = 16, HDR_RESERVED = 18,
     HDR_SIZE = 20, SEC_ENTRY = 12,
     SEC_GRAPH = 1, SEC_WEIGHTS = 2, SEC_SCALING = 3, SEC_CLASSES = 4, SEC_NAME = 5,
-    GRAPH_HDR = 8, LAYER_SIZE = 44,
+    GRAPH_HDR = 8, LAYER_SIZE = 52,
     L_KIND = 0, L_DTYPE = 1, L_ACT = 2, L_FLAGS = 3, L_N_IN = 4, L_N_OUT = 6, L_PARAM = 8,
-    L_K_OFF = 20, L_K_SIZE = 24, L_B_OFF = 28, L_B_SIZE = 32, L_AUX_OFF = 36, L_AUX_SIZE = 40
+    L_K_OFF = 20, L_K_SIZE = 24, L_B_OFF = 28, L_B_SIZE = 32, L_AUX_OFF = 36, L_AUX_SIZE = 40,
+    L_ACT_OFF = 44, L_ACT_SIZE = 48
 };
 
 static uint32_t rd32(const uint8_t *p) {
@@ -61,7 +62,7 @@ static uint8_t *layer_rec(uint8_t *b, uint32_t index) {
 /* ------------------------------------------------------------------------------------------------
  * The valid models the mutations start from.
  * ---------------------------------------------------------------------------------------------- */
-enum { MODEL_TINY, MODEL_FULL, MODEL_DEEP, MODEL_RELU6, MODEL_COUNT };
+enum { MODEL_TINY, MODEL_FULL, MODEL_DEEP, MODEL_RELU6, MODEL_PRELU, MODEL_COUNT };
 
 static const float tiny_k[4] = {0.5f, -1.0f, 0.25f, 2.0f};                       /* (1, 4) */
 static const float full_k[2 * 3] = {1.0f, -2.0f, 0.5f, -0.5f, 0.25f, 3.0f};       /* (2, 3) */
@@ -72,6 +73,8 @@ static float deep_k1[8 * 4], deep_b1[8], deep_k2[6 * 8], deep_k3[3 * 6], deep_b3
 static const float deep_mean[4] = {5.8f, 3.0f, 3.7f, 1.2f}, deep_std[4] = {0.8f, 0.4f, 1.7f, 0.7f};
 static const char *const deep_names[2] = {"versicolor", "virginica"};
 static const float relu6_k[3 * 2] = {4.0f, 1.0f, -3.0f, 2.0f, 1.0f, 1.0f};          /* (3, 2) */
+static const float prelu_k1[3 * 2] = {1.0f, -1.0f, -2.0f, 0.5f, 0.25f, 3.0f};       /* (3, 2) */
+static const float prelu_a1[3] = {0.1f, -0.5f, 2.0f}, prelu_k2[1 * 3] = {1.0f, 1.0f, 1.0f};
 
 static void fill(float *x, size_t n, float scale) {
     size_t i;
@@ -131,6 +134,13 @@ static uint8_t *make_model(int which, size_t *size) {
         d.scaling.b = deep_std;
         d.n_classes = 2;
         d.class_names = deep_names;
+        break;
+    case MODEL_PRELU: /* 2 -> 3 prelu (per-unit alphas) without bias -> 1 linear: act data then weights */
+        set_layer(&l[0], ANNE_ACT_PRELU, 2, 3, prelu_k1, NULL);
+        l[0].act_data = prelu_a1;
+        set_layer(&l[1], ANNE_ACT_LINEAR, 3, 1, prelu_k2, full_b);
+        d.n_inputs = 2;
+        d.n_layers = 2;
         break;
     default: /* 2 -> 3 relu6 without bias, named only */
         set_layer(&l[0], ANNE_ACT_RELU, 2, 3, relu6_k, NULL);
@@ -209,19 +219,20 @@ static anne_status load_and_run(const uint8_t *src, size_t n) {
 /* The annotated example of docs/format.md ("A tiny model, byte by byte"), every field checked by
  * hand against the specification: the writer must produce exactly these bytes, so a change to the
  * layout cannot go unnoticed by the document. */
-static const uint8_t tiny_golden[184] = {
-    0x41, 0x4e, 0x4e, 0x45, 0x01, 0x00, 0x00, 0x00, 0xb8, 0x00, 0x00, 0x00, 0xef, 0x71, 0xa1, 0xce, /* header */
+static const uint8_t tiny_golden[192] = {
+    0x41, 0x4e, 0x4e, 0x45, 0x01, 0x00, 0x00, 0x00, 0xc0, 0x00, 0x00, 0x00, 0x13, 0xdf, 0x15, 0x6c, /* header */
     0x05, 0x00, 0x00, 0x00,
-    0x01, 0x00, 0x00, 0x00, 0x50, 0x00, 0x00, 0x00, 0x34, 0x00, 0x00, 0x00, /* GRAPH at 80, 52 bytes */
-    0x03, 0x00, 0x00, 0x00, 0x84, 0x00, 0x00, 0x00, 0x14, 0x00, 0x00, 0x00, /* SCALING at 132, 20 */
-    0x04, 0x00, 0x00, 0x00, 0x98, 0x00, 0x00, 0x00, 0x0c, 0x00, 0x00, 0x00, /* CLASSES at 152, 12 */
-    0x05, 0x00, 0x00, 0x00, 0xa4, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, /* NAME at 164, 8 */
-    0x02, 0x00, 0x00, 0x00, 0xac, 0x00, 0x00, 0x00, 0x0c, 0x00, 0x00, 0x00, /* WEIGHTS at 172, 12 */
+    0x01, 0x00, 0x00, 0x00, 0x50, 0x00, 0x00, 0x00, 0x3c, 0x00, 0x00, 0x00, /* GRAPH at 80, 60 bytes */
+    0x03, 0x00, 0x00, 0x00, 0x8c, 0x00, 0x00, 0x00, 0x14, 0x00, 0x00, 0x00, /* SCALING at 140, 20 */
+    0x04, 0x00, 0x00, 0x00, 0xa0, 0x00, 0x00, 0x00, 0x0c, 0x00, 0x00, 0x00, /* CLASSES at 160, 12 */
+    0x05, 0x00, 0x00, 0x00, 0xac, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, /* NAME at 172, 8 */
+    0x02, 0x00, 0x00, 0x00, 0xb4, 0x00, 0x00, 0x00, 0x0c, 0x00, 0x00, 0x00, /* WEIGHTS at 180, 12 */
     0x02, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00,                         /* 2 inputs, 1 layer */
     0x01, 0x00, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00,                         /* dense f32 sigmoid bias 2->1 */
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* param[3] */
     0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, /* kernel 0+8, bias 8+4 */
     0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* aux 0, 0 */
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,                         /* act data 0, 0 */
     0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0x40, /* standardize, mean 1 2 */
     0x00, 0x00, 0x00, 0x3f, 0x00, 0x00, 0x80, 0x40,                         /* std 0.5 4 */
     0x02, 0x00, 0x00, 0x00, 0x6e, 0x6f, 0x00, 0x79, 0x65, 0x73, 0x00, 0x00, /* 2 classes "no" "yes" */
@@ -501,6 +512,19 @@ static void e_bias_off_past(uint8_t *b, size_t n) {
 }
 static void e_bias_without_flag(uint8_t *b, size_t n) { (void)n; layer_rec(b, 0)[L_FLAGS] = 0; }
 static void e_aux_nonzero(uint8_t *b, size_t n) { (void)n; wr32(layer_rec(b, 0) + L_AUX_SIZE, 4); }
+static void e_act_data_not_prelu(uint8_t *b, size_t n) { (void)n; wr32(layer_rec(b, 0) + L_ACT_SIZE, 4); }
+static void e_act_off_not_prelu(uint8_t *b, size_t n) { (void)n; wr32(layer_rec(b, 0) + L_ACT_OFF, 4); }
+static void e_prelu_act_size(uint8_t *b, size_t n) { (void)n; wr32(layer_rec(b, 0) + L_ACT_SIZE, 8); }
+static void e_prelu_act_past(uint8_t *b, size_t n) {
+    (void)n;
+    wr32(layer_rec(b, 0) + L_ACT_OFF, rd32(b + sec_entry(b, SEC_WEIGHTS) + 8) - 8);
+}
+static void e_prelu_act_misaligned(uint8_t *b, size_t n) { (void)n; wr32(layer_rec(b, 0) + L_ACT_OFF, 6); }
+static void e_prelu_alpha_nan(uint8_t *b, size_t n) {
+    (void)n;
+    wrf32(sec_data(b, SEC_WEIGHTS) + rd32(layer_rec(b, 0) + L_ACT_OFF) + 8, NAN);
+}
+static void e_prelu_to_relu(uint8_t *b, size_t n) { (void)n; layer_rec(b, 0)[L_ACT] = ANNE_ACT_LINEAR; }
 static void e_layer_shape_chain(uint8_t *b, size_t n) {
     /* layer 2 claims 7 inputs after a layer of 8 units (kernel size kept consistent with 7) */
     uint8_t *r = layer_rec(b, 1);
@@ -599,6 +623,12 @@ static void test_hostile_graph(void **state) {
     EXPECT_EDIT(MODEL_FULL, e_bias_off_past, ANNE_ERR_BAD_LAYER);
     EXPECT_EDIT(MODEL_FULL, e_bias_without_flag, ANNE_ERR_BAD_LAYER);
     EXPECT_EDIT(MODEL_FULL, e_aux_nonzero, ANNE_ERR_BAD_LAYER);
+    EXPECT_EDIT(MODEL_FULL, e_act_data_not_prelu, ANNE_ERR_BAD_LAYER);
+    EXPECT_EDIT(MODEL_FULL, e_act_off_not_prelu, ANNE_ERR_BAD_LAYER);
+    EXPECT_EDIT(MODEL_PRELU, e_prelu_act_size, ANNE_ERR_BAD_LAYER);
+    EXPECT_EDIT(MODEL_PRELU, e_prelu_act_past, ANNE_ERR_BAD_LAYER);
+    EXPECT_EDIT(MODEL_PRELU, e_prelu_act_misaligned, ANNE_ERR_BAD_LAYER);
+    EXPECT_EDIT(MODEL_PRELU, e_prelu_to_relu, ANNE_ERR_BAD_LAYER);
     EXPECT_EDIT(MODEL_DEEP, e_layer_shape_chain, ANNE_ERR_SHAPE);
 }
 
@@ -607,6 +637,7 @@ static void test_hostile_values(void **state) {
     EXPECT_EDIT(MODEL_TINY, e_kernel_nan, ANNE_ERR_BAD_VALUE);
     EXPECT_EDIT(MODEL_TINY, e_kernel_inf, ANNE_ERR_BAD_VALUE);
     EXPECT_EDIT(MODEL_FULL, e_bias_inf, ANNE_ERR_BAD_VALUE);
+    EXPECT_EDIT(MODEL_PRELU, e_prelu_alpha_nan, ANNE_ERR_BAD_VALUE);
     EXPECT_EDIT(MODEL_DEEP, e_std_zero, ANNE_ERR_BAD_VALUE);
     EXPECT_EDIT(MODEL_DEEP, e_std_negative, ANNE_ERR_BAD_VALUE);
     EXPECT_EDIT(MODEL_DEEP, e_mean_nan, ANNE_ERR_BAD_VALUE);
@@ -648,6 +679,33 @@ static uint8_t *add_section(const uint8_t *src, size_t n, uint32_t type, uint16_
 
 /* A newer minor version with an unknown section loads and predicts as the original; a newer major
  * version of the same bytes is refused. */
+/* PReLU: one alpha per unit, read from the layer's act data (hand-computed: x = (1, 2) gives
+ * z = (-1, -1, 6.25), prelu -> (-0.1, 0.5, 6.25), sum + 0.1 = 6.75); the writer needs the alphas. */
+static void test_prelu_per_unit(void **state) {
+    size_t n;
+    uint8_t *b = make_model(MODEL_PRELU, &n);
+    anne_model m;
+    anne_layer l;
+    float in[2] = {1.0f, 2.0f}, out[1], arena[8];
+    anne_model_desc d;
+    (void)state;
+    assert_int_equal(anne_model_load(&m, b, n), ANNE_OK);
+    assert_int_equal(anne_model_layer(&m, 0, &l), ANNE_OK);
+    assert_non_null(l.act_data);
+    assert_memory_equal(l.act_data, prelu_a1, sizeof prelu_a1);
+    assert_int_equal(anne_model_layer(&m, 1, &l), ANNE_OK);
+    assert_null(l.act_data);
+    assert_int_equal(anne_model_predict(&m, out, in, arena, sizeof arena), ANNE_OK);
+    assert_float_equal(out[0], 6.75, 1e-6);
+    free(b);
+    memset(&d, 0, sizeof d);
+    set_layer(&l, ANNE_ACT_PRELU, 2, 3, prelu_k1, NULL);
+    d.n_inputs = 2;
+    d.n_layers = 1;
+    d.layers = &l;
+    assert_int_equal(anne_model_write(&d, NULL, 0, &n), ANNE_ERR_NULL_ARG);
+}
+
 static void test_forward_compatible_minor(void **state) {
     size_t n, n2;
     uint8_t *b = make_model(MODEL_DEEP, &n);
@@ -764,6 +822,7 @@ int main(void) {
         cmocka_unit_test(test_hostile_sections),
         cmocka_unit_test(test_hostile_graph),
         cmocka_unit_test(test_hostile_values),
+        cmocka_unit_test(test_prelu_per_unit),
         cmocka_unit_test(test_forward_compatible_minor),
         cmocka_unit_test(test_trailing_bytes_ignored),
         cmocka_unit_test(test_arguments),

@@ -17,6 +17,7 @@ void anne_ir_free(anne_ir *ir) {
     for (i = 0; i < ir->n_layers; i++) {
         free(ir->layers[i].kernel);
         free(ir->layers[i].bias);
+        free(ir->layers[i].act_data);
         free(ir->layers[i].name);
     }
     free(ir->layers);
@@ -107,6 +108,15 @@ static int anne__layer_problem(const anne_ir *ir, size_t i, anne_error *err) {
                                   (double)l->bias[k]);
         }
     }
+    if (l->activation == ANNE_ACT_PRELU && l->act_data == NULL) {
+        return anne_error_set(err, "layer %zu%s%s: prelu has no alphas", i + 1, *name ? " " : "", name);
+    }
+    for (k = 0; l->activation == ANNE_ACT_PRELU && k < l->n_out; k++) {
+        if (!isfinite(l->act_data[k])) {
+            return anne_error_set(err, "layer %zu%s%s: prelu alpha %g is not finite", i + 1, *name ? " " : "", name,
+                                  (double)l->act_data[k]);
+        }
+    }
     return 0;
 }
 
@@ -134,6 +144,7 @@ int anne_ir_serialize(const anne_ir *ir, unsigned char **bytes, size_t *size, an
         memcpy(layers[i].param, l->param, sizeof l->param);
         layers[i].kernel = l->kernel;
         layers[i].bias = l->bias;
+        layers[i].act_data = l->activation == ANNE_ACT_PRELU ? l->act_data : NULL;
     }
     memset(&d, 0, sizeof d);
     d.name = ir->name;
@@ -205,6 +216,7 @@ int anne_ir_from_model(anne_ir *ir, const anne_model *m, anne_error *err) {
         dst->kernel = anne__copy_floats(l.kernel, (size_t)l.n_in * l.n_out);
         if (dst->kernel == NULL) goto oom;
         if (l.bias != NULL && (dst->bias = anne__copy_floats(l.bias, l.n_out)) == NULL) goto oom;
+        if (l.act_data != NULL && (dst->act_data = anne__copy_floats(l.act_data, l.n_out)) == NULL) goto oom;
     }
     ir->scaling = m->scaling.kind;
     if (m->scaling.kind != ANNE_SCALING_NONE) {

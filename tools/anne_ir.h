@@ -17,6 +17,7 @@ typedef struct anne_ir_layer {
     uint16_t n_out;
     float *kernel;              /* (n_out, n_in) row-major: the runtime's layout (Keras' transposed) */
     float *bias;                /* (n_out), or NULL: no bias */
+    float *act_data;            /* prelu: (n_out) alphas; NULL for other activations */
     char *name;                 /* the source's layer name (for messages), or NULL */
 } anne_ir_layer;
 

@@ -255,6 +255,7 @@ static int anne__param_slot(anne_activation act, int key) {
     case ANNE_ACT_LEAKY_RELU: return key == ANNE__K_ALPHA || key == ANNE__K_NEG_SLOPE ? 0 : -1;
     case ANNE_ACT_ELU: return key == ANNE__K_ALPHA ? 0 : -1;
     case ANNE_ACT_THRESHOLDED_RELU: return key == ANNE__K_THETA ? 0 : -1;
+    case ANNE_ACT_PRELU: return key == ANNE__K_ALPHA ? -2 : -1; /* a list, read once the units are known */
     default: return -1;
     }
 }
@@ -265,6 +266,7 @@ static const char *anne__param_list(anne_activation act) {
     case ANNE_ACT_LEAKY_RELU: return "alpha";
     case ANNE_ACT_ELU: return "alpha";
     case ANNE_ACT_THRESHOLDED_RELU: return "theta";
+    case ANNE_ACT_PRELU: return "alpha (a list, one per unit)";
     default: return NULL;
     }
 }
@@ -308,6 +310,7 @@ static int anne__read_activation(anne__json_ctx *c, const cJSON *const *f, anne_
         char what[64];
         if (v == NULL) continue;
         slot = anne__param_slot(l->activation, k);
+        if (slot == -2) continue;
         if (slot < 0) {
             const char *takes = anne__param_list(l->activation);
             if (takes == NULL) {
@@ -432,6 +435,10 @@ static int anne__read_layer(anne__json_ctx *c, const cJSON *obj, size_t index, a
 
     if (f[ANNE__K_BIAS] != NULL && !cJSON_IsNull(f[ANNE__K_BIAS])) {
         if (anne__get_floats(c, f[ANNE__K_BIAS], "bias", l->n_out, "units", &l->bias, NULL) != 0) return -1;
+    }
+    if (l->activation == ANNE_ACT_PRELU) {
+        if (f[ANNE__K_ALPHA] == NULL) return anne__fail(c, "prelu needs \"alpha\": a list of one slope per unit");
+        if (anne__get_floats(c, f[ANNE__K_ALPHA], "alpha", l->n_out, "units", &l->act_data, NULL) != 0) return -1;
     }
     return 0;
 }

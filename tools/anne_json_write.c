@@ -120,6 +120,12 @@ static void anne__put_params(anne__buf *b, const anne_ir_layer *l) {
     case ANNE_ACT_LEAKY_RELU: /* always stated: Keras' and the paper's defaults differ */
     case ANNE_ACT_ELU: anne__put_param(b, "alpha", l->param[0]); break;
     case ANNE_ACT_THRESHOLDED_RELU: anne__put_param(b, "theta", l->param[0]); break;
+    case ANNE_ACT_PRELU: /* one alpha per unit */
+        if (l->act_data != NULL) {
+            anne__put(b, ", \"alpha\": ");
+            anne__put_floats(b, l->act_data, l->n_out);
+        }
+        break;
     default: break;
     }
 }

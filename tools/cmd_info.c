@@ -80,6 +80,7 @@ static void anne__activation_text(const anne_layer *l, char *buf, size_t cap) {
     case ANNE_ACT_LEAKY_RELU:
     case ANNE_ACT_ELU: snprintf(buf, cap, "%s(alpha=%g)", name, (double)l->param[0]); break;
     case ANNE_ACT_THRESHOLDED_RELU: snprintf(buf, cap, "%s(theta=%g)", name, (double)l->param[0]); break;
+    case ANNE_ACT_PRELU: snprintf(buf, cap, "%s(alpha per unit)", name); break;
     default: snprintf(buf, cap, "%s", name); break;
     }
 }
@@ -193,6 +194,15 @@ static int anne__add_params(cJSON *o, const anne_layer *l) {
     case ANNE_ACT_LEAKY_RELU:
     case ANNE_ACT_ELU: return anne__add(o, "alpha", anne__json_float(l->param[0]));
     case ANNE_ACT_THRESHOLDED_RELU: return anne__add(o, "theta", anne__json_float(l->param[0]));
+    case ANNE_ACT_PRELU: {
+        cJSON *a = cJSON_CreateArray();
+        uint16_t j;
+        int bad = 0;
+        for (j = 0; a != NULL && j < l->n_out; j++) {
+            bad |= anne__push(a, anne__json_float(((const float *)l->act_data)[j]));
+        }
+        return anne__add(o, "alpha", a) | bad;
+    }
     default: return 0;
     }
 }

@@ -179,7 +179,8 @@ static int anne__trace_run(anne_cli_model *m, const float *raw, const anne__trac
         /* the same steps as anne_model_predict(), keeping z before the activation overwrites it */
         anne_dense_forward_f32(z, cur, (const float *)layer.kernel, (const float *)layer.bias, layer.n_in, layer.n_out);
         memcpy(act, z, (size_t)layer.n_out * sizeof *act);
-        anne_activation_forward_f32(act, layer.n_out, layer.activation, layer.param);
+        if (layer.activation == ANNE_ACT_PRELU) anne_prelu_forward_f32(act, layer.n_out, (const float *)layer.act_data);
+        else anne_activation_forward_f32(act, layer.n_out, layer.activation, layer.param);
         if (doc != NULL) {
             cJSON *o = cJSON_CreateObject();
             bad |= anne_cli_json_add(layers, NULL, o);

@@ -90,6 +90,9 @@ typedef enum anne_activation {
     ANNE_ACT_GELU_TANH,         /* approximate: 0.5*x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x^3))) */
     ANNE_ACT_EXPONENTIAL,       /* exp(x) */
     ANNE_ACT_THRESHOLDED_RELU,  /* x if x > theta else 0; param[0] theta */
+    ANNE_ACT_PRELU,             /* Keras PReLU: x if x >= 0 else alpha[j]*x, one alpha per unit j, held in
+                                   anne_layer.act_data (params unused, 0). anne_activation_forward_f32()
+                                   has no alphas and leaves x unchanged: use anne_prelu_forward_f32(). */
     ANNE_ACT_COUNT
 } anne_activation;
 
@@ -108,6 +111,8 @@ typedef struct anne_layer {
     float param[3];             /* activation parameters, see anne_activation */
     const void *kernel;         /* f32: float (n_out, n_in), row-major: row j holds unit j's weights */
     const void *bias;           /* f32: float (n_out), or NULL: no bias */
+    const void *act_data;       /* per-unit activation parameters: prelu: float (n_out) alphas; NULL (and
+                                   ignored by the writer) for every other activation */
 } anne_layer;
 
 /* Scaling applied to raw inputs before the first layer, stored in the model. */
@@ -180,6 +185,9 @@ void anne_dense_forward_f32(float *out, const float *in, const float *kernel, co
 
 /* Applies `act` with parameters `param` to x (n) in place. Softmax normalizes over all n. */
 void anne_activation_forward_f32(float *x, size_t n, anne_activation act, const float param[3]);
+
+/* PReLU with per-unit slopes: x[j] = x[j] >= 0 ? x[j] : alpha[j] * x[j], j < n. */
+void anne_prelu_forward_f32(float *x, size_t n, const float *alpha);
 
 /* Checks that `act` is known and its parameters are valid (finite; max_value > 0 or +inf; alpha
  * finite). Used by the loader and by tools before writing a model. */

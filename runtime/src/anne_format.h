@@ -34,7 +34,7 @@ typedef enum anne__section_type {
 /* GRAPH section: n_inputs u16, n_layers u16, reserved u32, then the layer records. */
 #define ANNE__GRAPH_HDR_SIZE 8u
 
-/* Layer record, 44 bytes. Offsets are relative to the WEIGHTS section. */
+/* Layer record, 52 bytes. Offsets are relative to the WEIGHTS section. */
 #define ANNE__L_KIND 0u           /* u8 anne_layer_kind */
 #define ANNE__L_DTYPE 1u          /* u8 anne_dtype */
 #define ANNE__L_ACT 2u            /* u8 anne_activation */
@@ -48,7 +48,9 @@ typedef enum anne__section_type {
 #define ANNE__L_BIAS_SIZE 32u     /* u32 (0 without bias) */
 #define ANNE__L_AUX_OFF 36u       /* u32: quantization parameters (0 for f32) */
 #define ANNE__L_AUX_SIZE 40u      /* u32 (0 for f32) */
-#define ANNE__LAYER_SIZE 44u
+#define ANNE__L_ACT_OFF 44u       /* u32: per-unit activation parameters (prelu alphas, f32); 0 otherwise */
+#define ANNE__L_ACT_SIZE 48u      /* u32: 4 * n_out for prelu, 0 otherwise */
+#define ANNE__LAYER_SIZE 52u
 #define ANNE__L_FLAG_BIAS 1u
 
 /* SCALING section: kind u32, then a (n_inputs f32), b (n_inputs f32). */

@@ -88,6 +88,7 @@ static anne_status anne__check_layer(const uint8_t *rec, uint16_t n_in_expected,
     uint32_t n_in = anne__rd16(rec + ANNE__L_N_IN), units = anne__rd16(rec + ANNE__L_N_OUT);
     uint32_t k_off = anne__rd32(rec + ANNE__L_KERNEL_OFF), k_size = anne__rd32(rec + ANNE__L_KERNEL_SIZE);
     uint32_t b_off = anne__rd32(rec + ANNE__L_BIAS_OFF), b_size = anne__rd32(rec + ANNE__L_BIAS_SIZE);
+    uint32_t a_off = anne__rd32(rec + ANNE__L_ACT_OFF), a_size = anne__rd32(rec + ANNE__L_ACT_SIZE);
     uint32_t elem, count;
     float param[3];
     anne_status st;
@@ -110,6 +111,12 @@ static anne_status anne__check_layer(const uint8_t *rec, uint16_t n_in_expected,
         if (b_size != units * elem || !anne__in_weights(b_off, b_size, weights_size)) return ANNE_ERR_BAD_LAYER;
         if (!anne__all_finite(weights + b_off, units)) return ANNE_ERR_BAD_VALUE;
     } else if (b_off != 0 || b_size != 0) {
+        return ANNE_ERR_BAD_LAYER;
+    }
+    if (act == ANNE_ACT_PRELU) { /* one f32 alpha per unit */
+        if (a_size != units * 4u || !anne__in_weights(a_off, a_size, weights_size)) return ANNE_ERR_BAD_LAYER;
+        if (!anne__all_finite(weights + a_off, units)) return ANNE_ERR_BAD_VALUE;
+    } else if (a_off != 0 || a_size != 0) {
         return ANNE_ERR_BAD_LAYER;
     }
     *n_out = (uint16_t)units;
@@ -260,6 +267,7 @@ anne_status anne_model_layer(const anne_model *model, uint16_t index, anne_layer
     for (i = 0; i < 3; i++) layer->param[i] = anne__rdf32(rec + ANNE__L_PARAM + 4u * i);
     layer->kernel = model->weights + anne__rd32(rec + ANNE__L_KERNEL_OFF);
     layer->bias = (rec[ANNE__L_FLAGS] & ANNE__L_FLAG_BIAS) ? model->weights + anne__rd32(rec + ANNE__L_BIAS_OFF) : NULL;
+    layer->act_data = layer->activation == ANNE_ACT_PRELU ? model->weights + anne__rd32(rec + ANNE__L_ACT_OFF) : NULL;
     return ANNE_OK;
 }
 

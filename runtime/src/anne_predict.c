@@ -49,7 +49,11 @@ anne_status anne_model_predict(const anne_model *model, float *output, const flo
         next = at_start ? base + cap - layer.n_out : base;
         anne_dense_forward_f32(next, cur, (const float *)layer.kernel, (const float *)layer.bias, layer.n_in,
                                layer.n_out);
-        anne_activation_forward_f32(next, layer.n_out, layer.activation, layer.param);
+        if (layer.activation == ANNE_ACT_PRELU) {
+            anne_prelu_forward_f32(next, layer.n_out, (const float *)layer.act_data);
+        } else {
+            anne_activation_forward_f32(next, layer.n_out, layer.activation, layer.param);
+        }
         cur = next;
         at_start = !at_start;
     }

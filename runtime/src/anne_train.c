@@ -88,6 +88,7 @@ static anne_status anne__plan_make(anne__plan *p, const anne__source *s, anne_op
         if (l.dtype != ANNE_DTYPE_F32) return ANNE_ERR_UNSUPPORTED_DTYPE;
         st = anne_activation_check(l.activation, l.param);
         if (st != ANNE_OK) return st;
+        if (l.activation == ANNE_ACT_PRELU) return ANNE_ERR_BAD_ACTIVATION; /* per-unit alphas: no backward yet */
         if (l.n_in != prev || l.n_out == 0) return ANNE_ERR_SHAPE;
         params += (uint64_t)l.n_in * l.n_out + (anne__has_bias(&l) ? l.n_out : 0u);
         acts += 2u * (uint64_t)l.n_out;

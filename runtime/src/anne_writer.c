@@ -45,6 +45,10 @@ static anne_status anne__check_desc(const anne_model_desc *d) {
         if (l->kernel == NULL) return ANNE_ERR_NULL_ARG;
         if (!anne__floats_finite((const float *)l->kernel, (uint32_t)l->n_in * l->n_out)) return ANNE_ERR_BAD_VALUE;
         if (l->bias != NULL && !anne__floats_finite((const float *)l->bias, l->n_out)) return ANNE_ERR_BAD_VALUE;
+        if (l->activation == ANNE_ACT_PRELU) {
+            if (l->act_data == NULL) return ANNE_ERR_NULL_ARG;
+            if (!anne__floats_finite((const float *)l->act_data, l->n_out)) return ANNE_ERR_BAD_VALUE;
+        }
         prev = l->n_out;
     }
     if (d->scaling.kind != ANNE_SCALING_NONE) {
@@ -114,6 +118,7 @@ static anne_status anne__make_plan(const anne_model_desc *d, anne__plan *p) {
         const anne_layer *l = &d->layers[i];
         if (!anne__grow(&p->weights_size, 4ull * l->n_in * l->n_out)) return ANNE_ERR_BAD_ARG;
         if (l->bias != NULL && !anne__grow(&p->weights_size, 4ull * l->n_out)) return ANNE_ERR_BAD_ARG;
+        if (l->activation == ANNE_ACT_PRELU && !anne__grow(&p->weights_size, 4ull * l->n_out)) return ANNE_ERR_BAD_ARG;
     }
     p->total = at;
     if (!anne__grow(&p->total, p->weights_size)) return ANNE_ERR_BAD_ARG;
@@ -158,6 +163,12 @@ static void anne__write_layers(uint8_t *buf, const anne_model_desc *d, const ann
             anne__wr32(rec + ANNE__L_BIAS_OFF, w);
             anne__wr32(rec + ANNE__L_BIAS_SIZE, 4u * l->n_out);
             anne__write_floats(buf + p->weights_off + w, (const float *)l->bias, l->n_out);
+            w += 4u * l->n_out;
+        }
+        if (l->activation == ANNE_ACT_PRELU) {
+            anne__wr32(rec + ANNE__L_ACT_OFF, w);
+            anne__wr32(rec + ANNE__L_ACT_SIZE, 4u * l->n_out);
+            anne__write_floats(buf + p->weights_off + w, (const float *)l->act_data, l->n_out);
             w += 4u * l->n_out;
         }
     }
