@@ -17,6 +17,7 @@ static const anne_command anne_commands[] = {
     {"predict", anne_cmd_predict, "run a model on every row of a CSV file"},
     {"eval", anne_cmd_eval, "confusion matrix, accuracy, precision, recall, F1, log loss on a CSV file"},
     {"trace", anne_cmd_trace, "show every neuron's value, before and after its activation, for one input"},
+    {"train", anne_cmd_train, "train a network on a CSV file by backpropagation (from scratch or fine-tuning)"},
 };
 
 static void anne__usage(FILE *out) {

@@ -211,6 +211,14 @@ anne_status anne_trainer_accumulate(anne_trainer *t, const float *input, const f
 anne_status anne_trainer_accumulate_class(anne_trainer *t, const float *input, uint16_t label, float *loss,
                                           float *output);
 
+/* The loss of one raw sample with the current weights, without touching the gradient sums (for
+ * validation data). *loss and output (n_outputs) may be NULL. */
+anne_status anne_trainer_evaluate(anne_trainer *t, const float *input, const float *target, float *loss, float *output);
+
+/* The same with a class index as the target, as anne_trainer_accumulate_class. */
+anne_status anne_trainer_evaluate_class(anne_trainer *t, const float *input, uint16_t label, float *loss,
+                                        float *output);
+
 /* One optimizer step with the mean gradient of the samples accumulated since the last step (a
  * mini-batch), applied to the trainable layers; then the sums restart from zero. Does nothing when
  * no sample was accumulated. */

@@ -354,10 +354,9 @@ anne_status anne_trainer_accumulate(anne_trainer *t, const float *input, const f
     return ANNE_OK;
 }
 
-anne_status anne_trainer_accumulate_class(anne_trainer *t, const float *input, uint16_t label, float *loss,
-                                          float *output) {
+/* Writes the target of class `label` into t->target: the class itself for one output, else one-hot. */
+static anne_status anne__class_target(anne_trainer *t, uint16_t label) {
     uint16_t i;
-    if (t == NULL || t->layers == NULL) return ANNE_ERR_NULL_ARG;
     if (t->n_outputs == 1) {
         if (label > 1u) return ANNE_ERR_BAD_ARG;
         t->target[0] = (float)label;
@@ -365,7 +364,35 @@ anne_status anne_trainer_accumulate_class(anne_trainer *t, const float *input, u
         if (label >= t->n_outputs) return ANNE_ERR_BAD_ARG;
         for (i = 0; i < t->n_outputs; i++) t->target[i] = i == label ? 1.0f : 0.0f;
     }
+    return ANNE_OK;
+}
+
+anne_status anne_trainer_accumulate_class(anne_trainer *t, const float *input, uint16_t label, float *loss,
+                                          float *output) {
+    anne_status st;
+    if (t == NULL || t->layers == NULL) return ANNE_ERR_NULL_ARG;
+    st = anne__class_target(t, label);
+    if (st != ANNE_OK) return st;
     return anne_trainer_accumulate(t, input, t->target, loss, output);
+}
+
+anne_status anne_trainer_evaluate(anne_trainer *t, const float *input, const float *target, float *loss, float *output) {
+    const anne_layer *last;
+    const float *y;
+    if (t == NULL || input == NULL || target == NULL || t->layers == NULL) return ANNE_ERR_NULL_ARG;
+    y = anne__forward(t, input);
+    if (output != NULL) memcpy(output, y, (size_t)t->n_outputs * sizeof *output);
+    last = &t->layers[t->n_layers - 1];
+    return anne_loss_f32(loss, NULL, y - last->n_out, y, target, last->n_out, t->loss, last->activation, last->param);
+}
+
+anne_status anne_trainer_evaluate_class(anne_trainer *t, const float *input, uint16_t label, float *loss,
+                                        float *output) {
+    anne_status st;
+    if (t == NULL || t->layers == NULL) return ANNE_ERR_NULL_ARG;
+    st = anne__class_target(t, label);
+    if (st != ANNE_OK) return st;
+    return anne_trainer_evaluate(t, input, t->target, loss, output);
 }
 
 anne_status anne_trainer_step(anne_trainer *t) {

@@ -1,0 +1,626 @@
+/* anne train: trains a network on a CSV file with the runtime's trainer (the same C code a board
+ * runs), one sample at a time, and writes the model file; from scratch (--layers) or from a model
+ * (--init, with --freeze for fine-tuning). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "anne_cli.h"
+#include "anne_commands.h"
+#include "anne_csv.h"
+#include "anne_file.h"
+#include "anne_train.h"
+#include "anne_train_data.h"
+#include "anne_train_spec.h"
+
+#define ANNE__TRAIN_USAGE "anne train DATA.csv --label COL (--layers SPEC | --init MODEL) -o OUT.anne [options]"
+
+static void anne__train_help(void) {
+    printf("usage: " ANNE__TRAIN_USAGE "\n\n"
+           "Trains a dense network on DATA.csv by backpropagation (the runtime's trainer, the same C\n"
+           "code that trains on a board) and writes it as a model file. The features are all columns\n"
+           "but COL, in order; COL holds the class (an integer 0..K-1 or text; texts become classes in\n"
+           "sorted order and their names are stored in the model), or a number for regression (--loss\n"
+           "mse with one output that is not sigmoid).\n\n"
+           "options:\n"
+           "  --label COL          the target column (required)\n"
+           "  --layers SPEC        units:activation per layer, e.g. 2:relu,3:sigmoid,2:relu,1:sigmoid;\n"
+           "                       the inputs come from the data. New layers start as Keras starts them:\n"
+           "                       glorot_uniform kernels (from --seed), zero biases\n"
+           "  --init MODEL         start from MODEL's weights, scaling and class names (fine-tuning)\n"
+           "  --freeze N           keep the first N layers unchanged (with --init: train only the head)\n"
+           "  -o, --output FILE    the model file to write (required)\n"
+           "  --epochs N           passes over the training rows (default 100)\n"
+           "  --batch N            rows per gradient step (default 32; the last batch may be smaller)\n"
+           "  --optimizer NAME     sgd, momentum, nesterov or adam (default adam)\n"
+           "  --lr X               learning rate (default: Keras' for the optimizer: adam 0.001, else 0.01;\n"
+           "                       momentum and nesterov use momentum 0.9)\n"
+           "  --loss NAME          binary_crossentropy, categorical_crossentropy or mse (default: from\n"
+           "                       the output layer: sigmoid -> binary_crossentropy, softmax ->\n"
+           "                       categorical_crossentropy, else mse)\n"
+           "  --seed N             seeds the initial weights, the shuffles and --split (default 0)\n"
+           "  --standardize        scale inputs to mean 0, standard deviation 1 (fitted on the training\n"
+           "                       rows, stored in the model)\n"
+           "  --minmax             scale inputs to [0, 1] (fitted on the training rows, stored)\n"
+           "  --validation FILE    score this CSV file (same columns) after every epoch\n"
+           "  --split F            hold out a seeded random fraction F of the rows for validation\n"
+           "  --shuffle            shuffle the training rows every epoch (the default, as Keras)\n"
+           "  --no-shuffle         keep the file's order (batches are consecutive rows)\n"
+           "  --history FILE       write loss and accuracy per epoch as CSV\n"
+           "  --json               print the final metrics as JSON on stdout\n"
+           "  --verbose            print every epoch on stderr (the default when stderr is a terminal)\n"
+           "  --quiet              print no progress\n"
+           "  --help               this text\n\n"
+           "loss and accuracy of an epoch are over the training rows as they were met, before each\n"
+           "batch's update (as Keras reports them); val_loss and val_accuracy after the epoch.\n");
+}
+
+typedef struct anne__train_args {
+    const char *data, *label, *layers, *init, *out, *validation, *history;
+    long epochs, batch, freeze;
+    anne_optimizer_kind optimizer;
+    int have_lr, have_loss, have_split, shuffle, json, progress;
+    float lr;
+    anne_loss loss;
+    uint32_t seed;
+    anne_scaling_kind scaling;
+    double split;
+} anne__train_args;
+
+static int anne__parse_long(const char *s, long lo, long hi, long *out) {
+    char *end;
+    long v;
+    if (s == NULL || *s == '\0') return -1;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (*end != '\0' || errno != 0 || v < lo || v > hi) return -1;
+    *out = v;
+    return 0;
+}
+
+#define ANNE__USAGE(...) anne_cli_usage_error("train", ANNE__TRAIN_USAGE, __VA_ARGS__)
+
+/* Returns -1 to go on, else the exit code (0 after --help, 2 on a usage error). */
+static int anne__train_parse(int argc, char **argv, anne__train_args *a) {
+    int i, opts = 1, progress = -1;
+    long seed = 0;
+    memset(a, 0, sizeof *a);
+    a->epochs = 100;
+    a->batch = 32;
+    a->optimizer = ANNE_OPTIMIZER_ADAM;
+    a->shuffle = 1;
+    for (i = 1; i < argc; i++) {
+        const char *v = NULL;
+        const char *arg = argv[i];
+        int r;
+        if (opts && strcmp(arg, "--") == 0) {
+            opts = 0;
+            continue;
+        }
+        if (!opts || arg[0] != '-' || arg[1] == '\0') {
+            if (a->data != NULL) return ANNE__USAGE("unexpected argument '%s' (one data file)", arg);
+            a->data = arg;
+            continue;
+        }
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            anne__train_help();
+            return 0;
+        }
+        if (strcmp(arg, "--json") == 0) a->json = 1;
+        else if (strcmp(arg, "--standardize") == 0 || strcmp(arg, "--minmax") == 0) {
+            anne_scaling_kind k = arg[2] == 's' ? ANNE_SCALING_STANDARDIZE : ANNE_SCALING_MINMAX;
+            if (a->scaling != ANNE_SCALING_NONE && a->scaling != k) return ANNE__USAGE("--standardize and --minmax exclude each other");
+            a->scaling = k;
+        } else if (strcmp(arg, "--shuffle") == 0) a->shuffle = 1;
+        else if (strcmp(arg, "--no-shuffle") == 0) a->shuffle = 0;
+        else if (strcmp(arg, "--verbose") == 0) progress = 1;
+        else if (strcmp(arg, "--quiet") == 0) progress = 0;
+        else if ((r = anne_cli_option(argc, argv, &i, "--label", &v)) != 0) {
+            if (r < 0) return ANNE__USAGE("--label needs a column name");
+            a->label = v;
+        } else if ((r = anne_cli_option(argc, argv, &i, "--layers", &v)) != 0) {
+            if (r < 0) return ANNE__USAGE("--layers needs a SPEC, e.g. 2:relu,1:sigmoid");
+            a->layers = v;
+        } else if ((r = anne_cli_option(argc, argv, &i, "--init", &v)) != 0) {
+            if (r < 0) return ANNE__USAGE("--init needs a model file");
+            a->init = v;
+        } else if ((r = anne_cli_option(argc, argv, &i, "-o", &v)) != 0 ||
+                   (r = anne_cli_option(argc, argv, &i, "--output", &v)) != 0) {
+            if (r < 0) return ANNE__USAGE("-o needs a file name");
+            a->out = v;
+        } else if ((r = anne_cli_option(argc, argv, &i, "--validation", &v)) != 0) {
+            if (r < 0) return ANNE__USAGE("--validation needs a CSV file");
+            a->validation = v;
+        } else if ((r = anne_cli_option(argc, argv, &i, "--history", &v)) != 0) {
+            if (r < 0) return ANNE__USAGE("--history needs a file name");
+            a->history = v;
+        } else if ((r = anne_cli_option(argc, argv, &i, "--epochs", &v)) != 0) {
+            if (r < 0 || anne__parse_long(v, 1, 100000000L, &a->epochs) != 0) {
+                return ANNE__USAGE("--epochs needs an integer >= 1, got \"%s\"", r < 0 ? "" : v);
+            }
+        } else if ((r = anne_cli_option(argc, argv, &i, "--batch", &v)) != 0) {
+            if (r < 0 || anne__parse_long(v, 1, 0x7FFFFFFFL, &a->batch) != 0) {
+                return ANNE__USAGE("--batch needs an integer >= 1, got \"%s\"", r < 0 ? "" : v);
+            }
+        } else if ((r = anne_cli_option(argc, argv, &i, "--freeze", &v)) != 0) {
+            if (r < 0 || anne__parse_long(v, 0, (long)ANNE_MAX_LAYERS, &a->freeze) != 0) {
+                return ANNE__USAGE("--freeze needs a layer count >= 0, got \"%s\"", r < 0 ? "" : v);
+            }
+        } else if ((r = anne_cli_option(argc, argv, &i, "--seed", &v)) != 0) {
+            if (r < 0 || anne__parse_long(v, 0, 0x7FFFFFFFL, &seed) != 0) {
+                return ANNE__USAGE("--seed needs an integer 0..2147483647, got \"%s\"", r < 0 ? "" : v);
+            }
+            a->seed = (uint32_t)seed;
+        } else if ((r = anne_cli_option(argc, argv, &i, "--lr", &v)) != 0) {
+            if (r < 0 || anne_cli_parse_float(v, &a->lr) != 0 || !(a->lr > 0.0f)) {
+                return ANNE__USAGE("--lr needs a number > 0, got \"%s\"", r < 0 ? "" : v);
+            }
+            a->have_lr = 1;
+        } else if ((r = anne_cli_option(argc, argv, &i, "--split", &v)) != 0) {
+            float f;
+            if (r < 0 || anne_cli_parse_float(v, &f) != 0 || !(f > 0.0f && f < 1.0f)) {
+                return ANNE__USAGE("--split needs a fraction between 0 and 1, got \"%s\"", r < 0 ? "" : v);
+            }
+            a->split = (double)f;
+            a->have_split = 1;
+        } else if ((r = anne_cli_option(argc, argv, &i, "--optimizer", &v)) != 0) {
+            if (r < 0 || anne_train_optimizer_from_name(v, &a->optimizer) != 0) {
+                return ANNE__USAGE("--optimizer must be sgd, momentum, nesterov or adam, got \"%s\"", r < 0 ? "" : v);
+            }
+        } else if ((r = anne_cli_option(argc, argv, &i, "--loss", &v)) != 0) {
+            if (r < 0 || anne_train_loss_from_name(v, &a->loss) != 0) {
+                return ANNE__USAGE("--loss must be binary_crossentropy, categorical_crossentropy or mse, got \"%s\"",
+                                   r < 0 ? "" : v);
+            }
+            a->have_loss = 1;
+        } else {
+            return ANNE__USAGE("unknown option '%s'", arg);
+        }
+    }
+    if (a->data == NULL) return ANNE__USAGE("needs a CSV file to train on");
+    if (a->label == NULL) return ANNE__USAGE("needs --label COL (the target column)");
+    if (a->out == NULL) return ANNE__USAGE("needs -o OUT.anne (where to write the model)");
+    if ((a->layers == NULL) == (a->init == NULL)) {
+        return ANNE__USAGE(a->layers ? "--layers and --init exclude each other (--init brings its layers)"
+                                     : "needs --layers SPEC (a new network) or --init MODEL (fine-tuning)");
+    }
+    if (a->init != NULL && a->scaling != ANNE_SCALING_NONE) {
+        return ANNE__USAGE("--standardize/--minmax cannot be used with --init: the model's own scaling is kept");
+    }
+    if (a->validation != NULL && a->have_split) return ANNE__USAGE("--validation and --split exclude each other");
+    a->progress = progress >= 0 ? progress : isatty(fileno(stderr));
+    return -1;
+}
+
+/* Everything the command owns, freed in one place. */
+typedef struct anne__train_state {
+    anne__train_args a;
+    anne_csv csv, vcsv;
+    anne_loaded init;
+    anne_train_spec_layer *spec;
+    size_t n_spec;
+    anne_layer *layers;
+    anne_train_rows all, train, val;
+    anne_csv_labels labels, vlabels;
+    float *scale_a, *scale_b, *out;
+    void *arena;
+    const char **names;         /* (n_classes) class names for the model, or NULL */
+    uint16_t n_inputs, n_outputs, n_classes;
+    anne_activation last_act;
+    int regression;
+    size_t *order;
+    uint32_t *confusion;
+    char *history;
+    size_t history_len, history_cap;
+    unsigned char *model_bytes;
+} anne__train_state;
+
+static void anne__train_free(anne__train_state *s) {
+    anne_csv_free(&s->csv);
+    anne_csv_free(&s->vcsv);
+    anne_loaded_close(&s->init);
+    free(s->spec);
+    free(s->layers);
+    anne_train_rows_free(&s->all);
+    anne_train_rows_free(&s->train);
+    anne_train_rows_free(&s->val);
+    anne_csv_labels_free(&s->labels);
+    anne_csv_labels_free(&s->vlabels);
+    free(s->scale_a);
+    free(s->scale_b);
+    free(s->out);
+    free(s->arena);
+    free(s->names);
+    free(s->order);
+    free(s->confusion);
+    free(s->history);
+    free(s->model_bytes);
+}
+
+/* Reads features and targets of a CSV file into rows. For classification the labels map through
+ * class_names (n_classes) when given. */
+static int anne__load_rows(anne__train_state *s, anne_csv *csv, const char *path, anne_csv_labels *labels,
+                           const char *const *class_names, uint16_t n_classes, anne_train_rows *rows, anne_error *err) {
+    size_t col, nf, r;
+    float *x = NULL;
+    if (anne_csv_read(csv, path, err) != 0) return -1;
+    if (anne_csv_find(csv, s->a.label, &col, err) != 0) return -1;
+    if (csv->n_rows == 0) return anne_error_set(err, "%s: no data rows", path);
+    if (s->n_inputs != 0) {
+        if (anne_cli_features(csv, col, s->n_inputs, &x, err) != 0) return -1;
+        nf = s->n_inputs;
+    } else {
+        if (anne_csv_features(csv, col, &x, &nf, err) != 0) return -1;
+        if (nf == 0 || nf > 65535u) {
+            free(x);
+            return anne_error_set(err, "%s: %zu feature columns (all but \"%s\"); expected 1..65535", path, nf,
+                                  s->a.label);
+        }
+    }
+    memset(rows, 0, sizeof *rows);
+    rows->n = csv->n_rows;
+    rows->n_features = (uint16_t)nf;
+    rows->x = x;
+    if (s->regression) {
+        if (csv->cols[col].num == NULL) {
+            return anne_error_set(err, "%s: column \"%s\" must hold numbers for regression (--loss mse, one output)", path,
+                                  s->a.label);
+        }
+        rows->value = malloc(csv->n_rows * sizeof *rows->value);
+        if (rows->value == NULL) return anne_error_set(err, "out of memory");
+        for (r = 0; r < csv->n_rows; r++) rows->value[r] = (float)csv->cols[col].num[r];
+        return 0;
+    }
+    if (anne_csv_labels_read(csv, col, n_classes, class_names, labels, err) != 0) return -1;
+    rows->label = malloc(csv->n_rows * sizeof *rows->label);
+    if (rows->label == NULL) return anne_error_set(err, "out of memory");
+    memcpy(rows->label, labels->y, csv->n_rows * sizeof *rows->label);
+    return 0;
+}
+
+/* The network: from --init (its layers, scaling, names) or from --layers. */
+static int anne__setup_network(anne__train_state *s, anne_error *err) {
+    if (s->a.init != NULL) {
+        const anne_model *m;
+        anne_layer last;
+        uint16_t k;
+        if (anne_loaded_open(&s->init, s->a.init, err) != 0) return -1;
+        m = &s->init.model;
+        s->n_inputs = m->n_inputs;
+        s->n_outputs = m->n_outputs;
+        if (anne_model_layer(m, (uint16_t)(m->n_layers - 1u), &last) != ANNE_OK) {
+            return anne_error_set(err, "%s: cannot read the last layer", s->a.init);
+        }
+        s->last_act = last.activation;
+        if (m->n_classes != 0) {
+            s->names = calloc(m->n_classes, sizeof *s->names);
+            if (s->names == NULL) return anne_error_set(err, "out of memory");
+            for (k = 0; k < m->n_classes; k++) s->names[k] = anne_model_class_name(m, k);
+        }
+        if (s->a.freeze >= m->n_layers) {
+            return anne_error_set(err, "--freeze %ld: the model has %u layers; at least the last must train", s->a.freeze,
+                                  (unsigned)m->n_layers);
+        }
+        return 0;
+    }
+    if (anne_train_spec_parse(s->a.layers, &s->spec, &s->n_spec, err) != 0) return -1;
+    if (s->a.freeze >= (long)s->n_spec) {
+        return anne_error_set(err, "--freeze %ld: --layers has %zu layers; at least the last must train", s->a.freeze,
+                              s->n_spec);
+    }
+    s->n_outputs = s->spec[s->n_spec - 1].units;
+    s->last_act = s->spec[s->n_spec - 1].activation;
+    return 0;
+}
+
+/* Classes: what the output layer can represent, and the names to store. */
+static int anne__setup_classes(anne__train_state *s, anne_error *err) {
+    uint16_t k_out = s->n_outputs == 1 ? 2u : s->n_outputs;
+    if (s->labels.n_classes > k_out) {
+        return anne_error_set(err, "%s: column \"%s\" has %u classes, but the output layer has %u unit%s (%s)", s->a.data,
+                              s->a.label, (unsigned)s->labels.n_classes, (unsigned)s->n_outputs,
+                              s->n_outputs == 1 ? "" : "s",
+                              s->n_outputs == 1 ? "one sigmoid output is for 2 classes" : "one unit per class");
+    }
+    s->n_classes = k_out;
+    if (s->names == NULL && s->labels.n_names > 0) {
+        uint16_t k;
+        if (s->labels.n_names != k_out) {
+            return anne_error_set(err, "%s: column \"%s\" names %u classes, but the output layer stands for %u; "
+                                  "give --layers a last layer of %u unit%s", s->a.data, s->a.label,
+                                  (unsigned)s->labels.n_names, (unsigned)k_out,
+                                  s->labels.n_names == 2 ? 1u : (unsigned)s->labels.n_names,
+                                  s->labels.n_names == 2 ? " (sigmoid)" : "s (softmax)");
+        }
+        s->names = calloc(k_out, sizeof *s->names);
+        if (s->names == NULL) return anne_error_set(err, "out of memory");
+        for (k = 0; k < k_out; k++) s->names[k] = s->labels.names[k];
+    }
+    return 0;
+}
+
+/* Appends one line to the history text. */
+static int anne__history_add(anne__train_state *s, const char *line) {
+    size_t len = strlen(line);
+    if (s->history_len + len + 1 > s->history_cap) {
+        size_t cap = (s->history_cap ? s->history_cap * 2 : 4096) + len;
+        char *p = realloc(s->history, cap);
+        if (p == NULL) return -1;
+        s->history = p;
+        s->history_cap = cap;
+    }
+    memcpy(s->history + s->history_len, line, len + 1);
+    s->history_len += len;
+    return 0;
+}
+
+typedef struct anne__epoch_result {
+    double loss, accuracy, val_loss, val_accuracy;
+} anne__epoch_result;
+
+static int anne__sample(anne_trainer *t, const anne__train_state *s, const anne_train_rows *rows, size_t r, int learn,
+                        float *loss) {
+    const float *x = rows->x + r * rows->n_features;
+    anne_status st;
+    if (s->regression) {
+        st = learn ? anne_trainer_accumulate(t, x, &rows->value[r], loss, s->out)
+                   : anne_trainer_evaluate(t, x, &rows->value[r], loss, s->out);
+    } else {
+        st = learn ? anne_trainer_accumulate_class(t, x, rows->label[r], loss, s->out)
+                   : anne_trainer_evaluate_class(t, x, rows->label[r], loss, s->out);
+    }
+    return st == ANNE_OK && isfinite(*loss) ? 0 : -1;
+}
+
+static int anne__train_loop(anne__train_state *s, anne_trainer *t, anne_metrics *vm, anne__epoch_result *res,
+                            anne_error *err) {
+    const anne__train_args *a = &s->a;
+    anne_rng rng;
+    size_t i;
+    long e;
+    char line[256];
+    int has_val = s->val.n > 0;
+    anne_rng_seed(&rng, a->seed, ANNE_TRAIN_STREAM_SHUFFLE);
+    for (i = 0; i < s->train.n; i++) s->order[i] = i;
+    if (a->history != NULL) {
+        snprintf(line, sizeof line, "epoch,loss%s%s%s\n", s->regression ? "" : ",accuracy", has_val ? ",val_loss" : "",
+                 has_val && !s->regression ? ",val_accuracy" : "");
+        if (anne__history_add(s, line) != 0) return anne_error_set(err, "out of memory");
+    }
+    for (e = 1; e <= a->epochs; e++) {
+        double sum = 0;
+        size_t correct = 0, in_batch = 0;
+        if (a->shuffle) anne_train_shuffle(s->order, s->train.n, &rng);
+        for (i = 0; i < s->train.n; i++) {
+            size_t r = s->order[i];
+            float loss = 0;
+            if (anne__sample(t, s, &s->train, r, 1, &loss) != 0) {
+                return anne_error_set(err, "epoch %ld: the loss became %s (the training diverged; try a smaller --lr)", e,
+                                      isnan(loss) ? "NaN" : "infinite");
+            }
+            sum += (double)loss;
+            if (!s->regression && anne_output_class(s->out, s->n_outputs, 0.5f) == s->train.label[r]) correct++;
+            if (++in_batch == (size_t)a->batch || i + 1 == s->train.n) {
+                anne_trainer_step(t);
+                in_batch = 0;
+            }
+        }
+        res->loss = sum / (double)s->train.n;
+        res->accuracy = (double)correct / (double)s->train.n;
+        if (has_val) {
+            sum = 0;
+            if (!s->regression) anne_metrics_init(vm, s->n_classes, s->confusion, (size_t)s->n_classes * s->n_classes);
+            for (i = 0; i < s->val.n; i++) {
+                float loss = 0;
+                if (anne__sample(t, s, &s->val, i, 0, &loss) != 0) {
+                    return anne_error_set(err, "epoch %ld: the validation loss is not finite", e);
+                }
+                sum += (double)loss;
+                if (!s->regression) {
+                    anne_metrics_update(vm, s->val.label[i], anne_output_class(s->out, s->n_outputs, 0.5f));
+                }
+            }
+            res->val_loss = sum / (double)s->val.n;
+            res->val_accuracy = s->regression ? 0 : anne_metrics_accuracy(vm);
+        }
+        if (a->progress) {
+            fprintf(stderr, "epoch %ld/%ld  loss %.4f", e, a->epochs, res->loss);
+            if (!s->regression) fprintf(stderr, "  accuracy %.4f", res->accuracy);
+            if (has_val) fprintf(stderr, "  val_loss %.4f", res->val_loss);
+            if (has_val && !s->regression) fprintf(stderr, "  val_accuracy %.4f", res->val_accuracy);
+            fputc('\n', stderr);
+        }
+        if (a->history != NULL) {
+            int n = snprintf(line, sizeof line, "%ld,%.6f", e, res->loss);
+            if (!s->regression) n += snprintf(line + n, sizeof line - (size_t)n, ",%.6f", res->accuracy);
+            if (has_val) n += snprintf(line + n, sizeof line - (size_t)n, ",%.6f", res->val_loss);
+            if (has_val && !s->regression) n += snprintf(line + n, sizeof line - (size_t)n, ",%.6f", res->val_accuracy);
+            snprintf(line + n, sizeof line - (size_t)n, "\n");
+            if (anne__history_add(s, line) != 0) return anne_error_set(err, "out of memory");
+        }
+    }
+    return 0;
+}
+
+static int anne__train_json(const anne__train_state *s, const anne_trainer *t, const anne_metrics *vm,
+                            const anne__epoch_result *res, size_t model_size) {
+    cJSON *doc = cJSON_CreateObject();
+    int bad = 0, has_val = s->val.n > 0;
+    bad |= anne_cli_json_add(doc, "model", cJSON_CreateString(s->a.out));
+    bad |= anne_cli_json_add(doc, "bytes", cJSON_CreateNumber((double)model_size));
+    bad |= anne_cli_json_add(doc, "params", cJSON_CreateNumber((double)t->n_params));
+    bad |= anne_cli_json_add(doc, "n_train", cJSON_CreateNumber((double)s->train.n));
+    bad |= anne_cli_json_add(doc, "n_validation", cJSON_CreateNumber((double)s->val.n));
+    bad |= anne_cli_json_add(doc, "epochs", cJSON_CreateNumber((double)s->a.epochs));
+    bad |= anne_cli_json_add(doc, "batch", cJSON_CreateNumber((double)s->a.batch));
+    bad |= anne_cli_json_add(doc, "optimizer", cJSON_CreateString(anne_train_optimizer_name(t->opt.kind)));
+    bad |= anne_cli_json_add(doc, "lr", anne_cli_json_float(t->opt.lr));
+    bad |= anne_cli_json_add(doc, "loss_function", cJSON_CreateString(anne_loss_name(t->loss)));
+    bad |= anne_cli_json_add(doc, "seed", cJSON_CreateNumber((double)s->a.seed));
+    bad |= anne_cli_json_add(doc, "loss", cJSON_CreateNumber(res->loss));
+    bad |= anne_cli_json_add(doc, "accuracy", s->regression ? cJSON_CreateNull() : cJSON_CreateNumber(res->accuracy));
+    bad |= anne_cli_json_add(doc, "val_loss", has_val ? cJSON_CreateNumber(res->val_loss) : cJSON_CreateNull());
+    bad |= anne_cli_json_add(doc, "val_accuracy",
+                             has_val && !s->regression ? cJSON_CreateNumber(res->val_accuracy) : cJSON_CreateNull());
+    if (has_val && !s->regression && !bad) {
+        cJSON *cm = cJSON_CreateArray();
+        uint16_t c, p;
+        bad |= anne_cli_json_add(doc, "val_confusion_matrix", cm);
+        for (c = 0; c < vm->n_classes && !bad; c++) {
+            cJSON *row = cJSON_CreateArray();
+            bad |= anne_cli_json_add(cm, NULL, row);
+            for (p = 0; p < vm->n_classes && !bad; p++) {
+                bad |= anne_cli_json_add(row, NULL, cJSON_CreateNumber((double)vm->confusion[(size_t)c * vm->n_classes + p]));
+            }
+        }
+    }
+    if (bad) {
+        cJSON_Delete(doc);
+        return anne_cli_fail("train", "out of memory");
+    }
+    return anne_cli_json_print("train", doc);
+}
+
+static int anne__oom(anne_error *err) {
+    anne_error_set(err, "out of memory");
+    return 1;
+}
+
+static int anne__train_run(anne__train_state *s, anne_error *err) {
+    anne__train_args *a = &s->a;
+    anne_train_config cfg;
+    anne_trainer t;
+    anne_metrics vm;
+    anne__epoch_result res;
+    anne_status st;
+    size_t arena_size, model_size, l;
+    int has_val;
+
+    memset(&vm, 0, sizeof vm);
+    memset(&res, 0, sizeof res);
+    if (anne__setup_network(s, err) != 0) return 1;
+    cfg.loss = a->have_loss ? a->loss : anne_train_default_loss(s->last_act, s->n_outputs);
+    s->regression = cfg.loss == ANNE_LOSS_MSE && s->n_outputs == 1 && s->last_act != ANNE_ACT_SIGMOID &&
+                    s->last_act != ANNE_ACT_HARD_SIGMOID && s->last_act != ANNE_ACT_HARD_SIGMOID_K3;
+    if (anne__load_rows(s, &s->csv, a->data, &s->labels, s->names, s->names ? (uint16_t)s->init.model.n_classes : 0,
+                        &s->all, err) != 0) {
+        return 1;
+    }
+    if (s->n_inputs == 0) s->n_inputs = s->all.n_features;
+    if (!s->regression && anne__setup_classes(s, err) != 0) return 1;
+
+    /* validation rows: a second file (classes mapped as in training) or a held-out part */
+    if (a->validation != NULL) {
+        s->train = s->all;
+        memset(&s->all, 0, sizeof s->all);
+        if (anne__load_rows(s, &s->vcsv, a->validation, &s->vlabels, s->names, s->regression ? 0 : s->n_classes, &s->val,
+                            err) != 0) {
+            return 1;
+        }
+    } else if (a->have_split) {
+        if (anne_train_rows_split(&s->all, a->split, a->seed, &s->train, &s->val, err) != 0) return 1;
+    } else {
+        s->train = s->all;
+        memset(&s->all, 0, sizeof s->all);
+    }
+    has_val = s->val.n > 0;
+
+    anne_optimizer_defaults(&cfg.optimizer, a->optimizer);
+    if (a->have_lr) cfg.optimizer.lr = a->lr;
+    cfg.seed = a->seed;
+    if (a->init != NULL) {
+        st = anne_trainer_arena_size_model(&s->init.model, cfg.optimizer.kind, &arena_size);
+    } else {
+        anne_model_desc d;
+        memset(&d, 0, sizeof d);
+        s->layers = calloc(s->n_spec, sizeof *s->layers);
+        if (s->layers == NULL) return anne__oom(err);
+        for (l = 0; l < s->n_spec; l++) {
+            s->layers[l].kind = ANNE_LAYER_DENSE;
+            s->layers[l].dtype = ANNE_DTYPE_F32;
+            s->layers[l].activation = s->spec[l].activation;
+            memcpy(s->layers[l].param, s->spec[l].param, sizeof s->layers[l].param);
+            s->layers[l].n_in = l == 0 ? s->n_inputs : s->spec[l - 1].units;
+            s->layers[l].n_out = s->spec[l].units;
+        }
+        d.n_inputs = s->n_inputs;
+        d.n_layers = (uint16_t)s->n_spec;
+        d.layers = s->layers;
+        if (a->scaling != ANNE_SCALING_NONE) {
+            s->scale_a = malloc(s->n_inputs * sizeof *s->scale_a);
+            s->scale_b = malloc(s->n_inputs * sizeof *s->scale_b);
+            if (s->scale_a == NULL || s->scale_b == NULL) return anne__oom(err);
+            anne_train_fit_scaling(a->scaling, &s->train, s->scale_a, s->scale_b);
+            d.scaling.kind = a->scaling;
+            d.scaling.a = s->scale_a;
+            d.scaling.b = s->scale_b;
+        }
+        st = anne_trainer_arena_size(&d, cfg.optimizer.kind, &arena_size);
+        if (st == ANNE_OK) {
+            s->arena = malloc(arena_size);
+            if (s->arena == NULL) return anne__oom(err);
+            st = anne_trainer_init(&t, &d, &cfg, s->arena, arena_size);
+        }
+    }
+    if (a->init != NULL && st == ANNE_OK) {
+        s->arena = malloc(arena_size);
+        if (s->arena == NULL) return anne__oom(err);
+        st = anne_trainer_init_model(&t, &s->init.model, &cfg, s->arena, arena_size);
+    }
+    if (st != ANNE_OK) {
+        anne_error_set(err, "cannot train this network: %s", anne_status_str(st));
+        return 1;
+    }
+    for (l = 0; l < (size_t)a->freeze; l++) anne_trainer_set_trainable(&t, (uint16_t)l, 0);
+
+    s->out = malloc(s->n_outputs * sizeof *s->out);
+    s->order = malloc(s->train.n * sizeof *s->order);
+    if (has_val && !s->regression) s->confusion = calloc((size_t)s->n_classes * s->n_classes, sizeof *s->confusion);
+    if (s->out == NULL || s->order == NULL || (has_val && !s->regression && s->confusion == NULL)) return anne__oom(err);
+    if (anne__train_loop(s, &t, &vm, &res, err) != 0) return 1;
+
+    /* the model, then the history: both atomically, nothing half-written on failure */
+    st = anne_trainer_write(&t, s->init.bytes ? s->init.model.name : NULL, s->names ? s->n_classes : 0, s->names, NULL,
+                            0, &model_size);
+    if (st == ANNE_OK) {
+        s->model_bytes = malloc(model_size);
+        if (s->model_bytes == NULL) return anne__oom(err);
+        st = anne_trainer_write(&t, s->init.bytes ? s->init.model.name : NULL, s->names ? s->n_classes : 0, s->names,
+                                s->model_bytes, model_size, &model_size);
+    }
+    if (st != ANNE_OK) {
+        anne_error_set(err, "%s: writing the trained model failed: %s", a->out, anne_status_str(st));
+        return 1;
+    }
+    if (anne_file_write(a->out, s->model_bytes, model_size, err) != 0) return 1;
+    if (a->history != NULL && anne_file_write(a->history, s->history, s->history_len, err) != 0) return 1;
+
+    if (a->json) return anne__train_json(s, &t, &vm, &res, model_size);
+    printf("trained %ld epoch%s on %zu rows (%s, batch %ld, lr %g, %s): loss %.4f", a->epochs, a->epochs == 1 ? "" : "s",
+           s->train.n, anne_train_optimizer_name(t.opt.kind), a->batch, (double)t.opt.lr, anne_loss_name(t.loss),
+           res.loss);
+    if (!s->regression) printf(", accuracy %.4f", res.accuracy);
+    if (has_val) {
+        printf("; validation (%zu rows): loss %.4f", s->val.n, res.val_loss);
+        if (!s->regression) printf(", accuracy %.4f", res.val_accuracy);
+    }
+    printf("\nwrote %s (%zu bytes, %lu parameters)\n", a->out, model_size, (unsigned long)t.n_params);
+    return anne_cli_flush("train");
+}
+
+int anne_cmd_train(int argc, char **argv) {
+    anne__train_state s;
+    anne_error err;
+    int rc;
+    memset(&s, 0, sizeof s);
+    rc = anne__train_parse(argc, argv, &s.a);
+    if (rc >= 0) return rc;
+    err.msg[0] = '\0';
+    rc = anne__train_run(&s, &err);
+    anne__train_free(&s);
+    if (rc != 0 && err.msg[0] != '\0') return anne_cli_fail("train", err.msg);
+    return rc;
+}
