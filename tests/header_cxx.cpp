@@ -1,8 +1,11 @@
-// Compiles the public header as C++: ANNE must be usable from C++ firmware (Arduino, mbed, Zephyr).
+// Compiles the public headers as C++: ANNE must be usable from C++ firmware (Arduino, mbed, Zephyr).
 #include "anne.h"
+#include "anne_train.h"
 
 int anne_header_compiles_as_cxx();
 int anne_header_compiles_as_cxx() {
     anne_model model = anne_model();
-    return static_cast<int>(anne_model_arena_size(&model)) + static_cast<int>(ANNE_OK);
+    anne_trainer trainer = anne_trainer();
+    return static_cast<int>(anne_model_arena_size(&model)) + static_cast<int>(trainer.n_layers) +
+           static_cast<int>(ANNE_OK);
 }
