@@ -1,0 +1,18 @@
+/* The model a benchmark firmware embeds (a generated <name>.c, see ports/host/anne_mcu_host.c). */
+#ifndef ANNE_BENCH_MODEL_H
+#define ANNE_BENCH_MODEL_H
+
+#include <stdint.h>
+
+extern const char anne_bench_name[];
+extern const uint32_t anne_bench_model_size;
+extern const uint32_t anne_bench_arena_bytes;
+extern const int anne_bench_exact;              /* 1: the output must equal the host's bit for bit */
+extern const uint8_t anne_bench_model[];        /* the model file, 4-aligned, in flash */
+extern const float anne_bench_input[];          /* (n_inputs) raw input */
+extern const float anne_bench_expected[];       /* (n_outputs) the host's output for it */
+extern const uint16_t anne_bench_n_outputs;
+extern float anne_bench_output[];               /* (n_outputs) */
+extern uint32_t anne_bench_arena[];             /* arena_bytes, 4-aligned */
+
+#endif /* ANNE_BENCH_MODEL_H */

@@ -1,0 +1,226 @@
+/* Host helper for the emulated-board tests and benchmarks:
+ *   anne_mcu_host csv2bin IN.csv OUT.bin      numeric CSV with a header row -> float32 rows (last column
+ *                                              is the label, stored as a float too)
+ *   anne_mcu_host models DIR                   synthetic benchmark models: dense_64x64 (one 64x64
+ *                                              layer, linear), mlp_64_64_64_10 (relu, relu, softmax),
+ *                                              dense_1x1 (one weight: the fixed cost of a layer)
+ *   anne_mcu_host embed MODEL.anne NAME OUT.c  C source with the model bytes, one input and the
+ *                                              host's output for it, for ports/apps/bench_main.c */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "anne_train.h"
+
+static int anne__fail(const char *what, const char *path) {
+    fprintf(stderr, "anne_mcu_host: %s %s%s%s\n", what, path, errno ? ": " : "", errno ? strerror(errno) : "");
+    return 1;
+}
+
+static unsigned char *anne__slurp(const char *path, size_t *size) {
+    FILE *f = fopen(path, "rb");
+    unsigned char *buf = NULL;
+    long n;
+    if (f == NULL) return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
+        buf = malloc((size_t)n);
+        if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+            free(buf);
+            buf = NULL;
+        }
+        *size = (size_t)n;
+    }
+    fclose(f);
+    return buf;
+}
+
+static int anne__spit(const char *path, const void *data, size_t n) {
+    FILE *f = fopen(path, "wb");
+    int ok;
+    if (f == NULL) return anne__fail("cannot create", path);
+    ok = fwrite(data, 1, n, f) == n;
+    ok = (fclose(f) == 0) && ok;
+    return ok ? 0 : anne__fail("cannot write", path);
+}
+
+static int anne__csv2bin(const char *in, const char *out) {
+    FILE *f = fopen(in, "r"), *o;
+    char line[1024];
+    int ok = 1, lineno = 1;
+    if (f == NULL) return anne__fail("cannot open", in);
+    o = fopen(out, "wb");
+    if (o == NULL) {
+        fclose(f);
+        return anne__fail("cannot create", out);
+    }
+    if (fgets(line, sizeof line, f) == NULL) ok = 0; /* header */
+    while (ok && fgets(line, sizeof line, f) != NULL) {
+        char *p = line, *end;
+        lineno++;
+        if (strspn(line, " \r\n") == strlen(line)) continue;
+        for (;;) {
+            float v = strtof(p, &end);
+            if (end == p) {
+                fprintf(stderr, "anne_mcu_host: %s:%d: not a number: %s", in, lineno, p);
+                ok = 0;
+                break;
+            }
+            if (fwrite(&v, sizeof v, 1, o) != 1) ok = 0;
+            p = end + strspn(end, " \t");
+            if (*p != ',') break;
+            p++;
+        }
+    }
+    fclose(f);
+    if (fclose(o) != 0) ok = 0;
+    if (!ok) remove(out);
+    return ok ? 0 : 1;
+}
+
+/* A model of dense layers with PCG32 weights, uniform in [-1/sqrt(n_in), 1/sqrt(n_in)). */
+static int anne__synthetic(const char *dir, const char *name, const uint16_t *sizes, uint16_t n_layers,
+                           const anne_activation *acts) {
+    anne_layer layers[8];
+    float *w[8] = {0}, *b[8] = {0};
+    anne_model_desc d;
+    anne_rng rng;
+    char path[1024];
+    void *buf = NULL;
+    size_t size = 0;
+    uint16_t l;
+    uint32_t i;
+    int rc = 1;
+    memset(&d, 0, sizeof d);
+    memset(layers, 0, sizeof layers);
+    anne_rng_seed(&rng, 64u, 6u);
+    for (l = 0; l < n_layers; l++) {
+        uint32_t n = (uint32_t)sizes[l] * sizes[l + 1];
+        float lim = 1.0f / sqrtf((float)sizes[l]);
+        w[l] = malloc(n * sizeof(float));
+        b[l] = malloc(sizes[l + 1] * sizeof(float));
+        if (w[l] == NULL || b[l] == NULL) goto done;
+        for (i = 0; i < n; i++) w[l][i] = lim * (2.0f * anne_rng_uniform(&rng) - 1.0f);
+        for (i = 0; i < sizes[l + 1]; i++) b[l][i] = 0.1f * (2.0f * anne_rng_uniform(&rng) - 1.0f);
+        layers[l].kind = ANNE_LAYER_DENSE;
+        layers[l].dtype = ANNE_DTYPE_F32;
+        layers[l].activation = acts[l];
+        if (acts[l] == ANNE_ACT_RELU) layers[l].param[1] = INFINITY;
+        layers[l].n_in = sizes[l];
+        layers[l].n_out = sizes[l + 1];
+        layers[l].kernel = w[l];
+        layers[l].bias = b[l];
+    }
+    d.name = name;
+    d.n_inputs = sizes[0];
+    d.n_layers = n_layers;
+    d.layers = layers;
+    if (anne_model_write(&d, NULL, 0, &size) != ANNE_OK || (buf = malloc(size)) == NULL ||
+        anne_model_write(&d, buf, size, &size) != ANNE_OK) {
+        fprintf(stderr, "anne_mcu_host: cannot write the model %s\n", name);
+        goto done;
+    }
+    snprintf(path, sizeof path, "%s/%s.anne", dir, name);
+    rc = anne__spit(path, buf, size);
+done:
+    for (l = 0; l < n_layers; l++) {
+        free(w[l]);
+        free(b[l]);
+    }
+    free(buf);
+    return rc;
+}
+
+static int anne__models(const char *dir) {
+    static const uint16_t d64[] = {64, 64}, mlp[] = {64, 64, 64, 10}, d1[] = {1, 1};
+    static const anne_activation lin[] = {ANNE_ACT_LINEAR};
+    static const anne_activation mlp_acts[] = {ANNE_ACT_RELU, ANNE_ACT_RELU, ANNE_ACT_SOFTMAX};
+    int rc = anne__synthetic(dir, "dense_64x64", d64, 1, lin);
+    if (rc == 0) rc = anne__synthetic(dir, "mlp_64_64_64_10", mlp, 3, mlp_acts);
+    if (rc == 0) rc = anne__synthetic(dir, "dense_1x1", d1, 1, lin);
+    return rc;
+}
+
+static void anne__floats(FILE *o, const char *decl, const float *v, uint32_t n) {
+    uint32_t i;
+    fprintf(o, "%s[%u] = {", decl, (unsigned)n);
+    for (i = 0; i < n; i++) fprintf(o, "%s%af,", i % 6u == 0 ? "\n    " : " ", (double)v[i]);
+    fprintf(o, "\n};\n");
+}
+
+/* The bench input: each raw input at its scaling's centre plus a PCG32 spread, as the tests do. */
+static int anne__embed(const char *model_path, const char *name, const char *out) {
+    size_t size = 0, i;
+    unsigned char *bytes = anne__slurp(model_path, &size);
+    void *aligned = NULL, *arena = NULL;
+    float *in = NULL, *outv = NULL;
+    anne_model m;
+    anne_layer layer;
+    anne_rng rng;
+    anne_status st;
+    FILE *o = NULL;
+    int rc = 1;
+    if (bytes == NULL) return anne__fail("cannot read", model_path);
+    aligned = malloc(size + 4);
+    if (aligned == NULL) goto done;
+    memcpy(aligned, bytes, size);
+    st = anne_model_load(&m, aligned, size);
+    if (st == ANNE_OK) st = anne_model_layer(&m, 0, &layer);
+    if (st != ANNE_OK) {
+        fprintf(stderr, "anne_mcu_host: %s: %s\n", model_path, anne_status_str(st));
+        goto done;
+    }
+    in = malloc(m.n_inputs * sizeof(float));
+    outv = malloc(m.n_outputs * sizeof(float));
+    arena = malloc(m.arena_bytes + 4u);
+    if (in == NULL || outv == NULL || arena == NULL) goto done;
+    anne_rng_seed(&rng, 2025u, 6u);
+    for (i = 0; i < m.n_inputs; i++) {
+        float u = 2.0f * anne_rng_uniform(&rng) - 1.0f;
+        float a = m.scaling.a ? m.scaling.a[i] : 0.0f, b = m.scaling.b ? m.scaling.b[i] : 1.0f;
+        in[i] = m.scaling.kind == ANNE_SCALING_MINMAX ? a + (b - a) * (0.5f + 0.5f * u) : a + b * u;
+    }
+    st = anne_model_predict(&m, outv, in, arena, m.arena_bytes);
+    if (st != ANNE_OK) {
+        fprintf(stderr, "anne_mcu_host: predict: %s\n", anne_status_str(st));
+        goto done;
+    }
+    o = fopen(out, "w");
+    if (o == NULL) {
+        anne__fail("cannot create", out);
+        goto done;
+    }
+    fprintf(o, "/* Generated by anne_mcu_host embed from %s: do not edit. */\n", name);
+    fprintf(o, "#include \"bench_model.h\"\n\n");
+    fprintf(o, "const char anne_bench_name[] = \"%s\";\n", name);
+    fprintf(o, "const uint32_t anne_bench_model_size = %uu;\n", (unsigned)size);
+    fprintf(o, "const uint32_t anne_bench_arena_bytes = %uu;\n", (unsigned)m.arena_bytes);
+    fprintf(o, "const int anne_bench_exact = %d;\n", layer.dtype != ANNE_DTYPE_F32);
+    fprintf(o, "__attribute__((aligned(4), section(\".rodata.anne_bench_model\")))\n");
+    fprintf(o, "const uint8_t anne_bench_model[%u] = {", (unsigned)size);
+    for (i = 0; i < size; i++) fprintf(o, "%s0x%02x,", i % 16u == 0 ? "\n    " : " ", bytes[i]);
+    fprintf(o, "\n};\n");
+    anne__floats(o, "const float anne_bench_input", in, m.n_inputs);
+    anne__floats(o, "const float anne_bench_expected", outv, m.n_outputs);
+    fprintf(o, "const uint16_t anne_bench_n_outputs = %u;\n", (unsigned)m.n_outputs);
+    fprintf(o, "float anne_bench_output[%u];\n", (unsigned)m.n_outputs);
+    fprintf(o, "uint32_t anne_bench_arena[%u];\n", (unsigned)(m.arena_bytes / 4u + 1u));
+    rc = fclose(o) == 0 ? 0 : anne__fail("cannot write", out);
+done:
+    free(bytes);
+    free(aligned);
+    free(in);
+    free(outv);
+    free(arena);
+    return rc;
+}
+
+int main(int argc, char **argv) {
+    errno = 0;
+    if (argc == 4 && strcmp(argv[1], "csv2bin") == 0) return anne__csv2bin(argv[2], argv[3]);
+    if (argc == 3 && strcmp(argv[1], "models") == 0) return anne__models(argv[2]);
+    if (argc == 5 && strcmp(argv[1], "embed") == 0) return anne__embed(argv[2], argv[3], argv[4]);
+    fprintf(stderr, "usage: anne_mcu_host csv2bin IN.csv OUT.bin | models DIR | embed MODEL.anne NAME OUT.c\n");
+    return 2;
+}

@@ -1,0 +1,38 @@
+# Sourced by tests/cli/mcu_*.sh and bench/mcu-bench: checks the cross tools and builds the ports
+# (host reference programs, Cortex-M0+ and Cortex-M33 firmware) into $ANNE_MCU_BUILD.
+#   anne_mcu_check_tools      exits 77 (skip) naming the Debian packages when a tool is missing
+#   anne_mcu_build [BENCH_DIR] configures and builds host, m0plus and m33 (quietly; shows errors)
+ANNE_MCU_PACKAGES="gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
+
+anne_mcu_check_tools() {
+    local missing=""
+    command -v arm-none-eabi-gcc >/dev/null 2>&1 || missing="$missing arm-none-eabi-gcc"
+    command -v qemu-system-arm >/dev/null 2>&1 || missing="$missing qemu-system-arm"
+    command -v cmake >/dev/null 2>&1 || missing="$missing cmake"
+    if [ -z "$missing" ] && ! echo 'int main(void){return 0;}' |
+        arm-none-eabi-gcc -mcpu=cortex-m0plus -mthumb --specs=nano.specs --specs=nosys.specs -x c - \
+            -o /dev/null >/dev/null 2>&1; then
+        missing="$missing newlib"
+    fi
+    if [ -n "$missing" ]; then
+        echo "SKIP: missing$missing; install the Debian packages $ANNE_MCU_PACKAGES (scripts/setup-arm.sh)"
+        exit 77
+    fi
+}
+
+# anne_mcu_build [BENCH_DIR]: one build tree per target under $ANNE_MCU_BUILD.
+anne_mcu_build() {
+    local bench_dir=${1:-} t tc log
+    for t in host m0plus m33; do
+        tc=()
+        [ "$t" != host ] && tc=(-DCMAKE_TOOLCHAIN_FILE="$ANNE_ROOT/ports/cmake/arm-$t.cmake")
+        log="$ANNE_MCU_BUILD/$t.log"
+        mkdir -p "$ANNE_MCU_BUILD"
+        if ! { cmake -S "$ANNE_ROOT/ports" -B "$ANNE_MCU_BUILD/$t" "${tc[@]}" -DANNE_MCU_BENCH_DIR="$bench_dir" &&
+            cmake --build "$ANNE_MCU_BUILD/$t" -j "${ANNE_MCU_JOBS:-2}"; } >"$log" 2>&1; then
+            echo "FAIL: building the ports for $t failed ($log):"
+            grep -E -A3 'error|Error' "$log" | head -40
+            return 1
+        fi
+    done
+}

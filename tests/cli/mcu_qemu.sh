@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The runtime on emulated microcontrollers (QEMU: Cortex-M0+ as on the RP2040, Cortex-M33 as on the
+# RP2350), checked against the host: the same test programs (ports/apps) run on the host to write
+# reference results and on both boards to compare with them; QEMU's exit code decides.
+#  - test vectors: the paper's two IRIS networks and a 64-64-64-10 MLP, 64 inputs each; float32
+#    within 1e-5 of the host (libm differs between glibc and newlib);
+#  - damaged models: every byte flipped (with stale and with fixed-up CRC), every truncation: the
+#    same status as on the host;
+#  - training: 5 epochs of Adam on the paper's rows: the paper's network within 1e-4, a
+#    relu/linear/mse network bit-identical.
+# Skips (77) when the cross tools are missing (scripts/setup-arm.sh installs them).
+set -u
+ANNE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$ANNE_ROOT/ports/mcu-env.sh"
+ANNE=${ANNE:-$ANNE_ROOT/build/anne}
+anne_mcu_check_tools
+case "$ANNE" in /*) ;; *) ANNE="$PWD/$ANNE" ;; esac
+if [ ! -x "$ANNE" ]; then
+    echo "SKIP: the anne binary ($ANNE) is not built"
+    exit 77
+fi
+ANNE_MCU_BUILD="$(cd "${ANNE_BINARY_DIR:-$ANNE_ROOT/build}" && pwd)/mcu"
+anne_mcu_build || exit 1
+work="$ANNE_MCU_BUILD/qemu-test"
+rm -rf "$work"
+mkdir -p "$work"
+cd "$work" || exit 1
+failures=0
+fail() {
+    echo "FAIL: $*"
+    failures=$((failures + 1))
+}
+host="$ANNE_MCU_BUILD/host"
+
+"$ANNE" convert "$ANNE_ROOT/examples/iris/iris_8_neurons.json" iris_8_neurons.anne >/dev/null &&
+    "$ANNE" convert "$ANNE_ROOT/examples/iris/iris_6_neurons.json" iris_6_neurons.anne >/dev/null &&
+    "$host/anne_mcu_host" models . &&
+    "$host/anne_mcu_host" csv2bin "$ANNE_ROOT/examples/iris/iris_train.csv" iris_train.bin || {
+    echo "FAIL: cannot prepare the models and data"
+    exit 1
+}
+
+# board TARGET PROGRAM ARGS...: runs a program on a board; the output is shown, the exit code kept.
+board() {
+    local target=$1 prog=$2
+    shift 2
+    "$ANNE_ROOT/ports/run-qemu.sh" "$target" "$ANNE_MCU_BUILD/$target/anne_app_$prog.elf" "$@"
+}
+
+models=(iris_8_neurons iris_6_neurons mlp_64_64_64_10)
+for m in "${models[@]}"; do
+    "$host/anne_app_vectors" write "$m.anne" "$m.in" "$m.out" || fail "host vectors for $m"
+done
+"$host/anne_app_corrupt" write iris_8_neurons.anne iris_8_neurons.status || fail "host statuses"
+"$host/anne_app_train" write iris_8_neurons.anne iris_train.bin train.params || fail "host training"
+
+for t in m0plus m33; do
+    for m in "${models[@]}"; do
+        board "$t" vectors check "$m.anne" "$m.in" "$m.out" || fail "$t: test vectors of $m"
+    done
+    board "$t" corrupt check iris_8_neurons.anne iris_8_neurons.status || fail "$t: damaged models"
+    board "$t" train check iris_8_neurons.anne iris_train.bin train.params || fail "$t: training"
+done
+
+# The checks must be able to fail: a changed reference value and a wrong status are noticed.
+cp mlp_64_64_64_10.out bad.out
+printf '\x01' | dd of=bad.out bs=1 seek=6 conv=notrunc status=none
+board m33 vectors check mlp_64_64_64_10.anne mlp_64_64_64_10.in bad.out >bad.log
+[ $? -eq 1 ] && grep -q 'FAIL' bad.log || fail "a changed host output went unnoticed on the m33"
+cp iris_8_neurons.status bad.status
+printf '\x00' | dd of=bad.status bs=1 seek=0 conv=notrunc status=none
+board m0plus corrupt check iris_8_neurons.anne bad.status >bad.log
+[ $? -eq 1 ] && grep -q '1 statuses differ' bad.log || fail "a changed status went unnoticed on the m0plus"
+
+if [ "$failures" -ne 0 ]; then
+    echo "$failures failure(s)"
+    exit 1
+fi
+echo "ok: test vectors, damaged models and training agree with the host on m0plus and m33"
