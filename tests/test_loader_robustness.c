@@ -62,7 +62,7 @@ static uint8_t *layer_rec(uint8_t *b, uint32_t index) {
 /* ------------------------------------------------------------------------------------------------
  * The valid models the mutations start from.
  * ---------------------------------------------------------------------------------------------- */
-enum { MODEL_TINY, MODEL_FULL, MODEL_DEEP, MODEL_RELU6, MODEL_PRELU, MODEL_COUNT };
+enum { MODEL_TINY, MODEL_FULL, MODEL_DEEP, MODEL_RELU6, MODEL_PRELU, MODEL_Q16, MODEL_S8, MODEL_COUNT };
 
 static const float tiny_k[4] = {0.5f, -1.0f, 0.25f, 2.0f};                       /* (1, 4) */
 static const float full_k[2 * 3] = {1.0f, -2.0f, 0.5f, -0.5f, 0.25f, 3.0f};       /* (2, 3) */
@@ -75,6 +75,53 @@ static const char *const deep_names[2] = {"versicolor", "virginica"};
 static const float relu6_k[3 * 2] = {4.0f, 1.0f, -3.0f, 2.0f, 1.0f, 1.0f};          /* (3, 2) */
 static const float prelu_k1[3 * 2] = {1.0f, -1.0f, -2.0f, 0.5f, 0.25f, 3.0f};       /* (3, 2) */
 static const float prelu_a1[3] = {0.1f, -0.5f, 2.0f}, prelu_k2[1 * 3] = {1.0f, 1.0f, 1.0f};
+
+/* Quantized models, integers written by hand. Q16: 3 -> 4 tanh (bias) -> 2 softmax. */
+static const int32_t q16_k1[4 * 3] = {65536, -32768, 16384, -98304, 131072, 0, 7, -7, 65535, 300000, -300000, 1};
+static const int32_t q16_b1[4] = {6554, -6554, 0, 65536};
+static const int32_t q16_k2[2 * 4] = {65536, 65536, -65536, 0, -131072, 32768, 32768, 65536};
+
+/* int8: 3 -> 4 sigmoid through a LUT (bias) -> 3 relu as a clamp -> 2 softmax through an exp table.
+ * The aux record from docs/format.md ("int8 quantization record"), offsets written out here again. */
+enum {
+    S8_IN_SCALE = 0, S8_IN_ZP = 4, S8_Z_SCALE = 8, S8_Z_ZP = 12, S8_OUT_SCALE = 16, S8_OUT_ZP = 20,
+    S8_ACT_MIN = 24, S8_ACT_MAX = 28, S8_KIND = 32, S8_RESERVED = 36, S8_HDR = 40
+};
+static const int8_t s8_k1[4 * 3] = {127, -127, 5, 0, 64, -64, -1, 1, 100, 20, -30, 40};
+static const int32_t s8_b1[4] = {1000, -1000, 0, 32000};
+static const int8_t s8_k2[3 * 4] = {10, -20, 30, -40, 50, -60, 70, -80, 90, -100, 110, -120};
+static const int8_t s8_k3[2 * 3] = {127, 0, -127, -5, 5, 50};
+static uint8_t s8_aux1[S8_HDR + 12 * 4 + 256], s8_aux2[S8_HDR + 12 * 3], s8_aux3[S8_HDR + 12 * 2 + 512];
+
+/* One aux record: header, multipliers 0.75 * 2^(-k), shifts, weight scales, then the table. */
+static void make_s8_aux(uint8_t *a, uint16_t n_out, float in_scale, int32_t in_zp, float z_scale, int32_t z_zp,
+                        float out_scale, int32_t out_zp, uint32_t kind) {
+    uint32_t j;
+    wrf32(a + S8_IN_SCALE, in_scale);
+    wr32(a + S8_IN_ZP, (uint32_t)in_zp);
+    wrf32(a + S8_Z_SCALE, z_scale);
+    wr32(a + S8_Z_ZP, (uint32_t)z_zp);
+    wrf32(a + S8_OUT_SCALE, out_scale);
+    wr32(a + S8_OUT_ZP, (uint32_t)out_zp);
+    wr32(a + S8_ACT_MIN, kind == 0 ? (uint32_t)out_zp : (uint32_t)-128);
+    wr32(a + S8_ACT_MAX, 127);
+    wr32(a + S8_KIND, kind);
+    wr32(a + S8_RESERVED, 0);
+    for (j = 0; j < n_out; j++) {
+        wr32(a + S8_HDR + 4 * j, 1610612736u);                   /* 0.75 */
+        wr32(a + S8_HDR + 4 * (n_out + j), (uint32_t)-(int32_t)(6 + j)); /* * 2^-(6 + j) */
+        wrf32(a + S8_HDR + 4 * (2 * n_out + j), 0.01f * (float)(j + 1));
+    }
+    if (kind == 1) {
+        for (j = 0; j < 256; j++) a[S8_HDR + 12 * n_out + j] = (uint8_t)(int8_t)((int)j / 2 - 128);
+    } else if (kind == 2) {
+        for (j = 0; j < 256; j++) {
+            uint32_t e = (uint32_t)(32768.0 * exp(-(double)j * (double)z_scale) + 0.5);
+            a[S8_HDR + 12 * n_out + 2 * j] = (uint8_t)e;
+            a[S8_HDR + 12 * n_out + 2 * j + 1] = (uint8_t)(e >> 8);
+        }
+    }
+}
 
 static void fill(float *x, size_t n, float scale) {
     size_t i;
@@ -141,6 +188,41 @@ static uint8_t *make_model(int which, size_t *size) {
         set_layer(&l[1], ANNE_ACT_LINEAR, 3, 1, prelu_k2, full_b);
         d.n_inputs = 2;
         d.n_layers = 2;
+        break;
+    case MODEL_Q16:
+        set_layer(&l[0], ANNE_ACT_TANH, 3, 4, NULL, NULL);
+        l[0].kernel = q16_k1;
+        l[0].bias = q16_b1;
+        set_layer(&l[1], ANNE_ACT_SOFTMAX, 4, 2, NULL, NULL);
+        l[1].kernel = q16_k2;
+        l[0].dtype = l[1].dtype = ANNE_DTYPE_Q16;
+        d.n_inputs = 3;
+        d.n_layers = 2;
+        d.name = "q16";
+        break;
+    case MODEL_S8:
+        make_s8_aux(s8_aux1, 4, 0.05f, -3, 0.08f, 2, 1.0f / 255.0f, -128, 1);
+        make_s8_aux(s8_aux2, 3, 1.0f / 255.0f, -128, 0.02f, -128, 0.02f, -128, 0);
+        make_s8_aux(s8_aux3, 2, 0.02f, -128, 0.1f, 10, 1.0f / 256.0f, -128, 2);
+        set_layer(&l[0], ANNE_ACT_SIGMOID, 3, 4, NULL, NULL);
+        l[0].kernel = s8_k1;
+        l[0].bias = s8_b1;
+        l[0].aux = s8_aux1;
+        l[0].aux_size = sizeof s8_aux1;
+        set_layer(&l[1], ANNE_ACT_RELU, 4, 3, NULL, NULL);
+        l[1].kernel = s8_k2;
+        l[1].aux = s8_aux2;
+        l[1].aux_size = sizeof s8_aux2;
+        set_layer(&l[2], ANNE_ACT_SOFTMAX, 3, 2, NULL, NULL);
+        l[2].kernel = s8_k3;
+        l[2].aux = s8_aux3;
+        l[2].aux_size = sizeof s8_aux3;
+        l[0].dtype = l[1].dtype = l[2].dtype = ANNE_DTYPE_S8;
+        d.n_inputs = 3;
+        d.n_layers = 3;
+        d.scaling.kind = ANNE_SCALING_MINMAX;
+        d.scaling.a = full_min;
+        d.scaling.b = full_max;
         break;
     default: /* 2 -> 3 relu6 without bias, named only */
         set_layer(&l[0], ANNE_ACT_RELU, 2, 3, relu6_k, NULL);
@@ -611,8 +693,8 @@ static void test_hostile_graph(void **state) {
     EXPECT_EDIT(MODEL_FULL, e_param_nan, ANNE_ERR_BAD_ACTIVATION);
     EXPECT_EDIT(MODEL_FULL, e_param_inf, ANNE_ERR_BAD_ACTIVATION);
     EXPECT_EDIT(MODEL_RELU6, e_relu_max_negative, ANNE_ERR_BAD_ACTIVATION);
-    EXPECT_EDIT(MODEL_FULL, e_dtype_q16, ANNE_ERR_UNSUPPORTED_DTYPE);
-    EXPECT_EDIT(MODEL_FULL, e_dtype_s8, ANNE_ERR_UNSUPPORTED_DTYPE);
+    EXPECT_EDIT(MODEL_FULL, e_dtype_q16, ANNE_ERR_BAD_VALUE); /* float bits as Q16: rows too large */
+    EXPECT_EDIT(MODEL_FULL, e_dtype_s8, ANNE_ERR_BAD_LAYER);  /* kernel size is 4 bytes per weight */
     EXPECT_EDIT(MODEL_FULL, e_dtype_unknown, ANNE_ERR_UNSUPPORTED_DTYPE);
     EXPECT_EDIT(MODEL_TINY, e_shape_absurd, ANNE_ERR_BAD_LAYER);
     EXPECT_EDIT(MODEL_TINY, e_kernel_size_wraps, ANNE_ERR_BAD_LAYER);
@@ -681,6 +763,101 @@ static uint8_t *add_section(const uint8_t *src, size_t n, uint32_t type, uint16_
  * version of the same bytes is refused. */
 /* PReLU: one alpha per unit, read from the layer's act data (hand-computed: x = (1, 2) gives
  * z = (-1, -1, 6.25), prelu -> (-0.1, 0.5, 6.25), sum + 0.1 = 6.75); the writer needs the alphas. */
+/* ---- quantized layers ---- */
+static uint8_t *weights_of(uint8_t *b) { return sec_data(b, SEC_WEIGHTS); }
+static uint8_t *aux_of(uint8_t *b, uint32_t layer) { return weights_of(b) + rd32(layer_rec(b, layer) + L_AUX_OFF); }
+static void e_q16_row_too_large(uint8_t *b, size_t n) { /* |w| sum of row 0 above 2^31 */
+    (void)n;
+    wr32(weights_of(b) + rd32(layer_rec(b, 0) + L_K_OFF), 0x7FFFFFFFu);
+    wr32(weights_of(b) + rd32(layer_rec(b, 0) + L_K_OFF) + 4, 0x80000000u);
+}
+static void e_q16_row_at_limit(uint8_t *b, size_t n) { /* |INT32_MIN| + 0 + 0 = 2^31 exactly: allowed */
+    uint8_t *k = weights_of(b) + rd32(layer_rec(b, 0) + L_K_OFF);
+    (void)n;
+    wr32(k, 0x80000000u), wr32(k + 4, 0), wr32(k + 8, 0);
+}
+static void e_q16_aux(uint8_t *b, size_t n) { (void)n; wr32(layer_rec(b, 1) + L_AUX_SIZE, 4); }
+static void e_q16_mixed(uint8_t *b, size_t n) { (void)n; layer_rec(b, 1)[L_DTYPE] = ANNE_DTYPE_F32; }
+static void e_s8_weight_m128(uint8_t *b, size_t n) { (void)n; weights_of(b)[rd32(layer_rec(b, 1) + L_K_OFF) + 5] = 0x80; }
+static void e_s8_bias_limit(uint8_t *b, size_t n) { /* INT32_MAX - 3 * 127 * 255 + 1 */
+    (void)n;
+    wr32(weights_of(b) + rd32(layer_rec(b, 0) + L_B_OFF) + 4, 0x7FFFFFFFu - 3u * 127u * 255u + 1u);
+}
+static void e_s8_bias_at_limit(uint8_t *b, size_t n) {
+    (void)n;
+    wr32(weights_of(b) + rd32(layer_rec(b, 0) + L_B_OFF) + 4, (uint32_t)-(int32_t)(0x7FFFFFFF - 3 * 127 * 255));
+}
+static void e_s8_aux_size(uint8_t *b, size_t n) { (void)n; wr32(layer_rec(b, 1) + L_AUX_SIZE, S8_HDR + 12 * 3 - 4); }
+static void e_s8_aux_none(uint8_t *b, size_t n) { (void)n; wr32(layer_rec(b, 1) + L_AUX_SIZE, 0), wr32(layer_rec(b, 1) + L_AUX_OFF, 0); }
+static void e_s8_aux_misaligned(uint8_t *b, size_t n) { (void)n; wr32(layer_rec(b, 0) + L_AUX_OFF, rd32(layer_rec(b, 0) + L_AUX_OFF) + 2); }
+static void e_s8_aux_outside(uint8_t *b, size_t n) { (void)n; wr32(layer_rec(b, 2) + L_AUX_OFF, 0xFFFFFFF0u); }
+static void e_s8_scale_zero(uint8_t *b, size_t n) { (void)n; wrf32(aux_of(b, 0) + S8_Z_SCALE, 0.0f); }
+static void e_s8_scale_negative(uint8_t *b, size_t n) { (void)n; wrf32(aux_of(b, 0) + S8_Z_SCALE, -0.08f); }
+static void e_s8_scale_nan(uint8_t *b, size_t n) { (void)n; wrf32(aux_of(b, 0) + S8_IN_SCALE, NAN); }
+static void e_s8_wscale_inf(uint8_t *b, size_t n) { (void)n; wrf32(aux_of(b, 1) + S8_HDR + 4 * 7, INFINITY); }
+static void e_s8_zp_range(uint8_t *b, size_t n) { (void)n; wr32(aux_of(b, 0) + S8_Z_ZP, 128); }
+static void e_s8_act_order(uint8_t *b, size_t n) { (void)n; wr32(aux_of(b, 1) + S8_ACT_MIN, 127), wr32(aux_of(b, 1) + S8_ACT_MAX, 0); }
+static void e_s8_kind_unknown(uint8_t *b, size_t n) { (void)n; wr32(aux_of(b, 1) + S8_KIND, 3); }
+static void e_s8_reserved(uint8_t *b, size_t n) { (void)n; wr32(aux_of(b, 1) + S8_RESERVED, 1); }
+static void e_s8_shift_31(uint8_t *b, size_t n) { (void)n; wr32(aux_of(b, 1) + S8_HDR + 4 * 3, 31); }
+static void e_s8_shift_m32(uint8_t *b, size_t n) { (void)n; wr32(aux_of(b, 1) + S8_HDR + 4 * 4, (uint32_t)-32); }
+static void e_s8_multiplier_negative(uint8_t *b, size_t n) { (void)n; wr32(aux_of(b, 1) + S8_HDR, 0x80000000u); }
+static void e_s8_chain(uint8_t *b, size_t n) { (void)n; wr32(aux_of(b, 1) + S8_IN_ZP, (uint32_t)-127); }
+static void e_s8_softmax_scale(uint8_t *b, size_t n) { (void)n; wrf32(aux_of(b, 2) + S8_OUT_SCALE, 1.0f / 255.0f); }
+static void e_s8_softmax_table(uint8_t *b, size_t n) { (void)n; aux_of(b, 2)[S8_HDR + 24] = 0xFF; }
+static void e_s8_clamp_not_relu(uint8_t *b, size_t n) { (void)n; layer_rec(b, 1)[L_ACT] = ANNE_ACT_SIGMOID; }
+static void e_s8_clamp_z_differs(uint8_t *b, size_t n) { (void)n; wrf32(aux_of(b, 1) + S8_Z_SCALE, 0.03f); }
+static void e_s8_lut_softmax(uint8_t *b, size_t n) { (void)n; layer_rec(b, 0)[L_ACT] = ANNE_ACT_SOFTMAX; }
+static void e_s8_softmax_kind(uint8_t *b, size_t n) { (void)n; layer_rec(b, 2)[L_ACT] = ANNE_ACT_SIGMOID; }
+
+static void test_hostile_quantized(void **state) {
+    (void)state;
+    EXPECT_EDIT(MODEL_Q16, e_q16_row_too_large, ANNE_ERR_BAD_VALUE);
+    EXPECT_EDIT(MODEL_Q16, e_q16_row_at_limit, ANNE_OK);
+    EXPECT_EDIT(MODEL_Q16, e_q16_aux, ANNE_ERR_BAD_LAYER);
+    EXPECT_EDIT(MODEL_Q16, e_q16_mixed, ANNE_ERR_UNSUPPORTED_DTYPE);
+    EXPECT_EDIT(MODEL_S8, e_s8_weight_m128, ANNE_ERR_BAD_VALUE);
+    EXPECT_EDIT(MODEL_S8, e_s8_bias_limit, ANNE_ERR_BAD_VALUE);
+    EXPECT_EDIT(MODEL_S8, e_s8_bias_at_limit, ANNE_OK);
+    EXPECT_EDIT(MODEL_S8, e_s8_aux_size, ANNE_ERR_BAD_LAYER);
+    EXPECT_EDIT(MODEL_S8, e_s8_aux_none, ANNE_ERR_BAD_LAYER);
+    EXPECT_EDIT(MODEL_S8, e_s8_aux_misaligned, ANNE_ERR_BAD_LAYER);
+    EXPECT_EDIT(MODEL_S8, e_s8_aux_outside, ANNE_ERR_BAD_LAYER);
+    EXPECT_EDIT(MODEL_S8, e_s8_scale_zero, ANNE_ERR_BAD_VALUE);
+    EXPECT_EDIT(MODEL_S8, e_s8_scale_negative, ANNE_ERR_BAD_VALUE);
+    EXPECT_EDIT(MODEL_S8, e_s8_scale_nan, ANNE_ERR_BAD_VALUE);
+    EXPECT_EDIT(MODEL_S8, e_s8_wscale_inf, ANNE_ERR_BAD_VALUE);
+    EXPECT_EDIT(MODEL_S8, e_s8_zp_range, ANNE_ERR_BAD_VALUE);
+    EXPECT_EDIT(MODEL_S8, e_s8_act_order, ANNE_ERR_BAD_VALUE);
+    EXPECT_EDIT(MODEL_S8, e_s8_kind_unknown, ANNE_ERR_BAD_LAYER);
+    EXPECT_EDIT(MODEL_S8, e_s8_reserved, ANNE_ERR_BAD_LAYER);
+    EXPECT_EDIT(MODEL_S8, e_s8_shift_31, ANNE_ERR_BAD_VALUE);
+    EXPECT_EDIT(MODEL_S8, e_s8_shift_m32, ANNE_ERR_BAD_VALUE);
+    EXPECT_EDIT(MODEL_S8, e_s8_multiplier_negative, ANNE_ERR_BAD_VALUE);
+    EXPECT_EDIT(MODEL_S8, e_s8_chain, ANNE_ERR_BAD_VALUE);
+    EXPECT_EDIT(MODEL_S8, e_s8_softmax_scale, ANNE_ERR_BAD_VALUE);
+    EXPECT_EDIT(MODEL_S8, e_s8_softmax_table, ANNE_ERR_BAD_VALUE);
+    EXPECT_EDIT(MODEL_S8, e_s8_clamp_not_relu, ANNE_ERR_BAD_ACTIVATION);
+    EXPECT_EDIT(MODEL_S8, e_s8_clamp_z_differs, ANNE_ERR_BAD_VALUE);
+    EXPECT_EDIT(MODEL_S8, e_s8_lut_softmax, ANNE_ERR_BAD_ACTIVATION);
+    EXPECT_EDIT(MODEL_S8, e_s8_softmax_kind, ANNE_ERR_BAD_ACTIVATION);
+}
+
+/* Arena of quantized models: the element size counts (s8: bytes, each buffer padded to 4). */
+static void test_quantized_arena(void **state) {
+    size_t n;
+    uint8_t *b = make_model(MODEL_S8, &n);
+    anne_model m;
+    (void)state;
+    assert_int_equal(anne_model_load(&m, b, n), ANNE_OK);
+    assert_int_equal(anne_model_arena_size(&m), 4 + 4); /* 3 -> 4: pad4(3) + pad4(4) is the widest pair */
+    free(b);
+    b = make_model(MODEL_Q16, &n);
+    assert_int_equal(anne_model_load(&m, b, n), ANNE_OK);
+    assert_int_equal(anne_model_arena_size(&m), (3 + 4) * 4);
+    free(b);
+}
+
 static void test_prelu_per_unit(void **state) {
     size_t n;
     uint8_t *b = make_model(MODEL_PRELU, &n);
@@ -823,6 +1000,8 @@ int main(void) {
         cmocka_unit_test(test_hostile_graph),
         cmocka_unit_test(test_hostile_values),
         cmocka_unit_test(test_prelu_per_unit),
+        cmocka_unit_test(test_hostile_quantized),
+        cmocka_unit_test(test_quantized_arena),
         cmocka_unit_test(test_forward_compatible_minor),
         cmocka_unit_test(test_trailing_bytes_ignored),
         cmocka_unit_test(test_arguments),

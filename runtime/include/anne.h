@@ -65,8 +65,8 @@ typedef enum anne_layer_kind {
 
 typedef enum anne_dtype {
     ANNE_DTYPE_F32 = 0,         /* IEEE-754 binary32 */
-    ANNE_DTYPE_Q16 = 1,         /* Q16.16 fixed point (reserved: not run by this version) */
-    ANNE_DTYPE_S8 = 2,          /* int8, TFLite scheme (reserved: not run by this version) */
+    ANNE_DTYPE_Q16 = 1,         /* Q16.16 fixed point: int32 kernel and bias (anne_quant.h) */
+    ANNE_DTYPE_S8 = 2,          /* int8, TFLite scheme: int8 kernel, int32 bias, aux record (anne_quant.h) */
     ANNE_DTYPE_COUNT
 } anne_dtype;
 
@@ -109,10 +109,14 @@ typedef struct anne_layer {
     uint16_t n_in;              /* inputs of the layer */
     uint16_t n_out;             /* units (outputs) of the layer */
     float param[3];             /* activation parameters, see anne_activation */
-    const void *kernel;         /* f32: float (n_out, n_in), row-major: row j holds unit j's weights */
-    const void *bias;           /* f32: float (n_out), or NULL: no bias */
+    const void *kernel;         /* (n_out, n_in), row-major: row j holds unit j's weights; f32: float,
+                                   q16: int32 Q16.16, s8: int8 */
+    const void *bias;           /* (n_out), or NULL: no bias; f32: float, q16: int32 Q16.16, s8: int32 */
     const void *act_data;       /* per-unit activation parameters: prelu: float (n_out) alphas; NULL (and
                                    ignored by the writer) for every other activation */
+    const void *aux;            /* s8: the quantization record (docs/format.md; decode with anne_layer_s8());
+                                   NULL for f32 and q16 */
+    uint32_t aux_size;          /* its bytes */
 } anne_layer;
 
 /* Scaling applied to raw inputs before the first layer, stored in the model. */

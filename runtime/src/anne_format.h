@@ -105,7 +105,7 @@ static inline int anne__finite(float f) {
 
 /* Bytes one element of a number format takes in a kernel (0 for unknown formats). */
 static inline uint32_t anne__dtype_size(anne_dtype dtype) {
-    return dtype == ANNE_DTYPE_F32 ? 4u : 0u;
+    return dtype == ANNE_DTYPE_F32 || dtype == ANNE_DTYPE_Q16 ? 4u : dtype == ANNE_DTYPE_S8 ? 1u : 0u;
 }
 
 /* The file's CRC-32: it covers the whole file except the CRC field itself, so that a damaged minor

@@ -5,6 +5,7 @@
 
 #include "anne.h"
 #include "anne_format.h"
+#include "anne_quant_format.h"
 
 #if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__)
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -80,9 +81,10 @@ static int anne__in_weights(uint32_t off, uint32_t size, uint32_t weights_size) 
     return (off & 3u) == 0 && off <= weights_size && size <= weights_size - off;
 }
 
-/* Validates one layer record against the layer before it; returns its outputs in *n_out. */
-static anne_status anne__check_layer(const uint8_t *rec, uint16_t n_in_expected, const uint8_t *weights,
-                                     uint32_t weights_size, uint16_t *n_out) {
+/* Validates one layer record against the layer before it (prev: its record, NULL for the first);
+ * returns its outputs in *n_out. */
+static anne_status anne__check_layer(const uint8_t *rec, const uint8_t *prev, uint16_t n_in_expected,
+                                     const uint8_t *weights, uint32_t weights_size, uint16_t *n_out) {
     uint32_t kind = rec[ANNE__L_KIND], dtype = rec[ANNE__L_DTYPE], act = rec[ANNE__L_ACT];
     uint32_t flags = rec[ANNE__L_FLAGS];
     uint32_t n_in = anne__rd16(rec + ANNE__L_N_IN), units = anne__rd16(rec + ANNE__L_N_OUT);
@@ -95,21 +97,24 @@ static anne_status anne__check_layer(const uint8_t *rec, uint16_t n_in_expected,
     int i;
 
     if (kind != ANNE_LAYER_DENSE || (flags & ~ANNE__L_FLAG_BIAS) != 0) return ANNE_ERR_BAD_LAYER;
-    if (dtype != ANNE_DTYPE_F32) return ANNE_ERR_UNSUPPORTED_DTYPE;
+    if (dtype >= ANNE_DTYPE_COUNT) return ANNE_ERR_UNSUPPORTED_DTYPE;
+    if (prev != NULL && prev[ANNE__L_DTYPE] != dtype) return ANNE_ERR_UNSUPPORTED_DTYPE; /* one format per model */
     for (i = 0; i < 3; i++) param[i] = anne__rdf32(rec + ANNE__L_PARAM + 4u * (uint32_t)i);
     st = anne_activation_check((anne_activation)act, param);
     if (st != ANNE_OK) return st;
     if (n_in == 0 || units == 0 || n_in != n_in_expected) return ANNE_ERR_SHAPE;
-    if (anne__rd32(rec + ANNE__L_AUX_OFF) != 0 || anne__rd32(rec + ANNE__L_AUX_SIZE) != 0) return ANNE_ERR_BAD_LAYER;
+    if (dtype == ANNE_DTYPE_F32 && (anne__rd32(rec + ANNE__L_AUX_OFF) != 0 || anne__rd32(rec + ANNE__L_AUX_SIZE) != 0)) {
+        return ANNE_ERR_BAD_LAYER;
+    }
 
     elem = anne__dtype_size((anne_dtype)dtype);
     count = n_in * units; /* <= 65535^2 < 2^32 */
     if (count > weights_size / elem || k_size != count * elem) return ANNE_ERR_BAD_LAYER;
     if (!anne__in_weights(k_off, k_size, weights_size)) return ANNE_ERR_BAD_LAYER;
-    if (!anne__all_finite(weights + k_off, count)) return ANNE_ERR_BAD_VALUE;
-    if (flags & ANNE__L_FLAG_BIAS) {
-        if (b_size != units * elem || !anne__in_weights(b_off, b_size, weights_size)) return ANNE_ERR_BAD_LAYER;
-        if (!anne__all_finite(weights + b_off, units)) return ANNE_ERR_BAD_VALUE;
+    if (dtype == ANNE_DTYPE_F32 && !anne__all_finite(weights + k_off, count)) return ANNE_ERR_BAD_VALUE;
+    if (flags & ANNE__L_FLAG_BIAS) { /* 4 bytes per unit in every format (int32 for q16 and s8) */
+        if (b_size != units * 4u || !anne__in_weights(b_off, b_size, weights_size)) return ANNE_ERR_BAD_LAYER;
+        if (dtype == ANNE_DTYPE_F32 && !anne__all_finite(weights + b_off, units)) return ANNE_ERR_BAD_VALUE;
     } else if (b_off != 0 || b_size != 0) {
         return ANNE_ERR_BAD_LAYER;
     }
@@ -119,13 +124,17 @@ static anne_status anne__check_layer(const uint8_t *rec, uint16_t n_in_expected,
     } else if (a_off != 0 || a_size != 0) {
         return ANNE_ERR_BAD_LAYER;
     }
+    if (dtype != ANNE_DTYPE_F32) {
+        st = anne__check_quant_layer(rec, prev, weights, weights_size); /* values, aux record */
+        if (st != ANNE_OK) return st;
+    }
     *n_out = (uint16_t)units;
     return ANNE_OK;
 }
 
 /* Validates the graph section and every layer; fills the shape fields and the arena size. */
 static anne_status anne__load_graph(anne_model *m, const uint8_t *g, uint32_t g_size) {
-    uint32_t i, widest_pair, prev;
+    uint32_t i, widest_pair, prev, elem;
     if (g_size < ANNE__GRAPH_HDR_SIZE) return ANNE_ERR_BAD_SECTION;
     m->n_inputs = anne__rd16(g);
     m->n_layers = anne__rd16(g + 2);
@@ -139,14 +148,19 @@ static anne_status anne__load_graph(anne_model *m, const uint8_t *g, uint32_t g_
     widest_pair = 0;
     for (i = 0; i < m->n_layers; i++) {
         uint16_t units = 0;
-        anne_status st = anne__check_layer(m->layer_table + i * ANNE__LAYER_SIZE, (uint16_t)prev, m->weights,
+        const uint8_t *rec = m->layer_table + i * ANNE__LAYER_SIZE;
+        anne_status st = anne__check_layer(rec, i == 0 ? NULL : rec - ANNE__LAYER_SIZE, (uint16_t)prev, m->weights,
                                            m->weights_size, &units);
         if (st != ANNE_OK) return st;
-        if (prev + units > widest_pair) widest_pair = prev + units;
+        /* activations take the layers' element size (uniform per model); each buffer 4-aligned */
+        elem = anne__dtype_size((anne_dtype)rec[ANNE__L_DTYPE]);
+        if (anne__pad4(prev * elem) + anne__pad4(units * elem) > widest_pair) {
+            widest_pair = anne__pad4(prev * elem) + anne__pad4(units * elem); /* <= 2 * 4 * 65535 */
+        }
         prev = units;
     }
     m->n_outputs = (uint16_t)prev;
-    m->arena_bytes = widest_pair * 4u; /* f32 activations; widest_pair <= 2 * 65535 */
+    m->arena_bytes = widest_pair; /* bytes */
     return ANNE_OK;
 }
 
@@ -268,6 +282,8 @@ anne_status anne_model_layer(const anne_model *model, uint16_t index, anne_layer
     layer->kernel = model->weights + anne__rd32(rec + ANNE__L_KERNEL_OFF);
     layer->bias = (rec[ANNE__L_FLAGS] & ANNE__L_FLAG_BIAS) ? model->weights + anne__rd32(rec + ANNE__L_BIAS_OFF) : NULL;
     layer->act_data = layer->activation == ANNE_ACT_PRELU ? model->weights + anne__rd32(rec + ANNE__L_ACT_OFF) : NULL;
+    layer->aux_size = anne__rd32(rec + ANNE__L_AUX_SIZE);
+    layer->aux = layer->aux_size != 0 ? model->weights + anne__rd32(rec + ANNE__L_AUX_OFF) : NULL;
     return ANNE_OK;
 }
 

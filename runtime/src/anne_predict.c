@@ -2,6 +2,8 @@
 #include <string.h>
 
 #include "anne.h"
+#include "anne_format.h"
+#include "anne_quant_format.h"
 
 anne_status anne_model_scale_input(const anne_model *model, float *out, const float *in) {
     uint16_t i, n;
@@ -36,6 +38,7 @@ anne_status anne_model_predict(const anne_model *model, float *output, const flo
     if (model->layer_table == NULL) return ANNE_ERR_NULL_ARG;
     if (((uintptr_t)arena & 3u) != 0) return ANNE_ERR_ALIGNMENT;
     if (arena_size < model->arena_bytes) return ANNE_ERR_ARENA_TOO_SMALL;
+    if (model->layer_table[ANNE__L_DTYPE] != ANNE_DTYPE_F32) return anne__predict_quant(model, output, input, arena);
 
     base = (float *)arena;
     cap = model->arena_bytes / 4u;

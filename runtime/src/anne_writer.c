@@ -5,6 +5,7 @@
 
 #include "anne.h"
 #include "anne_format.h"
+#include "anne_quant_format.h"
 
 /* Where each part goes; computed once, used to size and then to write. */
 typedef struct anne__plan {
@@ -38,13 +39,19 @@ static anne_status anne__check_desc(const anne_model_desc *d) {
         const anne_layer *l = &d->layers[i];
         anne_status st;
         if (l->kind != ANNE_LAYER_DENSE) return ANNE_ERR_BAD_LAYER;
-        if (l->dtype != ANNE_DTYPE_F32) return ANNE_ERR_UNSUPPORTED_DTYPE;
+        if ((unsigned)l->dtype >= (unsigned)ANNE_DTYPE_COUNT || l->dtype != d->layers[0].dtype) {
+            return ANNE_ERR_UNSUPPORTED_DTYPE; /* one format per model */
+        }
         st = anne_activation_check(l->activation, l->param);
         if (st != ANNE_OK) return st;
         if (l->n_in != prev || l->n_out == 0) return ANNE_ERR_SHAPE;
         if (l->kernel == NULL) return ANNE_ERR_NULL_ARG;
-        if (!anne__floats_finite((const float *)l->kernel, (uint32_t)l->n_in * l->n_out)) return ANNE_ERR_BAD_VALUE;
-        if (l->bias != NULL && !anne__floats_finite((const float *)l->bias, l->n_out)) return ANNE_ERR_BAD_VALUE;
+        if (l->dtype == ANNE_DTYPE_S8 ? (l->aux == NULL || l->aux_size == 0) : l->aux_size != 0) return ANNE_ERR_BAD_LAYER;
+        /* quantized values are checked on the written bytes, by the loader's own checks */
+        if (l->dtype == ANNE_DTYPE_F32) {
+            if (!anne__floats_finite((const float *)l->kernel, (uint32_t)l->n_in * l->n_out)) return ANNE_ERR_BAD_VALUE;
+            if (l->bias != NULL && !anne__floats_finite((const float *)l->bias, l->n_out)) return ANNE_ERR_BAD_VALUE;
+        }
         if (l->activation == ANNE_ACT_PRELU) {
             if (l->act_data == NULL) return ANNE_ERR_NULL_ARG;
             if (!anne__floats_finite((const float *)l->act_data, l->n_out)) return ANNE_ERR_BAD_VALUE;
@@ -116,7 +123,9 @@ static anne_status anne__make_plan(const anne_model_desc *d, anne__plan *p) {
     p->weights_off = at;
     for (i = 0; i < d->n_layers; i++) {
         const anne_layer *l = &d->layers[i];
-        if (!anne__grow(&p->weights_size, 4ull * l->n_in * l->n_out)) return ANNE_ERR_BAD_ARG;
+        uint64_t k_bytes = (uint64_t)anne__kernel_elem(l->dtype) * l->n_in * l->n_out;
+        if (!anne__grow(&p->weights_size, (k_bytes + 3u) & ~(uint64_t)3u)) return ANNE_ERR_BAD_ARG;
+        if (!anne__grow(&p->weights_size, ((uint64_t)l->aux_size + 3u) & ~(uint64_t)3u)) return ANNE_ERR_BAD_ARG;
         if (l->bias != NULL && !anne__grow(&p->weights_size, 4ull * l->n_out)) return ANNE_ERR_BAD_ARG;
         if (l->activation == ANNE_ACT_PRELU && !anne__grow(&p->weights_size, 4ull * l->n_out)) return ANNE_ERR_BAD_ARG;
     }
@@ -147,7 +156,7 @@ static void anne__write_layers(uint8_t *buf, const anne_model_desc *d, const ann
     for (i = 0; i < d->n_layers; i++) {
         const anne_layer *l = &d->layers[i];
         uint8_t *rec = g + ANNE__GRAPH_HDR_SIZE + i * ANNE__LAYER_SIZE;
-        uint32_t k_size = 4u * l->n_in * l->n_out, j;
+        uint32_t k_size = anne__kernel_elem(l->dtype) * l->n_in * l->n_out, j;
         rec[ANNE__L_KIND] = (uint8_t)l->kind;
         rec[ANNE__L_DTYPE] = (uint8_t)l->dtype;
         rec[ANNE__L_ACT] = (uint8_t)l->activation;
@@ -157,13 +166,31 @@ static void anne__write_layers(uint8_t *buf, const anne_model_desc *d, const ann
         for (j = 0; j < 3; j++) anne__wrf32(rec + ANNE__L_PARAM + 4u * j, l->param[j]);
         anne__wr32(rec + ANNE__L_KERNEL_OFF, w);
         anne__wr32(rec + ANNE__L_KERNEL_SIZE, k_size);
-        anne__write_floats(buf + p->weights_off + w, (const float *)l->kernel, (uint32_t)l->n_in * l->n_out);
-        w += k_size;
+        if (l->dtype == ANNE_DTYPE_S8) {
+            memcpy(buf + p->weights_off + w, l->kernel, k_size);
+        } else { /* float or int32: 4 bytes little-endian each */
+            for (j = 0; j < (uint32_t)l->n_in * l->n_out; j++) {
+                uint32_t u;
+                memcpy(&u, (const uint8_t *)l->kernel + 4u * j, 4);
+                anne__wr32(buf + p->weights_off + w + 4u * j, u);
+            }
+        }
+        w += anne__pad4(k_size);
         if (l->bias != NULL) {
             anne__wr32(rec + ANNE__L_BIAS_OFF, w);
             anne__wr32(rec + ANNE__L_BIAS_SIZE, 4u * l->n_out);
-            anne__write_floats(buf + p->weights_off + w, (const float *)l->bias, l->n_out);
+            for (j = 0; j < l->n_out; j++) {
+                uint32_t u;
+                memcpy(&u, (const uint8_t *)l->bias + 4u * j, 4);
+                anne__wr32(buf + p->weights_off + w + 4u * j, u);
+            }
             w += 4u * l->n_out;
+        }
+        if (l->aux_size != 0) { /* the quantization record, already in file layout */
+            anne__wr32(rec + ANNE__L_AUX_OFF, w);
+            anne__wr32(rec + ANNE__L_AUX_SIZE, l->aux_size);
+            memcpy(buf + p->weights_off + w, l->aux, l->aux_size);
+            w += anne__pad4(l->aux_size);
         }
         if (l->activation == ANNE_ACT_PRELU) {
             anne__wr32(rec + ANNE__L_ACT_OFF, w);
@@ -221,6 +248,15 @@ anne_status anne_model_write(const anne_model_desc *desc, void *buf, size_t cap,
         memcpy(b + p.name_off, desc->name, strlen(desc->name));
     }
     anne__write_section(b, &sec, ANNE__SEC_WEIGHTS, p.weights_off, p.weights_size);
+    if (desc->layers[0].dtype != ANNE_DTYPE_F32) {
+        /* quantized values and records: the loader's own checks, on the bytes just written */
+        const uint8_t *g = b + p.graph_off + ANNE__GRAPH_HDR_SIZE;
+        for (i = 0; i < desc->n_layers; i++) {
+            st = anne__check_quant_layer(g + i * ANNE__LAYER_SIZE, i == 0 ? NULL : g + (i - 1u) * ANNE__LAYER_SIZE,
+                                         b + p.weights_off, p.weights_size);
+            if (st != ANNE_OK) return st;
+        }
+    }
     anne__wr32(b + ANNE__HDR_CRC, anne__file_crc(b, p.total));
     return ANNE_OK;
 }
