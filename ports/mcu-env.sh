@@ -1,7 +1,7 @@
 # Sourced by tests/cli/mcu_*.sh and bench/mcu-bench: checks the cross tools and builds the ports
 # (host reference programs, Cortex-M0+ and Cortex-M33 firmware) into $ANNE_MCU_BUILD.
 #   anne_mcu_check_tools      exits 77 (skip) naming the Debian packages when a tool is missing
-#   anne_mcu_build [BENCH_DIR] configures and builds host, m0plus and m33 (quietly; shows errors)
+#   anne_mcu_build [BENCH_DIR [TARGET...]]  configures and builds host, m0plus and m33 (or the TARGETs)
 ANNE_MCU_PACKAGES="gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
 
 anne_mcu_check_tools() {
@@ -20,10 +20,12 @@ anne_mcu_check_tools() {
     fi
 }
 
-# anne_mcu_build [BENCH_DIR]: one build tree per target under $ANNE_MCU_BUILD.
+# anne_mcu_build [BENCH_DIR [TARGET...]]: one build tree per target (default: host m0plus m33) under
+# $ANNE_MCU_BUILD.
 anne_mcu_build() {
-    local bench_dir=${1:-} t tc log
-    for t in host m0plus m33; do
+    local bench_dir=${1:-} t tc log targets=(host m0plus m33)
+    [ $# -gt 1 ] && targets=("${@:2}")
+    for t in "${targets[@]}"; do
         tc=()
         [ "$t" != host ] && tc=(-DCMAKE_TOOLCHAIN_FILE="$ANNE_ROOT/ports/cmake/arm-$t.cmake")
         log="$ANNE_MCU_BUILD/$t.log"

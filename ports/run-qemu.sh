@@ -32,5 +32,6 @@ plugin=()
 if [ -n "${ANNE_QEMU_PLUGIN:-}" ]; then
     plugin=(-plugin "$ANNE_QEMU_PLUGIN")
 fi
-exec timeout "${ANNE_QEMU_TIMEOUT:-120}" qemu-system-arm "${machine[@]}" -nographic -monitor none -serial none -chardev stdio,id=anne_con \
+exec timeout "${ANNE_QEMU_TIMEOUT:-120}" qemu-system-arm "${machine[@]}" -nographic -monitor none -serial none \
+    -chardev stdio,id=anne_con \
     -semihosting-config "$semi" "${plugin[@]}" -kernel "$elf" </dev/null

@@ -5,7 +5,8 @@
  *                                              layer, linear), mlp_64_64_64_10 (relu, relu, softmax),
  *                                              dense_1x1 (one weight: the fixed cost of a layer)
  *   anne_mcu_host embed MODEL.anne NAME OUT.c  C source with the model bytes, one input and the
- *                                              host's output for it, for ports/apps/bench_main.c */
+ *                                              host's output for it, for ports/apps/bench_main.c;
+ *                                              prints "macs=N format=F model_bytes=N arena_bytes=N" */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -207,6 +208,16 @@ static int anne__embed(const char *model_path, const char *name, const char *out
     fprintf(o, "float anne_bench_output[%u];\n", (unsigned)m.n_outputs);
     fprintf(o, "uint32_t anne_bench_arena[%u];\n", (unsigned)(m.arena_bytes / 4u + 1u));
     rc = fclose(o) == 0 ? 0 : anne__fail("cannot write", out);
+    if (rc == 0) {
+        uint32_t macs = 0;
+        uint16_t l;
+        static const char *const formats[] = {"f32", "q16", "s8"};
+        for (l = 0; l < m.n_layers && anne_model_layer(&m, l, &layer) == ANNE_OK; l++) {
+            macs += (uint32_t)layer.n_in * layer.n_out;
+        }
+        printf("macs=%u format=%s model_bytes=%u arena_bytes=%u\n", (unsigned)macs,
+               (unsigned)layer.dtype < 3u ? formats[layer.dtype] : "?", (unsigned)size, (unsigned)m.arena_bytes);
+    }
 done:
     free(bytes);
     free(aligned);

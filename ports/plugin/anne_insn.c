@@ -57,7 +57,7 @@ typedef enum anne_class {
     ANNE_C_FP,       /* VADD, VSUB, VMUL, VNEG, VABS, VCMP, VMOV, VCVT, VMRS, VSEL, VMAXNM...: 1 cycle */
     ANNE_C_FP_MAC,   /* VMLA, VMLS, VFMA, VFMS, VNMLA...: 3 cycles */
     ANNE_C_FP_DIV,   /* VDIV, VSQRT: 14 cycles */
-    ANNE_C_FP_LOAD,  /* VLDR, VSTR: 2 (1 when following another single load or store) */
+    ANNE_C_FP_LOAD,  /* VLDR, VSTR, one-register VLDM/VSTM: 2 (1 right after another single load/store) */
     ANNE_C_FP_MULTI, /* VLDM, VSTM, VPUSH, VPOP: 1 + N */
     ANNE_C_SYS,      /* DSB, ISB, DMB, MSR, MRS, BKPT, SVC... */
     ANNE_C_COUNT
@@ -113,8 +113,8 @@ static void anne_classify(anne_insn *in, const char *text) {
     in->nregs = 0;
     if (m[0] == 'v') {
         if (anne_starts(m, "vldm") || anne_starts(m, "vstm") || anne_starts(m, "vpush") || anne_starts(m, "vpop")) {
-            in->cls = ANNE_C_FP_MULTI;
             in->nregs = (uint8_t)anne_count_regs(ops);
+            in->cls = in->nregs == 1 ? ANNE_C_FP_LOAD : ANNE_C_FP_MULTI; /* vldmia r0!, {s0}: a VLDR */
         } else if (anne_starts(m, "vldr") || anne_starts(m, "vstr")) {
             in->cls = ANNE_C_FP_LOAD;
         } else if (anne_starts(m, "vmla") || anne_starts(m, "vmls") || anne_starts(m, "vfma") ||
@@ -260,7 +260,9 @@ static void anne_at_exit(qemu_plugin_id_t id, void *userdata) {
         const anne_region *r = &anne_regions[i];
         fprintf(stderr, "anne_insn region=%d insns=%llu cycles=%llu branch_taken=%llu", i,
                 (unsigned long long)r->insns, (unsigned long long)r->cycles, (unsigned long long)r->taken);
-        for (c = 0; c < ANNE_C_COUNT; c++) fprintf(stderr, " %s=%llu", anne_class_names[c], (unsigned long long)r->by_class[c]);
+        for (c = 0; c < ANNE_C_COUNT; c++) {
+            fprintf(stderr, " %s=%llu", anne_class_names[c], (unsigned long long)r->by_class[c]);
+        }
         fprintf(stderr, "\n");
     }
     fflush(stderr);

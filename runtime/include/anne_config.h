@@ -24,4 +24,15 @@
 #define ANNE_CONFIG_CHECK_CRC 1
 #endif
 
+/* Units the float32 dense kernel computes per pass over the input: 4 (four rows share each input
+ * load; faster where floats live in registers, e.g. the Cortex-M33's FPU) or 1 (the smallest code;
+ * the default on ARMv6-M, the Cortex-M0+, where soft-float calls dominate). Results are identical. */
+#ifndef ANNE_CONFIG_DENSE_ROWS
+#if defined(__ARM_ARCH_6M__)
+#define ANNE_CONFIG_DENSE_ROWS 1
+#else
+#define ANNE_CONFIG_DENSE_ROWS 4
+#endif
+#endif
+
 #endif /* ANNE_CONFIG_H */
