@@ -1,11 +1,173 @@
 /* The importer dispatcher: recognizes a model source by its content (never its extension) and
- * hands it to the importer for that format. */
+ * hands it to the importer for that format: an .anne file, HDF5 (Keras .h5), a zip (Keras 3
+ * .keras), or JSON, told apart by its keys (ANNE JSON, Keras to_json(), TensorFlow.js model.json). */
+#include "anne_import.h"
+
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "anne_file.h"
-#include "anne_ir.h"
+#include "anne_h5.h"
 #include "anne_json.h"
+#include "anne_json_write.h"
+
+/* ---- running the HDF5 readers in a child process --------------------------------------------------
+ * The HDF5 library trusts the structures of the file it reads: a damaged or hostile .h5 can make it
+ * allocate absurd sizes or crash (tests flip bytes of real files and see it). So HDF5-based imports
+ * run in a forked child, which sends back the model as ANNE JSON (exact, names kept) or the error or
+ * --check report; a child that dies becomes an error message, not a crash of the tool. */
+
+typedef struct anne__job {
+    int (*run)(anne_ir *ir, const struct anne__job *job, anne_import_options *opt, anne_error *err);
+    const unsigned char *bytes;
+    size_t size;
+    const char *path;
+    const cJSON *root;
+} anne__job;
+
+enum { ANNE__MSG_MODEL = 1, ANNE__MSG_ERROR = 2, ANNE__MSG_REPORT = 3 };
+
+static int anne__write_all(int fd, const void *p, size_t n) {
+    const unsigned char *b = p;
+    while (n > 0) {
+        ssize_t w = write(fd, b, n);
+        if (w <= 0) return -1;
+        b += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* In the child: runs the job and writes [kind u8][flag u8][length u64][text] to fd. */
+static void anne__child(const anne__job *job, anne_import_options *opt, int fd) {
+    anne_ir ir;
+    anne_error err;
+    char *text = NULL;
+    unsigned char head[10];
+    uint64_t len;
+    size_t i;
+    int kind = ANNE__MSG_ERROR;
+    err.msg[0] = '\0';
+    /* the default action for crashes: a test harness's handlers must not resume in the child */
+    signal(SIGSEGV, SIG_DFL);
+    signal(SIGBUS, SIG_DFL);
+    signal(SIGILL, SIG_DFL);
+    signal(SIGFPE, SIG_DFL);
+    signal(SIGABRT, SIG_DFL);
+    alarm(120); /* a file that makes the library loop forever ends as a failed import */
+    if (job->run(&ir, job, opt, &err) == 0) {
+        if (opt != NULL && opt->check) {
+            kind = ANNE__MSG_REPORT;
+            text = opt->report;
+        } else if (anne_json_write(&ir, &text, &err) == 0) {
+            kind = ANNE__MSG_MODEL;
+        }
+        anne_ir_free(&ir);
+    }
+    if (kind == ANNE__MSG_ERROR) text = err.msg;
+    len = strlen(text);
+    head[0] = (unsigned char)kind;
+    head[1] = (unsigned char)(opt != NULL && opt->all_supported);
+    for (i = 0; i < 8; i++) head[2 + i] = (unsigned char)(len >> (8 * i));
+    if (anne__write_all(fd, head, sizeof head) != 0 || anne__write_all(fd, text, (size_t)len) != 0) _exit(3);
+    _exit(0);
+}
+
+static int anne__run_isolated(anne_ir *ir, const anne__job *job, anne_import_options *opt, anne_error *err) {
+    int fds[2], status = 0;
+    pid_t pid;
+    unsigned char *buf = NULL;
+    size_t len = 0, cap = 0;
+    uint64_t body = 0;
+    int rc = -1;
+    size_t i;
+    anne_ir_init(ir);
+    if (pipe(fds) != 0) return anne_error_set(err, "%s: cannot create a pipe", job->path);
+    fflush(NULL);
+    pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return anne_error_set(err, "%s: cannot start a process to read the file", job->path);
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        anne__child(job, opt, fds[1]);
+    }
+    close(fds[1]);
+    for (;;) {
+        ssize_t got;
+        if (len == cap) {
+            size_t ncap = cap ? 2u * cap : 65536u;
+            unsigned char *g = realloc(buf, ncap + 1u);
+            if (g == NULL) break;
+            buf = g;
+            cap = ncap;
+        }
+        got = read(fds[0], buf + len, cap - len);
+        if (got <= 0) break;
+        len += (size_t)got;
+    }
+    close(fds[0]);
+    while (waitpid(pid, &status, 0) < 0) {
+    }
+    if (len >= 10) {
+        for (i = 0; i < 8; i++) body |= (uint64_t)buf[2 + i] << (8 * i);
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || len < 10 || body != len - 10u) {
+        anne_error_set(err, "%s: the file could not be read: the HDF5 library failed on it (%s%d): a damaged or "
+                            "unusual file", job->path, WIFSIGNALED(status) ? "signal " : "exit status ",
+                       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    } else {
+        buf[len] = '\0';
+        if (buf[0] == ANNE__MSG_MODEL) {
+            rc = anne_json_read(ir, (const char *)buf + 10, len - 10u, job->path, err);
+        } else if (buf[0] == ANNE__MSG_REPORT && opt != NULL) {
+            opt->report = malloc(len - 9u);
+            if (opt->report == NULL) {
+                anne_error_set(err, "out of memory");
+            } else {
+                memcpy(opt->report, buf + 10, len - 9u);
+                opt->all_supported = buf[1];
+                rc = 0;
+            }
+        } else {
+            anne_error_set(err, "%s", (const char *)buf + 10);
+        }
+    }
+    free(buf);
+    return rc;
+}
+
+static int anne__job_h5(anne_ir *ir, const anne__job *job, anne_import_options *opt, anne_error *err) {
+    return anne_keras_import_h5(ir, job->bytes, job->size, job->path, opt, err);
+}
+
+static int anne__job_zip(anne_ir *ir, const anne__job *job, anne_import_options *opt, anne_error *err) {
+    return anne_keras_import_zip(ir, job->bytes, job->size, job->path, opt, err);
+}
+
+static int anne__job_json(anne_ir *ir, const anne__job *job, anne_import_options *opt, anne_error *err) {
+    return anne_keras_import_json(ir, job->root, job->path, opt, err);
+}
+
+static int anne__isolated(int (*run)(anne_ir *, const anne__job *, anne_import_options *, anne_error *),
+                          anne_ir *ir, const unsigned char *bytes, size_t size, const char *path, const cJSON *root,
+                          anne_import_options *opt, anne_error *err) {
+    anne__job job;
+    job.run = run;
+    job.bytes = bytes;
+    job.size = size;
+    job.path = path;
+    job.root = root;
+    return anne__run_isolated(ir, &job, opt, err);
+}
 
 /* The first byte that is not white space (JSON documents start with '{'). */
 static unsigned char anne__first_char(const unsigned char *p, size_t n) {
@@ -16,22 +178,89 @@ static unsigned char anne__first_char(const unsigned char *p, size_t n) {
     return 0;
 }
 
-int anne_import(anne_ir *ir, const char *path, anne_error *err) {
+int anne_import_keras_source(anne_ir *ir, const anne_keras_source *src, anne_import_options *opt, anne_error *err) {
+    int rc;
+    anne_ir_init(ir);
+    if (opt == NULL || !opt->check) return anne_keras_convert(ir, src, err);
+    rc = anne_keras_check(src, &opt->report, err);
+    if (rc < 0) return -1;
+    opt->all_supported = rc == 0;
+    return 0;
+}
+
+/* For formats without unsupported layers (.anne, ANNE JSON): every layer is reported supported. */
+static int anne__report_all(const anne_ir *ir, anne_import_options *opt, anne_error *err) {
+    size_t i, at = 0, cap = 64u + ir->n_layers * 160u;
+    char *text = malloc(cap);
+    if (text == NULL) return anne_error_set(err, "out of memory");
+    text[0] = '\0';
+    for (i = 0; i < ir->n_layers; i++) {
+        at += (size_t)snprintf(text + at, cap - at, "layer %-3zu %-24.60s %-22s supported\n", i + 1u,
+                               ir->layers[i].name ? ir->layers[i].name : "", "Dense");
+    }
+    opt->report = text;
+    opt->all_supported = 1;
+    return 0;
+}
+
+/* JSON: ANNE JSON has "layers" at the top; Keras' to_json() has "class_name" and "config"; a
+ * TensorFlow.js model.json has "modelTopology" / "weightsManifest". */
+static int anne__import_json(anne_ir *ir, const unsigned char *bytes, size_t size, const char *path,
+                             anne_import_options *opt, anne_error *err) {
+    cJSON *root = cJSON_ParseWithLength((const char *)bytes, size);
+    int rc;
+    if (root != NULL && cJSON_IsObject(root) &&
+        (cJSON_HasObjectItem(root, "modelTopology") || cJSON_HasObjectItem(root, "weightsManifest"))) {
+        rc = anne_tfjs_import(ir, root, path, opt, err);
+    } else if (root != NULL && cJSON_IsObject(root) && cJSON_HasObjectItem(root, "class_name") &&
+               cJSON_HasObjectItem(root, "config") && !cJSON_HasObjectItem(root, "layers")) {
+        rc = anne__isolated(anne__job_json, ir, bytes, size, path, root, opt, err);
+    } else {
+        /* ANNE JSON, or JSON that does not parse: the ANNE JSON reader names the line and column */
+        rc = anne_json_read(ir, (const char *)bytes, size, path, err);
+        if (rc == 0 && opt != NULL && opt->weights_path != NULL) {
+            anne_ir_free(ir);
+            rc = anne_error_set(err, "%s: --weights is for a Keras to_json() architecture; this is ANNE JSON, which "
+                                     "holds its weights", path);
+        }
+        if (rc == 0 && opt != NULL && opt->check) rc = anne__report_all(ir, opt, err);
+    }
+    cJSON_Delete(root);
+    return rc;
+}
+
+int anne_import_ex(anne_ir *ir, const char *path, anne_import_options *opt, anne_error *err) {
     unsigned char *bytes;
     size_t size;
     int rc;
     anne_ir_init(ir);
     if (anne_file_read(path, &bytes, &size, err) != 0) return -1;
+    if (opt != NULL && opt->weights_path != NULL && !(anne__first_char(bytes, size) == '{')) {
+        free(bytes);
+        return anne_error_set(err, "%s: --weights goes with a Keras to_json() architecture (a JSON file)", path);
+    }
     if (size >= 4 && memcmp(bytes, "ANNE", 4) == 0) {
         anne_model m;
         anne_status st = anne_model_load(&m, bytes, size);
         rc = st == ANNE_OK ? anne_ir_from_model(ir, &m, err)
                            : anne_error_set(err, "%s: invalid model: %s", path, anne_status_str(st));
+        if (rc == 0 && opt != NULL && opt->check) rc = anne__report_all(ir, opt, err);
+    } else if (anne_h5_is_hdf5(bytes, size)) {
+        rc = anne__isolated(anne__job_h5, ir, bytes, size, path, NULL, opt, err);
+    } else if (size >= 4 && memcmp(bytes, "PK\x03\x04", 4) == 0) {
+        rc = anne__isolated(anne__job_zip, ir, bytes, size, path, NULL, opt, err);
     } else if (anne__first_char(bytes, size) == '{') {
-        rc = anne_json_read(ir, (const char *)bytes, size, path, err);
+        rc = anne__import_json(ir, bytes, size, path, opt, err);
     } else {
-        rc = anne_error_set(err, "%s: unrecognized model format (expected an .anne model file or ANNE JSON)", path);
+        rc = anne_error_set(err, "%s: unrecognized model format (expected an .anne model file, ANNE JSON, a Keras "
+                                 ".h5 or .keras file, a Keras to_json() architecture or a TensorFlow.js model.json)",
+                            path);
     }
+    if (rc != 0) anne_ir_free(ir);
     free(bytes);
     return rc;
+}
+
+int anne_import(anne_ir *ir, const char *path, anne_error *err) {
+    return anne_import_ex(ir, path, NULL, err);
 }

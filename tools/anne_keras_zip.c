@@ -1,0 +1,166 @@
+/* Keras 3 .keras files (also written by tf.keras 2.15): a zip of config.json, metadata.json and
+ * model.weights.h5, read in memory. Weights live at layers/<snake_case class>[_n]/vars/<i>, numbered
+ * by class and order, not by layer name (a Windows-written file has groups named "layers\dense"). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zip.h>
+
+#include "anne_h5.h"
+#include "anne_import.h"
+
+#define ANNE__ZIP_MAX_ENTRY ((zip_uint64_t)1 << 30)
+
+/* Reads one zip entry into a malloc'd, NUL-terminated buffer. 1 read, 0 absent, -1 error. */
+static int anne__zip_entry(zip_t *z, const char *name, const char *path, unsigned char **out, size_t *size,
+                           anne_error *err) {
+    zip_stat_t st;
+    zip_file_t *f;
+    zip_int64_t got;
+    *out = NULL;
+    *size = 0;
+    zip_stat_init(&st);
+    if (zip_stat(z, name, 0, &st) != 0) return 0;
+    if (!(st.valid & ZIP_STAT_SIZE) || st.size > ANNE__ZIP_MAX_ENTRY) {
+        return anne_error_set(err, "%s: zip entry %s has no usable size", path, name);
+    }
+    *out = malloc((size_t)st.size + 8u);
+    if (*out == NULL) return anne_error_set(err, "%s: out of memory reading %s", path, name);
+    f = zip_fopen(z, name, 0);
+    if (f == NULL) {
+        free(*out);
+        *out = NULL;
+        return anne_error_set(err, "%s: cannot open zip entry %s: %s", path, name, zip_strerror(z));
+    }
+    got = zip_fread(f, *out, st.size);
+    /* reading to the end makes libzip check the entry's CRC */
+    if (got < 0 || (zip_uint64_t)got != st.size || zip_fread(f, *out, 1) != 0) {
+        zip_fclose(f);
+        free(*out);
+        *out = NULL;
+        return anne_error_set(err, "%s: zip entry %s is damaged (truncated or checksum mismatch)", path, name);
+    }
+    if (zip_fclose(f) != 0) {
+        free(*out);
+        *out = NULL;
+        return anne_error_set(err, "%s: zip entry %s is damaged (checksum mismatch)", path, name);
+    }
+    (*out)[st.size] = '\0';
+    *size = (size_t)st.size;
+    return 1;
+}
+
+typedef struct anne__zip_ctx {
+    const anne_h5 *h;
+} anne__zip_ctx;
+
+static int anne__zip_weights(void *ctx, const anne_keras_layer_ref *ref, anne_keras_array **arrays, size_t *n,
+                             anne_error *err) {
+    const anne__zip_ctx *c = ctx;
+    char snake[128], group[256], dset[300];
+    static const char *const prefixes[] = {"/layers/", "/layers\\", "/_layer_checkpoint_dependencies/"};
+    size_t p, count = 0, i;
+    anne_keras_array *a;
+    *arrays = NULL;
+    *n = 0;
+    anne_keras_snake_case(ref->class_name, snake, sizeof snake);
+    for (p = 0; p < sizeof prefixes / sizeof prefixes[0]; p++) {
+        if (ref->class_index == 0) snprintf(group, sizeof group, "%s%s/vars", prefixes[p], snake);
+        else snprintf(group, sizeof group, "%s%s_%zu/vars", prefixes[p], snake, ref->class_index);
+        if (anne_h5_exists(c->h, group)) break;
+    }
+    if (p == sizeof prefixes / sizeof prefixes[0]) return 0;
+    for (count = 0; count < 64; count++) {
+        snprintf(dset, sizeof dset, "%s/%zu", group, count);
+        if (!anne_h5_exists(c->h, dset)) break;
+    }
+    if (count == 0) return 0;
+    a = calloc(count, sizeof *a);
+    if (a == NULL) return anne_error_set(err, "out of memory");
+    for (i = 0; i < count; i++) {
+        size_t dims[ANNE_H5_MAX_RANK];
+        int r, k;
+        snprintf(dset, sizeof dset, "%s/%zu", group, i);
+        if (anne_h5_read_floats(c->h, dset, &a[i].data, &a[i].n, &r, dims, err) != 0) break;
+        if (r > ANNE_KERAS_MAX_RANK) r = ANNE_KERAS_MAX_RANK;
+        a[i].rank = r;
+        for (k = 0; k < r; k++) a[i].dims[k] = dims[k];
+    }
+    if (i < count) {
+        anne_keras_arrays_free(a, count);
+        return -1;
+    }
+    *arrays = a;
+    *n = count;
+    return 0;
+}
+
+int anne_keras_import_zip(anne_ir *ir, const void *bytes, size_t size, const char *path, anne_import_options *opt,
+                          anne_error *err) {
+    zip_error_t zerr;
+    zip_source_t *zs;
+    zip_t *z;
+    unsigned char *config = NULL, *meta = NULL, *weights = NULL;
+    size_t config_n, meta_n, weights_n;
+    cJSON *root = NULL, *mroot = NULL;
+    anne_h5 h;
+    anne__zip_ctx ctx;
+    anne_keras_source src;
+    int rc = -1, found;
+    char h5name[1024];
+    anne_ir_init(ir);
+    h.file = -1;
+    zip_error_init(&zerr);
+    zs = zip_source_buffer_create(bytes, size, 0, &zerr);
+    if (zs == NULL) {
+        zip_error_fini(&zerr);
+        return anne_error_set(err, "%s: cannot read the zip data", path);
+    }
+    z = zip_open_from_source(zs, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+    if (z == NULL) {
+        anne_error_set(err, "%s: not a readable zip file (truncated or damaged?): %s", path, zip_error_strerror(&zerr));
+        zip_source_free(zs);
+        zip_error_fini(&zerr);
+        return -1;
+    }
+    zip_error_fini(&zerr);
+    found = anne__zip_entry(z, "config.json", path, &config, &config_n, err);
+    if (found == 0) anne_error_set(err, "%s: a zip without config.json: not a Keras .keras file", path);
+    if (found <= 0) goto done;
+    if (anne__zip_entry(z, "metadata.json", path, &meta, &meta_n, err) < 0) goto done;
+    root = cJSON_ParseWithLength((const char *)config, config_n);
+    if (root == NULL) {
+        anne_error_set(err, "%s: config.json is not valid JSON", path);
+        goto done;
+    }
+    if (meta != NULL) mroot = cJSON_ParseWithLength((const char *)meta, meta_n);
+    memset(&src, 0, sizeof src);
+    src.path = path;
+    src.model = root;
+    {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(mroot, "keras_version");
+        /* tf.keras 2.15 writes .keras files too: the version decides hard_sigmoid */
+        src.keras_major = cJSON_IsString(v) ? anne_keras_major(v->valuestring) : 3;
+    }
+    src.weights = anne__zip_weights;
+    src.ctx = &ctx;
+    if (opt == NULL || !opt->check) {
+        found = anne__zip_entry(z, "model.weights.h5", path, &weights, &weights_n, err);
+        if (found == 0) anne_error_set(err, "%s: the .keras file has no model.weights.h5", path);
+        if (found <= 0) goto done;
+        snprintf(h5name, sizeof h5name, "%.900s:model.weights.h5", path);
+        if (anne_h5_open(&h, weights, weights_n, h5name, err) != 0) goto done;
+    }
+    ctx.h = &h;
+    rc = anne_import_keras_source(ir, &src, opt, err);
+done:
+    anne_h5_close(&h);
+    cJSON_Delete(root);
+    cJSON_Delete(mroot);
+    free(config);
+    free(meta);
+    free(weights);
+    zip_discard(z);
+    return rc;
+}

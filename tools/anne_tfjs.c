@@ -1,0 +1,212 @@
+/* TensorFlow.js layers models: model.json (a Keras config under modelTopology, in the layout of
+ * tfjs-layers or of the 2018 Python converter) plus the binary weight shards its manifest names.
+ * Shards hold little-endian float32 values back to back, in manifest order. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "anne_file.h"
+#include "anne_import.h"
+
+typedef struct anne__tfjs_weight {
+    const char *name;           /* in the manifest (not owned) */
+    anne_keras_array a;         /* data owned until handed out */
+} anne__tfjs_weight;
+
+typedef struct anne__tfjs_ctx {
+    anne__tfjs_weight *w;
+    size_t n;
+} anne__tfjs_ctx;
+
+/* True when a manifest weight name ("dense_Dense1/kernel", "model/dense_1/bias") belongs to layer. */
+static int anne__belongs(const char *wname, const char *layer) {
+    const char *slash = strrchr(wname, '/'), *start;
+    size_t len;
+    if (slash == NULL) return 0;
+    start = slash;
+    while (start > wname && start[-1] != '/') start--;
+    len = (size_t)(slash - start);
+    return len == strlen(layer) && memcmp(start, layer, len) == 0;
+}
+
+static int anne__tfjs_weights(void *ctx, const anne_keras_layer_ref *ref, anne_keras_array **arrays, size_t *n,
+                              anne_error *err) {
+    anne__tfjs_ctx *c = ctx;
+    size_t i, count = 0, k = 0;
+    *arrays = NULL;
+    *n = 0;
+    for (i = 0; i < c->n; i++) count += (size_t)anne__belongs(c->w[i].name, ref->name);
+    if (count == 0) return 0;
+    *arrays = calloc(count, sizeof **arrays);
+    if (*arrays == NULL) return anne_error_set(err, "out of memory");
+    for (i = 0; i < c->n; i++) {
+        if (!anne__belongs(c->w[i].name, ref->name)) continue;
+        (*arrays)[k] = c->w[i].a;
+        (*arrays)[k].data = malloc(c->w[i].a.n * sizeof(float) + 1u);
+        if ((*arrays)[k].data == NULL) {
+            anne_keras_arrays_free(*arrays, k);
+            *arrays = NULL;
+            return anne_error_set(err, "out of memory");
+        }
+        memcpy((*arrays)[k].data, c->w[i].a.data, c->w[i].a.n * sizeof(float));
+        k++;
+    }
+    *n = count;
+    return 0;
+}
+
+static void anne__tfjs_free(anne__tfjs_ctx *c) {
+    size_t i;
+    for (i = 0; i < c->n; i++) free(c->w[i].a.data);
+    free(c->w);
+    c->w = NULL;
+    c->n = 0;
+}
+
+/* Reads the shards of one manifest group and cuts them into its weights. */
+static int anne__tfjs_group(anne__tfjs_ctx *c, const cJSON *group, const char *dir, const char *path,
+                            anne_error *err) {
+    const cJSON *paths = cJSON_GetObjectItemCaseSensitive(group, "paths");
+    const cJSON *weights = cJSON_GetObjectItemCaseSensitive(group, "weights"), *e;
+    unsigned char *buf = NULL;
+    size_t len = 0, at = 0;
+    int rc = -1;
+    if (!cJSON_IsArray(paths) || !cJSON_IsArray(weights)) {
+        return anne_error_set(err, "%s: a weightsManifest entry needs \"paths\" and \"weights\" lists", path);
+    }
+    cJSON_ArrayForEach(e, paths) {
+        char full[4096];
+        unsigned char *part, *grown;
+        size_t n;
+        if (!cJSON_IsString(e) || e->valuestring[0] == '\0' || e->valuestring[0] == '/') {
+            anne_error_set(err, "%s: a weight shard path must be a relative file name", path);
+            goto done;
+        }
+        snprintf(full, sizeof full, "%s%.3000s", dir, e->valuestring);
+        if (anne_file_read(full, &part, &n, err) != 0) {
+            anne_error_prefix(err, "%s: weight shard", path);
+            goto done;
+        }
+        grown = realloc(buf, len + n + 1u);
+        if (grown == NULL) {
+            free(part);
+            anne_error_set(err, "out of memory");
+            goto done;
+        }
+        buf = grown;
+        memcpy(buf + len, part, n);
+        len += n;
+        free(part);
+    }
+    cJSON_ArrayForEach(e, weights) {
+        const char *name = NULL, *dtype;
+        const cJSON *shape = cJSON_GetObjectItemCaseSensitive(e, "shape"), *d;
+        anne__tfjs_weight *w, *grown;
+        size_t count = 1, i;
+        int rank = 0;
+        const cJSON *nm = cJSON_GetObjectItemCaseSensitive(e, "name");
+        if (cJSON_IsString(nm)) name = nm->valuestring;
+        dtype = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(e, "dtype"))
+                    ? cJSON_GetObjectItemCaseSensitive(e, "dtype")->valuestring : "float32";
+        if (name == NULL || !cJSON_IsArray(shape)) {
+            anne_error_set(err, "%s: a manifest weight needs a \"name\" and a \"shape\"", path);
+            goto done;
+        }
+        if (strcmp(dtype, "float32") != 0 || cJSON_GetObjectItemCaseSensitive(e, "quantization") != NULL) {
+            anne_error_set(err, "%s: weight \"%.100s\" is %s%s; ANNE reads float32 weights", path, name, dtype,
+                           cJSON_GetObjectItemCaseSensitive(e, "quantization") ? " (quantized)" : "");
+            goto done;
+        }
+        cJSON_ArrayForEach(d, shape) {
+            if (!cJSON_IsNumber(d) || d->valuedouble < 0 || d->valuedouble > 16777216.0 || rank >= ANNE_KERAS_MAX_RANK) {
+                anne_error_set(err, "%s: weight \"%.100s\" has an invalid shape", path, name);
+                goto done;
+            }
+            count *= (size_t)d->valuedouble;
+            if (count > ((size_t)1 << 26)) {
+                anne_error_set(err, "%s: weight \"%.100s\" is too large", path, name);
+                goto done;
+            }
+            rank++;
+        }
+        if (count > (len - at) / 4u) {
+            anne_error_set(err, "%s: the weight shards end inside weight \"%.100s\" (%zu bytes, %zu more needed): "
+                                "truncated shard?", path, name, len, count * 4u - (len - at));
+            goto done;
+        }
+        grown = realloc(c->w, (c->n + 1u) * sizeof *c->w);
+        if (grown == NULL) {
+            anne_error_set(err, "out of memory");
+            goto done;
+        }
+        c->w = grown;
+        w = &c->w[c->n];
+        memset(w, 0, sizeof *w);
+        w->name = name;
+        w->a.data = malloc(count * sizeof(float) + 1u);
+        if (w->a.data == NULL) {
+            anne_error_set(err, "out of memory");
+            goto done;
+        }
+        c->n++;
+        for (i = 0; i < count; i++) {
+            const unsigned char *p = buf + at + 4u * i;
+            uint32_t u = (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+            memcpy(&w->a.data[i], &u, sizeof u);
+        }
+        w->a.n = count;
+        w->a.rank = rank;
+        rank = 0;
+        cJSON_ArrayForEach(d, shape) w->a.dims[rank++] = (size_t)d->valuedouble;
+        at += 4u * count;
+    }
+    if (at != len) {
+        anne_error_set(err, "%s: the weight shards hold %zu bytes, the manifest describes %zu", path, len, at);
+        goto done;
+    }
+    rc = 0;
+done:
+    free(buf);
+    return rc;
+}
+
+int anne_tfjs_import(anne_ir *ir, const cJSON *root, const char *path, anne_import_options *opt, anne_error *err) {
+    const cJSON *topo = cJSON_GetObjectItemCaseSensitive(root, "modelTopology");
+    const cJSON *manifest = cJSON_GetObjectItemCaseSensitive(root, "weightsManifest"), *g, *model;
+    const cJSON *format = cJSON_GetObjectItemCaseSensitive(root, "format");
+    anne__tfjs_ctx ctx;
+    anne_keras_source src;
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    int rc;
+    anne_ir_init(ir);
+    if (cJSON_IsString(format) && strcmp(format->valuestring, "layers-model") != 0) {
+        return anne_error_set(err, "%s: a TensorFlow.js %.40s; ANNE reads layers models", path, format->valuestring);
+    }
+    /* the 2018 converter wraps the Keras config as {"model_config": ..., "training_config": ...} */
+    model = cJSON_GetObjectItemCaseSensitive(topo, "model_config");
+    if (model == NULL) model = topo;
+    if (!cJSON_IsObject(model)) return anne_error_set(err, "%s: modelTopology holds no model", path);
+    memset(&ctx, 0, sizeof ctx);
+    memset(&src, 0, sizeof src);
+    src.path = path;
+    src.model = model;
+    src.keras_major = 2; /* TF.js follows Keras 2's definitions (hardSigmoid, LeakyReLU alpha) */
+    src.tfjs = 1;
+    src.weights = anne__tfjs_weights;
+    src.ctx = &ctx;
+    if (slash == NULL) dir[0] = '\0';
+    else snprintf(dir, sizeof dir, "%.*s/", (int)(slash - path) > 4000 ? 4000 : (int)(slash - path), path);
+    if (opt == NULL || !opt->check) {
+        if (!cJSON_IsArray(manifest)) return anne_error_set(err, "%s: no weightsManifest", path);
+        cJSON_ArrayForEach(g, manifest) {
+            if (anne__tfjs_group(&ctx, g, dir, path, err) != 0) {
+                anne__tfjs_free(&ctx);
+                return -1;
+            }
+        }
+    }
+    rc = anne_import_keras_source(ir, &src, opt, err);
+    anne__tfjs_free(&ctx);
+    return rc;
+}
