@@ -9,6 +9,7 @@ int anne_cmd_info(int argc, char **argv);
 int anne_cmd_predict(int argc, char **argv);
 int anne_cmd_eval(int argc, char **argv);
 int anne_cmd_trace(int argc, char **argv);
+int anne_cmd_quantize(int argc, char **argv);
 int anne_cmd_train(int argc, char **argv);
 
 #endif /* ANNE_COMMANDS_H */

@@ -208,6 +208,11 @@ int anne_ir_from_model(anne_ir *ir, const anne_model *m, anne_error *err) {
         anne_ir_layer *dst = anne_ir_add_layer(ir, err);
         if (dst == NULL) goto fail;
         anne_model_layer(m, i, &l);
+        if (l.dtype != ANNE_DTYPE_F32) {
+            anne_error_set(err, "layer %u is quantized (%s): only float models convert back to a description",
+                           i + 1u, l.dtype == ANNE_DTYPE_Q16 ? "q16" : "int8");
+            goto fail;
+        }
         dst->kind = l.kind;
         dst->activation = l.activation;
         memcpy(dst->param, l.param, sizeof l.param);

@@ -52,7 +52,9 @@ static void anne__layer_figures(const anne_model *m, uint16_t i, anne__layer_inf
     anne_model_layer(m, i, &out->l);
     out->macs = (uint64_t)out->l.n_in * out->l.n_out;
     out->params = out->macs + (out->l.bias != NULL ? out->l.n_out : 0u);
-    out->weight_bytes = out->params * anne__dtype_bytes(out->l.dtype);
+    /* as stored: kernel elements of the format, 4-byte biases, the int8 quantization record */
+    out->weight_bytes = out->macs * anne__dtype_bytes(out->l.dtype) + (out->l.bias != NULL ? 4u * out->l.n_out : 0u) +
+                        out->l.aux_size;
 }
 
 /* "relu", "relu(max_value=6)", "leaky_relu(alpha=0.01)": parameters that are not Keras' defaults, and

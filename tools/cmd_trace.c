@@ -8,6 +8,7 @@
 #include "anne_cli.h"
 #include "anne_commands.h"
 #include "anne_csv.h"
+#include "anne_quant.h"
 
 #define ANNE__TRACE_USAGE "anne trace MODEL --input V1,V2,... [--threshold T] [--json]"
 
@@ -132,6 +133,55 @@ static const char *anne__scaling_name(anne_scaling_kind kind) {
     return kind == ANNE_SCALING_STANDARDIZE ? "standardize: (x - mean) / std" : "min-max: (x - min) / (max - min)";
 }
 
+/* Integer state of a quantized model between layers: the layer's input, z and a, as the runtime holds
+ * them (int32 Q16.16 or int8); shown dequantized. */
+typedef struct anne__trace_q {
+    anne_dtype dtype;
+    int32_t *cur, *z, *a;      /* (width) each; int8 models use the first bytes */
+} anne__trace_q;
+
+/* One quantized layer: the runtime's own kernels on the integers, z and a dequantized into floats. */
+static void anne__trace_quant_layer(anne__trace_q *q, const anne_layer *layer, float *z, float *act) {
+    uint16_t j;
+    int32_t *t;
+    if (q->dtype == ANNE_DTYPE_Q16) {
+        anne_dense_forward_q16(q->z, q->cur, (const int32_t *)layer->kernel, (const int32_t *)layer->bias, layer->n_in,
+                               layer->n_out);
+        memcpy(q->a, q->z, (size_t)layer->n_out * sizeof *q->a);
+        anne_activation_forward_q16(q->a, layer->n_out, layer->activation, layer->param,
+                                    (const float *)layer->act_data);
+        for (j = 0; j < layer->n_out; j++) {
+            z[j] = anne_q16_to_f32(q->z[j]);
+            act[j] = anne_q16_to_f32(q->a[j]);
+        }
+    } else {
+        anne_s8_layer p;
+        int8_t *zq = (int8_t *)q->z, *aq = (int8_t *)q->a;
+        anne_layer_s8(layer, &p);
+        anne_layer_forward_s8(aq, zq, (const int8_t *)q->cur, layer, &p);
+        for (j = 0; j < layer->n_out; j++) {
+            z[j] = anne_s8_dequantize(zq[j], p.z_scale, p.z_zp);
+            act[j] = anne_s8_dequantize(aq[j], p.out_scale, p.out_zp);
+        }
+    }
+    t = q->cur; /* this layer's output is the next one's input */
+    q->cur = q->a;
+    q->a = t;
+}
+
+/* The scaled input in the model's number format (what the first quantized layer sees). */
+static void anne__trace_quant_input(anne__trace_q *q, const anne_model *model, const float *scaled) {
+    uint16_t k;
+    if (q->dtype == ANNE_DTYPE_Q16) {
+        for (k = 0; k < model->n_inputs; k++) q->cur[k] = anne_q16_from_f32(scaled[k]);
+    } else {
+        float in_scale;
+        int32_t in_zp;
+        anne_model_s8_io(model, &in_scale, &in_zp, NULL, NULL);
+        for (k = 0; k < model->n_inputs; k++) ((int8_t *)q->cur)[k] = anne_s8_quantize(scaled[k], in_scale, in_zp);
+    }
+}
+
 /* The walk through the layers. buf holds 3 vectors of the widest layer: the layer's input, z, a. */
 static int anne__trace_run(anne_cli_model *m, const float *raw, const anne__trace_args *a, cJSON *doc,
                            anne_error *err) {
@@ -141,18 +191,24 @@ static int anne__trace_run(anne_cli_model *m, const float *raw, const anne__trac
     cJSON *layers = NULL;
     int bad = 0;
     anne_layer layer;
+    anne__trace_q q;
     for (i = 0; i < model->n_layers; i++) {
         if (anne_model_layer(model, i, &layer) != ANNE_OK)
             return anne_error_set(err, "layer %u: cannot be read", i + 1u);
         if (layer.n_out > width) width = layer.n_out;
     }
-    buf = malloc(3u * (size_t)width * sizeof *buf);
+    buf = malloc(6u * (size_t)width * sizeof *buf); /* 3 float vectors, then 3 integer ones */
     if (buf == NULL) return anne_error_set(err, "out of memory");
+    q.dtype = anne_model_dtype(model);
+    q.cur = (int32_t *)(void *)(buf + 3u * width);
+    q.z = q.cur + width;
+    q.a = q.z + width;
     cur = buf;
     z = buf + width;
     act = buf + 2u * width;
 
     anne_model_scale_input(model, cur, raw);
+    if (q.dtype != ANNE_DTYPE_F32) anne__trace_quant_input(&q, model, cur);
     if (doc != NULL) {
         bad |= anne_cli_json_add(doc, "input", anne__json_vector(raw, model->n_inputs));
         if (model->scaling.kind != ANNE_SCALING_NONE) {
@@ -177,10 +233,15 @@ static int anne__trace_run(anne_cli_model *m, const float *raw, const anne__trac
         float *t;
         anne_model_layer(model, i, &layer);
         /* the same steps as anne_model_predict(), keeping z before the activation overwrites it */
-        anne_dense_forward_f32(z, cur, (const float *)layer.kernel, (const float *)layer.bias, layer.n_in, layer.n_out);
-        memcpy(act, z, (size_t)layer.n_out * sizeof *act);
-        if (layer.activation == ANNE_ACT_PRELU) anne_prelu_forward_f32(act, layer.n_out, (const float *)layer.act_data);
-        else anne_activation_forward_f32(act, layer.n_out, layer.activation, layer.param);
+        if (q.dtype != ANNE_DTYPE_F32) {
+            anne__trace_quant_layer(&q, &layer, z, act); /* integers inside; shown dequantized */
+        } else {
+            anne_dense_forward_f32(z, cur, (const float *)layer.kernel, (const float *)layer.bias, layer.n_in,
+                                   layer.n_out);
+            memcpy(act, z, (size_t)layer.n_out * sizeof *act);
+            if (layer.activation == ANNE_ACT_PRELU) anne_prelu_forward_f32(act, layer.n_out, (const float *)layer.act_data);
+            else anne_activation_forward_f32(act, layer.n_out, layer.activation, layer.param);
+        }
         if (doc != NULL) {
             cJSON *o = cJSON_CreateObject();
             bad |= anne_cli_json_add(layers, NULL, o);

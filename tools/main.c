@@ -17,6 +17,7 @@ static const anne_command anne_commands[] = {
     {"predict", anne_cmd_predict, "run a model on every row of a CSV file"},
     {"eval", anne_cmd_eval, "confusion matrix, accuracy, precision, recall, F1, log loss on a CSV file"},
     {"trace", anne_cmd_trace, "show every neuron's value, before and after its activation, for one input"},
+    {"quantize", anne_cmd_quantize, "quantize a model to Q16.16 or int8 with calibration data; accuracy before/after"},
     {"train", anne_cmd_train, "train a network on a CSV file by backpropagation (from scratch or fine-tuning)"},
 };
 
