@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Training benchmark (bench/README.md, "Training"): builds and runs bench/bench_train (ANNE's C trainer)
+# and bench/tfjs/train_bench.js (TensorFlow.js 4.22, pure JS CPU backend) on the paper's IRIS networks,
+# then prints how many times faster C is. Without node/npm the TF.js side is skipped with a message.
+# Usage: bench/run-train-bench.sh [BUILD_DIR]   (default: build; TFJS_RUNS=N sets TF.js' timed runs)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="${1:-$root/build}"
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+
+cmake -S "$root" -B "$build" >/dev/null
+cmake --build "$build" --target bench_train -j2 >/dev/null
+echo "== ANNE (C)" >&2
+"$build/bench_train" "$root/examples/iris" | tee "$out/c.json"
+
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "run-train-bench: node/npm not found, TensorFlow.js side skipped (install nodejs and npm to compare)" >&2
+  exit 0
+fi
+tfjs="$root/bench/tfjs"
+if [ ! -d "$tfjs/node_modules/@tensorflow/tfjs-layers" ]; then
+  if [ -d "$root/reference/tfjs/node_modules/@tensorflow/tfjs-layers" ]; then
+    # the same pinned packages are already installed for the reference runs: reuse them
+    export NODE_PATH="$root/reference/tfjs/node_modules"
+  else
+    (cd "$tfjs" && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error;
+                   else npm install --no-audit --no-fund --loglevel=error; fi) >&2
+  fi
+fi
+echo "== TensorFlow.js" >&2
+node "$tfjs/train_bench.js" "$root/examples/iris" "${TFJS_RUNS:-5}" | tee "$out/tfjs.json"
+
+node -e '
+const fs = require("fs");
+const c = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+const t = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+console.log("\n| model | ANNE C, s (min) | TensorFlow.js, s (min) | C faster: medians (minimums) |");
+console.log("|---|---|---|---|");
+for (const r of c.results) {
+  const o = t.results.find((x) => x.model === r.model);
+  const med = o.seconds_per_training / r.seconds_per_training, min = o.seconds_min / r.seconds_min;
+  console.log(`| ${r.model} | ${r.seconds_per_training.toFixed(4)} (${r.seconds_min.toFixed(4)}) | ` +
+              `${o.seconds_per_training.toFixed(2)} (${o.seconds_min.toFixed(2)}) | ` +
+              `${Math.round(med)}x (${Math.round(min)}x) |`);
+}' "$out/c.json" "$out/tfjs.json"
