@@ -36,8 +36,10 @@ test-fast:
 	cmake --build $(BUILD) -j $(JOBS)
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
+# Host benchmarks: inference (bench_host) and training beside TensorFlow.js (needs node for that half).
 bench: all
 	@$(BUILD)/bench_host examples/iris
+	@bash bench/run-train-bench.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
