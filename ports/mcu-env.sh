@@ -1,7 +1,9 @@
 # Sourced by tests/cli/mcu_*.sh and bench/mcu-bench: checks the cross tools and builds the ports
 # (host reference programs, Cortex-M0+ and Cortex-M33 firmware) into $ANNE_MCU_BUILD.
 #   anne_mcu_check_tools      exits 77 (skip) naming the Debian packages when a tool is missing
-#   anne_mcu_build [BENCH_DIR [TARGET...]]  configures and builds host, m0plus and m33 (or the TARGETs)
+#   anne_mcu_build [BENCH_DIR [TARGET...]]  configures and builds host, m0plus and m33 (or the TARGETs);
+#                             with $ANNE_MCU_PICO_MODEL (a converted iris_8_neurons.anne) also the Pico
+#                             example's application
 ANNE_MCU_PACKAGES="gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
 
 anne_mcu_check_tools() {
@@ -30,7 +32,8 @@ anne_mcu_build() {
         [ "$t" != host ] && tc=(-DCMAKE_TOOLCHAIN_FILE="$ANNE_ROOT/ports/cmake/arm-$t.cmake")
         log="$ANNE_MCU_BUILD/$t.log"
         mkdir -p "$ANNE_MCU_BUILD"
-        if ! { cmake -S "$ANNE_ROOT/ports" -B "$ANNE_MCU_BUILD/$t" "${tc[@]}" -DANNE_MCU_BENCH_DIR="$bench_dir" &&
+        if ! { cmake -S "$ANNE_ROOT/ports" -B "$ANNE_MCU_BUILD/$t" "${tc[@]}" -DANNE_MCU_BENCH_DIR="$bench_dir" \
+            -DANNE_MCU_PICO_MODEL="${ANNE_MCU_PICO_MODEL:-}" &&
             cmake --build "$ANNE_MCU_BUILD/$t" -j "${ANNE_MCU_JOBS:-2}"; } >"$log" 2>&1; then
             echo "FAIL: building the ports for $t failed ($log):"
             grep -E -A3 'error|Error' "$log" | head -40

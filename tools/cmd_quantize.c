@@ -87,12 +87,15 @@ static int anne__quant_parse(int argc, char **argv, anne__quant_args *a) {
     return -1;
 }
 
-/* Features of a CSV for a model: every column but the label column (when the file has it). */
-static int anne__quant_rows(const char *path, const char *label, uint16_t n_inputs, anne_csv *t, size_t *label_col,
-                            float **x, anne_error *err) {
+/* Features of a CSV for a model: every column but the label column (when the file has it; the
+ * evaluation file must have it: the error then lists the file's columns). */
+static int anne__quant_rows(const char *path, const char *label, int need_label, uint16_t n_inputs, anne_csv *t,
+                            size_t *label_col, float **x, anne_error *err) {
     *label_col = ANNE_CSV_NO_COLUMN;
     if (anne_csv_read(t, path, err) != 0) return -1;
-    if (label != NULL) {
+    if (label != NULL && need_label) {
+        if (anne_csv_find(t, label, label_col, err) != 0) return -1;
+    } else if (label != NULL) {
         size_t k;
         for (k = 0; k < t->n_cols; k++) {
             if (strcmp(t->cols[k].name, label) == 0) *label_col = k;
@@ -264,14 +267,14 @@ int anne_cmd_quantize(int argc, char **argv) {
     if (anne_import(&ir, a.in, &err) != 0) return anne_cli_fail("quantize", err.msg);
     opts.to = strcmp(a.to, "q16") == 0 ? ANNE_DTYPE_Q16 : ANNE_DTYPE_S8;
     opts.per_tensor = a.per_tensor;
-    rc = anne__quant_rows(a.calib, a.label, ir.n_inputs, &tc, &label_col, &xc, &err);
+    rc = anne__quant_rows(a.calib, a.label, a.eval == NULL, ir.n_inputs, &tc, &label_col, &xc, &err);
     if (rc == 0) rc = anne_quantize(&ir, xc, tc.n_rows, &opts, &qbytes, &qsize, &info, &err);
     if (rc == 0) rc = anne_ir_serialize(&ir, &fbytes, &fsize, &err);
     if (rc == 0 && (anne_model_load(&mf, fbytes, fsize) != ANNE_OK || anne_model_load(&mq, qbytes, qsize) != ANNE_OK)) {
         rc = anne_error_set(&err, "internal error: a written model does not load");
     }
     if (rc == 0) {
-        rc = a.eval ? anne__quant_rows(a.eval, a.label, ir.n_inputs, &te, &eval_label, &xe, &err) : 0;
+        rc = a.eval ? anne__quant_rows(a.eval, a.label, 1, ir.n_inputs, &te, &eval_label, &xe, &err) : 0;
         if (a.eval == NULL) eval_label = label_col;
     }
     if (rc == 0 && a.label != NULL) {

@@ -54,7 +54,8 @@ static float anne__elementwise(anne_activation act, const float param[3], float 
         return (y < 0.0f ? 0.0f : (y > 6.0f ? 6.0f : y)) / 6.0f;
     }
     case ANNE_ACT_SWISH: return x * anne__sigmoid(x);
-    case ANNE_ACT_GELU: return 0.5f * x * (1.0f + erff(x * 0.70710678118654752f));
+    /* erfc(-x/sqrt2) = 1 + erf(x/sqrt2), without the cancellation of 1 + erf for x < -3 (as tf.nn.gelu) */
+    case ANNE_ACT_GELU: return 0.5f * x * erfcf(-x * 0.70710678118654752f);
     case ANNE_ACT_GELU_TANH: {
         /* x^3 may overflow to inf for |x| > 1e12; tanh(+-inf) is +-1, so the result stays finite. */
         float inner = 0.79788456080286536f * (x + 0.044715f * x * x * x);
@@ -77,11 +78,19 @@ void anne_activation_forward_f32(float *x, size_t n, anne_activation act, const 
         anne__softmax(x, n);
         return;
     }
+    /* The paper's activations get loops of their own: the paper's layers have 1 to 3 units, so a
+     * dispatch per element would cost more than the arithmetic. */
     if (act == ANNE_ACT_RELU && param[0] == 0.0f && param[1] == INFINITY && param[2] == 0.0f) {
         for (i = 0; i < n; i++) x[i] = x[i] > 0.0f ? x[i] : 0.0f; /* plain relu, the common case */
-        return;
+    } else if (act == ANNE_ACT_SIGMOID) {
+        for (i = 0; i < n; i++) x[i] = anne__sigmoid(x[i]);
+    } else if (act == ANNE_ACT_TANH) {
+        for (i = 0; i < n; i++) x[i] = tanhf(x[i]);
+    } else if (act == ANNE_ACT_LEAKY_RELU) {
+        for (i = 0; i < n; i++) x[i] = x[i] > 0.0f ? x[i] : param[0] * x[i];
+    } else {
+        for (i = 0; i < n; i++) x[i] = anne__elementwise(act, param, x[i]);
     }
-    for (i = 0; i < n; i++) x[i] = anne__elementwise(act, param, x[i]);
 }
 
 /* ------------------------------------------------------------------------------------------------

@@ -20,21 +20,27 @@ if [ ! -x "$ANNE" ]; then
     exit 77
 fi
 ANNE_MCU_BUILD="$(cd "${ANNE_BINARY_DIR:-$ANNE_ROOT/build}" && pwd)/mcu"
-anne_mcu_build || exit 1
 work="$ANNE_MCU_BUILD/qemu-test"
 rm -rf "$work"
 mkdir -p "$work"
 cd "$work" || exit 1
+"$ANNE" convert "$ANNE_ROOT/examples/iris/iris_8_neurons.json" iris_8_neurons.anne >/dev/null &&
+    "$ANNE" convert "$ANNE_ROOT/examples/iris/iris_6_neurons.json" iris_6_neurons.anne >/dev/null || {
+    echo "FAIL: cannot convert the paper's models"
+    exit 1
+}
+mkdir -p "$ANNE_MCU_BUILD/pico-model"
+cmp -s iris_8_neurons.anne "$ANNE_MCU_BUILD/pico-model/iris_8_neurons.anne" ||
+    cp iris_8_neurons.anne "$ANNE_MCU_BUILD/pico-model/iris_8_neurons.anne"
+export ANNE_MCU_PICO_MODEL="$ANNE_MCU_BUILD/pico-model/iris_8_neurons.anne"
+anne_mcu_build || exit 1
 failures=0
 fail() {
     echo "FAIL: $*"
     failures=$((failures + 1))
 }
 host="$ANNE_MCU_BUILD/host"
-
-"$ANNE" convert "$ANNE_ROOT/examples/iris/iris_8_neurons.json" iris_8_neurons.anne >/dev/null &&
-    "$ANNE" convert "$ANNE_ROOT/examples/iris/iris_6_neurons.json" iris_6_neurons.anne >/dev/null &&
-    "$host/anne_mcu_host" models . &&
+"$host/anne_mcu_host" models . &&
     "$host/anne_mcu_host" csv2bin "$ANNE_ROOT/examples/iris/iris_train.csv" iris_train.bin || {
     echo "FAIL: cannot prepare the models and data"
     exit 1
@@ -60,6 +66,15 @@ for t in m0plus m33; do
     done
     board "$t" corrupt check iris_8_neurons.anne iris_8_neurons.status || fail "$t: damaged models"
     board "$t" train check iris_8_neurons.anne iris_train.bin train.params || fail "$t: training"
+    # The Pico example's application: the paper's figures (90 %, as `anne eval` and the paper have
+    # them), then 30 epochs of training on the board.
+    board "$t" pico 30 >pico.log
+    rc=$?
+    cat pico.log
+    [ $rc -eq 0 ] || fail "$t: the Pico example exited $rc"
+    grep -qF "accuracy 90 % on 20 test rows; confusion [[8, 2], [0, 10]]" pico.log ||
+        fail "$t: the Pico example does not reproduce the paper's evaluation"
+    grep -q "^trained on the board" pico.log || fail "$t: the Pico example did not train"
 done
 
 # The checks must be able to fail: a changed reference value and a wrong status are noticed.
