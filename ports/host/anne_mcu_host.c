@@ -3,7 +3,8 @@
  *                                              is the label, stored as a float too)
  *   anne_mcu_host models DIR                   synthetic benchmark models: dense_64x64 (one 64x64
  *                                              layer, linear), mlp_64_64_64_10 (relu, relu, softmax),
- *                                              dense_1x1 (one weight: the fixed cost of a layer)
+ *                                              dense_1x1 and dense_1x1_1x1 (one and two layers of
+ *                                              one weight: their difference is a layer's fixed cost)
  *   anne_mcu_host embed MODEL.anne NAME OUT.c  C source with the model bytes, one input and the
  *                                              host's output for it, for ports/apps/bench_main.c;
  *                                              prints "macs=N format=F model_bytes=N arena_bytes=N" */
@@ -134,12 +135,13 @@ done:
 }
 
 static int anne__models(const char *dir) {
-    static const uint16_t d64[] = {64, 64}, mlp[] = {64, 64, 64, 10}, d1[] = {1, 1};
-    static const anne_activation lin[] = {ANNE_ACT_LINEAR};
+    static const uint16_t d64[] = {64, 64}, mlp[] = {64, 64, 64, 10}, d1[] = {1, 1, 1};
+    static const anne_activation lin[] = {ANNE_ACT_LINEAR, ANNE_ACT_LINEAR};
     static const anne_activation mlp_acts[] = {ANNE_ACT_RELU, ANNE_ACT_RELU, ANNE_ACT_SOFTMAX};
     int rc = anne__synthetic(dir, "dense_64x64", d64, 1, lin);
     if (rc == 0) rc = anne__synthetic(dir, "mlp_64_64_64_10", mlp, 3, mlp_acts);
     if (rc == 0) rc = anne__synthetic(dir, "dense_1x1", d1, 1, lin);
+    if (rc == 0) rc = anne__synthetic(dir, "dense_1x1_1x1", d1, 2, lin); /* minus dense_1x1: one layer's cost */
     return rc;
 }
 

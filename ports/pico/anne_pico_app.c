@@ -23,7 +23,9 @@ static anne_status anne_pico_evaluate(const anne_model *m, anne_trainer *t, uint
         float out[1];
         st = t != NULL ? anne_trainer_predict(t, out, anne_pico_test[r])
                        : anne_model_predict(m, out, anne_pico_test[r], arena, arena_size);
-        if (st == ANNE_OK) st = anne_metrics_update_output(&metrics, (uint16_t)anne_pico_test[r][4], out, 1, 0.5f, NULL);
+        if (st == ANNE_OK) {
+            st = anne_metrics_update_output(&metrics, (uint16_t)anne_pico_test[r][4], out, 1, 0.5f, NULL);
+        }
     }
     if (st != ANNE_OK) return st;
     anne_port_puts("  accuracy ");
@@ -82,7 +84,9 @@ int anne_pico_run(unsigned epochs) {
     st = anne_pico_evaluate(&m, NULL, arena, sizeof arena);
     if (st != ANNE_OK) return anne_pico_fail("evaluating", st);
     t0 = anne_pico_time_us();
-    for (r = 0; r < 100u && st == ANNE_OK; r++) st = anne_model_predict(&m, out, anne_pico_test[0], arena, sizeof arena);
+    for (r = 0; r < 100u && st == ANNE_OK; r++) {
+        st = anne_model_predict(&m, out, anne_pico_test[0], arena, sizeof arena);
+    }
     t1 = anne_pico_time_us();
     anne_port_puts("  one inference: ");
     anne_port_put_u32((t1 - t0) / 100u);
