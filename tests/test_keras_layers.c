@@ -1,0 +1,282 @@
+/* The Keras layer mapping on hand-written configs (no files): version-dependent activations
+ * (hard_sigmoid in Keras 2 / 3 / TF.js, LeakyReLU's names and defaults, the leaky_relu function's
+ * 0.2), Normalization with Keras' exact divisor, Rescaling, BatchNormalization without gamma/beta,
+ * Keras 2 and Keras 3 Functional chains and non-chains, and the refusals' messages. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "anne_keras.h"
+#include "test_support.h"
+
+/* Weights by layer name: up to 4 arrays of up to 16 floats, shapes given. */
+typedef struct fake_weights {
+    const char *layer;
+    int count;
+    int rank[4];
+    size_t dims[4][2];
+    float v[4][16];
+} fake_weights;
+
+static const fake_weights *g_weights;
+static size_t g_n_weights;
+
+static int fake_source(void *ctx, const anne_keras_layer_ref *ref, anne_keras_array **arrays, size_t *n,
+                       anne_error *err) {
+    size_t i;
+    int k;
+    (void)ctx;
+    (void)err;
+    *arrays = NULL;
+    *n = 0;
+    for (i = 0; i < g_n_weights; i++) {
+        const fake_weights *w = &g_weights[i];
+        if (strcmp(w->layer, ref->name) != 0) continue;
+        *arrays = calloc((size_t)w->count, sizeof **arrays);
+        assert_non_null(*arrays);
+        for (k = 0; k < w->count; k++) {
+            anne_keras_array *a = &(*arrays)[k];
+            a->rank = w->rank[k];
+            a->dims[0] = w->dims[k][0];
+            a->dims[1] = w->dims[k][1];
+            a->n = a->rank == 1 ? a->dims[0] : a->dims[0] * a->dims[1];
+            a->data = malloc(a->n * sizeof(float));
+            assert_non_null(a->data);
+            memcpy(a->data, w->v[k], a->n * sizeof(float));
+        }
+        *n = (size_t)w->count;
+        return 0;
+    }
+    return 0;
+}
+
+/* Converts a config; returns 0 or -1 with the message in err. */
+static int run(const char *config, int keras_major, int tfjs, anne_ir *ir, anne_error *err) {
+    cJSON *root = cJSON_Parse(config);
+    anne_keras_source src;
+    int rc;
+    assert_non_null(root);
+    memset(&src, 0, sizeof src);
+    src.path = "m";
+    src.model = root;
+    src.keras_major = keras_major;
+    src.tfjs = tfjs;
+    src.weights = fake_source;
+    rc = anne_keras_convert(ir, &src, err);
+    cJSON_Delete(root);
+    return rc;
+}
+
+/* A 2 -> 2 Dense (kernel [[1, 2], [3, 4]], bias [0.5, -0.5]) named d. */
+static const fake_weights dense_d = {"d", 2, {2, 1}, {{2, 2}, {2, 0}}, {{1, 2, 3, 4}, {0.5f, -0.5f}}};
+
+#define SEQ(layers) "{\"class_name\": \"Sequential\", \"config\": {\"layers\": [" \
+    "{\"class_name\": \"InputLayer\", \"config\": {\"name\": \"in\", \"batch_input_shape\": [null, 2]}}," layers "]}}"
+
+static void test_hard_sigmoid_by_version(void **state) {
+    static const char cfg[] = SEQ("{\"class_name\": \"Dense\", \"config\": {\"name\": \"d\", \"units\": 2, "
+                                  "\"activation\": \"hard_sigmoid\"}}");
+    static const char tfjs[] = SEQ("{\"class_name\": \"Dense\", \"config\": {\"name\": \"d\", \"units\": 2, "
+                                   "\"activation\": \"hardSigmoid\"}}");
+    anne_ir ir;
+    anne_error err;
+    (void)state;
+    g_weights = &dense_d;
+    g_n_weights = 1;
+    assert_int_equal(run(cfg, 2, 0, &ir, &err), 0);
+    assert_int_equal(ir.layers[0].activation, ANNE_ACT_HARD_SIGMOID);
+    /* the runtime kernel is Keras' transposed: row j = unit j */
+    assert_true(ir.layers[0].kernel[0] == 1 && ir.layers[0].kernel[1] == 3 && ir.layers[0].kernel[2] == 2);
+    anne_ir_free(&ir);
+    assert_int_equal(run(cfg, 3, 0, &ir, &err), 0);
+    assert_int_equal(ir.layers[0].activation, ANNE_ACT_HARD_SIGMOID_K3);
+    anne_ir_free(&ir);
+    assert_int_equal(run(tfjs, 2, 1, &ir, &err), 0);
+    assert_int_equal(ir.layers[0].activation, ANNE_ACT_HARD_SIGMOID);
+    anne_ir_free(&ir);
+}
+
+static void test_leaky_names_and_defaults(void **state) {
+    static const struct { const char *layer; float alpha; } cases[] = {
+        {"{\"class_name\": \"LeakyReLU\", \"config\": {\"name\": \"l\"}}", 0.3f},
+        {"{\"class_name\": \"LeakyReLU\", \"config\": {\"name\": \"l\", \"alpha\": 0.1}}", 0.1f},
+        {"{\"class_name\": \"LeakyReLU\", \"config\": {\"name\": \"l\", \"negative_slope\": 0.05}}", 0.05f},
+        {"{\"class_name\": \"Activation\", \"config\": {\"name\": \"l\", \"activation\": \"leaky_relu\"}}", 0.2f},
+    };
+    size_t i;
+    (void)state;
+    g_weights = &dense_d;
+    g_n_weights = 1;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char cfg[1024];
+        anne_ir ir;
+        anne_error err;
+        snprintf(cfg, sizeof cfg, SEQ("{\"class_name\": \"Dense\", \"config\": {\"name\": \"d\", \"units\": 2}}, %s"),
+                 cases[i].layer);
+        if (run(cfg, 3, 0, &ir, &err) != 0) fail_msg("%s", err.msg);
+        assert_int_equal(ir.n_layers, 1); /* merged into the linear Dense */
+        assert_int_equal(ir.layers[0].activation, ANNE_ACT_LEAKY_RELU);
+        assert_true(ir.layers[0].param[0] == cases[i].alpha);
+        anne_ir_free(&ir);
+    }
+}
+
+/* Normalization first: (x - mean) / max(sqrt(var), 1e-7) as the input scaling, the divisor computed
+ * as Keras does in float32; a zero variance gives the 1e-7 floor. */
+static void test_normalization_exact(void **state) {
+    static const fake_weights w[2] = {
+        {"n", 3, {1, 1, 0}, {{2, 0}, {2, 0}, {0, 0}}, {{1.5f, -2}, {2.0f, 0.0f}, {10}}},
+        {"d", 2, {2, 1}, {{2, 2}, {2, 0}}, {{1, 2, 3, 4}, {0.5f, -0.5f}}},
+    };
+    static const char cfg[] = SEQ("{\"class_name\": \"Normalization\", \"config\": {\"name\": \"n\", \"axis\": -1}},"
+                                  "{\"class_name\": \"Dense\", \"config\": {\"name\": \"d\", \"units\": 2}}");
+    anne_ir ir;
+    anne_error err;
+    (void)state;
+    g_weights = w;
+    g_n_weights = 2;
+    if (run(cfg, 3, 0, &ir, &err) != 0) fail_msg("%s", err.msg);
+    assert_int_equal(ir.scaling, ANNE_SCALING_STANDARDIZE);
+    assert_true(ir.scale_a[0] == 1.5f && ir.scale_a[1] == -2.0f);
+    assert_true(ir.scale_b[0] == sqrtf(2.0f) && ir.scale_b[1] == 1e-7f);
+    assert_int_equal(ir.n_layers, 1);
+    anne_ir_free(&ir);
+}
+
+/* Rescaling first becomes standardize (x - (-offset/scale)) / (1/scale); a negative scale is refused;
+ * after a linear Dense it folds into it. */
+static void test_rescaling(void **state) {
+    static const char first[] = SEQ("{\"class_name\": \"Rescaling\", \"config\": {\"name\": \"r\", \"scale\": 0.5, "
+                                    "\"offset\": 1}}, {\"class_name\": \"Dense\", \"config\": {\"name\": \"d\", \"units\": 2}}");
+    static const char neg[] = SEQ("{\"class_name\": \"Rescaling\", \"config\": {\"name\": \"r\", \"scale\": -1}}");
+    static const char after[] = SEQ("{\"class_name\": \"Dense\", \"config\": {\"name\": \"d\", \"units\": 2}},"
+                                    "{\"class_name\": \"Rescaling\", \"config\": {\"name\": \"r\", \"scale\": 2, \"offset\": 1}}");
+    anne_ir ir;
+    anne_error err;
+    (void)state;
+    g_weights = &dense_d;
+    g_n_weights = 1;
+    if (run(first, 3, 0, &ir, &err) != 0) fail_msg("%s", err.msg);
+    assert_int_equal(ir.scaling, ANNE_SCALING_STANDARDIZE);
+    assert_true(ir.scale_a[0] == -2.0f && ir.scale_b[0] == 2.0f);
+    anne_ir_free(&ir);
+    assert_int_equal(run(neg, 3, 0, &ir, &err), -1);
+    assert_string_equal(err.msg, "m: layer 2 \"r\" (Rescaling): scale -1: only a positive scale can become the "
+                                 "model's input scaling");
+    if (run(after, 3, 0, &ir, &err) != 0) fail_msg("%s", err.msg);
+    assert_int_equal(ir.n_layers, 1);
+    /* unit 0: 2 * (1 x0 + 3 x1 + 0.5) + 1 */
+    assert_true(ir.layers[0].kernel[0] == 2 && ir.layers[0].kernel[1] == 6 && ir.layers[0].bias[0] == 2);
+    anne_ir_free(&ir);
+}
+
+/* BatchNormalization without gamma and beta (scale=False, center=False) after a relu Dense: a diagonal
+ * Dense with 1/sqrt(var + eps) and -mean/sqrt(var + eps). */
+static void test_batchnorm_diagonal(void **state) {
+    static const fake_weights w[2] = {
+        {"d", 2, {2, 1}, {{2, 2}, {2, 0}}, {{1, 2, 3, 4}, {0.5f, -0.5f}}},
+        {"bn", 2, {1, 1}, {{2, 0}, {2, 0}}, {{1, -1}, {3.99f, 0.99f}}},
+    };
+    static const char cfg[] = SEQ("{\"class_name\": \"Dense\", \"config\": {\"name\": \"d\", \"units\": 2, "
+                                  "\"activation\": \"relu\"}}, {\"class_name\": \"BatchNormalization\", \"config\": "
+                                  "{\"name\": \"bn\", \"axis\": -1, \"epsilon\": 0.01, \"scale\": false, \"center\": false}}");
+    anne_ir ir;
+    anne_error err;
+    (void)state;
+    g_weights = w;
+    g_n_weights = 2;
+    if (run(cfg, 2, 0, &ir, &err) != 0) fail_msg("%s", err.msg);
+    assert_int_equal(ir.n_layers, 2);
+    assert_true(ir.layers[1].kernel[0] == 0.5f && ir.layers[1].kernel[1] == 0 && ir.layers[1].kernel[3] == 1.0f);
+    assert_true(ir.layers[1].bias[0] == -0.5f && ir.layers[1].bias[1] == 1.0f);
+    anne_ir_free(&ir);
+}
+
+/* Functional models: Keras 2 and Keras 3 inbound_nodes forms of a chain convert; a layer fed by
+ * something else than the layer before it is refused, named. */
+static void test_functional_chains(void **state) {
+    static const char k2[] =
+        "{\"class_name\": \"Functional\", \"config\": {\"layers\": ["
+        "{\"class_name\": \"InputLayer\", \"name\": \"in\", \"config\": {\"name\": \"in\", \"batch_input_shape\": [null, 2]},"
+        " \"inbound_nodes\": []},"
+        "{\"class_name\": \"Dense\", \"name\": \"d\", \"config\": {\"name\": \"d\", \"units\": 2},"
+        " \"inbound_nodes\": [[[\"in\", 0, 0, {}]]]}],"
+        " \"input_layers\": [[\"in\", 0, 0]], \"output_layers\": [[\"d\", 0, 0]]}}";
+    static const char k3[] =
+        "{\"class_name\": \"Functional\", \"config\": {\"layers\": ["
+        "{\"class_name\": \"InputLayer\", \"name\": \"in\", \"config\": {\"name\": \"in\", \"batch_shape\": [null, 2]},"
+        " \"inbound_nodes\": []},"
+        "{\"class_name\": \"Dense\", \"name\": \"d\", \"config\": {\"name\": \"d\", \"units\": 2},"
+        " \"inbound_nodes\": [{\"args\": [{\"class_name\": \"__keras_tensor__\", \"config\": {\"shape\": [null, 2],"
+        " \"keras_history\": [\"in\", 0, 0]}}], \"kwargs\": {}}]}],"
+        " \"input_layers\": [\"in\", 0, 0], \"output_layers\": [\"d\", 0, 0]}}";
+    static const char skip[] =
+        "{\"class_name\": \"Functional\", \"config\": {\"layers\": ["
+        "{\"class_name\": \"InputLayer\", \"name\": \"in\", \"config\": {\"name\": \"in\", \"batch_input_shape\": [null, 2]},"
+        " \"inbound_nodes\": []},"
+        "{\"class_name\": \"Dense\", \"name\": \"d\", \"config\": {\"name\": \"d\", \"units\": 2},"
+        " \"inbound_nodes\": [[[\"in\", 0, 0, {}]]]},"
+        "{\"class_name\": \"Add\", \"name\": \"add\", \"config\": {\"name\": \"add\"},"
+        " \"inbound_nodes\": [[[\"in\", 0, 0, {}], [\"d\", 0, 0, {}]]]}],"
+        " \"input_layers\": [[\"in\", 0, 0]], \"output_layers\": [[\"add\", 0, 0]]}}";
+    anne_ir ir;
+    anne_error err;
+    (void)state;
+    g_weights = &dense_d;
+    g_n_weights = 1;
+    if (run(k2, 2, 0, &ir, &err) != 0) fail_msg("%s", err.msg);
+    assert_int_equal(ir.n_layers, 1);
+    anne_ir_free(&ir);
+    if (run(k3, 3, 0, &ir, &err) != 0) fail_msg("%s", err.msg);
+    assert_int_equal(ir.n_inputs, 2);
+    anne_ir_free(&ir);
+    assert_int_equal(run(skip, 2, 0, &ir, &err), -1);
+    assert_non_null(strstr(err.msg, "layer 3 \"add\" (Add) takes 2 inputs"));
+}
+
+/* Refusals name the layer: an unknown activation, a Dense on a 2-D input, shared PReLU axes. */
+static void test_refusals(void **state) {
+    static const char act[] = SEQ("{\"class_name\": \"Dense\", \"config\": {\"name\": \"d\", \"units\": 2, "
+                                  "\"activation\": \"mish\"}}");
+    static const char nd[] = "{\"class_name\": \"Sequential\", \"config\": {\"layers\": ["
+                             "{\"class_name\": \"Dense\", \"config\": {\"name\": \"d\", \"units\": 2, "
+                             "\"batch_input_shape\": [null, 3, 2]}}]}}";
+    anne_ir ir;
+    anne_error err;
+    (void)state;
+    g_weights = &dense_d;
+    g_n_weights = 1;
+    assert_int_equal(run(act, 2, 0, &ir, &err), -1);
+    assert_non_null(strstr(err.msg, "m: layer 2 \"d\" (Dense): not supported: activation \"mish\" is not supported"));
+    assert_int_equal(run(nd, 2, 0, &ir, &err), -1);
+    assert_non_null(strstr(err.msg, "layer 1 \"d\" (Dense): its input has 2 dimensions"));
+    assert_int_equal(run("{\"class_name\": \"Sequential\", \"config\": {\"layers\": []}}", 2, 0, &ir, &err), -1);
+    assert_string_equal(err.msg, "m: the model has no layers");
+}
+
+static void test_snake_case(void **state) {
+    char s[64];
+    (void)state;
+    anne_keras_snake_case("PReLU", s, sizeof s), assert_string_equal(s, "p_re_lu");
+    anne_keras_snake_case("BatchNormalization", s, sizeof s), assert_string_equal(s, "batch_normalization");
+    anne_keras_snake_case("Dense", s, sizeof s), assert_string_equal(s, "dense");
+    anne_keras_snake_case("LeakyReLU", s, sizeof s), assert_string_equal(s, "leaky_re_lu");
+    anne_keras_snake_case("QDense", s, sizeof s), assert_string_equal(s, "q_dense");
+    assert_int_equal(anne_keras_major("3.7.0"), 3);
+    assert_int_equal(anne_keras_major("2.15.0"), 2);
+    assert_int_equal(anne_keras_major("tfjs-layers 4.22.0"), 2);
+    assert_int_equal(anne_keras_major(NULL), 2);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hard_sigmoid_by_version), cmocka_unit_test(test_leaky_names_and_defaults),
+        cmocka_unit_test(test_normalization_exact),     cmocka_unit_test(test_rescaling),
+        cmocka_unit_test(test_batchnorm_diagonal),      cmocka_unit_test(test_functional_chains),
+        cmocka_unit_test(test_refusals),                cmocka_unit_test(test_snake_case),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
