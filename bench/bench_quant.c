@@ -42,7 +42,8 @@ static double time_raw(const anne_model *m, const void *xq, size_t rows, void *a
             const uint8_t *in = (const uint8_t *)xq + (c % rows) * in_bytes;
             anne_status st = anne_model_dtype(m) == ANNE_DTYPE_S8
                                  ? anne_model_predict_s8(m, (int8_t *)out, (const int8_t *)in, arena, m->arena_bytes)
-                                 : anne_model_predict_q16(m, out, (const int32_t *)(const void *)in, arena, m->arena_bytes);
+                                 : anne_model_predict_q16(m, out, (const int32_t *)(const void *)in, arena,
+                                                          m->arena_bytes);
             if (st != ANNE_OK) return -1.0;
             sum += (uint32_t)out[0];
         }
@@ -113,8 +114,9 @@ static void bench_net(const char *name, anne_ir *ir, const float *x, size_t rows
             for (r = 0; r < rows; r++) {
                 anne_model_scale_input(&m, scaled, x + r * m.n_inputs);
                 for (k = 0; k < m.n_inputs; k++) {
-                    if (fmts[f] == ANNE_DTYPE_S8) ((int8_t *)xq)[r * m.n_inputs + k] = anne_s8_quantize(scaled[k], in_scale, in_zp);
-                    else ((int32_t *)xq)[r * m.n_inputs + k] = anne_q16_from_f32(scaled[k]);
+                    size_t at = r * m.n_inputs + k;
+                    if (fmts[f] == ANNE_DTYPE_S8) ((int8_t *)xq)[at] = anne_s8_quantize(scaled[k], in_scale, in_zp);
+                    else ((int32_t *)xq)[at] = anne_q16_from_f32(scaled[k]);
                 }
             }
             raw = time_raw(&m, xq, rows, arena);

@@ -778,7 +778,10 @@ static void e_q16_row_at_limit(uint8_t *b, size_t n) { /* |INT32_MIN| + 0 + 0 = 
 }
 static void e_q16_aux(uint8_t *b, size_t n) { (void)n; wr32(layer_rec(b, 1) + L_AUX_SIZE, 4); }
 static void e_q16_mixed(uint8_t *b, size_t n) { (void)n; layer_rec(b, 1)[L_DTYPE] = ANNE_DTYPE_F32; }
-static void e_s8_weight_m128(uint8_t *b, size_t n) { (void)n; weights_of(b)[rd32(layer_rec(b, 1) + L_K_OFF) + 5] = 0x80; }
+static void e_s8_weight_m128(uint8_t *b, size_t n) {
+    (void)n;
+    weights_of(b)[rd32(layer_rec(b, 1) + L_K_OFF) + 5] = 0x80;
+}
 static void e_s8_bias_limit(uint8_t *b, size_t n) { /* INT32_MAX - 3 * 127 * 255 + 1 */
     (void)n;
     wr32(weights_of(b) + rd32(layer_rec(b, 0) + L_B_OFF) + 4, 0x7FFFFFFFu - 3u * 127u * 255u + 1u);
@@ -788,15 +791,24 @@ static void e_s8_bias_at_limit(uint8_t *b, size_t n) {
     wr32(weights_of(b) + rd32(layer_rec(b, 0) + L_B_OFF) + 4, (uint32_t)-(int32_t)(0x7FFFFFFF - 3 * 127 * 255));
 }
 static void e_s8_aux_size(uint8_t *b, size_t n) { (void)n; wr32(layer_rec(b, 1) + L_AUX_SIZE, S8_HDR + 12 * 3 - 4); }
-static void e_s8_aux_none(uint8_t *b, size_t n) { (void)n; wr32(layer_rec(b, 1) + L_AUX_SIZE, 0), wr32(layer_rec(b, 1) + L_AUX_OFF, 0); }
-static void e_s8_aux_misaligned(uint8_t *b, size_t n) { (void)n; wr32(layer_rec(b, 0) + L_AUX_OFF, rd32(layer_rec(b, 0) + L_AUX_OFF) + 2); }
+static void e_s8_aux_none(uint8_t *b, size_t n) {
+    (void)n;
+    wr32(layer_rec(b, 1) + L_AUX_SIZE, 0), wr32(layer_rec(b, 1) + L_AUX_OFF, 0);
+}
+static void e_s8_aux_misaligned(uint8_t *b, size_t n) {
+    (void)n;
+    wr32(layer_rec(b, 0) + L_AUX_OFF, rd32(layer_rec(b, 0) + L_AUX_OFF) + 2);
+}
 static void e_s8_aux_outside(uint8_t *b, size_t n) { (void)n; wr32(layer_rec(b, 2) + L_AUX_OFF, 0xFFFFFFF0u); }
 static void e_s8_scale_zero(uint8_t *b, size_t n) { (void)n; wrf32(aux_of(b, 0) + S8_Z_SCALE, 0.0f); }
 static void e_s8_scale_negative(uint8_t *b, size_t n) { (void)n; wrf32(aux_of(b, 0) + S8_Z_SCALE, -0.08f); }
 static void e_s8_scale_nan(uint8_t *b, size_t n) { (void)n; wrf32(aux_of(b, 0) + S8_IN_SCALE, NAN); }
 static void e_s8_wscale_inf(uint8_t *b, size_t n) { (void)n; wrf32(aux_of(b, 1) + S8_HDR + 4 * 7, INFINITY); }
 static void e_s8_zp_range(uint8_t *b, size_t n) { (void)n; wr32(aux_of(b, 0) + S8_Z_ZP, 128); }
-static void e_s8_act_order(uint8_t *b, size_t n) { (void)n; wr32(aux_of(b, 1) + S8_ACT_MIN, 127), wr32(aux_of(b, 1) + S8_ACT_MAX, 0); }
+static void e_s8_act_order(uint8_t *b, size_t n) {
+    (void)n;
+    wr32(aux_of(b, 1) + S8_ACT_MIN, 127), wr32(aux_of(b, 1) + S8_ACT_MAX, 0);
+}
 static void e_s8_kind_unknown(uint8_t *b, size_t n) { (void)n; wr32(aux_of(b, 1) + S8_KIND, 3); }
 static void e_s8_reserved(uint8_t *b, size_t n) { (void)n; wr32(aux_of(b, 1) + S8_RESERVED, 1); }
 static void e_s8_shift_31(uint8_t *b, size_t n) { (void)n; wr32(aux_of(b, 1) + S8_HDR + 4 * 3, 31); }

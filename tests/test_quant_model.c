@@ -115,7 +115,9 @@ static void test_int8_matches_integer_reference(void **state) {
                 assert_memory_equal(got, want, q.m.n_outputs);
                 /* the float API: quantize, the same integers, dequantize */
                 assert_int_equal(anne_model_predict(&q.m, out, q.x + 4 * r, arena, sizeof arena), ANNE_OK);
-                for (k = 0; k < q.m.n_outputs; k++) assert_true(out[k] == anne_s8_dequantize(got[k], out_scale, out_zp));
+                for (k = 0; k < q.m.n_outputs; k++) {
+                    assert_true(out[k] == anne_s8_dequantize(got[k], out_scale, out_zp));
+                }
             }
             unmake(&q);
         }

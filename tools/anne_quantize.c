@@ -172,7 +172,9 @@ static int anne__layer_s8(const anne_ir_layer *l, size_t index, const anne__cali
         return anne_error_set(err, "layer %zu%s%s: prelu has no int8 form (quantize to q16 instead)", index + 1u,
                               l->name ? " " : "", anne__lname(l));
     }
-    kind = anne__is_clamp(l) ? ANNE_S8_ACT_CLAMP : l->activation == ANNE_ACT_SOFTMAX ? ANNE_S8_ACT_SOFTMAX : ANNE_S8_ACT_LUT;
+    kind = anne__is_clamp(l)                       ? ANNE_S8_ACT_CLAMP
+           : l->activation == ANNE_ACT_SOFTMAX ? ANNE_S8_ACT_SOFTMAX
+                                               : ANNE_S8_ACT_LUT;
     /* output quantization: from the activation's range; softmax has TFLite's fixed 1/256, -128 */
     if (kind == ANNE_S8_ACT_SOFTMAX) {
         y_scale = 1.0f / 256.0f;
@@ -309,7 +311,8 @@ int anne_quantize(const anne_ir *ir, const float *calib, size_t n_rows, const an
         if (opts->to == ANNE_DTYPE_Q16) {
             if (anne__layer_q16(l, i, &layers[i], &q, err) != 0) goto done;
         } else {
-            if (anne__layer_s8(l, i, &c, in_scale, in_zp, opts->per_tensor, &layers[i], &in_scale, &in_zp, &q, err) != 0) {
+            if (anne__layer_s8(l, i, &c, in_scale, in_zp, opts->per_tensor, &layers[i], &in_scale, &in_zp, &q,
+                               err) != 0) {
                 goto done;
             }
         }

@@ -64,7 +64,9 @@ static int anne__quant_parse(int argc, char **argv, anne__quant_args *a) {
                 slots[0] = &a->to, slots[1] = &a->calib, slots[2] = &a->label, slots[3] = &a->eval;
                 for (k = 0; k < 4 && !matched; k++) {
                     if ((r = anne_cli_option(argc, argv, &i, names[k], &v)) != 0) {
-                        if (r < 0) return anne_cli_usage_error("quantize", ANNE__QUANT_USAGE, "%s needs a value", names[k]);
+                        if (r < 0) {
+                            return anne_cli_usage_error("quantize", ANNE__QUANT_USAGE, "%s needs a value", names[k]);
+                        }
                         *slots[k] = v;
                         matched = 1;
                     }

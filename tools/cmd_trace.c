@@ -239,8 +239,11 @@ static int anne__trace_run(anne_cli_model *m, const float *raw, const anne__trac
             anne_dense_forward_f32(z, cur, (const float *)layer.kernel, (const float *)layer.bias, layer.n_in,
                                    layer.n_out);
             memcpy(act, z, (size_t)layer.n_out * sizeof *act);
-            if (layer.activation == ANNE_ACT_PRELU) anne_prelu_forward_f32(act, layer.n_out, (const float *)layer.act_data);
-            else anne_activation_forward_f32(act, layer.n_out, layer.activation, layer.param);
+            if (layer.activation == ANNE_ACT_PRELU) {
+                anne_prelu_forward_f32(act, layer.n_out, (const float *)layer.act_data);
+            } else {
+                anne_activation_forward_f32(act, layer.n_out, layer.activation, layer.param);
+            }
         }
         if (doc != NULL) {
             cJSON *o = cJSON_CreateObject();

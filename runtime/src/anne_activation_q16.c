@@ -19,8 +19,8 @@ static int32_t anne__interp(const int32_t *t, uint32_t a, unsigned step_bits) {
 }
 
 /* round(x * p) for a Q16.16 x and a float p, on p's bits (p = m * 2^(e - 150), m the 24-bit
- * significand), divided by 2^extra_shift: one rounding (ties toward +inf), saturated. So parameters such as leaky_relu's 0.01
- * act with their float value, not with a 16-bit approximation of it. */
+ * significand), divided by 2^extra_shift: one rounding (ties toward +inf), saturated. So parameters
+ * such as leaky_relu's 0.01 act with their float value, not with a 16-bit approximation of it. */
 static int32_t anne__mul_f32s(int32_t x, float pf, unsigned extra_shift) {
     uint32_t u, e, m;
     int64_t prod;
@@ -107,7 +107,9 @@ static int32_t anne__q16_log1p_exp_neg(uint32_t a) {
     int32_t u = anne__q16_exp(a >= 0x80000000u ? INT32_MIN : -(int32_t)a); /* [0, 65536] */
     uint32_t idx = (uint32_t)u >> 8, frac = (uint32_t)u & 0xFFu;
     uint64_t l = anne__q16_log2_1p_table[idx];
-    if (idx < 256u) l += ((uint64_t)(anne__q16_log2_1p_table[idx + 1u] - anne__q16_log2_1p_table[idx]) * frac + 128u) >> 8;
+    if (idx < 256u) {
+        l += ((uint64_t)(anne__q16_log2_1p_table[idx + 1u] - anne__q16_log2_1p_table[idx]) * frac + 128u) >> 8;
+    }
     /* l in Q30 <= 2^30; times ln 2 (Q16) is Q46; back to Q16 */
     return (int32_t)((l * ANNE__LN2_Q16 + ((uint64_t)1 << 29)) >> 30);
 }

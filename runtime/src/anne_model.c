@@ -103,7 +103,8 @@ static anne_status anne__check_layer(const uint8_t *rec, const uint8_t *prev, ui
     st = anne_activation_check((anne_activation)act, param);
     if (st != ANNE_OK) return st;
     if (n_in == 0 || units == 0 || n_in != n_in_expected) return ANNE_ERR_SHAPE;
-    if (dtype == ANNE_DTYPE_F32 && (anne__rd32(rec + ANNE__L_AUX_OFF) != 0 || anne__rd32(rec + ANNE__L_AUX_SIZE) != 0)) {
+    if (dtype == ANNE_DTYPE_F32 &&
+        (anne__rd32(rec + ANNE__L_AUX_OFF) != 0 || anne__rd32(rec + ANNE__L_AUX_SIZE) != 0)) {
         return ANNE_ERR_BAD_LAYER;
     }
 

@@ -84,7 +84,9 @@ anne_status anne__predict_quant(const anne_model *m, float *output, const float 
         anne_s8_layer q;
         anne_model_layer(m, 0, &first);
         anne_layer_s8(&first, &q);
-        for (i = 0; i < m->n_inputs; i++) base[i] = anne_s8_quantize(anne__scale_one(m, i, input[i]), q.in_scale, q.in_zp);
+        for (i = 0; i < m->n_inputs; i++) {
+            base[i] = anne_s8_quantize(anne__scale_one(m, i, input[i]), q.in_scale, q.in_zp);
+        }
         y = anne__run_s8(m, base, &q);
         for (i = 0; i < m->n_outputs; i++) output[i] = anne_s8_dequantize(y[i], q.out_scale, q.out_zp);
         return ANNE_OK;

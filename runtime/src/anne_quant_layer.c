@@ -47,7 +47,8 @@ static int anne__s8_chain_ok(const uint8_t *aux, const uint8_t *prev_aux) {
 
 static anne_status anne__check_s8(const uint8_t *rec, const uint8_t *prev, const uint8_t *weights, uint32_t wsize) {
     uint32_t n_in = anne__rd16(rec + ANNE__L_N_IN), n_out = anne__rd16(rec + ANNE__L_N_OUT), i;
-    uint32_t act = rec[ANNE__L_ACT], a_off = anne__rd32(rec + ANNE__L_AUX_OFF), a_size = anne__rd32(rec + ANNE__L_AUX_SIZE);
+    uint32_t act = rec[ANNE__L_ACT];
+    uint32_t a_off = anne__rd32(rec + ANNE__L_AUX_OFF), a_size = anne__rd32(rec + ANNE__L_AUX_SIZE);
     const uint8_t *aux, *k = weights + anne__rd32(rec + ANNE__L_KERNEL_OFF);
     uint32_t kind;
     int32_t act_min, act_max;
@@ -61,7 +62,8 @@ static anne_status anne__check_s8(const uint8_t *rec, const uint8_t *prev, const
     kind = anne__rd32(aux + ANNE__S8_ACT_KIND);
     if (kind >= ANNE_S8_ACT_KIND_COUNT || anne__rd32(aux + ANNE__S8_RESERVED) != 0) return ANNE_ERR_BAD_LAYER;
     if (a_size != anne__s8_aux_size(n_out, kind)) return ANNE_ERR_BAD_LAYER;
-    if (!anne__good_scale(anne__rd32(aux + ANNE__S8_IN_SCALE)) || !anne__good_scale(anne__rd32(aux + ANNE__S8_Z_SCALE)) ||
+    if (!anne__good_scale(anne__rd32(aux + ANNE__S8_IN_SCALE)) ||
+        !anne__good_scale(anne__rd32(aux + ANNE__S8_Z_SCALE)) ||
         !anne__good_scale(anne__rd32(aux + ANNE__S8_OUT_SCALE))) {
         return ANNE_ERR_BAD_VALUE;
     }
@@ -76,7 +78,8 @@ static anne_status anne__check_s8(const uint8_t *rec, const uint8_t *prev, const
     switch (kind) {
     case ANNE_S8_ACT_CLAMP:
         if (act != ANNE_ACT_LINEAR &&
-            !(act == ANNE_ACT_RELU && anne__rd32(rec + ANNE__L_PARAM) == 0 && anne__rd32(rec + ANNE__L_PARAM + 8u) == 0)) {
+            !(act == ANNE_ACT_RELU && anne__rd32(rec + ANNE__L_PARAM) == 0 &&
+              anne__rd32(rec + ANNE__L_PARAM + 8u) == 0)) {
             return ANNE_ERR_BAD_ACTIVATION;
         }
         if (anne__rd32(aux + ANNE__S8_Z_SCALE) != anne__rd32(aux + ANNE__S8_OUT_SCALE) ||
@@ -113,7 +116,9 @@ static anne_status anne__check_s8(const uint8_t *rec, const uint8_t *prev, const
             if (v > bias_limit || -v > bias_limit) return ANNE_ERR_BAD_VALUE;
         }
     }
-    if (prev != NULL && !anne__s8_chain_ok(aux, weights + anne__rd32(prev + ANNE__L_AUX_OFF))) return ANNE_ERR_BAD_VALUE;
+    if (prev != NULL && !anne__s8_chain_ok(aux, weights + anne__rd32(prev + ANNE__L_AUX_OFF))) {
+        return ANNE_ERR_BAD_VALUE;
+    }
     return ANNE_OK;
 }
 

@@ -46,7 +46,9 @@ static anne_status anne__check_desc(const anne_model_desc *d) {
         if (st != ANNE_OK) return st;
         if (l->n_in != prev || l->n_out == 0) return ANNE_ERR_SHAPE;
         if (l->kernel == NULL) return ANNE_ERR_NULL_ARG;
-        if (l->dtype == ANNE_DTYPE_S8 ? (l->aux == NULL || l->aux_size == 0) : l->aux_size != 0) return ANNE_ERR_BAD_LAYER;
+        if (l->dtype == ANNE_DTYPE_S8 ? (l->aux == NULL || l->aux_size == 0) : l->aux_size != 0) {
+            return ANNE_ERR_BAD_LAYER;
+        }
         /* quantized values are checked on the written bytes, by the loader's own checks */
         if (l->dtype == ANNE_DTYPE_F32) {
             if (!anne__floats_finite((const float *)l->kernel, (uint32_t)l->n_in * l->n_out)) return ANNE_ERR_BAD_VALUE;

@@ -71,7 +71,8 @@ done
 run 0 quantize examples/iris/iris_6_neurons.json "$TMP/j.anne" --to int8 --calib examples/iris/iris_train.csv \
     --label Species --eval examples/iris/iris_test.csv --json
 cp "$TMP/out" "$TMP/report.json"
-[ "$(json_num float_accuracy "$TMP/report.json")" = "0.9" ] || fail "float accuracy in the report: $(cat "$TMP/report.json")"
+[ "$(json_num float_accuracy "$TMP/report.json")" = "0.9" ] ||
+    fail "float accuracy in the report: $(cat "$TMP/report.json")"
 [ "$(json_num quantized_accuracy "$TMP/report.json")" = "0.9" ] || fail "int8 accuracy in the report"
 [ "$(json_num weight_bytes_before "$TMP/report.json")" = "104" ] || fail "float weight bytes: 26 parameters x 4 = 104"
 
