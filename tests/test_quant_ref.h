@@ -22,6 +22,15 @@ static inline int32_t ref_srdhm(int32_t a, int32_t b) {
     return r > INT32_MAX ? INT32_MAX : (int32_t)r;
 }
 
+/* SRDHM as TFLite's common.h literally writes it: a nudge of 2^30 or 1 - 2^30 by the sign of the
+ * product, then a division by 2^31 that truncates toward zero. */
+static inline int32_t ref_srdhm_tflite(int32_t a, int32_t b) {
+    int64_t ab = (int64_t)a * (int64_t)b;
+    int64_t nudge = ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
+    if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
+    return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+}
+
 static inline int32_t ref_rdbpot(int32_t x, int e) {
     int64_t d = (int64_t)1 << e, half = d / 2, m;
     if (e == 0) return x;

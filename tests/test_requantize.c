@@ -1,5 +1,6 @@
 /* int8 requantization: anne_requantize() against an independent transcription of TFLite's
- * MultiplyByQuantizedMultiplier (tests/test_quant_ref.h) on millions of random cases, bit for bit;
+ * MultiplyByQuantizedMultiplier (tests/test_quant_ref.h) on millions of random cases, bit for bit
+ * (SRDHM in two formulations: as a floor division, and TFLite's literal nudge and truncation);
  * hand-computed cases showing the double rounding; TFLite's QuantizeMultiplier on known values. */
 #include "test_support.h"
 #include "test_quant_ref.h"
@@ -16,6 +17,9 @@ static void test_reference_by_hand(void **state) {
     assert_int_equal(ref_srdhm(3, 1 << 30), 2);               /* 1.5 -> 2 (ties up) */
     assert_int_equal(ref_srdhm(-3, 1 << 30), -1);             /* -1.5 -> -1 (ties up) */
     assert_int_equal(ref_srdhm(INT32_MIN, INT32_MIN), INT32_MAX);
+    assert_int_equal(ref_srdhm_tflite(-3, 1 << 30), -1);
+    assert_int_equal(ref_srdhm_tflite(3, 1 << 30), 2);
+    assert_int_equal(ref_srdhm_tflite(INT32_MIN, INT32_MIN), INT32_MAX);
     assert_int_equal(ref_rdbpot(3, 1), 2);                    /* 1.5 -> 2 (away from zero) */
     assert_int_equal(ref_rdbpot(-3, 1), -2);                  /* -1.5 -> -2 */
     assert_int_equal(ref_rdbpot(-5, 2), -1);                  /* -1.25 -> -1 */
@@ -61,6 +65,10 @@ static void test_requantize_random(void **state) {
         default: m = INT32_MAX - (int32_t)(r2 & 0xFFu); break;
         }
         s = (int32_t)((r >> 16) % 62u) - 31;              /* -31 .. 30 */
+        if (ref_srdhm((int32_t)(uint32_t)r2, m) != ref_srdhm_tflite((int32_t)(uint32_t)r2, m) ||
+            ref_srdhm(x, (int32_t)(uint32_t)r) != ref_srdhm_tflite(x, (int32_t)(uint32_t)r)) {
+            mismatches++; /* the two formulations of SRDHM (floor, and TFLite's nudge) must agree */
+        }
         if (anne_requantize(x, m, s) != ref_requantize(x, m, s)) {
             if (mismatches++ < 5) {
                 print_message("x=%d m=%d s=%d: anne %d, reference %d\n", x, m, s, anne_requantize(x, m, s),

@@ -39,10 +39,6 @@ int32_t anne_q16_from_f32(float x) {
     return neg ? -(int32_t)mag : (int32_t)mag;   /* mag <= 2^24: no overflow */
 }
 
-float anne_q16_to_f32(int32_t x) {
-    return (float)x * (1.0f / 65536.0f);
-}
-
 void anne_dense_forward_q16(int32_t *out, const int32_t *in, const int32_t *kernel, const int32_t *bias,
                             uint16_t n_in, uint16_t n_out) {
     uint16_t j, i;

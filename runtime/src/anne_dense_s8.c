@@ -2,17 +2,16 @@
  * double rounding, as CMSIS-NN's arm_nn_requantize), the dense layer with int32 accumulation, and
  * the lookup-table and softmax activations. Written without shifts of negative numbers or signed
  * overflow, so every C99 compiler and core gives the same bits. */
+#include "anne_q16_math.h"
 #include "anne_quant.h"
 
 /* TFLite's SaturatingRoundingDoublingHighMul: round(a * b / 2^31), ties toward +inf, the one
- * overflowing case (INT32_MIN * INT32_MIN) saturated. The nudge and the truncating division are
- * TFLite's own formulation; C99's / truncates toward zero as TFLite's does. */
+ * overflowing case (INT32_MIN * INT32_MIN) saturated. TFLite writes it with a sign-dependent nudge
+ * and a truncating division; that equals floor((a b + 2^30) / 2^31), computed here with a shift (no
+ * 64-bit division call on a Cortex-M0+) that never shifts a negative number. */
 static int32_t anne__srdhm(int32_t a, int32_t b) {
-    int64_t ab, nudge;
     if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
-    ab = (int64_t)a * b;
-    nudge = ab >= 0 ? ((int64_t)1 << 30) : 1 - ((int64_t)1 << 30);
-    return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+    return (int32_t)anne__floor_shift64((int64_t)a * b + ((int64_t)1 << 30), 31u); /* |a b| <= 2^62 */
 }
 
 /* TFLite's RoundingDivideByPOT: x / 2^e rounded to nearest, ties away from zero; e in 0..31. The
@@ -72,20 +71,4 @@ void anne_softmax_forward_s8(int8_t *x, size_t n, const uint16_t exp_table[256])
         uint32_t q = (uint32_t)(((uint64_t)e * 256u + sum / 2u) / sum); /* 0..256 */
         x[i] = (int8_t)(q >= 255u ? 127 : (int32_t)q - 128);
     }
-}
-
-int8_t anne_s8_quantize(float x, float scale, int32_t zp) {
-    float v = x / scale;
-    int32_t t, q;
-    if (!(v > -1000.0f)) return v < 0.0f ? (int8_t)-128 : (int8_t)(zp < -128 ? -128 : (zp > 127 ? 127 : zp));
-    if (v > 1000.0f) return 127;
-    t = (int32_t)v; /* toward zero; then round half away from zero on the exact remainder */
-    if (v - (float)t >= 0.5f) t++;
-    else if (v - (float)t <= -0.5f) t--;
-    q = t + zp;
-    return (int8_t)(q < -128 ? -128 : (q > 127 ? 127 : q));
-}
-
-float anne_s8_dequantize(int8_t q, float scale, int32_t zp) {
-    return (float)((int32_t)q - zp) * scale;
 }
