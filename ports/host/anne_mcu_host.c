@@ -7,7 +7,11 @@
  *                                              one weight: their difference is a layer's fixed cost)
  *   anne_mcu_host embed MODEL.anne NAME OUT.c  C source with the model bytes, one input and the
  *                                              host's output for it, for ports/apps/bench_main.c;
- *                                              prints "macs=N format=F model_bytes=N arena_bytes=N" */
+ *                                              prints "macs=N format=F model_bytes=N arena_bytes=N"
+ *   anne_mcu_host calib MODEL.anne OUT.csv     calibration rows for `anne quantize`: 256 raw inputs
+ *                                              spread over three standard deviations (or the
+ *                                              min-max range, or [-3, 3]) as the test vectors' random
+ *                                              rows, from another PCG32 stream */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -229,11 +233,57 @@ done:
     return rc;
 }
 
+/* Calibration data: the distribution of the test vectors' random rows (not their extreme rows, which
+ * would stretch the int8 ranges far beyond the data a model sees). */
+static int anne__calib(const char *model_path, const char *out) {
+    size_t size = 0;
+    unsigned char *bytes = anne__slurp(model_path, &size);
+    void *aligned = NULL;
+    anne_model m;
+    anne_rng rng;
+    FILE *o = NULL;
+    uint32_t r, i;
+    int rc = 1;
+    if (bytes == NULL) return anne__fail("cannot read", model_path);
+    aligned = malloc(size + 4);
+    if (aligned == NULL) goto done;
+    memcpy(aligned, bytes, size);
+    if (anne_model_load(&m, aligned, size) != ANNE_OK) {
+        fprintf(stderr, "anne_mcu_host: %s: not a model\n", model_path);
+        goto done;
+    }
+    o = fopen(out, "w");
+    if (o == NULL) {
+        anne__fail("cannot create", out);
+        goto done;
+    }
+    for (i = 0; i < m.n_inputs; i++) fprintf(o, "%sx%u", i ? "," : "", (unsigned)i);
+    fprintf(o, "\n");
+    anne_rng_seed(&rng, 2025u, 7u);
+    for (r = 0; r < 256u; r++) {
+        for (i = 0; i < m.n_inputs; i++) {
+            float u = 2.0f * anne_rng_uniform(&rng) - 1.0f;
+            float a = m.scaling.a ? m.scaling.a[i] : 0.0f, b = m.scaling.b ? m.scaling.b[i] : 1.0f;
+            float x = m.scaling.kind == ANNE_SCALING_MINMAX ? a + (b - a) * (0.75f * u + 0.5f) : a + b * 3.0f * u;
+            fprintf(o, "%s%.9g", i ? "," : "", (double)x);
+        }
+        fprintf(o, "\n");
+    }
+    rc = fclose(o) == 0 ? 0 : anne__fail("cannot write", out);
+    if (rc != 0) remove(out);
+done:
+    free(bytes);
+    free(aligned);
+    return rc;
+}
+
 int main(int argc, char **argv) {
     errno = 0;
     if (argc == 4 && strcmp(argv[1], "csv2bin") == 0) return anne__csv2bin(argv[2], argv[3]);
     if (argc == 3 && strcmp(argv[1], "models") == 0) return anne__models(argv[2]);
     if (argc == 5 && strcmp(argv[1], "embed") == 0) return anne__embed(argv[2], argv[3], argv[4]);
-    fprintf(stderr, "usage: anne_mcu_host csv2bin IN.csv OUT.bin | models DIR | embed MODEL.anne NAME OUT.c\n");
+    if (argc == 4 && strcmp(argv[1], "calib") == 0) return anne__calib(argv[2], argv[3]);
+    fprintf(stderr, "usage: anne_mcu_host csv2bin IN.csv OUT.bin | models DIR | embed MODEL.anne NAME OUT.c | "
+                    "calib MODEL.anne OUT.csv\n");
     return 2;
 }

@@ -31,8 +31,13 @@ str() {
     echo "$2" | grep -o "\"$1\": \"[^\"]*\"" | awk -F'"' '{ print $4 }'
 }
 records=$(echo "$out" | grep '"target"')
-for want in m0plus/iris_8_neurons m0plus/dense_64x64 m33/iris_8_neurons m33/dense_64x64; do
-    echo "$records" | grep -q "\"target\": \"${want%/*}\", \"model\": \"${want#*/}\"" || fail "no record for $want"
+for t in m0plus m33; do
+    for m in iris_8_neurons dense_64x64; do
+        for f in f32 q16 s8; do
+            echo "$records" | grep -q "\"target\": \"$t\", \"model\": \"$m\", \"format\": \"$f\"" ||
+                fail "no record for $t $m $f"
+        done
+    done
 done
 while IFS= read -r rec; do
     t=$(str target "$rec")

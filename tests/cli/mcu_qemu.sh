@@ -2,8 +2,9 @@
 # The runtime on emulated microcontrollers (QEMU: Cortex-M0+ as on the RP2040, Cortex-M33 as on the
 # RP2350), checked against the host: the same test programs (ports/apps) run on the host to write
 # reference results and on both boards to compare with them; QEMU's exit code decides.
-#  - test vectors: the paper's two IRIS networks and a 64-64-64-10 MLP, 64 inputs each; float32
-#    within 1e-5 of the host (libm differs between glibc and newlib);
+#  - test vectors: the paper's two IRIS networks, a 64x64 dense layer and a 64-64-64-10 MLP, 64
+#    inputs each, in float32 (within 1e-5 of the host: libm differs between glibc and newlib) and
+#    quantized to Q16.16 and int8 by `anne quantize` (bit-identical to the host);
 #  - damaged models: every byte flipped (with stale and with fixed-up CRC), every truncation: the
 #    same status as on the host;
 #  - training: 5 epochs of Adam on the paper's rows: the paper's network within 1e-4, a
@@ -53,7 +54,11 @@ board() {
     "$ANNE_ROOT/ports/run-qemu.sh" "$target" "$ANNE_MCU_BUILD/$target/anne_app_$prog.elf" "$@"
 }
 
-models=(iris_8_neurons iris_6_neurons mlp_64_64_64_10)
+# q16 and int8 versions made now by `anne quantize` (calibrated on rows of the vectors' distribution):
+# their outputs must be bit-identical to the host's.
+anne_mcu_quantize . iris_8_neurons iris_6_neurons dense_64x64 mlp_64_64_64_10 || exit 1
+models=(iris_8_neurons iris_6_neurons dense_64x64 mlp_64_64_64_10)
+for m in iris_8_neurons iris_6_neurons dense_64x64 mlp_64_64_64_10; do models+=("${m}__q16" "${m}__s8"); done
 for m in "${models[@]}"; do
     "$host/anne_app_vectors" write "$m.anne" "$m.in" "$m.out" || fail "host vectors for $m"
 done
@@ -82,6 +87,14 @@ cp mlp_64_64_64_10.out bad.out
 printf '\x01' | dd of=bad.out bs=1 seek=6 conv=notrunc status=none
 board m33 vectors check mlp_64_64_64_10.anne mlp_64_64_64_10.in bad.out >bad.log
 [ $? -eq 1 ] && grep -q 'FAIL' bad.log || fail "a changed host output went unnoticed on the m33"
+# q16/int8 outputs are compared bit for bit: one unit in the last place of one value is a failure
+for m in dense_64x64__q16 iris_8_neurons__s8; do
+    cp $m.out bad.out
+    b=$(od -An -tu1 -j 4 -N 1 bad.out | tr -d ' ')
+    printf "\\$(printf '%03o' $((b ^ 1)))" | dd of=bad.out bs=1 seek=4 conv=notrunc status=none
+    board m0plus vectors check $m.anne $m.in bad.out >bad.log
+    [ $? -eq 1 ] && grep -q 'FAIL' bad.log || fail "a one-ulp change of a $m output went unnoticed on the m0plus"
+done
 cp iris_8_neurons.status bad.status
 printf '\x00' | dd of=bad.status bs=1 seek=0 conv=notrunc status=none
 board m0plus corrupt check iris_8_neurons.anne bad.status >bad.log
