@@ -95,8 +95,7 @@ static int load_data(data *d, const char *path, anne_error *err) {
         d->rows.n_features = 4;
         d->rows.label = labels.y; /* owned by rows from here on */
         labels.y = NULL;
-        anne_train_fit_scaling(ANNE_SCALING_STANDARDIZE, &d->rows, d->mean, d->sd);
-        rc = 0;
+        rc = anne_train_fit_scaling(ANNE_SCALING_STANDARDIZE, &d->rows, d->mean, d->sd, NULL);
     }
     anne_csv_labels_free(&labels);
     anne_csv_free(&csv);

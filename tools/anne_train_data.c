@@ -1,6 +1,7 @@
 /* Training rows for `anne train`: splitting, shuffling and fitting the input scaling. */
 #include "anne_train_data.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +80,7 @@ int anne_train_rows_split(const anne_train_rows *all, double fraction, uint32_t 
     return 0;
 }
 
-void anne_train_fit_scaling(anne_scaling_kind kind, const anne_train_rows *r, float *a, float *b) {
+int anne_train_fit_scaling(anne_scaling_kind kind, const anne_train_rows *r, float *a, float *b, uint16_t *bad) {
     uint16_t j;
     for (j = 0; j < r->n_features; j++) {
         size_t i;
@@ -90,8 +91,9 @@ void anne_train_fit_scaling(anne_scaling_kind kind, const anne_train_rows *r, fl
                 if (v < lo) lo = v;
                 if (v > hi) hi = v;
             }
+            /* a constant column gets a range of max(1, |lo|): lo + 1 would round back to lo above 2^24 */
             a[j] = lo;
-            b[j] = hi > lo ? hi : lo + 1.0f;
+            b[j] = hi > lo ? hi : lo + fmaxf(1.0f, fabsf(lo));
         } else {
             double sum = 0, sq = 0, mean;
             float sd;
@@ -103,7 +105,13 @@ void anne_train_fit_scaling(anne_scaling_kind kind, const anne_train_rows *r, fl
             }
             sd = (float)sqrt(sq / (double)r->n);
             a[j] = (float)mean;
-            b[j] = sd > 0.0f ? sd : 1.0f;
+            b[j] = sd >= FLT_MIN ? sd : 1.0f; /* constant (or subnormal-spread) column: centre only */
+        }
+        /* e.g. min -3e38 and max 3e38: max - min overflows, no min-max scaling can represent it */
+        if (!isfinite(a[j]) || !isfinite(b[j]) || !isfinite(b[j] - a[j])) {
+            if (bad != NULL) *bad = j;
+            return -1;
         }
     }
+    return 0;
 }

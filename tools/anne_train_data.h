@@ -31,7 +31,8 @@ void anne_train_shuffle(size_t *idx, size_t n, anne_rng *rng);
 
 /* Fits input scaling on the rows: STANDARDIZE gives a = mean, b = population standard deviation (as
  * sklearn's StandardScaler; a constant column gets 1), MINMAX gives a = min, b = max (a constant
- * column gets max = min + 1). a, b: (n_features). */
-void anne_train_fit_scaling(anne_scaling_kind kind, const anne_train_rows *r, float *a, float *b);
+ * column gets max = min + max(1, |min|)). a, b: (n_features). Returns -1, with the feature's index in
+ * *bad (may be NULL), when a feature's values span more than a float can hold (max - min overflows). */
+int anne_train_fit_scaling(anne_scaling_kind kind, const anne_train_rows *r, float *a, float *b, uint16_t *bad);
 
 #endif /* ANNE_TRAIN_DATA_H */

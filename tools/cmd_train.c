@@ -497,6 +497,7 @@ static int anne__train_run(anne__train_state *s, anne_error *err) {
     anne__epoch_result res;
     anne_status st;
     size_t arena_size, model_size, l;
+    uint16_t bad = 0;
     int has_val;
 
     memset(&vm, 0, sizeof vm);
@@ -553,7 +554,11 @@ static int anne__train_run(anne__train_state *s, anne_error *err) {
             s->scale_a = malloc(s->n_inputs * sizeof *s->scale_a);
             s->scale_b = malloc(s->n_inputs * sizeof *s->scale_b);
             if (s->scale_a == NULL || s->scale_b == NULL) return anne__oom(err);
-            anne_train_fit_scaling(a->scaling, &s->train, s->scale_a, s->scale_b);
+            if (anne_train_fit_scaling(a->scaling, &s->train, s->scale_a, s->scale_b, &bad) != 0) {
+                anne_error_set(err, "feature %u: its values span more than a float can hold, so --%s cannot scale it",
+                               (unsigned)bad + 1u, a->scaling == ANNE_SCALING_MINMAX ? "minmax" : "standardize");
+                return 1;
+            }
             d.scaling.kind = a->scaling;
             d.scaling.a = s->scale_a;
             d.scaling.b = s->scale_b;

@@ -103,6 +103,14 @@ static inline int anne__finite(float f) {
     return anne__finite_bits(u);
 }
 
+/* True when one input's scaling (a, b) of `kind` maps every finite input to a finite value: both
+ * finite, and the divisor (std, or max - min) a normal positive float. A subnormal divisor would turn
+ * ordinary inputs into inf. */
+static inline int anne__scaling_ok(uint32_t kind, float a, float b) {
+    float divisor = kind == (uint32_t)ANNE_SCALING_MINMAX ? b - a : b;
+    return anne__finite(a) && anne__finite(b) && anne__finite(divisor) && divisor >= 1.17549435e-38f; /* FLT_MIN */
+}
+
 /* Bytes one element of a number format takes in a kernel (0 for unknown formats). */
 static inline uint32_t anne__dtype_size(anne_dtype dtype) {
     return dtype == ANNE_DTYPE_F32 || dtype == ANNE_DTYPE_Q16 ? 4u : dtype == ANNE_DTYPE_S8 ? 1u : 0u;

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "anne_format.h"
 #include "anne_train.h"
 
 /* Where the layers come from: an architecture description or a loaded model. */
@@ -58,8 +59,7 @@ static anne_status anne__check_scaling(const anne_scaling *sc, uint16_t n) {
     if (sc->kind != ANNE_SCALING_STANDARDIZE && sc->kind != ANNE_SCALING_MINMAX) return ANNE_ERR_BAD_SCALING;
     if (sc->a == NULL || sc->b == NULL) return ANNE_ERR_NULL_ARG;
     for (i = 0; i < n; i++) {
-        float lo = sc->kind == ANNE_SCALING_MINMAX ? sc->a[i] : 0.0f;
-        if (!isfinite(sc->a[i]) || !isfinite(sc->b[i]) || !(sc->b[i] > lo)) return ANNE_ERR_BAD_VALUE;
+        if (!anne__scaling_ok((uint32_t)sc->kind, sc->a[i], sc->b[i])) return ANNE_ERR_BAD_VALUE;
     }
     return ANNE_OK;
 }
@@ -299,6 +299,17 @@ static const float *anne__forward(anne_trainer *t, const float *input) {
     return prev;
 }
 
+/* True when the scaled input of the last forward pass is finite. relu and the clipping activations
+ * turn NaN into 0, so a finite loss does not prove a finite input, and an inf or NaN input would
+ * still reach the kernel gradients through dw += g * in. */
+static int anne__input_finite(const anne_trainer *t) {
+    uint16_t i;
+    for (i = 0; i < t->n_inputs; i++) {
+        if (!isfinite(t->acts[i])) return 0;
+    }
+    return 1;
+}
+
 anne_status anne_trainer_predict(anne_trainer *t, float *output, const float *input) {
     const float *y;
     if (t == NULL || output == NULL || input == NULL || t->layers == NULL) return ANNE_ERR_NULL_ARG;
@@ -317,6 +328,7 @@ anne_status anne_trainer_accumulate(anne_trainer *t, const float *input, const f
     if (t == NULL || input == NULL || target == NULL || t->layers == NULL) return ANNE_ERR_NULL_ARG;
     y = anne__forward(t, input);
     if (output != NULL) memcpy(output, y, (size_t)t->n_outputs * sizeof *output);
+    if (!anne__input_finite(t)) return ANNE_ERR_BAD_VALUE;
     last = &t->layers[t->n_layers - 1];
     z = (float *)y - last->n_out;
     cur = t->delta[0];
@@ -382,6 +394,7 @@ anne_status anne_trainer_evaluate(anne_trainer *t, const float *input, const flo
     if (t == NULL || input == NULL || target == NULL || t->layers == NULL) return ANNE_ERR_NULL_ARG;
     y = anne__forward(t, input);
     if (output != NULL) memcpy(output, y, (size_t)t->n_outputs * sizeof *output);
+    if (!anne__input_finite(t)) return ANNE_ERR_BAD_VALUE;
     last = &t->layers[t->n_layers - 1];
     return anne_loss_f32(loss, NULL, y - last->n_out, y, target, last->n_out, t->loss, last->activation, last->param);
 }

@@ -69,8 +69,7 @@ static anne_status anne__check_desc(const anne_model_desc *d) {
             return ANNE_ERR_BAD_VALUE;
         }
         for (i = 0; i < d->n_inputs; i++) {
-            float lo = d->scaling.kind == ANNE_SCALING_MINMAX ? d->scaling.a[i] : 0.0f;
-            if (!(d->scaling.b[i] > lo)) return ANNE_ERR_BAD_VALUE;
+            if (!anne__scaling_ok((uint32_t)d->scaling.kind, d->scaling.a[i], d->scaling.b[i])) return ANNE_ERR_BAD_VALUE;
         }
     }
     if (d->n_classes != 0) {
