@@ -3,21 +3,23 @@
 #ifndef ANNE_CODEGEN_H
 #define ANNE_CODEGEN_H
 
+#include <stddef.h>
+
 #include "anne_error.h"
-#include "anne_ir.h"
 
 /* Makes a C identifier prefix from a file name or --name value ("out/iris-8.c" -> "iris_8"): the base
  * name without ".c", other characters than [A-Za-z0-9_] as '_', a leading digit prefixed by "m_". */
 void anne_codegen_prefix(const char *name, char *out, size_t cap);
 
-/* The text of NAME.c and NAME.h (malloc'd, NUL-terminated) for ir. source: the input's file name
- * (only its base name is written, so output does not depend on where the input lies). */
-int anne_codegen(const anne_ir *ir, const char *prefix, const char *source, char **c_text, char **h_text,
-                 anne_error *err);
+/* The text of NAME.c and NAME.h (malloc'd, NUL-terminated) for a model file's bytes (size bytes, any
+ * number format: f32, q16, int8; validated here with the runtime's loader). source: the input's file
+ * name (only its base name is written, so output does not depend on where the input lies). */
+int anne_codegen(const unsigned char *bytes, size_t size, const char *prefix, const char *source, char **c_text,
+                 char **h_text, anne_error *err);
 
 /* Writes NAME.c (path c_path) and NAME.h beside it, each atomically; when the second cannot be
  * written the first is removed, so a failure leaves neither. */
-int anne_codegen_write(const anne_ir *ir, const char *c_path, const char *prefix, const char *source,
-                       anne_error *err);
+int anne_codegen_write(const unsigned char *bytes, size_t size, const char *c_path, const char *prefix,
+                       const char *source, anne_error *err);
 
 #endif /* ANNE_CODEGEN_H */

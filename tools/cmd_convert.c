@@ -1,6 +1,6 @@
-/* anne convert: reads any model source (ANNE JSON, .anne, Keras .h5 / .keras / to_json() + weights,
- * TensorFlow.js) and writes it in the format OUT's extension names (a table: one writer, one row), or
- * with --check lists which layers it can convert. */
+/* anne convert: reads any model source (ANNE JSON, .anne incl. quantized, Keras .h5 / .keras / to_json()
+ * + weights, TensorFlow.js) and writes it in the format OUT's extension names (a table: one writer, one
+ * row), or with --check lists which layers it can convert. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,35 +12,127 @@
 #include "anne_import.h"
 #include "anne_ir.h"
 #include "anne_json_write.h"
+#include "anne_quant.h"
 
-/* Produces the bytes of OUT from ir (malloc'd; free with free()). Errors are about the model. */
-typedef int (*anne__writer)(const anne_ir *ir, unsigned char **data, size_t *size, anne_error *err);
+/* The model being converted: its file bytes (loaded), and its IR unless it is quantized (the IR and
+ * the JSON writer hold float weights only; quantized models are copied as bytes). */
+typedef struct anne__src {
+    anne_ir ir;
+    int has_ir;
+    unsigned char *bytes;       /* malloc'd model file (4-byte aligned) */
+    size_t size;
+    anne_model model;           /* loaded from bytes */
+} anne__src;
 
-/* Writes OUT (and whatever goes with it) itself; for outputs of more than one file. */
-typedef int (*anne__emitter)(const anne_ir *ir, const char *out, const char *prefix, const char *in, anne_error *err);
+/* Writes OUT (and whatever goes with it); *written: bytes of OUT, for the message. */
+typedef int (*anne__writer)(const anne__src *s, const char *out, const char *prefix, const char *in,
+                            size_t *written, anne_error *err);
 
-static int anne__json_bytes(const anne_ir *ir, unsigned char **data, size_t *size, anne_error *err) {
+static const char *anne__dtype_name(anne_dtype dt) {
+    return dt == ANNE_DTYPE_Q16 ? "q16" : dt == ANNE_DTYPE_S8 ? "int8" : "f32";
+}
+
+static int anne__write_json(const anne__src *s, const char *out, const char *prefix, const char *in, size_t *written,
+                            anne_error *err) {
     char *text;
-    /* the same validation as a binary model, so the JSON we write always converts again */
-    if (anne_ir_serialize(ir, data, size, err) != 0) return -1;
-    free(*data);
-    *data = NULL;
-    if (anne_json_write(ir, &text, err) != 0) return -1;
-    *data = (unsigned char *)text;
-    *size = strlen(text);
-    return 0;
+    int rc;
+    (void)prefix;
+    (void)in;
+    if (!s->has_ir) {
+        return anne_error_set(err, "a quantized model (%s) cannot be written as ANNE JSON, which holds float weights: "
+                                   "write .anne or .c, or convert the float model",
+                              anne__dtype_name(anne_model_dtype(&s->model)));
+    }
+    if (anne_json_write(&s->ir, &text, err) != 0) return -1;
+    *written = strlen(text);
+    rc = anne_file_write(out, text, *written, err);
+    free(text);
+    return rc != 0 ? 1 : 0; /* 1: a file error, printed without IN */
+}
+
+static int anne__write_c(const anne__src *s, const char *out, const char *prefix, const char *in, size_t *written,
+                         anne_error *err) {
+    (void)written;
+    return anne_codegen_write(s->bytes, s->size, out, prefix, in, err);
+}
+
+static int anne__write_anne(const anne__src *s, const char *out, const char *prefix, const char *in,
+                            size_t *written, anne_error *err) {
+    (void)prefix;
+    (void)in;
+    *written = s->size;
+    return anne_file_write(out, s->bytes, s->size, err) != 0 ? 1 : 0;
 }
 
 static const struct {
     const char *ext;            /* how OUT ends; "" matches anything (the default, last) */
     const char *what;
-    anne__writer write;         /* one file of bytes, or */
-    anne__emitter emit;         /* files written by the row itself */
+    int has_prefix;             /* writes generated names (the message names the prefix) */
+    anne__writer write;         /* returns 0, -1 (an error about the model) or 1 (about OUT) */
 } anne__outputs[] = {
-    {".json", "ANNE JSON", anne__json_bytes, NULL},
-    {".c", "generated C, with its .h", NULL, anne_codegen_write},
-    {"", "binary model", anne_ir_serialize, NULL},
+    {".json", "ANNE JSON", 0, anne__write_json},
+    {".c", "generated C, with its .h", 1, anne__write_c},
+    {"", "binary model", 0, anne__write_anne},
 };
+
+/* The loaded model file of a quantized .anne IN, or 0 (*s untouched) for anything else. */
+static int anne__open_quantized(anne__src *s, const char *in) {
+    anne_error ignored;
+    if (anne_file_read(in, &s->bytes, &s->size, &ignored) != 0) return 0; /* the importer reports it */
+    if (s->size >= 4 && memcmp(s->bytes, "ANNE", 4) == 0 && anne_model_load(&s->model, s->bytes, s->size) == ANNE_OK &&
+        anne_model_dtype(&s->model) != ANNE_DTYPE_F32) {
+        return 1;
+    }
+    free(s->bytes);
+    s->bytes = NULL;
+    s->size = 0;
+    return 0;
+}
+
+/* Rewrites a loaded (quantized) model under another name: the same layers, records and sections. */
+static int anne__rename(anne__src *s, const char *name, anne_error *err) {
+    const anne_model *m = &s->model;
+    anne_model_desc d;
+    anne_layer *layers = calloc(m->n_layers, sizeof *layers);
+    const char **classes = calloc(m->n_classes + 1u, sizeof *classes);
+    unsigned char *bytes = NULL;
+    size_t size = 0;
+    anne_status st;
+    uint16_t k;
+    if (layers == NULL || classes == NULL) {
+        free(layers);
+        free(classes);
+        return anne_error_set(err, "out of memory");
+    }
+    for (k = 0; k < m->n_layers; k++) anne_model_layer(m, k, &layers[k]);
+    for (k = 0; k < m->n_classes; k++) classes[k] = anne_model_class_name(m, k);
+    memset(&d, 0, sizeof d);
+    d.name = name;
+    d.n_inputs = m->n_inputs;
+    d.n_layers = m->n_layers;
+    d.layers = layers;
+    d.scaling = m->scaling;
+    d.n_classes = m->n_classes;
+    d.class_names = classes;
+    st = anne_model_write(&d, NULL, 0, &size);
+    if (st == ANNE_OK && (bytes = malloc(size)) == NULL) {
+        free(layers);
+        free(classes);
+        return anne_error_set(err, "out of memory");
+    }
+    if (st == ANNE_OK) st = anne_model_write(&d, bytes, size, &size);
+    free(layers);
+    free(classes);
+    if (st == ANNE_OK) st = anne_model_load(&s->model, bytes, size);
+    if (st != ANNE_OK) {
+        free(bytes);
+        return anne_error_set(err, "cannot rewrite the model: %s", anne_status_str(st));
+    }
+    free(s->bytes);
+    s->bytes = bytes;
+    s->size = size;
+    return 0;
+}
 
 static int anne__ends_with(const char *s, const char *tail) {
     size_t n = strlen(s), t = strlen(tail);
@@ -58,6 +150,7 @@ static void anne__convert_usage(FILE *out) {
             "  OUT ending in .json   ANNE JSON (docs/anne-json.md), kernels in Keras' inputs x units layout\n"
             "  OUT ending in .c      generated C: OUT and the header beside it (docs/codegen.md)\n"
             "  any other OUT         binary model file (.anne, docs/format.md)\n"
+            "A quantized IN (a q16 or int8 model from anne quantize) is written as .anne or .c, not as JSON.\n"
             "OUT is written atomically: on any error it is left as it was.\n"
             "\n"
             "options:\n"
@@ -69,23 +162,79 @@ static void anne__convert_usage(FILE *out) {
             "  -h, --help            show this help\n");
 }
 
-static size_t anne__parameters(const anne_ir *ir) {
-    size_t i, n = 0;
-    for (i = 0; i < ir->n_layers; i++) {
-        const anne_ir_layer *l = &ir->layers[i];
-        n += (size_t)l->n_in * l->n_out + (l->bias != NULL ? l->n_out : 0u);
+static size_t anne__parameters(const anne_model *m) {
+    size_t n = 0;
+    uint16_t k;
+    for (k = 0; k < m->n_layers; k++) {
+        anne_layer l;
+        anne_model_layer(m, k, &l);
+        n += (size_t)l.n_in * l.n_out + (l.bias != NULL ? l.n_out : 0u);
     }
     return n;
+}
+
+static void anne__src_free(anne__src *s) {
+    if (s->has_ir) anne_ir_free(&s->ir);
+    free(s->bytes);
+    memset(s, 0, sizeof *s);
+}
+
+/* Sets the model's name (an empty name removes it) in the IR. */
+static int anne__ir_rename(anne_ir *ir, const char *name, anne_error *err) {
+    char *copy = NULL;
+    if (name[0] != '\0') {
+        copy = malloc(strlen(name) + 1u);
+        if (copy == NULL) return anne_error_set(err, "out of memory");
+        memcpy(copy, name, strlen(name) + 1u);
+    }
+    free(ir->name);
+    ir->name = copy;
+    return 0;
+}
+
+/* Reads IN into *s: a quantized .anne as its bytes, anything else through the importers and the writer.
+ * Returns 0, or -1 with err ("IN: " in front when *in_prefix is set on return). */
+static int anne__open(anne__src *s, const char *in, anne_import_options *opt, const char *name, int *in_prefix,
+                      anne_error *err) {
+    anne_status st;
+    memset(s, 0, sizeof *s);
+    *in_prefix = 0;
+    if (anne__open_quantized(s, in)) {
+        if (name != NULL && anne__rename(s, name, err) != 0) {
+            anne__src_free(s);
+            *in_prefix = 1;
+            return -1;
+        }
+        return 0;
+    }
+    if (anne_import_ex(&s->ir, in, opt, err) != 0) return -1;
+    s->has_ir = 1;
+    if (name != NULL && anne__ir_rename(&s->ir, name, err) != 0) {
+        anne__src_free(s);
+        return -1;
+    }
+    *in_prefix = 1; /* errors about the model, written or not */
+    if (anne_ir_serialize(&s->ir, &s->bytes, &s->size, err) != 0) {
+        anne__src_free(s);
+        return -1;
+    }
+    st = anne_model_load(&s->model, s->bytes, s->size); /* bytes from malloc: aligned */
+    if (st != ANNE_OK) {
+        anne__src_free(s);
+        return anne_error_set(err, "internal error: the model just written does not load: %s", anne_status_str(st));
+    }
+    return 0;
 }
 
 int anne_cmd_convert(int argc, char **argv) {
     const char *in = NULL, *out = NULL, *name = NULL, *v;
     anne_error err;
     anne_ir ir;
+    anne__src src;
     anne_import_options opt;
-    int check = 0;
-    unsigned char *data = NULL;
-    size_t bytes = 0, k;
+    int check = 0, in_prefix, rc;
+    size_t bytes = 0, k, n_layers;
+    char prefix[128];
     int i;
     memset(&opt, 0, sizeof opt);
     for (i = 1; i < argc; i++) {
@@ -136,7 +285,8 @@ int anne_cmd_convert(int argc, char **argv) {
         }
         anne_ir_free(&ir);
         printf("%s\n%s%s\n", in, opt.report ? opt.report : "",
-               opt.all_supported ? "all layers supported" : "some layers are NOT supported: the model cannot be converted");
+               opt.all_supported ? "all layers supported"
+                                 : "some layers are NOT supported: the model cannot be converted");
         free(opt.report);
         if (anne_cli_flush("convert") != 0) return 1;
         return opt.all_supported ? 0 : 1;
@@ -146,53 +296,28 @@ int anne_cmd_convert(int argc, char **argv) {
         anne__convert_usage(stderr);
         return 2;
     }
-    if (anne_import_ex(&ir, in, &opt, &err) != 0) {
-        fprintf(stderr, "anne convert: %s\n", err.msg);
+    if (anne__open(&src, in, &opt, name, &in_prefix, &err) != 0) {
+        if (in_prefix) fprintf(stderr, "anne convert: %s: %s\n", in, err.msg);
+        else fprintf(stderr, "anne convert: %s\n", err.msg);
         return 1;
-    }
-    if (name != NULL) {
-        char *copy = NULL;
-        if (name[0] != '\0') {
-            copy = malloc(strlen(name) + 1u);
-            if (copy == NULL) {
-                anne_ir_free(&ir);
-                fprintf(stderr, "anne convert: out of memory\n");
-                return 1;
-            }
-            memcpy(copy, name, strlen(name) + 1u);
-        }
-        free(ir.name);
-        ir.name = copy;
     }
     for (k = 0; !anne__ends_with(out, anne__outputs[k].ext); k++) {
     }
-    if (anne__outputs[k].emit != NULL) {
-        char prefix[128];
-        anne_codegen_prefix(name != NULL && name[0] != '\0' ? name : out, prefix, sizeof prefix);
-        if (anne__outputs[k].emit(&ir, out, prefix, in, &err) != 0) {
-            anne_ir_free(&ir);
-            fprintf(stderr, "anne convert: %s: %s\n", in, err.msg);
-            return 1;
-        }
-        printf("wrote %s (%s, prefix %s): %zu layer%s, %zu parameters\n", out, anne__outputs[k].what, prefix,
-               ir.n_layers, ir.n_layers == 1 ? "" : "s", anne__parameters(&ir));
-        anne_ir_free(&ir);
-        return anne_cli_flush("convert");
-    }
-    if (anne__outputs[k].write(&ir, &data, &bytes, &err) != 0) {
-        anne_ir_free(&ir);
-        fprintf(stderr, "anne convert: %s: %s\n", in, err.msg);
+    anne_codegen_prefix(name != NULL && name[0] != '\0' ? name : out, prefix, sizeof prefix);
+    rc = anne__outputs[k].write(&src, out, prefix, in, &bytes, &err);
+    if (rc != 0) {
+        anne__src_free(&src);
+        if (rc < 0) fprintf(stderr, "anne convert: %s: %s\n", in, err.msg);
+        else fprintf(stderr, "anne convert: %s\n", err.msg);
         return 1;
     }
-    if (anne_file_write(out, data, bytes, &err) != 0) {
-        free(data);
-        anne_ir_free(&ir);
-        fprintf(stderr, "anne convert: %s\n", err.msg);
-        return 1;
-    }
-    free(data);
-    printf("wrote %s (%s): %zu layer%s, %zu parameters, %zu bytes\n", out, anne__outputs[k].what, ir.n_layers,
-           ir.n_layers == 1 ? "" : "s", anne__parameters(&ir), bytes);
-    anne_ir_free(&ir);
+    n_layers = src.model.n_layers;
+    printf("wrote %s (%s%s%s", out, anne__outputs[k].what, src.has_ir ? "" : ", ",
+           src.has_ir ? "" : anne__dtype_name(anne_model_dtype(&src.model)));
+    if (anne__outputs[k].has_prefix) printf(", prefix %s", prefix);
+    printf("): %zu layer%s, %zu parameters", n_layers, n_layers == 1 ? "" : "s", anne__parameters(&src.model));
+    if (!anne__outputs[k].has_prefix) printf(", %zu bytes", bytes);
+    printf("\n");
+    anne__src_free(&src);
     return anne_cli_flush("convert");
 }

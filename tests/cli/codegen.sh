@@ -30,6 +30,7 @@ cat >"$TMP/driver.c" <<'C'
 #include <stdlib.h>
 #include <string.h>
 #include "gen.h"
+#include "anne_quant.h"
 
 static uint32_t bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
 
@@ -60,6 +61,53 @@ int main(int argc, char **argv) {
             if (bits(out_c[i]) != bits(out_f[i])) { printf("sample %zu output %zu differs\n", s, i); bad = 1; }
         }
     }
+#if gen_DTYPE == 2
+    { /* the raw int8 path: its I/O quantization macros are the model's, bit for bit; the generated
+         entry point gives the .anne path's integers, and those dequantized are the float outputs */
+        float in_scale, out_scale, sc[gen_INPUTS];
+        int32_t in_zp, out_zp;
+        int8_t q_in[gen_INPUTS], q_c[gen_OUTPUTS], q_f[gen_OUTPUTS];
+        if (anne_model_s8_io(&m, &in_scale, &in_zp, &out_scale, &out_zp) != ANNE_OK) return 9;
+        if (bits(in_scale) != bits(gen_INPUT_SCALE) || in_zp != gen_INPUT_ZERO_POINT ||
+            bits(out_scale) != bits(gen_OUTPUT_SCALE) || out_zp != gen_OUTPUT_ZERO_POINT) {
+            printf("int8 I/O macros differ from the model's quantization\n");
+            bad = 1;
+        }
+        for (s = 0; s < 50; s++) {
+            for (i = 0; i < gen_INPUTS; i++) in[i] = (float)((int)((s * 37 + i * 53) % 89) - 44) / 6.0f;
+            if (anne_model_scale_input(&m, sc, in) != ANNE_OK) return 10;
+            for (i = 0; i < gen_INPUTS; i++) q_in[i] = anne_s8_quantize(sc[i], gen_INPUT_SCALE, gen_INPUT_ZERO_POINT);
+            if (gen_predict_s8(q_in, q_c, arena_c) != ANNE_OK) return 11;
+            if (anne_model_predict_s8(&m, q_f, q_in, arena_f, sizeof arena_f) != ANNE_OK) return 12;
+            if (gen_predict(in, out_c, arena_c) != ANNE_OK) return 13;
+            for (i = 0; i < gen_OUTPUTS; i++) {
+                float deq = anne_s8_dequantize(q_c[i], gen_OUTPUT_SCALE, gen_OUTPUT_ZERO_POINT);
+                if (q_c[i] != q_f[i] || bits(deq) != bits(out_c[i])) { printf("int8 sample %zu output %zu differs\n", s, i); bad = 1; }
+            }
+        }
+        printf("raw int8 checked\n");
+    }
+#elif gen_DTYPE == 1
+    { /* the raw Q16.16 path, the same way */
+        float sc[gen_INPUTS];
+        int32_t x_in[gen_INPUTS], x_c[gen_OUTPUTS], x_f[gen_OUTPUTS];
+        for (s = 0; s < 50; s++) {
+            for (i = 0; i < gen_INPUTS; i++) in[i] = (float)((int)((s * 37 + i * 53) % 89) - 44) / 6.0f;
+            if (anne_model_scale_input(&m, sc, in) != ANNE_OK) return 10;
+            for (i = 0; i < gen_INPUTS; i++) x_in[i] = anne_q16_from_f32(sc[i]);
+            if (gen_predict_q16(x_in, x_c, arena_c) != ANNE_OK) return 11;
+            if (anne_model_predict_q16(&m, x_f, x_in, arena_f, sizeof arena_f) != ANNE_OK) return 12;
+            if (gen_predict(in, out_c, arena_c) != ANNE_OK) return 13;
+            for (i = 0; i < gen_OUTPUTS; i++) {
+                if (x_c[i] != x_f[i] || bits(anne_q16_to_f32(x_c[i])) != bits(out_c[i])) {
+                    printf("q16 sample %zu output %zu differs\n", s, i);
+                    bad = 1;
+                }
+            }
+        }
+        printf("raw q16 checked\n");
+    }
+#endif
     printf("%s\n", bad ? "MISMATCH" : "same bits");
     return bad;
 }
@@ -82,16 +130,14 @@ else
     echo "note: ../shared absent, the Keras fixture is left out"
 fi
 
-k=0
-for m in $models; do
-    k=$((k + 1))
-    dir="$TMP/m$k"
-    mkdir -p "$dir"
+# check_c SRC ANNE DIR WANT: generated C of SRC (deterministic, naming the tool) compiled with the
+# runtime gives the outputs of the model file ANNE bit for bit; the driver prints WANT.
+check_c() {
+    local m=$1 anne=$2 dir=$3 want=$4
     if ! "$ANNE" convert "$m" "$dir/gen.c" >/dev/null 2>"$dir/err"; then
         fail "convert $m to C: $(cat "$dir/err")"
-        continue
+        return
     fi
-    "$ANNE" convert "$m" "$dir/model.anne" >/dev/null 2>&1 || fail "convert $m to .anne"
     [ -f "$dir/gen.h" ] || fail "$m: gen.h missing"
     # deterministic: a second run writes the same bytes
     mkdir -p "$dir/again"
@@ -101,12 +147,65 @@ for m in $models; do
     if ! "$CC" -std=c99 -pedantic -Wall -Wextra -Werror -O1 -Iruntime/include -I"$dir" -o "$dir/run" \
         "$dir/gen.c" "$TMP/driver.c" "$TMP/libanne_rt.a" -lm 2>"$dir/cc.err"; then
         fail "$m: generated C does not compile: $(head -c 600 "$dir/cc.err")"
+        return
+    fi
+    out=$("$dir/run" "$anne")
+    rc=$?
+    [ $rc -eq 0 ] && [ "$(echo $out)" = "$want" ] || fail "$m: generated C vs .anne: exit $rc, $out"
+}
+
+k=0
+for m in $models; do
+    k=$((k + 1))
+    dir="$TMP/m$k"
+    mkdir -p "$dir"
+    "$ANNE" convert "$m" "$dir/model.anne" >/dev/null 2>&1 || fail "convert $m to .anne"
+    check_c "$m" "$dir/model.anne" "$dir" "same bits"
+done
+
+# Quantized models (`anne quantize`): the C of a q16 or int8 .anne file runs as that file does, through
+# the float entry point and the raw integer one. Each row: name, model, --to, calibration CSV and options.
+awk -F, 'NR == 1 { print "a,b,c,d,e"; next } { print $1 "," $2 "," $3 "," $4 "," $1 - $2 }' \
+    examples/iris/iris_train.csv >"$TMP/calib5.csv"
+quantized="iris8_s8|examples/iris/iris_8_neurons.json|int8|examples/iris/iris_train.csv --label Species
+iris8_s8pt|examples/iris/iris_8_neurons.json|int8|examples/iris/iris_train.csv --label Species --per-tensor
+iris8_q16|examples/iris/iris_8_neurons.json|q16|examples/iris/iris_train.csv --label Species
+softmax_s8|tests/data/cli_3class.json|int8|tests/data/csv/three_class.csv --label class
+softmax_q16|tests/data/cli_3class.json|q16|tests/data/csv/three_class.csv --label class
+prelu_q16|tests/data/tfjs_import/layer_prelu/model.json|q16|examples/iris/iris_train.csv --label Species
+mixed_q16|tests/data/tfjs_import/deep_mixed/model.json|q16|$TMP/calib5.csv"
+K3="${ANNE_SHARED_DIR:-}/fixtures/keras/k3_h5_iris_mit"
+if [ -n "${ANNE_SHARED_DIR:-}" ] && [ -f "$K3/iris_model.h5" ]; then
+    quantized="$quantized
+k3_s8|$K3/iris_model.h5|int8|$K3/iris.csv --label species"
+fi
+while IFS='|' read -r qname src to calib; do
+    k=$((k + 1))
+    dir="$TMP/$qname"
+    mkdir -p "$dir"
+    # shellcheck disable=SC2086 # calib holds the file and its options
+    if ! "$ANNE" quantize "$src" "$dir/$qname.anne" --to "$to" --calib $calib >/dev/null 2>"$dir/err"; then
+        fail "quantize $src --to $to: $(cat "$dir/err")"
         continue
     fi
-    out=$("$dir/run" "$dir/model.anne")
-    rc=$?
-    [ $rc -eq 0 ] && [ "$out" = "same bits" ] || fail "$m: generated C vs .anne: exit $rc, $out"
-done
+    check_c "$dir/$qname.anne" "$dir/$qname.anne" "$dir" "raw $([ "$to" = q16 ] && echo q16 || echo int8) checked same bits"
+done <<<"$quantized"
+
+# a quantized .anne converts to .anne byte for byte; --name rewrites only the name; JSON refuses it
+q="$TMP/iris8_s8/iris8_s8.anne"
+"$ANNE" convert "$q" "$TMP/copy.anne" >/dev/null 2>"$TMP/err" || fail "convert int8 .anne to .anne: $(cat "$TMP/err")"
+cmp -s "$q" "$TMP/copy.anne" || fail "an int8 model converted to .anne is not the same bytes"
+"$ANNE" convert "$q" "$TMP/named.anne" --name renamed >/dev/null 2>"$TMP/err" || fail "convert --name of int8: $(cat "$TMP/err")"
+"$ANNE" info "$TMP/named.anne" | grep -q '"renamed"' || fail "--name did not rename the int8 model"
+"$ANNE" predict "$q" examples/iris/iris_test.csv --label Species --json >"$TMP/p1" 2>&1
+"$ANNE" predict "$TMP/named.anne" examples/iris/iris_test.csv --label Species --json >"$TMP/p2" 2>&1
+cmp -s "$TMP/p1" "$TMP/p2" ||
+    fail "the renamed int8 model predicts differently: $(diff "$TMP/p1" "$TMP/p2" | head -5)"
+if "$ANNE" convert "$q" "$TMP/q.json" >/dev/null 2>"$TMP/err"; then
+    fail "an int8 model was written as ANNE JSON"
+fi
+grep -q "quantized model (int8) cannot be written as ANNE JSON" "$TMP/err" || fail "JSON refusal: $(cat "$TMP/err")"
+[ ! -e "$TMP/q.json" ] || fail "a refused JSON conversion left a file"
 
 # --name sets the prefix; the header guard and macros follow it
 "$ANNE" convert tests/data/cli_3class.json "$TMP/x.c" --name my-net >/dev/null 2>&1 || fail "convert --name"
@@ -138,4 +237,4 @@ if [ "$failures" -ne 0 ]; then
     echo "$failures failure(s)"
     exit 1
 fi
-echo "codegen: all checks passed ($k models compiled and compared bit for bit)"
+echo "codegen: all checks passed ($k models, float and quantized, compiled and compared bit for bit)"
