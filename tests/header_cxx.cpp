@@ -1,5 +1,6 @@
 // Compiles the public headers as C++: ANNE must be usable from C++ firmware (Arduino, mbed, Zephyr).
 #include "anne.h"
+#include "anne_quant.h"
 #include "anne_train.h"
 
 int anne_header_compiles_as_cxx();

@@ -193,7 +193,7 @@ void anne_activation_forward_f32(float *x, size_t n, anne_activation act, const 
 /* PReLU with per-unit slopes: x[j] = x[j] >= 0 ? x[j] : alpha[j] * x[j], j < n. */
 void anne_prelu_forward_f32(float *x, size_t n, const float *alpha);
 
-/* Checks that `act` is known and its parameters are valid (finite; max_value > 0 or +inf; alpha
+/* Checks that `act` is known and its parameters are valid (finite; max_value >= 0 or +inf; alpha
  * finite). Used by the loader and by tools before writing a model. */
 anne_status anne_activation_check(anne_activation act, const float param[3]);
 
