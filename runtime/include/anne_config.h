@@ -35,4 +35,35 @@
 #endif
 #endif
 
+/* Footprint knobs. A build that leaves something out rejects a model that needs it at load time
+ * (anne_model_load), with the status named below, and links none of its code or tables. The
+ * defaults keep everything in. docs/mcu.md measures what each saves on a Cortex-M0+ and M33. */
+
+/* Number formats this build runs (1: in, 0: out). A model in a format left out gets
+ * ANNE_ERR_UNSUPPORTED_DTYPE. E.g. an int8-only build: -DANNE_CONFIG_F32=0 -DANNE_CONFIG_Q16=0
+ * (anne_model_predict still takes and returns floats; anne_model_predict_s8 needs no float code). */
+#ifndef ANNE_CONFIG_F32
+#define ANNE_CONFIG_F32 1
+#endif
+#ifndef ANNE_CONFIG_Q16
+#define ANNE_CONFIG_Q16 1
+#endif
+#ifndef ANNE_CONFIG_S8
+#define ANNE_CONFIG_S8 1
+#endif
+
+/* Activations float32 and Q16.16 layers may use: bit ANNE_ACT_BIT(a) for each anne_activation a;
+ * linear is always in. A layer with an activation left out gets ANNE_ERR_BAD_ACTIVATION. The
+ * libm-heavy ones are worth leaving out when unused: gelu (erfcf), elu/selu (expm1f), softplus
+ * (log1pf), tanh/gelu_tanh (tanhf), and on Q16.16 their tables. int8 layers are not affected (their
+ * activations are lookup tables stored in the model). The kernels leave x unchanged for an
+ * activation left out. E.g. for the paper's networks:
+ *   -DANNE_CONFIG_ACTIVATIONS="(ANNE_ACT_BIT(ANNE_ACT_RELU) | ANNE_ACT_BIT(ANNE_ACT_SIGMOID))" */
+#define ANNE_ACT_BIT(a) (1u << (unsigned)(a))
+#ifndef ANNE_CONFIG_ACTIVATIONS
+#define ANNE_CONFIG_ACTIVATIONS 0xFFFFFFFFu
+#endif
+#define ANNE_CONFIG_HAS_ACTIVATION(a) \
+    ((a) == ANNE_ACT_LINEAR || ((unsigned)(ANNE_CONFIG_ACTIVATIONS) & ANNE_ACT_BIT(a)) != 0u)
+
 #endif /* ANNE_CONFIG_H */

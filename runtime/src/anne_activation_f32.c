@@ -4,6 +4,9 @@
 
 #include "anne.h"
 
+/* expr when this build has the activation (anne_config.h), else x unchanged; folded at compile time. */
+#define ANNE__IF(act, expr) (ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_##act) ? (expr) : x)
+
 /* 1 / (1 + exp(-x)) without overflow: exp() only of -|x|. */
 static float anne__sigmoid(float x) {
     if (x >= 0.0f) return 1.0f / (1.0f + expf(-x));
@@ -37,32 +40,35 @@ static void anne__softmax(float *x, size_t n) {
 
 static float anne__elementwise(anne_activation act, const float param[3], float x) {
     switch (act) {
-    case ANNE_ACT_RELU: return anne__relu(x, param);
-    case ANNE_ACT_LEAKY_RELU: return x > 0.0f ? x : param[0] * x;
-    case ANNE_ACT_SIGMOID: return anne__sigmoid(x);
-    case ANNE_ACT_TANH: return tanhf(x);
-    case ANNE_ACT_ELU: return x > 0.0f ? x : param[0] * expm1f(x);
-    case ANNE_ACT_SELU: return ANNE_SELU_SCALE * (x > 0.0f ? x : ANNE_SELU_ALPHA * expm1f(x));
-    case ANNE_ACT_SOFTPLUS: return (x > 0.0f ? x : 0.0f) + log1pf(expf(-fabsf(x)));
-    case ANNE_ACT_SOFTSIGN: return x / (1.0f + fabsf(x));
+    case ANNE_ACT_RELU: return ANNE__IF(RELU, anne__relu(x, param));
+    case ANNE_ACT_LEAKY_RELU: return ANNE__IF(LEAKY_RELU, x > 0.0f ? x : param[0] * x);
+    case ANNE_ACT_SIGMOID: return ANNE__IF(SIGMOID, anne__sigmoid(x));
+    case ANNE_ACT_TANH: return ANNE__IF(TANH, tanhf(x));
+    case ANNE_ACT_ELU: return ANNE__IF(ELU, x > 0.0f ? x : param[0] * expm1f(x));
+    case ANNE_ACT_SELU: return ANNE__IF(SELU, ANNE_SELU_SCALE * (x > 0.0f ? x : ANNE_SELU_ALPHA * expm1f(x)));
+    case ANNE_ACT_SOFTPLUS: return ANNE__IF(SOFTPLUS, (x > 0.0f ? x : 0.0f) + log1pf(expf(-fabsf(x))));
+    case ANNE_ACT_SOFTSIGN: return ANNE__IF(SOFTSIGN, x / (1.0f + fabsf(x)));
     case ANNE_ACT_HARD_SIGMOID: {
+        if (!ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_HARD_SIGMOID)) break;
         float y = 0.2f * x + 0.5f;
         return y < 0.0f ? 0.0f : (y > 1.0f ? 1.0f : y);
     }
     case ANNE_ACT_HARD_SIGMOID_K3: {
+        if (!ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_HARD_SIGMOID_K3)) break;
         float y = x + 3.0f;
         return (y < 0.0f ? 0.0f : (y > 6.0f ? 6.0f : y)) / 6.0f;
     }
-    case ANNE_ACT_SWISH: return x * anne__sigmoid(x);
+    case ANNE_ACT_SWISH: return ANNE__IF(SWISH, x * anne__sigmoid(x));
     /* erfc(-x/sqrt2) = 1 + erf(x/sqrt2), without the cancellation of 1 + erf for x < -3 (as tf.nn.gelu) */
-    case ANNE_ACT_GELU: return 0.5f * x * erfcf(-x * 0.70710678118654752f);
+    case ANNE_ACT_GELU: return ANNE__IF(GELU, 0.5f * x * erfcf(-x * 0.70710678118654752f));
     case ANNE_ACT_GELU_TANH: {
+        if (!ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_GELU_TANH)) break;
         /* x^3 may overflow to inf for |x| > 1e12; tanh(+-inf) is +-1, so the result stays finite. */
         float inner = 0.79788456080286536f * (x + 0.044715f * x * x * x);
         return 0.5f * x * (1.0f + tanhf(inner));
     }
-    case ANNE_ACT_EXPONENTIAL: return expf(x); /* +inf above ~88.7, as in Keras */
-    case ANNE_ACT_THRESHOLDED_RELU: return x > param[0] ? x : 0.0f;
+    case ANNE_ACT_EXPONENTIAL: return ANNE__IF(EXPONENTIAL, expf(x)); /* +inf above ~88.7, as in Keras */
+    case ANNE_ACT_THRESHOLDED_RELU: return ANNE__IF(THRESHOLDED_RELU, x > param[0] ? x : 0.0f);
     case ANNE_ACT_LINEAR:
     case ANNE_ACT_SOFTMAX:
     case ANNE_ACT_PRELU: /* per-unit alphas: anne_prelu_forward_f32() */
@@ -75,18 +81,19 @@ void anne_activation_forward_f32(float *x, size_t n, anne_activation act, const 
     size_t i;
     if (act == ANNE_ACT_LINEAR || n == 0) return;
     if (act == ANNE_ACT_SOFTMAX) {
-        anne__softmax(x, n);
+        if (ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_SOFTMAX)) anne__softmax(x, n);
         return;
     }
     /* The paper's activations get loops of their own: the paper's layers have 1 to 3 units, so a
      * dispatch per element would cost more than the arithmetic. */
-    if (act == ANNE_ACT_RELU && param[0] == 0.0f && param[1] == INFINITY && param[2] == 0.0f) {
+    if (act == ANNE_ACT_RELU && ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_RELU) && param[0] == 0.0f &&
+        param[1] == INFINITY && param[2] == 0.0f) {
         for (i = 0; i < n; i++) x[i] = x[i] > 0.0f ? x[i] : 0.0f; /* plain relu, the common case */
-    } else if (act == ANNE_ACT_SIGMOID) {
+    } else if (act == ANNE_ACT_SIGMOID && ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_SIGMOID)) {
         for (i = 0; i < n; i++) x[i] = anne__sigmoid(x[i]);
-    } else if (act == ANNE_ACT_TANH) {
+    } else if (act == ANNE_ACT_TANH && ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_TANH)) {
         for (i = 0; i < n; i++) x[i] = tanhf(x[i]);
-    } else if (act == ANNE_ACT_LEAKY_RELU) {
+    } else if (act == ANNE_ACT_LEAKY_RELU && ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_LEAKY_RELU)) {
         for (i = 0; i < n; i++) x[i] = x[i] > 0.0f ? x[i] : param[0] * x[i];
     } else {
         for (i = 0; i < n; i++) x[i] = anne__elementwise(act, param, x[i]);

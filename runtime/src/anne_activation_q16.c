@@ -6,6 +6,9 @@
 #include "anne_format.h"
 #include "anne_q16_math.h"
 #include "anne_q16_tables.h"
+
+/* expr when this build has the activation (anne_config.h), else x unchanged; folded at compile time. */
+#define ANNE__IF(act, expr) (ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_##act) ? (expr) : x)
 #include "anne_quant.h"
 
 /* Linear interpolation in a 257-point table whose step is 2^step_bits in Q16.16: a >= 0. Beyond the
@@ -151,33 +154,37 @@ static int32_t anne__q16_relu(int32_t x, float slope, int32_t max_value, int has
 static int32_t anne__q16_elementwise(int32_t x, anne_activation act, const float *param, const int32_t p[3],
                                      int has_max) {
     switch (act) {
-    case ANNE_ACT_RELU: return anne__q16_relu(x, param[0], p[1], has_max, p[2]);
-    case ANNE_ACT_LEAKY_RELU: return x > 0 ? x : anne__mul_f32(x, param[0]);
-    case ANNE_ACT_SIGMOID: return anne__q16_sigmoid(x);
-    case ANNE_ACT_TANH: return anne__q16_tanh(x);
-    case ANNE_ACT_ELU: return x > 0 ? x : anne__mul_f32s(anne__q30_expm1_nonpos(x), param[0], 14u);
+    case ANNE_ACT_RELU: return ANNE__IF(RELU, anne__q16_relu(x, param[0], p[1], has_max, p[2]));
+    case ANNE_ACT_LEAKY_RELU: return ANNE__IF(LEAKY_RELU, x > 0 ? x : anne__mul_f32(x, param[0]));
+    case ANNE_ACT_SIGMOID: return ANNE__IF(SIGMOID, anne__q16_sigmoid(x));
+    case ANNE_ACT_TANH: return ANNE__IF(TANH, anne__q16_tanh(x));
+    case ANNE_ACT_ELU: return ANNE__IF(ELU, x > 0 ? x : anne__mul_f32s(anne__q30_expm1_nonpos(x), param[0], 14u));
     case ANNE_ACT_SELU: /* alpha (1.67) times a Q30 value in [-1, 0] still fits int32 */
+        if (!ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_SELU)) return x;
         if (x > 0) return anne__mul_f32(x, ANNE_SELU_SCALE);
         return anne__mul_f32s(anne__mul_f32(anne__q30_expm1_nonpos(x), ANNE_SELU_ALPHA), ANNE_SELU_SCALE, 14u);
     case ANNE_ACT_SOFTPLUS: {
+        if (!ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_SOFTPLUS)) return x;
         uint32_t a = anne__abs32(x);
         int64_t y = (x > 0 ? (int64_t)x : 0) + anne__q16_log1p_exp_neg(a);
         return anne__sat32(y);
     }
-    case ANNE_ACT_SOFTSIGN: return anne__q16_softsign(x);
+    case ANNE_ACT_SOFTSIGN: return ANNE__IF(SOFTSIGN, anne__q16_softsign(x));
     case ANNE_ACT_HARD_SIGMOID: /* clip(0.2 x + 0.5, 0, 1) = (x + 2.5) / 5, exactly rounded */
+        if (!ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_HARD_SIGMOID)) return x;
         if (x <= -163840) return 0;
         if (x >= 163840) return ANNE_Q16_ONE;
         return (int32_t)(((uint32_t)(x + 163840) + 2u) / 5u);
     case ANNE_ACT_HARD_SIGMOID_K3: /* relu6(x + 3) / 6 */
+        if (!ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_HARD_SIGMOID_K3)) return x;
         if (x <= -196608) return 0;
         if (x >= 196608) return ANNE_Q16_ONE;
         return (int32_t)(((uint32_t)(x + 196608) + 3u) / 6u);
-    case ANNE_ACT_SWISH: return anne__q16_mul(x, anne__q16_sigmoid(x));
-    case ANNE_ACT_GELU: return anne__q16_gelu(x);
-    case ANNE_ACT_GELU_TANH: return anne__q16_gelu_tanh(x);
-    case ANNE_ACT_EXPONENTIAL: return anne__q16_exp(x);
-    case ANNE_ACT_THRESHOLDED_RELU: return x > p[0] ? x : 0;
+    case ANNE_ACT_SWISH: return ANNE__IF(SWISH, anne__q16_mul(x, anne__q16_sigmoid(x)));
+    case ANNE_ACT_GELU: return ANNE__IF(GELU, anne__q16_gelu(x));
+    case ANNE_ACT_GELU_TANH: return ANNE__IF(GELU_TANH, anne__q16_gelu_tanh(x));
+    case ANNE_ACT_EXPONENTIAL: return ANNE__IF(EXPONENTIAL, anne__q16_exp(x));
+    case ANNE_ACT_THRESHOLDED_RELU: return ANNE__IF(THRESHOLDED_RELU, x > p[0] ? x : 0);
     default: return x;
     }
 }
@@ -210,11 +217,11 @@ void anne_activation_forward_q16(int32_t *x, size_t n, anne_activation act, cons
     int has_max;
     if (act == ANNE_ACT_LINEAR || n == 0) return;
     if (act == ANNE_ACT_SOFTMAX) {
-        anne__q16_softmax(x, n);
+        if (ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_SOFTMAX)) anne__q16_softmax(x, n);
         return;
     }
     if (act == ANNE_ACT_PRELU) {
-        if (unit_param == NULL) return;
+        if (unit_param == NULL || !ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_PRELU)) return;
         for (i = 0; i < n; i++) {
             if (x[i] < 0) x[i] = anne__mul_f32(x[i], unit_param[i]);
         }

@@ -67,6 +67,11 @@ static anne_status anne__read_sections(const uint8_t *p, uint32_t file_size, ann
     return ANNE_OK;
 }
 
+/* True when this build runs the number format (anne_config.h). */
+static int anne__dtype_built(uint32_t dtype) {
+    return dtype == ANNE_DTYPE_F32 ? ANNE_CONFIG_F32 : dtype == ANNE_DTYPE_Q16 ? ANNE_CONFIG_Q16 : ANNE_CONFIG_S8;
+}
+
 /* True when all n floats at p (4-aligned, inside the file) are finite. */
 static int anne__all_finite(const uint8_t *p, uint32_t n) {
     uint32_t i;
@@ -97,11 +102,13 @@ static anne_status anne__check_layer(const uint8_t *rec, const uint8_t *prev, ui
     int i;
 
     if (kind != ANNE_LAYER_DENSE || (flags & ~ANNE__L_FLAG_BIAS) != 0) return ANNE_ERR_BAD_LAYER;
-    if (dtype >= ANNE_DTYPE_COUNT) return ANNE_ERR_UNSUPPORTED_DTYPE;
+    if (dtype >= ANNE_DTYPE_COUNT || !anne__dtype_built(dtype)) return ANNE_ERR_UNSUPPORTED_DTYPE;
     if (prev != NULL && prev[ANNE__L_DTYPE] != dtype) return ANNE_ERR_UNSUPPORTED_DTYPE; /* one format per model */
     for (i = 0; i < 3; i++) param[i] = anne__rdf32(rec + ANNE__L_PARAM + 4u * (uint32_t)i);
     st = anne_activation_check((anne_activation)act, param);
     if (st != ANNE_OK) return st;
+    /* int8 activations are tables in the model: no code to leave out */
+    if (dtype != ANNE_DTYPE_S8 && !ANNE_CONFIG_HAS_ACTIVATION(act)) return ANNE_ERR_BAD_ACTIVATION;
     if (n_in == 0 || units == 0 || n_in != n_in_expected) return ANNE_ERR_SHAPE;
     if (dtype == ANNE_DTYPE_F32 &&
         (anne__rd32(rec + ANNE__L_AUX_OFF) != 0 || anne__rd32(rec + ANNE__L_AUX_SIZE) != 0)) {
@@ -125,7 +132,7 @@ static anne_status anne__check_layer(const uint8_t *rec, const uint8_t *prev, ui
     } else if (a_off != 0 || a_size != 0) {
         return ANNE_ERR_BAD_LAYER;
     }
-    if (dtype != ANNE_DTYPE_F32) {
+    if ((ANNE_CONFIG_Q16 || ANNE_CONFIG_S8) && dtype != ANNE_DTYPE_F32) {
         st = anne__check_quant_layer(rec, prev, weights, weights_size); /* values, aux record */
         if (st != ANNE_OK) return st;
     }
@@ -175,8 +182,7 @@ static anne_status anne__load_scaling(anne_model *m, const uint8_t *s, uint32_t 
     a = (const float *)(const void *)(s + ANNE__SCALING_HDR_SIZE);
     b = a + n;
     for (i = 0; i < n; i++) {
-        float lo = kind == ANNE_SCALING_MINMAX ? a[i] : 0.0f;
-        if (!(b[i] > lo)) return ANNE_ERR_BAD_VALUE; /* std > 0, max > min */
+        if (!anne__scaling_ok(kind, a[i], b[i])) return ANNE_ERR_BAD_VALUE; /* std > 0, max > min, no inf */
     }
     m->scaling.kind = (anne_scaling_kind)kind;
     m->scaling.a = a;
@@ -268,23 +274,28 @@ anne_status anne_model_load(anne_model *model, const void *bytes, size_t size) {
     return st;
 }
 
+/* Runs on every layer of every inference, so it reads the validated record a word at a time: the
+ * records are 4-aligned (model bytes, graph section and the 52-byte records all are) and the target
+ * is little-endian (checked above), so word i holds the record's bytes [4i, 4i + 4). */
 anne_status anne_model_layer(const anne_model *model, uint16_t index, anne_layer *layer) {
-    const uint8_t *rec;
-    uint32_t i;
+    const uint32_t *w;
+    uint32_t head, shape;
     if (model == NULL || layer == NULL || model->layer_table == NULL) return ANNE_ERR_NULL_ARG;
     if (index >= model->n_layers) return ANNE_ERR_BAD_ARG;
-    rec = model->layer_table + (uint32_t)index * ANNE__LAYER_SIZE;
-    layer->kind = (anne_layer_kind)rec[ANNE__L_KIND];
-    layer->dtype = (anne_dtype)rec[ANNE__L_DTYPE];
-    layer->activation = (anne_activation)rec[ANNE__L_ACT];
-    layer->n_in = anne__rd16(rec + ANNE__L_N_IN);
-    layer->n_out = anne__rd16(rec + ANNE__L_N_OUT);
-    for (i = 0; i < 3; i++) layer->param[i] = anne__rdf32(rec + ANNE__L_PARAM + 4u * i);
-    layer->kernel = model->weights + anne__rd32(rec + ANNE__L_KERNEL_OFF);
-    layer->bias = (rec[ANNE__L_FLAGS] & ANNE__L_FLAG_BIAS) ? model->weights + anne__rd32(rec + ANNE__L_BIAS_OFF) : NULL;
-    layer->act_data = layer->activation == ANNE_ACT_PRELU ? model->weights + anne__rd32(rec + ANNE__L_ACT_OFF) : NULL;
-    layer->aux_size = anne__rd32(rec + ANNE__L_AUX_SIZE);
-    layer->aux = layer->aux_size != 0 ? model->weights + anne__rd32(rec + ANNE__L_AUX_OFF) : NULL;
+    w = (const uint32_t *)(const void *)(model->layer_table + (uint32_t)index * ANNE__LAYER_SIZE);
+    head = w[ANNE__L_KIND / 4u]; /* kind, dtype, activation, flags: bytes 0..3 */
+    shape = w[ANNE__L_N_IN / 4u];
+    layer->kind = (anne_layer_kind)(head & 0xFFu);
+    layer->dtype = (anne_dtype)((head >> 8) & 0xFFu);
+    layer->activation = (anne_activation)((head >> 16) & 0xFFu);
+    layer->n_in = (uint16_t)(shape & 0xFFFFu);
+    layer->n_out = (uint16_t)(shape >> 16);
+    memcpy(layer->param, w + ANNE__L_PARAM / 4u, sizeof layer->param);
+    layer->kernel = model->weights + w[ANNE__L_KERNEL_OFF / 4u];
+    layer->bias = (head >> 24) & ANNE__L_FLAG_BIAS ? model->weights + w[ANNE__L_BIAS_OFF / 4u] : NULL;
+    layer->act_data = layer->activation == ANNE_ACT_PRELU ? model->weights + w[ANNE__L_ACT_OFF / 4u] : NULL;
+    layer->aux_size = w[ANNE__L_AUX_SIZE / 4u];
+    layer->aux = layer->aux_size != 0 ? model->weights + w[ANNE__L_AUX_OFF / 4u] : NULL;
     return ANNE_OK;
 }
 

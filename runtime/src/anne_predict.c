@@ -31,6 +31,7 @@ anne_status anne_model_scale_input(const anne_model *model, float *out, const fl
 anne_status anne_model_predict(const anne_model *model, float *output, const float *input,
                                void *arena, size_t arena_size) {
     float *base, *cur;
+    const uint32_t *rec;
     uint32_t cap;
     uint16_t i;
     int at_start = 1;
@@ -38,24 +39,35 @@ anne_status anne_model_predict(const anne_model *model, float *output, const flo
     if (model->layer_table == NULL) return ANNE_ERR_NULL_ARG;
     if (((uintptr_t)arena & 3u) != 0) return ANNE_ERR_ALIGNMENT;
     if (arena_size < model->arena_bytes) return ANNE_ERR_ARENA_TOO_SMALL;
-    if (model->layer_table[ANNE__L_DTYPE] != ANNE_DTYPE_F32) return anne__predict_quant(model, output, input, arena);
+    if (model->layer_table[ANNE__L_DTYPE] != ANNE_DTYPE_F32) {
+        return ANNE_CONFIG_Q16 || ANNE_CONFIG_S8 ? anne__predict_quant(model, output, input, arena)
+                                                 : ANNE_ERR_UNSUPPORTED_DTYPE;
+    }
+    if (!ANNE_CONFIG_F32) return ANNE_ERR_UNSUPPORTED_DTYPE; /* left out of this build (anne_config.h) */
 
     base = (float *)arena;
     cap = model->arena_bytes / 4u;
     cur = base;
     anne_model_scale_input(model, cur, input);
-    for (i = 0; i < model->n_layers; i++) {
-        anne_layer layer;
-        float *next;
-        anne_status st = anne_model_layer(model, i, &layer);
-        if (st != ANNE_OK) return st;
-        next = at_start ? base + cap - layer.n_out : base;
-        anne_dense_forward_f32(next, cur, (const float *)layer.kernel, (const float *)layer.bias, layer.n_in,
-                               layer.n_out);
-        if (layer.activation == ANNE_ACT_PRELU) {
-            anne_prelu_forward_f32(next, layer.n_out, (const float *)layer.act_data);
-        } else {
-            anne_activation_forward_f32(next, layer.n_out, layer.activation, layer.param);
+    /* The validated layer records, read a word at a time (as anne_model_layer() does): 4-aligned,
+     * little-endian; word 0 holds kind, dtype, activation and flags, word 1 n_in and n_out. */
+    rec = (const uint32_t *)(const void *)model->layer_table;
+    for (i = 0; i < model->n_layers; i++, rec += ANNE__LAYER_SIZE / 4u) {
+        uint32_t head = rec[ANNE__L_KIND / 4u], shape = rec[ANNE__L_N_IN / 4u];
+        uint16_t n_in = (uint16_t)(shape & 0xFFFFu), n_out = (uint16_t)(shape >> 16);
+        anne_activation act = (anne_activation)((head >> 16) & 0xFFu);
+        const uint8_t *w = model->weights;
+        const float *kernel = (const float *)(const void *)(w + rec[ANNE__L_KERNEL_OFF / 4u]);
+        const float *bias =
+            (head >> 24) & ANNE__L_FLAG_BIAS ? (const float *)(const void *)(w + rec[ANNE__L_BIAS_OFF / 4u]) : NULL;
+        float *next = at_start ? base + cap - n_out : base;
+        anne_dense_forward_f32(next, cur, kernel, bias, n_in, n_out);
+        if (act == ANNE_ACT_PRELU) {
+            if (ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_PRELU)) {
+                anne_prelu_forward_f32(next, n_out, (const float *)(const void *)(w + rec[ANNE__L_ACT_OFF / 4u]));
+            }
+        } else if (act != ANNE_ACT_LINEAR) {
+            anne_activation_forward_f32(next, n_out, act, (const float *)(const void *)(rec + ANNE__L_PARAM / 4u));
         }
         cur = next;
         at_start = !at_start;

@@ -69,7 +69,7 @@ static const int8_t *anne__run_s8(const anne_model *m, int8_t *base, anne_s8_lay
 
 anne_status anne__predict_quant(const anne_model *m, float *output, const float *input, void *arena) {
     uint16_t i;
-    if (anne_model_dtype(m) == ANNE_DTYPE_Q16) {
+    if (ANNE_CONFIG_Q16 && anne_model_dtype(m) == ANNE_DTYPE_Q16) {
         int32_t *base = (int32_t *)arena;
         const int32_t *y;
         for (i = 0; i < m->n_inputs; i++) base[i] = anne_q16_from_f32(anne__scale_one(m, i, input[i]));
@@ -77,7 +77,7 @@ anne_status anne__predict_quant(const anne_model *m, float *output, const float 
         for (i = 0; i < m->n_outputs; i++) output[i] = anne_q16_to_f32(y[i]);
         return ANNE_OK;
     }
-    if (anne_model_dtype(m) == ANNE_DTYPE_S8) {
+    if (ANNE_CONFIG_S8 && anne_model_dtype(m) == ANNE_DTYPE_S8) {
         int8_t *base = (int8_t *)arena;
         const int8_t *y;
         anne_layer first;
@@ -101,7 +101,7 @@ anne_status anne_model_predict_s8(const anne_model *model, int8_t *output, const
     const int8_t *y;
     if (model == NULL || output == NULL || input == NULL || arena == NULL) return ANNE_ERR_NULL_ARG;
     if (!anne__arena_ok(model, arena, arena_size, &st)) return st;
-    if (anne_model_dtype(model) != ANNE_DTYPE_S8) return ANNE_ERR_UNSUPPORTED_DTYPE;
+    if (!ANNE_CONFIG_S8 || anne_model_dtype(model) != ANNE_DTYPE_S8) return ANNE_ERR_UNSUPPORTED_DTYPE;
     memcpy(arena, input, model->n_inputs);
     y = anne__run_s8(model, (int8_t *)arena, &q);
     memcpy(output, y, model->n_outputs);
@@ -114,7 +114,7 @@ anne_status anne_model_predict_q16(const anne_model *model, int32_t *output, con
     const int32_t *y;
     if (model == NULL || output == NULL || input == NULL || arena == NULL) return ANNE_ERR_NULL_ARG;
     if (!anne__arena_ok(model, arena, arena_size, &st)) return st;
-    if (anne_model_dtype(model) != ANNE_DTYPE_Q16) return ANNE_ERR_UNSUPPORTED_DTYPE;
+    if (!ANNE_CONFIG_Q16 || anne_model_dtype(model) != ANNE_DTYPE_Q16) return ANNE_ERR_UNSUPPORTED_DTYPE;
     memcpy(arena, input, (size_t)model->n_inputs * sizeof *input);
     y = anne__run_q16(model, (int32_t *)arena);
     memcpy(output, y, (size_t)model->n_outputs * sizeof *output);

@@ -125,8 +125,9 @@ static anne_status anne__check_s8(const uint8_t *rec, const uint8_t *prev, const
 anne_status anne__check_quant_layer(const uint8_t *rec, const uint8_t *prev, const uint8_t *weights,
                                     uint32_t weights_size) {
     if (prev != NULL && prev[ANNE__L_DTYPE] != rec[ANNE__L_DTYPE]) return ANNE_ERR_UNSUPPORTED_DTYPE; /* uniform */
-    if (rec[ANNE__L_DTYPE] == ANNE_DTYPE_Q16) return anne__check_q16(rec, weights);
-    return anne__check_s8(rec, prev, weights, weights_size);
+    if (ANNE_CONFIG_Q16 && rec[ANNE__L_DTYPE] == ANNE_DTYPE_Q16) return anne__check_q16(rec, weights);
+    if (ANNE_CONFIG_S8 && rec[ANNE__L_DTYPE] == ANNE_DTYPE_S8) return anne__check_s8(rec, prev, weights, weights_size);
+    return ANNE_ERR_UNSUPPORTED_DTYPE; /* a format this build leaves out (anne_config.h) */
 }
 
 anne_status anne_layer_s8(const anne_layer *layer, anne_s8_layer *out) {
@@ -138,17 +139,32 @@ anne_status anne_layer_s8(const anne_layer *layer, anne_s8_layer *out) {
     aux = (const uint8_t *)layer->aux;
     n = layer->n_out;
     memset(out, 0, sizeof *out);
-    out->in_scale = anne__rdf32(aux + ANNE__S8_IN_SCALE);
-    out->in_zp = anne__rdi32(aux + ANNE__S8_IN_ZP);
-    out->z_scale = anne__rdf32(aux + ANNE__S8_Z_SCALE);
-    out->z_zp = anne__rdi32(aux + ANNE__S8_Z_ZP);
-    out->out_scale = anne__rdf32(aux + ANNE__S8_OUT_SCALE);
-    out->out_zp = anne__rdi32(aux + ANNE__S8_OUT_ZP);
-    out->act_kind = (anne_s8_act_kind)anne__rd32(aux + ANNE__S8_ACT_KIND);
+    if (((uintptr_t)aux & 3u) == 0) {
+        /* a loaded model's aux record (4-aligned, checked at load): read a word at a time, since this
+         * runs for every layer of every inference; the target is little-endian (anne_model.c) */
+        const int32_t *w = (const int32_t *)(const void *)aux;
+        memcpy(&out->in_scale, w + ANNE__S8_IN_SCALE / 4u, sizeof(float));
+        memcpy(&out->z_scale, w + ANNE__S8_Z_SCALE / 4u, sizeof(float));
+        memcpy(&out->out_scale, w + ANNE__S8_OUT_SCALE / 4u, sizeof(float));
+        out->in_zp = w[ANNE__S8_IN_ZP / 4u];
+        out->z_zp = w[ANNE__S8_Z_ZP / 4u];
+        out->out_zp = w[ANNE__S8_OUT_ZP / 4u];
+        out->act_kind = (anne_s8_act_kind)w[ANNE__S8_ACT_KIND / 4u];
+        out->dense.act_min = w[ANNE__S8_ACT_MIN / 4u];
+        out->dense.act_max = w[ANNE__S8_ACT_MAX / 4u];
+    } else {
+        out->in_scale = anne__rdf32(aux + ANNE__S8_IN_SCALE);
+        out->in_zp = anne__rdi32(aux + ANNE__S8_IN_ZP);
+        out->z_scale = anne__rdf32(aux + ANNE__S8_Z_SCALE);
+        out->z_zp = anne__rdi32(aux + ANNE__S8_Z_ZP);
+        out->out_scale = anne__rdf32(aux + ANNE__S8_OUT_SCALE);
+        out->out_zp = anne__rdi32(aux + ANNE__S8_OUT_ZP);
+        out->act_kind = (anne_s8_act_kind)anne__rd32(aux + ANNE__S8_ACT_KIND);
+        out->dense.act_min = anne__rdi32(aux + ANNE__S8_ACT_MIN);
+        out->dense.act_max = anne__rdi32(aux + ANNE__S8_ACT_MAX);
+    }
     out->dense.in_zp = out->in_zp;
     out->dense.out_zp = out->z_zp;
-    out->dense.act_min = anne__rdi32(aux + ANNE__S8_ACT_MIN);
-    out->dense.act_max = anne__rdi32(aux + ANNE__S8_ACT_MAX);
     /* the model bytes are 4-aligned and so is every aux record: these arrays are aligned */
     out->dense.multiplier = (const int32_t *)(const void *)(aux + ANNE__S8_HDR_SIZE);
     out->dense.shift = out->dense.multiplier + n;

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# The footprint knobs of runtime/include/anne_config.h: the runtime compiled with only some number
+# formats (ANNE_CONFIG_F32/Q16/S8) and activations (ANNE_CONFIG_ACTIVATIONS) gives the full build's
+# outputs bit for bit on the models it runs, rejects the others at load with the documented status
+# (ANNE_ERR_UNSUPPORTED_DTYPE, ANNE_ERR_BAD_ACTIVATION; int8 layers are not affected by the
+# activation knob), and links none of the code it leaves out (checked with nm after --gc-sections).
+set -u
+ANNE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+ANNE=${ANNE:-$ANNE_ROOT/build/anne}
+case "$ANNE" in /*) ;; *) ANNE="$PWD/$ANNE" ;; esac
+if [ ! -x "$ANNE" ]; then
+    echo "SKIP: the anne binary ($ANNE) is not built"
+    exit 77
+fi
+CC=${CC:-cc}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+fail() {
+    echo "FAIL: $*"
+    failures=$((failures + 1))
+}
+cd "$TMP" || exit 1
+
+# The program: loads a model, prints the status number, then the outputs for a fixed input in hex.
+cat >knobs_main.c <<'EOF'
+#include <stdio.h>
+#include <stdlib.h>
+#include "anne.h"
+int main(int argc, char **argv) {
+    static uint32_t bytes[16384], arena[4096];
+    float in[64], out[64];
+    anne_model m;
+    anne_status st;
+    size_t n;
+    uint16_t i;
+    FILE *f = argc == 2 ? fopen(argv[1], "rb") : NULL;
+    if (f == NULL) return 2;
+    n = fread(bytes, 1, sizeof bytes, f);
+    fclose(f);
+    st = anne_model_load(&m, bytes, n);
+    printf("status %d\n", (int)st);
+    if (st != ANNE_OK) return 0;
+    for (i = 0; i < m.n_inputs && i < 64; i++) in[i] = 0.37f * (float)i - 1.0f;
+    st = anne_model_predict(&m, out, in, arena, sizeof arena);
+    printf("predict %d\n", (int)st);
+    for (i = 0; st == ANNE_OK && i < m.n_outputs; i++) printf("%a\n", (double)out[i]);
+    return 0;
+}
+EOF
+# build NAME FLAGS...: the program with the runtime compiled under FLAGS (inference sources only)
+build() {
+    local name=$1
+    shift
+    $CC -std=c99 -O1 -ffunction-sections -fdata-sections -Wl,--gc-sections -I"$ANNE_ROOT/runtime/include" "$@" \
+        -o "$name" knobs_main.c "$ANNE_ROOT"/runtime/src/anne_{model,predict,predict_quant,quant_layer,quant_convert,dense_f32,dense_q16,dense_s8,activation_f32,activation_q16,activation_info,prelu_f32,q16_tables,crc32,status}.c \
+        -lm 2>"$name.log" || { cat "$name.log"; fail "cannot compile the $name build"; return 1; }
+}
+build full || exit 1
+build f32_relu_sigmoid -DANNE_CONFIG_Q16=0 -DANNE_CONFIG_S8=0 \
+    '-DANNE_CONFIG_ACTIVATIONS=(ANNE_ACT_BIT(ANNE_ACT_RELU) | ANNE_ACT_BIT(ANNE_ACT_SIGMOID))' || exit 1
+build s8_only -DANNE_CONFIG_F32=0 -DANNE_CONFIG_Q16=0 -DANNE_CONFIG_ACTIVATIONS=0 || exit 1
+build q16_relu_tanh -DANNE_CONFIG_F32=0 -DANNE_CONFIG_S8=0 \
+    '-DANNE_CONFIG_ACTIVATIONS=(ANNE_ACT_BIT(ANNE_ACT_RELU) | ANNE_ACT_BIT(ANNE_ACT_TANH))' || exit 1
+
+# Models: the paper's IRIS network (relu, sigmoid) and a copy with tanh instead of sigmoid, in each format.
+sed 's/"sigmoid"/"tanh"/g' "$ANNE_ROOT/examples/iris/iris_8_neurons.json" >iris_tanh.json
+for m in iris_8_neurons iris_tanh; do
+    src="$ANNE_ROOT/examples/iris/$m.json"
+    [ "$m" = iris_tanh ] && src=iris_tanh.json
+    "$ANNE" convert "$src" "$m.anne" >/dev/null || fail "convert $m"
+    for to in q16 int8; do
+        "$ANNE" quantize "$src" "${m}_$to.anne" --to $to --calib "$ANNE_ROOT/examples/iris/iris_train.csv" \
+            --label Species >/dev/null || fail "quantize $m to $to"
+    done
+done
+
+# expect BUILD MODEL STATUS: the load status; with 0, the outputs equal the full build's
+expect() {
+    local build=$1 model=$2 want=$3
+    ./"$build" "$model" >"$build.$model.out" || { fail "$build $model: exit $?"; return; }
+    got=$(sed -n 's/^status //p' "$build.$model.out")
+    if [ "$got" != "$want" ]; then
+        fail "$build build, $model: load status $got, expected $want"
+    elif [ "$want" = 0 ]; then
+        ./full "$model" >"full.$model.out"
+        cmp -s "full.$model.out" "$build.$model.out" || fail "$build build, $model: outputs differ from the full build's"
+        grep -q '^predict 0$' "$build.$model.out" || fail "$build build, $model: predict failed"
+    fi
+}
+# anne_status: 9 ANNE_ERR_BAD_ACTIVATION, 10 ANNE_ERR_UNSUPPORTED_DTYPE
+for m in iris_8_neurons iris_tanh iris_8_neurons_q16 iris_tanh_q16 iris_8_neurons_int8 iris_tanh_int8; do
+    expect full $m.anne 0
+done
+expect f32_relu_sigmoid iris_8_neurons.anne 0
+expect f32_relu_sigmoid iris_tanh.anne 9
+expect f32_relu_sigmoid iris_8_neurons_q16.anne 10
+expect f32_relu_sigmoid iris_8_neurons_int8.anne 10
+expect s8_only iris_8_neurons_int8.anne 0
+expect s8_only iris_tanh_int8.anne 0 # int8 activations are tables: not affected by the knob
+expect s8_only iris_8_neurons.anne 10
+expect s8_only iris_8_neurons_q16.anne 10
+expect q16_relu_tanh iris_tanh_q16.anne 0
+expect q16_relu_tanh iris_8_neurons_q16.anne 9 # sigmoid left out
+expect q16_relu_tanh iris_tanh.anne 10
+
+# What is left out is not linked (a few telling symbols).
+syms() { nm "$1" | awk '{ print $NF }'; }
+syms full | grep -q anne__q16_sigmoid_table || fail "the full build has no Q16 tables (the nm check is blind)"
+syms f32_relu_sigmoid | grep -qE 'anne__q16_|anne_dense_forward_s8|anne_requantize' &&
+    fail "the float-only build links Q16 or int8 code"
+syms s8_only | grep -qE 'anne_dense_forward_f32|anne__q16_sigmoid_table|anne_dense_forward_q16' &&
+    fail "the int8-only build links float32 or Q16 kernels"
+syms q16_relu_tanh | grep -q 'anne__q16_sigmoid_table' && fail "the Q16 relu+tanh build links the sigmoid table"
+syms q16_relu_tanh | grep -q 'anne__q16_tanh_table' || fail "the Q16 relu+tanh build lacks the tanh table"
+
+[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
+echo "ok: builds with formats and activations left out match the full build and reject the rest"
