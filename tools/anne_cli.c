@@ -1,4 +1,4 @@
-/* Helpers shared by `anne predict`, `anne eval` and `anne trace`. */
+/* Helpers shared by the commands: the argument parser, models, CSV features, JSON output. */
 #include "anne_cli.h"
 
 #include <math.h>
@@ -65,7 +65,10 @@ int anne_cli_features(const anne_csv *t, size_t label_col, uint16_t n_inputs, fl
     return anne_csv_features(t, label_col, x, &n_features, err);
 }
 
-int anne_cli_option(int argc, char **argv, int *i, const char *name, const char **value) {
+/* Matches argv[*i] against option `name` ("--label"), written "--label VALUE" or "--label=VALUE".
+ * Returns 0 when it is another argument, 1 with *value set (and *i advanced past a separate value),
+ * -1 when the value is missing. */
+static int anne__cli_option(int argc, char **argv, int *i, const char *name, const char **value) {
     const char *a = argv[*i];
     size_t n = strlen(name);
     if (strncmp(a, name, n) != 0) return 0;
@@ -78,6 +81,83 @@ int anne_cli_option(int argc, char **argv, int *i, const char *name, const char 
     *i += 1;
     *value = argv[*i];
     return 1;
+}
+
+static int anne__cli_verror(const anne_cli_spec *spec, const char *fmt, va_list ap) {
+    fprintf(stderr, "anne %s: ", spec->cmd);
+    vfprintf(stderr, fmt, ap);
+    if (spec->usage != NULL) {
+        fprintf(stderr, "\nusage: %s\n(anne %s --help for more)\n", spec->usage, spec->cmd);
+    } else {
+        fprintf(stderr, "\n\n");
+        spec->help(stderr);
+    }
+    return 2;
+}
+
+int anne_cli_spec_error(const anne_cli_spec *spec, const char *fmt, ...) {
+    va_list ap;
+    int rc;
+    va_start(ap, fmt);
+    rc = anne__cli_verror(spec, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* An error message from an option table: its text with the value in place of an optional "%s". */
+static int anne__cli_opt_error(const anne_cli_spec *spec, const anne_cli_opt *o, const char *value) {
+    const char *s = strstr(o->error, "%s");
+    if (s == NULL) return anne_cli_spec_error(spec, "%s", o->error);
+    return anne_cli_spec_error(spec, "%.*s%s%s", (int)(s - o->error), o->error, value, s + 2);
+}
+
+/* Handles argv[*i], an option: 0 when it was one of the table's (stored), else an exit code. */
+static int anne__cli_one(const anne_cli_spec *spec, int argc, char **argv, int *i) {
+    const anne_cli_opt *o;
+    for (o = spec->opts; o != NULL && o->name != NULL; o++) {
+        const char *v = NULL;
+        int r = 0;
+        if (o->flag != NULL) {
+            if (strcmp(argv[*i], o->name) != 0 && (o->alias == NULL || strcmp(argv[*i], o->alias) != 0)) continue;
+            *o->flag = o->flag_value;
+            return 0;
+        }
+        r = anne__cli_option(argc, argv, i, o->name, &v);
+        if (r == 0 && o->alias != NULL) r = anne__cli_option(argc, argv, i, o->alias, &v);
+        if (r == 0) continue;
+        if (r < 0 || (o->parse != NULL && o->parse(v, o->out) != 0)) {
+            return anne__cli_opt_error(spec, o, r < 0 ? "" : v);
+        }
+        if (o->value != NULL) *o->value = v;
+        return 0;
+    }
+    return anne_cli_spec_error(spec, "unknown option '%s'", argv[*i]);
+}
+
+int anne_cli_parse(const anne_cli_spec *spec, int argc, char **argv, int *n_pos) {
+    int i, opts = 1, rc;
+    *n_pos = 0;
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (opts && strcmp(a, "--") == 0) {
+            opts = 0;
+        } else if (opts && a[0] == '-' && a[1] != '\0') {
+            if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+                spec->help(stdout);
+                return 0;
+            }
+            if ((rc = anne__cli_one(spec, argc, argv, &i)) != 0) return rc;
+        } else if (*n_pos == spec->max_pos) {
+            return anne_cli_spec_error(spec, spec->extra, a);
+        } else {
+            spec->pos[(*n_pos)++] = a;
+        }
+    }
+    return -1;
+}
+
+int anne_cli_parse_float_opt(const char *text, void *out) {
+    return anne_cli_parse_float(text, (float *)out);
 }
 
 int anne_cli_parse_float(const char *s, float *out) {
@@ -93,16 +173,6 @@ int anne_cli_parse_float(const char *s, float *out) {
 int anne_cli_fail(const char *cmd, const char *msg) {
     fprintf(stderr, "anne %s: %s\n", cmd, msg);
     return 1;
-}
-
-int anne_cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...) {
-    va_list ap;
-    fprintf(stderr, "anne %s: ", cmd);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\nusage: %s\n(anne %s --help for more)\n", usage, cmd);
-    return 2;
 }
 
 const char *anne_cli_format_float(char *buf, float v) {

@@ -1,10 +1,11 @@
-/* Helpers shared by `anne predict`, `anne eval` and `anne trace`: option matching, opening a model
- * with its arena, class names, messages. */
+/* Helpers shared by the commands: the table-driven argument parser and its messages, opening a model
+ * with its arena, class names, CSV features, JSON output. */
 #ifndef ANNE_CLI_H
 #define ANNE_CLI_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <cjson/cJSON.h>
 
@@ -34,23 +35,55 @@ int anne_cli_model_predict(anne_cli_model *m, float *output, const float *input,
  * file has no data rows, and on any value that is not a number. *x: (n_rows, n_inputs), malloc'd. */
 int anne_cli_features(const anne_csv *t, size_t label_col, uint16_t n_inputs, float **x, anne_error *err);
 
-/* Matches argv[*i] against option `name` ("--label"), written "--label VALUE" or "--label=VALUE".
- * Returns 0 when it is another argument, 1 with *value set (and *i advanced past a separate value),
- * -1 when the value is missing. */
-int anne_cli_option(int argc, char **argv, int *i, const char *name, const char **value);
+/* One option of a command. A flag (flag != NULL) sets *flag = flag_value. An option with a value,
+ * written "--name VALUE" or "--name=VALUE", stores the text in *value and/or converts it with parse
+ * into out (parse returns 0, or -1 for a bad value). error: the usage error when the value is missing
+ * or bad; a "%s" in it receives the value ("" when missing). */
+typedef int (*anne_cli_parse_fn)(const char *text, void *out);
+
+typedef struct anne_cli_opt {
+    const char *name;           /* "--label" */
+    const char *alias;          /* another spelling ("-o" for "--output"), or NULL */
+    int *flag;
+    int flag_value;
+    const char **value;
+    anne_cli_parse_fn parse;
+    void *out;
+    const char *error;
+} anne_cli_opt;
+
+/* A command's arguments: options (a table ending with a NULL name), up to max_pos positionals (into
+ * pos[]), "--" ends the options, -h/--help prints help(stdout). */
+typedef struct anne_cli_spec {
+    const char *cmd;            /* "predict" */
+    const char *usage;          /* one-line usage shown after usage errors; NULL: the full help instead */
+    void (*help)(FILE *out);
+    const anne_cli_opt *opts;
+    const char **pos;           /* (max_pos) */
+    int max_pos;
+    const char *extra;          /* the error for one positional too many; "%s" is the argument */
+} anne_cli_spec;
+
+/* Parses argv[1..argc-1]. Returns -1 to go on (*n_pos: positionals seen), 0 after --help, 2 after a
+ * usage error (unknown option, a missing or bad value, too many positionals: message printed). */
+int anne_cli_parse(const anne_cli_spec *spec, int argc, char **argv, int *n_pos);
+
+/* A usage error of spec's command: "anne <cmd>: <message>", then the usage line (or the full help);
+ * returns 2. For checks after anne_cli_parse(). */
+int anne_cli_spec_error(const anne_cli_spec *spec, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Parsers for anne_cli_opt.parse: a finite float (out: float *). */
+int anne_cli_parse_float_opt(const char *text, void *out);
 
 /* Parses --threshold: a finite number. Returns -1 otherwise. */
 int anne_cli_parse_float(const char *s, float *out);
 
 /* Prints "anne <cmd>: <message>" on stderr; returns 1 (the exit code of a failure). */
 int anne_cli_fail(const char *cmd, const char *msg);
-
-/* Prints "anne <cmd>: <message>" and "usage: <usage>" on stderr; returns 2 (a usage error). */
-int anne_cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
 
 /* The shortest "%.<p>g" (p = 6..9) of v that reads back as the same float: 6.8f prints "6.8", not
  * "6.80000019". buf must hold 32 bytes; returns buf. */

@@ -227,57 +227,27 @@ static int anne__open(anne__src *s, const char *in, anne_import_options *opt, co
 }
 
 int anne_cmd_convert(int argc, char **argv) {
-    const char *in = NULL, *out = NULL, *name = NULL, *v;
+    const char *in, *out, *name = NULL, *pos[2] = {NULL, NULL};
     anne_error err;
     anne_ir ir;
     anne__src src;
     anne_import_options opt;
-    int check = 0, in_prefix, rc;
+    int check = 0, in_prefix, rc, n_pos;
     size_t bytes = 0, k, n_layers;
     char prefix[128];
-    int i;
+    const anne_cli_opt opts[] = {
+        {"--check", NULL, &check, 1, NULL, NULL, NULL, NULL},
+        {"--weights", NULL, NULL, 0, &opt.weights_path, NULL, NULL, "--weights needs a file"},
+        {"--name", NULL, NULL, 0, &name, NULL, NULL, "--name needs a value"},
+        {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
+    };
+    const anne_cli_spec spec = {"convert", NULL, anne__convert_usage, opts, pos, 2, "too many arguments ('%s')"};
     memset(&opt, 0, sizeof opt);
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            anne__convert_usage(stdout);
-            return 0;
-        } else if (strcmp(a, "--check") == 0) {
-            check = 1;
-        } else if (anne_cli_option(argc, argv, &i, "--weights", &v) != 0) {
-            if (v == NULL) {
-                fprintf(stderr, "anne convert: --weights needs a file\n");
-                return 2;
-            }
-            opt.weights_path = v;
-        } else if (strcmp(a, "--name") == 0) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "anne convert: --name needs a value\n");
-                return 2;
-            }
-            name = argv[++i];
-        } else if (strncmp(a, "--name=", 7) == 0) {
-            name = a + 7;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "anne convert: unknown option '%s'\n\n", a);
-            anne__convert_usage(stderr);
-            return 2;
-        } else if (in == NULL) {
-            in = a;
-        } else if (out == NULL) {
-            out = a;
-        } else {
-            fprintf(stderr, "anne convert: too many arguments ('%s')\n\n", a);
-            anne__convert_usage(stderr);
-            return 2;
-        }
-    }
+    if ((rc = anne_cli_parse(&spec, argc, argv, &n_pos)) >= 0) return rc;
+    in = pos[0];
+    out = pos[1];
     if (check) {
-        if (in == NULL || out != NULL) {
-            fprintf(stderr, "anne convert: --check takes IN only\n\n");
-            anne__convert_usage(stderr);
-            return 2;
-        }
+        if (in == NULL || out != NULL) return anne_cli_spec_error(&spec, "--check takes IN only");
         opt.check = 1;
         if (anne_import_ex(&ir, in, &opt, &err) != 0) {
             fprintf(stderr, "anne convert: %s\n", err.msg);
@@ -291,11 +261,7 @@ int anne_cmd_convert(int argc, char **argv) {
         if (anne_cli_flush("convert") != 0) return 1;
         return opt.all_supported ? 0 : 1;
     }
-    if (in == NULL || out == NULL) {
-        fprintf(stderr, "anne convert: expected IN and OUT\n\n");
-        anne__convert_usage(stderr);
-        return 2;
-    }
+    if (in == NULL || out == NULL) return anne_cli_spec_error(&spec, "expected IN and OUT");
     if (anne__open(&src, in, &opt, name, &in_prefix, &err) != 0) {
         if (in_prefix) fprintf(stderr, "anne convert: %s: %s\n", in, err.msg);
         else fprintf(stderr, "anne convert: %s\n", err.msg);

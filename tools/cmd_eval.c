@@ -11,8 +11,8 @@
 
 #define ANNE__EVAL_USAGE "anne eval MODEL DATA.csv --label COL [--threshold T] [--json]"
 
-static void anne__eval_help(void) {
-    printf("usage: " ANNE__EVAL_USAGE "\n\n"
+static void anne__eval_help(FILE *out) {
+    fprintf(out, "usage: " ANNE__EVAL_USAGE "\n\n"
            "Runs MODEL (an .anne file or ANNE JSON) on every row of DATA.csv and compares its class\n"
            "with the true class in column COL. The features are all other columns, in order.\n\n"
            "Labels: a model class name, or a class index 0..K-1. When the model has no class names\n"
@@ -38,45 +38,21 @@ typedef struct anne__eval_args {
 
 /* Returns -1 to go on, else the exit code (0 after --help, 2 on a usage error). */
 static int anne__eval_parse(int argc, char **argv, anne__eval_args *a) {
-    int i, n_pos = 0, opts = 1;
     const char *pos[2] = {NULL, NULL};
+    const anne_cli_opt opts[] = {
+        {"--json", NULL, &a->json, 1, NULL, NULL, NULL, NULL},
+        {"--label", NULL, NULL, 0, &a->label, NULL, NULL, "--label needs a column name"},
+        {"--threshold", NULL, NULL, 0, NULL, anne_cli_parse_float_opt, &a->threshold,
+         "--threshold needs a number, got \"%s\""},
+        {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
+    };
+    const anne_cli_spec spec = {"eval", ANNE__EVAL_USAGE, anne__eval_help, opts, pos, 2, "unexpected argument '%s'"};
+    int n_pos, rc;
     memset(a, 0, sizeof *a);
     a->threshold = 0.5f;
-    for (i = 1; i < argc; i++) {
-        const char *v = NULL;
-        int r;
-        if (opts && strcmp(argv[i], "--") == 0) {
-            opts = 0;
-            continue;
-        }
-        if (opts && argv[i][0] == '-' && argv[i][1] != '\0') {
-            if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-                anne__eval_help();
-                return 0;
-            }
-            if (strcmp(argv[i], "--json") == 0) {
-                a->json = 1;
-                continue;
-            }
-            if ((r = anne_cli_option(argc, argv, &i, "--label", &v)) != 0) {
-                if (r < 0) return anne_cli_usage_error("eval", ANNE__EVAL_USAGE, "--label needs a column name");
-                a->label = v;
-                continue;
-            }
-            if ((r = anne_cli_option(argc, argv, &i, "--threshold", &v)) != 0) {
-                if (r < 0 || anne_cli_parse_float(v, &a->threshold) != 0) {
-                    return anne_cli_usage_error("eval", ANNE__EVAL_USAGE, "--threshold needs a number, got \"%s\"",
-                                                r < 0 ? "" : v);
-                }
-                continue;
-            }
-            return anne_cli_usage_error("eval", ANNE__EVAL_USAGE, "unknown option '%s'", argv[i]);
-        }
-        if (n_pos == 2) return anne_cli_usage_error("eval", ANNE__EVAL_USAGE, "unexpected argument '%s'", argv[i]);
-        pos[n_pos++] = argv[i];
-    }
-    if (n_pos < 2) return anne_cli_usage_error("eval", ANNE__EVAL_USAGE, "needs a model and a CSV file");
-    if (a->label == NULL) return anne_cli_usage_error("eval", ANNE__EVAL_USAGE, "needs --label COL (the true class)");
+    if ((rc = anne_cli_parse(&spec, argc, argv, &n_pos)) >= 0) return rc;
+    if (n_pos < 2) return anne_cli_spec_error(&spec, "needs a model and a CSV file");
+    if (a->label == NULL) return anne_cli_spec_error(&spec, "needs --label COL (the true class)");
     a->model = pos[0];
     a->data = pos[1];
     return -1;

@@ -275,33 +275,16 @@ static cJSON *anne__info_json(const anne_model *m) {
 
 int anne_cmd_info(int argc, char **argv) {
     const char *path = NULL;
-    int json = 0, i;
+    int json = 0, n_pos, rc;
+    const anne_cli_opt opts[] = {
+        {"--json", NULL, &json, 1, NULL, NULL, NULL, NULL},
+        {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
+    };
+    const anne_cli_spec spec = {"info", NULL, anne__info_usage, opts, &path, 1, "too many arguments ('%s')"};
     anne_loaded lm;
     anne_error err;
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            anne__info_usage(stdout);
-            return 0;
-        } else if (strcmp(a, "--json") == 0) {
-            json = 1;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "anne info: unknown option '%s'\n\n", a);
-            anne__info_usage(stderr);
-            return 2;
-        } else if (path == NULL) {
-            path = a;
-        } else {
-            fprintf(stderr, "anne info: too many arguments ('%s')\n\n", a);
-            anne__info_usage(stderr);
-            return 2;
-        }
-    }
-    if (path == NULL) {
-        fprintf(stderr, "anne info: expected MODEL\n\n");
-        anne__info_usage(stderr);
-        return 2;
-    }
+    if ((rc = anne_cli_parse(&spec, argc, argv, &n_pos)) >= 0) return rc;
+    if (path == NULL) return anne_cli_spec_error(&spec, "expected MODEL");
     if (anne_loaded_open(&lm, path, &err) != 0) {
         fprintf(stderr, "anne info: %s\n", err.msg);
         return 1;

@@ -14,8 +14,8 @@
 #define ANNE__QUANT_USAGE \
     "anne quantize IN OUT --to q16|int8 --calib DATA.csv [--label COL] [--eval FILE.csv] [--per-tensor] [--json]"
 
-static void anne__quant_help(void) {
-    printf("usage: " ANNE__QUANT_USAGE "\n\n"
+static void anne__quant_help(FILE *out) {
+    fprintf(out, "usage: " ANNE__QUANT_USAGE "\n\n"
            "Quantizes the float model IN (.anne, ANNE JSON, or any format `anne convert` reads) and writes\n"
            "the model file OUT. q16: Q16.16 fixed point (weights rounded to nearest); int8: TFLite's scheme\n"
            "(per-unit symmetric int8 weights, int8 activations with scales and zero points from the\n"
@@ -39,53 +39,29 @@ typedef struct anne__quant_args {
 } anne__quant_args;
 
 static int anne__quant_parse(int argc, char **argv, anne__quant_args *a) {
-    int i, n_pos = 0;
+    const char *pos[2] = {NULL, NULL};
+    const anne_cli_opt opts[] = {
+        {"--json", NULL, &a->json, 1, NULL, NULL, NULL, NULL},
+        {"--per-tensor", NULL, &a->per_tensor, 1, NULL, NULL, NULL, NULL},
+        {"--to", NULL, NULL, 0, &a->to, NULL, NULL, "--to needs a value"},
+        {"--calib", NULL, NULL, 0, &a->calib, NULL, NULL, "--calib needs a value"},
+        {"--label", NULL, NULL, 0, &a->label, NULL, NULL, "--label needs a value"},
+        {"--eval", NULL, NULL, 0, &a->eval, NULL, NULL, "--eval needs a value"},
+        {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
+    };
+    const anne_cli_spec spec = {"quantize", ANNE__QUANT_USAGE, anne__quant_help, opts, pos, 2,
+                                "unexpected argument '%s'"};
+    int n_pos, rc;
     memset(a, 0, sizeof *a);
-    for (i = 1; i < argc; i++) {
-        const char *v = NULL;
-        int r;
-        if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-                anne__quant_help();
-                return 0;
-            }
-            if (strcmp(argv[i], "--json") == 0) {
-                a->json = 1;
-                continue;
-            }
-            if (strcmp(argv[i], "--per-tensor") == 0) {
-                a->per_tensor = 1;
-                continue;
-            }
-            {
-                static const char *const names[4] = {"--to", "--calib", "--label", "--eval"};
-                const char **slots[4];
-                int k, matched = 0;
-                slots[0] = &a->to, slots[1] = &a->calib, slots[2] = &a->label, slots[3] = &a->eval;
-                for (k = 0; k < 4 && !matched; k++) {
-                    if ((r = anne_cli_option(argc, argv, &i, names[k], &v)) != 0) {
-                        if (r < 0) {
-                            return anne_cli_usage_error("quantize", ANNE__QUANT_USAGE, "%s needs a value", names[k]);
-                        }
-                        *slots[k] = v;
-                        matched = 1;
-                    }
-                }
-                if (matched) continue;
-            }
-            return anne_cli_usage_error("quantize", ANNE__QUANT_USAGE, "unknown option '%s'", argv[i]);
-        }
-        if (n_pos == 2) return anne_cli_usage_error("quantize", ANNE__QUANT_USAGE, "unexpected argument '%s'", argv[i]);
-        if (n_pos == 0) a->in = argv[i];
-        else a->out = argv[i];
-        n_pos++;
-    }
-    if (n_pos < 2) return anne_cli_usage_error("quantize", ANNE__QUANT_USAGE, "needs IN and OUT");
-    if (a->to == NULL) return anne_cli_usage_error("quantize", ANNE__QUANT_USAGE, "needs --to q16 or --to int8");
+    if ((rc = anne_cli_parse(&spec, argc, argv, &n_pos)) >= 0) return rc;
+    if (n_pos < 2) return anne_cli_spec_error(&spec, "needs IN and OUT");
+    a->in = pos[0];
+    a->out = pos[1];
+    if (a->to == NULL) return anne_cli_spec_error(&spec, "needs --to q16 or --to int8");
     if (strcmp(a->to, "q16") != 0 && strcmp(a->to, "int8") != 0) {
-        return anne_cli_usage_error("quantize", ANNE__QUANT_USAGE, "--to must be q16 or int8, not \"%s\"", a->to);
+        return anne_cli_spec_error(&spec, "--to must be q16 or int8, not \"%s\"", a->to);
     }
-    if (a->calib == NULL) return anne_cli_usage_error("quantize", ANNE__QUANT_USAGE, "needs --calib DATA.csv");
+    if (a->calib == NULL) return anne_cli_spec_error(&spec, "needs --calib DATA.csv");
     return -1;
 }
 

@@ -12,8 +12,8 @@
 
 #define ANNE__TRACE_USAGE "anne trace MODEL --input V1,V2,... [--threshold T] [--json]"
 
-static void anne__trace_help(void) {
-    printf("usage: " ANNE__TRACE_USAGE "\n\n"
+static void anne__trace_help(FILE *out) {
+    fprintf(out, "usage: " ANNE__TRACE_USAGE "\n\n"
            "Runs MODEL (an .anne file or ANNE JSON) on one raw input and prints, layer by layer and\n"
            "neuron by neuron, the value before the activation (z = weights . inputs + bias) and after\n"
            "it (a), then the output and the class. When the model scales its inputs (mean/std or\n"
@@ -34,45 +34,21 @@ typedef struct anne__trace_args {
 
 /* Returns -1 to go on, else the exit code (0 after --help, 2 on a usage error). */
 static int anne__trace_parse(int argc, char **argv, anne__trace_args *a) {
-    int i, n_pos = 0, opts = 1;
+    const anne_cli_opt opts[] = {
+        {"--json", NULL, &a->json, 1, NULL, NULL, NULL, NULL},
+        {"--input", NULL, NULL, 0, &a->input, NULL, NULL, "--input needs values V1,V2,..."},
+        {"--threshold", NULL, NULL, 0, NULL, anne_cli_parse_float_opt, &a->threshold,
+         "--threshold needs a number, got \"%s\""},
+        {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
+    };
+    const anne_cli_spec spec = {"trace", ANNE__TRACE_USAGE, anne__trace_help, opts, &a->model, 1,
+                                "unexpected argument '%s'"};
+    int n_pos, rc;
     memset(a, 0, sizeof *a);
     a->threshold = 0.5f;
-    for (i = 1; i < argc; i++) {
-        const char *v = NULL;
-        int r;
-        if (opts && strcmp(argv[i], "--") == 0) {
-            opts = 0;
-            continue;
-        }
-        if (opts && argv[i][0] == '-' && argv[i][1] != '\0') {
-            if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-                anne__trace_help();
-                return 0;
-            }
-            if (strcmp(argv[i], "--json") == 0) {
-                a->json = 1;
-                continue;
-            }
-            if ((r = anne_cli_option(argc, argv, &i, "--input", &v)) != 0) {
-                if (r < 0) return anne_cli_usage_error("trace", ANNE__TRACE_USAGE, "--input needs values V1,V2,...");
-                a->input = v;
-                continue;
-            }
-            if ((r = anne_cli_option(argc, argv, &i, "--threshold", &v)) != 0) {
-                if (r < 0 || anne_cli_parse_float(v, &a->threshold) != 0) {
-                    return anne_cli_usage_error("trace", ANNE__TRACE_USAGE, "--threshold needs a number, got \"%s\"",
-                                                r < 0 ? "" : v);
-                }
-                continue;
-            }
-            return anne_cli_usage_error("trace", ANNE__TRACE_USAGE, "unknown option '%s'", argv[i]);
-        }
-        if (n_pos == 1) return anne_cli_usage_error("trace", ANNE__TRACE_USAGE, "unexpected argument '%s'", argv[i]);
-        a->model = argv[i];
-        n_pos++;
-    }
-    if (n_pos < 1) return anne_cli_usage_error("trace", ANNE__TRACE_USAGE, "needs a model");
-    if (a->input == NULL) return anne_cli_usage_error("trace", ANNE__TRACE_USAGE, "needs --input V1,V2,...");
+    if ((rc = anne_cli_parse(&spec, argc, argv, &n_pos)) >= 0) return rc;
+    if (n_pos < 1) return anne_cli_spec_error(&spec, "needs a model");
+    if (a->input == NULL) return anne_cli_spec_error(&spec, "needs --input V1,V2,...");
     return -1;
 }
 

@@ -18,8 +18,8 @@
 
 #define ANNE__TRAIN_USAGE "anne train DATA.csv --label COL (--layers SPEC | --init MODEL) -o OUT.anne [options]"
 
-static void anne__train_help(void) {
-    printf("usage: " ANNE__TRAIN_USAGE "\n\n"
+static void anne__train_help(FILE *out) {
+    fprintf(out, "usage: " ANNE__TRAIN_USAGE "\n\n"
            "Trains a dense network on DATA.csv by backpropagation (the runtime's trainer, the same C\n"
            "code that trains on a board) and writes it as a model file. The features are all columns\n"
            "but COL, in order; COL holds the class (an integer 0..K-1 or text; texts become classes in\n"
@@ -81,116 +81,109 @@ static int anne__parse_long(const char *s, long lo, long hi, long *out) {
     return 0;
 }
 
-#define ANNE__USAGE(...) anne_cli_usage_error("train", ANNE__TRAIN_USAGE, __VA_ARGS__)
+/* Option values checked as they are parsed (anne_cli_opt.parse). */
+static int anne__parse_epochs(const char *s, void *out) {
+    return anne__parse_long(s, 1, 100000000L, (long *)out);
+}
+
+static int anne__parse_batch(const char *s, void *out) {
+    return anne__parse_long(s, 1, 0x7FFFFFFFL, (long *)out);
+}
+
+static int anne__parse_freeze(const char *s, void *out) {
+    return anne__parse_long(s, 0, (long)ANNE_MAX_LAYERS, (long *)out);
+}
+
+static int anne__parse_seed(const char *s, void *out) {
+    long v;
+    if (anne__parse_long(s, 0, 0x7FFFFFFFL, &v) != 0) return -1;
+    *(uint32_t *)out = (uint32_t)v;
+    return 0;
+}
+
+static int anne__parse_lr(const char *s, void *out) {
+    float *lr = out;
+    return anne_cli_parse_float(s, lr) != 0 || !(*lr > 0.0f) ? -1 : 0;
+}
+
+static int anne__parse_split(const char *s, void *out) {
+    float f;
+    if (anne_cli_parse_float(s, &f) != 0 || !(f > 0.0f && f < 1.0f)) return -1;
+    *(double *)out = (double)f;
+    return 0;
+}
+
+static int anne__parse_optimizer(const char *s, void *out) {
+    return anne_train_optimizer_from_name(s, (anne_optimizer_kind *)out);
+}
+
+static int anne__parse_loss(const char *s, void *out) {
+    return anne_train_loss_from_name(s, (anne_loss *)out);
+}
 
 /* Returns -1 to go on, else the exit code (0 after --help, 2 on a usage error). */
 static int anne__train_parse(int argc, char **argv, anne__train_args *a) {
-    int i, opts = 1, progress = -1;
-    long seed = 0;
+    int progress = -1, standardize = 0, minmax = 0, n_pos, rc;
+    const char *lr = NULL, *split = NULL, *loss = NULL;
+    const anne_cli_opt opts[] = {
+        {"--json", NULL, &a->json, 1, NULL, NULL, NULL, NULL},
+        {"--standardize", NULL, &standardize, 1, NULL, NULL, NULL, NULL},
+        {"--minmax", NULL, &minmax, 1, NULL, NULL, NULL, NULL},
+        {"--shuffle", NULL, &a->shuffle, 1, NULL, NULL, NULL, NULL},
+        {"--no-shuffle", NULL, &a->shuffle, 0, NULL, NULL, NULL, NULL},
+        {"--verbose", NULL, &progress, 1, NULL, NULL, NULL, NULL},
+        {"--quiet", NULL, &progress, 0, NULL, NULL, NULL, NULL},
+        {"--label", NULL, NULL, 0, &a->label, NULL, NULL, "--label needs a column name"},
+        {"--layers", NULL, NULL, 0, &a->layers, NULL, NULL, "--layers needs a SPEC, e.g. 2:relu,1:sigmoid"},
+        {"--init", NULL, NULL, 0, &a->init, NULL, NULL, "--init needs a model file"},
+        {"-o", "--output", NULL, 0, &a->out, NULL, NULL, "-o needs a file name"},
+        {"--validation", NULL, NULL, 0, &a->validation, NULL, NULL, "--validation needs a CSV file"},
+        {"--history", NULL, NULL, 0, &a->history, NULL, NULL, "--history needs a file name"},
+        {"--epochs", NULL, NULL, 0, NULL, anne__parse_epochs, &a->epochs,
+         "--epochs needs an integer >= 1, got \"%s\""},
+        {"--batch", NULL, NULL, 0, NULL, anne__parse_batch, &a->batch,
+         "--batch needs an integer >= 1, got \"%s\""},
+        {"--freeze", NULL, NULL, 0, NULL, anne__parse_freeze, &a->freeze,
+         "--freeze needs a layer count >= 0, got \"%s\""},
+        {"--seed", NULL, NULL, 0, NULL, anne__parse_seed, &a->seed,
+         "--seed needs an integer 0..2147483647, got \"%s\""},
+        {"--lr", NULL, NULL, 0, &lr, anne__parse_lr, &a->lr, "--lr needs a number > 0, got \"%s\""},
+        {"--split", NULL, NULL, 0, &split, anne__parse_split, &a->split,
+         "--split needs a fraction between 0 and 1, got \"%s\""},
+        {"--optimizer", NULL, NULL, 0, NULL, anne__parse_optimizer, &a->optimizer,
+         "--optimizer must be sgd, momentum, nesterov or adam, got \"%s\""},
+        {"--loss", NULL, NULL, 0, &loss, anne__parse_loss, &a->loss,
+         "--loss must be binary_crossentropy, categorical_crossentropy or mse, got \"%s\""},
+        {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
+    };
+    const anne_cli_spec spec = {"train", ANNE__TRAIN_USAGE, anne__train_help, opts, &a->data, 1,
+                                "unexpected argument '%s' (one data file)"};
     memset(a, 0, sizeof *a);
     a->epochs = 100;
     a->batch = 32;
     a->optimizer = ANNE_OPTIMIZER_ADAM;
     a->shuffle = 1;
-    for (i = 1; i < argc; i++) {
-        const char *v = NULL;
-        const char *arg = argv[i];
-        int r;
-        if (opts && strcmp(arg, "--") == 0) {
-            opts = 0;
-            continue;
-        }
-        if (!opts || arg[0] != '-' || arg[1] == '\0') {
-            if (a->data != NULL) return ANNE__USAGE("unexpected argument '%s' (one data file)", arg);
-            a->data = arg;
-            continue;
-        }
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            anne__train_help();
-            return 0;
-        }
-        if (strcmp(arg, "--json") == 0) a->json = 1;
-        else if (strcmp(arg, "--standardize") == 0 || strcmp(arg, "--minmax") == 0) {
-            anne_scaling_kind k = arg[2] == 's' ? ANNE_SCALING_STANDARDIZE : ANNE_SCALING_MINMAX;
-            if (a->scaling != ANNE_SCALING_NONE && a->scaling != k) return ANNE__USAGE("--standardize and --minmax exclude each other");
-            a->scaling = k;
-        } else if (strcmp(arg, "--shuffle") == 0) a->shuffle = 1;
-        else if (strcmp(arg, "--no-shuffle") == 0) a->shuffle = 0;
-        else if (strcmp(arg, "--verbose") == 0) progress = 1;
-        else if (strcmp(arg, "--quiet") == 0) progress = 0;
-        else if ((r = anne_cli_option(argc, argv, &i, "--label", &v)) != 0) {
-            if (r < 0) return ANNE__USAGE("--label needs a column name");
-            a->label = v;
-        } else if ((r = anne_cli_option(argc, argv, &i, "--layers", &v)) != 0) {
-            if (r < 0) return ANNE__USAGE("--layers needs a SPEC, e.g. 2:relu,1:sigmoid");
-            a->layers = v;
-        } else if ((r = anne_cli_option(argc, argv, &i, "--init", &v)) != 0) {
-            if (r < 0) return ANNE__USAGE("--init needs a model file");
-            a->init = v;
-        } else if ((r = anne_cli_option(argc, argv, &i, "-o", &v)) != 0 ||
-                   (r = anne_cli_option(argc, argv, &i, "--output", &v)) != 0) {
-            if (r < 0) return ANNE__USAGE("-o needs a file name");
-            a->out = v;
-        } else if ((r = anne_cli_option(argc, argv, &i, "--validation", &v)) != 0) {
-            if (r < 0) return ANNE__USAGE("--validation needs a CSV file");
-            a->validation = v;
-        } else if ((r = anne_cli_option(argc, argv, &i, "--history", &v)) != 0) {
-            if (r < 0) return ANNE__USAGE("--history needs a file name");
-            a->history = v;
-        } else if ((r = anne_cli_option(argc, argv, &i, "--epochs", &v)) != 0) {
-            if (r < 0 || anne__parse_long(v, 1, 100000000L, &a->epochs) != 0) {
-                return ANNE__USAGE("--epochs needs an integer >= 1, got \"%s\"", r < 0 ? "" : v);
-            }
-        } else if ((r = anne_cli_option(argc, argv, &i, "--batch", &v)) != 0) {
-            if (r < 0 || anne__parse_long(v, 1, 0x7FFFFFFFL, &a->batch) != 0) {
-                return ANNE__USAGE("--batch needs an integer >= 1, got \"%s\"", r < 0 ? "" : v);
-            }
-        } else if ((r = anne_cli_option(argc, argv, &i, "--freeze", &v)) != 0) {
-            if (r < 0 || anne__parse_long(v, 0, (long)ANNE_MAX_LAYERS, &a->freeze) != 0) {
-                return ANNE__USAGE("--freeze needs a layer count >= 0, got \"%s\"", r < 0 ? "" : v);
-            }
-        } else if ((r = anne_cli_option(argc, argv, &i, "--seed", &v)) != 0) {
-            if (r < 0 || anne__parse_long(v, 0, 0x7FFFFFFFL, &seed) != 0) {
-                return ANNE__USAGE("--seed needs an integer 0..2147483647, got \"%s\"", r < 0 ? "" : v);
-            }
-            a->seed = (uint32_t)seed;
-        } else if ((r = anne_cli_option(argc, argv, &i, "--lr", &v)) != 0) {
-            if (r < 0 || anne_cli_parse_float(v, &a->lr) != 0 || !(a->lr > 0.0f)) {
-                return ANNE__USAGE("--lr needs a number > 0, got \"%s\"", r < 0 ? "" : v);
-            }
-            a->have_lr = 1;
-        } else if ((r = anne_cli_option(argc, argv, &i, "--split", &v)) != 0) {
-            float f;
-            if (r < 0 || anne_cli_parse_float(v, &f) != 0 || !(f > 0.0f && f < 1.0f)) {
-                return ANNE__USAGE("--split needs a fraction between 0 and 1, got \"%s\"", r < 0 ? "" : v);
-            }
-            a->split = (double)f;
-            a->have_split = 1;
-        } else if ((r = anne_cli_option(argc, argv, &i, "--optimizer", &v)) != 0) {
-            if (r < 0 || anne_train_optimizer_from_name(v, &a->optimizer) != 0) {
-                return ANNE__USAGE("--optimizer must be sgd, momentum, nesterov or adam, got \"%s\"", r < 0 ? "" : v);
-            }
-        } else if ((r = anne_cli_option(argc, argv, &i, "--loss", &v)) != 0) {
-            if (r < 0 || anne_train_loss_from_name(v, &a->loss) != 0) {
-                return ANNE__USAGE("--loss must be binary_crossentropy, categorical_crossentropy or mse, got \"%s\"",
-                                   r < 0 ? "" : v);
-            }
-            a->have_loss = 1;
-        } else {
-            return ANNE__USAGE("unknown option '%s'", arg);
-        }
-    }
-    if (a->data == NULL) return ANNE__USAGE("needs a CSV file to train on");
-    if (a->label == NULL) return ANNE__USAGE("needs --label COL (the target column)");
-    if (a->out == NULL) return ANNE__USAGE("needs -o OUT.anne (where to write the model)");
+    if ((rc = anne_cli_parse(&spec, argc, argv, &n_pos)) >= 0) return rc;
+    if (standardize && minmax) return anne_cli_spec_error(&spec, "--standardize and --minmax exclude each other");
+    a->scaling = standardize ? ANNE_SCALING_STANDARDIZE : minmax ? ANNE_SCALING_MINMAX : ANNE_SCALING_NONE;
+    a->have_lr = lr != NULL;
+    a->have_split = split != NULL;
+    a->have_loss = loss != NULL;
+    if (a->data == NULL) return anne_cli_spec_error(&spec, "needs a CSV file to train on");
+    if (a->label == NULL) return anne_cli_spec_error(&spec, "needs --label COL (the target column)");
+    if (a->out == NULL) return anne_cli_spec_error(&spec, "needs -o OUT.anne (where to write the model)");
     if ((a->layers == NULL) == (a->init == NULL)) {
-        return ANNE__USAGE(a->layers ? "--layers and --init exclude each other (--init brings its layers)"
-                                     : "needs --layers SPEC (a new network) or --init MODEL (fine-tuning)");
+        return anne_cli_spec_error(&spec, a->layers
+                                              ? "--layers and --init exclude each other (--init brings its layers)"
+                                              : "needs --layers SPEC (a new network) or --init MODEL (fine-tuning)");
     }
     if (a->init != NULL && a->scaling != ANNE_SCALING_NONE) {
-        return ANNE__USAGE("--standardize/--minmax cannot be used with --init: the model's own scaling is kept");
+        return anne_cli_spec_error(
+            &spec, "--standardize/--minmax cannot be used with --init: the model's own scaling is kept");
     }
-    if (a->validation != NULL && a->have_split) return ANNE__USAGE("--validation and --split exclude each other");
+    if (a->validation != NULL && a->have_split) {
+        return anne_cli_spec_error(&spec, "--validation and --split exclude each other");
+    }
     a->progress = progress >= 0 ? progress : isatty(fileno(stderr));
     return -1;
 }

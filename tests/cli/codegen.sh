@@ -3,25 +3,13 @@
 # the outputs of the .anne file of the same model; its const anne_model equals what the loader makes
 # of its bytes; output is deterministic; a mismatched runtime version stops the build (#error); a
 # missing output folder leaves no file behind. Needs a C compiler ($CC or cc); skips without one.
-set -u
+. "$(dirname "$0")/lib/common.sh"
 
-ANNE=${ANNE:-build/anne}
 CC=${CC:-cc}
-if [ ! -x "$ANNE" ]; then
-    echo "SKIP: the anne binary ($ANNE) is not built"
-    exit 77
-fi
 if ! command -v "$CC" >/dev/null; then
     echo "SKIP: no C compiler ($CC): install gcc or set CC"
     exit 77
 fi
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
 
 # The driver: runs NAME_predict() and, on the same inputs, the .anne file through anne_model_load()
 # and anne_model_predict(); prints every output's bits and compares the const model with the loader's.
@@ -233,8 +221,4 @@ if "$ANNE" convert tests/data/cli_3class.json "$TMP/half/gen.c" >/dev/null 2>"$T
 fi
 [ ! -e "$TMP/half/gen.c" ] || fail "gen.c was left behind when gen.h failed"
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures failure(s)"
-    exit 1
-fi
-echo "codegen: all checks passed ($k models, float and quantized, compiled and compared bit for bit)"
+finish "codegen: all checks passed ($k models, float and quantized, compiled and compared bit for bit)"

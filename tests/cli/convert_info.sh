@@ -1,42 +1,9 @@
 #!/usr/bin/env bash
 # `anne convert` and `anne info` from the outside: exit codes, messages on stderr, no half-written
 # output, and info's figures against numbers computed by hand for tests/data/json_iris_example.json.
-set -u
+. "$(dirname "$0")/lib/common.sh"
 
-ANNE=${ANNE:-build/anne}
 DATA=tests/data
-if [ ! -x "$ANNE" ]; then
-    echo "SKIP: the anne binary ($ANNE) is not built"
-    exit 77
-fi
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
-
-# run EXPECTED_EXIT CMD...: runs anne with the arguments, keeps stdout/stderr in $TMP/out, $TMP/err
-run() {
-    local want=$1
-    shift
-    "$ANNE" "$@" >"$TMP/out" 2>"$TMP/err"
-    local got=$?
-    if [ "$got" -ne "$want" ]; then
-        fail "anne $* exited $got, expected $want (stderr: $(head -c 300 "$TMP/err"))"
-    fi
-}
-
-# stderr_has TEXT: the last command's stderr contains TEXT (fixed string)
-stderr_has() {
-    grep -qF -- "$1" "$TMP/err" || fail "stderr lacks '$1'; it was: $(head -c 400 "$TMP/err")"
-}
-
-stdout_has() {
-    grep -qF -- "$1" "$TMP/out" || fail "stdout lacks '$1'; it was: $(head -c 600 "$TMP/out")"
-}
 
 # --- --help on both commands: usage on stdout, exit 0 ----------------------------------------------
 run 0 convert --help
@@ -55,6 +22,14 @@ run 2 info --frobnicate
 stderr_has "anne info: unknown option '--frobnicate'"
 run 2 info
 stderr_has "anne info: expected MODEL"
+# an option's value missing at the end; "--" ends the options
+run 2 convert "$DATA/json_iris_example.json" "$TMP/x.anne" --weights
+stderr_has "anne convert: --weights needs a file"
+[ -e "$TMP/x.anne" ] && fail "a usage error wrote an output"
+run 2 convert "$DATA/json_iris_example.json" "$TMP/x.anne" --name
+stderr_has "anne convert: --name needs a value"
+run 0 info -- "$DATA/json_iris_example.json"
+stdout_has "iris"
 
 # --- a good conversion -----------------------------------------------------------------------------------
 run 0 convert "$DATA/json_iris_example.json" "$TMP/model.anne"
@@ -153,8 +128,4 @@ stderr_has "anne info: $TMP/badact.json: layer 1: unknown activation \"relux\""
 run 1 info "$TMP/missing.anne"
 stderr_has "anne info: $TMP/missing.anne: cannot open"
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures check(s) failed"
-    exit 1
-fi
-echo "convert/info: all checks passed"
+finish "convert/info: all checks passed"

@@ -3,30 +3,9 @@
 # input (NaN weights, shapes that disagree, missing or short shards, an unsupported layer, misused
 # --weights, a missing output folder): a message naming the file and layer, a non-zero exit, no
 # output file. Uses the committed TF.js models in tests/data/tfjs_import (no ../shared needed).
-set -u
+. "$(dirname "$0")/lib/common.sh"
 
-ANNE=${ANNE:-build/anne}
 SRC=tests/data/tfjs_import
-if [ ! -x "$ANNE" ]; then
-    echo "SKIP: the anne binary ($ANNE) is not built"
-    exit 77
-fi
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
-run() {
-    local want=$1
-    shift
-    "$ANNE" "$@" >"$TMP/out" 2>"$TMP/err"
-    local got=$?
-    [ "$got" -eq "$want" ] || fail "anne $* exited $got, expected $want (stderr: $(head -c 300 "$TMP/err"))"
-}
-stderr_has() { grep -qF -- "$1" "$TMP/err" || fail "stderr lacks '$1'; it was: $(head -c 400 "$TMP/err")"; }
-stdout_has() { grep -qF -- "$1" "$TMP/out" || fail "stdout lacks '$1'; it was: $(head -c 600 "$TMP/out")"; }
 # copy NAME: a private copy of a committed TF.js model in $TMP/NAME
 copy() { rm -rf "${TMP:?}/$1"; cp -r "$SRC/$1" "$TMP/$1"; }
 
@@ -108,8 +87,4 @@ run 0 convert "$SRC/deep_mixed/model.json" "$TMP/ok.anne"
 run 0 info "$SRC/layer_prelu/model.json"
 stdout_has "prelu"
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures failure(s)"
-    exit 1
-fi
-echo "keras_convert: all checks passed"
+finish "keras_convert: all checks passed"

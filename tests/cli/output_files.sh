@@ -2,21 +2,9 @@
 # What `anne convert` does to the path it writes: an existing file is replaced atomically and keeps
 # its permissions; a symbolic link keeps pointing where it did (its target is replaced); a device or
 # a FIFO is written to, never replaced by a regular file (/dev/null must stay /dev/null).
-set -u
+. "$(dirname "$0")/lib/common.sh"
 
-ANNE=${ANNE:-build/anne}
 MODEL=examples/iris/iris_6_neurons.json
-if [ ! -x "$ANNE" ]; then
-    echo "SKIP: the anne binary ($ANNE) is not built"
-    exit 77
-fi
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
 
 # an existing file keeps its mode and is replaced whole
 echo "old" >"$TMP/model.anne"
@@ -50,8 +38,4 @@ wait "$reader"
 "$ANNE" convert "$MODEL" /dev/null >/dev/null || fail "convert to /dev/null failed"
 [ -c /dev/null ] || fail "/dev/null is no longer a character device"
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures check(s) failed"
-    exit 1
-fi
-echo "output files: all checks passed"
+finish "output files: all checks passed"

@@ -2,55 +2,11 @@
 # `anne predict`, `anne eval` and `anne trace` from the outside: error paths with their exact
 # messages and exit codes, and results against numbers computed by hand for the small models
 # tests/data/cli_binary.json and tests/data/cli_3class.json (the arithmetic is in the comments).
-set -u
+. "$(dirname "$0")/lib/common.sh"
 
-ANNE=${ANNE:-build/anne}
 DATA=tests/data
 BIN=$DATA/cli_binary.json
 TRI=$DATA/cli_3class.json
-if [ ! -x "$ANNE" ]; then
-    echo "SKIP: the anne binary ($ANNE) is not built"
-    exit 77
-fi
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
-
-# run EXPECTED_EXIT ARGS...: runs anne, keeps stdout/stderr in $TMP/out, $TMP/err
-run() {
-    local want=$1
-    shift
-    "$ANNE" "$@" >"$TMP/out" 2>"$TMP/err"
-    local got=$?
-    if [ "$got" -ne "$want" ]; then
-        fail "anne $* exited $got, expected $want (stderr: $(head -c 300 "$TMP/err"))"
-    fi
-}
-
-# stderr_is TEXT: the last command's stderr is exactly the line TEXT
-stderr_is() {
-    local got
-    got=$(cat "$TMP/err")
-    [ "$got" = "$1" ] || fail "stderr is '$got', expected '$1'"
-}
-
-stderr_has() {
-    grep -qF -- "$1" "$TMP/err" || fail "stderr lacks '$1'; it was: $(head -c 400 "$TMP/err")"
-}
-
-stdout_has() {
-    grep -qF -- "$1" "$TMP/out" || fail "stdout lacks '$1'; it was: $(head -c 600 "$TMP/out")"
-}
-
-# json_value KEY: the first "KEY": value of the last command's JSON output (white space removed)
-json_value() {
-    tr -d ' \t\n' <"$TMP/out" | grep -o "\"$1\":[^,}]*" | head -n 1 | cut -d: -f2-
-}
 
 # close NAME GOT WANT TOL: |GOT - WANT| <= TOL
 close() {
@@ -393,8 +349,4 @@ if [ -f examples/iris/iris_8_neurons.json ] && [ -f examples/iris/iris_test.csv 
     done
 fi
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures failure(s)"
-    exit 1
-fi
-echo "all predict/eval/trace checks passed"
+finish "all predict/eval/trace checks passed"

@@ -4,32 +4,9 @@
 # model trained by `anne train` and the 3-class Keras iris fixture stay within one percentage point
 # of float accuracy; predict/eval/trace/info run quantized models; usage errors and no output on
 # failure.
-set -u
+. "$(dirname "$0")/lib/common.sh"
 
-ANNE=${ANNE:-build/anne}
 SHARED=${ANNE_SHARED_DIR:-../shared}
-if [ ! -x "$ANNE" ]; then
-    echo "SKIP: the anne binary ($ANNE) is not built"
-    exit 77
-fi
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
-
-run() {
-    local want=$1
-    shift
-    "$ANNE" "$@" >"$TMP/out" 2>"$TMP/err"
-    local got=$?
-    if [ "$got" -ne "$want" ]; then
-        fail "anne $* exited $got, expected $want (stderr: $(head -c 300 "$TMP/err"))"
-    fi
-}
 
 # A number from cJSON's output: "key":<tab>value
 json_num() {
@@ -127,8 +104,4 @@ else
     echo "note: the Keras iris fixture is absent or not readable by this build: skipped"
 fi
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures failure(s)"
-    exit 1
-fi
-echo "all quantize checks passed"
+finish "all quantize checks passed"

@@ -3,39 +3,7 @@
 # the written model agreeing with the trainer (anne eval gives the trainer's validation numbers
 # exactly), string labels stored as class names, --history, --split sizes, seeds reproducible bit
 # for bit, --no-shuffle, regression, fine-tuning with --init/--freeze, and no output on failure.
-set -u
-
-ANNE=${ANNE:-build/anne}
-if [ ! -x "$ANNE" ]; then
-    echo "SKIP: the anne binary ($ANNE) is not built"
-    exit 77
-fi
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
-
-run() {
-    local want=$1
-    shift
-    "$ANNE" "$@" >"$TMP/out" 2>"$TMP/err"
-    local got=$?
-    if [ "$got" -ne "$want" ]; then
-        fail "anne $* exited $got, expected $want (stderr: $(head -c 300 "$TMP/err"))"
-    fi
-}
-
-stderr_has() {
-    grep -qF -- "$1" "$TMP/err" || fail "stderr lacks '$1'; it was: $(head -c 400 "$TMP/err")"
-}
-
-json_value() {
-    tr -d ' \t\n' <"$TMP/out" | grep -o "\"$1\":[^,}]*" | head -n 1 | cut -d: -f2-
-}
+. "$(dirname "$0")/lib/common.sh"
 
 # at_least NAME GOT MIN
 at_least() {
@@ -161,8 +129,4 @@ cmp -s "$TMP/base.json" "$TMP/tuned.json" && fail "fine-tuning changed nothing"
 run 2 train "$TMP/val.csv" --label label --init "$TMP/base.anne" --standardize -o "$TMP/x.anne"
 stderr_has "the model's own scaling is kept"
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures failure(s)"
-    exit 1
-fi
-echo "all train CLI checks passed"
+finish "all train CLI checks passed"
