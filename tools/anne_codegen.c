@@ -306,10 +306,22 @@ int anne_codegen_write(const unsigned char *bytes, size_t size, const char *c_pa
     }
     memcpy(h_path, c_path, n + 1u);
     h_path[n - 1] = 'h';
-    rc = anne_file_write(c_path, c_text, strlen(c_text), err);
-    if (rc == 0 && anne_file_write(h_path, h_text, strlen(h_text), err) != 0) {
-        remove(c_path); /* neither or both */
-        rc = -1;
+    {
+        /* neither or both: stage both files, then put them in place; a failure leaves old ones alone */
+        anne_file_stage c_stage, h_stage;
+        rc = anne_file_stage_write(&c_stage, c_path, c_text, strlen(c_text), err);
+        if (rc == 0 && anne_file_stage_write(&h_stage, h_path, h_text, strlen(h_text), err) != 0) {
+            anne_file_abort(&c_stage);
+            rc = -1;
+        }
+        if (rc == 0) {
+            rc = anne_file_commit(&c_stage, err);
+            if (rc == 0) {
+                rc = anne_file_commit(&h_stage, err);
+            } else {
+                anne_file_abort(&h_stage);
+            }
+        }
     }
     free(c_text);
     free(h_text);

@@ -57,55 +57,115 @@ static int anne__write_direct(const char *path, const void *data, size_t size, a
     return ok ? 0 : anne_error_set(err, "%s: write failed: %s", path, strerror(errno));
 }
 
-/* Writes to a temporary file beside `path` with the given mode, then renames it over `path`. */
-static int anne__write_atomic(const char *path, mode_t mode, int keep_mode, const void *data, size_t size,
-                              anne_error *err) {
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 32u);
+/* Writes a temporary file beside `path` (mode kept from an existing file when keep_mode). */
+static int anne__write_tmp(anne_file_stage *st, mode_t mode, int keep_mode, const void *data, size_t size,
+                           anne_error *err) {
+    size_t len = strlen(st->path);
     FILE *f;
     int ok;
-    if (tmp == NULL) return anne_error_set(err, "%s: out of memory", path);
-    snprintf(tmp, len + 32u, "%s.tmp%ld", path, (long)getpid());
-    f = fopen(tmp, "wb");
+    st->tmp = malloc(len + 32u);
+    if (st->tmp == NULL) return anne_error_set(err, "%s: out of memory", st->path);
+    snprintf(st->tmp, len + 32u, "%s.tmp%ld", st->path, (long)getpid());
+    f = fopen(st->tmp, "wb");
     if (f == NULL) {
-        anne_error_set(err, "%s: cannot create: %s", path, strerror(errno));
-        free(tmp);
+        anne_error_set(err, "%s: cannot create: %s", st->path, strerror(errno));
+        free(st->tmp);
+        st->tmp = NULL;
         return -1;
     }
     ok = fwrite(data, 1, size, f) == size;
     if (ok && keep_mode) ok = fchmod(fileno(f), mode) == 0; /* an existing file keeps its permissions */
     ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        anne_error_set(err, "%s: write failed: %s", path, strerror(errno));
-        remove(tmp);
-        free(tmp);
+    if (!ok) {
+        anne_error_set(err, "%s: write failed: %s", st->path, strerror(errno));
+        remove(st->tmp);
+        free(st->tmp);
+        st->tmp = NULL;
         return -1;
     }
-    free(tmp);
     return 0;
 }
 
-int anne_file_write(const char *path, const void *data, size_t size, anne_error *err) {
-    struct stat st;
-    char *target;
-    int rc;
-    if (lstat(path, &st) != 0) {
+static char *anne__strdup(const char *s) {
+    size_t n = strlen(s) + 1u;
+    char *d = malloc(n);
+    if (d != NULL) memcpy(d, s, n);
+    return d;
+}
+
+int anne_file_stage_write(anne_file_stage *st, const char *path, const void *data, size_t size, anne_error *err) {
+    struct stat sb;
+    int exists;
+    memset(st, 0, sizeof *st);
+    if (lstat(path, &sb) != 0) {
         if (errno != ENOENT) return anne_error_set(err, "%s: cannot write: %s", path, strerror(errno));
-        return anne__write_atomic(path, 0, 0, data, size, err); /* a new file */
-    }
-    if (S_ISREG(st.st_mode)) return anne__write_atomic(path, st.st_mode & 07777, 1, data, size, err);
-    if (!S_ISLNK(st.st_mode)) return anne__write_direct(path, data, size, err);
-    /* a symlink: replace what it points to, and keep the link */
-    target = realpath(path, NULL);
-    if (target == NULL) return anne_error_set(err, "%s: a symbolic link whose target cannot be resolved: %s", path,
-                                              strerror(errno));
-    if (stat(target, &st) != 0) {
-        rc = anne_error_set(err, "%s: cannot write: %s", path, strerror(errno));
-    } else if (S_ISREG(st.st_mode)) {
-        rc = anne__write_atomic(target, st.st_mode & 07777, 1, data, size, err);
+        exists = 0;
+        st->path = anne__strdup(path);
+    } else if (S_ISLNK(sb.st_mode)) {
+        /* a symlink: replace what it points to, and keep the link */
+        st->path = realpath(path, NULL);
+        if (st->path == NULL) {
+            return anne_error_set(err, "%s: a symbolic link whose target cannot be resolved: %s", path,
+                                  strerror(errno));
+        }
+        if (stat(st->path, &sb) != 0) {
+            anne_error_set(err, "%s: cannot write: %s", path, strerror(errno));
+            anne_file_abort(st);
+            return -1;
+        }
+        exists = 1;
     } else {
-        rc = anne__write_direct(target, data, size, err);
+        exists = 1;
+        st->path = anne__strdup(path);
     }
-    free(target);
+    if (st->path == NULL) return anne_error_set(err, "%s: out of memory", path);
+    if (exists && S_ISDIR(sb.st_mode)) {
+        anne_error_set(err, "%s: is a directory", path);
+        anne_file_abort(st);
+        return -1;
+    }
+    if (exists && !S_ISREG(sb.st_mode)) { /* a device or FIFO: written at commit, if it can be */
+        if (access(st->path, W_OK) != 0) {
+            anne_error_set(err, "%s: cannot write: %s", path, strerror(errno));
+            anne_file_abort(st);
+            return -1;
+        }
+        st->data = data;
+        st->size = size;
+        return 0;
+    }
+    if (anne__write_tmp(st, sb.st_mode & 07777, exists, data, size, err) != 0) {
+        anne_file_abort(st);
+        return -1;
+    }
+    return 0;
+}
+
+int anne_file_commit(anne_file_stage *st, anne_error *err) {
+    int rc = 0;
+    if (st->tmp != NULL) {
+        if (rename(st->tmp, st->path) != 0) {
+            rc = anne_error_set(err, "%s: write failed: %s", st->path, strerror(errno));
+            remove(st->tmp);
+        }
+    } else if (st->path != NULL) {
+        rc = anne__write_direct(st->path, st->data, st->size, err);
+    }
+    free(st->tmp);
+    free(st->path);
+    memset(st, 0, sizeof *st);
     return rc;
+}
+
+void anne_file_abort(anne_file_stage *st) {
+    if (st->tmp != NULL) remove(st->tmp);
+    free(st->tmp);
+    free(st->path);
+    memset(st, 0, sizeof *st);
+}
+
+int anne_file_write(const char *path, const void *data, size_t size, anne_error *err) {
+    anne_file_stage st;
+    if (anne_file_stage_write(&st, path, data, size, err) != 0) return -1;
+    return anne_file_commit(&st, err);
 }

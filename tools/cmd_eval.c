@@ -252,9 +252,13 @@ int anne_cmd_eval(int argc, char **argv) {
         names = calloc(m.n_classes, sizeof *names);
         if (confusion == NULL || names == NULL) rc = anne_error_set(&err, "out of memory");
     }
+    if (rc == 0 &&
+        anne_metrics_init(&metrics, m.n_classes, confusion, (size_t)m.n_classes * m.n_classes) != ANNE_OK) {
+        rc = anne_error_set(&err, "%s: the model has %u classes; metrics count at most %u", a.model,
+                            (unsigned)m.n_classes, (unsigned)ANNE_MAX_CLASSES);
+    }
     if (rc == 0) {
         uint16_t c;
-        anne_metrics_init(&metrics, m.n_classes, confusion, (size_t)m.n_classes * m.n_classes);
         for (c = 0; c < m.n_classes; c++) {
             names[c] = m.class_names ? m.class_names[c] : (c < labels.n_names ? labels.names[c] : NULL);
         }

@@ -119,8 +119,12 @@ static int anne__quant_evaluate(const anne_model *mf, const anne_model *mq, cons
     }
     e->rows = n_rows;
     if (e->classify) {
-        anne_metrics_init(&m_f, e->n_classes, e->conf_f, (size_t)e->n_classes * e->n_classes);
-        anne_metrics_init(&m_q, e->n_classes, e->conf_q, (size_t)e->n_classes * e->n_classes);
+        if (anne_metrics_init(&m_f, e->n_classes, e->conf_f, (size_t)e->n_classes * e->n_classes) != ANNE_OK ||
+            anne_metrics_init(&m_q, e->n_classes, e->conf_q, (size_t)e->n_classes * e->n_classes) != ANNE_OK) {
+            rc = anne_error_set(err, "the model has %u classes; metrics count at most %u", (unsigned)e->n_classes,
+                                (unsigned)ANNE_MAX_CLASSES);
+            goto done;
+        }
     }
     for (r = 0; r < n_rows; r++) {
         float *oq = of + no;

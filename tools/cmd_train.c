@@ -405,7 +405,11 @@ static int anne__train_loop(anne__train_state *s, anne_trainer *t, anne_metrics 
         res->accuracy = (double)correct / (double)s->train.n;
         if (has_val) {
             sum = 0;
-            if (!s->regression) anne_metrics_init(vm, s->n_classes, s->confusion, (size_t)s->n_classes * s->n_classes);
+            if (!s->regression &&
+                anne_metrics_init(vm, s->n_classes, s->confusion, (size_t)s->n_classes * s->n_classes) != ANNE_OK) {
+                return anne_error_set(err, "%u classes; validation metrics count at most %u", (unsigned)s->n_classes,
+                                      (unsigned)ANNE_MAX_CLASSES);
+            }
             for (i = 0; i < s->val.n; i++) {
                 float loss = 0;
                 if (anne__sample(t, s, &s->val, i, 0, &loss) != 0) {

@@ -349,4 +349,10 @@ if [ -f examples/iris/iris_8_neurons.json ] && [ -f examples/iris/iris_test.csv 
     done
 fi
 
+# --- more classes than the metrics count (ANNE_MAX_CLASSES = 1024): a clear error, not a crash -----------
+awk 'BEGIN { printf "{\"layers\": [{\"units\": 1025, \"kernel\": [["; for (i = 0; i < 1025; i++) printf "%s0", (i ? "," : ""); print "]]}]}" }' >"$TMP/wide.json"
+printf 'x,y\n1,0\n' >"$TMP/wide.csv"
+run 1 eval "$TMP/wide.json" "$TMP/wide.csv" --label y
+stderr_has "the model has 1025 classes; metrics count at most 1024"
+
 finish "all predict/eval/trace checks passed"
