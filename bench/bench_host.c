@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 #include "anne.h"
 #include "anne_cli.h"
@@ -13,23 +12,6 @@
 
 #define CALLS 1000000u
 #define REPEATS 11
-
-/* The CPU's model name from /proc/cpuinfo, or "unknown". */
-static void cpu_name(char *buf, size_t cap) {
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    char line[512];
-    snprintf(buf, cap, "unknown");
-    if (f == NULL) return;
-    while (fgets(line, sizeof line, f)) {
-        char *colon = strchr(line, ':');
-        if (strncmp(line, "model name", 10) == 0 && colon) {
-            snprintf(buf, cap, "%s", colon + 2);
-            buf[strcspn(buf, "\n")] = 0;
-            break;
-        }
-    }
-    fclose(f);
-}
 
 /* A 64-input, 64-unit relu layer with weights from a fixed linear congruential sequence. */
 static int dense_64x64(anne_loaded *out, anne_error *err) {
@@ -90,11 +72,10 @@ static int bench(const char *name, const anne_model *m, const float *x, size_t r
 int main(int argc, char **argv) {
     const char *dir = argc > 1 ? argv[1] : "examples/iris";
     static const char *const nets[2] = {"iris_8_neurons", "iris_6_neurons"};
-    char path[4096], cpu[256];
+    char path[4096], machine[512];
     anne_error err;
     anne_csv csv;
     anne_loaded m;
-    struct utsname u;
     float *x = NULL, x64[4 * 64];
     size_t col, i;
     int k;
@@ -105,9 +86,8 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench_host: %s\n", err.msg);
         return 1;
     }
-    cpu_name(cpu, sizeof cpu);
-    uname(&u);
-    printf("{\"machine\": \"%s, %s %s\", \"compiler\": \"%s\",\n", cpu, u.sysname, u.machine, __VERSION__);
+    anne_host_describe(machine, sizeof machine);
+    printf("{\"machine\": \"%s\", \"compiler\": \"%s\",\n", machine, __VERSION__);
     printf(" \"method\": \"batch 1, anne_model_predict() on one core; median of %d runs of %u calls each after a "
            "warm-up run; CLOCK_MONOTONIC; iris inputs cycle through the paper's 20 test rows\",\n",
            REPEATS, CALLS);

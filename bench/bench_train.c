@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <time.h>
 
 #include "anne.h"
+#include "anne_timing.h"
 #include "anne_cli.h"
 #include "anne_csv.h"
 #include "anne_ir.h"
@@ -52,23 +52,6 @@ typedef struct data {
     anne_train_rows rows;
     float mean[4], sd[4];
 } data;
-
-/* The CPU's model name from /proc/cpuinfo, or "unknown". */
-static void cpu_name(char *buf, size_t cap) {
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    char line[512];
-    snprintf(buf, cap, "unknown");
-    if (f == NULL) return;
-    while (fgets(line, sizeof line, f)) {
-        char *colon = strchr(line, ':');
-        if (strncmp(line, "model name", 10) == 0 && colon) {
-            snprintf(buf, cap, "%s", colon + 2);
-            buf[strcspn(buf, "\n")] = 0;
-            break;
-        }
-    }
-    fclose(f);
-}
 
 static double now_s(void) {
     struct timespec ts;
@@ -211,9 +194,8 @@ static int bench(const net *n, data *d) {
 
 int main(int argc, char **argv) {
     const char *dir = argc > 1 ? argv[1] : "examples/iris";
-    char path[4096], cpu[256];
+    char path[4096], machine[512];
     anne_error err;
-    struct utsname u;
     data d;
     int k;
 
@@ -222,9 +204,8 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench_train: %s\n", err.msg);
         return 1;
     }
-    cpu_name(cpu, sizeof cpu);
-    uname(&u);
-    printf("{\"framework\": \"ANNE (C, runtime trainer)\", \"machine\": \"%s, %s %s\",\n", cpu, u.sysname, u.machine);
+    anne_host_describe(machine, sizeof machine);
+    printf("{\"framework\": \"ANNE (C, runtime trainer)\", \"machine\": \"%s\",\n", machine);
     printf(" \"compiler\": \"%s %s, %s\",\n", COMPILER, __VERSION__, BUILD_FLAGS);
     printf(" \"method\": \"one core; %zu rows, %u epochs, batch %u (last batch of each epoch %zu rows), Adam lr 0.001 "
            "(Keras defaults), binary cross-entropy, standardized inputs, glorot_uniform seed %u; rows shuffled every "

@@ -1,7 +1,10 @@
 /* Host timing of batch-1 inference (see anne_timing.h for the method). */
 #include "anne_timing.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
 #include <time.h>
 
 static double anne__now_ns(void) {
@@ -44,4 +47,24 @@ double anne_time_predict_ns(const anne_model *model, const float *x, size_t n_ro
     median = runs[repeats / 2];
     free(runs);
     return median;
+}
+
+void anne_host_describe(char *buf, size_t cap) {
+    char cpu[256] = "unknown CPU", line[512];
+    struct utsname u;
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    while (f != NULL && fgets(line, sizeof line, f)) {
+        char *colon = strchr(line, ':');
+        if (strncmp(line, "model name", 10) == 0 && colon != NULL) {
+            snprintf(cpu, sizeof cpu, "%s", colon + 2);
+            cpu[strcspn(cpu, "\n")] = 0;
+            break;
+        }
+    }
+    if (f != NULL) fclose(f);
+    if (uname(&u) == 0) {
+        snprintf(buf, cap, "%s, %s %s", cpu, u.sysname, u.machine);
+    } else {
+        snprintf(buf, cap, "%s", cpu);
+    }
 }

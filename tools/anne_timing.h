@@ -14,4 +14,7 @@
 double anne_time_predict_ns(const anne_model *model, const float *x, size_t n_rows, void *arena, size_t arena_size,
                             size_t calls, int repeats);
 
+/* "CPU model name, OS machine" of this host (from /proc/cpuinfo and uname), for benchmark reports. */
+void anne_host_describe(char *buf, size_t cap);
+
 #endif /* ANNE_TIMING_H */
