@@ -146,6 +146,67 @@ static int anne__layer_q16(const anne_ir_layer *l, size_t index, anne_layer *out
     return 0;
 }
 
+size_t anne_quantize_s8_aux_size(uint32_t n, anne_s8_act_kind kind) {
+    return ANNE__QREC_HDR + 12u * n + (kind == ANNE_S8_ACT_LUT ? 256u : kind == ANNE_S8_ACT_SOFTMAX ? 512u : 0u);
+}
+
+uint32_t anne_quantize_s8_aux(unsigned char *aux, const anne_s8_aux_spec *s, uint32_t n) {
+    uint32_t i, j;
+    anne__putf(aux + 0, s->in_scale);
+    anne__put32(aux + 4, (uint32_t)s->in_zp);
+    anne__putf(aux + 8, s->z_scale);
+    anne__put32(aux + 12, (uint32_t)s->z_zp);
+    anne__putf(aux + 16, s->out_scale);
+    anne__put32(aux + 20, (uint32_t)s->out_zp);
+    anne__put32(aux + 24, (uint32_t)s->act_min);
+    anne__put32(aux + 28, (uint32_t)s->act_max);
+    anne__put32(aux + 32, (uint32_t)s->kind);
+    anne__put32(aux + 36, 0u);
+    for (j = 0; j < n; j++) {
+        int32_t m, sh;
+        /* as TFLite: the float scales, multiplied in double */
+        anne_quantize_multiplier((double)s->in_scale * (double)s->w_scale[j] / (double)s->z_scale, &m, &sh);
+        if (sh > 30) return j + 1u;
+        anne__put32(aux + ANNE__QREC_HDR + 4u * j, (uint32_t)m);
+        anne__put32(aux + ANNE__QREC_HDR + 4u * (n + j), (uint32_t)sh);
+        anne__putf(aux + ANNE__QREC_HDR + 4u * (2u * n + j), s->w_scale[j]);
+    }
+    if (s->kind == ANNE_S8_ACT_LUT) { /* the activation at each of the 256 possible inputs, exactly */
+        for (i = 0; i < 256u; i++) {
+            float v = anne_s8_dequantize((int8_t)((int32_t)i - 128), s->z_scale, s->z_zp);
+            anne_activation_forward_f32(&v, 1, s->activation, s->param);
+            aux[ANNE__QREC_HDR + 12u * n + i] = (unsigned char)anne_s8_quantize(v, s->out_scale, s->out_zp);
+        }
+    } else if (s->kind == ANNE_S8_ACT_SOFTMAX) {
+        for (i = 0; i < 256u; i++) {
+            uint32_t e = (uint32_t)floor(32768.0 * exp(-(double)i * (double)s->z_scale) + 0.5);
+            aux[ANNE__QREC_HDR + 12u * n + 2u * i] = (unsigned char)e;
+            aux[ANNE__QREC_HDR + 12u * n + 2u * i + 1u] = (unsigned char)(e >> 8);
+        }
+    }
+    return 0;
+}
+
+int anne_quantize_write(const anne_model_desc *d, unsigned char **bytes, size_t *size, anne_error *err) {
+    anne_status st = anne_model_write(d, NULL, 0, size);
+    *bytes = NULL;
+    if (st == ANNE_OK) {
+        *bytes = malloc(*size);
+        if (*bytes == NULL) {
+            *size = 0;
+            return anne_error_set(err, "out of memory");
+        }
+        st = anne_model_write(d, *bytes, *size, size);
+    }
+    if (st != ANNE_OK) {
+        free(*bytes);
+        *bytes = NULL;
+        *size = 0;
+        return anne_error_set(err, "cannot write the quantized model: %s", anne_status_str(st));
+    }
+    return 0;
+}
+
 /* Is the activation a clamp of the requantized output (TFLite's fused relu / relu6)? */
 static int anne__is_clamp(const anne_ir_layer *l) {
     return l->activation == ANNE_ACT_LINEAR ||
@@ -162,6 +223,7 @@ static int anne__layer_s8(const anne_ir_layer *l, size_t index, const anne__cali
     int32_t *b = NULL;
     float z_scale, y_scale, *w_scale = malloc(n * sizeof *w_scale);
     int32_t z_zp, y_zp, act_min = -128, act_max = 127;
+    anne_s8_aux_spec spec;
     double bias_limit = 2147483647.0 - (double)l->n_in * 127.0 * 255.0;
     if (k == NULL || w_scale == NULL) {
         free(w_scale);
@@ -216,47 +278,30 @@ static int anne__layer_s8(const anne_ir_layer *l, size_t index, const anne__cali
             b[j] = (int32_t)(v > bias_limit ? bias_limit : (v < -bias_limit ? -bias_limit : v));
         }
     }
-    aux_size = ANNE__QREC_HDR + 12u * n + (kind == ANNE_S8_ACT_LUT ? 256u : kind == ANNE_S8_ACT_SOFTMAX ? 512u : 0u);
+    spec.in_scale = in_scale;
+    spec.in_zp = in_zp;
+    spec.z_scale = z_scale;
+    spec.z_zp = z_zp;
+    spec.out_scale = y_scale;
+    spec.out_zp = y_zp;
+    spec.act_min = act_min;
+    spec.act_max = act_max;
+    spec.kind = (anne_s8_act_kind)kind;
+    spec.activation = l->activation;
+    spec.param = l->param;
+    spec.w_scale = w_scale;
+    aux_size = anne_quantize_s8_aux_size(n, spec.kind);
     aux = anne__qalloc(q, aux_size);
     if (aux == NULL) {
         free(w_scale);
         return anne_error_set(err, "out of memory");
     }
-    anne__putf(aux + 0, in_scale);
-    anne__put32(aux + 4, (uint32_t)in_zp);
-    anne__putf(aux + 8, z_scale);
-    anne__put32(aux + 12, (uint32_t)z_zp);
-    anne__putf(aux + 16, y_scale);
-    anne__put32(aux + 20, (uint32_t)y_zp);
-    anne__put32(aux + 24, (uint32_t)act_min);
-    anne__put32(aux + 28, (uint32_t)act_max);
-    anne__put32(aux + 32, kind);
-    for (j = 0; j < n; j++) {
-        int32_t m, s;
-        /* as TFLite: the float scales, multiplied in double */
-        anne_quantize_multiplier((double)in_scale * (double)w_scale[j] / (double)z_scale, &m, &s);
-        if (s > 30) {
-            free(w_scale);
-            return anne_error_set(err, "layer %zu%s%s, unit %zu: the requantization factor is too large for int8 "
-                                  "(the calibration range of its outputs is too narrow)",
-                                  index + 1u, l->name ? " " : "", anne__lname(l), (size_t)j + 1u);
-        }
-        anne__put32(aux + ANNE__QREC_HDR + 4u * j, (uint32_t)m);
-        anne__put32(aux + ANNE__QREC_HDR + 4u * (n + j), (uint32_t)s);
-        anne__putf(aux + ANNE__QREC_HDR + 4u * (2u * n + j), w_scale[j]);
-    }
-    if (kind == ANNE_S8_ACT_LUT) { /* the activation at each of the 256 possible inputs, exactly */
-        for (i = 0; i < 256u; i++) {
-            float v = anne_s8_dequantize((int8_t)((int32_t)i - 128), z_scale, z_zp);
-            anne_activation_forward_f32(&v, 1, l->activation, l->param);
-            aux[ANNE__QREC_HDR + 12u * n + i] = (unsigned char)anne_s8_quantize(v, y_scale, y_zp);
-        }
-    } else if (kind == ANNE_S8_ACT_SOFTMAX) {
-        for (i = 0; i < 256u; i++) {
-            uint32_t e = (uint32_t)floor(32768.0 * exp(-(double)i * (double)z_scale) + 0.5);
-            aux[ANNE__QREC_HDR + 12u * n + 2u * i] = (unsigned char)e;
-            aux[ANNE__QREC_HDR + 12u * n + 2u * i + 1u] = (unsigned char)(e >> 8);
-        }
+    j = anne_quantize_s8_aux(aux, &spec, n);
+    if (j != 0) {
+        free(w_scale);
+        return anne_error_set(err, "layer %zu%s%s, unit %zu: the requantization factor is too large for int8 "
+                              "(the calibration range of its outputs is too narrow)",
+                              index + 1u, l->name ? " " : "", anne__lname(l), (size_t)j);
     }
     free(w_scale);
     out->kernel = k;
@@ -277,7 +322,6 @@ int anne_quantize(const anne_ir *ir, const float *calib, size_t n_rows, const an
     float in_scale = 1.0f;
     int32_t in_zp = 0;
     size_t i;
-    anne_status st;
     int rc = -1;
 
     *bytes = NULL;
@@ -327,22 +371,7 @@ int anne_quantize(const anne_ir *ir, const float *calib, size_t n_rows, const an
     d.scaling.b = ir->scale_b;
     d.n_classes = ir->n_classes;
     d.class_names = (const char *const *)ir->class_names;
-    st = anne_model_write(&d, NULL, 0, size);
-    if (st == ANNE_OK) {
-        *bytes = malloc(*size);
-        if (*bytes == NULL) {
-            anne_error_set(err, "out of memory");
-            goto done;
-        }
-        st = anne_model_write(&d, *bytes, *size, size);
-    }
-    if (st != ANNE_OK) {
-        free(*bytes);
-        *bytes = NULL;
-        *size = 0;
-        anne_error_set(err, "cannot write the quantized model: %s", anne_status_str(st));
-        goto done;
-    }
+    if (anne_quantize_write(&d, bytes, size, err) != 0) goto done;
     rc = 0;
 done:
     anne__qfree(&q);

@@ -6,6 +6,7 @@
 
 #include "anne_error.h"
 #include "anne_ir.h"
+#include "anne_quant.h"
 
 typedef struct anne_quantize_opts {
     anne_dtype to;              /* ANNE_DTYPE_Q16 or ANNE_DTYPE_S8 */
@@ -24,5 +25,29 @@ typedef struct anne_quantize_info {
  * int32; multipliers by QuantizeMultiplier); Q16: weights rounded to nearest. Errors name the layer. */
 int anne_quantize(const anne_ir *ir, const float *calib, size_t n_rows, const anne_quantize_opts *opts,
                   unsigned char **bytes, size_t *size, anne_quantize_info *info, anne_error *err);
+
+/* One int8 layer's quantization record (docs/format.md, "Quantized layers"), as the quantizer and the
+ * .tflite importer build it. Multipliers come from in_scale * w_scale[j] / z_scale (double, as
+ * TFLite); a LUT tabulates `activation` (with `param`) at the 256 dequantized z values, requantized
+ * to out; a softmax table holds exp(-d * z_scale) * 2^15. */
+typedef struct anne_s8_aux_spec {
+    float in_scale, z_scale, out_scale;
+    int32_t in_zp, z_zp, out_zp;
+    int32_t act_min, act_max;   /* clamp of z */
+    anne_s8_act_kind kind;
+    anne_activation activation; /* LUT: the function tabulated */
+    const float *param;         /* its parameters (3) */
+    const float *w_scale;       /* (n) weight scale per unit */
+} anne_s8_aux_spec;
+
+/* Bytes of the record for n units. */
+size_t anne_quantize_s8_aux_size(uint32_t n, anne_s8_act_kind kind);
+
+/* Fills aux (anne_quantize_s8_aux_size bytes). Returns 0, or the 1-based unit whose requantization
+ * factor is too large to represent (shift > 30). */
+uint32_t anne_quantize_s8_aux(unsigned char *aux, const anne_s8_aux_spec *spec, uint32_t n);
+
+/* anne_model_write into a malloc'd buffer; errors say why the writer refused. */
+int anne_quantize_write(const anne_model_desc *d, unsigned char **bytes, size_t *size, anne_error *err);
 
 #endif /* ANNE_QUANTIZE_H */
