@@ -4,9 +4,12 @@
  *   anne_mcu_host models DIR                   synthetic benchmark models: dense_64x64 (one 64x64
  *                                              layer, linear), mlp_64_64_64_10 (relu, relu, softmax),
  *                                              dense_1x1 and dense_1x1_1x1 (one and two layers of
- *                                              one weight: their difference is a layer's fixed cost)
+ *                                              one weight: their difference is a layer's fixed cost),
+ *                                              dense_32x64 (with dense_64x64: the cost of a MAC)
  *   anne_mcu_host embed MODEL.anne NAME OUT.c  C source with the model bytes, one input and the
- *                                              host's output for it, for ports/apps/bench_main.c;
+ *                                              host's output for it, for ports/apps/bench_main.c,
+ *                                              and for q16/int8 models the same as raw integers
+ *                                              (scaled, quantized) for ports/apps/bench_raw.c;
  *                                              prints "macs=N format=F model_bytes=N arena_bytes=N"
  *   anne_mcu_host calib MODEL.anne OUT.csv     calibration rows for `anne quantize`: 256 raw inputs
  *                                              spread over three standard deviations (or the
@@ -18,7 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "anne_quant.h"
 #include "anne_train.h"
+
+#define ANNE_BENCH_RAW_MAX 256 /* inputs and outputs of a raw-API benchmark model, at most */
 
 static int anne__fail(const char *what, const char *path) {
     fprintf(stderr, "anne_mcu_host: %s %s%s%s\n", what, path, errno ? ": " : "", errno ? strerror(errno) : "");
@@ -139,10 +145,12 @@ done:
 }
 
 static int anne__models(const char *dir) {
-    static const uint16_t d64[] = {64, 64}, mlp[] = {64, 64, 64, 10}, d1[] = {1, 1, 1};
+    static const uint16_t d64[] = {64, 64}, d32[] = {32, 64}, mlp[] = {64, 64, 64, 10}, d1[] = {1, 1, 1};
     static const anne_activation lin[] = {ANNE_ACT_LINEAR, ANNE_ACT_LINEAR};
     static const anne_activation mlp_acts[] = {ANNE_ACT_RELU, ANNE_ACT_RELU, ANNE_ACT_SOFTMAX};
     int rc = anne__synthetic(dir, "dense_64x64", d64, 1, lin);
+    /* dense_64x64 minus dense_32x64: 2048 MACs with the same 64 units, so the per-MAC cost alone */
+    if (rc == 0) rc = anne__synthetic(dir, "dense_32x64", d32, 1, lin);
     if (rc == 0) rc = anne__synthetic(dir, "mlp_64_64_64_10", mlp, 3, mlp_acts);
     if (rc == 0) rc = anne__synthetic(dir, "dense_1x1", d1, 1, lin);
     if (rc == 0) rc = anne__synthetic(dir, "dense_1x1_1x1", d1, 2, lin); /* minus dense_1x1: one layer's cost */
@@ -154,6 +162,43 @@ static void anne__floats(FILE *o, const char *decl, const float *v, uint32_t n) 
     fprintf(o, "%s[%u] = {", decl, (unsigned)n);
     for (i = 0; i < n; i++) fprintf(o, "%s%af,", i % 6u == 0 ? "\n    " : " ", (double)v[i]);
     fprintf(o, "\n};\n");
+}
+
+/* The raw-API arrays of a q16 or int8 model (ports/apps/bench_raw.c): the input scaled and quantized
+ * as anne_model_predict does it, and the output of anne_model_predict_q16/_s8 for it. */
+static int anne__raw(FILE *o, const anne_model *m, const float *in, void *arena) {
+    int32_t raw_in[ANNE_BENCH_RAW_MAX], raw_out[ANNE_BENCH_RAW_MAX];
+    float scaled[ANNE_BENCH_RAW_MAX], in_scale = 1.0f, out_scale = 1.0f;
+    int32_t in_zp = 0, out_zp = 0;
+    int8_t s8_in[ANNE_BENCH_RAW_MAX], s8_out[ANNE_BENCH_RAW_MAX];
+    int s8 = anne_model_dtype(m) == ANNE_DTYPE_S8;
+    anne_status st;
+    uint32_t i;
+    if (m->n_inputs > ANNE_BENCH_RAW_MAX || m->n_outputs > ANNE_BENCH_RAW_MAX) {
+        fprintf(stderr, "anne_mcu_host: embed: more than %d inputs or outputs\n", ANNE_BENCH_RAW_MAX);
+        return 1;
+    }
+    st = anne_model_scale_input(m, scaled, in);
+    if (st == ANNE_OK && s8) st = anne_model_s8_io(m, &in_scale, &in_zp, &out_scale, &out_zp);
+    for (i = 0; st == ANNE_OK && i < m->n_inputs; i++) {
+        s8_in[i] = anne_s8_quantize(scaled[i], in_scale, in_zp);
+        raw_in[i] = s8 ? s8_in[i] : anne_q16_from_f32(scaled[i]);
+    }
+    if (st == ANNE_OK) {
+        st = s8 ? anne_model_predict_s8(m, s8_out, s8_in, arena, m->arena_bytes)
+                : anne_model_predict_q16(m, raw_out, raw_in, arena, m->arena_bytes);
+    }
+    if (st != ANNE_OK) {
+        fprintf(stderr, "anne_mcu_host: embed: raw predict: %s\n", anne_status_str(st));
+        return 1;
+    }
+    for (i = 0; s8 && i < m->n_outputs; i++) raw_out[i] = s8_out[i];
+    fprintf(o, "const anne_bench_raw_t anne_bench_raw_input[%u] = {", (unsigned)m->n_inputs);
+    for (i = 0; i < m->n_inputs; i++) fprintf(o, "%s%ld,", i % 8u == 0 ? "\n    " : " ", (long)raw_in[i]);
+    fprintf(o, "\n};\nconst anne_bench_raw_t anne_bench_raw_expected[%u] = {", (unsigned)m->n_outputs);
+    for (i = 0; i < m->n_outputs; i++) fprintf(o, "%s%ld,", i % 8u == 0 ? "\n    " : " ", (long)raw_out[i]);
+    fprintf(o, "\n};\nanne_bench_raw_t anne_bench_raw_output[%u];\n", (unsigned)m->n_outputs);
+    return 0;
 }
 
 /* The bench input: each raw input at its scaling's centre plus a PCG32 spread, as the tests do. */
@@ -199,6 +244,7 @@ static int anne__embed(const char *model_path, const char *name, const char *out
         goto done;
     }
     fprintf(o, "/* Generated by anne_mcu_host embed from %s: do not edit. */\n", name);
+    if (layer.dtype == ANNE_DTYPE_S8) fprintf(o, "#ifndef ANNE_BENCH_RAW_S8\n#define ANNE_BENCH_RAW_S8\n#endif\n");
     fprintf(o, "#include \"bench_model.h\"\n\n");
     fprintf(o, "const char anne_bench_name[] = \"%s\";\n", name);
     fprintf(o, "const uint32_t anne_bench_model_size = %uu;\n", (unsigned)size);
@@ -210,6 +256,10 @@ static int anne__embed(const char *model_path, const char *name, const char *out
     fprintf(o, "\n};\n");
     anne__floats(o, "const float anne_bench_input", in, m.n_inputs);
     anne__floats(o, "const float anne_bench_expected", outv, m.n_outputs);
+    if (layer.dtype != ANNE_DTYPE_F32 && anne__raw(o, &m, in, arena) != 0) {
+        fclose(o);
+        goto done;
+    }
     fprintf(o, "const uint16_t anne_bench_n_outputs = %u;\n", (unsigned)m.n_outputs);
     fprintf(o, "float anne_bench_output[%u];\n", (unsigned)m.n_outputs);
     fprintf(o, "uint32_t anne_bench_arena[%u];\n", (unsigned)(m.arena_bytes / 4u + 1u));

@@ -34,8 +34,10 @@ records=$(echo "$out" | grep '"target"')
 for t in m0plus m33; do
     for m in iris_8_neurons dense_64x64; do
         for f in f32 q16 s8; do
-            echo "$records" | grep -q "\"target\": \"$t\", \"model\": \"$m\", \"format\": \"$f\"" ||
+            echo "$records" | grep -q "\"target\": \"$t\", \"model\": \"$m\", \"format\": \"$f\", \"api\": \"float\"" ||
                 fail "no record for $t $m $f"
+            [ "$f" = f32 ] || echo "$records" | grep -q "\"target\": \"$t\", \"model\": \"$m\", \"format\": \"$f\", \"api\": \"raw\"" ||
+                fail "no raw-API record for $t $m $f"
         done
     done
 done
@@ -43,21 +45,23 @@ while IFS= read -r rec; do
     t=$(str target "$rec")
     m=$(str model "$rec")
     f=$(str format "$rec")
+    a=$(str api "$rec")
     for k in macs instructions cycles_est text_bytes data_bytes bss_bytes stack_bytes; do
-        [ -n "$(num "$k" "$rec")" ] || fail "$t $m $f: no \"$k\""
+        [ -n "$(num "$k" "$rec")" ] || fail "$t $m $f $a: no \"$k\""
     done
-    echo "$rec" | grep -q '"outputs_match_host": true' || fail "$t $m $f: the output differs from the host's"
-    base=$(grep "\"target\": \"$t\", \"model\": \"$m\", \"format\": \"$f\"" "$ANNE_ROOT/bench/mcu-baseline.json")
+    echo "$rec" | grep -q '"outputs_match_host": true' || fail "$t $m $f $a: the output differs from the host's"
+    base=$(grep "\"target\": \"$t\", \"model\": \"$m\", \"format\": \"$f\", \"api\": \"$a\"" \
+        "$ANNE_ROOT/bench/mcu-baseline.json")
     if [ -z "$base" ]; then
-        echo "note: $t $m $f has no baseline yet"
+        echo "note: $t $m $f $a has no baseline yet"
         continue
     fi
     now=$(num instructions "$rec")
     was=$(num instructions "$base")
     if [ "$now" -gt $((was + was / 4)) ]; then
-        fail "$t $m $f: $now instructions per inference, baseline $was (more than 25 % over)"
+        fail "$t $m $f $a: $now instructions per inference, baseline $was (more than 25 % over)"
     elif [ "$now" -ne "$was" ]; then
-        echo "note: $t $m $f: $now instructions per inference, baseline $was"
+        echo "note: $t $m $f $a: $now instructions per inference, baseline $was"
     fi
 done <<<"$records"
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
