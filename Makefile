@@ -5,7 +5,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-TOOL_DEPS = libcjson-dev libhdf5-dev libzip-dev
+TOOL_DEPS = libcjson-dev libhdf5-dev libzip-dev libflatbuffers-dev flatbuffers-compiler
 TEST_DEPS = $(TOOL_DEPS) libcmocka-dev
 
 .PHONY: all demo test test-fast bench clean

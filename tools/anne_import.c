@@ -1,6 +1,6 @@
 /* The importer dispatcher: recognizes a model source by its content (never its extension) and
  * hands it to the importer for that format: an .anne file, HDF5 (Keras .h5), a zip (Keras 3
- * .keras), or JSON, told apart by its keys (ANNE JSON, Keras to_json(), TensorFlow.js model.json). */
+ * .keras), a TFLite flatbuffer ("TFL3"), or JSON, told apart by its keys (ANNE JSON, Keras to_json(), TensorFlow.js model.json). */
 #include "anne_import.h"
 
 #include <signal.h>
@@ -16,6 +16,7 @@
 #include "anne_h5.h"
 #include "anne_json.h"
 #include "anne_json_write.h"
+#include "anne_tflite.h"
 
 /* ---- running the HDF5 readers in a child process --------------------------------------------------
  * The HDF5 library trusts the structures of the file it reads: a damaged or hostile .h5 can make it
@@ -245,6 +246,21 @@ int anne_import_ex(anne_ir *ir, const char *path, anne_import_options *opt, anne
         rc = st == ANNE_OK ? anne_ir_from_model(ir, &m, err)
                            : anne_error_set(err, "%s: invalid model: %s", path, anne_status_str(st));
         if (rc == 0 && opt != NULL && opt->check) rc = anne__report_all(ir, opt, err);
+    } else if (anne_tflite_is(bytes, size)) {
+        /* TFLite: converted to model bytes (int8 stays int8); the IR holds float models only */
+        unsigned char *mb;
+        size_t ms;
+        anne_model m;
+        rc = anne_tflite_convert(bytes, size, path, &mb, &ms, err);
+        if (rc == 0) {
+            anne_status st = anne_model_load(&m, mb, ms);
+            rc = st == ANNE_OK ? anne_ir_from_model(ir, &m, err)
+                               : anne_error_set(err, "%s: internal error: the converted model does not load: %s", path,
+                                                anne_status_str(st));
+            if (rc != 0) anne_error_prefix(err, "%s", path);
+            free(mb);
+        }
+        if (rc == 0 && opt != NULL && opt->check) rc = anne__report_all(ir, opt, err);
     } else if (anne_h5_is_hdf5(bytes, size)) {
         rc = anne__isolated(anne__job_h5, ir, bytes, size, path, NULL, opt, err);
     } else if (size >= 4 && memcmp(bytes, "PK\x03\x04", 4) == 0) {
@@ -253,7 +269,7 @@ int anne_import_ex(anne_ir *ir, const char *path, anne_import_options *opt, anne
         rc = anne__import_json(ir, bytes, size, path, opt, err);
     } else {
         rc = anne_error_set(err, "%s: unrecognized model format (expected an .anne model file, ANNE JSON, a Keras "
-                                 ".h5 or .keras file, a Keras to_json() architecture or a TensorFlow.js model.json)",
+                                 ".h5 or .keras file, a Keras to_json() architecture, a TensorFlow.js model.json or a .tflite file)",
                             path);
     }
     if (rc != 0) anne_ir_free(ir);

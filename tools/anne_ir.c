@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "anne_file.h"
+#include "anne_tflite.h"
 
 void anne_ir_init(anne_ir *ir) {
     memset(ir, 0, sizeof *ir);
@@ -250,7 +251,13 @@ int anne_loaded_open(anne_loaded *out, const char *path, anne_error *err) {
     anne_status st;
     memset(out, 0, sizeof *out);
     if (anne_file_read(path, &out->bytes, &out->size, err) != 0) return -1;
-    if (out->size < 4 || memcmp(out->bytes, "ANNE", 4) != 0) {
+    if (anne_tflite_is(out->bytes, out->size)) {
+        /* TFLite: converted straight to model bytes (an int8 model never becomes float) */
+        unsigned char *tf = out->bytes;
+        int rc = anne_tflite_convert(tf, out->size, path, &out->bytes, &out->size, err);
+        free(tf);
+        if (rc != 0) return -1;
+    } else if (out->size < 4 || memcmp(out->bytes, "ANNE", 4) != 0) {
         /* another format: import, then serialize in memory */
         free(out->bytes);
         out->bytes = NULL;

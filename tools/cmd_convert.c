@@ -13,6 +13,7 @@
 #include "anne_ir.h"
 #include "anne_json_write.h"
 #include "anne_quant.h"
+#include "anne_tflite.h"
 
 /* The model being converted: its file bytes (loaded), and its IR unless it is quantized (the IR and
  * the JSON writer hold float weights only; quantized models are copied as bytes). */
@@ -79,6 +80,12 @@ static const struct {
 static int anne__open_quantized(anne__src *s, const char *in) {
     anne_error ignored;
     if (anne_file_read(in, &s->bytes, &s->size, &ignored) != 0) return 0; /* the importer reports it */
+    if (anne_tflite_is(s->bytes, s->size)) { /* an int8 .tflite becomes int8 model bytes directly */
+        unsigned char *tf = s->bytes;
+        int rc = anne_tflite_convert(tf, s->size, in, &s->bytes, &s->size, &ignored);
+        free(tf);
+        if (rc != 0) s->bytes = NULL; /* the importer reports it */
+    }
     if (s->size >= 4 && memcmp(s->bytes, "ANNE", 4) == 0 && anne_model_load(&s->model, s->bytes, s->size) == ANNE_OK &&
         anne_model_dtype(&s->model) != ANNE_DTYPE_F32) {
         return 1;

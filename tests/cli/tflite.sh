@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# .tflite import through the commands: convert, info, predict and the generated C path on TFLM's
+# hello_world models, and refusals naming the operator for variants edited with flatc (JSON round trip).
+. "$(dirname "$0")/lib/common.sh"
+
+HW=${ANNE_SHARED_DIR:-../shared}/fixtures/keras/tflm_hello_world_sine
+if [ ! -f "$HW/hello_world_int8.tflite" ]; then
+    echo "SKIP: $HW/hello_world_int8.tflite is absent (tests read ../shared in place)"
+    exit 77
+fi
+SCHEMA=$(dirname "$0")/../../tools/tflite/tflite_subset.fbs
+
+# int8 stays int8: convert writes an int8 .anne; info shows s8 layers
+run 0 convert "$HW/hello_world_int8.tflite" "$TMP/hw.anne"
+run 0 info "$TMP/hw.anne"
+stdout_has "s8"
+run 0 info "$HW/hello_world_float.tflite"
+stdout_has "f32"
+# predict straight from the .tflite: sin(pi / 2) = 1 within the model's error
+printf 'x\n1.5707963\n' >"$TMP/x.csv"
+for m in "$HW/hello_world_int8.tflite" "$HW/hello_world_float.tflite" "$TMP/hw.anne"; do
+    run 0 predict "$m" "$TMP/x.csv"
+    y=$(sed -n 2p "$TMP/out" | cut -d, -f1)
+    awk -v y="$y" 'BEGIN { exit !(y > 0.95 && y < 1.05) }' || fail "$m: predict(pi/2) = $y, expected about 1"
+done
+run 0 convert "$HW/hello_world_int8.tflite" "$TMP/hw.c"
+grep -q "predict_s8" "$TMP/hw.h" || fail "generated header lacks the int8 entry point"
+
+# not a model / damaged
+head -c 1000 "$HW/hello_world_int8.tflite" >"$TMP/cut.tflite"
+run 1 info "$TMP/cut.tflite"
+stderr_has "damaged or truncated TFLite file"
+
+# refusals by operator name, on variants made with flatc (skipped when flatc is missing)
+if ! command -v flatc >/dev/null; then
+    echo "note: flatc not installed (apt-get install flatbuffers-compiler): refusal variants skipped"
+    finish "tflite: all checks passed (without the flatc variants)"
+fi
+(cd "$TMP" && flatc --json --raw-binary --strict-json "$SCHEMA" -- "$HW/hello_world_int8.tflite") ||
+    fail "flatc cannot read the fixture with the schema subset"
+variant() { # variant NAME SED-EXPR: edits the JSON dump, rebuilds the binary as $TMP/NAME.tflite
+    sed -e "$2" "$TMP/hello_world_int8.json" >"$TMP/$1.json"
+    (cd "$TMP" && flatc --binary "$SCHEMA" "$1.json" && mv "$1.bin" "$1.tflite") || fail "flatc -b $1"
+}
+variant conv 's/"builtin_code": "FULLY_CONNECTED"/"builtin_code": "CONV_2D"/; s/"deprecated_builtin_code": 9/"deprecated_builtin_code": 3/'
+run 1 convert "$TMP/conv.tflite" "$TMP/conv.anne"
+stderr_has "operator 1 is CONV_2D (builtin code 3)"
+[ ! -e "$TMP/conv.anne" ] || fail "a refused model left an output file"
+variant tanhfused 's/"fused_activation_function": "RELU"/"fused_activation_function": "TANH"/'
+run 1 info "$TMP/tanhfused.tflite"
+stderr_has "fused activation TANH is not supported"
+variant uint8 's/"type": "INT8"/"type": "UINT8"/'
+run 1 info "$TMP/uint8.tflite"
+stderr_has "UINT8"
+# the round trip itself converts (flatc's JSON keeps 6 digits of the scales: close, not identical)
+variant same 's/x/x/'
+run 0 info "$TMP/same.tflite"
+stdout_has "s8"
+
+finish "tflite: all checks passed"

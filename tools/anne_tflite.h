@@ -1,0 +1,30 @@
+/* The TensorFlow Lite (.tflite flatbuffer) importer: a chain of FULLY_CONNECTED layers, int8 or
+ * float, into ANNE model bytes (docs/tflite-import.md). C entry points of a C++ file. */
+#ifndef ANNE_TFLITE_H
+#define ANNE_TFLITE_H
+
+#include <stddef.h>
+
+#include "anne_error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A TFLite flatbuffer: the file identifier "TFL3" at bytes 4..8. */
+int anne_tflite_is(const unsigned char *bytes, size_t size);
+
+/* Converts the .tflite file bytes into a malloc'd ANNE model file (*out, *out_size; free()): int8
+ * models become int8 layers with the file's own scales, zero points and integer weights (nothing is
+ * re-quantized); float models become float layers. Operators other than FULLY_CONNECTED (fused
+ * NONE / RELU / RELU6), LOGISTIC, TANH, SOFTMAX after one, and QUANTIZE / DEQUANTIZE at the ends are
+ * refused by name. Corrupt files are rejected by the flatbuffers verifier before anything is read.
+ * Errors start with path. */
+int anne_tflite_convert(const unsigned char *bytes, size_t size, const char *path, unsigned char **out,
+                        size_t *out_size, anne_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ANNE_TFLITE_H */
