@@ -1,6 +1,7 @@
 /* The importer dispatcher: recognizes a model source by its content (never its extension) and
  * hands it to the importer for that format: an .anne file, HDF5 (Keras .h5), a zip (Keras 3
- * .keras), a TFLite flatbuffer ("TFL3"), or JSON, told apart by its keys (ANNE JSON, Keras to_json(), TensorFlow.js model.json). */
+ * .keras), a TFLite flatbuffer ("TFL3"), or JSON, told apart by its keys (ANNE JSON, Keras to_json(),
+ * TensorFlow.js model.json). */
 #include "anne_import.h"
 
 #include <signal.h>
@@ -269,7 +270,8 @@ int anne_import_ex(anne_ir *ir, const char *path, anne_import_options *opt, anne
         rc = anne__import_json(ir, bytes, size, path, opt, err);
     } else {
         rc = anne_error_set(err, "%s: unrecognized model format (expected an .anne model file, ANNE JSON, a Keras "
-                                 ".h5 or .keras file, a Keras to_json() architecture, a TensorFlow.js model.json or a .tflite file)",
+                                 ".h5 or .keras file, a Keras to_json() architecture, a TensorFlow.js model.json or a "
+                                 ".tflite file)",
                             path);
     }
     if (rc != 0) anne_ir_free(ir);

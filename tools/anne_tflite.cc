@@ -535,7 +535,9 @@ extern "C" int anne_tflite_convert(const unsigned char *bytes, size_t size, cons
                                    size_t *out_size, anne_error *err) {
     *out = nullptr;
     *out_size = 0;
-    if (!anne_tflite_is(bytes, size)) return anne_error_set(err, "%s: not a TFLite file (no \"TFL3\" identifier)", path);
+    if (!anne_tflite_is(bytes, size)) {
+        return anne_error_set(err, "%s: not a TFLite file (no \"TFL3\" identifier)", path);
+    }
     if (size >= FLATBUFFERS_MAX_BUFFER_SIZE) return anne_error_set(err, "%s: %zu bytes is too large for a flatbuffer",
                                                                    path, size);
     /* every offset, vector and string checked against the buffer before anything is read */

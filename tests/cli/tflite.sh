@@ -42,7 +42,8 @@ variant() { # variant NAME SED-EXPR: edits the JSON dump, rebuilds the binary as
     sed -e "$2" "$TMP/hello_world_int8.json" >"$TMP/$1.json"
     (cd "$TMP" && flatc --binary "$SCHEMA" "$1.json" && mv "$1.bin" "$1.tflite") || fail "flatc -b $1"
 }
-variant conv 's/"builtin_code": "FULLY_CONNECTED"/"builtin_code": "CONV_2D"/; s/"deprecated_builtin_code": 9/"deprecated_builtin_code": 3/'
+variant conv \
+    's/"builtin_code": "FULLY_CONNECTED"/"builtin_code": "CONV_2D"/; s/"deprecated_builtin_code": 9/"deprecated_builtin_code": 3/'
 run 1 convert "$TMP/conv.tflite" "$TMP/conv.anne"
 stderr_has "operator 1 is CONV_2D (builtin code 3)"
 [ ! -e "$TMP/conv.anne" ] || fail "a refused model left an output file"
