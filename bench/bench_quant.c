@@ -106,7 +106,11 @@ static void bench_net(const char *name, anne_ir *ir, const float *x, size_t rows
         if (anne_model_load(&m, bytes, size) != ANNE_OK) exit(1);
         arena = malloc(anne_model_arena_size(&m) + 4u);
         xq = malloc(rows * 4u * m.n_inputs);
-        ns = anne_time_predict_ns(&m, x, rows, arena, anne_model_arena_size(&m), CALLS, REPEATS);
+        {
+            anne_timing t;
+            ns = anne_time_predict(&t, &m, x, rows, arena, anne_model_arena_size(&m), CALLS, REPEATS) == 0 ? t.median_ns
+                                                                                                         : -1.0;
+        }
         if (fmts[f] != ANNE_DTYPE_F32) {
             float scaled[64], in_scale = 0.0f;
             int32_t in_zp = 0;

@@ -18,15 +18,15 @@ static int anne__cmp_double(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-double anne_time_predict_ns(const anne_model *model, const float *x, size_t n_rows, void *arena, size_t arena_size,
-                            size_t calls, int repeats) {
+int anne_time_predict(anne_timing *t, const anne_model *model, const float *x, size_t n_rows, void *arena,
+                      size_t arena_size, size_t calls, int repeats) {
     static volatile float sink; /* keeps the outputs alive */
-    double *runs, median;
+    double *runs;
     float out[64];
     int r;
-    if (model->n_outputs > 64 || n_rows == 0 || calls == 0 || repeats < 1) return -1.0;
+    if (model->n_outputs > 64 || n_rows == 0 || calls == 0 || repeats < 1) return -1;
     runs = malloc((size_t)repeats * sizeof *runs);
-    if (runs == NULL) return -1.0;
+    if (runs == NULL) return -1;
     for (r = -1; r < repeats; r++) { /* r = -1: warm-up */
         size_t i, row = 0;
         float acc = 0.0f;
@@ -34,7 +34,7 @@ double anne_time_predict_ns(const anne_model *model, const float *x, size_t n_ro
         for (i = 0; i < calls; i++) {
             if (anne_model_predict(model, out, x + row * model->n_inputs, arena, arena_size) != ANNE_OK) {
                 free(runs);
-                return -1.0;
+                return -1;
             }
             acc += out[0];
             if (++row == n_rows) row = 0;
@@ -44,9 +44,10 @@ double anne_time_predict_ns(const anne_model *model, const float *x, size_t n_ro
         if (r >= 0) runs[r] = (anne__now_ns() - t0) / (double)calls;
     }
     qsort(runs, (size_t)repeats, sizeof *runs, anne__cmp_double);
-    median = runs[repeats / 2];
+    t->median_ns = runs[repeats / 2];
+    t->min_ns = runs[0];
     free(runs);
-    return median;
+    return 0;
 }
 
 void anne_host_describe(char *buf, size_t cap) {
