@@ -61,6 +61,52 @@ static int32_t anne__ror8(int32_t v) {
     return (int32_t)(((uint32_t)v >> 8) | ((uint32_t)v << 24));
 }
 
+#if defined(__GNUC__) && defined(__OPTIMIZE__) && defined(__thumb2__)
+/* The four-unit inner loop by hand (Thumb-2 with DSP): GCC's allocation of the C loop below spills the
+ * sums to the stack. Eight inputs per pass; the sums stay in r4-r7; rows 0/1 are addressed from one
+ * pointer and the row stride, rows 2/3 from a second, so everything fits in r0-r12 and lr. Per four
+ * inputs: one word of inputs widened and offset by -zp with two SXTAB16 (shared by the four units),
+ * then per unit a word load, two SXTB16 and two SMLADs. 57 cycles per 32 MACs by the cycle model
+ * (docs/mcu.md). acc[0..3] += sum over i < x_end - x of w_u[i] * (x[i] - zp), rows w_u = w0 + u * stride,
+ * x_end - x a positive multiple of 8; nzp2 holds -zp in both halfwords. Integer adds wrap like the C
+ * sums (which never overflow: loader bound), so the bits are the same. */
+void anne__s8_quad_dsp(int32_t acc[4], const int8_t *x, const int8_t *w0, uint32_t stride, const int8_t *x_end,
+                       int32_t nzp2);
+#define ANNE__S8_ROW(ld, a)                                                                                     \
+    "ldr r11, " ld "\n\tsxtb16 r10, r11\n\tsmlad " a ", r10, r8, " a "\n\t"                                    \
+    "sxtb16 r11, r11, ror #8\n\tsmlad " a ", r11, r9, " a "\n\t"
+#define ANNE__S8_QUAD                                                                                          \
+    "ldr r10, [r1], #4\n\tldr r11, [r2, r3]\n\t"                                                               \
+    "sxtab16 r8, r0, r10\n\tsxtab16 r9, r0, r10, ror #8\n\t"                                                  \
+    "sxtb16 r10, r11\n\tsmlad r5, r10, r8, r5\n\tsxtb16 r11, r11, ror #8\n\tsmlad r5, r11, r9, r5\n\t"        \
+    ANNE__S8_ROW("[r2], #4", "r4") ANNE__S8_ROW("[r12, r3]", "r7") ANNE__S8_ROW("[r12], #4", "r6")
+__asm__(".syntax unified\n\t"
+        ".thumb\n\t"
+        ".section .text.anne__s8_quad_dsp,\"ax\",%progbits\n\t"
+        ".align 2\n\t"
+        ".global anne__s8_quad_dsp\n\t"
+        ".hidden anne__s8_quad_dsp\n\t"
+        ".type anne__s8_quad_dsp, %function\n\t"
+        ".thumb_func\n"
+        "anne__s8_quad_dsp:\n\t"
+        "push {r0, r4-r11, lr}\n\t"
+        "ldr lr, [sp, #40]\n\t"
+        "ldm r0, {r4-r7}\n\t"
+        "ldr r0, [sp, #44]\n\t"
+        "add r12, r2, r3, lsl #1\n"
+        "1:\n\t" ANNE__S8_QUAD ANNE__S8_QUAD
+        "cmp r1, lr\n\t"
+        "bne 1b\n\t"
+        "pop {r0}\n\t"
+        "stm r0, {r4-r7}\n\t"
+        "pop {r4-r11, pc}\n\t"
+        ".size anne__s8_quad_dsp, . - anne__s8_quad_dsp\n\t"
+        ".text\n");
+#define ANNE__S8_QUAD_ASM 1
+#else
+#define ANNE__S8_QUAD_ASM 0
+#endif
+
 /* DSP extension (Cortex-M33, M4, M7): SXTB16 widens two int8 to two int16 in one instruction and
  * SMLAD multiplies and adds two int16 pairs into the int32 sum, so four inputs cost two SMLADs.
  * Four units per pass share the inputs, which are widened and offset by the zero point once (x - zp
@@ -69,6 +115,9 @@ void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, 
                            uint16_t n_in, uint16_t n_out, const anne_s8_dense_params *p) {
     uint32_t j = 0, i, n4 = n_in & ~3u;
     int32_t zp2 = (int32_t)(((uint32_t)p->in_zp & 0xFFFFu) * 0x10001u);
+#if ANNE__S8_QUAD_ASM
+    int32_t nzp2 = (int32_t)(((0u - (uint32_t)p->in_zp) & 0xFFFFu) * 0x10001u);
+#endif
     for (; j + 4u <= n_out; j += 4u) {
         const int8_t *w0 = kernel + j * n_in, *w1 = w0 + n_in, *w2 = w1 + n_in, *w3 = w2 + n_in;
         int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
@@ -78,7 +127,23 @@ void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, 
             a2 = bias[j + 2u];
             a3 = bias[j + 3u];
         }
-        for (i = 0; i < n4; i += 4u) {
+        i = 0;
+#if ANNE__S8_QUAD_ASM
+        if (n_in >= 8u) {
+            int32_t acc[4];
+            acc[0] = a0;
+            acc[1] = a1;
+            acc[2] = a2;
+            acc[3] = a3;
+            i = n_in & ~7u;
+            anne__s8_quad_dsp(acc, in, w0, n_in, in + i, nzp2);
+            a0 = acc[0];
+            a1 = acc[1];
+            a2 = acc[2];
+            a3 = acc[3];
+        }
+#endif
+        for (; i < n4; i += 4u) {
             int32_t x = anne__ld4(in + i), w;
             int16x2_t x02 = __ssub16(__sxtb16(x), zp2), x13 = __ssub16(__sxtb16(anne__ror8(x)), zp2);
             w = anne__ld4(w0 + i);
