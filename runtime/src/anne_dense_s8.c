@@ -2,37 +2,76 @@
  * double rounding, as CMSIS-NN's arm_nn_requantize), the dense layer with int32 accumulation, and
  * the lookup-table and softmax activations. Written without shifts of negative numbers or signed
  * overflow, so every C99 compiler and core gives the same bits. */
-#include "anne_q16_math.h"
 #include "anne_quant.h"
+
+/* The int32 with the bits of u (two's complement, no implementation-defined conversion). */
+static int32_t anne__u2i(uint32_t u) {
+    return u <= (uint32_t)INT32_MAX ? (int32_t)u : -(int32_t)(~u) - 1;
+}
 
 /* TFLite's SaturatingRoundingDoublingHighMul: round(a * b / 2^31), ties toward +inf, the one
  * overflowing case (INT32_MIN * INT32_MIN) saturated. TFLite writes it with a sign-dependent nudge
- * and a truncating division; that equals floor((a b + 2^30) / 2^31), computed here with a shift (no
- * 64-bit division call on a Cortex-M0+) that never shifts a negative number. */
+ * and a truncating division; that equals floor((a b + 2^30) / 2^31), whose low 32 bits are taken
+ * here (the result fits int32 except in the saturated case). */
+#if defined(__ARM_ARCH_6M__) || defined(ANNE_REQUANT_HALVES)
+/* ARMv6-M has no 32x32->64 multiply (GCC would call __aeabi_lmul and shift 64-bit values): the
+ * product from 16-bit halves, a = ah 2^16 + al (al unsigned), in a 64-bit (hi, lo) pair of words with
+ * explicit carries; four MULS. Every partial product fits 32 bits: |ah bl| < 2^31, al bl < 2^32. */
+/* floor(x / 2^16): the high halfword as a signed int16 (two's complement, as every C99 compiler
+ * targeting these cores converts; on ARMv6-M an LSRS and an SXTH). */
+static int32_t anne__hi16(int32_t x) {
+    return (int32_t)(int16_t)(uint16_t)((uint32_t)x >> 16);
+}
+
+static int32_t anne__srdhm(int32_t a, int32_t b) {
+    uint32_t al = (uint32_t)a & 0xFFFFu, bl = (uint32_t)b & 0xFFFFu, lo, hi, t;
+    int32_t ah = anne__hi16(a), bh = anne__hi16(b), m;
+    if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
+    lo = al * bl;
+    hi = (uint32_t)(ah * bh);
+    m = ah * (int32_t)bl;
+    t = (uint32_t)m << 16;
+    lo += t;
+    hi += (uint32_t)anne__hi16(m) + (lo < t ? 1u : 0u);
+    m = (int32_t)al * bh;
+    t = (uint32_t)m << 16;
+    lo += t;
+    hi += (uint32_t)anne__hi16(m) + (lo < t ? 1u : 0u);
+    lo += (uint32_t)1 << 30;
+    hi += lo < ((uint32_t)1 << 30) ? 1u : 0u;
+    return anne__u2i((hi << 1) | (lo >> 31));
+}
+#else
+/* One SMULL where the core has it (Cortex-M3/M4/M33, x86-64); the shift of the unsigned 64-bit value
+ * keeps the low 32 bits of the floor division. */
 static int32_t anne__srdhm(int32_t a, int32_t b) {
     if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
-    return (int32_t)anne__floor_shift64((int64_t)a * b + ((int64_t)1 << 30), 31u); /* |a b| <= 2^62 */
+    return anne__u2i((uint32_t)(((uint64_t)((int64_t)a * b) + ((uint64_t)1 << 30)) >> 31));
 }
+#endif
 
 /* TFLite's RoundingDivideByPOT: x / 2^e rounded to nearest, ties away from zero; e in 0..31. The
  * arithmetic shift of a negative x is written ~(~x >> e), which only shifts non-negative numbers. */
 static int32_t anne__rdbpot(int32_t x, int32_t e) {
     uint32_t mask;
-    int32_t rem, threshold, q;
+    int32_t rem, threshold;
     if (e <= 0) return x;
     mask = ((uint32_t)1 << e) - 1u;
     rem = (int32_t)((uint32_t)x & mask);
     threshold = (int32_t)(mask >> 1) + (x < 0 ? 1 : 0);
-    q = x >= 0 ? (int32_t)((uint32_t)x >> e) : ~(int32_t)((uint32_t)~x >> e);
-    return q + (rem > threshold ? 1 : 0);
+    return (x >= 0 ? (int32_t)((uint32_t)x >> e) : ~(int32_t)((uint32_t)~x >> e)) + (rem > threshold ? 1 : 0);
 }
 
 int32_t anne_requantize(int32_t x, int32_t multiplier, int32_t shift) {
-    int32_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
-    int64_t scaled = (int64_t)x * ((int64_t)1 << left);
-    if (scaled > INT32_MAX) scaled = INT32_MAX; /* TFLite: undefined (int32 overflow); here saturated */
-    if (scaled < INT32_MIN) scaled = INT32_MIN;
-    return anne__rdbpot(anne__srdhm((int32_t)scaled, multiplier), right);
+    if (shift > 0) {
+        /* x 2^shift saturated to int32 (TFLite: undefined on overflow), in 32 bits */
+        int32_t limit = shift < 31 ? (int32_t)(INT32_MAX >> shift) : 0;
+        if (x > limit) x = INT32_MAX;
+        else if (x < -limit - 1) x = INT32_MIN;
+        else x = shift < 32 ? anne__u2i((uint32_t)x << shift) : (x < 0 ? INT32_MIN : 0); /* x: -1 or 0 */
+        return anne__srdhm(x, multiplier);
+    }
+    return anne__rdbpot(anne__srdhm(x, multiplier), -shift);
 }
 
 /* The end of a unit: requantize the int32 sum, add the output zero point, clamp. */
@@ -306,7 +345,7 @@ void anne_softmax_forward_s8(int8_t *x, size_t n, const uint16_t exp_table[256])
     for (i = 0; i < n; i++) sum += exp_table[max - x[i]];
     for (i = 0; i < n; i++) {
         uint32_t e = exp_table[max - x[i]];
-        uint32_t q = (uint32_t)(((uint64_t)e * 256u + sum / 2u) / sum); /* 0..256 */
+        uint32_t q = (e * 256u + sum / 2u) / sum; /* 0..256; e 256 + sum / 2 < 2^24 + 2^31: 32 bits suffice */
         x[i] = (int8_t)(q >= 255u ? 127 : (int32_t)q - 128);
     }
 }
