@@ -147,7 +147,7 @@ static int anne__layer_q16(const anne_ir_layer *l, size_t index, anne_layer *out
 }
 
 size_t anne_quantize_s8_aux_size(uint32_t n, anne_s8_act_kind kind) {
-    return ANNE__QREC_HDR + 12u * n + (kind == ANNE_S8_ACT_LUT ? 256u : kind == ANNE_S8_ACT_SOFTMAX ? 512u : 0u);
+    return ANNE__QREC_HDR + 16u * n + (kind == ANNE_S8_ACT_LUT ? 256u : kind == ANNE_S8_ACT_SOFTMAX ? 512u : 0u);
 }
 
 uint32_t anne_quantize_s8_aux(unsigned char *aux, const anne_s8_aux_spec *s, uint32_t n) {
@@ -161,9 +161,13 @@ uint32_t anne_quantize_s8_aux(unsigned char *aux, const anne_s8_aux_spec *s, uin
     anne__put32(aux + 24, (uint32_t)s->act_min);
     anne__put32(aux + 28, (uint32_t)s->act_max);
     anne__put32(aux + 32, (uint32_t)s->kind);
-    anne__put32(aux + 36, 0u);
+    anne__put32(aux + 36, 1u); /* flags: the record has zp_bias (docs/format.md) */
     for (j = 0; j < n; j++) {
-        int32_t m, sh;
+        int32_t m, sh, sum = 0;
+        for (i = 0; i < s->n_in; i++) sum += s->kernel[j * s->n_in + i];
+        /* exact: |bias| <= 2^31 - 1 - 127 * 255 * n_in and |in_zp * sum| <= 128 * 127 * n_in */
+        anne__put32(aux + ANNE__QREC_HDR + 4u * (3u * n + j),
+                    (uint32_t)((s->bias != NULL ? s->bias[j] : 0) - s->in_zp * sum));
         /* as TFLite: the float scales, multiplied in double */
         anne_quantize_multiplier((double)s->in_scale * (double)s->w_scale[j] / (double)s->z_scale, &m, &sh);
         if (sh > 30) return j + 1u;
@@ -175,13 +179,13 @@ uint32_t anne_quantize_s8_aux(unsigned char *aux, const anne_s8_aux_spec *s, uin
         for (i = 0; i < 256u; i++) {
             float v = anne_s8_dequantize((int8_t)((int32_t)i - 128), s->z_scale, s->z_zp);
             anne_activation_forward_f32(&v, 1, s->activation, s->param);
-            aux[ANNE__QREC_HDR + 12u * n + i] = (unsigned char)anne_s8_quantize(v, s->out_scale, s->out_zp);
+            aux[ANNE__QREC_HDR + 16u * n + i] = (unsigned char)anne_s8_quantize(v, s->out_scale, s->out_zp);
         }
     } else if (s->kind == ANNE_S8_ACT_SOFTMAX) {
         for (i = 0; i < 256u; i++) {
             uint32_t e = (uint32_t)floor(32768.0 * exp(-(double)i * (double)s->z_scale) + 0.5);
-            aux[ANNE__QREC_HDR + 12u * n + 2u * i] = (unsigned char)e;
-            aux[ANNE__QREC_HDR + 12u * n + 2u * i + 1u] = (unsigned char)(e >> 8);
+            aux[ANNE__QREC_HDR + 16u * n + 2u * i] = (unsigned char)e;
+            aux[ANNE__QREC_HDR + 16u * n + 2u * i + 1u] = (unsigned char)(e >> 8);
         }
     }
     return 0;
@@ -290,6 +294,9 @@ static int anne__layer_s8(const anne_ir_layer *l, size_t index, const anne__cali
     spec.activation = l->activation;
     spec.param = l->param;
     spec.w_scale = w_scale;
+    spec.kernel = k;
+    spec.bias = b;
+    spec.n_in = l->n_in;
     aux_size = anne_quantize_s8_aux_size(n, spec.kind);
     aux = anne__qalloc(q, aux_size);
     if (aux == NULL) {

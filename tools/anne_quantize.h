@@ -38,6 +38,9 @@ typedef struct anne_s8_aux_spec {
     anne_activation activation; /* LUT: the function tabulated */
     const float *param;         /* its parameters (3) */
     const float *w_scale;       /* (n) weight scale per unit */
+    const int8_t *kernel;       /* (n, n_in) the quantized weights and bias (NULL: none), for the record's */
+    const int32_t *bias;        /* zp_bias = bias - in_zp * sum of the unit's weights */
+    uint32_t n_in;
 } anne_s8_aux_spec;
 
 /* Bytes of the record for n units. */

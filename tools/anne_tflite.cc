@@ -260,6 +260,9 @@ int anne__layer_s8(const anne__ctx &c, const anne__pending *p, anne_layer *l, vo
     s.activation = p->act;
     s.param = p->param;
     s.w_scale = w_scale;
+    s.kernel = k;
+    s.bias = b;
+    s.n_in = p->n_in;
     if (p->z == p->out) {
         s.kind = ANNE_S8_ACT_CLAMP;
         /* TFLite's CalculateActivationRangeQuantized: quantize(0) and quantize(6), rounded in float */

@@ -103,8 +103,11 @@ typedef struct anne_s8_layer {
     float out_scale;            /* layer output (after the activation) */
     int32_t out_zp;
     anne_s8_act_kind act_kind;
-    anne_s8_dense_params dense; /* out_zp, act_min, act_max here are z's */
+    anne_s8_dense_params dense; /* out_zp, act_min, act_max here are z's; in_zp 0 with zp_bias */
     const float *w_scale;       /* (n_out): weight scale per channel */
+    const int32_t *zp_bias;     /* (n_out) bias - in_zp * sum of the unit's weights, if the record has it,
+                                   else NULL. With it, dense.in_zp is 0 and anne_layer_forward_s8 passes
+                                   zp_bias as the kernel's bias (the same int32 sums) */
     const int8_t *lut;          /* (256) with ANNE_S8_ACT_LUT, else NULL */
     const uint16_t *exp_table;  /* (256) with ANNE_S8_ACT_SOFTMAX, else NULL */
 } anne_s8_layer;

@@ -84,6 +84,19 @@ static int8_t anne__s8_finish(int32_t acc, uint32_t j, const anne_s8_dense_param
     return (int8_t)acc;
 }
 
+/* A unit's starting sum: bias - zp * sum of its weights, so that the loops add plain w * x (TFLite and
+ * CMSIS-NN fold this into the bias; loaded models carry it, anne_layer_forward_s8 passes it with zp 0).
+ * Exact in int32: |zp * sum w| <= 128 * 127 * n_in, and the bias bound of anne_dense_forward_s8. */
+static int32_t anne__s8_zp_start(const int32_t *bias, uint32_t j, const int8_t *w, uint32_t n_in, int32_t zp) {
+    int32_t acc = bias != NULL ? bias[j] : 0, sum = 0;
+    uint32_t i;
+    for (i = 0; i < n_in; i++) sum += w[i];
+    return acc - zp * sum;
+}
+/* (a macro: -Os would call a function for the common case, zero point 0, four times per pass) */
+#define anne__s8_start(bias, j, w, n_in, zp)                                                                   \
+    ((zp) != 0 ? anne__s8_zp_start(bias, j, w, n_in, zp) : (bias) != NULL ? (bias)[j] : 0)
+
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
 #include <arm_acle.h>
 #include <string.h>
@@ -103,22 +116,22 @@ static int32_t anne__ror8(int32_t v) {
 #if defined(__GNUC__) && defined(__OPTIMIZE__) && defined(__thumb2__)
 /* The four-unit inner loop by hand (Thumb-2 with DSP): GCC's allocation of the C loop below spills the
  * sums to the stack. Eight inputs per pass; the sums stay in r4-r7; rows 0/1 are addressed from one
- * pointer and the row stride, rows 2/3 from a second, so everything fits in r0-r12 and lr. Per four
- * inputs: one word of inputs widened and offset by -zp with two SXTAB16 (shared by the four units),
- * then per unit a word load, two SXTB16 and two SMLADs. 57 cycles per 32 MACs by the cycle model
- * (docs/mcu.md). acc[0..3] += sum over i < x_end - x of w_u[i] * (x[i] - zp), rows w_u = w0 + u * stride,
- * x_end - x a positive multiple of 8; nzp2 holds -zp in both halfwords. Integer adds wrap like the C
- * sums (which never overflow: loader bound), so the bits are the same. */
-void anne__s8_quad_dsp(int32_t acc[4], const int8_t *x, const int8_t *w0, uint32_t stride, const int8_t *x_end,
-                       int32_t nzp2);
-#define ANNE__S8_ROW(ld, a)                                                                                     \
-    "ldr r11, " ld "\n\tsxtb16 r10, r11\n\tsmlad " a ", r10, r8, " a "\n\t"                                    \
-    "sxtb16 r11, r11, ror #8\n\tsmlad " a ", r11, r9, " a "\n\t"
+ * pointer and the row stride, rows 2/3 from a second. With no zero point in the loop (anne__s8_start)
+ * r0, r8-r11 are free, so the input word and two weight words load back to back (pipelined) and the
+ * other two weights as a pair: per four inputs two SXTB16 (the inputs, shared by the four units), per
+ * unit two SXTB16 + two SMLAD. 53 cycles per 32 MACs by the cycle model (docs/mcu.md).
+ * acc[0..3] += sum over i < x_end - x of w_u[i] * x[i], rows w_u = w0 + u * stride, x_end - x a
+ * positive multiple of 8. Integer adds wrap like the C sums (which never overflow: loader bound), so
+ * the bits are the same. */
+void anne__s8_quad_dsp(int32_t acc[4], const int8_t *x, const int8_t *w0, uint32_t stride, const int8_t *x_end);
+/* unit sum a += w . x with the weight word in register w (clobbered) and r9 as scratch */
+#define ANNE__S8_UNIT(w, a)                                                                                    \
+    "sxtb16 r9, " w "\n\tsmlad " a ", r9, r8, " a "\n\t"                                                       \
+    "sxtb16 " w ", " w ", ror #8\n\tsmlad " a ", " w ", r11, " a "\n\t"
 #define ANNE__S8_QUAD                                                                                          \
-    "ldr r10, [r1], #4\n\tldr r11, [r2, r3]\n\t"                                                               \
-    "sxtab16 r8, r0, r10\n\tsxtab16 r9, r0, r10, ror #8\n\t"                                                  \
-    "sxtb16 r10, r11\n\tsmlad r5, r10, r8, r5\n\tsxtb16 r11, r11, ror #8\n\tsmlad r5, r11, r9, r5\n\t"        \
-    ANNE__S8_ROW("[r2], #4", "r4") ANNE__S8_ROW("[r12, r3]", "r7") ANNE__S8_ROW("[r12], #4", "r6")
+    "ldr r8, [r1], #4\n\tldr r10, [r2, r3]\n\tldr r0, [r2], #4\n\t"                                           \
+    "sxtb16 r11, r8, ror #8\n\tsxtb16 r8, r8\n\t" ANNE__S8_UNIT("r10", "r5") ANNE__S8_UNIT("r0", "r4")          \
+    "ldr r10, [r12, r3]\n\tldr r0, [r12], #4\n\t" ANNE__S8_UNIT("r10", "r7") ANNE__S8_UNIT("r0", "r6")
 __asm__(".syntax unified\n\t"
         ".thumb\n\t"
         ".section .text.anne__s8_quad_dsp,\"ax\",%progbits\n\t"
@@ -131,7 +144,6 @@ __asm__(".syntax unified\n\t"
         "push {r0, r4-r11, lr}\n\t"
         "ldr lr, [sp, #40]\n\t"
         "ldm r0, {r4-r7}\n\t"
-        "ldr r0, [sp, #44]\n\t"
         "add r12, r2, r3, lsl #1\n"
         "1:\n\t" ANNE__S8_QUAD ANNE__S8_QUAD
         "cmp r1, lr\n\t"
@@ -148,24 +160,16 @@ __asm__(".syntax unified\n\t"
 
 /* DSP extension (Cortex-M33, M4, M7): SXTB16 widens two int8 to two int16 in one instruction and
  * SMLAD multiplies and adds two int16 pairs into the int32 sum, so four inputs cost two SMLADs.
- * Four units per pass share the inputs, which are widened and offset by the zero point once (x - zp
- * is in -255..255: it fits an int16). Integer sums: the same result as the plain loop, exactly. */
+ * Four units per pass share the inputs, which are widened once. The zero point is in the starting
+ * sums (anne__s8_start). Integer sums: the same result as the plain loop, exactly. */
 void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
                            uint16_t n_in, uint16_t n_out, const anne_s8_dense_params *p) {
     uint32_t j = 0, i, n4 = n_in & ~3u;
-    int32_t zp2 = (int32_t)(((uint32_t)p->in_zp & 0xFFFFu) * 0x10001u);
-#if ANNE__S8_QUAD_ASM
-    int32_t nzp2 = (int32_t)(((0u - (uint32_t)p->in_zp) & 0xFFFFu) * 0x10001u);
-#endif
+    int32_t zp = p->in_zp;
     for (; j + 4u <= n_out; j += 4u) {
         const int8_t *w0 = kernel + j * n_in, *w1 = w0 + n_in, *w2 = w1 + n_in, *w3 = w2 + n_in;
-        int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-        if (bias != NULL) {
-            a0 = bias[j];
-            a1 = bias[j + 1u];
-            a2 = bias[j + 2u];
-            a3 = bias[j + 3u];
-        }
+        int32_t a0 = anne__s8_start(bias, j, w0, n_in, zp), a1 = anne__s8_start(bias, j + 1u, w1, n_in, zp);
+        int32_t a2 = anne__s8_start(bias, j + 2u, w2, n_in, zp), a3 = anne__s8_start(bias, j + 3u, w3, n_in, zp);
         i = 0;
 #if ANNE__S8_QUAD_ASM
         if (n_in >= 8u) {
@@ -175,7 +179,7 @@ void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, 
             acc[2] = a2;
             acc[3] = a3;
             i = n_in & ~7u;
-            anne__s8_quad_dsp(acc, in, w0, n_in, in + i, nzp2);
+            anne__s8_quad_dsp(acc, in, w0, n_in, in + i);
             a0 = acc[0];
             a1 = acc[1];
             a2 = acc[2];
@@ -184,7 +188,7 @@ void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, 
 #endif
         for (; i < n4; i += 4u) {
             int32_t x = anne__ld4(in + i), w;
-            int16x2_t x02 = __ssub16(__sxtb16(x), zp2), x13 = __ssub16(__sxtb16(anne__ror8(x)), zp2);
+            int16x2_t x02 = __sxtb16(x), x13 = __sxtb16(anne__ror8(x));
             w = anne__ld4(w0 + i);
             a0 = __smlad(__sxtb16(w), x02, a0);
             a0 = __smlad(__sxtb16(anne__ror8(w)), x13, a0);
@@ -199,7 +203,7 @@ void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, 
             a3 = __smlad(__sxtb16(anne__ror8(w)), x13, a3);
         }
         for (; i < n_in; i++) {
-            int32_t x = (int32_t)in[i] - p->in_zp;
+            int32_t x = in[i];
             a0 += (int32_t)w0[i] * x;
             a1 += (int32_t)w1[i] * x;
             a2 += (int32_t)w2[i] * x;
@@ -212,13 +216,13 @@ void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, 
     }
     for (; j < n_out; j++) {
         const int8_t *w0 = kernel + j * n_in;
-        int32_t a0 = bias != NULL ? bias[j] : 0;
+        int32_t a0 = anne__s8_start(bias, j, w0, n_in, zp);
         for (i = 0; i < n4; i += 4u) {
             int32_t x = anne__ld4(in + i), w = anne__ld4(w0 + i);
-            a0 = __smlad(__sxtb16(w), __ssub16(__sxtb16(x), zp2), a0);
-            a0 = __smlad(__sxtb16(anne__ror8(w)), __ssub16(__sxtb16(anne__ror8(x)), zp2), a0);
+            a0 = __smlad(__sxtb16(w), __sxtb16(x), a0);
+            a0 = __smlad(__sxtb16(anne__ror8(w)), __sxtb16(anne__ror8(x)), a0);
         }
-        for (; i < n_in; i++) a0 += (int32_t)w0[i] * ((int32_t)in[i] - p->in_zp);
+        for (; i < n_in; i++) a0 += (int32_t)w0[i] * in[i];
         out[j] = anne__s8_finish(a0, j, p);
     }
 }
@@ -227,25 +231,24 @@ void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, 
  * converts; on ARMv6-M a shift and SXTB). */
 #define ANNE__B(v, k) ((int32_t)(int8_t)(uint8_t)((v) >> (8u * (k))))
 
-/* acc[0] += sum w0[k] * (x[k] - zp), acc[1] likewise with w1, over 4 * n_words int8 packed four to a
- * word (n_words >= 1). */
+/* acc[0] += sum w0[k] * x[k], acc[1] likewise with w1, over 4 * n_words int8 packed four to a word
+ * (n_words >= 1). */
 #if defined(__ARM_ARCH_6M__) && defined(__GNUC__) && defined(__OPTIMIZE__)
-/* ARMv6-M by hand: the sums and -zp live in high registers (ADD and CMP reach them), which leaves the
- * eight low registers to the three pointers, the three words and two temporaries; GCC's own
- * allocation of the C loop spills the input word and the zero point. 50 cycles per 8 MACs on a
- * Cortex-M0+ (three LDMs of one word, 3 cycles per input byte shared by both units, 4 per MAC,
- * 3 of loop); integer adds wrap exactly as the C sums (which never overflow), so the bits are the
- * same. */
+/* ARMv6-M by hand: the sums live in high registers (ADD and CMP reach them), which leaves the eight
+ * low registers to the three pointers, the three words and two temporaries; GCC's own allocation of
+ * the C loop spills the input word. 46 cycles per 8 MACs on a Cortex-M0+ (three LDMs of one word,
+ * 2 cycles per input byte shared by both units, 4 per MAC, 3 of loop; the zero point is in the
+ * starting sums, anne__s8_start); integer adds wrap exactly as the C sums (which never overflow), so
+ * the bits are the same. */
 #define ANNE__S8_BYTE                                                                                  \
-    "sxtb %[t], %[x]\n\tlsrs %[x], %[x], #8\n\tadd %[t], %[nzp]\n\t"                                     \
+    "sxtb %[t], %[x]\n\tlsrs %[x], %[x], #8\n\t"                                                         \
     "sxtb %[w], %[u]\n\tlsrs %[u], %[u], #8\n\tmuls %[w], %[t], %[w]\n\tadd %[a0], %[w]\n\t"             \
     "sxtb %[w], %[v]\n\tlsrs %[v], %[v], #8\n\tmuls %[w], %[t], %[w]\n\tadd %[a1], %[w]\n\t"
 static void anne__s8_pair(int32_t acc[2], const uint32_t *px, const uint32_t *pu, const uint32_t *pv,
-                          uint32_t n_words, int32_t zp) {
+                          uint32_t n_words) {
     register int32_t a0 __asm__("r8") = acc[0];
     register int32_t a1 __asm__("r9") = acc[1];
-    register int32_t nzp __asm__("r10") = -zp;
-    register const uint32_t *pend __asm__("r11") = px + n_words;
+    register const uint32_t *pend __asm__("r10") = px + n_words;
     uint32_t x, u, v;
     int32_t t, w;
     /* GCC hands Thumb-1 inline assembly over in divided syntax: unified inside, divided again after */
@@ -255,7 +258,7 @@ static void anne__s8_pair(int32_t acc[2], const uint32_t *px, const uint32_t *pu
                      "ldmia %[pu]!, {%[u]}\n\t"
                      "ldmia %[pv]!, {%[v]}\n\t" ANNE__S8_BYTE ANNE__S8_BYTE ANNE__S8_BYTE
                      /* byte 3, now at the bottom of each word */
-                     "sxtb %[t], %[x]\n\tadd %[t], %[nzp]\n\t"
+                     "sxtb %[t], %[x]\n\t"
                      "sxtb %[w], %[u]\n\tmuls %[w], %[t], %[w]\n\tadd %[a0], %[w]\n\t"
                      "sxtb %[w], %[v]\n\tmuls %[w], %[t], %[w]\n\tadd %[a1], %[w]\n\t"
                      "cmp %[px], %[pend]\n\t"
@@ -263,21 +266,21 @@ static void anne__s8_pair(int32_t acc[2], const uint32_t *px, const uint32_t *pu
                      ".syntax divided\n\t"
                      : [px] "+l"(px), [pu] "+l"(pu), [pv] "+l"(pv), [a0] "+r"(a0), [a1] "+r"(a1), [x] "=&l"(x),
                        [u] "=&l"(u), [v] "=&l"(v), [t] "=&l"(t), [w] "=&l"(w)
-                     : [nzp] "r"(nzp), [pend] "r"(pend)
+                     : [pend] "r"(pend)
                      : "cc", "memory");
     acc[0] = a0;
     acc[1] = a1;
 }
 #else
 static void anne__s8_pair(int32_t acc[2], const uint32_t *px, const uint32_t *pu, const uint32_t *pv,
-                          uint32_t n_words, int32_t zp) {
+                          uint32_t n_words) {
     int32_t a0 = acc[0], a1 = acc[1];
     const uint32_t *pend = px + n_words;
     while (px != pend) {
         uint32_t x = *px++, u = *pu++, v = *pv++;
         unsigned k;
         for (k = 0; k < 4u; k++) {
-            int32_t t = ANNE__B(x, k) - zp;
+            int32_t t = ANNE__B(x, k);
             a0 += ANNE__B(u, k) * t;
             a1 += ANNE__B(v, k) * t;
         }
@@ -287,11 +290,11 @@ static void anne__s8_pair(int32_t acc[2], const uint32_t *px, const uint32_t *pu
 }
 #endif
 
-/* Plain C (Cortex-M0+): two units per pass share each input (x - zp computed once for both). Where the
- * input and both weight rows are 4-aligned (rows of a multiple of four bytes), four inputs and four
- * weights of each row come in one word load each (ARMv6-M faults on unaligned words, hence the
- * check), which halves the loads per MAC. Integer sums in the same order class: exact, the same
- * result as the byte loop. */
+/* Plain C (Cortex-M0+): two units per pass share each input. Where the input and both weight rows are
+ * 4-aligned (rows of a multiple of four bytes), four inputs and four weights of each row come in one
+ * word load each (ARMv6-M faults on unaligned words, hence the check), which halves the loads per
+ * MAC. The zero point is in the starting sums (anne__s8_start). Integer sums: exact, the same result
+ * as the byte loop. */
 void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
                            uint16_t n_in, uint16_t n_out, const anne_s8_dense_params *p) {
     uint32_t j = 0, i, n4 = 0;
@@ -299,7 +302,7 @@ void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, 
     if ((((uintptr_t)in | (uintptr_t)kernel | n_in) & 3u) == 0) n4 = n_in;
     for (; j + 2u <= n_out; j += 2u) {
         const int8_t *w0 = kernel + j * n_in, *w1 = w0 + n_in;
-        int32_t a0 = bias != NULL ? bias[j] : 0, a1 = bias != NULL ? bias[j + 1u] : 0;
+        int32_t a0 = anne__s8_start(bias, j, w0, n_in, zp), a1 = anne__s8_start(bias, j + 1u, w1, n_in, zp);
         if (n4 != 0) {
             /* words read through uint32_t pointers (4-aligned, checked; the runtime is built with
              * -fno-strict-aliasing) */
@@ -307,12 +310,12 @@ void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, 
             acc[0] = a0;
             acc[1] = a1;
             anne__s8_pair(acc, (const uint32_t *)(const void *)in, (const uint32_t *)(const void *)w0,
-                          (const uint32_t *)(const void *)w1, n4 / 4u, zp);
+                          (const uint32_t *)(const void *)w1, n4 / 4u);
             a0 = acc[0];
             a1 = acc[1];
         }
         for (i = n4; i < n_in; i++) {
-            int32_t x = (int32_t)in[i] - zp;
+            int32_t x = in[i];
             a0 += (int32_t)w0[i] * x;
             a1 += (int32_t)w1[i] * x;
         }
@@ -321,8 +324,8 @@ void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, 
     }
     for (; j < n_out; j++) {
         const int8_t *w = kernel + j * n_in; /* (n_in): unit j's weights */
-        int32_t acc = bias != NULL ? bias[j] : 0;
-        for (i = 0; i < n_in; i++) acc += (int32_t)w[i] * ((int32_t)in[i] - zp);
+        int32_t acc = anne__s8_start(bias, j, w, n_in, zp);
+        for (i = 0; i < n_in; i++) acc += (int32_t)w[i] * in[i];
         out[j] = anne__s8_finish(acc, j, p);
     }
 }

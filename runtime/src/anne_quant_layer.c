@@ -50,8 +50,8 @@ static anne_status anne__check_s8(const uint8_t *rec, const uint8_t *prev, const
     uint32_t act = rec[ANNE__L_ACT];
     uint32_t a_off = anne__rd32(rec + ANNE__L_AUX_OFF), a_size = anne__rd32(rec + ANNE__L_AUX_SIZE);
     const uint8_t *aux, *k = weights + anne__rd32(rec + ANNE__L_KERNEL_OFF);
-    uint32_t kind;
-    int32_t act_min, act_max;
+    uint32_t kind, flags, j;
+    int32_t act_min, act_max, in_zp;
     int64_t bias_limit = (int64_t)INT32_MAX - (int64_t)n_in * 127 * 255;
 
     if (act == ANNE_ACT_PRELU) return ANNE_ERR_UNSUPPORTED_DTYPE; /* per-unit slopes: not in int8 (yet) */
@@ -60,8 +60,9 @@ static anne_status anne__check_s8(const uint8_t *rec, const uint8_t *prev, const
     }
     aux = weights + a_off;
     kind = anne__rd32(aux + ANNE__S8_ACT_KIND);
-    if (kind >= ANNE_S8_ACT_KIND_COUNT || anne__rd32(aux + ANNE__S8_RESERVED) != 0) return ANNE_ERR_BAD_LAYER;
-    if (a_size != anne__s8_aux_size(n_out, kind)) return ANNE_ERR_BAD_LAYER;
+    flags = anne__rd32(aux + ANNE__S8_FLAGS);
+    if (kind >= ANNE_S8_ACT_KIND_COUNT || (flags & ~ANNE__S8_FLAG_ZP_BIAS) != 0) return ANNE_ERR_BAD_LAYER;
+    if (a_size != anne__s8_aux_size(n_out, kind, flags)) return ANNE_ERR_BAD_LAYER;
     if (!anne__good_scale(anne__rd32(aux + ANNE__S8_IN_SCALE)) ||
         !anne__good_scale(anne__rd32(aux + ANNE__S8_Z_SCALE)) ||
         !anne__good_scale(anne__rd32(aux + ANNE__S8_OUT_SCALE))) {
@@ -69,7 +70,8 @@ static anne_status anne__check_s8(const uint8_t *rec, const uint8_t *prev, const
     }
     act_min = anne__rdi32(aux + ANNE__S8_ACT_MIN);
     act_max = anne__rdi32(aux + ANNE__S8_ACT_MAX);
-    if (!anne__is_s8(anne__rdi32(aux + ANNE__S8_IN_ZP)) || !anne__is_s8(anne__rdi32(aux + ANNE__S8_Z_ZP)) ||
+    in_zp = anne__rdi32(aux + ANNE__S8_IN_ZP);
+    if (!anne__is_s8(in_zp) || !anne__is_s8(anne__rdi32(aux + ANNE__S8_Z_ZP)) ||
         !anne__is_s8(anne__rdi32(aux + ANNE__S8_OUT_ZP)) || !anne__is_s8(act_min) || !anne__is_s8(act_max) ||
         act_min > act_max) {
         return ANNE_ERR_BAD_VALUE;
@@ -93,7 +95,7 @@ static anne_status anne__check_s8(const uint8_t *rec, const uint8_t *prev, const
     default: /* softmax */
         if (act != ANNE_ACT_SOFTMAX) return ANNE_ERR_BAD_ACTIVATION;
         if (anne__rd32(aux + ANNE__S8_OUT_SCALE) != ANNE__S8_SOFTMAX_SCALE_BITS ||
-            anne__rdi32(aux + ANNE__S8_OUT_ZP) != -128 || anne__rd16(aux + anne__s8_aux_size(n_out, 0)) != 32768u) {
+            anne__rdi32(aux + ANNE__S8_OUT_ZP) != -128 || anne__rd16(aux + anne__s8_table_off(n_out, flags)) != 32768u) {
             return ANNE_ERR_BAD_VALUE;
         }
         break;
@@ -105,15 +107,22 @@ static anne_status anne__check_s8(const uint8_t *rec, const uint8_t *prev, const
         if (m < 0 || s < -31 || s > 30) return ANNE_ERR_BAD_VALUE;
         if (!anne__good_scale(anne__rd32(aux + ANNE__S8_HDR_SIZE + 4u * (2u * n_out + i)))) return ANNE_ERR_BAD_VALUE;
     }
-    /* weights symmetric: -128 would break the accumulator bound (and TFLite's spec excludes it) */
-    for (i = 0; i < n_in * n_out; i++) {
-        if (k[i] == 0x80u) return ANNE_ERR_BAD_VALUE;
-    }
-    if (rec[ANNE__L_FLAGS] & ANNE__L_FLAG_BIAS) {
-        const uint8_t *b = weights + anne__rd32(rec + ANNE__L_BIAS_OFF);
-        for (i = 0; i < n_out; i++) {
-            int64_t v = anne__rdi32(b + 4u * i);
-            if (v > bias_limit || -v > bias_limit) return ANNE_ERR_BAD_VALUE;
+    for (j = 0; j < n_out; j++) {
+        int32_t sum = 0, bias = (rec[ANNE__L_FLAGS] & ANNE__L_FLAG_BIAS) != 0
+                                    ? anne__rdi32(weights + anne__rd32(rec + ANNE__L_BIAS_OFF) + 4u * j)
+                                    : 0;
+        if ((int64_t)bias > bias_limit || -(int64_t)bias > bias_limit) return ANNE_ERR_BAD_VALUE;
+        for (i = 0; i < n_in; i++) {
+            uint32_t w = k[j * n_in + i];
+            /* weights symmetric: -128 would break the accumulator bound (and TFLite's spec excludes it) */
+            if (w == 0x80u) return ANNE_ERR_BAD_VALUE;
+            sum += w < 0x80u ? (int32_t)w : (int32_t)w - 256;
+        }
+        /* the folded bias must be exactly what the kernels would otherwise compute (|in_zp sum| <=
+         * 128 * 127 * n_in and the bias bound keep this in int32) */
+        if ((flags & ANNE__S8_FLAG_ZP_BIAS) != 0 &&
+            anne__rdi32(aux + ANNE__S8_HDR_SIZE + 4u * (3u * n_out + j)) != bias - in_zp * sum) {
+            return ANNE_ERR_BAD_VALUE;
         }
     }
     if (prev != NULL && !anne__s8_chain_ok(aux, weights + anne__rd32(prev + ANNE__L_AUX_OFF))) {
@@ -132,7 +141,7 @@ anne_status anne__check_quant_layer(const uint8_t *rec, const uint8_t *prev, con
 
 anne_status anne_layer_s8(const anne_layer *layer, anne_s8_layer *out) {
     const uint8_t *aux;
-    uint32_t n;
+    uint32_t n, flags;
     if (layer == NULL || out == NULL) return ANNE_ERR_NULL_ARG;
     if (layer->dtype != ANNE_DTYPE_S8) return ANNE_ERR_UNSUPPORTED_DTYPE;
     if (layer->aux == NULL) return ANNE_ERR_NULL_ARG;
@@ -163,15 +172,20 @@ anne_status anne_layer_s8(const anne_layer *layer, anne_s8_layer *out) {
         out->dense.act_min = anne__rdi32(aux + ANNE__S8_ACT_MIN);
         out->dense.act_max = anne__rdi32(aux + ANNE__S8_ACT_MAX);
     }
-    out->dense.in_zp = out->in_zp;
+    out->dense.in_zp = out->in_zp; /* 0 below when the record carries the folded bias */
     out->dense.out_zp = out->z_zp;
     /* the model bytes are 4-aligned and so is every aux record: these arrays are aligned */
     out->dense.multiplier = (const int32_t *)(const void *)(aux + ANNE__S8_HDR_SIZE);
     out->dense.shift = out->dense.multiplier + n;
     out->w_scale = (const float *)(const void *)(aux + ANNE__S8_HDR_SIZE + 8u * n);
-    if (out->act_kind == ANNE_S8_ACT_LUT) out->lut = (const int8_t *)(aux + ANNE__S8_HDR_SIZE + 12u * n);
+    flags = anne__rd32(aux + ANNE__S8_FLAGS);
+    if ((flags & ANNE__S8_FLAG_ZP_BIAS) != 0) {
+        out->zp_bias = out->dense.multiplier + 3u * n;
+        out->dense.in_zp = 0;
+    }
+    if (out->act_kind == ANNE_S8_ACT_LUT) out->lut = (const int8_t *)(aux + anne__s8_table_off(n, flags));
     if (out->act_kind == ANNE_S8_ACT_SOFTMAX) {
-        out->exp_table = (const uint16_t *)(const void *)(aux + ANNE__S8_HDR_SIZE + 12u * n);
+        out->exp_table = (const uint16_t *)(const void *)(aux + anne__s8_table_off(n, flags));
     }
     return ANNE_OK;
 }
@@ -179,8 +193,10 @@ anne_status anne_layer_s8(const anne_layer *layer, anne_s8_layer *out) {
 void anne_layer_forward_s8(int8_t *out, int8_t *z, const int8_t *in, const anne_layer *layer,
                            const anne_s8_layer *q) {
     if (z == NULL) z = out;
-    anne_dense_forward_s8(z, in, (const int8_t *)layer->kernel, (const int32_t *)layer->bias, layer->n_in,
-                          layer->n_out, &q->dense);
+    /* with the zero point folded into the bias, dense.in_zp is 0 */
+    anne_dense_forward_s8(z, in, (const int8_t *)layer->kernel,
+                          q->zp_bias != NULL ? q->zp_bias : (const int32_t *)layer->bias, layer->n_in, layer->n_out,
+                          &q->dense);
     if (z != out) memcpy(out, z, layer->n_out);
     if (q->act_kind == ANNE_S8_ACT_LUT) anne_activation_forward_s8_lut(out, layer->n_out, q->lut);
     else if (q->act_kind == ANNE_S8_ACT_SOFTMAX) anne_softmax_forward_s8(out, layer->n_out, q->exp_table);
