@@ -67,6 +67,12 @@ static inline uint32_t anne__rd32(const uint8_t *p) {
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
+/* A little-endian int32 (two's complement, without implementation-defined conversions). */
+static inline int32_t anne__rdi32(const uint8_t *p) {
+    uint32_t u = anne__rd32(p);
+    return u <= (uint32_t)INT32_MAX ? (int32_t)u : -(int32_t)(~u) - 1;
+}
+
 static inline float anne__rdf32(const uint8_t *p) {
     uint32_t u = anne__rd32(p);
     float f;

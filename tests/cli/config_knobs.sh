@@ -53,7 +53,7 @@ build() {
     local name=$1
     shift
     $CC -std=c99 -O1 -ffunction-sections -fdata-sections -Wl,--gc-sections -I"$ANNE_ROOT/runtime/include" "$@" \
-        -o "$name" knobs_main.c "$ANNE_ROOT"/runtime/src/anne_{model,predict,predict_quant,quant_layer,quant_convert,dense_f32,dense_q16,dense_s8,activation_f32,activation_q16,activation_info,prelu_f32,q16_tables,crc32,status}.c \
+        -o "$name" knobs_main.c "$ANNE_ROOT"/runtime/src/anne_{model,predict,predict_quant,quant_check,quant_layer,quant_convert,dense_f32,dense_q16,dense_s8,activation_f32,activation_q16,activation_info,prelu_f32,q16_tables,crc32,status}.c \
         -lm 2>"$name.log" || { cat "$name.log"; fail "cannot compile the $name build"; return 1; }
 }
 build full || exit 1
