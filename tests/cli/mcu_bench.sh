@@ -4,7 +4,8 @@
 # not grow more than 25 % over the committed baseline bench/mcu-baseline.json (counts are
 # deterministic for a given compiler; a smaller count or a growth within the margin is reported, not
 # failed; refresh the baseline with `bench/mcu-bench --json > bench/mcu-baseline.json` when a change
-# is intended). Skips (77) without the cross tools (scripts/setup-arm.sh).
+# is intended); the dense_1x1_1x1 records carry the cost of a layer split into a unit's and the layer's
+# own. Skips (77) without the cross tools (scripts/setup-arm.sh).
 set -u
 ANNE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 . "$ANNE_ROOT/ports/mcu-env.sh"
@@ -38,6 +39,25 @@ for t in m0plus m33; do
                 fail "no record for $t $m $f"
             [ "$f" = f32 ] || echo "$records" | grep -q "\"target\": \"$t\", \"model\": \"$m\", \"format\": \"$f\", \"api\": \"raw\"" ||
                 fail "no raw-API record for $t $m $f"
+        done
+    done
+done
+# the cost of a layer (bench/mcu-bench: one-unit layer, unit, the layer's own work) on every core and
+# format, for both APIs of q16/int8
+for t in m0plus m33; do
+    for f in f32 q16 s8; do
+        for a in float raw; do
+            [ "$f" = f32 ] && [ "$a" = raw ] && continue
+            rec=$(echo "$records" | grep "\"target\": \"$t\", \"model\": \"dense_1x1_1x1\", \"format\": \"$f\", \"api\": \"$a\"")
+            [ -n "$rec" ] || { fail "no dense_1x1_1x1 record for $t $f $a"; continue; }
+            layer=$(num layer_cycles "$rec")
+            unit=$(num unit_cycles "$rec")
+            fixed=$(num layer_fixed_cycles "$rec")
+            if [ -z "$layer" ] || [ -z "$unit" ] || [ -z "$fixed" ]; then
+                fail "$t $f $a: dense_1x1_1x1 lacks layer_cycles, unit_cycles or layer_fixed_cycles"
+            elif [ "$unit" -le 0 ] || [ "$fixed" -ne $((layer - unit)) ]; then
+                fail "$t $f $a: layer $layer, unit $unit, fixed $fixed: not a positive unit and layer - unit"
+            fi
         done
     done
 done
