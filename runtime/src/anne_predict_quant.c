@@ -29,40 +29,93 @@ static int anne__arena_ok(const anne_model *m, const void *arena, size_t arena_s
     return *st == ANNE_OK;
 }
 
+/* The layer records are read as the float path reads them (anne_predict.c): validated at load,
+ * 4-aligned, little-endian words; word 0 holds kind, dtype, activation and flags, word 1 n_in and
+ * n_out. Only what a layer needs is read, with no anne_layer or anne_s8_layer filled in between. */
+#define ANNE__REC_WORDS (ANNE__LAYER_SIZE / 4u)
+
+/* The word at byte offset `off` of a record, as a pointer into the weights section. */
+static const void *anne__at(const anne_model *m, const uint32_t *rec, uint32_t off) {
+    return m->weights + rec[off / 4u];
+}
+
 /* The layers of a Q16 model; the input is at the arena's start. Returns the output buffer. The two
- * buffers sit at the arena's two ends, as in the float path. */
+ * buffers sit at the arena's two ends, as in the float path: a layer writes to the end it does not
+ * read (the arena holds n_in + n_out >= n_out + 1 words, so the far buffer never starts at base). */
 static const int32_t *anne__run_q16(const anne_model *m, int32_t *base) {
-    uint32_t cap = m->arena_bytes / 4u;
-    int32_t *cur = base;
-    uint16_t i;
-    int at_start = 1;
-    for (i = 0; i < m->n_layers; i++) {
-        anne_layer l;
-        int32_t *next;
-        anne_model_layer(m, i, &l);
-        next = at_start ? base + cap - l.n_out : base;
-        anne_dense_forward_q16(next, cur, (const int32_t *)l.kernel, (const int32_t *)l.bias, l.n_in, l.n_out);
-        anne_activation_forward_q16(next, l.n_out, l.activation, l.param, (const float *)l.act_data);
+    const uint32_t *rec = (const uint32_t *)(const void *)m->layer_table;
+    const uint32_t *rec_end = rec + (uint32_t)m->n_layers * ANNE__REC_WORDS;
+    int32_t *cur = base, *top = base + m->arena_bytes / 4u;
+    for (; rec != rec_end; rec += ANNE__REC_WORDS) {
+        uint32_t head = rec[ANNE__L_KIND / 4u], shape = rec[ANNE__L_N_IN / 4u];
+        uint16_t n_out = (uint16_t)(shape >> 16);
+        anne_activation act = (anne_activation)((head >> 16) & 0xFFu);
+        int32_t *next = cur == base ? top - n_out : base;
+        anne_dense_forward_q16(next, cur, (const int32_t *)anne__at(m, rec, ANNE__L_KERNEL_OFF),
+                               (head >> 24) & ANNE__L_FLAG_BIAS ? (const int32_t *)anne__at(m, rec, ANNE__L_BIAS_OFF)
+                                                               : NULL,
+                               (uint16_t)(shape & 0xFFFFu), n_out);
+        if (act != ANNE_ACT_LINEAR) {
+            anne_activation_forward_q16(next, n_out, act, (const float *)(const void *)(rec + ANNE__L_PARAM / 4u),
+                                        act == ANNE_ACT_PRELU ? (const float *)anne__at(m, rec, ANNE__L_ACT_OFF)
+                                                              : NULL);
+        }
         cur = next;
-        at_start = !at_start;
     }
     return cur;
 }
 
-/* The layers of an int8 model; the input is at the arena's start. */
-static const int8_t *anne__run_s8(const anne_model *m, int8_t *base, anne_s8_layer *last) {
-    int8_t *cur = base;
-    uint16_t i;
-    int at_start = 1;
-    for (i = 0; i < m->n_layers; i++) {
-        anne_layer l;
-        int8_t *next;
-        anne_model_layer(m, i, &l);
-        anne_layer_s8(&l, last);
-        next = at_start ? base + m->arena_bytes - anne__pad4(l.n_out) : base;
-        anne_layer_forward_s8(next, NULL, cur, &l, last);
+/* Layer i's int8 quantization record as words (every int8 layer has one: checked at load). */
+static const int32_t *anne__s8_aux(const anne_model *m, uint32_t i) {
+    return (const int32_t *)anne__at(m, (const uint32_t *)(const void *)m->layer_table + i * ANNE__REC_WORDS,
+                                     ANNE__L_AUX_OFF);
+}
+
+static float anne__aux_f32(const int32_t *aux, uint32_t off) {
+    float f;
+    memcpy(&f, aux + off / 4u, sizeof f);
+    return f;
+}
+
+/* The layers of an int8 model; the input is at the arena's start. Each quantization record is read
+ * once, a word at a time, and only for what the integer kernels use (anne_layer_s8 decodes the rest:
+ * the scales). With the zero point folded into the bias (ANNE__S8_FLAG_ZP_BIAS) the kernel gets
+ * zp_bias and zero point 0, as anne_layer_forward_s8 does. */
+static const int8_t *anne__run_s8(const anne_model *m, int8_t *base) {
+    const uint32_t *rec = (const uint32_t *)(const void *)m->layer_table;
+    const uint32_t *rec_end = rec + (uint32_t)m->n_layers * ANNE__REC_WORDS;
+    int8_t *cur = base, *top = base + m->arena_bytes;
+    for (; rec != rec_end; rec += ANNE__REC_WORDS) {
+        uint32_t shape = rec[ANNE__L_N_IN / 4u], n_out = shape >> 16, flags, kind;
+        const int32_t *aux = (const int32_t *)anne__at(m, rec, ANNE__L_AUX_OFF), *bias;
+        int8_t *next = cur == base ? top - anne__pad4(n_out) : base;
+        anne_s8_dense_params p;
+        flags = (uint32_t)aux[ANNE__S8_FLAGS / 4u];
+        kind = (uint32_t)aux[ANNE__S8_ACT_KIND / 4u];
+        p.out_zp = aux[ANNE__S8_Z_ZP / 4u];
+        p.act_min = aux[ANNE__S8_ACT_MIN / 4u];
+        p.act_max = aux[ANNE__S8_ACT_MAX / 4u];
+        p.multiplier = aux + ANNE__S8_HDR_SIZE / 4u;
+        p.shift = p.multiplier + n_out;
+        if ((flags & ANNE__S8_FLAG_ZP_BIAS) != 0) {
+            p.in_zp = 0;
+            bias = p.multiplier + 3u * n_out;
+        } else {
+            p.in_zp = aux[ANNE__S8_IN_ZP / 4u];
+            bias = (rec[ANNE__L_KIND / 4u] >> 24) & ANNE__L_FLAG_BIAS ? (const int32_t *)anne__at(m, rec, ANNE__L_BIAS_OFF)
+                                                                     : NULL;
+        }
+        anne_dense_forward_s8(next, cur, (const int8_t *)anne__at(m, rec, ANNE__L_KERNEL_OFF), bias,
+                              (uint16_t)(shape & 0xFFFFu), (uint16_t)n_out, &p);
+        if (kind == ANNE_S8_ACT_LUT) {
+            anne_activation_forward_s8_lut(next, n_out, (const int8_t *)(const void *)aux +
+                                                            anne__s8_table_off(n_out, flags));
+        } else if (kind == ANNE_S8_ACT_SOFTMAX) {
+            anne_softmax_forward_s8(next, n_out,
+                                    (const uint16_t *)(const void *)((const uint8_t *)(const void *)aux +
+                                                                     anne__s8_table_off(n_out, flags)));
+        }
         cur = next;
-        at_start = !at_start;
     }
     return cur;
 }
@@ -80,15 +133,15 @@ anne_status anne__predict_quant(const anne_model *m, float *output, const float 
     if (ANNE_CONFIG_S8 && anne_model_dtype(m) == ANNE_DTYPE_S8) {
         int8_t *base = (int8_t *)arena;
         const int8_t *y;
-        anne_layer first;
-        anne_s8_layer q;
-        anne_model_layer(m, 0, &first);
-        anne_layer_s8(&first, &q);
-        for (i = 0; i < m->n_inputs; i++) {
-            base[i] = anne_s8_quantize(anne__scale_one(m, i, input[i]), q.in_scale, q.in_zp);
-        }
-        y = anne__run_s8(m, base, &q);
-        for (i = 0; i < m->n_outputs; i++) output[i] = anne_s8_dequantize(y[i], q.out_scale, q.out_zp);
+        const int32_t *aux = anne__s8_aux(m, 0);
+        float scale = anne__aux_f32(aux, ANNE__S8_IN_SCALE);
+        int32_t zp = aux[ANNE__S8_IN_ZP / 4u];
+        for (i = 0; i < m->n_inputs; i++) base[i] = anne_s8_quantize(anne__scale_one(m, i, input[i]), scale, zp);
+        y = anne__run_s8(m, base);
+        aux = anne__s8_aux(m, m->n_layers - 1u);
+        scale = anne__aux_f32(aux, ANNE__S8_OUT_SCALE);
+        zp = aux[ANNE__S8_OUT_ZP / 4u];
+        for (i = 0; i < m->n_outputs; i++) output[i] = anne_s8_dequantize(y[i], scale, zp);
         return ANNE_OK;
     }
     return ANNE_ERR_UNSUPPORTED_DTYPE;
@@ -97,13 +150,12 @@ anne_status anne__predict_quant(const anne_model *m, float *output, const float 
 anne_status anne_model_predict_s8(const anne_model *model, int8_t *output, const int8_t *input, void *arena,
                                   size_t arena_size) {
     anne_status st;
-    anne_s8_layer q;
     const int8_t *y;
     if (model == NULL || output == NULL || input == NULL || arena == NULL) return ANNE_ERR_NULL_ARG;
     if (!anne__arena_ok(model, arena, arena_size, &st)) return st;
     if (!ANNE_CONFIG_S8 || anne_model_dtype(model) != ANNE_DTYPE_S8) return ANNE_ERR_UNSUPPORTED_DTYPE;
     memcpy(arena, input, model->n_inputs);
-    y = anne__run_s8(model, (int8_t *)arena, &q);
+    y = anne__run_s8(model, (int8_t *)arena);
     memcpy(output, y, model->n_outputs);
     return ANNE_OK;
 }
@@ -123,18 +175,14 @@ anne_status anne_model_predict_q16(const anne_model *model, int32_t *output, con
 
 anne_status anne_model_s8_io(const anne_model *model, float *in_scale, int32_t *in_zp, float *out_scale,
                              int32_t *out_zp) {
-    anne_layer l;
-    anne_s8_layer q;
-    anne_status st;
+    const int32_t *aux;
     if (model == NULL || model->layer_table == NULL) return ANNE_ERR_NULL_ARG;
     if (anne_model_dtype(model) != ANNE_DTYPE_S8) return ANNE_ERR_UNSUPPORTED_DTYPE;
-    anne_model_layer(model, 0, &l);
-    if ((st = anne_layer_s8(&l, &q)) != ANNE_OK) return st;
-    if (in_scale != NULL) *in_scale = q.in_scale;
-    if (in_zp != NULL) *in_zp = q.in_zp;
-    anne_model_layer(model, (uint16_t)(model->n_layers - 1u), &l);
-    if ((st = anne_layer_s8(&l, &q)) != ANNE_OK) return st;
-    if (out_scale != NULL) *out_scale = q.out_scale;
-    if (out_zp != NULL) *out_zp = q.out_zp;
+    aux = anne__s8_aux(model, 0);
+    if (in_scale != NULL) *in_scale = anne__aux_f32(aux, ANNE__S8_IN_SCALE);
+    if (in_zp != NULL) *in_zp = aux[ANNE__S8_IN_ZP / 4u];
+    aux = anne__s8_aux(model, model->n_layers - 1u);
+    if (out_scale != NULL) *out_scale = anne__aux_f32(aux, ANNE__S8_OUT_SCALE);
+    if (out_zp != NULL) *out_zp = aux[ANNE__S8_OUT_ZP / 4u];
     return ANNE_OK;
 }
