@@ -173,7 +173,7 @@ static void test_every_activation_is_covered(void **state) {
     (void)state;
     for (c = 0; c < sizeof act_cases / sizeof act_cases[0]; c++) seen[act_cases[c].act] = 1;
     seen[ANNE_ACT_SOFTMAX] = 1; /* its own test below */
-    seen[ANNE_ACT_PRELU] = 1;   /* per-unit alphas: the trainer refuses it */
+    seen[ANNE_ACT_PRELU] = 1;   /* per-unit alphas: tests/test_train_prelu.c */
     for (a = 0; a < ANNE_ACT_COUNT; a++) {
         if (!seen[a]) fail_msg("activation %s has no gradient test", anne_activation_name((anne_activation)a));
     }

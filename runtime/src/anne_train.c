@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "anne_format.h"
+#include "anne_prelu_grad.h"
 #include "anne_train.h"
 
 /* Where the layers come from: an architecture description or a loaded model. */
@@ -53,6 +54,12 @@ static int anne__has_bias(const anne_layer *l) {
     return l->kernel == NULL || l->bias != NULL;
 }
 
+/* Trainable floats of a layer: kernel, bias if any, prelu's alphas; adjacent in the parameter block. */
+static uint64_t anne__layer_params(const anne_layer *l, int has_bias) {
+    return (uint64_t)l->n_in * l->n_out + (has_bias ? l->n_out : 0u) +
+           (l->activation == ANNE_ACT_PRELU ? l->n_out : 0u);
+}
+
 static anne_status anne__check_scaling(const anne_scaling *sc, uint16_t n) {
     uint16_t i;
     if (sc->kind == ANNE_SCALING_NONE) return ANNE_OK;
@@ -88,9 +95,8 @@ static anne_status anne__plan_make(anne__plan *p, const anne__source *s, anne_op
         if (l.dtype != ANNE_DTYPE_F32) return ANNE_ERR_UNSUPPORTED_DTYPE;
         st = anne_activation_check(l.activation, l.param);
         if (st != ANNE_OK) return st;
-        if (l.activation == ANNE_ACT_PRELU) return ANNE_ERR_BAD_ACTIVATION; /* per-unit alphas: no backward yet */
         if (l.n_in != prev || l.n_out == 0) return ANNE_ERR_SHAPE;
-        params += (uint64_t)l.n_in * l.n_out + (anne__has_bias(&l) ? l.n_out : 0u);
+        params += anne__layer_params(&l, anne__has_bias(&l));
         acts += 2u * (uint64_t)l.n_out;
         if (l.n_out > p->width) p->width = l.n_out;
         prev = l.n_out;
@@ -233,6 +239,13 @@ static anne_status anne__init(anne_trainer *t, const anne__source *s, const anne
             dst->bias = f;
             f += src.n_out;
         }
+        /* prelu: the alphas follow the bias; without given ones they start at 0, Keras' alpha_initializer */
+        dst->act_data = NULL;
+        if (src.activation == ANNE_ACT_PRELU) {
+            if (src.act_data != NULL) memcpy(f, src.act_data, (size_t)src.n_out * sizeof *f);
+            dst->act_data = f;
+            f += src.n_out;
+        }
         t->trainable[i] = 1u;
     }
     return ANNE_OK;
@@ -292,7 +305,11 @@ static const float *anne__forward(anne_trainer *t, const float *input) {
         float *z = p, *y = p + l->n_out; /* (n_out) each */
         anne_dense_forward_f32(z, prev, (const float *)l->kernel, (const float *)l->bias, l->n_in, l->n_out);
         memcpy(y, z, (size_t)l->n_out * sizeof *y);
-        anne_activation_forward_f32(y, l->n_out, l->activation, l->param);
+        if (l->activation == ANNE_ACT_PRELU) {
+            anne_prelu_forward_f32(y, l->n_out, (const float *)l->act_data);
+        } else {
+            anne_activation_forward_f32(y, l->n_out, l->activation, l->param);
+        }
         prev = y;
         p += 2u * l->n_out;
     }
@@ -318,6 +335,33 @@ anne_status anne_trainer_predict(anne_trainer *t, float *output, const float *in
     return ANNE_OK;
 }
 
+/* Where layer li's alpha gradients are summed: NULL unless it is a trainable prelu layer. */
+static float *anne__dalpha(anne_trainer *t, uint16_t li) {
+    const anne_layer *l = &t->layers[li];
+    if (l->activation != ANNE_ACT_PRELU || !t->trainable[li]) return NULL;
+    return t->grads + ((const float *)l->act_data - t->params);
+}
+
+/* d (n_out of layer li): dLoss/d(act(z)) in, dLoss/dz out, in place; z and y = act(z) are the layer's. */
+static void anne__act_backward(anne_trainer *t, uint16_t li, float *d, const float *z, const float *y) {
+    const anne_layer *l = &t->layers[li];
+    if (l->activation == ANNE_ACT_PRELU) {
+        anne_prelu_backward_f32(d, anne__dalpha(t, li), d, z, (const float *)l->act_data, l->n_out);
+    } else {
+        anne_activation_backward_f32(d, d, z, y, l->n_out, l->activation, l->param);
+    }
+}
+
+/* The output layer's loss and, when d is not NULL, its gradient: with respect to z, except for a
+ * prelu output, whose loss is taken on y (there is no logits form) and d is dLoss/dy. */
+static anne_status anne__loss(const anne_trainer *t, float *value, float *d, const float *y, const float *target) {
+    const anne_layer *last = &t->layers[t->n_layers - 1];
+    if (last->activation == ANNE_ACT_PRELU) {
+        return anne_loss_f32(value, d, y, y, target, last->n_out, t->loss, ANNE_ACT_LINEAR, last->param);
+    }
+    return anne_loss_f32(value, d, y - last->n_out, y, target, last->n_out, t->loss, last->activation, last->param);
+}
+
 anne_status anne_trainer_accumulate(anne_trainer *t, const float *input, const float *target, float *loss,
                                     float *output) {
     const anne_layer *last;
@@ -332,11 +376,12 @@ anne_status anne_trainer_accumulate(anne_trainer *t, const float *input, const f
     last = &t->layers[t->n_layers - 1];
     z = (float *)y - last->n_out;
     cur = t->delta[0];
-    st = anne_loss_f32(&value, cur, z, y, target, last->n_out, t->loss, last->activation, last->param);
+    st = anne__loss(t, &value, cur, y, target);
     if (st != ANNE_OK) return st;
     if (loss != NULL) *loss = value;
     /* a sample that overflows would poison every weight: refuse it before it reaches the sums */
     if (!isfinite(value)) return ANNE_ERR_BAD_VALUE;
+    if (last->activation == ANNE_ACT_PRELU) anne__act_backward(t, (uint16_t)(t->n_layers - 1u), cur, z, y); /* dz */
 
     for (first_trainable = 0; first_trainable < t->n_layers && !t->trainable[first_trainable]; first_trainable++) {
     }
@@ -356,8 +401,7 @@ anne_status anne_trainer_accumulate(anne_trainer *t, const float *input, const f
         {
             const anne_layer *below = &t->layers[li - 1];
             const float *y_below = in, *z_below = in - below->n_out;
-            anne_activation_backward_f32(other, other, z_below, y_below, below->n_out, below->activation,
-                                         below->param);
+            anne__act_backward(t, (uint16_t)(li - 1u), other, z_below, y_below);
             z = (float *)z_below;
         }
         cur = other;
@@ -389,14 +433,12 @@ anne_status anne_trainer_accumulate_class(anne_trainer *t, const float *input, u
 }
 
 anne_status anne_trainer_evaluate(anne_trainer *t, const float *input, const float *target, float *loss, float *output) {
-    const anne_layer *last;
     const float *y;
     if (t == NULL || input == NULL || target == NULL || t->layers == NULL) return ANNE_ERR_NULL_ARG;
     y = anne__forward(t, input);
     if (output != NULL) memcpy(output, y, (size_t)t->n_outputs * sizeof *output);
     if (!anne__input_finite(t)) return ANNE_ERR_BAD_VALUE;
-    last = &t->layers[t->n_layers - 1];
-    return anne_loss_f32(loss, NULL, y - last->n_out, y, target, last->n_out, t->loss, last->activation, last->param);
+    return anne__loss(t, loss, NULL, y, target);
 }
 
 anne_status anne_trainer_evaluate_class(anne_trainer *t, const float *input, uint16_t label, float *loss,
@@ -422,7 +464,7 @@ anne_status anne_trainer_step(anne_trainer *t) {
         size_t off, n;
         if (!t->trainable[i]) continue; /* frozen: never written, so bit-identical */
         off = (size_t)((const float *)l->kernel - t->params);
-        n = (size_t)l->n_in * l->n_out + (l->bias != NULL ? l->n_out : 0u); /* kernel and bias are adjacent */
+        n = (size_t)anne__layer_params(l, l->bias != NULL); /* kernel, bias and alphas are adjacent */
         anne_optimizer_update_f32(t->params + off, t->m != NULL ? t->m + off : NULL, t->v != NULL ? t->v + off : NULL,
                                   t->grads + off, n, scale, &t->opt, t->beta1_pow, t->beta2_pow);
     }
