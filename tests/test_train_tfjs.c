@@ -1,7 +1,8 @@
 /* The C trainer against TensorFlow.js 4.22 (pure JS, CPU backend): from the same initial weights,
  * data and batches in the same order, every run recorded in tests/data/tfjs_train/ (made by
  * reference/tfjs/train_reference.js) must end at the same weights, and report the same loss per
- * epoch, within 1e-5. Adam uses TF.js' own epsilon placement (ANNE_ADAM_TFJS). */
+ * epoch, within 1e-5. Adam uses TF.js' own epsilon placement (ANNE_ADAM_TFJS). PReLU layers (a Dense and
+ * tf.layers.prelu there) carry "alpha", their per-unit slopes, which must train to TF.js' values too. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +63,7 @@ static float *matrix(const cJSON *m, int rows, int cols) {
 typedef struct net_weights {
     int n_layers;
     anne_layer layers[MAX_LAYERS];
-    float *kernel[MAX_LAYERS], *bias[MAX_LAYERS];
+    float *kernel[MAX_LAYERS], *bias[MAX_LAYERS], *alpha[MAX_LAYERS]; /* alpha: prelu only, else NULL */
 } net_weights;
 
 static void read_weights(net_weights *w, const cJSON *arr, uint16_t n_inputs) {
@@ -87,6 +88,10 @@ static void read_weights(net_weights *w, const cJSON *arr, uint16_t n_inputs) {
         w->bias[l] = matrix(get(jl, "bias"), units, 1);
         ly->kernel = w->kernel[l];
         ly->bias = w->bias[l];
+        if (ly->activation == ANNE_ACT_PRELU) {
+            w->alpha[l] = matrix(get(jl, "alpha"), units, 1);
+            ly->act_data = w->alpha[l];
+        }
         n_in = units;
     }
 }
@@ -96,6 +101,7 @@ static void free_weights(net_weights *w) {
     for (l = 0; l < w->n_layers; l++) {
         free(w->kernel[l]);
         free(w->bias[l]);
+        free(w->alpha[l]);
     }
 }
 
@@ -114,6 +120,7 @@ static void run_reference(const char *file) {
     size_t size;
     void *arena;
     double worst_w = 0, worst_loss = 0;
+    int n_prelu = 0;
 
     snprintf(rel, sizeof rel, "tests/data/tfjs_train/%s", file);
     doc = read_json(rel);
@@ -181,21 +188,23 @@ static void run_reference(const char *file) {
     assert_int_equal(final.n_layers, t.n_layers);
     for (l = 0; l < t.n_layers; l++) {
         const anne_layer *ly = &t.layers[l];
-        const float *k = ly->kernel, *b = ly->bias;
-        int i, n = ly->n_in * ly->n_out;
-        for (i = 0; i < n + ly->n_out; i++) {
-            double got = i < n ? k[i] : b[i - n];
-            double want = i < n ? final.kernel[l][i] : final.bias[l][i - n];
+        const float *k = ly->kernel, *b = ly->bias, *a = ly->act_data;
+        int i, n = ly->n_in * ly->n_out, na = ly->activation == ANNE_ACT_PRELU ? ly->n_out : 0;
+        static const char *const part[3] = {"kernel", "bias", "alpha"};
+        assert_int_equal(ly->activation == ANNE_ACT_PRELU, final.alpha[l] != NULL);
+        n_prelu += na > 0;
+        for (i = 0; i < n + ly->n_out + na; i++) {
+            int which = i < n ? 0 : i < n + ly->n_out ? 1 : 2; /* kernel, bias, alpha */
+            int j = which == 0 ? i : which == 1 ? i - n : i - n - ly->n_out;
+            double got = which == 0 ? k[j] : which == 1 ? b[j] : a[j];
+            double want = which == 0 ? final.kernel[l][j] : which == 1 ? final.bias[l][j] : final.alpha[l][j];
             double err = fabs(got - want) / (fabs(want) > 1 ? fabs(want) : 1);
             if (err > worst_w) worst_w = err;
-            if (!(err < TOL)) {
-                fail_msg("%s: layer %d %s %d: C %.9g, TF.js %.9g", file, l, i < n ? "kernel" : "bias", i < n ? i : i - n,
-                         got, want);
-            }
+            if (!(err < TOL)) fail_msg("%s: layer %d %s %d: C %.9g, TF.js %.9g", file, l, part[which], j, got, want);
         }
     }
-    print_message("%-32s %d epochs: worst weight difference %.2g, worst epoch-loss difference %.2g\n", file, epochs,
-                  worst_w, worst_loss);
+    print_message("%-36s %d epochs: worst weight difference %.2g, worst epoch-loss difference %.2g%s\n", file, epochs,
+                  worst_w, worst_loss, n_prelu > 0 ? " (alphas included)" : "");
     free(arena);
     free(x);
     free(y);

@@ -1,6 +1,8 @@
 // Reference training runs of TensorFlow.js (pure JS, CPU backend) for ANNE's trainer: from fixed
 // initial weights, fixed data and the same batches in the same order (no shuffle), a few epochs with
 // SGD, momentum, Nesterov and Adam. Writes one JSON file per run into tests/data/tfjs_train/.
+// A layer with activation 'prelu' is ANNE's dense + per-unit PReLU: here a linear Dense followed by
+// tf.layers.prelu, whose alphas (one per unit) train with the kernel and bias.
 // Run it with scripts/regen-tfjs-references.sh.
 'use strict';
 
@@ -56,7 +58,8 @@ function makeRegressionData(seed, rows, nFeatures) {
 }
 
 // Initial weights in ANNE's layout: kernel (n_out, n_in) row-major; non-zero biases so that their
-// gradients are exercised from the first step.
+// gradients are exercised from the first step; prelu alphas in [-0.2, 0.6) (not Keras' zeros, so that
+// negative inputs pass a gradient from the start), drawn after the bias.
 function makeWeights(seed, nInputs, layers) {
   const r = rng(seed);
   let nIn = nInputs;
@@ -71,7 +74,10 @@ function makeWeights(seed, nInputs, layers) {
     const bias = [];
     for (let j = 0; j < l.units; j++) bias.push(Math.fround(0.2 * (r() - 0.5)));
     nIn = l.units;
-    return { units: l.units, activation: l.activation, kernel, bias };
+    if (l.activation !== 'prelu') return { units: l.units, activation: l.activation, kernel, bias };
+    const alpha = [];
+    for (let j = 0; j < l.units; j++) alpha.push(Math.fround(0.8 * r() - 0.2));
+    return { units: l.units, activation: l.activation, kernel, bias, alpha };
   });
 }
 
@@ -98,15 +104,22 @@ const TFJS_LOSS = {
 
 async function run(spec) {
   const model = tfl.sequential();
+  const dense = [];
+  const prelu = [];
   spec.initial.forEach((l, i) => {
+    const isPrelu = l.activation === 'prelu';
+    dense.push(model.layers.length);
     model.add(tfl.layers.dense({
       units: l.units,
-      activation: l.activation,
+      activation: isPrelu ? 'linear' : l.activation,
       inputShape: i === 0 ? [spec.n_inputs] : undefined,
     }));
+    prelu.push(isPrelu ? model.layers.length : -1);
+    if (isPrelu) model.add(tfl.layers.prelu({}));
   });
   spec.initial.forEach((l, i) => {
-    model.layers[i].setWeights([tf.tensor2d(transpose(l.kernel)), tf.tensor1d(l.bias)]);
+    model.layers[dense[i]].setWeights([tf.tensor2d(transpose(l.kernel)), tf.tensor1d(l.bias)]);
+    if (prelu[i] >= 0) model.layers[prelu[i]].setWeights([tf.tensor1d(l.alpha)]);
   });
   model.compile({ optimizer: makeOptimizer(spec.optimizer), loss: TFJS_LOSS[spec.loss] });
   const xs = tf.tensor2d(spec.x);
@@ -115,14 +128,16 @@ async function run(spec) {
   const history = await model.fit(xs, ys, {
     batchSize: spec.batch_size, epochs: spec.epochs, shuffle: false, verbose: 0,
   });
-  const final = model.layers.map((layer, i) => {
-    const [k, b] = layer.getWeights();
-    return {
-      units: spec.initial[i].units,
-      activation: spec.initial[i].activation,
+  const final = spec.initial.map((l, i) => {
+    const [k, b] = model.layers[dense[i]].getWeights();
+    const layer = {
+      units: l.units,
+      activation: l.activation,
       kernel: transpose(k.arraySync()),
       bias: Array.from(b.dataSync()),
     };
+    if (prelu[i] >= 0) layer.alpha = Array.from(model.layers[prelu[i]].getWeights()[0].dataSync());
+    return layer;
   });
   return { losses: history.history.loss.map(Number), final };
 }
@@ -158,6 +173,22 @@ async function main() {
       layers: [{ units: 6, activation: 'tanh' }, { units: 1, activation: 'linear' }],
       x: reg.x, y: reg.y, seed: 30,
     },
+    {
+      name: 'prelu_bce', n_inputs: 4, loss: 'binary_crossentropy', batch_size: 16, epochs: 6,
+      layers: [{ units: 4, activation: 'prelu' }, { units: 1, activation: 'sigmoid' }],
+      x: iris.x, y: iris.labels.map((c) => [c]), seed: 40,
+    },
+    {
+      name: 'prelu_softmax_cce', n_inputs: 4, loss: 'categorical_crossentropy', batch_size: 8, epochs: 5,
+      layers: [{ units: 6, activation: 'prelu' }, { units: 4, activation: 'prelu' },
+        { units: 3, activation: 'softmax' }],
+      x: three.x, y: oneHot(three.labels, 3), seed: 41,
+    },
+    {
+      name: 'prelu_regression_mse', n_inputs: 3, loss: 'mse', batch_size: 10, epochs: 6,
+      layers: [{ units: 6, activation: 'prelu' }, { units: 1, activation: 'prelu' }],
+      x: reg.x, y: reg.y, seed: 42,
+    },
   ];
   const optimizers = [
     { name: 'sgd', lr: 0.1 },
@@ -179,7 +210,9 @@ async function main() {
       const doc = {
         _about: 'TensorFlow.js reference training run for ANNE (reference/tfjs/train_reference.js). Kernels are '
           + 'in ANNE layout (n_out, n_in); batches are consecutive rows (no shuffle), the last one may be '
-          + 'smaller; losses[e] is the epoch\'s mean loss as model.fit reports it.',
+          + 'smaller; losses[e] is the epoch\'s mean loss as model.fit reports it.'
+          + (net.layers.some((l) => l.activation === 'prelu') ? ' A prelu layer is a linear Dense followed by '
+            + 'tf.layers.prelu; alpha holds its per-unit slopes.' : ''),
         tfjs_version: tf.version_core, backend: tf.getBackend(),
         ...spec, final: result.final, losses: result.losses,
       };
