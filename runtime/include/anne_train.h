@@ -130,7 +130,8 @@ void anne_optimizer_update_f32(float *param, float *m, float *v, const float *gr
 /* ------------------------------------------------------------------------------------------------
  * The trainer. All its memory is one caller arena of anne_trainer_arena_size() bytes:
  *   layer records (n_layers anne_layer, kernel/bias pointing into the parameter block)
- *   params  (n_params floats): layer after layer, kernel (n_out, n_in) then bias (n_out)
+ *   params  (n_params floats): layer after layer, kernel (n_out, n_in), then bias (n_out), then a
+ *           prelu layer's alphas (n_out)
  *   grads   (n_params): same layout, summed over the samples accumulated since the last step
  *   moments (0, 1 or 2 x n_params): same layout (so the optimizer is one flat loop per layer)
  *   scaling (2 x n_inputs, only when the model scales its input): a copy, so the source may go
@@ -180,7 +181,9 @@ anne_status anne_trainer_arena_size_model(const anne_model *model, anne_optimize
 /* Starts training `arch` (n_inputs, layers with kind, activation, param, n_in, n_out; scaling).
  * A layer whose kernel is NULL starts as Keras starts it: glorot_uniform kernel from config->seed
  * (layers drawn in order from one anne_rng on stream ANNE_RNG_STREAM_INIT) and a zero bias; a layer
- * with a kernel starts from a copy of it (and of its bias, if any). Every layer is trainable.
+ * with a kernel starts from a copy of it (and of its bias, if any). A prelu layer's alphas are copied
+ * from its act_data, or start at 0 (Keras' alpha_initializer) when it has none. Every layer is
+ * trainable.
  * arch's arrays are copied and need not outlive the call. */
 anne_status anne_trainer_init(anne_trainer *t, const anne_model_desc *arch, const anne_train_config *config,
                               void *arena, size_t arena_size);
