@@ -17,7 +17,7 @@ static void anne__info_usage(FILE *out) {
             "usage: anne info MODEL [--json]\n"
             "\n"
             "Summarizes MODEL (an .anne model file or ANNE JSON): one row per layer with its activation,\n"
-            "inputs, units, parameters (kernel + bias), multiply-accumulates and number format; then the\n"
+            "inputs, units, parameters (kernel + bias + prelu alphas), multiply-accumulates and number format; then the\n"
             "totals, weight bytes, the arena (working memory) bytes a run needs, the model file's bytes\n"
             "(for ANNE JSON: the size it has as an .anne file), input scaling and class names.\n"
             "\n"
@@ -48,13 +48,16 @@ typedef struct anne__layer_info {
 } anne__layer_info;
 
 static void anne__layer_figures(const anne_model *m, uint16_t i, anne__layer_info *out) {
+    uint32_t alphas;
     memset(out, 0, sizeof *out);
     anne_model_layer(m, i, &out->l);
     out->macs = (uint64_t)out->l.n_in * out->l.n_out;
-    out->params = out->macs + (out->l.bias != NULL ? out->l.n_out : 0u);
-    /* as stored: kernel elements of the format, 4-byte biases, the int8 quantization record */
+    /* a prelu layer's alphas are trainable parameters (as Keras counts them), stored beside its bias */
+    alphas = out->l.activation == ANNE_ACT_PRELU ? out->l.n_out : 0u;
+    out->params = out->macs + (out->l.bias != NULL ? out->l.n_out : 0u) + alphas;
+    /* as stored: kernel elements of the format, 4-byte biases and alphas, the int8 quantization record */
     out->weight_bytes = out->macs * anne__dtype_bytes(out->l.dtype) + (out->l.bias != NULL ? 4u * out->l.n_out : 0u) +
-                        out->l.aux_size;
+                        4u * alphas + out->l.aux_size;
 }
 
 /* "relu", "relu(max_value=6)", "leaky_relu(alpha=0.01)": parameters that are not Keras' defaults, and

@@ -92,6 +92,14 @@ for model in "$DATA/json_iris_example.json" "$TMP/model.anne"; do
     stdout_has "Classes:       versicolor, virginica"
 done
 
+# a prelu layer (3 -> 2 prelu -> 1): its two alphas are parameters and stored weights, as Keras counts
+#   parameters: (6+2) + 2 alphas + (2+1) = 13; weight bytes: 13 * 4 = 52
+printf '{"layers": [{"kernel": [[1, 4], [2, 5], [3, 6]], "bias": [0, 1], "activation": "prelu", "alpha": [0.25, 0.5]},
+  {"kernel": [[1], [-1]], "bias": [2]}]}\n' >"$TMP/prelu.json"
+run 0 info "$TMP/prelu.json"
+grep -Eq '^Parameters: +13$' "$TMP/out" || fail "info prelu: parameters are not 13 (alphas counted)"
+grep -Eq '^Weight bytes: +52$' "$TMP/out" || fail "info prelu: weight bytes are not 52"
+
 # the second data model, by hand: 3 -> 3 leaky_relu -> 2 relu6 -> 4 elu -> 2 softmax
 #   parameters: (9+3) + 6 + (8+4) + 8 = 38; MACs: 9+6+8+8 = 31; arena: max(3+3, 3+2, 2+4, 4+2) * 4 = 24
 run 0 info "$DATA/json_minmax_params.json"
