@@ -5,8 +5,9 @@
  *                                              layer, linear), mlp_64_64_64_10 (relu, relu, softmax),
  *                                              dense_1x1 and dense_1x1_1x1 (one and two layers of
  *                                              one weight: their difference is a layer of one unit),
- *                                              dense_1x2 (one input, two units: minus dense_1x1, the
- *                                              cost of a unit; the layer minus it, a layer's own),
+ *                                              dense_1x2 and dense_1x3 (one input, two and three
+ *                                              units: their difference is the cost of a unit, the
+ *                                              layer minus it a layer's own),
  *                                              dense_32x64 (with dense_64x64: the cost of a MAC)
  *   anne_mcu_host embed MODEL.anne NAME OUT.c  C source with the model bytes, one input and the
  *                                              host's output for it, for ports/apps/bench_main.c,
@@ -148,7 +149,7 @@ done:
 
 static int anne__models(const char *dir) {
     static const uint16_t d64[] = {64, 64}, d32[] = {32, 64}, mlp[] = {64, 64, 64, 10}, d1[] = {1, 1, 1},
-                          d12[] = {1, 2};
+                          d12[] = {1, 2}, d13[] = {1, 3};
     static const anne_activation lin[] = {ANNE_ACT_LINEAR, ANNE_ACT_LINEAR};
     static const anne_activation mlp_acts[] = {ANNE_ACT_RELU, ANNE_ACT_RELU, ANNE_ACT_SOFTMAX};
     int rc = anne__synthetic(dir, "dense_64x64", d64, 1, lin);
@@ -157,7 +158,10 @@ static int anne__models(const char *dir) {
     if (rc == 0) rc = anne__synthetic(dir, "mlp_64_64_64_10", mlp, 3, mlp_acts);
     if (rc == 0) rc = anne__synthetic(dir, "dense_1x1", d1, 1, lin);
     if (rc == 0) rc = anne__synthetic(dir, "dense_1x1_1x1", d1, 2, lin); /* minus dense_1x1: a one-unit layer */
-    if (rc == 0) rc = anne__synthetic(dir, "dense_1x2", d12, 1, lin);     /* minus dense_1x1: one unit */
+    /* dense_1x3 minus dense_1x2: one unit, on the kernels' path for the units left over from their
+     * passes of two (M0+) or four (M33), the path of the one-unit layer above */
+    if (rc == 0) rc = anne__synthetic(dir, "dense_1x2", d12, 1, lin);
+    if (rc == 0) rc = anne__synthetic(dir, "dense_1x3", d13, 1, lin);
     return rc;
 }
 

@@ -67,6 +67,9 @@ static int64_t anne__u2i64(uint64_t u) { /* the int64 with the bits of u, withou
     "mov %[t], %[s]\n\tmuls %[t], %[b], %[t]\n\tlsls %[u], %[t], #16\n\tasrs %[t], %[t], #16\n\t" /* wh xl */ \
     "adds %[lo], %[lo], %[u]\n\tadcs %[hi], %[hi], %[t]\n\t"                                             \
     "muls %[a], %[b], %[a]\n\tmovs %[b], #0\n\tadds %[lo], %[lo], %[a]\n\tadcs %[hi], %[hi], %[b]\n\t" /* wl xl */
+#if defined(__GNUC__)
+__attribute__((noinline)) /* inlined, its fixed registers make the unit loop around it spill */
+#endif
 static int64_t anne__dot_q16(const int32_t *w, const int32_t *x, uint16_t n) {
     uint32_t lo = 0, hi = 0, a, b, t = n, u;
     register uint32_t s __asm__("r8");
@@ -115,19 +118,31 @@ static int64_t anne__dot_q16(const int32_t *w, const int32_t *x, uint16_t n) {
 #endif
 #endif
 
+/* A unit's output: the Q32.32 sum rounded to Q16.16 (ties toward +inf) and saturated, as
+ * anne__sat32(anne__round_shift64(acc, 16)), on the two words of acc + 2^-17: the result fits int32
+ * exactly when the high word, as a signed number, is in [-2^15, 2^15); its bits are then the middle
+ * 32 of the 64. (|acc| < 2^63 - 2^15 by the bounds below: the addition does not overflow.) */
+static int32_t anne__q16_out(int64_t acc) {
+    uint64_t u = (uint64_t)acc + 0x8000u;
+    uint32_t hi = (uint32_t)(u >> 32), lo = (uint32_t)u;
+    uint32_t v = (hi << 16) | (lo >> 16);
+    if (hi + 0x8000u > 0xFFFFu) v = 0x7FFFFFFFu + (hi >> 31); /* INT32_MAX or INT32_MIN's bits */
+    return v <= (uint32_t)INT32_MAX ? (int32_t)v : -(int32_t)(~v) - 1;
+}
+
 void anne_dense_forward_q16(int32_t *out, const int32_t *in, const int32_t *kernel, const int32_t *bias,
                             uint16_t n_in, uint16_t n_out) {
-    uint16_t j;
-    for (j = 0; j < n_out; j++) {
-        const int32_t *w = kernel + (uint32_t)j * n_in; /* (n_in): unit j's weights */
-        /* |bias * 2^16| < 2^47 and sum |w_i x_i| <= 2^31 * 2^31 (row L1 bound): below 2^63 */
+    const int32_t *w = kernel; /* (n_in): unit j's weights */
+    uint32_t j;
+    for (j = 0; j < n_out; j++, w += n_in) {
+        /* |bias * 2^16| < 2^47 and sum |w_i x_i| <= 2^31 * 2^31 (row L1 bound): below 2^63 - 2^47 */
         int64_t acc = bias != NULL ? (int64_t)bias[j] * 65536 : 0;
 #if defined(__ARM_ARCH_6M__) || defined(ANNE_Q16_HALVES)
         acc += anne__dot_q16(w, in, n_in);
 #else
-        uint16_t i;
-        for (i = 0; i < n_in; i++) acc += (int64_t)w[i] * in[i];
+        const int32_t *wi = w, *xi = in, *w_end = w + n_in;
+        while (wi != w_end) acc += (int64_t)*wi++ * *xi++;
 #endif
-        out[j] = anne__sat32(anne__round_shift64(acc, 16u));
+        out[j] = anne__q16_out(acc);
     }
 }

@@ -4,6 +4,16 @@
  * overflow, so every C99 compiler and core gives the same bits. */
 #include "anne_quant.h"
 
+/* The requantization is the per-unit work of every int8 layer: inlined into the one place that runs
+ * it per unit (anne__s8_finish), so a unit costs no calls but the kernel's one to finish. */
+#if defined(__GNUC__)
+#define ANNE__ALWAYS_INLINE static inline __attribute__((always_inline))
+#define ANNE__NOINLINE __attribute__((noinline))
+#else
+#define ANNE__ALWAYS_INLINE static inline
+#define ANNE__NOINLINE
+#endif
+
 /* The int32 with the bits of u (two's complement, no implementation-defined conversion). */
 static int32_t anne__u2i(uint32_t u) {
     return u <= (uint32_t)INT32_MAX ? (int32_t)u : -(int32_t)(~u) - 1;
@@ -19,11 +29,11 @@ static int32_t anne__u2i(uint32_t u) {
  * explicit carries; four MULS. Every partial product fits 32 bits: |ah bl| < 2^31, al bl < 2^32. */
 /* floor(x / 2^16): the high halfword as a signed int16 (two's complement, as every C99 compiler
  * targeting these cores converts; on ARMv6-M an LSRS and an SXTH). */
-static int32_t anne__hi16(int32_t x) {
+ANNE__ALWAYS_INLINE int32_t anne__hi16(int32_t x) {
     return (int32_t)(int16_t)(uint16_t)((uint32_t)x >> 16);
 }
 
-static int32_t anne__srdhm(int32_t a, int32_t b) {
+ANNE__ALWAYS_INLINE int32_t anne__srdhm(int32_t a, int32_t b) {
     uint32_t al = (uint32_t)a & 0xFFFFu, bl = (uint32_t)b & 0xFFFFu, lo, hi, t;
     int32_t ah = anne__hi16(a), bh = anne__hi16(b), m;
     if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
@@ -44,7 +54,7 @@ static int32_t anne__srdhm(int32_t a, int32_t b) {
 #else
 /* One SMULL where the core has it (Cortex-M3/M4/M33, x86-64); the shift of the unsigned 64-bit value
  * keeps the low 32 bits of the floor division. */
-static int32_t anne__srdhm(int32_t a, int32_t b) {
+ANNE__ALWAYS_INLINE int32_t anne__srdhm(int32_t a, int32_t b) {
     if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
     return anne__u2i((uint32_t)(((uint64_t)((int64_t)a * b) + ((uint64_t)1 << 30)) >> 31));
 }
@@ -52,7 +62,7 @@ static int32_t anne__srdhm(int32_t a, int32_t b) {
 
 /* TFLite's RoundingDivideByPOT: x / 2^e rounded to nearest, ties away from zero; e in 0..31. The
  * arithmetic shift of a negative x is written ~(~x >> e), which only shifts non-negative numbers. */
-static int32_t anne__rdbpot(int32_t x, int32_t e) {
+ANNE__ALWAYS_INLINE int32_t anne__rdbpot(int32_t x, int32_t e) {
     uint32_t mask;
     int32_t rem, threshold;
     if (e <= 0) return x;
@@ -62,21 +72,26 @@ static int32_t anne__rdbpot(int32_t x, int32_t e) {
     return (x >= 0 ? (int32_t)((uint32_t)x >> e) : ~(int32_t)((uint32_t)~x >> e)) + (rem > threshold ? 1 : 0);
 }
 
-int32_t anne_requantize(int32_t x, int32_t multiplier, int32_t shift) {
+ANNE__ALWAYS_INLINE int32_t anne__requantize(int32_t x, int32_t multiplier, int32_t shift) {
     if (shift > 0) {
         /* x 2^shift saturated to int32 (TFLite: undefined on overflow), in 32 bits */
         int32_t limit = shift < 31 ? (int32_t)(INT32_MAX >> shift) : 0;
         if (x > limit) x = INT32_MAX;
         else if (x < -limit - 1) x = INT32_MIN;
         else x = shift < 32 ? anne__u2i((uint32_t)x << shift) : (x < 0 ? INT32_MIN : 0); /* x: -1 or 0 */
-        return anne__srdhm(x, multiplier);
     }
-    return anne__rdbpot(anne__srdhm(x, multiplier), -shift);
+    /* one copy of the product (rdbpot with exponent 0 is the identity) */
+    x = anne__srdhm(x, multiplier);
+    return shift < 0 ? anne__rdbpot(x, -shift) : x;
+}
+
+int32_t anne_requantize(int32_t x, int32_t multiplier, int32_t shift) {
+    return anne__requantize(x, multiplier, shift);
 }
 
 /* The end of a unit: requantize the int32 sum, add the output zero point, clamp. */
 static int8_t anne__s8_finish(int32_t acc, uint32_t j, const anne_s8_dense_params *p) {
-    acc = anne_requantize(acc, p->multiplier[j], p->shift[j]);
+    acc = anne__requantize(acc, p->multiplier[j], p->shift[j]);
     /* clamp before adding the zero point, so that the sum cannot overflow; same result */
     acc = acc > 256 ? 256 : (acc < -256 ? -256 : acc);
     acc += p->out_zp;
@@ -160,13 +175,15 @@ __asm__(".syntax unified\n\t"
 
 /* DSP extension (Cortex-M33, M4, M7): SXTB16 widens two int8 to two int16 in one instruction and
  * SMLAD multiplies and adds two int16 pairs into the int32 sum, so four inputs cost two SMLADs.
- * Four units per pass share the inputs, which are widened once. The zero point is in the starting
- * sums (anne__s8_start). Integer sums: the same result as the plain loop, exactly. */
-void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
-                           uint16_t n_in, uint16_t n_out, const anne_s8_dense_params *p) {
-    uint32_t j = 0, i, n4 = n_in & ~3u;
+ * Four units per pass share the inputs, which are widened once: units 0 .. n_quad - 1 (a multiple of
+ * four). The zero point is in the starting sums (anne__s8_start). Integer sums: the same result as
+ * the plain loop, exactly. A function of its own (not inlined), so that the many values it keeps in
+ * registers are not saved and restored by every layer, small ones too. */
+static ANNE__NOINLINE void anne__s8_quads(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
+                                          uint32_t n_in, uint32_t n_quad, const anne_s8_dense_params *p) {
+    uint32_t j, i, n4 = n_in & ~3u;
     int32_t zp = p->in_zp;
-    for (; j + 4u <= n_out; j += 4u) {
+    for (j = 0; j < n_quad; j += 4u) {
         const int8_t *w0 = kernel + j * n_in, *w1 = w0 + n_in, *w2 = w1 + n_in, *w3 = w2 + n_in;
         int32_t a0 = anne__s8_start(bias, j, w0, n_in, zp), a1 = anne__s8_start(bias, j + 1u, w1, n_in, zp);
         int32_t a2 = anne__s8_start(bias, j + 2u, w2, n_in, zp), a3 = anne__s8_start(bias, j + 3u, w3, n_in, zp);
@@ -214,9 +231,17 @@ void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, 
         out[j + 2u] = anne__s8_finish(a2, j + 2u, p);
         out[j + 3u] = anne__s8_finish(a3, j + 3u, p);
     }
-    for (; j < n_out; j++) {
-        const int8_t *w0 = kernel + j * n_in;
-        int32_t a0 = anne__s8_start(bias, j, w0, n_in, zp);
+}
+
+/* The four-unit passes, then the one to three units left one at a time (every unit of a layer of
+ * fewer than four). */
+void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
+                           uint16_t n_in, uint16_t n_out, const anne_s8_dense_params *p) {
+    uint32_t j = n_out & ~3u, i, n4 = n_in & ~3u;
+    const int8_t *w0 = kernel + j * n_in; /* (n_in): unit j's weights */
+    if (j != 0) anne__s8_quads(out, in, kernel, bias, n_in, j, p);
+    for (; j < n_out; j++, w0 += n_in) {
+        int32_t a0 = anne__s8_start(bias, j, w0, n_in, p->in_zp);
         for (i = 0; i < n4; i += 4u) {
             int32_t x = anne__ld4(in + i), w = anne__ld4(w0 + i);
             a0 = __smlad(__sxtb16(w), __sxtb16(x), a0);
@@ -290,17 +315,18 @@ static void anne__s8_pair(int32_t acc[2], const uint32_t *px, const uint32_t *pu
 }
 #endif
 
-/* Plain C (Cortex-M0+): two units per pass share each input. Where the input and both weight rows are
- * 4-aligned (rows of a multiple of four bytes), four inputs and four weights of each row come in one
- * word load each (ARMv6-M faults on unaligned words, hence the check), which halves the loads per
- * MAC. The zero point is in the starting sums (anne__s8_start). Integer sums: exact, the same result
- * as the byte loop. */
-void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
-                           uint16_t n_in, uint16_t n_out, const anne_s8_dense_params *p) {
-    uint32_t j = 0, i, n4 = 0;
+/* Plain C (Cortex-M0+): two units per pass share each input: units 0 .. n_pair - 1 (even). Where the
+ * input and both weight rows are 4-aligned (rows of a multiple of four bytes), four inputs and four
+ * weights of each row come in one word load each (ARMv6-M faults on unaligned words, hence the check),
+ * which halves the loads per MAC. The zero point is in the starting sums (anne__s8_start). Integer
+ * sums: exact, the same result as the byte loop. Not inlined, so that a layer of one unit does not
+ * save and restore the registers it needs. */
+static ANNE__NOINLINE void anne__s8_pairs(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
+                                          uint32_t n_in, uint32_t n_pair, const anne_s8_dense_params *p) {
+    uint32_t j, i, n4 = 0;
     int32_t zp = p->in_zp;
     if ((((uintptr_t)in | (uintptr_t)kernel | n_in) & 3u) == 0) n4 = n_in;
-    for (; j + 2u <= n_out; j += 2u) {
+    for (j = 0; j < n_pair; j += 2u) {
         const int8_t *w0 = kernel + j * n_in, *w1 = w0 + n_in;
         int32_t a0 = anne__s8_start(bias, j, w0, n_in, zp), a1 = anne__s8_start(bias, j + 1u, w1, n_in, zp);
         if (n4 != 0) {
@@ -322,9 +348,16 @@ void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, 
         out[j] = anne__s8_finish(a0, j, p);
         out[j + 1u] = anne__s8_finish(a1, j + 1u, p);
     }
-    for (; j < n_out; j++) {
+}
+
+/* The two-unit passes, then the last unit of an odd n_out alone. */
+void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
+                           uint16_t n_in, uint16_t n_out, const anne_s8_dense_params *p) {
+    uint32_t j = n_out & ~1u, i;
+    if (j != 0) anne__s8_pairs(out, in, kernel, bias, n_in, j, p);
+    if (j != n_out) {
         const int8_t *w = kernel + j * n_in; /* (n_in): unit j's weights */
-        int32_t acc = anne__s8_start(bias, j, w, n_in, zp);
+        int32_t acc = anne__s8_start(bias, j, w, n_in, p->in_zp);
         for (i = 0; i < n_in; i++) acc += (int32_t)w[i] * in[i];
         out[j] = anne__s8_finish(acc, j, p);
     }
