@@ -26,15 +26,47 @@ anne_status anne_model_scale_input(const anne_model *model, float *out, const fl
     return ANNE_OK;
 }
 
-/* The arena holds two buffers at its two ends: a layer reads from one end and writes to the other,
- * so the arena only has to hold the widest pair of adjacent activations. */
+/* The layers of a float model; the scaled input is at the arena's start. Returns the output buffer.
+ * The arena holds two buffers at its two ends: a layer reads from one end and writes to the other
+ * (the far one: the arena holds n_in + n_out > n_out floats, so it never starts at base), so the arena
+ * only has to hold the widest pair of adjacent activations. The validated layer records are read a
+ * word at a time (as anne_model_layer() does): 4-aligned, little-endian; word 0 holds kind, dtype,
+ * activation and flags, word 1 n_in and n_out. A function of its own, with a count-down, so that
+ * little is kept across the kernels' calls. */
+static const float *anne__run_f32(const anne_model *model, float *base) {
+    const uint32_t *rec = (const uint32_t *)(const void *)model->layer_table;
+    float *cur = base, *top = base + model->arena_bytes / 4u;
+    uint32_t left = model->n_layers; /* >= 1: checked at load */
+    do {
+        uint32_t head = rec[ANNE__L_KIND / 4u], shape = rec[ANNE__L_N_IN / 4u];
+        uint16_t n_out = (uint16_t)(shape >> 16);
+        anne_activation act;
+        const uint8_t *w = model->weights;
+        const float *kernel = (const float *)(const void *)(w + rec[ANNE__L_KERNEL_OFF / 4u]);
+        const float *bias =
+            (head >> 24) & ANNE__L_FLAG_BIAS ? (const float *)(const void *)(w + rec[ANNE__L_BIAS_OFF / 4u]) : NULL;
+        float *next = cur == base ? top - n_out : base;
+        anne_dense_forward_f32(next, cur, kernel, bias, (uint16_t)(shape & 0xFFFFu), n_out);
+        /* read again after the call rather than kept across it (registers are few on the M0+) */
+        act = (anne_activation)((rec[ANNE__L_KIND / 4u] >> 16) & 0xFFu);
+        n_out = (uint16_t)(rec[ANNE__L_N_IN / 4u] >> 16);
+        if (act == ANNE_ACT_PRELU) {
+            if (ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_PRELU)) {
+                anne_prelu_forward_f32(next, n_out,
+                                       (const float *)(const void *)(model->weights + rec[ANNE__L_ACT_OFF / 4u]));
+            }
+        } else if (act != ANNE_ACT_LINEAR) {
+            anne_activation_forward_f32(next, n_out, act, (const float *)(const void *)(rec + ANNE__L_PARAM / 4u));
+        }
+        cur = next;
+        rec += ANNE__LAYER_SIZE / 4u;
+    } while (--left != 0);
+    return cur;
+}
+
 anne_status anne_model_predict(const anne_model *model, float *output, const float *input,
                                void *arena, size_t arena_size) {
-    float *base, *cur;
-    const uint32_t *rec;
-    uint32_t cap;
-    uint16_t i;
-    int at_start = 1;
+    float *base;
     if (model == NULL || output == NULL || input == NULL || arena == NULL) return ANNE_ERR_NULL_ARG;
     if (model->layer_table == NULL) return ANNE_ERR_NULL_ARG;
     if (((uintptr_t)arena & 3u) != 0) return ANNE_ERR_ALIGNMENT;
@@ -44,34 +76,8 @@ anne_status anne_model_predict(const anne_model *model, float *output, const flo
                                                  : ANNE_ERR_UNSUPPORTED_DTYPE;
     }
     if (!ANNE_CONFIG_F32) return ANNE_ERR_UNSUPPORTED_DTYPE; /* left out of this build (anne_config.h) */
-
     base = (float *)arena;
-    cap = model->arena_bytes / 4u;
-    cur = base;
-    anne_model_scale_input(model, cur, input);
-    /* The validated layer records, read a word at a time (as anne_model_layer() does): 4-aligned,
-     * little-endian; word 0 holds kind, dtype, activation and flags, word 1 n_in and n_out. */
-    rec = (const uint32_t *)(const void *)model->layer_table;
-    for (i = 0; i < model->n_layers; i++, rec += ANNE__LAYER_SIZE / 4u) {
-        uint32_t head = rec[ANNE__L_KIND / 4u], shape = rec[ANNE__L_N_IN / 4u];
-        uint16_t n_in = (uint16_t)(shape & 0xFFFFu), n_out = (uint16_t)(shape >> 16);
-        anne_activation act = (anne_activation)((head >> 16) & 0xFFu);
-        const uint8_t *w = model->weights;
-        const float *kernel = (const float *)(const void *)(w + rec[ANNE__L_KERNEL_OFF / 4u]);
-        const float *bias =
-            (head >> 24) & ANNE__L_FLAG_BIAS ? (const float *)(const void *)(w + rec[ANNE__L_BIAS_OFF / 4u]) : NULL;
-        float *next = at_start ? base + cap - n_out : base;
-        anne_dense_forward_f32(next, cur, kernel, bias, n_in, n_out);
-        if (act == ANNE_ACT_PRELU) {
-            if (ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_PRELU)) {
-                anne_prelu_forward_f32(next, n_out, (const float *)(const void *)(w + rec[ANNE__L_ACT_OFF / 4u]));
-            }
-        } else if (act != ANNE_ACT_LINEAR) {
-            anne_activation_forward_f32(next, n_out, act, (const float *)(const void *)(rec + ANNE__L_PARAM / 4u));
-        }
-        cur = next;
-        at_start = !at_start;
-    }
-    memcpy(output, cur, (size_t)model->n_outputs * sizeof *output);
+    anne_model_scale_input(model, base, input);
+    memcpy(output, anne__run_f32(model, base), (size_t)model->n_outputs * sizeof *output);
     return ANNE_OK;
 }

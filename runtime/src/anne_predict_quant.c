@@ -44,24 +44,28 @@ static const void *anne__at(const anne_model *m, const uint32_t *rec, uint32_t o
  * read (the arena holds n_in + n_out >= n_out + 1 words, so the far buffer never starts at base). */
 static const int32_t *anne__run_q16(const anne_model *m, int32_t *base) {
     const uint32_t *rec = (const uint32_t *)(const void *)m->layer_table;
-    const uint32_t *rec_end = rec + (uint32_t)m->n_layers * ANNE__REC_WORDS;
     int32_t *cur = base, *top = base + m->arena_bytes / 4u;
-    for (; rec != rec_end; rec += ANNE__REC_WORDS) {
+    uint32_t left = m->n_layers; /* >= 1: checked at load */
+    do {
         uint32_t head = rec[ANNE__L_KIND / 4u], shape = rec[ANNE__L_N_IN / 4u];
         uint16_t n_out = (uint16_t)(shape >> 16);
-        anne_activation act = (anne_activation)((head >> 16) & 0xFFu);
+        anne_activation act;
         int32_t *next = cur == base ? top - n_out : base;
         anne_dense_forward_q16(next, cur, (const int32_t *)anne__at(m, rec, ANNE__L_KERNEL_OFF),
                                (head >> 24) & ANNE__L_FLAG_BIAS ? (const int32_t *)anne__at(m, rec, ANNE__L_BIAS_OFF)
                                                                : NULL,
                                (uint16_t)(shape & 0xFFFFu), n_out);
+        /* read again after the call rather than kept across it (registers are few on the M0+) */
+        act = (anne_activation)((rec[ANNE__L_KIND / 4u] >> 16) & 0xFFu);
         if (act != ANNE_ACT_LINEAR) {
+            n_out = (uint16_t)(rec[ANNE__L_N_IN / 4u] >> 16);
             anne_activation_forward_q16(next, n_out, act, (const float *)(const void *)(rec + ANNE__L_PARAM / 4u),
                                         act == ANNE_ACT_PRELU ? (const float *)anne__at(m, rec, ANNE__L_ACT_OFF)
                                                               : NULL);
         }
         cur = next;
-    }
+        rec += ANNE__REC_WORDS;
+    } while (--left != 0);
     return cur;
 }
 
@@ -83,15 +87,14 @@ static float anne__aux_f32(const int32_t *aux, uint32_t off) {
  * zp_bias and zero point 0, as anne_layer_forward_s8 does. */
 static const int8_t *anne__run_s8(const anne_model *m, int8_t *base) {
     const uint32_t *rec = (const uint32_t *)(const void *)m->layer_table;
-    const uint32_t *rec_end = rec + (uint32_t)m->n_layers * ANNE__REC_WORDS;
     int8_t *cur = base, *top = base + m->arena_bytes;
-    for (; rec != rec_end; rec += ANNE__REC_WORDS) {
+    uint32_t left = m->n_layers; /* >= 1: checked at load */
+    do {
         uint32_t shape = rec[ANNE__L_N_IN / 4u], n_out = shape >> 16, flags, kind;
         const int32_t *aux = (const int32_t *)anne__at(m, rec, ANNE__L_AUX_OFF), *bias;
         int8_t *next = cur == base ? top - anne__pad4(n_out) : base;
         anne_s8_dense_params p;
         flags = (uint32_t)aux[ANNE__S8_FLAGS / 4u];
-        kind = (uint32_t)aux[ANNE__S8_ACT_KIND / 4u];
         p.out_zp = aux[ANNE__S8_Z_ZP / 4u];
         p.act_min = aux[ANNE__S8_ACT_MIN / 4u];
         p.act_max = aux[ANNE__S8_ACT_MAX / 4u];
@@ -107,16 +110,18 @@ static const int8_t *anne__run_s8(const anne_model *m, int8_t *base) {
         }
         anne_dense_forward_s8(next, cur, (const int8_t *)anne__at(m, rec, ANNE__L_KERNEL_OFF), bias,
                               (uint16_t)(shape & 0xFFFFu), (uint16_t)n_out, &p);
-        if (kind == ANNE_S8_ACT_LUT) {
-            anne_activation_forward_s8_lut(next, n_out, (const int8_t *)(const void *)aux +
-                                                            anne__s8_table_off(n_out, flags));
-        } else if (kind == ANNE_S8_ACT_SOFTMAX) {
-            anne_softmax_forward_s8(next, n_out,
-                                    (const uint16_t *)(const void *)((const uint8_t *)(const void *)aux +
-                                                                     anne__s8_table_off(n_out, flags)));
+        /* read after the call, so that the words are not kept (in registers or on the stack) across it */
+        kind = (uint32_t)aux[ANNE__S8_ACT_KIND / 4u];
+        if (kind != ANNE_S8_ACT_CLAMP) { /* (the clamp is the kernel's) */
+            const uint8_t *table;
+            n_out = rec[ANNE__L_N_IN / 4u] >> 16;
+            table = (const uint8_t *)(const void *)aux + anne__s8_table_off(n_out, (uint32_t)aux[ANNE__S8_FLAGS / 4u]);
+            if (kind == ANNE_S8_ACT_LUT) anne_activation_forward_s8_lut(next, n_out, (const int8_t *)table);
+            else anne_softmax_forward_s8(next, n_out, (const uint16_t *)(const void *)table);
         }
         cur = next;
-    }
+        rec += ANNE__REC_WORDS;
+    } while (--left != 0);
     return cur;
 }
 
