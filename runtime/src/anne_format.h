@@ -10,6 +10,7 @@
 
 /* File header: magic, version, size, CRC, section count; then the section table. */
 #define ANNE__MAGIC "ANNE"
+#define ANNE__MAGIC_WORD 0x454E4E41u /* "ANNE" read as a little-endian u32 */
 #define ANNE__HDR_MAGIC 0u        /* 4 bytes "ANNE" */
 #define ANNE__HDR_MAJOR 4u        /* u16 */
 #define ANNE__HDR_MINOR 6u        /* u16 */
@@ -109,12 +110,62 @@ static inline int anne__finite(float f) {
     return anne__finite_bits(u);
 }
 
-/* True when one input's scaling (a, b) of `kind` maps every finite input to a finite value: both
- * finite, and the divisor (std, or max - min) a normal positive float. A subnormal divisor would turn
- * ordinary inputs into inf. */
+/* True when one input's scaling (a, b) of `kind`, given as the floats' bits, maps every finite input
+ * to a finite value: both finite, and the divisor (std, or max - min rounded as float arithmetic
+ * rounds it) a normal positive float; a subnormal divisor would turn ordinary inputs into inf. Integer
+ * operations only, so that a loader without float code (the int8 raw API on a core without FPU) links
+ * no soft-float; tests/test_loader_bits.c checks it against the float computation. */
+static inline int anne__scaling_ok_bits(uint32_t kind, uint32_t a, uint32_t b) {
+    uint32_t ma = a & 0x7FFFFFFFu, mb = b & 0x7FFFFFFFu, big, small, eb, es, sig, d;
+    if (ma >= 0x7F800000u || mb >= 0x7F800000u) return 0; /* inf or NaN */
+    if (kind != (uint32_t)ANNE_SCALING_MINMAX) return b - 0x00800000u < 0x7F000000u; /* FLT_MIN <= b <= FLT_MAX */
+    if (((a ^ b) >> 31) != 0) { /* opposite signs: b - a = +-(|a| + |b|) */
+        if ((b >> 31) != 0) return 0;
+        if (ma + mb < 0x00800000u) return 0; /* a sum below FLT_MIN has two subnormals: exact in the bits */
+        big = ma > mb ? ma : mb;
+        small = ma + mb - big;
+        if ((big >> 23) != 254u) return 1; /* below 2^127 each: the sum is at most FLT_MAX */
+        /* rounds to inf iff the sum >= 2^128 - 2^103, i.e. small / 2^103 >= 2^24 - 2 * mantissa(big) - 1 */
+        es = small >> 23;
+        sig = (small & 0x007FFFFFu) | 0x00800000u;
+        d = es < 230u ? 0u : es == 254u ? sig << 1 : sig >> (253u - es); /* floor(small / 2^103) */
+        return d < 0x01000000u - 2u * (big & 0x007FFFFFu) - 1u;
+    }
+    /* same sign: b - a = big - small, positive only when big is b's magnitude (a's for negatives) */
+    big = (b >> 31) != 0 ? ma : mb;
+    small = (b >> 31) != 0 ? mb : ma;
+    if (big <= small) return 0;
+    eb = big >> 23 != 0 ? big >> 23 : 1u; /* value = significand * 2^(e - 150), subnormals with e = 1 */
+    es = small >> 23 != 0 ? small >> 23 : 1u;
+    if (eb - es >= 2u) return 1; /* small < big / 2, big >= 2^-124: the difference is > 2^-125 */
+    /* the exact difference in units of 2^(es - 150) (at most 25 bits); FLT_MIN is 2^(24 - es) of them */
+    d = (((big & 0x007FFFFFu) | (big >= 0x00800000u ? 0x00800000u : 0u)) << (eb - es)) -
+        ((small & 0x007FFFFFu) | (small >= 0x00800000u ? 0x00800000u : 0u));
+    return es >= 25u || (d >> (24u - es)) != 0;
+}
+
+/* The same on floats (the writer and the trainer check descriptions in memory with it). */
 static inline int anne__scaling_ok(uint32_t kind, float a, float b) {
-    float divisor = kind == (uint32_t)ANNE_SCALING_MINMAX ? b - a : b;
-    return anne__finite(a) && anne__finite(b) && anne__finite(divisor) && divisor >= 1.17549435e-38f; /* FLT_MIN */
+    uint32_t ua, ub;
+    memcpy(&ua, &a, sizeof ua);
+    memcpy(&ub, &b, sizeof ub);
+    return anne__scaling_ok_bits(kind, ua, ub);
+}
+
+/* anne_activation_check's rule on the parameters' bits (integer operations only, for the loader):
+ * a known activation, parameters 0 and 2 finite, parameter 1 finite except relu's max_value, which is
+ * +inf (no clip) or >= 0 (-0 included, as -0.0f >= 0.0f). tests/test_loader_bits.c checks the two
+ * agree. */
+static inline int anne__activation_ok_bits(uint32_t act, uint32_t p0, uint32_t p1, uint32_t p2) {
+    if (act >= (uint32_t)ANNE_ACT_COUNT || !anne__finite_bits(p0) || !anne__finite_bits(p2)) return 0;
+    return act == (uint32_t)ANNE_ACT_RELU ? p1 <= 0x7F800000u || p1 == 0x80000000u : anne__finite_bits(p1);
+}
+
+/* A word of the model at a 4-aligned position: the loader checks that the bytes and every offset it
+ * reads this way are 4-aligned, and the target is little-endian (anne_model.c), so one load replaces
+ * anne__rd32's four byte loads (much smaller code on a Cortex-M0+, which has no unaligned loads). */
+static inline uint32_t anne__w32(const uint8_t *p) {
+    return *(const uint32_t *)(const void *)p;
 }
 
 /* Bytes one element of a number format takes in a kernel (0 for unknown formats). */

@@ -13,70 +13,57 @@
 #endif
 #endif
 
-typedef struct anne__span {
-    uint32_t offset;
-    uint32_t size;
-    int present;
-} anne__span;
+/* Every read below goes through anne__w32 at a 4-aligned position: the bytes are 4-aligned (checked
+ * first), and so is every section, record and offset before it is read (checked where it is found). */
 
-/* The known sections, found in the table. */
-typedef struct anne__sections {
-    anne__span graph, weights, scaling, classes, name;
-} anne__sections;
-
-static anne__span *anne__section_slot(anne__sections *s, uint32_t type) {
-    switch (type) {
-    case ANNE__SEC_GRAPH: return &s->graph;
-    case ANNE__SEC_WEIGHTS: return &s->weights;
-    case ANNE__SEC_SCALING: return &s->scaling;
-    case ANNE__SEC_CLASSES: return &s->classes;
-    case ANNE__SEC_NAME: return &s->name;
-    default: return NULL; /* unknown types are skipped: a newer minor version may add sections */
-    }
-}
-
-/* Reads the section table: every section 4-aligned, after the table, inside the file, no two
- * overlapping, no known type twice. */
-static anne_status anne__read_sections(const uint8_t *p, uint32_t file_size, anne__sections *out) {
-    uint32_t n = anne__rd16(p + ANNE__HDR_N_SECTIONS);
-    uint32_t table_end = ANNE__HDR_SIZE + n * ANNE__SEC_ENTRY_SIZE;
-    uint32_t i, j;
-    if (n == 0 || n > ANNE_MAX_SECTIONS || anne__rd16(p + ANNE__HDR_RESERVED) != 0) return ANNE_ERR_BAD_SECTION;
-    if (table_end > file_size) return ANNE_ERR_TRUNCATED;
-    memset(out, 0, sizeof *out);
+/* The data of section `type` and its size, or NULL when the file has none (the table is checked
+ * before: at most one entry of each known type). */
+static const uint8_t *anne__section(const uint8_t *p, uint32_t type, uint32_t *size) {
+    uint32_t i, n = anne__w32(p + ANNE__HDR_N_SECTIONS) & 0xFFFFu;
     for (i = 0; i < n; i++) {
         const uint8_t *e = p + ANNE__HDR_SIZE + i * ANNE__SEC_ENTRY_SIZE;
-        uint32_t type = anne__rd32(e), off = anne__rd32(e + 4), size = anne__rd32(e + 8);
-        anne__span *slot;
+        if (anne__w32(e) == type) {
+            *size = anne__w32(e + 8);
+            return p + anne__w32(e + 4);
+        }
+    }
+    return NULL;
+}
+
+/* Checks the section table: every section 4-aligned, after the table, inside the file, no two
+ * overlapping, no known type twice (unknown types are skipped: a newer minor version may add some). */
+static anne_status anne__check_sections(const uint8_t *p, uint32_t file_size) {
+    uint32_t head = anne__w32(p + ANNE__HDR_N_SECTIONS), n = head & 0xFFFFu; /* count, then reserved u16 */
+    uint32_t table_end = ANNE__HDR_SIZE + n * ANNE__SEC_ENTRY_SIZE;
+    uint32_t i, j, unused;
+    if (n == 0 || n > ANNE_MAX_SECTIONS || (head >> 16) != 0) return ANNE_ERR_BAD_SECTION;
+    if (table_end > file_size) return ANNE_ERR_TRUNCATED;
+    for (i = 0; i < n; i++) {
+        const uint8_t *e = p + ANNE__HDR_SIZE + i * ANNE__SEC_ENTRY_SIZE;
+        uint32_t type = anne__w32(e), off = anne__w32(e + 4), size = anne__w32(e + 8);
         if ((off & 3u) != 0 || off < table_end || off > file_size || size > file_size - off) {
             return ANNE_ERR_BAD_SECTION;
         }
         for (j = 0; j < i; j++) {
             const uint8_t *f = p + ANNE__HDR_SIZE + j * ANNE__SEC_ENTRY_SIZE;
-            uint32_t off2 = anne__rd32(f + 4), size2 = anne__rd32(f + 8);
+            uint32_t off2 = anne__w32(f + 4), size2 = anne__w32(f + 8);
             if (size != 0 && size2 != 0 && off < off2 + size2 && off2 < off + size) return ANNE_ERR_BAD_SECTION;
+            if (type == anne__w32(f) && type - ANNE__SEC_GRAPH <= ANNE__SEC_NAME - ANNE__SEC_GRAPH) {
+                return ANNE_ERR_BAD_SECTION; /* a known type twice */
+            }
         }
-        slot = anne__section_slot(out, type);
-        if (slot == NULL) continue;
-        if (slot->present) return ANNE_ERR_BAD_SECTION;
-        slot->offset = off;
-        slot->size = size;
-        slot->present = 1;
     }
-    if (!out->graph.present || !out->weights.present) return ANNE_ERR_MISSING_SECTION;
+    if (anne__section(p, ANNE__SEC_GRAPH, &unused) == NULL || anne__section(p, ANNE__SEC_WEIGHTS, &unused) == NULL) {
+        return ANNE_ERR_MISSING_SECTION;
+    }
     return ANNE_OK;
-}
-
-/* True when this build runs the number format (anne_config.h). */
-static int anne__dtype_built(uint32_t dtype) {
-    return dtype == ANNE_DTYPE_F32 ? ANNE_CONFIG_F32 : dtype == ANNE_DTYPE_Q16 ? ANNE_CONFIG_Q16 : ANNE_CONFIG_S8;
 }
 
 /* True when all n floats at p (4-aligned, inside the file) are finite. */
 static int anne__all_finite(const uint8_t *p, uint32_t n) {
     uint32_t i;
     for (i = 0; i < n; i++) {
-        if (!anne__finite_bits(anne__rd32(p + 4u * i))) return 0;
+        if (!anne__finite_bits(anne__w32(p + 4u * i))) return 0;
     }
     return 1;
 }
@@ -88,83 +75,83 @@ static int anne__in_weights(uint32_t off, uint32_t size, uint32_t weights_size) 
 
 /* Validates one layer record against the layer before it (prev: its record, NULL for the first);
  * returns its outputs in *n_out. */
-static anne_status anne__check_layer(const uint8_t *rec, const uint8_t *prev, uint16_t n_in_expected,
-                                     const uint8_t *weights, uint32_t weights_size, uint16_t *n_out) {
-    uint32_t kind = rec[ANNE__L_KIND], dtype = rec[ANNE__L_DTYPE], act = rec[ANNE__L_ACT];
-    uint32_t flags = rec[ANNE__L_FLAGS];
-    uint32_t n_in = anne__rd16(rec + ANNE__L_N_IN), units = anne__rd16(rec + ANNE__L_N_OUT);
-    uint32_t k_off = anne__rd32(rec + ANNE__L_KERNEL_OFF), k_size = anne__rd32(rec + ANNE__L_KERNEL_SIZE);
-    uint32_t b_off = anne__rd32(rec + ANNE__L_BIAS_OFF), b_size = anne__rd32(rec + ANNE__L_BIAS_SIZE);
-    uint32_t a_off = anne__rd32(rec + ANNE__L_ACT_OFF), a_size = anne__rd32(rec + ANNE__L_ACT_SIZE);
-    uint32_t elem, count;
-    float param[3];
-    anne_status st;
-    int i;
+static anne_status anne__check_layer(const uint8_t *rec, const uint8_t *prev, uint32_t n_in_expected,
+                                     const uint8_t *weights, uint32_t weights_size, uint32_t *n_out) {
+    uint32_t head = anne__w32(rec + ANNE__L_KIND); /* kind, dtype, activation, flags: bytes 0..3 */
+    uint32_t dtype = (head >> 8) & 0xFFu, act = (head >> 16) & 0xFFu, flags = head >> 24;
+    uint32_t shape = anne__w32(rec + ANNE__L_N_IN), n_in = shape & 0xFFFFu, units = shape >> 16;
+    uint32_t k_off = anne__w32(rec + ANNE__L_KERNEL_OFF), k_size = anne__w32(rec + ANNE__L_KERNEL_SIZE);
+    uint32_t count, shift, i;
 
-    if (kind != ANNE_LAYER_DENSE || (flags & ~ANNE__L_FLAG_BIAS) != 0) return ANNE_ERR_BAD_LAYER;
-    if (dtype >= ANNE_DTYPE_COUNT || !anne__dtype_built(dtype)) return ANNE_ERR_UNSUPPORTED_DTYPE;
-    if (prev != NULL && prev[ANNE__L_DTYPE] != dtype) return ANNE_ERR_UNSUPPORTED_DTYPE; /* one format per model */
-    for (i = 0; i < 3; i++) param[i] = anne__rdf32(rec + ANNE__L_PARAM + 4u * (uint32_t)i);
-    st = anne_activation_check((anne_activation)act, param);
-    if (st != ANNE_OK) return st;
+    if ((head & 0xFFu) != ANNE_LAYER_DENSE || (flags & ~ANNE__L_FLAG_BIAS) != 0) return ANNE_ERR_BAD_LAYER;
+    /* only the formats this build runs (anne_config.h); one format per model */
+    if (dtype == ANNE_DTYPE_F32 ? !ANNE_CONFIG_F32
+        : dtype == ANNE_DTYPE_Q16 ? !ANNE_CONFIG_Q16
+        : dtype != ANNE_DTYPE_S8 || !ANNE_CONFIG_S8) {
+        return ANNE_ERR_UNSUPPORTED_DTYPE;
+    }
+    if (prev != NULL && prev[ANNE__L_DTYPE] != dtype) return ANNE_ERR_UNSUPPORTED_DTYPE;
+    if (!anne__activation_ok_bits(act, anne__w32(rec + ANNE__L_PARAM), anne__w32(rec + ANNE__L_PARAM + 4u),
+                                  anne__w32(rec + ANNE__L_PARAM + 8u))) {
+        return ANNE_ERR_BAD_ACTIVATION;
+    }
     /* int8 activations are tables in the model: no code to leave out */
     if (dtype != ANNE_DTYPE_S8 && !ANNE_CONFIG_HAS_ACTIVATION(act)) return ANNE_ERR_BAD_ACTIVATION;
     if (n_in == 0 || units == 0 || n_in != n_in_expected) return ANNE_ERR_SHAPE;
-    if (dtype == ANNE_DTYPE_F32 &&
-        (anne__rd32(rec + ANNE__L_AUX_OFF) != 0 || anne__rd32(rec + ANNE__L_AUX_SIZE) != 0)) {
+    if (dtype == ANNE_DTYPE_F32 && (anne__w32(rec + ANNE__L_AUX_OFF) | anne__w32(rec + ANNE__L_AUX_SIZE)) != 0) {
         return ANNE_ERR_BAD_LAYER;
     }
 
-    elem = anne__dtype_size((anne_dtype)dtype);
-    count = n_in * units; /* <= 65535^2 < 2^32 */
-    if (count > weights_size / elem || k_size != count * elem) return ANNE_ERR_BAD_LAYER;
-    if (!anne__in_weights(k_off, k_size, weights_size)) return ANNE_ERR_BAD_LAYER;
+    shift = dtype == ANNE_DTYPE_S8 ? 0u : 2u; /* bytes per kernel element: 1 or 4 */
+    count = n_in * units;                     /* <= 65535^2 < 2^32 */
+    if (count > weights_size >> shift || k_size != count << shift || !anne__in_weights(k_off, k_size, weights_size)) {
+        return ANNE_ERR_BAD_LAYER;
+    }
     if (dtype == ANNE_DTYPE_F32 && !anne__all_finite(weights + k_off, count)) return ANNE_ERR_BAD_VALUE;
-    if (flags & ANNE__L_FLAG_BIAS) { /* 4 bytes per unit in every format (int32 for q16 and s8) */
-        if (b_size != units * 4u || !anne__in_weights(b_off, b_size, weights_size)) return ANNE_ERR_BAD_LAYER;
-        if (dtype == ANNE_DTYPE_F32 && !anne__all_finite(weights + b_off, units)) return ANNE_ERR_BAD_VALUE;
-    } else if (b_off != 0 || b_size != 0) {
-        return ANNE_ERR_BAD_LAYER;
+    /* the bias (4 bytes per unit in every format: int32 for q16 and s8) and the prelu alphas (one f32
+     * per unit): present and sized, or both offset and size 0 */
+    for (i = 0; i < 2; i++) {
+        uint32_t off = anne__w32(rec + (i == 0 ? ANNE__L_BIAS_OFF : ANNE__L_ACT_OFF));
+        uint32_t size = anne__w32(rec + (i == 0 ? ANNE__L_BIAS_SIZE : ANNE__L_ACT_SIZE));
+        if (i == 0 ? (flags & ANNE__L_FLAG_BIAS) != 0 : act == ANNE_ACT_PRELU) {
+            if (size != units * 4u || !anne__in_weights(off, size, weights_size)) return ANNE_ERR_BAD_LAYER;
+            if ((i != 0 || dtype == ANNE_DTYPE_F32) && !anne__all_finite(weights + off, units)) {
+                return ANNE_ERR_BAD_VALUE;
+            }
+        } else if ((off | size) != 0) {
+            return ANNE_ERR_BAD_LAYER;
+        }
     }
-    if (act == ANNE_ACT_PRELU) { /* one f32 alpha per unit */
-        if (a_size != units * 4u || !anne__in_weights(a_off, a_size, weights_size)) return ANNE_ERR_BAD_LAYER;
-        if (!anne__all_finite(weights + a_off, units)) return ANNE_ERR_BAD_VALUE;
-    } else if (a_off != 0 || a_size != 0) {
-        return ANNE_ERR_BAD_LAYER;
-    }
+    *n_out = units;
     if ((ANNE_CONFIG_Q16 || ANNE_CONFIG_S8) && dtype != ANNE_DTYPE_F32) {
-        st = anne__check_quant_layer(rec, prev, weights, weights_size); /* values, aux record */
-        if (st != ANNE_OK) return st;
+        return anne__check_quant_layer(rec, prev, weights, weights_size); /* values, aux record */
     }
-    *n_out = (uint16_t)units;
     return ANNE_OK;
 }
 
 /* Validates the graph section and every layer; fills the shape fields and the arena size. */
 static anne_status anne__load_graph(anne_model *m, const uint8_t *g, uint32_t g_size) {
-    uint32_t i, widest_pair, prev, elem;
+    uint32_t i, head, widest_pair = 0, prev, units = 0, pair;
     if (g_size < ANNE__GRAPH_HDR_SIZE) return ANNE_ERR_BAD_SECTION;
-    m->n_inputs = anne__rd16(g);
-    m->n_layers = anne__rd16(g + 2);
-    if (anne__rd32(g + 4) != 0) return ANNE_ERR_BAD_SECTION;
+    head = anne__w32(g); /* n_inputs u16, n_layers u16 */
+    m->n_inputs = (uint16_t)(head & 0xFFFFu);
+    m->n_layers = (uint16_t)(head >> 16);
+    if (anne__w32(g + 4) != 0) return ANNE_ERR_BAD_SECTION;
     if (m->n_layers == 0 || m->n_layers > ANNE_MAX_LAYERS) return ANNE_ERR_BAD_LAYER;
     if (g_size != ANNE__GRAPH_HDR_SIZE + (uint32_t)m->n_layers * ANNE__LAYER_SIZE) return ANNE_ERR_BAD_SECTION;
     if (m->n_inputs == 0) return ANNE_ERR_SHAPE;
     m->layer_table = g + ANNE__GRAPH_HDR_SIZE;
 
     prev = m->n_inputs;
-    widest_pair = 0;
     for (i = 0; i < m->n_layers; i++) {
-        uint16_t units = 0;
         const uint8_t *rec = m->layer_table + i * ANNE__LAYER_SIZE;
-        anne_status st = anne__check_layer(rec, i == 0 ? NULL : rec - ANNE__LAYER_SIZE, (uint16_t)prev, m->weights,
+        anne_status st = anne__check_layer(rec, i == 0 ? NULL : rec - ANNE__LAYER_SIZE, prev, m->weights,
                                            m->weights_size, &units);
         if (st != ANNE_OK) return st;
-        /* activations take the layers' element size (uniform per model); each buffer 4-aligned */
-        elem = anne__dtype_size((anne_dtype)rec[ANNE__L_DTYPE]);
-        if (anne__pad4(prev * elem) + anne__pad4(units * elem) > widest_pair) {
-            widest_pair = anne__pad4(prev * elem) + anne__pad4(units * elem); /* <= 2 * 4 * 65535 */
-        }
+        /* activations take the layers' element size (uniform per model: 1 byte for int8, else 4);
+         * each buffer 4-aligned; at most 2 * 4 * 65535 */
+        pair = rec[ANNE__L_DTYPE] == ANNE_DTYPE_S8 ? anne__pad4(prev) + anne__pad4(units) : 4u * (prev + units);
+        if (pair > widest_pair) widest_pair = pair;
         prev = units;
     }
     m->n_outputs = (uint16_t)prev;
@@ -174,19 +161,17 @@ static anne_status anne__load_graph(anne_model *m, const uint8_t *g, uint32_t g_
 
 static anne_status anne__load_scaling(anne_model *m, const uint8_t *s, uint32_t size) {
     uint32_t n = m->n_inputs, i, kind;
-    const float *a, *b;
+    const uint8_t *a = s + ANNE__SCALING_HDR_SIZE;
     if (size != ANNE__SCALING_HDR_SIZE + 8u * n) return ANNE_ERR_BAD_SCALING;
-    kind = anne__rd32(s);
+    kind = anne__w32(s);
     if (kind != ANNE_SCALING_STANDARDIZE && kind != ANNE_SCALING_MINMAX) return ANNE_ERR_BAD_SCALING;
-    if (!anne__all_finite(s + ANNE__SCALING_HDR_SIZE, 2u * n)) return ANNE_ERR_BAD_VALUE;
-    a = (const float *)(const void *)(s + ANNE__SCALING_HDR_SIZE);
-    b = a + n;
-    for (i = 0; i < n; i++) {
-        if (!anne__scaling_ok(kind, a[i], b[i])) return ANNE_ERR_BAD_VALUE; /* std > 0, max > min, no inf */
+    if (!anne__all_finite(a, 2u * n)) return ANNE_ERR_BAD_VALUE;
+    for (i = 0; i < n; i++) { /* std > 0, max > min, no inf: a (n) then b (n) */
+        if (!anne__scaling_ok_bits(kind, anne__w32(a + 4u * i), anne__w32(a + 4u * (n + i)))) return ANNE_ERR_BAD_VALUE;
     }
     m->scaling.kind = (anne_scaling_kind)kind;
-    m->scaling.a = a;
-    m->scaling.b = b;
+    m->scaling.a = (const float *)(const void *)a;
+    m->scaling.b = m->scaling.a + n;
     return ANNE_OK;
 }
 
@@ -210,7 +195,7 @@ static int anne__check_strings(const uint8_t *s, uint32_t size, uint32_t count) 
 static anne_status anne__load_classes(anne_model *m, const uint8_t *s, uint32_t size) {
     uint32_t count, expected = m->n_outputs == 1 ? 2u : m->n_outputs;
     if (size < ANNE__CLASSES_HDR_SIZE) return ANNE_ERR_BAD_CLASSES;
-    count = anne__rd32(s);
+    count = anne__w32(s);
     if (count != expected || count > ANNE_MAX_CLASSES) return ANNE_ERR_BAD_CLASSES;
     if (!anne__check_strings(s + ANNE__CLASSES_HDR_SIZE, size - ANNE__CLASSES_HDR_SIZE, count)) {
         return ANNE_ERR_BAD_CLASSES;
@@ -220,45 +205,49 @@ static anne_status anne__load_classes(anne_model *m, const uint8_t *s, uint32_t 
     return ANNE_OK;
 }
 
+/* p: 4-aligned */
 static anne_status anne__load(anne_model *m, const uint8_t *p, size_t size) {
-    uint32_t file_size;
-    anne__sections sec;
+    uint32_t file_size, sec_size = 0;
+    const uint8_t *sec;
     anne_status st;
 
     if (size < 4) return ANNE_ERR_TRUNCATED;
-    if (memcmp(p, ANNE__MAGIC, 4) != 0) return ANNE_ERR_BAD_MAGIC;
+    if (anne__w32(p) != ANNE__MAGIC_WORD) return ANNE_ERR_BAD_MAGIC;
     if (size < ANNE__HDR_SIZE) return ANNE_ERR_TRUNCATED;
-    if (anne__rd16(p + ANNE__HDR_MAJOR) != ANNE_FORMAT_MAJOR) return ANNE_ERR_VERSION;
-    file_size = anne__rd32(p + ANNE__HDR_FILE_SIZE);
+    if ((anne__w32(p + ANNE__HDR_MAJOR) & 0xFFFFu) != ANNE_FORMAT_MAJOR) return ANNE_ERR_VERSION;
+    file_size = anne__w32(p + ANNE__HDR_FILE_SIZE);
     if (file_size > size) return ANNE_ERR_TRUNCATED;
     if (file_size < ANNE__HDR_SIZE || (file_size & 3u) != 0) return ANNE_ERR_BAD_SECTION;
 #if ANNE_CONFIG_CHECK_CRC
-    if (anne__file_crc(p, file_size) != anne__rd32(p + ANNE__HDR_CRC)) {
+    if (anne__file_crc(p, file_size) != anne__w32(p + ANNE__HDR_CRC)) {
         return ANNE_ERR_CHECKSUM;
     }
 #endif
-    st = anne__read_sections(p, file_size, &sec);
+    st = anne__check_sections(p, file_size);
     if (st != ANNE_OK) return st;
 
     m->bytes = p;
     m->size = file_size;
-    m->format_minor = anne__rd16(p + ANNE__HDR_MINOR);
-    m->weights = p + sec.weights.offset;
-    m->weights_size = sec.weights.size;
-    st = anne__load_graph(m, p + sec.graph.offset, sec.graph.size);
+    m->format_minor = (uint16_t)(anne__w32(p + ANNE__HDR_MAJOR) >> 16);
+    m->weights = anne__section(p, ANNE__SEC_WEIGHTS, &m->weights_size);
+    sec = anne__section(p, ANNE__SEC_GRAPH, &sec_size);
+    st = anne__load_graph(m, sec, sec_size);
     if (st != ANNE_OK) return st;
-    if (sec.scaling.present) {
-        st = anne__load_scaling(m, p + sec.scaling.offset, sec.scaling.size);
+    sec = anne__section(p, ANNE__SEC_SCALING, &sec_size);
+    if (sec != NULL) {
+        st = anne__load_scaling(m, sec, sec_size);
         if (st != ANNE_OK) return st;
     }
-    if (sec.classes.present) {
-        st = anne__load_classes(m, p + sec.classes.offset, sec.classes.size);
+    sec = anne__section(p, ANNE__SEC_CLASSES, &sec_size);
+    if (sec != NULL) {
+        st = anne__load_classes(m, sec, sec_size);
         if (st != ANNE_OK) return st;
     }
     m->name = "";
-    if (sec.name.present) {
-        if (!anne__check_strings(p + sec.name.offset, sec.name.size, 1)) return ANNE_ERR_BAD_NAME;
-        m->name = (const char *)(p + sec.name.offset);
+    sec = anne__section(p, ANNE__SEC_NAME, &sec_size);
+    if (sec != NULL) {
+        if (!anne__check_strings(sec, sec_size, 1)) return ANNE_ERR_BAD_NAME;
+        m->name = (const char *)sec;
     }
     return ANNE_OK;
 }
@@ -279,7 +268,7 @@ anne_status anne_model_load(anne_model *model, const void *bytes, size_t size) {
  * is little-endian (checked above), so word i holds the record's bytes [4i, 4i + 4). */
 anne_status anne_model_layer(const anne_model *model, uint16_t index, anne_layer *layer) {
     const uint32_t *w;
-    uint32_t head, shape;
+    uint32_t head, shape, k;
     if (model == NULL || layer == NULL || model->layer_table == NULL) return ANNE_ERR_NULL_ARG;
     if (index >= model->n_layers) return ANNE_ERR_BAD_ARG;
     w = (const uint32_t *)(const void *)(model->layer_table + (uint32_t)index * ANNE__LAYER_SIZE);
@@ -290,7 +279,14 @@ anne_status anne_model_layer(const anne_model *model, uint16_t index, anne_layer
     layer->activation = (anne_activation)((head >> 16) & 0xFFu);
     layer->n_in = (uint16_t)(shape & 0xFFFFu);
     layer->n_out = (uint16_t)(shape >> 16);
-    memcpy(layer->param, w + ANNE__L_PARAM / 4u, sizeof layer->param);
+    for (k = 0; k < 3; k++) { /* the parameters' bits as floats (a union: no memcpy call per layer) */
+        union {
+            uint32_t u;
+            float f;
+        } param;
+        param.u = w[ANNE__L_PARAM / 4u + k];
+        layer->param[k] = param.f;
+    }
     layer->kernel = model->weights + w[ANNE__L_KERNEL_OFF / 4u];
     layer->bias = (head >> 24) & ANNE__L_FLAG_BIAS ? model->weights + w[ANNE__L_BIAS_OFF / 4u] : NULL;
     layer->act_data = layer->activation == ANNE_ACT_PRELU ? model->weights + w[ANNE__L_ACT_OFF / 4u] : NULL;

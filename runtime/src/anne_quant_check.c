@@ -1,131 +1,122 @@
 /* The loader's checks of Q16 and int8 layers in a model file, so that no stored value can make a
- * kernel overflow or read out of bounds (docs/format.md, "Quantized layers"). */
+ * kernel overflow or read out of bounds (docs/format.md, "Quantized layers"). Integer operations on
+ * aligned words only (anne__w32: the loader has checked the alignment of every offset read here), so
+ * an int8 build without float code links no soft-float. */
 #include "anne_format.h"
 #include "anne_quant.h"
 #include "anne_quant_format.h"
 
 /* A positive, normal, finite float (no zero, subnormal, infinity or NaN): a usable scale. */
 static int anne__good_scale(uint32_t bits) {
-    uint32_t e = (bits >> 23) & 0xFFu;
-    return (bits >> 31) == 0 && e != 0 && e != 0xFFu;
+    return bits - 0x00800000u < 0x7F000000u;
 }
 
-static int anne__is_s8(int32_t v) {
-    return v >= -128 && v <= 127;
+/* v in -128..127 */
+static int anne__is_s8(uint32_t v) {
+    return v + 128u < 256u;
 }
 
 /* Q16: sum |w| of every row within ANNE_Q16_ROW_L1_MAX, so the 64-bit accumulator cannot overflow. */
 static anne_status anne__check_q16(const uint8_t *rec, const uint8_t *weights) {
-    uint32_t n_in = anne__rd16(rec + ANNE__L_N_IN), n_out = anne__rd16(rec + ANNE__L_N_OUT), i, j;
-    const uint8_t *k = weights + anne__rd32(rec + ANNE__L_KERNEL_OFF);
-    if (anne__rd32(rec + ANNE__L_AUX_OFF) != 0 || anne__rd32(rec + ANNE__L_AUX_SIZE) != 0) return ANNE_ERR_BAD_LAYER;
+    uint32_t shape = anne__w32(rec + ANNE__L_N_IN), n_in = shape & 0xFFFFu, n_out = shape >> 16, i, j;
+    const uint8_t *k = weights + anne__w32(rec + ANNE__L_KERNEL_OFF);
+    if ((anne__w32(rec + ANNE__L_AUX_OFF) | anne__w32(rec + ANNE__L_AUX_SIZE)) != 0) return ANNE_ERR_BAD_LAYER;
     for (j = 0; j < n_out; j++) {
-        uint64_t l1 = 0;
-        for (i = 0; i < n_in; i++) {
-            int32_t w = anne__rdi32(k + 4u * (j * n_in + i));
-            l1 += w >= 0 ? (uint32_t)w : (uint32_t)0 - (uint32_t)w;
+        uint32_t l1 = 0; /* stays <= ANNE_Q16_ROW_L1_MAX = 2^31: 32 bits hold it */
+        for (i = 0; i < n_in; i++, k += 4) {
+            uint32_t w = anne__w32(k), a = (w >> 31) != 0 ? 0u - w : w; /* |w|, 2^31 for INT32_MIN */
+            if (a > (uint32_t)ANNE_Q16_ROW_L1_MAX - l1) return ANNE_ERR_BAD_VALUE;
+            l1 += a;
         }
-        if (l1 > ANNE_Q16_ROW_L1_MAX) return ANNE_ERR_BAD_VALUE;
     }
     return ANNE_OK;
 }
 
-/* The input quantization of an int8 layer equals the output quantization of the one before (bit for
- * bit: the tensor between them has one quantization). */
-static int anne__s8_chain_ok(const uint8_t *aux, const uint8_t *prev_aux) {
-    return anne__rd32(aux + ANNE__S8_IN_SCALE) == anne__rd32(prev_aux + ANNE__S8_OUT_SCALE) &&
-           anne__rd32(aux + ANNE__S8_IN_ZP) == anne__rd32(prev_aux + ANNE__S8_OUT_ZP);
-}
-
+/* int8: the aux record's size, scales, zero points and clamp, the activation kind against the layer's
+ * activation, per-unit multipliers, shifts and weight scales, kernel and bias bounds, the folded bias,
+ * and the chain of quantizations between layers. The statuses follow the order of docs/format.md's
+ * list: a bad header value before a mismatched activation before the other bad values. */
 static anne_status anne__check_s8(const uint8_t *rec, const uint8_t *prev, const uint8_t *weights, uint32_t wsize) {
-    uint32_t n_in = anne__rd16(rec + ANNE__L_N_IN), n_out = anne__rd16(rec + ANNE__L_N_OUT), i;
+    uint32_t shape = anne__w32(rec + ANNE__L_N_IN), n_in = shape & 0xFFFFu, n_out = shape >> 16, i, j;
     uint32_t act = rec[ANNE__L_ACT];
-    uint32_t a_off = anne__rd32(rec + ANNE__L_AUX_OFF), a_size = anne__rd32(rec + ANNE__L_AUX_SIZE);
-    const uint8_t *aux, *k = weights + anne__rd32(rec + ANNE__L_KERNEL_OFF);
-    uint32_t kind, flags, j;
-    int32_t act_min, act_max, in_zp;
-    int64_t bias_limit = (int64_t)INT32_MAX - (int64_t)n_in * 127 * 255;
+    uint32_t a_off = anne__w32(rec + ANNE__L_AUX_OFF), a_size = anne__w32(rec + ANNE__L_AUX_SIZE);
+    const uint8_t *aux, *k = weights + anne__w32(rec + ANNE__L_KERNEL_OFF);
+    const uint8_t *bias = (rec[ANNE__L_FLAGS] & ANNE__L_FLAG_BIAS) != 0 ? weights + anne__w32(rec + ANNE__L_BIAS_OFF)
+                                                                       : NULL;
+    const uint8_t *unit;
+    uint32_t kind, flags, in_zp;
+    /* |bias| + n_in * 127 * 255 must fit in int32 (n_in * 32385 < 2^31 for n_in <= 65535) */
+    uint32_t bias_limit = 0x7FFFFFFFu - n_in * 127u * 255u;
 
     if (act == ANNE_ACT_PRELU) return ANNE_ERR_UNSUPPORTED_DTYPE; /* per-unit slopes: not in int8 (yet) */
     if ((a_off & 3u) != 0 || a_off > wsize || a_size > wsize - a_off || a_size < ANNE__S8_HDR_SIZE) {
         return ANNE_ERR_BAD_LAYER;
     }
     aux = weights + a_off;
-    kind = anne__rd32(aux + ANNE__S8_ACT_KIND);
-    flags = anne__rd32(aux + ANNE__S8_FLAGS);
+    kind = anne__w32(aux + ANNE__S8_ACT_KIND);
+    flags = anne__w32(aux + ANNE__S8_FLAGS);
     if (kind >= ANNE_S8_ACT_KIND_COUNT || (flags & ~ANNE__S8_FLAG_ZP_BIAS) != 0) return ANNE_ERR_BAD_LAYER;
     if (a_size != anne__s8_aux_size(n_out, kind, flags)) return ANNE_ERR_BAD_LAYER;
-    if (!anne__good_scale(anne__rd32(aux + ANNE__S8_IN_SCALE)) ||
-        !anne__good_scale(anne__rd32(aux + ANNE__S8_Z_SCALE)) ||
-        !anne__good_scale(anne__rd32(aux + ANNE__S8_OUT_SCALE))) {
+    in_zp = anne__w32(aux + ANNE__S8_IN_ZP);
+    if (!anne__good_scale(anne__w32(aux + ANNE__S8_IN_SCALE)) || !anne__good_scale(anne__w32(aux + ANNE__S8_Z_SCALE)) ||
+        !anne__good_scale(anne__w32(aux + ANNE__S8_OUT_SCALE)) || !anne__is_s8(in_zp) ||
+        !anne__is_s8(anne__w32(aux + ANNE__S8_Z_ZP)) || !anne__is_s8(anne__w32(aux + ANNE__S8_OUT_ZP)) ||
+        !anne__is_s8(anne__w32(aux + ANNE__S8_ACT_MIN)) || !anne__is_s8(anne__w32(aux + ANNE__S8_ACT_MAX)) ||
+        (int32_t)anne__w32(aux + ANNE__S8_ACT_MIN) > (int32_t)anne__w32(aux + ANNE__S8_ACT_MAX)) {
         return ANNE_ERR_BAD_VALUE;
     }
-    act_min = anne__rdi32(aux + ANNE__S8_ACT_MIN);
-    act_max = anne__rdi32(aux + ANNE__S8_ACT_MAX);
-    in_zp = anne__rdi32(aux + ANNE__S8_IN_ZP);
-    if (!anne__is_s8(in_zp) || !anne__is_s8(anne__rdi32(aux + ANNE__S8_Z_ZP)) ||
-        !anne__is_s8(anne__rdi32(aux + ANNE__S8_OUT_ZP)) || !anne__is_s8(act_min) || !anne__is_s8(act_max) ||
-        act_min > act_max) {
+    /* the activation kind must compute the layer's activation: clamp for linear and plain relu (no
+     * threshold, no clip: parameters 0 and 2 zero), a table for the others, softmax for softmax */
+    if (kind == ANNE_S8_ACT_CLAMP
+            ? act != ANNE_ACT_LINEAR && !(act == ANNE_ACT_RELU && (anne__w32(rec + ANNE__L_PARAM) |
+                                                                   anne__w32(rec + ANNE__L_PARAM + 8u)) == 0)
+            : (kind == ANNE_S8_ACT_SOFTMAX) != (act == ANNE_ACT_SOFTMAX)) {
+        return ANNE_ERR_BAD_ACTIVATION;
+    }
+    if (kind == ANNE_S8_ACT_CLAMP && /* the dense output is the layer's output */
+        (anne__w32(aux + ANNE__S8_Z_SCALE) != anne__w32(aux + ANNE__S8_OUT_SCALE) ||
+         anne__w32(aux + ANNE__S8_Z_ZP) != anne__w32(aux + ANNE__S8_OUT_ZP))) {
         return ANNE_ERR_BAD_VALUE;
     }
-    /* the activation kind must compute the layer's activation */
-    switch (kind) {
-    case ANNE_S8_ACT_CLAMP:
-        if (act != ANNE_ACT_LINEAR &&
-            !(act == ANNE_ACT_RELU && anne__rd32(rec + ANNE__L_PARAM) == 0 &&
-              anne__rd32(rec + ANNE__L_PARAM + 8u) == 0)) {
-            return ANNE_ERR_BAD_ACTIVATION;
-        }
-        if (anne__rd32(aux + ANNE__S8_Z_SCALE) != anne__rd32(aux + ANNE__S8_OUT_SCALE) ||
-            anne__rd32(aux + ANNE__S8_Z_ZP) != anne__rd32(aux + ANNE__S8_OUT_ZP)) {
+    if (kind == ANNE_S8_ACT_SOFTMAX && /* output 1/256, zero point -128; exp table starting at 1.0 */
+        (anne__w32(aux + ANNE__S8_OUT_SCALE) != ANNE__S8_SOFTMAX_SCALE_BITS ||
+         anne__w32(aux + ANNE__S8_OUT_ZP) != (uint32_t)-128 || (anne__w32(aux + anne__s8_table_off(n_out, flags)) & 0xFFFFu) != 32768u)) {
+        return ANNE_ERR_BAD_VALUE;
+    }
+    /* per unit: multiplier >= 0, shift in -31..30, weight scale usable, bias and weights bounded, and
+     * the folded bias exactly what the kernels would otherwise compute (|in_zp * sum| <= 128 * 127 *
+     * n_in and the bias bound keep it in int32) */
+    for (j = 0, unit = aux + ANNE__S8_HDR_SIZE; j < n_out; j++, unit += 4) {
+        uint32_t b = bias != NULL ? anne__w32(bias + 4u * j) : 0u, sum = 0;
+        if ((anne__w32(unit) >> 31) != 0 || anne__w32(unit + 4u * n_out) + 31u > 61u ||
+            !anne__good_scale(anne__w32(unit + 8u * n_out)) || b + bias_limit > 2u * bias_limit) {
             return ANNE_ERR_BAD_VALUE;
         }
-        break;
-    case ANNE_S8_ACT_LUT:
-        if (act == ANNE_ACT_SOFTMAX) return ANNE_ERR_BAD_ACTIVATION;
-        break;
-    default: /* softmax */
-        if (act != ANNE_ACT_SOFTMAX) return ANNE_ERR_BAD_ACTIVATION;
-        if (anne__rd32(aux + ANNE__S8_OUT_SCALE) != ANNE__S8_SOFTMAX_SCALE_BITS ||
-            anne__rdi32(aux + ANNE__S8_OUT_ZP) != -128 || anne__rd16(aux + anne__s8_table_off(n_out, flags)) != 32768u) {
-            return ANNE_ERR_BAD_VALUE;
-        }
-        break;
-    }
-    if (act == ANNE_ACT_SOFTMAX && kind != ANNE_S8_ACT_SOFTMAX) return ANNE_ERR_BAD_ACTIVATION;
-    for (i = 0; i < n_out; i++) {
-        int32_t m = anne__rdi32(aux + ANNE__S8_HDR_SIZE + 4u * i);
-        int32_t s = anne__rdi32(aux + ANNE__S8_HDR_SIZE + 4u * (n_out + i));
-        if (m < 0 || s < -31 || s > 30) return ANNE_ERR_BAD_VALUE;
-        if (!anne__good_scale(anne__rd32(aux + ANNE__S8_HDR_SIZE + 4u * (2u * n_out + i)))) return ANNE_ERR_BAD_VALUE;
-    }
-    for (j = 0; j < n_out; j++) {
-        int32_t sum = 0, bias = (rec[ANNE__L_FLAGS] & ANNE__L_FLAG_BIAS) != 0
-                                    ? anne__rdi32(weights + anne__rd32(rec + ANNE__L_BIAS_OFF) + 4u * j)
-                                    : 0;
-        if ((int64_t)bias > bias_limit || -(int64_t)bias > bias_limit) return ANNE_ERR_BAD_VALUE;
         for (i = 0; i < n_in; i++) {
             uint32_t w = k[j * n_in + i];
             /* weights symmetric: -128 would break the accumulator bound (and TFLite's spec excludes it) */
             if (w == 0x80u) return ANNE_ERR_BAD_VALUE;
-            sum += w < 0x80u ? (int32_t)w : (int32_t)w - 256;
+            sum += w < 0x80u ? w : w - 256u;
         }
-        /* the folded bias must be exactly what the kernels would otherwise compute (|in_zp sum| <=
-         * 128 * 127 * n_in and the bias bound keep this in int32) */
-        if ((flags & ANNE__S8_FLAG_ZP_BIAS) != 0 &&
-            anne__rdi32(aux + ANNE__S8_HDR_SIZE + 4u * (3u * n_out + j)) != bias - in_zp * sum) {
+        if ((flags & ANNE__S8_FLAG_ZP_BIAS) != 0 && anne__w32(unit + 12u * n_out) != b - in_zp * sum) {
             return ANNE_ERR_BAD_VALUE;
         }
     }
-    if (prev != NULL && !anne__s8_chain_ok(aux, weights + anne__rd32(prev + ANNE__L_AUX_OFF))) {
-        return ANNE_ERR_BAD_VALUE;
+    /* the input quantization is the previous layer's output quantization (bit for bit: the tensor
+     * between them has one quantization) */
+    if (prev != NULL) {
+        const uint8_t *prev_aux = weights + anne__w32(prev + ANNE__L_AUX_OFF);
+        if (anne__w32(aux + ANNE__S8_IN_SCALE) != anne__w32(prev_aux + ANNE__S8_OUT_SCALE) ||
+            in_zp != anne__w32(prev_aux + ANNE__S8_OUT_ZP)) {
+            return ANNE_ERR_BAD_VALUE;
+        }
     }
     return ANNE_OK;
 }
 
 anne_status anne__check_quant_layer(const uint8_t *rec, const uint8_t *prev, const uint8_t *weights,
                                     uint32_t weights_size) {
-    if (prev != NULL && prev[ANNE__L_DTYPE] != rec[ANNE__L_DTYPE]) return ANNE_ERR_UNSUPPORTED_DTYPE; /* uniform */
+    /* the caller has checked that the model has one format, and that this build runs it */
     if (ANNE_CONFIG_Q16 && rec[ANNE__L_DTYPE] == ANNE_DTYPE_Q16) return anne__check_q16(rec, weights);
     if (ANNE_CONFIG_S8 && rec[ANNE__L_DTYPE] == ANNE_DTYPE_S8) return anne__check_s8(rec, prev, weights, weights_size);
     return ANNE_ERR_UNSUPPORTED_DTYPE; /* a format this build leaves out (anne_config.h) */

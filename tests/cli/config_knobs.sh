@@ -4,6 +4,7 @@
 # outputs bit for bit on the models it runs, rejects the others at load with the documented status
 # (ANNE_ERR_UNSUPPORTED_DTYPE, ANNE_ERR_BAD_ACTIVATION; int8 layers are not affected by the
 # activation knob), and links none of the code it leaves out (checked with nm after --gc-sections).
+# Also: the loader compiled for a Cortex-M0+ calls no soft-float, 64-bit or division helper.
 set -u
 ANNE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ANNE=${ANNE:-$ANNE_ROOT/build/anne}
@@ -48,12 +49,13 @@ int main(int argc, char **argv) {
     return 0;
 }
 EOF
-# build NAME FLAGS...: the program with the runtime compiled under FLAGS (inference sources only)
+# build NAME FLAGS...: the program with the runtime compiled under FLAGS (all of it: --gc-sections drops
+# what inference does not call)
 build() {
     local name=$1
     shift
     $CC -std=c99 -O1 -ffunction-sections -fdata-sections -Wl,--gc-sections -I"$ANNE_ROOT/runtime/include" "$@" \
-        -o "$name" knobs_main.c "$ANNE_ROOT"/runtime/src/anne_{model,predict,predict_quant,quant_check,quant_layer,quant_convert,dense_f32,dense_q16,dense_s8,activation_f32,activation_q16,activation_info,prelu_f32,q16_tables,crc32,status}.c \
+        -o "$name" knobs_main.c "$ANNE_ROOT"/runtime/src/*.c \
         -lm 2>"$name.log" || { cat "$name.log"; fail "cannot compile the $name build"; return 1; }
 }
 build full || exit 1
@@ -113,6 +115,20 @@ syms s8_only | grep -qE 'anne_dense_forward_f32|anne__q16_sigmoid_table|anne_den
     fail "the int8-only build links float32 or Q16 kernels"
 syms q16_relu_tanh | grep -q 'anne__q16_sigmoid_table' && fail "the Q16 relu+tanh build links the sigmoid table"
 syms q16_relu_tanh | grep -q 'anne__q16_tanh_table' || fail "the Q16 relu+tanh build lacks the tanh table"
+
+# The loader (model, quantized-layer checks, CRC) checks stored floats on their bits: compiled for a
+# Cortex-M0+ it calls no soft-float, 64-bit, division or string helper, so an int8 build links none.
+if command -v arm-none-eabi-gcc >/dev/null 2>&1; then
+    for src in model quant_check crc32; do
+        arm-none-eabi-gcc -mcpu=cortex-m0plus -mthumb -Os -std=c99 -I"$ANNE_ROOT/runtime/include" -DANNE_CONFIG_F32=0 \
+            -DANNE_CONFIG_Q16=0 -c "$ANNE_ROOT/runtime/src/anne_$src.c" -o "m0_$src.o" || fail "cannot cross-compile anne_$src.c"
+        helpers=$(arm-none-eabi-nm -u "m0_$src.o" | awk '{ print $NF }' | grep -E '^__(aeabi|[a-z]+[sd]f[0-9]|[a-z]+di[0-9])|^mem(cmp|move)$')
+        [ -z "$helpers" ] || fail "anne_$src.c on a Cortex-M0+ calls" $helpers
+    done
+    arm-none-eabi-nm -u m0_model.o | grep -q anne_crc32 || fail "the Cortex-M0+ helper check sees no calls (it is blind)"
+else
+    echo "note: arm-none-eabi-gcc not found; the loader's helper check for the Cortex-M0+ is skipped"
+fi
 
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
 echo "ok: builds with formats and activations left out match the full build and reject the rest"
