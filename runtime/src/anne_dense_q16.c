@@ -2,6 +2,8 @@
  * product exactly (Q32.32) and is rounded once, at the end. */
 #include <string.h>
 
+#include "anne_dense_layer.h"
+#include "anne_format.h"
 #include "anne_q16_math.h"
 #include "anne_quant.h"
 
@@ -130,19 +132,36 @@ static int32_t anne__q16_out(int64_t acc) {
     return v <= (uint32_t)INT32_MAX ? (int32_t)v : -(int32_t)(~v) - 1;
 }
 
-void anne_dense_forward_q16(int32_t *out, const int32_t *in, const int32_t *kernel, const int32_t *bias,
-                            uint16_t n_in, uint16_t n_out) {
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void anne__q16_units(int32_t *out, const int32_t *in, const int32_t *kernel, const int32_t *bias,
+                                   uint32_t n_in, uint32_t n_out) {
     const int32_t *w = kernel; /* (n_in): unit j's weights */
     uint32_t j;
     for (j = 0; j < n_out; j++, w += n_in) {
         /* |bias * 2^16| < 2^47 and sum |w_i x_i| <= 2^31 * 2^31 (row L1 bound): below 2^63 - 2^47 */
         int64_t acc = bias != NULL ? (int64_t)bias[j] * 65536 : 0;
 #if defined(__ARM_ARCH_6M__) || defined(ANNE_Q16_HALVES)
-        acc += anne__dot_q16(w, in, n_in);
+        acc += anne__dot_q16(w, in, (uint16_t)n_in); /* n_in <= 65535: a record field of 16 bits */
 #else
         const int32_t *wi = w, *xi = in, *w_end = w + n_in;
         while (wi != w_end) acc += (int64_t)*wi++ * *xi++;
 #endif
         out[j] = anne__q16_out(acc);
     }
+}
+
+void anne_dense_forward_q16(int32_t *out, const int32_t *in, const int32_t *kernel, const int32_t *bias,
+                            uint16_t n_in, uint16_t n_out) {
+    anne__q16_units(out, in, kernel, bias, n_in, n_out);
+}
+
+/* The predict loop's entry (anne_dense_layer.h). */
+void anne__dense_q16_layer(int32_t *out, const int32_t *in, const uint32_t *rec, const uint8_t *weights) {
+    uint32_t head = rec[ANNE__L_KIND / 4u], shape = rec[ANNE__L_N_IN / 4u];
+    anne__q16_units(out, in, (const int32_t *)(const void *)(weights + rec[ANNE__L_KERNEL_OFF / 4u]),
+                    (head >> 24) & ANNE__L_FLAG_BIAS ? (const int32_t *)(const void *)(weights + rec[ANNE__L_BIAS_OFF / 4u])
+                                                     : NULL,
+                    shape & 0xFFFFu, shape >> 16);
 }

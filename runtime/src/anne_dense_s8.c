@@ -2,7 +2,10 @@
  * double rounding, as CMSIS-NN's arm_nn_requantize), the dense layer with int32 accumulation, and
  * the lookup-table and softmax activations. Written without shifts of negative numbers or signed
  * overflow, so every C99 compiler and core gives the same bits. */
+#include "anne_dense_layer.h"
+#include "anne_format.h"
 #include "anne_quant.h"
+#include "anne_quant_format.h"
 
 /* The requantization is the per-unit work of every int8 layer: inlined into the one place that runs
  * it per unit (anne__s8_finish), so a unit costs no calls but the kernel's one to finish. */
@@ -235,8 +238,8 @@ static ANNE__NOINLINE void anne__s8_quads(int8_t *out, const int8_t *in, const i
 
 /* The four-unit passes, then the one to three units left one at a time (every unit of a layer of
  * fewer than four). */
-void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
-                           uint16_t n_in, uint16_t n_out, const anne_s8_dense_params *p) {
+ANNE__ALWAYS_INLINE void anne__s8_units(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
+                                        uint32_t n_in, uint32_t n_out, const anne_s8_dense_params *p) {
     uint32_t j = n_out & ~3u, i, n4 = n_in & ~3u;
     const int8_t *w0 = kernel + j * n_in; /* (n_in): unit j's weights */
     if (j != 0) anne__s8_quads(out, in, kernel, bias, n_in, j, p);
@@ -351,8 +354,8 @@ static ANNE__NOINLINE void anne__s8_pairs(int8_t *out, const int8_t *in, const i
 }
 
 /* The two-unit passes, then the last unit of an odd n_out alone. */
-void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
-                           uint16_t n_in, uint16_t n_out, const anne_s8_dense_params *p) {
+ANNE__ALWAYS_INLINE void anne__s8_units(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
+                                        uint32_t n_in, uint32_t n_out, const anne_s8_dense_params *p) {
     uint32_t j = n_out & ~1u, i;
     if (j != 0) anne__s8_pairs(out, in, kernel, bias, n_in, j, p);
     if (j != n_out) {
@@ -363,6 +366,36 @@ void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, 
     }
 }
 #endif
+
+void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
+                           uint16_t n_in, uint16_t n_out, const anne_s8_dense_params *p) {
+    anne__s8_units(out, in, kernel, bias, n_in, n_out, p);
+}
+
+/* The predict loop's entry (anne_dense_layer.h; anne_layer_s8 decodes the same record). With
+ * the zero point folded into the bias (ANNE__S8_FLAG_ZP_BIAS) the units get zp_bias and zero point 0,
+ * as anne_layer_forward_s8 does. */
+void anne__dense_s8_layer(int8_t *out, const int8_t *in, const uint32_t *rec, const uint8_t *weights) {
+    uint32_t shape = rec[ANNE__L_N_IN / 4u], n_out = shape >> 16;
+    const int32_t *aux = (const int32_t *)(const void *)(weights + rec[ANNE__L_AUX_OFF / 4u]), *bias;
+    anne_s8_dense_params p;
+    p.out_zp = aux[ANNE__S8_Z_ZP / 4u];
+    p.act_min = aux[ANNE__S8_ACT_MIN / 4u];
+    p.act_max = aux[ANNE__S8_ACT_MAX / 4u];
+    p.multiplier = aux + ANNE__S8_HDR_SIZE / 4u;
+    p.shift = p.multiplier + n_out;
+    if ((aux[ANNE__S8_FLAGS / 4u] & (int32_t)ANNE__S8_FLAG_ZP_BIAS) != 0) {
+        p.in_zp = 0;
+        bias = p.multiplier + 3u * n_out;
+    } else {
+        p.in_zp = aux[ANNE__S8_IN_ZP / 4u];
+        bias = (rec[ANNE__L_KIND / 4u] >> 24) & ANNE__L_FLAG_BIAS
+                   ? (const int32_t *)(const void *)(weights + rec[ANNE__L_BIAS_OFF / 4u])
+                   : NULL;
+    }
+    anne__s8_units(out, in, (const int8_t *)(weights + rec[ANNE__L_KERNEL_OFF / 4u]), bias, shape & 0xFFFFu, n_out,
+                   &p);
+}
 
 void anne_activation_forward_s8_lut(int8_t *x, size_t n, const int8_t lut[256]) {
     size_t i;

@@ -3,6 +3,7 @@
  * points. Between the first and the last step nothing but integers is computed. */
 #include <string.h>
 
+#include "anne_dense_layer.h"
 #include "anne_format.h"
 #include "anne_quant.h"
 #include "anne_quant_format.h"
@@ -47,19 +48,14 @@ static const int32_t *anne__run_q16(const anne_model *m, int32_t *base) {
     int32_t *cur = base, *top = base + m->arena_bytes / 4u;
     uint32_t left = m->n_layers; /* >= 1: checked at load */
     do {
-        uint32_t head = rec[ANNE__L_KIND / 4u], shape = rec[ANNE__L_N_IN / 4u];
-        uint16_t n_out = (uint16_t)(shape >> 16);
+        int32_t *next = cur == base ? top - (rec[ANNE__L_N_IN / 4u] >> 16) : base;
         anne_activation act;
-        int32_t *next = cur == base ? top - n_out : base;
-        anne_dense_forward_q16(next, cur, (const int32_t *)anne__at(m, rec, ANNE__L_KERNEL_OFF),
-                               (head >> 24) & ANNE__L_FLAG_BIAS ? (const int32_t *)anne__at(m, rec, ANNE__L_BIAS_OFF)
-                                                               : NULL,
-                               (uint16_t)(shape & 0xFFFFu), n_out);
-        /* read again after the call rather than kept across it (registers are few on the M0+) */
+        anne__dense_q16_layer(next, cur, rec, m->weights);
+        /* read after the call rather than kept across it (registers are few on the M0+) */
         act = (anne_activation)((rec[ANNE__L_KIND / 4u] >> 16) & 0xFFu);
         if (act != ANNE_ACT_LINEAR) {
-            n_out = (uint16_t)(rec[ANNE__L_N_IN / 4u] >> 16);
-            anne_activation_forward_q16(next, n_out, act, (const float *)(const void *)(rec + ANNE__L_PARAM / 4u),
+            anne_activation_forward_q16(next, rec[ANNE__L_N_IN / 4u] >> 16, act,
+                                        (const float *)(const void *)(rec + ANNE__L_PARAM / 4u),
                                         act == ANNE_ACT_PRELU ? (const float *)anne__at(m, rec, ANNE__L_ACT_OFF)
                                                               : NULL);
         }
@@ -81,43 +77,27 @@ static float anne__aux_f32(const int32_t *aux, uint32_t off) {
     return f;
 }
 
-/* The layers of an int8 model; the input is at the arena's start. Each quantization record is read
- * once, a word at a time, and only for what the integer kernels use (anne_layer_s8 decodes the rest:
- * the scales). With the zero point folded into the bias (ANNE__S8_FLAG_ZP_BIAS) the kernel gets
- * zp_bias and zero point 0, as anne_layer_forward_s8 does. */
+/* The layers of an int8 model; the input is at the arena's start. The kernel reads what it needs of
+ * each record (anne__dense_s8_layer); the loop adds a LUT or softmax activation, whose kind is read
+ * after the kernel's call rather than kept across it. */
 static const int8_t *anne__run_s8(const anne_model *m, int8_t *base) {
     const uint32_t *rec = (const uint32_t *)(const void *)m->layer_table;
     int8_t *cur = base, *top = base + m->arena_bytes;
     uint32_t left = m->n_layers; /* >= 1: checked at load */
     do {
-        uint32_t shape = rec[ANNE__L_N_IN / 4u], n_out = shape >> 16, flags, kind;
-        const int32_t *aux = (const int32_t *)anne__at(m, rec, ANNE__L_AUX_OFF), *bias;
-        int8_t *next = cur == base ? top - anne__pad4(n_out) : base;
-        anne_s8_dense_params p;
-        flags = (uint32_t)aux[ANNE__S8_FLAGS / 4u];
-        p.out_zp = aux[ANNE__S8_Z_ZP / 4u];
-        p.act_min = aux[ANNE__S8_ACT_MIN / 4u];
-        p.act_max = aux[ANNE__S8_ACT_MAX / 4u];
-        p.multiplier = aux + ANNE__S8_HDR_SIZE / 4u;
-        p.shift = p.multiplier + n_out;
-        if ((flags & ANNE__S8_FLAG_ZP_BIAS) != 0) {
-            p.in_zp = 0;
-            bias = p.multiplier + 3u * n_out;
-        } else {
-            p.in_zp = aux[ANNE__S8_IN_ZP / 4u];
-            bias = (rec[ANNE__L_KIND / 4u] >> 24) & ANNE__L_FLAG_BIAS ? (const int32_t *)anne__at(m, rec, ANNE__L_BIAS_OFF)
-                                                                     : NULL;
-        }
-        anne_dense_forward_s8(next, cur, (const int8_t *)anne__at(m, rec, ANNE__L_KERNEL_OFF), bias,
-                              (uint16_t)(shape & 0xFFFFu), (uint16_t)n_out, &p);
-        /* read after the call, so that the words are not kept (in registers or on the stack) across it */
-        kind = (uint32_t)aux[ANNE__S8_ACT_KIND / 4u];
-        if (kind != ANNE_S8_ACT_CLAMP) { /* (the clamp is the kernel's) */
-            const uint8_t *table;
-            n_out = rec[ANNE__L_N_IN / 4u] >> 16;
-            table = (const uint8_t *)(const void *)aux + anne__s8_table_off(n_out, (uint32_t)aux[ANNE__S8_FLAGS / 4u]);
-            if (kind == ANNE_S8_ACT_LUT) anne_activation_forward_s8_lut(next, n_out, (const int8_t *)table);
-            else anne_softmax_forward_s8(next, n_out, (const uint16_t *)(const void *)table);
+        int8_t *next = cur == base ? top - anne__pad4(rec[ANNE__L_N_IN / 4u] >> 16) : base;
+        const int32_t *aux;
+        anne__dense_s8_layer(next, cur, rec, m->weights);
+        aux = (const int32_t *)anne__at(m, rec, ANNE__L_AUX_OFF);
+        if (aux[ANNE__S8_ACT_KIND / 4u] != ANNE_S8_ACT_CLAMP) { /* (the clamp is the kernel's) */
+            uint32_t n_out = rec[ANNE__L_N_IN / 4u] >> 16;
+            const uint8_t *table = (const uint8_t *)(const void *)aux +
+                                   anne__s8_table_off(n_out, (uint32_t)aux[ANNE__S8_FLAGS / 4u]);
+            if (aux[ANNE__S8_ACT_KIND / 4u] == ANNE_S8_ACT_LUT) {
+                anne_activation_forward_s8_lut(next, n_out, (const int8_t *)table);
+            } else {
+                anne_softmax_forward_s8(next, n_out, (const uint16_t *)(const void *)table);
+            }
         }
         cur = next;
         rec += ANNE__REC_WORDS;
