@@ -54,20 +54,28 @@ static int anne_pico_fail(const char *what, anne_status st) {
 }
 
 int anne_pico_run(unsigned epochs) {
+    /* Static, not on the stack: the Pico's main stack is 2 KB, and these would take about 900 bytes
+     * of it (every run sets them up afresh, so a rerun prints the same). */
     static uint32_t arena[64];
     static double train_arena[512]; /* pointer-aligned */
-    anne_model m;
-    anne_layer layers[8];
-    anne_model_desc arch;
+    static anne_model m;
+    static anne_layer layers[8];
+    static anne_model_desc arch;
+    static anne_trainer t;
+    static uint16_t order[128];
     anne_train_config cfg;
-    anne_trainer t;
     anne_rng rng;
-    uint16_t i, order[128];
+    uint16_t i;
     unsigned e, r;
     uint32_t t0, t1;
     float out[1];
     anne_status st = anne_model_load(&m, anne_pico_model, anne_pico_model_size);
     if (st != ANNE_OK) return anne_pico_fail("loading the model", st);
+    /* The data rows hold 4 inputs and the label; the arrays below bound layers and training rows. */
+    if (m.n_inputs != 4u || m.n_outputs != 1u || m.n_layers > 8u) {
+        return anne_pico_fail("the demo needs a model with 4 inputs, 1 output and at most 8 layers", ANNE_ERR_SHAPE);
+    }
+    if (anne_pico_train_rows > 128u) return anne_pico_fail("more than 128 training rows", ANNE_ERR_BAD_ARG);
     anne_port_puts("ANNE ");
     anne_port_puts(ANNE_VERSION_STRING);
     anne_port_puts(": model '");
@@ -99,7 +107,7 @@ int anne_pico_run(unsigned epochs) {
     arch.n_layers = m.n_layers;
     arch.layers = layers;
     arch.scaling = m.scaling;
-    for (i = 0; i < m.n_layers && i < 8u; i++) {
+    for (i = 0; i < m.n_layers; i++) {
         anne_model_layer(&m, i, &layers[i]);
         layers[i].kernel = NULL;
         layers[i].bias = NULL;
@@ -116,7 +124,7 @@ int anne_pico_run(unsigned epochs) {
     anne_port_put_u32(anne_pico_train_rows);
     anne_port_puts(" rows\n");
     anne_rng_seed(&rng, 1u, 2u);
-    for (r = 0; r < anne_pico_train_rows && r < 128u; r++) order[r] = (uint16_t)r;
+    for (r = 0; r < anne_pico_train_rows; r++) order[r] = (uint16_t)r;
     t0 = anne_pico_time_us();
     for (e = 1; e <= epochs && st == ANNE_OK; e++) {
         float sum = 0.0f, loss = 0.0f;
