@@ -1,17 +1,20 @@
 /* Activations in float32 with Keras' definitions, written so that no finite input gives NaN:
- * exponentials only ever see non-positive arguments where an overflow would matter. */
+ * exponentials only ever see non-positive arguments where an overflow would matter. Comparisons,
+ * negations and expf of the inference path go through anne_math_f32.h: integer instructions on a
+ * soft-float core, the same results as the C operators. */
 #include <math.h>
 
 #include "anne.h"
+#include "anne_math_f32.h"
 
 /* expr when this build has the activation (anne_config.h), else x unchanged; folded at compile time. */
 #define ANNE__IF(act, expr) (ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_##act) ? (expr) : x)
 
-/* 1 / (1 + exp(-x)) without overflow: exp() only of -|x|. */
+/* 1 / (1 + exp(-x)) without overflow: exp() only of -|x|. (-0 takes the second branch: 0.5 too.) */
 static float anne__sigmoid(float x) {
-    if (x >= 0.0f) return 1.0f / (1.0f + expf(-x));
+    if (!anne__f32_signbit(x)) return 1.0f / (1.0f + anne__expf(anne__f32_neg(x)));
     {
-        float e = expf(x);
+        float e = anne__expf(x);
         return e / (1.0f + e);
     }
 }
@@ -19,20 +22,25 @@ static float anne__sigmoid(float x) {
 /* Keras relu(x, negative_slope, max_value, threshold), as keras.backend.relu computes it. */
 static float anne__relu(float x, const float param[3]) {
     float slope = param[0], max_value = param[1], threshold = param[2];
-    float y = x > threshold ? x : 0.0f;
-    if (max_value < INFINITY) y = y < 0.0f ? 0.0f : (y > max_value ? max_value : y);
-    if (slope != 0.0f && x < threshold) y -= slope * (threshold - x);
+    float y = anne__f32_lt(threshold, x) ? x : 0.0f;
+    if (anne__f32_lt(max_value, INFINITY)) {
+        y = anne__f32_lt(y, 0.0f) ? 0.0f : (anne__f32_lt(max_value, y) ? max_value : y);
+    }
+    /* y -= slope * (threshold - x); slope != 0 also for NaN, as in C */
+    if ((anne__f32_bits(slope) << 1) != 0u && anne__f32_lt(x, threshold))
+        y = y + anne__f32_neg(slope * (threshold + anne__f32_neg(x)));
     return y;
 }
 
 static void anne__softmax(float *x, size_t n) {
     size_t i;
-    float max = x[0], sum = 0.0f;
+    float max = x[0], neg_max, sum = 0.0f;
     for (i = 1; i < n; i++) {
-        if (x[i] > max) max = x[i];
+        if (anne__f32_lt(max, x[i])) max = x[i];
     }
+    neg_max = anne__f32_neg(max);
     for (i = 0; i < n; i++) {
-        x[i] = expf(x[i] - max); /* <= 1: no overflow; the maximum gives exactly 1 */
+        x[i] = anne__expf(x[i] + neg_max); /* x - max <= 0: no overflow; the maximum gives exactly 1 */
         sum += x[i];
     }
     for (i = 0; i < n; i++) x[i] /= sum;
@@ -41,12 +49,12 @@ static void anne__softmax(float *x, size_t n) {
 static float anne__elementwise(anne_activation act, const float param[3], float x) {
     switch (act) {
     case ANNE_ACT_RELU: return ANNE__IF(RELU, anne__relu(x, param));
-    case ANNE_ACT_LEAKY_RELU: return ANNE__IF(LEAKY_RELU, x > 0.0f ? x : param[0] * x);
+    case ANNE_ACT_LEAKY_RELU: return ANNE__IF(LEAKY_RELU, anne__f32_gt0(x) ? x : param[0] * x);
     case ANNE_ACT_SIGMOID: return ANNE__IF(SIGMOID, anne__sigmoid(x));
     case ANNE_ACT_TANH: return ANNE__IF(TANH, tanhf(x));
     case ANNE_ACT_ELU: return ANNE__IF(ELU, x > 0.0f ? x : param[0] * expm1f(x));
     case ANNE_ACT_SELU: return ANNE__IF(SELU, ANNE_SELU_SCALE * (x > 0.0f ? x : ANNE_SELU_ALPHA * expm1f(x)));
-    case ANNE_ACT_SOFTPLUS: return ANNE__IF(SOFTPLUS, (x > 0.0f ? x : 0.0f) + log1pf(expf(-fabsf(x))));
+    case ANNE_ACT_SOFTPLUS: return ANNE__IF(SOFTPLUS, (x > 0.0f ? x : 0.0f) + log1pf(anne__expf(-fabsf(x))));
     case ANNE_ACT_SOFTSIGN: return ANNE__IF(SOFTSIGN, x / (1.0f + fabsf(x)));
     case ANNE_ACT_HARD_SIGMOID: {
         if (!ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_HARD_SIGMOID)) break;
@@ -67,8 +75,8 @@ static float anne__elementwise(anne_activation act, const float param[3], float 
         float inner = 0.79788456080286536f * (x + 0.044715f * x * x * x);
         return 0.5f * x * (1.0f + tanhf(inner));
     }
-    case ANNE_ACT_EXPONENTIAL: return ANNE__IF(EXPONENTIAL, expf(x)); /* +inf above ~88.7, as in Keras */
-    case ANNE_ACT_THRESHOLDED_RELU: return ANNE__IF(THRESHOLDED_RELU, x > param[0] ? x : 0.0f);
+    case ANNE_ACT_EXPONENTIAL: return ANNE__IF(EXPONENTIAL, anne__expf(x)); /* +inf above ~88.7, as in Keras */
+    case ANNE_ACT_THRESHOLDED_RELU: return ANNE__IF(THRESHOLDED_RELU, anne__f32_lt(param[0], x) ? x : 0.0f);
     case ANNE_ACT_LINEAR:
     case ANNE_ACT_SOFTMAX:
     case ANNE_ACT_PRELU: /* per-unit alphas: anne_prelu_forward_f32() */
@@ -85,16 +93,17 @@ void anne_activation_forward_f32(float *x, size_t n, anne_activation act, const 
         return;
     }
     /* The paper's activations get loops of their own: the paper's layers have 1 to 3 units, so a
-     * dispatch per element would cost more than the arithmetic. */
-    if (act == ANNE_ACT_RELU && ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_RELU) && param[0] == 0.0f &&
-        param[1] == INFINITY && param[2] == 0.0f) {
-        for (i = 0; i < n; i++) x[i] = x[i] > 0.0f ? x[i] : 0.0f; /* plain relu, the common case */
+     * dispatch per element would cost more than the arithmetic. First plain relu, the common case:
+     * slope +-0, max_value +inf, threshold +-0. */
+    if (act == ANNE_ACT_RELU && ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_RELU) && (anne__f32_bits(param[0]) << 1) == 0u &&
+        anne__f32_bits(param[1]) == 0x7F800000u && (anne__f32_bits(param[2]) << 1) == 0u) {
+        for (i = 0; i < n; i++) x[i] = anne__f32_gt0(x[i]) ? x[i] : 0.0f;
     } else if (act == ANNE_ACT_SIGMOID && ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_SIGMOID)) {
         for (i = 0; i < n; i++) x[i] = anne__sigmoid(x[i]);
     } else if (act == ANNE_ACT_TANH && ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_TANH)) {
         for (i = 0; i < n; i++) x[i] = tanhf(x[i]);
     } else if (act == ANNE_ACT_LEAKY_RELU && ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_LEAKY_RELU)) {
-        for (i = 0; i < n; i++) x[i] = x[i] > 0.0f ? x[i] : param[0] * x[i];
+        for (i = 0; i < n; i++) x[i] = anne__f32_gt0(x[i]) ? x[i] : param[0] * x[i];
     } else {
         for (i = 0; i < n; i++) x[i] = anne__elementwise(act, param, x[i]);
     }
@@ -124,15 +133,15 @@ static float anne__elementwise_grad(anne_activation act, const float param[3], f
     case ANNE_ACT_LEAKY_RELU: return x > 0.0f ? 1.0f : param[0];
     /* from x, not as y(1 - y) or 1 - y^2: those cancel to noise where a unit saturates */
     case ANNE_ACT_SIGMOID: {
-        float e = expf(-fabsf(x));
+        float e = anne__expf(-fabsf(x));
         return e / ((1.0f + e) * (1.0f + e));
     }
     case ANNE_ACT_TANH: {
-        float e = expf(-2.0f * fabsf(x));
+        float e = anne__expf(-2.0f * fabsf(x));
         return 4.0f * e / ((1.0f + e) * (1.0f + e));
     }
-    case ANNE_ACT_ELU: return x > 0.0f ? 1.0f : param[0] * expf(x);
-    case ANNE_ACT_SELU: return x > 0.0f ? ANNE_SELU_SCALE : ANNE_SELU_SCALE * ANNE_SELU_ALPHA * expf(x);
+    case ANNE_ACT_ELU: return x > 0.0f ? 1.0f : param[0] * anne__expf(x);
+    case ANNE_ACT_SELU: return x > 0.0f ? ANNE_SELU_SCALE : ANNE_SELU_SCALE * ANNE_SELU_ALPHA * anne__expf(x);
     case ANNE_ACT_SOFTPLUS: return anne__sigmoid(x);
     case ANNE_ACT_SOFTSIGN: {
         float d = 1.0f + fabsf(x);
@@ -145,7 +154,7 @@ static float anne__elementwise_grad(anne_activation act, const float param[3], f
         return s + x * s * (1.0f - s);
     }
     case ANNE_ACT_GELU: /* Phi(x) + x phi(x); erfc keeps Phi accurate far left */
-        return 0.5f * erfcf(-x * 0.70710678118654752f) + x * 0.39894228040143268f * expf(-0.5f * x * x);
+        return 0.5f * erfcf(-x * 0.70710678118654752f) + x * 0.39894228040143268f * anne__expf(-0.5f * x * x);
     case ANNE_ACT_GELU_TANH: {
         /* 0.5 (1 + tanh u) = s and 0.5 (1 - tanh^2 u) = 2 s (1 - s), s = sigmoid(2u): no cancellation */
         float c = 0.79788456080286536f, k = 0.044715f, u, s, s_neg;

@@ -2,6 +2,7 @@
  * pre-activations. Sigmoid/softmax outputs with cross-entropy take the stable path from the logits. */
 #include <math.h>
 
+#include "anne_math_f32.h"
 #include "anne_train.h"
 
 const char *anne_loss_name(anne_loss kind) {
@@ -24,7 +25,7 @@ static float anne__bce_logits(float *dz, const float *z, const float *y, const f
     float sum = 0.0f, inv_n = 1.0f / (float)n;
     uint16_t i;
     for (i = 0; i < n; i++) {
-        sum += (z[i] > 0.0f ? z[i] : 0.0f) - z[i] * t[i] + log1pf(expf(-fabsf(z[i])));
+        sum += (z[i] > 0.0f ? z[i] : 0.0f) - z[i] * t[i] + log1pf(anne__expf(-fabsf(z[i])));
         if (dz != NULL) dz[i] = (y[i] - t[i]) * inv_n;
     }
     return sum * inv_n;
@@ -38,7 +39,7 @@ static float anne__cce_logits(float *dz, const float *z, const float *y, const f
     for (i = 1; i < n; i++) {
         if (z[i] > max) max = z[i];
     }
-    for (i = 0; i < n; i++) se += expf(z[i] - max);
+    for (i = 0; i < n; i++) se += anne__expf(z[i] - max);
     lse = max + logf(se);
     for (i = 0; i < n; i++) {
         sum += t[i] * (lse - z[i]);
