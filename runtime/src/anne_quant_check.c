@@ -116,7 +116,9 @@ static anne_status anne__check_s8(const uint8_t *rec, const uint8_t *prev, const
 
 anne_status anne__check_quant_layer(const uint8_t *rec, const uint8_t *prev, const uint8_t *weights,
                                     uint32_t weights_size) {
-    /* the caller has checked that the model has one format, and that this build runs it */
+    /* the caller has checked that the model has one format, and that this build runs it. The loader's
+     * bytes are 4-aligned; a writer's buffer may not be, and the word reads need it. */
+    if ((((uintptr_t)rec | (uintptr_t)weights) & 3u) != 0) return ANNE_ERR_ALIGNMENT;
     if (ANNE_CONFIG_Q16 && rec[ANNE__L_DTYPE] == ANNE_DTYPE_Q16) return anne__check_q16(rec, weights);
     if (ANNE_CONFIG_S8 && rec[ANNE__L_DTYPE] == ANNE_DTYPE_S8) return anne__check_s8(rec, prev, weights, weights_size);
     return ANNE_ERR_UNSUPPORTED_DTYPE; /* a format this build leaves out (anne_config.h) */
