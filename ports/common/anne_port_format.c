@@ -2,15 +2,23 @@
  * decimal, hex and a rough scientific notation for diagnostics. Shared by the boards and the host. */
 #include "anne_port.h"
 
+/* By subtracting powers of ten, not dividing: a firmware that prints a number then needs no
+ * __udivsi3 (266 bytes of libgcc on a Cortex-M0+, which has no divide instruction). */
 void anne_port_put_u32(uint32_t v) {
-    char buf[12];
-    int i = (int)sizeof buf - 1;
-    buf[i] = '\0';
-    do {
-        buf[--i] = (char)('0' + v % 10u);
-        v /= 10u;
-    } while (v != 0u);
-    anne_port_puts(buf + i);
+    static const uint32_t pow10[9] = {1000000000u, 100000000u, 10000000u, 1000000u, 100000u, 10000u, 1000u, 100u, 10u};
+    char buf[11];
+    int n = 0, k;
+    for (k = 0; k < 9; k++) {
+        char d = '0';
+        while (v >= pow10[k]) {
+            v -= pow10[k];
+            d++;
+        }
+        if (d != '0' || n != 0) buf[n++] = d; /* no leading zeros */
+    }
+    buf[n++] = (char)('0' + v);
+    buf[n] = '\0';
+    anne_port_puts(buf);
 }
 
 void anne_port_put_i32(int32_t v) {

@@ -1,7 +1,10 @@
 /* Start-up code for the emulated Cortex-M boards: the vector table, a reset handler that copies .data,
- * zeroes .bss, enables the FPU (Cortex-M33) and paints the stack, and fault handlers that end the
- * program with a message and exit code 3 instead of hanging QEMU. */
+ * zeroes .bss, enables the FPU (Cortex-M33) and paints the stack, a fault handler that ends the
+ * program with a message and exit code 3 instead of hanging QEMU, and small memory functions in place
+ * of the C library's. */
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "anne_port.h"
 
@@ -22,18 +25,19 @@ const char anne_port_target[] = "m0plus";
 #endif
 
 void anne_port_fault(void) {
-    anne_port_puts("anne_port: fault (hard fault, bus fault or an unexpected interrupt)\n");
+    anne_port_puts("anne_port: fault\n");
     anne_port_exit(3);
 }
 
-/* Cortex-M0+: 16 system entries. Cortex-M33 (ARMv8-M Mainline): the same 16, with MemManage, BusFault,
- * UsageFault and SecureFault in slots 4 to 7. No interrupt is enabled, so no IRQ entries. */
-__attribute__((section(".vectors"), used)) void (*const anne_port_vectors[16])(void) = {
+/* The stack pointer, reset, NMI and HardFault. No interrupt is enabled and nothing raises SVCall,
+ * PendSV or SysTick; the configurable faults of the Cortex-M33 (MemManage, BusFault, UsageFault,
+ * SecureFault) are left disabled, so they escalate to HardFault: these four entries catch every
+ * exception the programs can raise, in 16 bytes instead of the 64 of a full system table. */
+__attribute__((section(".vectors"), used)) void (*const anne_port_vectors[4])(void) = {
     (void (*)(void))(uintptr_t)__stack_top__,
     anne_port_reset,
-    anne_port_fault, anne_port_fault, anne_port_fault, anne_port_fault, anne_port_fault, anne_port_fault,
-    anne_port_fault, 0, 0, 0,
-    anne_port_fault, anne_port_fault, anne_port_fault, anne_port_fault,
+    anne_port_fault,
+    anne_port_fault,
 };
 
 /* Not optimized: the copy and fill loops would otherwise become calls to memcpy/memset, fine today
@@ -64,4 +68,53 @@ __attribute__((noinline)) void anne_port_bench_begin(void) {
 
 __attribute__((noinline)) void anne_port_bench_end(void) {
     __asm__ volatile("" ::: "memory");
+}
+
+/* The C library's memory functions, small (a word loop when everything is 4-aligned, else bytes).
+ * A port decision for these inference firmwares: newlib's versions take 480 bytes on the Cortex-M0+
+ * and 750 on the M33 (speed-optimized), more than the model code that calls them for a few bytes per
+ * layer. The runtime keeps calling the standard functions; a board port with a faster C library
+ * simply leaves these out. Loop-pattern distribution is off so that GCC does not turn the loops back
+ * into calls to the functions themselves. */
+#define ANNE__NO_LIBCALLS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+
+/* Forward copy, also right for overlapping buffers with dst <= src (each word is read before the
+ * bytes below it are written). */
+ANNE__NO_LIBCALLS static void *anne__copy_up(void *dst, const void *src, size_t n) {
+    uint8_t *d = (uint8_t *)dst, *end = d + n;
+    const uint8_t *s = (const uint8_t *)src;
+    if ((((uintptr_t)d | (uintptr_t)s | n) & 3u) == 0) {
+        for (; d != end; d += 4, s += 4) *(uint32_t *)(void *)d = *(const uint32_t *)(const void *)s;
+    }
+    while (d != end) *d++ = *s++;
+    return dst;
+}
+
+void *memcpy(void *restrict dst, const void *restrict src, size_t n) {
+    return anne__copy_up(dst, src, n);
+}
+
+ANNE__NO_LIBCALLS void *memmove(void *dst, const void *src, size_t n) {
+    uint8_t *d = (uint8_t *)dst + n;
+    const uint8_t *s = (const uint8_t *)src + n;
+    if ((uintptr_t)dst <= (uintptr_t)src) return anne__copy_up(dst, src, n);
+    if ((((uintptr_t)d | (uintptr_t)s | n) & 3u) == 0) { /* backward, for dst above src */
+        while (d != (uint8_t *)dst) {
+            d -= 4;
+            s -= 4;
+            *(uint32_t *)(void *)d = *(const uint32_t *)(const void *)s;
+        }
+    }
+    while (d != (uint8_t *)dst) *--d = *--s;
+    return dst;
+}
+
+ANNE__NO_LIBCALLS void *memset(void *dst, int c, size_t n) {
+    uint8_t *d = (uint8_t *)dst, *end = d + n;
+    if ((((uintptr_t)d | n) & 3u) == 0) {
+        uint32_t w = (uint32_t)(uint8_t)c * 0x01010101u;
+        for (; d != end; d += 4) *(uint32_t *)(void *)d = w;
+    }
+    while (d != end) *d++ = (uint8_t)c;
+    return dst;
 }
