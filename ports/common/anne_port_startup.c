@@ -40,9 +40,11 @@ __attribute__((section(".vectors"), used)) void (*const anne_port_vectors[4])(vo
     anne_port_fault,
 };
 
-/* Not optimized: the copy and fill loops would otherwise become calls to memcpy/memset, fine today
- * but a trap for a C library that wants its own start-up first. */
-__attribute__((optimize("O1"), noreturn)) void anne_port_reset(void) {
+/* Loop-pattern distribution is off (ANNE__NO_LIBCALLS): the copy and fill loops would otherwise
+ * become calls to memcpy/memset before .data and .bss are set up. */
+#define ANNE__NO_LIBCALLS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+
+ANNE__NO_LIBCALLS __attribute__((noreturn)) void anne_port_reset(void) {
     uint32_t *src = __data_load__, *dst, *sp;
     for (dst = __data_start__; dst < __data_end__;) *dst++ = *src++;
     for (dst = __bss_start__; dst < __bss_end__;) *dst++ = 0u;
@@ -76,8 +78,6 @@ __attribute__((noinline)) void anne_port_bench_end(void) {
  * layer. The runtime keeps calling the standard functions; a board port with a faster C library
  * simply leaves these out. Loop-pattern distribution is off so that GCC does not turn the loops back
  * into calls to the functions themselves. */
-#define ANNE__NO_LIBCALLS __attribute__((optimize("no-tree-loop-distribute-patterns")))
-
 /* Forward copy, also right for overlapping buffers with dst <= src (each word is read before the
  * bytes below it are written). */
 ANNE__NO_LIBCALLS static void *anne__copy_up(void *dst, const void *src, size_t n) {
