@@ -3,6 +3,7 @@
 
 #include "anne.h"
 #include "anne_format.h"
+#include "anne_math_f32.h"
 #include "anne_quant_format.h"
 
 anne_status anne_model_scale_input(const anne_model *model, float *out, const float *in) {
@@ -13,11 +14,13 @@ anne_status anne_model_scale_input(const anne_model *model, float *out, const fl
     a = model->scaling.a;
     b = model->scaling.b;
     switch (model->scaling.kind) {
+    /* x - a written x + (-a), which IEEE-754 defines to be the same, so that a soft-float build links
+     * one addition function and not __aeabi_fsub as well (anne_math_f32.h) */
     case ANNE_SCALING_STANDARDIZE:
-        for (i = 0; i < n; i++) out[i] = (in[i] - a[i]) / b[i];
+        for (i = 0; i < n; i++) out[i] = (in[i] + anne__f32_neg(a[i])) / b[i];
         break;
     case ANNE_SCALING_MINMAX:
-        for (i = 0; i < n; i++) out[i] = (in[i] - a[i]) / (b[i] - a[i]);
+        for (i = 0; i < n; i++) out[i] = (in[i] + anne__f32_neg(a[i])) / (b[i] + anne__f32_neg(a[i]));
         break;
     default:
         if (out != in) memmove(out, in, (size_t)n * sizeof *out);

@@ -5,6 +5,7 @@
 
 #include "anne_dense_layer.h"
 #include "anne_format.h"
+#include "anne_math_f32.h"
 #include "anne_quant.h"
 #include "anne_quant_format.h"
 
@@ -16,8 +17,10 @@ anne_dtype anne_model_dtype(const anne_model *model) {
 /* Input i scaled as anne_model_scale_input() does it. */
 static float anne__scale_one(const anne_model *m, uint16_t i, float x) {
     switch (m->scaling.kind) {
-    case ANNE_SCALING_STANDARDIZE: return (x - m->scaling.a[i]) / m->scaling.b[i];
-    case ANNE_SCALING_MINMAX: return (x - m->scaling.a[i]) / (m->scaling.b[i] - m->scaling.a[i]);
+    /* x + (-a) is x - a to the bit, without linking __aeabi_fsub on soft-float cores (anne_predict.c) */
+    case ANNE_SCALING_STANDARDIZE: return (x + anne__f32_neg(m->scaling.a[i])) / m->scaling.b[i];
+    case ANNE_SCALING_MINMAX:
+        return (x + anne__f32_neg(m->scaling.a[i])) / (m->scaling.b[i] + anne__f32_neg(m->scaling.a[i]));
     default: return x;
     }
 }
