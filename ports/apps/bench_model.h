@@ -7,7 +7,6 @@
 extern const char anne_bench_name[];
 extern const uint32_t anne_bench_model_size;
 extern const uint32_t anne_bench_arena_bytes;
-extern const int anne_bench_exact;              /* 1: the output must equal the host's bit for bit */
 extern const uint8_t anne_bench_model[];        /* the model file, 4-aligned, in flash */
 extern const float anne_bench_input[];          /* (n_inputs) raw input */
 extern const float anne_bench_expected[];       /* (n_outputs) the host's output for it */

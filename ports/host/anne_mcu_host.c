@@ -257,7 +257,6 @@ static int anne__embed(const char *model_path, const char *name, const char *out
     fprintf(o, "const char anne_bench_name[] = \"%s\";\n", name);
     fprintf(o, "const uint32_t anne_bench_model_size = %uu;\n", (unsigned)size);
     fprintf(o, "const uint32_t anne_bench_arena_bytes = %uu;\n", (unsigned)m.arena_bytes);
-    fprintf(o, "const int anne_bench_exact = %d;\n", layer.dtype != ANNE_DTYPE_F32);
     fprintf(o, "__attribute__((aligned(4), section(\".rodata.anne_bench_model\")))\n");
     fprintf(o, "const uint8_t anne_bench_model[%u] = {", (unsigned)size);
     for (i = 0; i < size; i++) fprintf(o, "%s0x%02x,", i % 16u == 0 ? "\n    " : " ", bytes[i]);
