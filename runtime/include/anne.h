@@ -215,7 +215,8 @@ typedef struct anne_model_desc {
 
 /* Serializes *desc into buf (cap bytes). *size_out receives the file size; with buf == NULL only
  * the size is computed. Validates the description as the loader would (shapes, activations,
- * finite numbers), so whatever it writes loads. */
+ * finite numbers), so whatever it writes loads. For a quantized model buf must be 4-aligned
+ * (ANNE_ERR_ALIGNMENT otherwise): the checks it shares with the loader read aligned words. */
 anne_status anne_model_write(const anne_model_desc *desc, void *buf, size_t cap, size_t *size_out);
 
 /* CRC-32 (IEEE 802.3, as zlib's crc32) of n bytes, continuing from crc (start with 0). */

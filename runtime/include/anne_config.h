@@ -25,8 +25,10 @@
 #endif
 
 /* Units the float32 dense kernel computes per pass over the input: 4 (four rows share each input
- * load; faster where floats live in registers, e.g. the Cortex-M33's FPU) or 1 (the smallest code;
- * the default on ARMv6-M, the Cortex-M0+, where soft-float calls dominate). Results are identical. */
+ * load; faster where floats live in registers, e.g. the Cortex-M33's FPU; on Thumb-2 cores with a
+ * single-precision FPU it also turns on the eight-unit assembly kernel, about 1.1 KB) or 1 (the
+ * smallest code; the default on ARMv6-M, the Cortex-M0+, where soft-float calls dominate). Results
+ * are identical bit for bit. */
 #ifndef ANNE_CONFIG_DENSE_ROWS
 #if defined(__ARM_ARCH_6M__)
 #define ANNE_CONFIG_DENSE_ROWS 1

@@ -168,7 +168,7 @@ static float anne__elementwise_grad(anne_activation act, const float param[3], f
     case ANNE_ACT_THRESHOLDED_RELU: return x > param[0] ? 1.0f : 0.0f;
     case ANNE_ACT_LINEAR:
     case ANNE_ACT_SOFTMAX:
-    case ANNE_ACT_PRELU: /* not trainable: the trainer refuses it */
+    case ANNE_ACT_PRELU: /* per-unit slopes: the trainer uses anne_prelu_backward_f32 */
     case ANNE_ACT_COUNT: break;
     }
     return 1.0f;
