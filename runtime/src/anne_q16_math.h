@@ -6,6 +6,14 @@
 
 #include <stdint.h>
 
+/* Keeps a helper out of its callers, so that a caller's stack frame (the M0+ benchmark measures the
+ * deepest chain) does not carry the helper's registers and 64-bit temporaries on every path. */
+#if defined(__GNUC__)
+#define ANNE__NOINLINE __attribute__((noinline))
+#else
+#define ANNE__NOINLINE
+#endif
+
 /* floor((v + 2^(s-1)) / 2^s), s in 1..62: v / 2^s rounded to nearest, ties toward +inf. Works on
  * v + 2^63 as unsigned so that no negative number is shifted. */
 static inline int64_t anne__round_shift64(int64_t v, unsigned s) {
@@ -13,10 +21,32 @@ static inline int64_t anne__round_shift64(int64_t v, unsigned s) {
     return (int64_t)(u >> s) - ((int64_t)1 << (63u - s));
 }
 
+/* v / 2^s rounded to nearest, ties toward +inf, for |v| < 2^30 and s in 1..30: as anne__round_shift64
+ * but in one word (2^30 is a multiple of 2^s, so adding it before the shift and taking 2^(30-s) off
+ * after gives the same floor). ARMv6-M forms a 32-bit product in one MULS, a 64-bit one in a call. */
+static inline int32_t anne__round_shift32(int32_t v, unsigned s) {
+    uint32_t u = (uint32_t)v + ((uint32_t)1 << 30) + ((uint32_t)1 << (s - 1u));
+    return (int32_t)(u >> s) - ((int32_t)1 << (30u - s));
+}
+
 /* floor(v / 2^s), s in 0..62, without shifting a negative number: for v < 0, ~v = -v - 1 >= 0 and
  * floor(v / 2^s) = ~(~v >> s). */
 static inline int64_t anne__floor_shift64(int64_t v, unsigned s) {
     return v >= 0 ? (int64_t)((uint64_t)v >> s) : ~(int64_t)((uint64_t)~v >> s);
+}
+
+/* a b exactly. ARMv6-M has no 32x32->64 multiply: for (uint64_t)a * b GCC calls __aeabi_lmul (a
+ * 64x64 product, with a frame of its own); here it is four 16-bit MULS whose products fit 32 bits,
+ * the two middle ones added into the halves with their carries (mid < 3 * 2^16). */
+static inline uint64_t anne__umul32(uint32_t a, uint32_t b) {
+#if defined(__ARM_ARCH_6M__) || defined(ANNE_Q16_HALVES)
+    uint32_t al = a & 0xFFFFu, ah = a >> 16, bl = b & 0xFFFFu, bh = b >> 16;
+    uint32_t ll = al * bl, lh = al * bh, hl = ah * bl;
+    uint32_t mid = (ll >> 16) + (lh & 0xFFFFu) + (hl & 0xFFFFu);
+    return (uint64_t)(ah * bh + (lh >> 16) + (hl >> 16) + (mid >> 16)) << 32 | ((mid << 16) | (ll & 0xFFFFu));
+#else
+    return (uint64_t)a * b;
+#endif
 }
 
 static inline int32_t anne__sat32(int64_t v) {
