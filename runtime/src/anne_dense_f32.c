@@ -126,8 +126,9 @@ void anne_dense_forward_f32(float *out, const float *in, const float *kernel, co
     }
 #endif
     {
-        uint16_t j = 0, i;
+        uint16_t j = 0;
 #if ANNE_CONFIG_DENSE_ROWS == 4
+        uint16_t i;
         for (; j + 4u <= n_out; j += 4u) {
             const float *w0 = kernel + (uint32_t)j * n_in; /* (4, n_in): units j .. j+3 */
             const float *w1 = w0 + n_in, *w2 = w1 + n_in, *w3 = w2 + n_in;
@@ -151,11 +152,18 @@ void anne_dense_forward_f32(float *out, const float *in, const float *kernel, co
             out[j + 3u] = a3;
         }
 #endif
-        for (; j < n_out; j++) {
-            const float *w = kernel + (uint32_t)j * n_in; /* (n_in): unit j's weights */
-            float acc = 0.0f;
-            for (i = 0; i < n_in; i++) acc += w[i] * in[i];
-            out[j] = bias ? acc + bias[j] : acc; /* bias last, as Keras adds it after the matmul */
+        {
+            /* pointers rather than indices: fewer values live across the soft-float calls on the M0+ */
+            const float *w = kernel + (uint32_t)j * n_in, *x_end = in + n_in; /* (n_out - j, n_in) */
+            const float *b = bias != NULL ? bias + j : NULL;
+            float *o = out + j, *o_end = out + n_out;
+            for (; o != o_end; o++) {
+                const float *x = in;
+                float acc = 0.0f;
+                while (x != x_end) acc += *w++ * *x++;
+                if (b != NULL) acc += *b++; /* bias last, as Keras adds it after the matmul */
+                *o = acc;
+            }
         }
     }
 }

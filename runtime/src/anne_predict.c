@@ -34,36 +34,41 @@ anne_status anne_model_scale_input(const anne_model *model, float *out, const fl
  * (the far one: the arena holds n_in + n_out > n_out floats, so it never starts at base), so the arena
  * only has to hold the widest pair of adjacent activations. The validated layer records are read a
  * word at a time (as anne_model_layer() does): 4-aligned, little-endian; word 0 holds kind, dtype,
- * activation and flags, word 1 n_in and n_out. A function of its own, with a count-down, so that
- * little is kept across the kernels' calls. */
+ * activation and flags, word 1 n_in and n_out. A function of its own, ending at the records' end (a
+ * compare with a kept pointer: cheaper on the M0+ than a count kept on the stack), so that little is
+ * kept across the kernels' calls. */
 static const float *anne__run_f32(const anne_model *model, float *base) {
     const uint32_t *rec = (const uint32_t *)(const void *)model->layer_table;
+    const uint32_t *rec_end = rec + (uint32_t)model->n_layers * (ANNE__LAYER_SIZE / 4u); /* n_layers >= 1 */
     float *cur = base, *top = base + model->arena_bytes / 4u;
-    uint32_t left = model->n_layers; /* >= 1: checked at load */
     do {
         uint32_t head = rec[ANNE__L_KIND / 4u], shape = rec[ANNE__L_N_IN / 4u];
         uint16_t n_out = (uint16_t)(shape >> 16);
-        anne_activation act;
+        uint32_t act;
         const uint8_t *w = model->weights;
         const float *kernel = (const float *)(const void *)(w + rec[ANNE__L_KERNEL_OFF / 4u]);
         const float *bias =
             (head >> 24) & ANNE__L_FLAG_BIAS ? (const float *)(const void *)(w + rec[ANNE__L_BIAS_OFF / 4u]) : NULL;
         float *next = cur == base ? top - n_out : base;
         anne_dense_forward_f32(next, cur, kernel, bias, (uint16_t)(shape & 0xFFFFu), n_out);
-        /* read again after the call rather than kept across it (registers are few on the M0+) */
-        act = (anne_activation)((rec[ANNE__L_KIND / 4u] >> 16) & 0xFFu);
-        n_out = (uint16_t)(rec[ANNE__L_N_IN / 4u] >> 16);
-        if (act == ANNE_ACT_PRELU) {
-            if (ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_PRELU)) {
-                anne_prelu_forward_f32(next, n_out,
-                                       (const float *)(const void *)(model->weights + rec[ANNE__L_ACT_OFF / 4u]));
+        /* read again after the call rather than kept across it (registers are few on the M0+); linear
+         * (0) tested first: a layer without activation pays one test */
+        act = (rec[ANNE__L_KIND / 4u] << 8) >> 24;
+        if (act != ANNE_ACT_LINEAR) {
+            n_out = (uint16_t)(rec[ANNE__L_N_IN / 4u] >> 16);
+            if (act == ANNE_ACT_PRELU) {
+                if (ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_PRELU)) {
+                    anne_prelu_forward_f32(next, n_out,
+                                           (const float *)(const void *)(model->weights + rec[ANNE__L_ACT_OFF / 4u]));
+                }
+            } else {
+                anne_activation_forward_f32(next, n_out, (anne_activation)act,
+                                            (const float *)(const void *)(rec + ANNE__L_PARAM / 4u));
             }
-        } else if (act != ANNE_ACT_LINEAR) {
-            anne_activation_forward_f32(next, n_out, act, (const float *)(const void *)(rec + ANNE__L_PARAM / 4u));
         }
         cur = next;
         rec += ANNE__LAYER_SIZE / 4u;
-    } while (--left != 0);
+    } while (rec != rec_end);
     return cur;
 }
 
