@@ -6,6 +6,7 @@
 #include "test_support.h"
 #include "test_quant_ref.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -255,12 +256,55 @@ static void test_leaky_both_builds(void **state) {
     }
 }
 
+/* round(v p) (ties up), saturated, for a float p with |p| < 2^23 (biased exponent e < 150). */
+static int64_t ref_mul_f32(int64_t v, float p) {
+    uint32_t bits, e;
+    int64_t m;
+    memcpy(&bits, &p, sizeof bits);
+    e = (bits >> 23) & 0xFFu;
+    if (e == 0) return 0;
+    m = (int64_t)((bits & 0x7FFFFFu) | 0x800000u) * ((bits >> 31) ? -1 : 1);
+    if (150u - e >= 57u) return 0; /* |v m| < 2^56: below half a step */
+    v = ref_round_shift(v * m, 150u - e);
+    return v > INT32_MAX ? INT32_MAX : (v < INT32_MIN ? INT32_MIN : v);
+}
+
+/* relu with slope, clip and threshold (Keras' order: y = x above the threshold else 0, clipped to
+ * [0, max], minus slope (threshold - x) below it), in int64 with saturation at the end, against the
+ * words (threshold - x and the subtraction saturated in 32 bits) in both builds. */
+static void test_relu_params(void **state) {
+    const float slopes[] = {0.0f, 0.01f, -0.3f, 1.0f, 1000.0f, 1e-30f}, maxes[] = {INFINITY, 6.0f, -2.0f, 0.0f, 3e4f};
+    const float thresholds[] = {0.0f, 0.5f, -1.0f, 30000.0f, -32768.0f};
+    uint64_t s = 16;
+    size_t a, b, c;
+    uint32_t i;
+    (void)state;
+    for (a = 0; a < sizeof slopes / sizeof slopes[0]; a++) {
+        for (b = 0; b < sizeof maxes / sizeof maxes[0]; b++) {
+            for (c = 0; c < sizeof thresholds / sizeof thresholds[0]; c++) {
+                const float p[3] = {slopes[a], maxes[b], thresholds[c]};
+                int64_t t = anne_q16_from_f32(p[2]), mx = anne_q16_from_f32(p[1]);
+                for (i = 0; i < 20000u; i++) {
+                    int32_t x = rnd_i32(&s), got, got_h;
+                    int64_t y = x > t ? x : 0, d = t - x;
+                    if (!isinf(p[1])) y = y < 0 ? 0 : (y > mx ? mx : y);
+                    if (x < t) y -= ref_mul_f32(d > INT32_MAX ? INT32_MAX : d, p[0]);
+                    y = y > INT32_MAX ? INT32_MAX : (y < INT32_MIN ? INT32_MIN : y);
+                    both(ANNE_ACT_RELU, x, p, &got, &got_h);
+                    assert_int_equal(got, y);
+                    assert_int_equal(got_h, y);
+                }
+            }
+        }
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table_steps),   cmocka_unit_test(test_umul32_round_shift32),
         cmocka_unit_test(test_udiv_bits),     cmocka_unit_test(test_exp_parts),
         cmocka_unit_test(test_softmax_exact), cmocka_unit_test(test_softsign_interp),
-        cmocka_unit_test(test_leaky_both_builds),
+        cmocka_unit_test(test_leaky_both_builds), cmocka_unit_test(test_relu_params),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

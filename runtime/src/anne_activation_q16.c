@@ -184,9 +184,12 @@ typedef struct anne__q16_params {
     int has_slope;      /* relu: param[0] neither zero nor subnormal (anne__mul_f32 gives 0 for those) */
 } anne__q16_params;
 
-/* relu's y - slope (threshold - x), for x < threshold: out of line, with its 64-bit saturations. */
+/* relu's y - slope (threshold - x) for x < threshold, saturated, in words: threshold - x is exact in
+ * [1, 2^32) as uint32 (saturated to INT32_MAX), and the subtraction saturates on its own. Out of line:
+ * plain relu's loop does not carry its frame. */
 ANNE__NOINLINE static int32_t anne__q16_relu_slope(int32_t x, int32_t y, const anne__q16_params *p) {
-    return anne__sat32((int64_t)y - anne__mul_f32(anne__sat32((int64_t)p->q[2] - x), p->param[0]));
+    uint32_t d = (uint32_t)p->q[2] - (uint32_t)x;
+    return anne__sub_sat32(y, anne__mul_f32(d > (uint32_t)INT32_MAX ? INT32_MAX : (int32_t)d, p->param[0]));
 }
 
 /* Keras relu(x, negative_slope, max_value, threshold), as the float version computes it. The slope's

@@ -53,6 +53,14 @@ static inline int32_t anne__sat32(int64_t v) {
     return v > INT32_MAX ? INT32_MAX : (v < INT32_MIN ? INT32_MIN : (int32_t)v);
 }
 
+/* a - b saturated, in words: it overflows only when a and b differ in sign and the wrapped difference
+ * d has b's sign. */
+static inline int32_t anne__sub_sat32(int32_t a, int32_t b) {
+    uint32_t d = (uint32_t)a - (uint32_t)b;
+    if ((((uint32_t)a ^ (uint32_t)b) & ((uint32_t)a ^ d)) >> 31 != 0) return a < 0 ? INT32_MIN : INT32_MAX;
+    return d <= (uint32_t)INT32_MAX ? (int32_t)d : -(int32_t)~d - 1;
+}
+
 /* |x| as uint32 (INT32_MIN gives 2^31). */
 static inline uint32_t anne__abs32(int32_t x) {
     return x >= 0 ? (uint32_t)x : (uint32_t)0 - (uint32_t)x;
