@@ -13,7 +13,9 @@
  *                                              host's output for it, for ports/apps/bench_main.c,
  *                                              and for q16/int8 models the same as raw integers
  *                                              (scaled, quantized) for ports/apps/bench_raw.c;
- *                                              prints "macs=N format=F model_bytes=N arena_bytes=N"
+ *                                              prints "macs=N format=F model_bytes=N arena_bytes=N
+ *                                              activations=0xBITS" (ANNE_ACT_BIT of every layer's
+ *                                              activation: the ANNE_CONFIG_ACTIVATIONS it needs)
  *   anne_mcu_host calib MODEL.anne OUT.csv     calibration rows for `anne quantize`: 256 raw inputs
  *                                              spread over three standard deviations (or the
  *                                              min-max range, or [-3, 3]) as the test vectors' random
@@ -272,14 +274,16 @@ static int anne__embed(const char *model_path, const char *name, const char *out
     fprintf(o, "uint32_t anne_bench_arena[%u];\n", (unsigned)(m.arena_bytes / 4u + 1u));
     rc = fclose(o) == 0 ? 0 : anne__fail("cannot write", out);
     if (rc == 0) {
-        uint32_t macs = 0;
+        uint32_t macs = 0, acts = 0;
         uint16_t l;
         static const char *const formats[] = {"f32", "q16", "s8"};
         for (l = 0; l < m.n_layers && anne_model_layer(&m, l, &layer) == ANNE_OK; l++) {
             macs += (uint32_t)layer.n_in * layer.n_out;
+            acts |= ANNE_ACT_BIT(layer.activation);
         }
-        printf("macs=%u format=%s model_bytes=%u arena_bytes=%u\n", (unsigned)macs,
-               (unsigned)layer.dtype < 3u ? formats[layer.dtype] : "?", (unsigned)size, (unsigned)m.arena_bytes);
+        printf("macs=%u format=%s model_bytes=%u arena_bytes=%u activations=0x%x\n", (unsigned)macs,
+               (unsigned)layer.dtype < 3u ? formats[layer.dtype] : "?", (unsigned)size, (unsigned)m.arena_bytes,
+               (unsigned)acts);
     }
 done:
     free(bytes);

@@ -5,7 +5,9 @@
 # deterministic for a given compiler; a smaller count or a growth within the margin is reported, not
 # failed; refresh the baseline with `bench/mcu-bench --json > bench/mcu-baseline.json` when a change
 # is intended); the dense_1x1_1x1 records carry the cost of a layer split into a unit's and the layer's
-# own. Skips (77) without the cross tools (scripts/setup-arm.sh).
+# own; the footprint firmwares built from generated C carry their codegen_* fields, match the host, and
+# the generated const model's predict counts the instructions of the loaded model's. Skips (77) without
+# the cross tools (scripts/setup-arm.sh).
 set -u
 ANNE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 . "$ANNE_ROOT/ports/mcu-env.sh"
@@ -58,6 +60,33 @@ for t in m0plus m33; do
             elif [ "$unit" -le 0 ] || [ "$fixed" -ne $((layer - unit)) ]; then
                 fail "$t $f $a: layer $layer, unit $unit, fixed $fixed: not a positive unit and layer - unit"
             fi
+        done
+    done
+done
+# the footprint firmwares built from generated C (codegen_* fields, ports/apps/footprint_main.c) of the
+# issue's two models: on the float32 record and the raw-API q16/int8 records, matching the host, with
+# the generated const model's predict executing exactly the instructions of the loaded model's
+for t in m0plus m33; do
+    for m in iris_8_neurons mlp_64_64_64_10; do
+        for f in f32 q16 s8; do
+            a=raw
+            [ "$f" = f32 ] && a=float
+            rec=$(echo "$records" | grep "\"target\": \"$t\", \"model\": \"$m\", \"format\": \"$f\", \"api\": \"$a\"")
+            for k in codegen_text_bytes codegen_runtime_bytes codegen_data_bytes codegen_bss_bytes codegen_stack_bytes \
+                codegen_instructions codegen_loaded_instructions; do
+                [ -n "$(num "$k" "$rec")" ] || fail "$t $m $f $a: no \"$k\""
+            done
+            echo "$rec" | grep -q '"codegen_outputs_match_host": true' ||
+                fail "$t $m $f $a: the footprint firmware's output differs from the host's (or is missing)"
+            runtime=$(num codegen_runtime_bytes "$rec")
+            text=$(num codegen_text_bytes "$rec")
+            if [ -n "$runtime" ] && [ -n "$text" ] && { [ "$runtime" -le 0 ] || [ "$runtime" -ge "$text" ]; }; then
+                fail "$t $m $f $a: codegen_runtime_bytes $runtime not within (0, codegen_text_bytes $text)"
+            fi
+            insns=$(num codegen_instructions "$rec")
+            loaded=$(num codegen_loaded_instructions "$rec")
+            [ -z "$insns" ] || [ "$insns" = "$loaded" ] ||
+                fail "$t $m $f $a: the generated model's predict took $insns instructions, the loaded model's $loaded"
         done
     done
 done
