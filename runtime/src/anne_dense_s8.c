@@ -77,11 +77,9 @@ ANNE__ALWAYS_INLINE int32_t anne__rdbpot(int32_t x, int32_t e) {
 
 ANNE__ALWAYS_INLINE int32_t anne__requantize(int32_t x, int32_t multiplier, int32_t shift) {
     if (shift > 0) {
-        /* x 2^shift saturated to int32 (TFLite: undefined on overflow), in 32 bits */
-        int32_t limit = shift < 31 ? (int32_t)(INT32_MAX >> shift) : 0;
-        if (x > limit) x = INT32_MAX;
-        else if (x < -limit - 1) x = INT32_MIN;
-        else x = shift < 32 ? anne__u2i((uint32_t)x << shift) : (x < 0 ? INT32_MIN : 0); /* x: -1 or 0 */
+        /* x 2^shift saturated to int32 (TFLite: undefined on overflow), in 32 bits; shift <= 30 */
+        int32_t limit = INT32_MAX >> shift;
+        x = x > limit ? INT32_MAX : x < ~limit ? INT32_MIN : anne__u2i((uint32_t)x << shift);
     }
     /* one copy of the product (rdbpot with exponent 0 is the identity) */
     x = anne__srdhm(x, multiplier);
@@ -92,28 +90,38 @@ int32_t anne_requantize(int32_t x, int32_t multiplier, int32_t shift) {
     return anne__requantize(x, multiplier, shift);
 }
 
-/* The end of a unit: requantize the int32 sum, add the output zero point, clamp. */
-static int8_t anne__s8_finish(int32_t acc, uint32_t j, const anne_s8_dense_params *p) {
-    acc = anne__requantize(acc, p->multiplier[j], p->shift[j]);
-    /* clamp before adding the zero point, so that the sum cannot overflow; same result */
-    acc = acc > 256 ? 256 : (acc < -256 ? -256 : acc);
-    acc += p->out_zp;
-    acc = acc > p->act_max ? p->act_max : (acc < p->act_min ? p->act_min : acc);
-    return (int8_t)acc;
-}
+/* What the end of a unit needs (from anne_s8_dense_params, or straight from a model's records): the
+ * per-unit bias, multiplier and shift; the input zero point with the kernel, when it is not folded into
+ * the bias; the output zero point, and the clamp moved before the zero point is added: lo = act_min -
+ * zp, hi = act_max - zp (both within -255..255, so this clamp also keeps the sum from overflowing;
+ * clamp(y, lo, hi) + zp equals clamp(clamp(y, -256, 256) + zp, act_min, act_max) for every int32 y). */
+typedef struct anne__s8_q {
+    const int32_t *bias;   /* (n_out) or NULL */
+    const int32_t *mult;   /* (n_out) */
+    const int32_t *shift;  /* (n_out) */
+    const int8_t *kernel;  /* (n_out, n_in): read only with in_zp != 0 */
+    uint32_t n_in;
+    int32_t in_zp, zp, lo, hi;
+} anne__s8_q;
 
-/* A unit's starting sum: bias - zp * sum of its weights, so that the loops add plain w * x (TFLite and
- * CMSIS-NN fold this into the bias; loaded models carry it, anne_layer_forward_s8 passes it with zp 0).
- * Exact in int32: |zp * sum w| <= 128 * 127 * n_in, and the bias bound of anne_dense_forward_s8. */
-static int32_t anne__s8_zp_start(const int32_t *bias, uint32_t j, const int8_t *w, uint32_t n_in, int32_t zp) {
-    int32_t acc = bias != NULL ? bias[j] : 0, sum = 0;
-    uint32_t i;
-    for (i = 0; i < n_in; i++) sum += w[i];
-    return acc - zp * sum;
+/* The end of unit j, whose sum of w * x the kernel loops computed from 0 (so that they start from
+ * nothing): add the bias and -in_zp * sum of the unit's weights (TFLite and CMSIS-NN fold that into
+ * the bias; loaded models carry it, with in_zp 0), requantize, clamp, add the output zero point. Exact
+ * in int32: |sum w x| <= 127 * 128 * n_in, |in_zp * sum w| <= 128 * 127 * n_in, and the result is
+ * within the bias bound of anne_dense_forward_s8. */
+static int8_t anne__s8_finish(int32_t acc, uint32_t j, const anne__s8_q *q) {
+    if (q->bias != NULL) acc += q->bias[j];
+    if (q->in_zp != 0) {
+        const int8_t *w = q->kernel + j * q->n_in;
+        int32_t sum = 0;
+        uint32_t i;
+        for (i = 0; i < q->n_in; i++) sum += w[i];
+        acc -= q->in_zp * sum;
+    }
+    acc = anne__requantize(acc, q->mult[j], q->shift[j]);
+    acc = acc > q->hi ? q->hi : (acc < q->lo ? q->lo : acc);
+    return (int8_t)(acc + q->zp);
 }
-/* (a macro: -Os would call a function for the common case, zero point 0, four times per pass) */
-#define anne__s8_start(bias, j, w, n_in, zp)                                                                   \
-    ((zp) != 0 ? anne__s8_zp_start(bias, j, w, n_in, zp) : (bias) != NULL ? (bias)[j] : 0)
 
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
 #include <arm_acle.h>
@@ -132,16 +140,15 @@ static int32_t anne__ror8(int32_t v) {
 }
 
 #if defined(__GNUC__) && defined(__OPTIMIZE__) && defined(__thumb2__)
-/* The four-unit inner loop by hand (Thumb-2 with DSP): GCC's allocation of the C loop below spills the
- * sums to the stack. Eight inputs per pass; the sums stay in r4-r7; rows 0/1 are addressed from one
- * pointer and the row stride, rows 2/3 from a second. With no zero point in the loop (anne__s8_start)
- * r0, r8-r11 are free, so the input word and two weight words load back to back (pipelined) and the
+/* The four-unit inner loop by hand (Thumb-2 with DSP): GCC's allocation of the C loop spills the sums
+ * to the stack. Eight inputs per pass; the sums stay in r4-r7; rows 0/1 are addressed from one pointer
+ * and the row stride, rows 2/3 from a second. With no zero point in the loop (anne__s8_finish) r0,
+ * r8-r11 are free, so the input word and two weight words load back to back (pipelined) and the
  * other two weights as a pair: per four inputs two SXTB16 (the inputs, shared by the four units), per
  * unit two SXTB16 + two SMLAD. 53 cycles per 32 MACs by the cycle model (docs/mcu.md).
- * acc[0..3] += sum over i < x_end - x of w_u[i] * x[i], rows w_u = w0 + u * stride, x_end - x a
- * positive multiple of 8. Integer adds wrap like the C sums (which never overflow: loader bound), so
+ * acc[0..3] = sum over i < (stride & ~7) of w_u[i] * x[i], rows w_u = w0 + u * stride, stride >= 8. Integer adds wrap like the C sums (which never overflow: loader bound), so
  * the bits are the same. */
-void anne__s8_quad_dsp(int32_t acc[4], const int8_t *x, const int8_t *w0, uint32_t stride, const int8_t *x_end);
+void anne__s8_quad_dsp(int32_t acc[4], const int8_t *x, const int8_t *w0, uint32_t stride);
 /* unit sum a += w . x with the weight word in register w (clobbered) and r9 as scratch */
 #define ANNE__S8_UNIT(w, a)                                                                                    \
     "sxtb16 r9, " w "\n\tsmlad " a ", r9, r8, " a "\n\t"                                                       \
@@ -160,8 +167,12 @@ __asm__(".syntax unified\n\t"
         ".thumb_func\n"
         "anne__s8_quad_dsp:\n\t"
         "push {r0, r4-r11, lr}\n\t"
-        "ldr lr, [sp, #40]\n\t"
-        "ldm r0, {r4-r7}\n\t"
+        "bic lr, r3, #7\n\t"
+        "add lr, r1\n\t" /* the end of the inputs taken */
+        "movs r4, #0\n\t"
+        "movs r5, #0\n\t"
+        "movs r6, #0\n\t"
+        "movs r7, #0\n\t"
         "add r12, r2, r3, lsl #1\n"
         "1:\n\t" ANNE__S8_QUAD ANNE__S8_QUAD
         "cmp r1, lr\n\t"
@@ -176,82 +187,44 @@ __asm__(".syntax unified\n\t"
 #define ANNE__S8_QUAD_ASM 0
 #endif
 
-/* DSP extension (Cortex-M33, M4, M7): SXTB16 widens two int8 to two int16 in one instruction and
- * SMLAD multiplies and adds two int16 pairs into the int32 sum, so four inputs cost two SMLADs.
- * Four units per pass share the inputs, which are widened once: units 0 .. n_quad - 1 (a multiple of
- * four). The zero point is in the starting sums (anne__s8_start). Integer sums: the same result as
- * the plain loop, exactly. A function of its own (not inlined), so that the many values it keeps in
- * registers are not saved and restored by every layer, small ones too. */
-static ANNE__NOINLINE void anne__s8_quads(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
-                                          uint32_t n_in, uint32_t n_quad, const anne_s8_dense_params *p) {
-    uint32_t j, i, n4 = n_in & ~3u;
-    int32_t zp = p->in_zp;
-    for (j = 0; j < n_quad; j += 4u) {
-        const int8_t *w0 = kernel + j * n_in, *w1 = w0 + n_in, *w2 = w1 + n_in, *w3 = w2 + n_in;
-        int32_t a0 = anne__s8_start(bias, j, w0, n_in, zp), a1 = anne__s8_start(bias, j + 1u, w1, n_in, zp);
-        int32_t a2 = anne__s8_start(bias, j + 2u, w2, n_in, zp), a3 = anne__s8_start(bias, j + 3u, w3, n_in, zp);
-        i = 0;
-#if ANNE__S8_QUAD_ASM
-        if (n_in >= 8u) {
-            int32_t acc[4];
-            acc[0] = a0;
-            acc[1] = a1;
-            acc[2] = a2;
-            acc[3] = a3;
-            i = n_in & ~7u;
-            anne__s8_quad_dsp(acc, in, w0, n_in, in + i);
-            a0 = acc[0];
-            a1 = acc[1];
-            a2 = acc[2];
-            a3 = acc[3];
-        }
-#endif
-        for (; i < n4; i += 4u) {
-            int32_t x = anne__ld4(in + i), w;
-            int16x2_t x02 = __sxtb16(x), x13 = __sxtb16(anne__ror8(x));
-            w = anne__ld4(w0 + i);
-            a0 = __smlad(__sxtb16(w), x02, a0);
-            a0 = __smlad(__sxtb16(anne__ror8(w)), x13, a0);
-            w = anne__ld4(w1 + i);
-            a1 = __smlad(__sxtb16(w), x02, a1);
-            a1 = __smlad(__sxtb16(anne__ror8(w)), x13, a1);
-            w = anne__ld4(w2 + i);
-            a2 = __smlad(__sxtb16(w), x02, a2);
-            a2 = __smlad(__sxtb16(anne__ror8(w)), x13, a2);
-            w = anne__ld4(w3 + i);
-            a3 = __smlad(__sxtb16(w), x02, a3);
-            a3 = __smlad(__sxtb16(anne__ror8(w)), x13, a3);
-        }
-        for (; i < n_in; i++) {
-            int32_t x = in[i];
-            a0 += (int32_t)w0[i] * x;
-            a1 += (int32_t)w1[i] * x;
-            a2 += (int32_t)w2[i] * x;
-            a3 += (int32_t)w3[i] * x;
-        }
-        out[j] = anne__s8_finish(a0, j, p);
-        out[j + 1u] = anne__s8_finish(a1, j + 1u, p);
-        out[j + 2u] = anne__s8_finish(a2, j + 2u, p);
-        out[j + 3u] = anne__s8_finish(a3, j + 3u, p);
+/* a + sum over i < n of w[i] * x[i]: words of four inputs with two SMLADs, then single bytes. A
+ * function of its own: inlined, its registers would enlarge the layer's frame (the stack budget). */
+static ANNE__NOINLINE int32_t anne__s8_dot(int32_t a, const int8_t *w, const int8_t *x, uint32_t n) {
+    uint32_t i;
+    for (i = 0; i + 4u <= n; i += 4u) {
+        int32_t xv = anne__ld4(x + i), wv = anne__ld4(w + i);
+        a = __smlad(__sxtb16(wv), __sxtb16(xv), a);
+        a = __smlad(__sxtb16(anne__ror8(wv)), __sxtb16(anne__ror8(xv)), a);
     }
+    for (; i < n; i++) a += (int32_t)w[i] * x[i];
+    return a;
 }
 
-/* The four-unit passes, then the one to three units left one at a time (every unit of a layer of
- * fewer than four). */
-ANNE__ALWAYS_INLINE void anne__s8_units(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
-                                        uint32_t n_in, uint32_t n_out, const anne_s8_dense_params *p) {
-    uint32_t j = n_out & ~3u, i, n4 = n_in & ~3u;
-    const int8_t *w0 = kernel + j * n_in; /* (n_in): unit j's weights */
-    if (j != 0) anne__s8_quads(out, in, kernel, bias, n_in, j, p);
-    for (; j < n_out; j++, w0 += n_in) {
-        int32_t a0 = anne__s8_start(bias, j, w0, n_in, p->in_zp);
-        for (i = 0; i < n4; i += 4u) {
-            int32_t x = anne__ld4(in + i), w = anne__ld4(w0 + i);
-            a0 = __smlad(__sxtb16(w), __sxtb16(x), a0);
-            a0 = __smlad(__sxtb16(anne__ror8(w)), __sxtb16(anne__ror8(x)), a0);
+/* DSP extension (Cortex-M33, M4, M7): SXTB16 widens two int8 to two int16 in one instruction and
+ * SMLAD multiplies and adds two int16 pairs into the int32 sum, so four inputs cost two SMLADs.
+ * Four units per pass share the inputs, which are widened once (anne__s8_quad_dsp, the inputs up to a
+ * multiple of eight; the rest unit by unit); units left over, and every unit of a layer of fewer than
+ * four, go one at a time. Integer sums: the same result as the plain loop, exactly. */
+ANNE__ALWAYS_INLINE void anne__s8_units(int8_t *out, const int8_t *in, uint32_t n_out, const anne__s8_q *q) {
+    uint32_t j = 0, n_in = q->n_in;
+    const int8_t *w0 = q->kernel; /* (n_in): unit j's weights */
+    while (j < n_out) {
+#if ANNE__S8_QUAD_ASM
+        if (n_in >= 8u && n_out - j >= 4u) {
+            int32_t acc[4]; /* (the assembly's sums, from 0: four words behind one pointer) */
+            uint32_t u, i8 = n_in & ~7u;
+            anne__s8_quad_dsp(acc, in, w0, n_in);
+            for (u = 0; u < 4u; u++, j++, w0 += n_in) {
+                int32_t a = acc[u];
+                if (i8 != n_in) a = anne__s8_dot(a, w0 + i8, in + i8, n_in - i8);
+                out[j] = anne__s8_finish(a, j, q);
+            }
+            continue;
         }
-        for (; i < n_in; i++) a0 += (int32_t)w0[i] * in[i];
-        out[j] = anne__s8_finish(a0, j, p);
+#endif
+        out[j] = anne__s8_finish(anne__s8_dot(0, w0, in, n_in), j, q);
+        j++;
+        w0 += n_in;
     }
 }
 #else
@@ -259,142 +232,170 @@ ANNE__ALWAYS_INLINE void anne__s8_units(int8_t *out, const int8_t *in, const int
  * converts; on ARMv6-M a shift and SXTB). */
 #define ANNE__B(v, k) ((int32_t)(int8_t)(uint8_t)((v) >> (8u * (k))))
 
-/* acc[0] += sum w0[k] * x[k], acc[1] likewise with w1, over 4 * n_words int8 packed four to a word
- * (n_words >= 1). */
+/* The sums over k < n_in of w0[k] * x[k] (low word) and w1[k] * x[k] (high word), w1 = w0 + n_in, from
+ * int8 read four to a word: x and w0 4-aligned, n_in a positive multiple of 4. */
 #if defined(__ARM_ARCH_6M__) && defined(__GNUC__) && defined(__OPTIMIZE__)
-/* ARMv6-M by hand: the sums live in high registers (ADD and CMP reach them), which leaves the eight
- * low registers to the three pointers, the three words and two temporaries; GCC's own allocation of
- * the C loop spills the input word. 46 cycles per 8 MACs on a Cortex-M0+ (three LDMs of one word,
- * 2 cycles per input byte shared by both units, 4 per MAC, 3 of loop; the zero point is in the
- * starting sums, anne__s8_start); integer adds wrap exactly as the C sums (which never overflow), so
- * the bits are the same. */
-#define ANNE__S8_BYTE                                                                                  \
-    "sxtb %[t], %[x]\n\tlsrs %[x], %[x], #8\n\t"                                                         \
-    "sxtb %[w], %[u]\n\tlsrs %[u], %[u], #8\n\tmuls %[w], %[t], %[w]\n\tadd %[a0], %[w]\n\t"             \
-    "sxtb %[w], %[v]\n\tlsrs %[v], %[v], #8\n\tmuls %[w], %[t], %[w]\n\tadd %[a1], %[w]\n\t"
-static void anne__s8_pair(int32_t acc[2], const uint32_t *px, const uint32_t *pu, const uint32_t *pv,
-                          uint32_t n_words) {
-    register int32_t a0 __asm__("r8") = acc[0];
-    register int32_t a1 __asm__("r9") = acc[1];
-    register const uint32_t *pend __asm__("r10") = px + n_words;
-    uint32_t x, u, v;
-    int32_t t, w;
-    /* GCC hands Thumb-1 inline assembly over in divided syntax: unified inside, divided again after */
-    __asm__ volatile(".syntax unified\n"
-                     "1:\n\t"
-                     "ldmia %[px]!, {%[x]}\n\t"
-                     "ldmia %[pu]!, {%[u]}\n\t"
-                     "ldmia %[pv]!, {%[v]}\n\t" ANNE__S8_BYTE ANNE__S8_BYTE ANNE__S8_BYTE
-                     /* byte 3, now at the bottom of each word */
-                     "sxtb %[t], %[x]\n\t"
-                     "sxtb %[w], %[u]\n\tmuls %[w], %[t], %[w]\n\tadd %[a0], %[w]\n\t"
-                     "sxtb %[w], %[v]\n\tmuls %[w], %[t], %[w]\n\tadd %[a1], %[w]\n\t"
-                     "cmp %[px], %[pend]\n\t"
-                     "bne 1b\n\t"
-                     ".syntax divided\n\t"
-                     : [px] "+l"(px), [pu] "+l"(pu), [pv] "+l"(pv), [a0] "+r"(a0), [a1] "+r"(a1), [x] "=&l"(x),
-                       [u] "=&l"(u), [v] "=&l"(v), [t] "=&l"(t), [w] "=&l"(w)
-                     : [pend] "r"(pend)
-                     : "cc", "memory");
-    acc[0] = a0;
-    acc[1] = a1;
-}
+/* ARMv6-M by hand, a leaf of its own (so that the C around it keeps its registers): the eight low
+ * registers hold the three pointers, the three words and two temporaries; the sums live in ip and lr
+ * (ADD reaches them), the end pointer in r8. 46 cycles per 8 MACs on a Cortex-M0+ (three LDMs of one
+ * word, 2 cycles per input byte shared by both units, 4 per MAC, 3 of loop). Integer adds wrap exactly
+ * as the C sums (which never overflow: loader bound), so the bits are the same. */
+uint64_t anne__s8_pair(const int8_t *x, const int8_t *w0, uint32_t n_in);
+/* r4 input word, r5/r6 the two units' weight words, r2 the input byte, r7 a product */
+#define ANNE__S8_BYTE                                                                                          \
+    "sxtb r2, r4\n\tlsrs r4, r4, #8\n\t"                                                                       \
+    "sxtb r7, r5\n\tlsrs r5, r5, #8\n\tmuls r7, r2, r7\n\tadd ip, r7\n\t"                                    \
+    "sxtb r7, r6\n\tlsrs r6, r6, #8\n\tmuls r7, r2, r7\n\tadd lr, r7\n\t"
+__asm__(".syntax unified\n\t"
+        ".thumb\n\t"
+        ".section .text.anne__s8_pair,\"ax\",%progbits\n\t"
+        ".align 1\n\t"
+        ".global anne__s8_pair\n\t"
+        ".hidden anne__s8_pair\n\t"
+        ".type anne__s8_pair, %function\n\t"
+        ".thumb_func\n"
+        "anne__s8_pair:\n\t"
+        "push {r4, r5, r6, r7, lr}\n\t"
+        "mov r4, r8\n\t"
+        "push {r4}\n\t"
+        "adds r3, r1, r2\n\t" /* r3: w1 */
+        "adds r2, r0, r2\n\t"
+        "mov r8, r2\n\t" /* the input's end */
+        "movs r2, #0\n\t"
+        "mov ip, r2\n\t"
+        "mov lr, r2\n"
+        "1:\n\t"
+        "ldmia r0!, {r4}\n\t"
+        "ldmia r1!, {r5}\n\t"
+        "ldmia r3!, {r6}\n\t" ANNE__S8_BYTE ANNE__S8_BYTE ANNE__S8_BYTE
+        /* byte 3, now at the bottom of each word */
+        "sxtb r2, r4\n\t"
+        "sxtb r7, r5\n\tmuls r7, r2, r7\n\tadd ip, r7\n\t"
+        "sxtb r7, r6\n\tmuls r7, r2, r7\n\tadd lr, r7\n\t"
+        "cmp r0, r8\n\t"
+        "bne 1b\n\t"
+        "mov r0, ip\n\t"
+        "mov r1, lr\n\t"
+        "pop {r4}\n\t"
+        "mov r8, r4\n\t"
+        "pop {r4, r5, r6, r7, pc}\n\t"
+        ".size anne__s8_pair, . - anne__s8_pair\n\t"
+        ".text\n");
 #else
-static void anne__s8_pair(int32_t acc[2], const uint32_t *px, const uint32_t *pu, const uint32_t *pv,
-                          uint32_t n_words) {
-    int32_t a0 = acc[0], a1 = acc[1];
-    const uint32_t *pend = px + n_words;
+static uint64_t anne__s8_pair(const int8_t *x, const int8_t *w0, uint32_t n_in) {
+    /* words read through uint32_t pointers (4-aligned, checked by the caller; the runtime is built with
+     * -fno-strict-aliasing) */
+    const uint32_t *px = (const uint32_t *)(const void *)x, *pu = (const uint32_t *)(const void *)w0;
+    const uint32_t *pv = pu + n_in / 4u, *pend = px + n_in / 4u;
+    uint32_t a0 = 0, a1 = 0; /* (unsigned: the same bits as the int32 sums, which never overflow) */
     while (px != pend) {
-        uint32_t x = *px++, u = *pu++, v = *pv++;
+        uint32_t xw = *px++, u = *pu++, v = *pv++;
         unsigned k;
         for (k = 0; k < 4u; k++) {
-            int32_t t = ANNE__B(x, k);
-            a0 += ANNE__B(u, k) * t;
-            a1 += ANNE__B(v, k) * t;
+            int32_t t = ANNE__B(xw, k);
+            a0 += (uint32_t)(ANNE__B(u, k) * t);
+            a1 += (uint32_t)(ANNE__B(v, k) * t);
         }
     }
-    acc[0] = a0;
-    acc[1] = a1;
+    return ((uint64_t)a1 << 32) | a0;
 }
 #endif
 
-/* Plain C (Cortex-M0+): two units per pass share each input: units 0 .. n_pair - 1 (even). Where the
- * input and both weight rows are 4-aligned (rows of a multiple of four bytes), four inputs and four
- * weights of each row come in one word load each (ARMv6-M faults on unaligned words, hence the check),
- * which halves the loads per MAC. The zero point is in the starting sums (anne__s8_start). Integer
- * sums: exact, the same result as the byte loop. Not inlined, so that a layer of one unit does not
- * save and restore the registers it needs. */
-static ANNE__NOINLINE void anne__s8_pairs(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
-                                          uint32_t n_in, uint32_t n_pair, const anne_s8_dense_params *p) {
-    uint32_t j, i, n4 = 0;
-    int32_t zp = p->in_zp;
-    if ((((uintptr_t)in | (uintptr_t)kernel | n_in) & 3u) == 0) n4 = n_in;
-    for (j = 0; j < n_pair; j += 2u) {
-        const int8_t *w0 = kernel + j * n_in, *w1 = w0 + n_in;
-        int32_t a0 = anne__s8_start(bias, j, w0, n_in, zp), a1 = anne__s8_start(bias, j + 1u, w1, n_in, zp);
-        if (n4 != 0) {
-            /* words read through uint32_t pointers (4-aligned, checked; the runtime is built with
-             * -fno-strict-aliasing) */
-            int32_t acc[2];
-            acc[0] = a0;
-            acc[1] = a1;
-            anne__s8_pair(acc, (const uint32_t *)(const void *)in, (const uint32_t *)(const void *)w0,
-                          (const uint32_t *)(const void *)w1, n4 / 4u);
-            a0 = acc[0];
-            a1 = acc[1];
+/* Plain C (Cortex-M0+): two units per pass share each input. Where the input and the weight rows are
+ * 4-aligned (rows of a multiple of four bytes), four inputs and four weights of each row come in one
+ * word load each (ARMv6-M faults on unaligned words, hence the check), which halves the loads per MAC;
+ * otherwise, and for the last unit of an odd n_out, one unit at a time, byte by byte. Integer sums:
+ * exact, the same result as the byte loop. */
+ANNE__ALWAYS_INLINE void anne__s8_units(int8_t *out, const int8_t *in, uint32_t n_out, const anne__s8_q *q) {
+    uint32_t j, i, n_in = q->n_in;
+    int aligned = n_out >= 2u && (((uintptr_t)in | (uintptr_t)q->kernel | n_in) & 3u) == 0 && n_in != 0;
+    const int8_t *w0 = q->kernel; /* (n_in): unit j's weights */
+    for (j = 0; j < n_out; j++, w0 += n_in) {
+        int32_t a0 = 0;
+        if (aligned && n_out - j >= 2u) {
+            uint64_t a = anne__s8_pair(in, w0, n_in);
+            out[j] = anne__s8_finish(anne__u2i((uint32_t)a), j, q);
+            j++;
+            w0 += n_in;
+            a0 = anne__u2i((uint32_t)(a >> 32));
+        } else {
+            for (i = 0; i < n_in; i++) a0 += (int32_t)w0[i] * in[i];
         }
-        for (i = n4; i < n_in; i++) {
-            int32_t x = in[i];
-            a0 += (int32_t)w0[i] * x;
-            a1 += (int32_t)w1[i] * x;
-        }
-        out[j] = anne__s8_finish(a0, j, p);
-        out[j + 1u] = anne__s8_finish(a1, j + 1u, p);
-    }
-}
-
-/* The two-unit passes, then the last unit of an odd n_out alone. */
-ANNE__ALWAYS_INLINE void anne__s8_units(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
-                                        uint32_t n_in, uint32_t n_out, const anne_s8_dense_params *p) {
-    uint32_t j = n_out & ~1u, i;
-    if (j != 0) anne__s8_pairs(out, in, kernel, bias, n_in, j, p);
-    if (j != n_out) {
-        const int8_t *w = kernel + j * n_in; /* (n_in): unit j's weights */
-        int32_t acc = anne__s8_start(bias, j, w, n_in, p->in_zp);
-        for (i = 0; i < n_in; i++) acc += (int32_t)w[i] * in[i];
-        out[j] = anne__s8_finish(acc, j, p);
+        out[j] = anne__s8_finish(a0, j, q);
     }
 }
 #endif
 
 void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
                            uint16_t n_in, uint16_t n_out, const anne_s8_dense_params *p) {
-    anne__s8_units(out, in, kernel, bias, n_in, n_out, p);
+    anne__s8_q q;
+    q.bias = bias;
+    q.mult = p->multiplier;
+    q.shift = p->shift;
+    q.kernel = kernel;
+    q.n_in = n_in;
+    q.in_zp = p->in_zp;
+    q.zp = p->out_zp;
+    q.lo = p->act_min - p->out_zp;
+    q.hi = p->act_max - p->out_zp;
+    anne__s8_units(out, in, n_out, &q);
 }
 
-/* The predict loop's entry (anne_dense_layer.h; anne_layer_s8 decodes the same record). With
- * the zero point folded into the bias (ANNE__S8_FLAG_ZP_BIAS) the units get zp_bias and zero point 0,
- * as anne_layer_forward_s8 does. */
-void anne__dense_s8_layer(int8_t *out, const int8_t *in, const uint32_t *rec, const uint8_t *weights) {
+/* One layer of a loaded int8 model read straight from its layer record and quantization record
+ * (validated at load: 4-aligned little-endian words; anne_layer_s8 decodes the same records): the dense
+ * part with its requantization and clamp. With the zero point folded into the bias
+ * (ANNE__S8_FLAG_ZP_BIAS) the units get zp_bias and zero point 0, as anne_layer_forward_s8 does. The
+ * kernel loops are inlined here: the deepest chain is run loop, this, and a unit's end. Returns the
+ * quantization record, for the activation. */
+static ANNE__NOINLINE const int32_t *anne__s8_layer(int8_t *out, const int8_t *in, const uint32_t *rec,
+                                                    const uint8_t *weights) {
     uint32_t shape = rec[ANNE__L_N_IN / 4u], n_out = shape >> 16;
-    const int32_t *aux = (const int32_t *)(const void *)(weights + rec[ANNE__L_AUX_OFF / 4u]), *bias;
-    anne_s8_dense_params p;
-    p.out_zp = aux[ANNE__S8_Z_ZP / 4u];
-    p.act_min = aux[ANNE__S8_ACT_MIN / 4u];
-    p.act_max = aux[ANNE__S8_ACT_MAX / 4u];
-    p.multiplier = aux + ANNE__S8_HDR_SIZE / 4u;
-    p.shift = p.multiplier + n_out;
-    if ((aux[ANNE__S8_FLAGS / 4u] & (int32_t)ANNE__S8_FLAG_ZP_BIAS) != 0) {
-        p.in_zp = 0;
-        bias = p.multiplier + 3u * n_out;
-    } else {
-        p.in_zp = aux[ANNE__S8_IN_ZP / 4u];
-        bias = (rec[ANNE__L_KIND / 4u] >> 24) & ANNE__L_FLAG_BIAS
-                   ? (const int32_t *)(const void *)(weights + rec[ANNE__L_BIAS_OFF / 4u])
-                   : NULL;
+    const int32_t *aux = (const int32_t *)(const void *)(weights + rec[ANNE__L_AUX_OFF / 4u]);
+    anne__s8_q q;
+    q.kernel = (const int8_t *)(weights + rec[ANNE__L_KERNEL_OFF / 4u]);
+    q.n_in = shape & 0xFFFFu;
+    q.mult = aux + ANNE__S8_HDR_SIZE / 4u;
+    q.shift = q.mult + n_out;
+    q.zp = aux[ANNE__S8_Z_ZP / 4u];
+    q.lo = aux[ANNE__S8_ACT_MIN / 4u] - q.zp;
+    q.hi = aux[ANNE__S8_ACT_MAX / 4u] - q.zp;
+    q.in_zp = 0;
+    q.bias = q.mult + 3u * n_out;
+    if ((aux[ANNE__S8_FLAGS / 4u] & (int32_t)ANNE__S8_FLAG_ZP_BIAS) == 0) {
+        q.in_zp = aux[ANNE__S8_IN_ZP / 4u];
+        q.bias = (rec[ANNE__L_KIND / 4u] >> 24) & ANNE__L_FLAG_BIAS
+                     ? (const int32_t *)(const void *)(weights + rec[ANNE__L_BIAS_OFF / 4u])
+                     : NULL;
     }
-    anne__s8_units(out, in, (const int8_t *)(weights + rec[ANNE__L_KERNEL_OFF / 4u]), bias, shape & 0xFFFFu, n_out,
-                   &p);
+    anne__s8_units(out, in, n_out, &q);
+    return aux;
+}
+
+/* The layers of a loaded int8 model (anne_dense_layer.h): each layer's dense part, then its LUT or
+ * softmax activation. The two buffers sit at the arena's two ends: a layer writes to the end it does
+ * not read (the first layer reads the input where it is, inside the arena or not). */
+const int8_t *anne__s8_run(const anne_model *m, const int8_t *in, int8_t *base) {
+    const uint32_t *rec = (const uint32_t *)(const void *)m->layer_table;
+    const int8_t *cur = in;
+    uint32_t left = m->n_layers; /* >= 1: checked at load */
+    do {
+        int8_t *next = cur == base ? base + m->arena_bytes - anne__pad4(rec[ANNE__L_N_IN / 4u] >> 16) : base;
+        const int32_t *aux = anne__s8_layer(next, cur, rec, m->weights);
+        if (aux[ANNE__S8_ACT_KIND / 4u] != ANNE_S8_ACT_CLAMP) { /* (the clamp is the kernel's) */
+            uint32_t n_out = rec[ANNE__L_N_IN / 4u] >> 16;
+            const uint8_t *table =
+                (const uint8_t *)(const void *)aux + anne__s8_table_off(n_out, (uint32_t)aux[ANNE__S8_FLAGS / 4u]);
+            /* a softmax layer is rejected at load by a build that leaves softmax out (anne_config.h) */
+            if (!ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_SOFTMAX) || aux[ANNE__S8_ACT_KIND / 4u] == ANNE_S8_ACT_LUT) {
+                anne_activation_forward_s8_lut(next, n_out, (const int8_t *)table);
+            } else {
+                anne_softmax_forward_s8(next, n_out, (const uint16_t *)(const void *)table);
+            }
+        }
+        cur = next;
+        rec += ANNE__LAYER_SIZE / 4u;
+    } while (--left != 0);
+    return cur;
 }
 
 void anne_activation_forward_s8_lut(int8_t *x, size_t n, const int8_t lut[256]) {

@@ -80,32 +80,31 @@ static float anne__aux_f32(const int32_t *aux, uint32_t off) {
     return f;
 }
 
-/* The layers of an int8 model; the input is at the arena's start. The kernel reads what it needs of
- * each record (anne__dense_s8_layer); the loop adds a LUT or softmax activation, whose kind is read
- * after the kernel's call rather than kept across it. */
-static const int8_t *anne__run_s8(const anne_model *m, int8_t *base) {
-    const uint32_t *rec = (const uint32_t *)(const void *)m->layer_table;
-    int8_t *cur = base, *top = base + m->arena_bytes;
-    uint32_t left = m->n_layers; /* >= 1: checked at load */
-    do {
-        int8_t *next = cur == base ? top - anne__pad4(rec[ANNE__L_N_IN / 4u] >> 16) : base;
-        const int32_t *aux;
-        anne__dense_s8_layer(next, cur, rec, m->weights);
-        aux = (const int32_t *)anne__at(m, rec, ANNE__L_AUX_OFF);
-        if (aux[ANNE__S8_ACT_KIND / 4u] != ANNE_S8_ACT_CLAMP) { /* (the clamp is the kernel's) */
-            uint32_t n_out = rec[ANNE__L_N_IN / 4u] >> 16;
-            const uint8_t *table = (const uint8_t *)(const void *)aux +
-                                   anne__s8_table_off(n_out, (uint32_t)aux[ANNE__S8_FLAGS / 4u]);
-            if (aux[ANNE__S8_ACT_KIND / 4u] == ANNE_S8_ACT_LUT) {
-                anne_activation_forward_s8_lut(next, n_out, (const int8_t *)table);
-            } else {
-                anne_softmax_forward_s8(next, n_out, (const uint16_t *)(const void *)table);
-            }
-        }
-        cur = next;
-        rec += ANNE__REC_WORDS;
-    } while (--left != 0);
-    return cur;
+#ifndef ANNE__NOINLINE
+#if defined(__GNUC__)
+#define ANNE__NOINLINE __attribute__((noinline))
+#else
+#define ANNE__NOINLINE
+#endif
+#endif
+
+/* The float input of an int8 model scaled and quantized to the arena's start, and the int8 output
+ * dequantized: functions of their own beside the run (anne__s8_run), not around it, so that their
+ * floats and soft-float calls add no frame to the deepest call chain, the run's. */
+static ANNE__NOINLINE void anne__s8_in(const anne_model *m, int8_t *base, const float *input) {
+    const int32_t *aux = anne__s8_aux(m, 0);
+    float scale = anne__aux_f32(aux, ANNE__S8_IN_SCALE);
+    int32_t zp = aux[ANNE__S8_IN_ZP / 4u];
+    uint16_t i;
+    for (i = 0; i < m->n_inputs; i++) base[i] = anne_s8_quantize(anne__scale_one(m, i, input[i]), scale, zp);
+}
+
+static ANNE__NOINLINE void anne__s8_out(const anne_model *m, float *output, const int8_t *y) {
+    const int32_t *aux = anne__s8_aux(m, m->n_layers - 1u);
+    float scale = anne__aux_f32(aux, ANNE__S8_OUT_SCALE);
+    int32_t zp = aux[ANNE__S8_OUT_ZP / 4u];
+    uint16_t i;
+    for (i = 0; i < m->n_outputs; i++) output[i] = anne_s8_dequantize(y[i], scale, zp);
 }
 
 anne_status anne__predict_quant(const anne_model *m, float *output, const float *input, void *arena) {
@@ -119,17 +118,8 @@ anne_status anne__predict_quant(const anne_model *m, float *output, const float 
         return ANNE_OK;
     }
     if (ANNE_CONFIG_S8 && anne_model_dtype(m) == ANNE_DTYPE_S8) {
-        int8_t *base = (int8_t *)arena;
-        const int8_t *y;
-        const int32_t *aux = anne__s8_aux(m, 0);
-        float scale = anne__aux_f32(aux, ANNE__S8_IN_SCALE);
-        int32_t zp = aux[ANNE__S8_IN_ZP / 4u];
-        for (i = 0; i < m->n_inputs; i++) base[i] = anne_s8_quantize(anne__scale_one(m, i, input[i]), scale, zp);
-        y = anne__run_s8(m, base);
-        aux = anne__s8_aux(m, m->n_layers - 1u);
-        scale = anne__aux_f32(aux, ANNE__S8_OUT_SCALE);
-        zp = aux[ANNE__S8_OUT_ZP / 4u];
-        for (i = 0; i < m->n_outputs; i++) output[i] = anne_s8_dequantize(y[i], scale, zp);
+        anne__s8_in(m, (int8_t *)arena, input);
+        anne__s8_out(m, output, anne__s8_run(m, (const int8_t *)arena, (int8_t *)arena));
         return ANNE_OK;
     }
     return ANNE_ERR_UNSUPPORTED_DTYPE;
@@ -142,8 +132,13 @@ anne_status anne_model_predict_s8(const anne_model *model, int8_t *output, const
     if (model == NULL || output == NULL || input == NULL || arena == NULL) return ANNE_ERR_NULL_ARG;
     if (!anne__arena_ok(model, arena, arena_size, &st)) return st;
     if (!ANNE_CONFIG_S8 || anne_model_dtype(model) != ANNE_DTYPE_S8) return ANNE_ERR_UNSUPPORTED_DTYPE;
+#if !defined(__ARM_FEATURE_UNALIGNED)
+    /* cores that load unaligned words (Cortex-M33) run the first layer on the input where it is; the
+     * others (ARMv6-M) on a copy at the arena's 4-aligned start, for the kernels' word loads */
     memcpy(arena, input, model->n_inputs);
-    y = anne__run_s8(model, (int8_t *)arena);
+    input = (const int8_t *)arena;
+#endif
+    y = anne__s8_run(model, input, (int8_t *)arena);
     memcpy(output, y, model->n_outputs);
     return ANNE_OK;
 }

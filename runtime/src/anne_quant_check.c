@@ -49,6 +49,9 @@ static anne_status anne__check_s8(const uint8_t *rec, const uint8_t *prev, const
     uint32_t bias_limit = 0x7FFFFFFFu - n_in * 127u * 255u;
 
     if (act == ANNE_ACT_PRELU) return ANNE_ERR_UNSUPPORTED_DTYPE; /* per-unit slopes: not in int8 (yet) */
+    /* the int8 softmax kernel is code (the other int8 activations are tables in the model): a build
+     * that leaves softmax out (anne_config.h) rejects it as it does a float layer's */
+    if (act == ANNE_ACT_SOFTMAX && !ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_SOFTMAX)) return ANNE_ERR_BAD_ACTIVATION;
     if ((a_off & 3u) != 0 || a_off > wsize || a_size > wsize - a_off || a_size < ANNE__S8_HDR_SIZE) {
         return ANNE_ERR_BAD_LAYER;
     }

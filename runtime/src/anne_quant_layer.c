@@ -66,5 +66,7 @@ void anne_layer_forward_s8(int8_t *out, int8_t *z, const int8_t *in, const anne_
                           &q->dense);
     if (z != out) memcpy(out, z, layer->n_out);
     if (q->act_kind == ANNE_S8_ACT_LUT) anne_activation_forward_s8_lut(out, layer->n_out, q->lut);
-    else if (q->act_kind == ANNE_S8_ACT_SOFTMAX) anne_softmax_forward_s8(out, layer->n_out, q->exp_table);
+    else if (ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_SOFTMAX) && q->act_kind == ANNE_S8_ACT_SOFTMAX) {
+        anne_softmax_forward_s8(out, layer->n_out, q->exp_table); /* (left out: rejected at load) */
+    }
 }

@@ -2,8 +2,9 @@
 # The footprint knobs of runtime/include/anne_config.h: the runtime compiled with only some number
 # formats (ANNE_CONFIG_F32/Q16/S8) and activations (ANNE_CONFIG_ACTIVATIONS) gives the full build's
 # outputs bit for bit on the models it runs, rejects the others at load with the documented status
-# (ANNE_ERR_UNSUPPORTED_DTYPE, ANNE_ERR_BAD_ACTIVATION; int8 layers are not affected by the
-# activation knob), and links none of the code it leaves out (checked with nm after --gc-sections).
+# (ANNE_ERR_UNSUPPORTED_DTYPE, ANNE_ERR_BAD_ACTIVATION; int8 activations are tables in the model and
+# not affected by the activation knob, except softmax, whose int8 kernel its bit leaves out too), and
+# links none of the code it leaves out (checked with nm after --gc-sections).
 # Also: the loader compiled for a Cortex-M0+ calls no soft-float, 64-bit or division helper.
 set -u
 ANNE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -62,6 +63,7 @@ build full || exit 1
 build f32_relu_sigmoid -DANNE_CONFIG_Q16=0 -DANNE_CONFIG_S8=0 \
     '-DANNE_CONFIG_ACTIVATIONS=(ANNE_ACT_BIT(ANNE_ACT_RELU) | ANNE_ACT_BIT(ANNE_ACT_SIGMOID))' || exit 1
 build s8_only -DANNE_CONFIG_F32=0 -DANNE_CONFIG_Q16=0 -DANNE_CONFIG_ACTIVATIONS=0 || exit 1
+build s8_softmax -DANNE_CONFIG_F32=0 -DANNE_CONFIG_Q16=0 '-DANNE_CONFIG_ACTIVATIONS=ANNE_ACT_BIT(ANNE_ACT_SOFTMAX)' || exit 1
 build q16_relu_tanh -DANNE_CONFIG_F32=0 -DANNE_CONFIG_S8=0 \
     '-DANNE_CONFIG_ACTIVATIONS=(ANNE_ACT_BIT(ANNE_ACT_RELU) | ANNE_ACT_BIT(ANNE_ACT_TANH))' || exit 1
 
@@ -77,6 +79,10 @@ for m in iris_8_neurons iris_tanh; do
     done
 done
 
+# A three-class softmax network, as int8 (its softmax is the one int8 activation that is code).
+"$ANNE" quantize "$ANNE_ROOT/tests/data/cli_3class.json" softmax_int8.anne --to int8 \
+    --calib "$ANNE_ROOT/tests/data/csv/three_class.csv" --label class >/dev/null || fail "quantize cli_3class to int8"
+
 # expect BUILD MODEL STATUS: the load status; with 0, the outputs equal the full build's
 expect() {
     local build=$1 model=$2 want=$3
@@ -91,7 +97,7 @@ expect() {
     fi
 }
 # anne_status: 9 ANNE_ERR_BAD_ACTIVATION, 10 ANNE_ERR_UNSUPPORTED_DTYPE
-for m in iris_8_neurons iris_tanh iris_8_neurons_q16 iris_tanh_q16 iris_8_neurons_int8 iris_tanh_int8; do
+for m in iris_8_neurons iris_tanh iris_8_neurons_q16 iris_tanh_q16 iris_8_neurons_int8 iris_tanh_int8 softmax_int8; do
     expect full $m.anne 0
 done
 expect f32_relu_sigmoid iris_8_neurons.anne 0
@@ -100,6 +106,9 @@ expect f32_relu_sigmoid iris_8_neurons_q16.anne 10
 expect f32_relu_sigmoid iris_8_neurons_int8.anne 10
 expect s8_only iris_8_neurons_int8.anne 0
 expect s8_only iris_tanh_int8.anne 0 # int8 activations are tables: not affected by the knob
+expect s8_only softmax_int8.anne 9     # ... but softmax is code: left out with its bit
+expect s8_softmax softmax_int8.anne 0
+expect s8_softmax iris_8_neurons_int8.anne 0
 expect s8_only iris_8_neurons.anne 10
 expect s8_only iris_8_neurons_q16.anne 10
 expect q16_relu_tanh iris_tanh_q16.anne 0
@@ -113,6 +122,8 @@ syms f32_relu_sigmoid | grep -qE 'anne__q16_|anne_dense_forward_s8|anne_requanti
     fail "the float-only build links Q16 or int8 code"
 syms s8_only | grep -qE 'anne_dense_forward_f32|anne__q16_sigmoid_table|anne_dense_forward_q16' &&
     fail "the int8-only build links float32 or Q16 kernels"
+syms s8_only | grep -q 'anne_softmax_forward_s8' && fail "the int8 build without softmax links the int8 softmax"
+syms s8_softmax | grep -q 'anne_softmax_forward_s8' || fail "the int8 build with softmax lacks the int8 softmax"
 syms q16_relu_tanh | grep -q 'anne__q16_sigmoid_table' && fail "the Q16 relu+tanh build links the sigmoid table"
 syms q16_relu_tanh | grep -q 'anne__q16_tanh_table' || fail "the Q16 relu+tanh build lacks the tanh table"
 

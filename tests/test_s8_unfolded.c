@@ -1,0 +1,125 @@
+/* int8 models run through anne_model_predict_s8 against an independent int64 reference of TFLite's
+ * scheme (tests/test_quant_ref.h), bit for bit: as the quantizer writes them (input zero point folded
+ * into the bias, ANNE__S8_FLAG_ZP_BIAS) and rewritten without the folded bias (flag clear, zp_bias
+ * removed, CRC repaired: a valid file per docs/format.md), so that the run loop's path with the zero
+ * point and the plain bias is checked too. */
+#include "test_support.h"
+#include "test_quant_ref.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../runtime/src/anne_format.h"
+#include "../runtime/src/anne_quant_format.h"
+#include "anne_csv.h"
+#include "anne_quant.h"
+#include "anne_quantize.h"
+
+static void quantize_iris(unsigned char **bytes, size_t *size) {
+    anne_ir ir;
+    anne_error err;
+    anne_csv t;
+    float *calib;
+    size_t nf, label;
+    anne_quantize_opts opts = {ANNE_DTYPE_S8, 0};
+    anne_quantize_info info;
+    if (anne_import(&ir, anne_test_path("examples/iris/iris_8_neurons.json"), &err) != 0) fail_msg("%s", err.msg);
+    if (anne_csv_read(&t, anne_test_path("examples/iris/iris_train.csv"), &err) != 0) fail_msg("%s", err.msg);
+    assert_int_equal(anne_csv_find(&t, "Species", &label, &err), 0);
+    assert_int_equal(anne_csv_features(&t, label, &calib, &nf, &err), 0);
+    if (anne_quantize(&ir, calib, t.n_rows, &opts, bytes, size, &info, &err) != 0) fail_msg("%s", err.msg);
+    free(calib);
+    anne_csv_free(&t);
+    anne_ir_free(&ir);
+}
+
+static uint32_t rd32(const unsigned char *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void wr32(unsigned char *p, uint32_t v) {
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+    p[3] = (unsigned char)(v >> 24);
+}
+
+/* Every layer's aux record without zp_bias: the activation table moved down over it, the flag and the
+ * record's size adjusted, the CRC repaired (bytes [0, 12) then [16, file_size)). */
+static void unfold(unsigned char *bytes, const anne_model *m) {
+    uint16_t li;
+    uint32_t size_field = rd32(bytes + 8);
+    for (li = 0; li < m->n_layers; li++) {
+        unsigned char *rec = bytes + (m->layer_table - (const uint8_t *)bytes) + (size_t)li * ANNE__LAYER_SIZE;
+        unsigned char *aux = bytes + (m->weights - (const uint8_t *)bytes) + rd32(rec + ANNE__L_AUX_OFF);
+        uint32_t n_out = rd32(rec + ANNE__L_N_IN) >> 16, a_size = rd32(rec + ANNE__L_AUX_SIZE);
+        uint32_t table = ANNE__S8_HDR_SIZE + 16u * n_out;
+        assert_int_equal(rd32(aux + ANNE__S8_FLAGS), ANNE__S8_FLAG_ZP_BIAS);
+        memmove(aux + table - 4u * n_out, aux + table, a_size - table);
+        wr32(aux + ANNE__S8_FLAGS, 0);
+        wr32(rec + ANNE__L_AUX_SIZE, a_size - 4u * n_out);
+    }
+    wr32(bytes + 12, anne_crc32(anne_crc32(0, bytes, 12), bytes + 16, size_field - 16u));
+}
+
+/* The model's output for x, layer by layer in int64 from the decoded records (anne_layer_s8): sum of
+ * w (x - in_zp) plus the plain bias, TFLite's requantization, zero point, clamp, LUT. */
+static void reference(const anne_model *m, const int8_t *x, int8_t *y) {
+    int8_t a[64], b[64];
+    uint16_t li;
+    uint32_t i, j;
+    memcpy(a, x, m->n_inputs);
+    for (li = 0; li < m->n_layers; li++) {
+        anne_layer l;
+        anne_s8_layer q;
+        assert_int_equal(anne_model_layer(m, li, &l), ANNE_OK);
+        assert_int_equal(anne_layer_s8(&l, &q), ANNE_OK);
+        assert_true(q.act_kind != ANNE_S8_ACT_SOFTMAX);
+        for (j = 0; j < l.n_out; j++) {
+            int64_t acc = l.bias != NULL ? ((const int32_t *)l.bias)[j] : 0;
+            int32_t v;
+            for (i = 0; i < l.n_in; i++) acc += (int64_t)((const int8_t *)l.kernel)[j * l.n_in + i] * (a[i] - q.in_zp);
+            assert_true(acc >= INT32_MIN && acc <= INT32_MAX);
+            v = ref_requantize((int32_t)acc, q.dense.multiplier[j], q.dense.shift[j]) + q.dense.out_zp;
+            v = v < q.dense.act_min ? q.dense.act_min : v > q.dense.act_max ? q.dense.act_max : v;
+            b[j] = q.act_kind == ANNE_S8_ACT_LUT ? q.lut[v + 128] : (int8_t)v;
+        }
+        memcpy(a, b, l.n_out);
+    }
+    memcpy(y, a, m->n_outputs);
+}
+
+static void test_folded_and_unfolded(void **state) {
+    unsigned char *folded, *unfolded;
+    size_t size;
+    anne_model mf, mu;
+    uint32_t arena[256], t, i;
+    uint64_t rng = 2024;
+    int8_t x[64], want[64], got_f[64], got_u[64];
+    (void)state;
+    quantize_iris(&folded, &size);
+    unfolded = malloc(size);
+    assert_non_null(unfolded);
+    memcpy(unfolded, folded, size);
+    assert_int_equal(anne_model_load(&mf, folded, size), ANNE_OK);
+    unfold(unfolded, &mf);
+    assert_int_equal(anne_model_load(&mu, unfolded, size), ANNE_OK);
+    assert_true(anne_model_arena_size(&mf) <= sizeof arena);
+    for (t = 0; t < 5000u; t++) {
+        for (i = 0; i < mf.n_inputs; i++) x[i] = (int8_t)((int32_t)(ref_rand(&rng) >> 56) - 128);
+        reference(&mu, x, want);
+        assert_int_equal(anne_model_predict_s8(&mf, got_f, x, arena, sizeof arena), ANNE_OK);
+        assert_int_equal(anne_model_predict_s8(&mu, got_u, x, arena, sizeof arena), ANNE_OK);
+        assert_memory_equal(got_f, want, mf.n_outputs);
+        assert_memory_equal(got_u, want, mf.n_outputs);
+    }
+    free(unfolded);
+    free(folded);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_folded_and_unfolded),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
