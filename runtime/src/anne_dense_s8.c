@@ -92,16 +92,16 @@ int32_t anne_requantize(int32_t x, int32_t multiplier, int32_t shift) {
 
 /* What the end of a unit needs (from anne_s8_dense_params, or straight from a model's records): the
  * per-unit bias, multiplier and shift; the input zero point with the kernel, when it is not folded into
- * the bias; the output zero point, and the clamp moved before the zero point is added: lo = act_min -
- * zp, hi = act_max - zp (both within -255..255, so this clamp also keeps the sum from overflowing;
- * clamp(y, lo, hi) + zp equals clamp(clamp(y, -256, 256) + zp, act_min, act_max) for every int32 y). */
+ * the bias; the output zero point and clamp, read where the aux record has them (ANNE__S8_Z_ZP,
+ * ANNE__S8_ACT_MIN, ANNE__S8_ACT_MAX: a layer passes its record as it is, nothing copied). */
 typedef struct anne__s8_q {
     const int32_t *bias;   /* (n_out) or NULL */
     const int32_t *mult;   /* (n_out) */
     const int32_t *shift;  /* (n_out) */
-    const int8_t *kernel;  /* (n_out, n_in): read only with in_zp != 0 */
+    const int32_t *hdr;    /* an aux record's header (ANNE__S8_HDR_SIZE bytes), for the three above */
+    const int8_t *kernel;  /* (n_out, n_in) */
     uint32_t n_in;
-    int32_t in_zp, zp, lo, hi;
+    int32_t in_zp;         /* 0 when folded into the bias */
 } anne__s8_q;
 
 /* The end of unit j, whose sum of w * x the kernel loops computed from 0 (so that they start from
@@ -110,6 +110,7 @@ typedef struct anne__s8_q {
  * in int32: |sum w x| <= 127 * 128 * n_in, |in_zp * sum w| <= 128 * 127 * n_in, and the result is
  * within the bias bound of anne_dense_forward_s8. */
 static int8_t anne__s8_finish(int32_t acc, uint32_t j, const anne__s8_q *q) {
+    int32_t zp, lo, hi;
     if (q->bias != NULL) acc += q->bias[j];
     if (q->in_zp != 0) {
         const int8_t *w = q->kernel + j * q->n_in;
@@ -119,8 +120,14 @@ static int8_t anne__s8_finish(int32_t acc, uint32_t j, const anne__s8_q *q) {
         acc -= q->in_zp * sum;
     }
     acc = anne__requantize(acc, q->mult[j], q->shift[j]);
-    acc = acc > q->hi ? q->hi : (acc < q->lo ? q->lo : acc);
-    return (int8_t)(acc + q->zp);
+    /* the clamp before the zero point is added: lo = act_min - zp, hi = act_max - zp are within
+     * -255..255, so this clamp also keeps the sum from overflowing; clamp(y, lo, hi) + zp equals
+     * clamp(clamp(y, -256, 256) + zp, act_min, act_max) for every int32 y */
+    zp = q->hdr[ANNE__S8_Z_ZP / 4u];
+    lo = q->hdr[ANNE__S8_ACT_MIN / 4u] - zp;
+    hi = q->hdr[ANNE__S8_ACT_MAX / 4u] - zp;
+    acc = acc > hi ? hi : (acc < lo ? lo : acc);
+    return (int8_t)(acc + zp);
 }
 
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
@@ -187,9 +194,8 @@ __asm__(".syntax unified\n\t"
 #define ANNE__S8_QUAD_ASM 0
 #endif
 
-/* a + sum over i < n of w[i] * x[i]: words of four inputs with two SMLADs, then single bytes. A
- * function of its own: inlined, its registers would enlarge the layer's frame (the stack budget). */
-static ANNE__NOINLINE int32_t anne__s8_dot(int32_t a, const int8_t *w, const int8_t *x, uint32_t n) {
+/* a + sum over i < n of w[i] * x[i]: words of four inputs with two SMLADs, then single bytes. */
+ANNE__ALWAYS_INLINE int32_t anne__s8_dot(int32_t a, const int8_t *w, const int8_t *x, uint32_t n) {
     uint32_t i;
     for (i = 0; i + 4u <= n; i += 4u) {
         int32_t xv = anne__ld4(x + i), wv = anne__ld4(w + i);
@@ -199,6 +205,14 @@ static ANNE__NOINLINE int32_t anne__s8_dot(int32_t a, const int8_t *w, const int
     for (; i < n; i++) a += (int32_t)w[i] * x[i];
     return a;
 }
+
+#if ANNE__S8_QUAD_ASM
+/* The same as a call, for the inputs a four-unit pass leaves (n_in not a multiple of 8, rare): inlined
+ * there too, its registers would enlarge the layer's frame (the stack budget). */
+static ANNE__NOINLINE int32_t anne__s8_dot_rest(int32_t a, const int8_t *w, const int8_t *x, uint32_t n) {
+    return anne__s8_dot(a, w, x, n);
+}
+#endif
 
 /* DSP extension (Cortex-M33, M4, M7): SXTB16 widens two int8 to two int16 in one instruction and
  * SMLAD multiplies and adds two int16 pairs into the int32 sum, so four inputs cost two SMLADs.
@@ -216,7 +230,7 @@ ANNE__ALWAYS_INLINE void anne__s8_units(int8_t *out, const int8_t *in, uint32_t 
             anne__s8_quad_dsp(acc, in, w0, n_in);
             for (u = 0; u < 4u; u++, j++, w0 += n_in) {
                 int32_t a = acc[u];
-                if (i8 != n_in) a = anne__s8_dot(a, w0 + i8, in + i8, n_in - i8);
+                if (i8 != n_in) a = anne__s8_dot_rest(a, w0 + i8, in + i8, n_in - i8);
                 out[j] = anne__s8_finish(a, j, q);
             }
             continue;
@@ -329,15 +343,17 @@ ANNE__ALWAYS_INLINE void anne__s8_units(int8_t *out, const int8_t *in, uint32_t 
 void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
                            uint16_t n_in, uint16_t n_out, const anne_s8_dense_params *p) {
     anne__s8_q q;
+    int32_t hdr[ANNE__S8_HDR_SIZE / 4u] = {0};
+    hdr[ANNE__S8_Z_ZP / 4u] = p->out_zp;
+    hdr[ANNE__S8_ACT_MIN / 4u] = p->act_min;
+    hdr[ANNE__S8_ACT_MAX / 4u] = p->act_max;
+    q.hdr = hdr;
     q.bias = bias;
     q.mult = p->multiplier;
     q.shift = p->shift;
     q.kernel = kernel;
     q.n_in = n_in;
     q.in_zp = p->in_zp;
-    q.zp = p->out_zp;
-    q.lo = p->act_min - p->out_zp;
-    q.hi = p->act_max - p->out_zp;
     anne__s8_units(out, in, n_out, &q);
 }
 
@@ -356,9 +372,7 @@ static ANNE__NOINLINE const int32_t *anne__s8_layer(int8_t *out, const int8_t *i
     q.n_in = shape & 0xFFFFu;
     q.mult = aux + ANNE__S8_HDR_SIZE / 4u;
     q.shift = q.mult + n_out;
-    q.zp = aux[ANNE__S8_Z_ZP / 4u];
-    q.lo = aux[ANNE__S8_ACT_MIN / 4u] - q.zp;
-    q.hi = aux[ANNE__S8_ACT_MAX / 4u] - q.zp;
+    q.hdr = aux;
     q.in_zp = 0;
     q.bias = q.mult + 3u * n_out;
     if ((aux[ANNE__S8_FLAGS / 4u] & (int32_t)ANNE__S8_FLAG_ZP_BIAS) == 0) {
