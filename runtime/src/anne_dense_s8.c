@@ -12,7 +12,11 @@
 #if defined(__GNUC__)
 #define ANNE__ALWAYS_INLINE static inline __attribute__((always_inline))
 #define ANNE__NOINLINE __attribute__((noinline))
+/* v as the compiler cannot know it: keeps -Os from copying the product's code for each constant a
+ * branch leaves in v (the requantization's saturated cases), which only costs flash */
+#define ANNE__OPAQUE(v) __asm__("" : "+r"(v))
 #else
+#define ANNE__OPAQUE(v) ((void)0)
 #define ANNE__ALWAYS_INLINE static inline
 #define ANNE__NOINLINE
 #endif
@@ -82,6 +86,7 @@ ANNE__ALWAYS_INLINE int32_t anne__requantize(int32_t x, int32_t multiplier, int3
         x = x > limit ? INT32_MAX : x < ~limit ? INT32_MIN : anne__u2i((uint32_t)x << shift);
     }
     /* one copy of the product (rdbpot with exponent 0 is the identity) */
+    ANNE__OPAQUE(x);
     x = anne__srdhm(x, multiplier);
     return shift < 0 ? anne__rdbpot(x, -shift) : x;
 }
@@ -417,6 +422,25 @@ void anne_activation_forward_s8_lut(int8_t *x, size_t n, const int8_t lut[256]) 
     for (i = 0; i < n; i++) x[i] = lut[(int32_t)x[i] + 128];
 }
 
+/* n / d, truncated, for a quotient below 512. Cores with a divide instruction (Cortex-M33) divide;
+ * the others take nine steps of compare, shift and subtract, exact as the division, and link no
+ * division routine (__udivsi3, 266 bytes on the Cortex-M0+). (n >> k) >= d is n >= d 2^k, so d << k
+ * is taken only where it cannot overflow. The boards' test vectors compare both with the host. */
+static uint32_t anne__s8_div9(uint32_t n, uint32_t d) {
+#if defined(__ARM_FEATURE_IDIV)
+    return n / d;
+#else
+    uint32_t q = 0, k = 9;
+    while (k-- != 0) {
+        if ((n >> k) >= d) {
+            n -= d << k;
+            q |= 1u << k;
+        }
+    }
+    return q;
+#endif
+}
+
 void anne_softmax_forward_s8(int8_t *x, size_t n, const uint16_t exp_table[256]) {
     size_t i;
     int32_t max;
@@ -429,7 +453,8 @@ void anne_softmax_forward_s8(int8_t *x, size_t n, const uint16_t exp_table[256])
     for (i = 0; i < n; i++) sum += exp_table[max - x[i]];
     for (i = 0; i < n; i++) {
         uint32_t e = exp_table[max - x[i]];
-        uint32_t q = (e * 256u + sum / 2u) / sum; /* 0..256; e 256 + sum / 2 < 2^24 + 2^31: 32 bits suffice */
+        /* 0..256 (e <= sum); e 256 + sum / 2 < 2^24 + 2^31: 32 bits suffice */
+        uint32_t q = anne__s8_div9(e * 256u + sum / 2u, sum);
         x[i] = (int8_t)(q >= 255u ? 127 : (int32_t)q - 128);
     }
 }
