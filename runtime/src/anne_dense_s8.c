@@ -104,7 +104,7 @@ typedef struct anne__s8_q {
     const int32_t *mult;   /* (n_out) */
     const int32_t *shift;  /* (n_out) */
     const int32_t *hdr;    /* an aux record's header (ANNE__S8_HDR_SIZE bytes), for the three above */
-    const int8_t *kernel;  /* (n_out, n_in) */
+    const int8_t *kernel;  /* (n_out, n_in), and n_in: read only with in_zp != 0 */
     uint32_t n_in;
     int32_t in_zp;         /* 0 when folded into the bias */
 } anne__s8_q;
@@ -224,9 +224,10 @@ static ANNE__NOINLINE int32_t anne__s8_dot_rest(int32_t a, const int8_t *w, cons
  * Four units per pass share the inputs, which are widened once (anne__s8_quad_dsp, the inputs up to a
  * multiple of eight; the rest unit by unit); units left over, and every unit of a layer of fewer than
  * four, go one at a time. Integer sums: the same result as the plain loop, exactly. */
-ANNE__ALWAYS_INLINE void anne__s8_units(int8_t *out, const int8_t *in, uint32_t n_out, const anne__s8_q *q) {
-    uint32_t j = 0, n_in = q->n_in;
-    const int8_t *w0 = q->kernel; /* (n_in): unit j's weights */
+ANNE__ALWAYS_INLINE void anne__s8_units(int8_t *out, const int8_t *in, const int8_t *kernel, uint32_t n_in,
+                                        uint32_t n_out, const anne__s8_q *q) {
+    uint32_t j = 0;
+    const int8_t *w0 = kernel; /* (n_in): unit j's weights */
     while (j < n_out) {
 #if ANNE__S8_QUAD_ASM
         if (n_in >= 8u && n_out - j >= 4u) {
@@ -325,10 +326,11 @@ static uint64_t anne__s8_pair(const int8_t *x, const int8_t *w0, uint32_t n_in) 
  * word load each (ARMv6-M faults on unaligned words, hence the check), which halves the loads per MAC;
  * otherwise, and for the last unit of an odd n_out, one unit at a time, byte by byte. Integer sums:
  * exact, the same result as the byte loop. */
-ANNE__ALWAYS_INLINE void anne__s8_units(int8_t *out, const int8_t *in, uint32_t n_out, const anne__s8_q *q) {
-    uint32_t j, i, n_in = q->n_in;
-    int aligned = n_out >= 2u && (((uintptr_t)in | (uintptr_t)q->kernel | n_in) & 3u) == 0 && n_in != 0;
-    const int8_t *w0 = q->kernel; /* (n_in): unit j's weights */
+ANNE__ALWAYS_INLINE void anne__s8_units(int8_t *out, const int8_t *in, const int8_t *kernel, uint32_t n_in,
+                                        uint32_t n_out, const anne__s8_q *q) {
+    uint32_t j, i;
+    int aligned = n_out >= 2u && (((uintptr_t)in | (uintptr_t)kernel | n_in) & 3u) == 0 && n_in != 0;
+    const int8_t *w0 = kernel; /* (n_in): unit j's weights */
     for (j = 0; j < n_out; j++, w0 += n_in) {
         int32_t a0 = 0;
         if (aligned && n_out - j >= 2u) {
@@ -359,7 +361,7 @@ void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, 
     q.kernel = kernel;
     q.n_in = n_in;
     q.in_zp = p->in_zp;
-    anne__s8_units(out, in, n_out, &q);
+    anne__s8_units(out, in, kernel, n_in, n_out, &q);
 }
 
 /* One layer of a loaded int8 model read straight from its layer record and quantization record
@@ -372,21 +374,22 @@ static ANNE__NOINLINE const int32_t *anne__s8_layer(int8_t *out, const int8_t *i
                                                     const uint8_t *weights) {
     uint32_t shape = rec[ANNE__L_N_IN / 4u], n_out = shape >> 16;
     const int32_t *aux = (const int32_t *)(const void *)(weights + rec[ANNE__L_AUX_OFF / 4u]);
+    const int8_t *kernel = (const int8_t *)(weights + rec[ANNE__L_KERNEL_OFF / 4u]);
     anne__s8_q q;
-    q.kernel = (const int8_t *)(weights + rec[ANNE__L_KERNEL_OFF / 4u]);
-    q.n_in = shape & 0xFFFFu;
     q.mult = aux + ANNE__S8_HDR_SIZE / 4u;
     q.shift = q.mult + n_out;
     q.hdr = aux;
     q.in_zp = 0;
     q.bias = q.mult + 3u * n_out;
     if ((aux[ANNE__S8_FLAGS / 4u] & (int32_t)ANNE__S8_FLAG_ZP_BIAS) == 0) {
+        q.kernel = kernel; /* (read only with in_zp != 0) */
+        q.n_in = shape & 0xFFFFu;
         q.in_zp = aux[ANNE__S8_IN_ZP / 4u];
         q.bias = (rec[ANNE__L_KIND / 4u] >> 24) & ANNE__L_FLAG_BIAS
                      ? (const int32_t *)(const void *)(weights + rec[ANNE__L_BIAS_OFF / 4u])
                      : NULL;
     }
-    anne__s8_units(out, in, n_out, &q);
+    anne__s8_units(out, in, kernel, shape & 0xFFFFu, n_out, &q);
     return aux;
 }
 
