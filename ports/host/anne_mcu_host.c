@@ -203,7 +203,10 @@ static int anne__raw(FILE *o, const anne_model *m, const float *in, void *arena)
         return 1;
     }
     for (i = 0; s8 && i < m->n_outputs; i++) raw_out[i] = s8_out[i];
-    fprintf(o, "const anne_bench_raw_t anne_bench_raw_input[%u] = {", (unsigned)m->n_inputs);
+    /* Word-aligned, as an application's buffers usually are: the M0+ copies an int8 input into the
+     * arena by words or by bytes depending on it, which moved the measured slope by 0.14 cycles/MAC. */
+    fprintf(o, "__attribute__((aligned(4)))\nconst anne_bench_raw_t anne_bench_raw_input[%u] = {",
+            (unsigned)m->n_inputs);
     for (i = 0; i < m->n_inputs; i++) fprintf(o, "%s%ld,", i % 8u == 0 ? "\n    " : " ", (long)raw_in[i]);
     fprintf(o, "\n};\nconst anne_bench_raw_t anne_bench_raw_expected[%u] = {", (unsigned)m->n_outputs);
     for (i = 0; i < m->n_outputs; i++) fprintf(o, "%s%ld,", i % 8u == 0 ? "\n    " : " ", (long)raw_out[i]);
