@@ -79,6 +79,35 @@ static void test_requantize_random(void **state) {
     assert_int_equal(mismatches, 0);
 }
 
+/* Shifts outside -31..30, which no loaded model has (the loader refuses them) but a caller of the
+ * public function may pass: x 2^shift saturated is the same for every shift >= 31 (0, INT32_MAX or
+ * INT32_MIN by x's sign), and for shift < -31 the reference's RDBPOT with e = -shift (up to 62). */
+static int32_t ref_requantize_any(int32_t x, int32_t m, int32_t s) {
+    if (s >= 31) return ref_srdhm(x > 0 ? INT32_MAX : (x < 0 ? INT32_MIN : 0), m);
+    if (s < -62) return 0; /* |SRDHM| <= 2^31 over 2^63: below one half */
+    return ref_requantize(x, m, s);
+}
+
+static void test_requantize_any_shift(void **state) {
+    static const int32_t xs[] = {0, 1, -1, 2, -2, 1000, -1000, 1 << 30, -(1 << 30), INT32_MAX, INT32_MIN};
+    static const int32_t ms[] = {0, 1, 1 << 30, INT32_MAX, 1431655765};
+    static const int32_t ss[] = {31, 32, 33, 35, 40, 63, 64, INT32_MAX, -32, -33, -40, -62, -63, -64, INT32_MIN};
+    size_t a, b, c;
+    (void)state;
+    for (a = 0; a < sizeof xs / sizeof xs[0]; a++) {
+        for (b = 0; b < sizeof ms / sizeof ms[0]; b++) {
+            for (c = 0; c < sizeof ss / sizeof ss[0]; c++) {
+                int32_t got = anne_requantize(xs[a], ms[b], ss[c]), want = ref_requantize_any(xs[a], ms[b], ss[c]);
+                if (got != want) fail_msg("requantize(%d, %d, %d): %d, want %d", xs[a], ms[b], ss[c], got, want);
+            }
+        }
+    }
+    /* by hand: 1 2^40 saturates to INT32_MAX, times 0.5 */
+    assert_int_equal(anne_requantize(1, 1 << 30, 40), 1 << 30);
+    /* INT32_MIN times (2^31 - 1) / 2^31 is -(2^31 - 1); over 2^32 that is -0.49999..: 0 */
+    assert_int_equal(anne_requantize(INT32_MIN, INT32_MAX, -32), 0);
+}
+
 /* The full path a layer takes: real multiplier -> QuantizeMultiplier -> requantize; the result is
  * within one step of the exact real product (the double rounding costs at most one). */
 static void test_requantize_close_to_real(void **state) {
@@ -146,7 +175,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reference_by_hand),     cmocka_unit_test(test_requantize_by_hand),
         cmocka_unit_test(test_requantize_random),     cmocka_unit_test(test_requantize_close_to_real),
-        cmocka_unit_test(test_quantize_multiplier),   cmocka_unit_test(test_choose_qparams),
+        cmocka_unit_test(test_requantize_any_shift),  cmocka_unit_test(test_quantize_multiplier),
+        cmocka_unit_test(test_choose_qparams),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

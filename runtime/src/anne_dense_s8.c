@@ -81,7 +81,7 @@ ANNE__ALWAYS_INLINE int32_t anne__rdbpot(int32_t x, int32_t e) {
 
 ANNE__ALWAYS_INLINE int32_t anne__requantize(int32_t x, int32_t multiplier, int32_t shift) {
     if (shift > 0) {
-        /* x 2^shift saturated to int32 (TFLite: undefined on overflow), in 32 bits; shift <= 30 */
+        /* x 2^shift saturated to int32 (TFLite: undefined on overflow), in 32 bits; shift <= 31 */
         int32_t limit = INT32_MAX >> shift;
         x = x > limit ? INT32_MAX : x < ~limit ? INT32_MIN : anne__u2i((uint32_t)x << shift);
     }
@@ -91,8 +91,15 @@ ANNE__ALWAYS_INLINE int32_t anne__requantize(int32_t x, int32_t multiplier, int3
     return shift < 0 ? anne__rdbpot(x, -shift) : x;
 }
 
+/* The kernels' copy relies on the shift range -31..30 that the loader checks (anne_quant_check.c); the
+ * public function takes any shift without undefined behaviour: x 2^shift saturates alike for every
+ * shift >= 31, and below -31 the rounded quotient (|SRDHM| <= 2^31 over 2^32 or more) is 0 but for
+ * INT32_MIN / 2^32, a tie that goes away from zero. One inlined copy of the product. */
 int32_t anne_requantize(int32_t x, int32_t multiplier, int32_t shift) {
-    return anne__requantize(x, multiplier, shift);
+    int32_t beyond = shift < -31, y;
+    y = anne__requantize(x, multiplier, beyond ? 0 : (shift > 31 ? 31 : shift));
+    if (beyond) return shift == -32 && y == INT32_MIN ? -1 : 0;
+    return y;
 }
 
 /* What the end of a unit needs (from anne_s8_dense_params, or straight from a model's records): the
@@ -112,8 +119,10 @@ typedef struct anne__s8_q {
 /* The end of unit j, whose sum of w * x the kernel loops computed from 0 (so that they start from
  * nothing): add the bias and -in_zp * sum of the unit's weights (TFLite and CMSIS-NN fold that into
  * the bias; loaded models carry it, with in_zp 0), requantize, clamp, add the output zero point. Exact
- * in int32: |sum w x| <= 127 * 128 * n_in, |in_zp * sum w| <= 128 * 127 * n_in, and the result is
- * within the bias bound of anne_dense_forward_s8. */
+ * in int32: the value is bias + sum w (x - in_zp), |sum w (x - in_zp)| <= 127 * 255 * n_in, within
+ * int32 by the bias bound of anne_dense_forward_s8 (checked at load); on the way, |sum w x| and
+ * |in_zp * sum w| are <= 127 * 128 * n_in, so bias + sum w x fits too. A folded zp_bias (bias -
+ * in_zp * sum w) plus sum w x is that same value, in one addition. */
 static int8_t anne__s8_finish(int32_t acc, uint32_t j, const anne__s8_q *q) {
     int32_t zp, lo, hi;
     if (q->bias != NULL) acc += q->bias[j];
@@ -158,8 +167,9 @@ static int32_t anne__ror8(int32_t v) {
  * r8-r11 are free, so the input word and two weight words load back to back (pipelined) and the
  * other two weights as a pair: per four inputs two SXTB16 (the inputs, shared by the four units), per
  * unit two SXTB16 + two SMLAD. 53 cycles per 32 MACs by the cycle model (docs/mcu.md).
- * acc[0..3] = sum over i < (stride & ~7) of w_u[i] * x[i], rows w_u = w0 + u * stride, stride >= 8. Integer adds wrap like the C sums (which never overflow: loader bound), so
- * the bits are the same. */
+ * acc[0..3] = sum over i < (stride & ~7) of w_u[i] * x[i], rows w_u = w0 + u * stride, stride >= 8 (a
+ * smaller one would never reach the loop's end). Integer adds wrap like the C sums (which never
+ * overflow: loader bound), so the bits are the same. */
 void anne__s8_quad_dsp(int32_t acc[4], const int8_t *x, const int8_t *w0, uint32_t stride);
 /* unit sum a += w . x with the weight word in register w (clobbered) and r9 as scratch */
 #define ANNE__S8_UNIT(w, a)                                                                                    \
@@ -395,7 +405,8 @@ static ANNE__NOINLINE const int32_t *anne__s8_layer(int8_t *out, const int8_t *i
 
 /* The layers of a loaded int8 model (anne_dense_layer.h): each layer's dense part, then its LUT or
  * softmax activation. The two buffers sit at the arena's two ends: a layer writes to the end it does
- * not read (the first layer reads the input where it is, inside the arena or not). */
+ * not read. The first layer reads the input where it is: at the arena's start, or outside the arena
+ * (anywhere else in it, the first layer's output at base would overwrite it while it is read). */
 const int8_t *anne__s8_run(const anne_model *m, const int8_t *in, int8_t *base) {
     const uint32_t *rec = (const uint32_t *)(const void *)m->layer_table;
     const int8_t *cur = in;
