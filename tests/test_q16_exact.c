@@ -40,7 +40,7 @@ static int64_t ref_round_shift(int64_t v, unsigned s) {
 }
 
 /* The interpolation in one word needs |t[k+1] - t[k]| < 2^11 (times frac < 2^12 < 2^23); exp's needs
- * differences below 2^23 (times a 24-bit weight < 2^47). */
+ * differences below 2^23 (times a 24-bit weight < 2^47) and 2^f from 2^30 to 2^31. */
 static void test_table_steps(void **state) {
     int k;
     (void)state;
@@ -52,6 +52,8 @@ static void test_table_steps(void **state) {
         assert_true(anne__q16_exp2_table[k + 1] - anne__q16_exp2_table[k] < (1u << 23));
     }
     assert_true(anne__q16_exp2_table[256] == 0x80000000u);
+    /* exp(0) is exactly 2^30 in Q30: softmax's sum is >= 2^30, so its reciprocal is <= 2^32 */
+    assert_true(anne__q16_exp2_table[0] == 0x40000000u);
 }
 
 /* The four-MULS product against the compiler's 64-bit product; one-word rounding shift against floor. */

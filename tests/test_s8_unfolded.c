@@ -4,6 +4,7 @@
  * removed, CRC repaired: a valid file per docs/format.md), so that the run loop's path with the zero
  * point and the plain bias is checked too. */
 #include "test_support.h"
+#include "test_s8_iris.h"
 #include "test_quant_ref.h"
 
 #include <stdlib.h>
@@ -11,38 +12,7 @@
 
 #include "../runtime/src/anne_format.h"
 #include "../runtime/src/anne_quant_format.h"
-#include "anne_csv.h"
 #include "anne_quant.h"
-#include "anne_quantize.h"
-
-static void quantize_iris(unsigned char **bytes, size_t *size) {
-    anne_ir ir;
-    anne_error err;
-    anne_csv t;
-    float *calib;
-    size_t nf, label;
-    anne_quantize_opts opts = {ANNE_DTYPE_S8, 0};
-    anne_quantize_info info;
-    if (anne_import(&ir, anne_test_path("examples/iris/iris_8_neurons.json"), &err) != 0) fail_msg("%s", err.msg);
-    if (anne_csv_read(&t, anne_test_path("examples/iris/iris_train.csv"), &err) != 0) fail_msg("%s", err.msg);
-    assert_int_equal(anne_csv_find(&t, "Species", &label, &err), 0);
-    assert_int_equal(anne_csv_features(&t, label, &calib, &nf, &err), 0);
-    if (anne_quantize(&ir, calib, t.n_rows, &opts, bytes, size, &info, &err) != 0) fail_msg("%s", err.msg);
-    free(calib);
-    anne_csv_free(&t);
-    anne_ir_free(&ir);
-}
-
-static uint32_t rd32(const unsigned char *p) {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void wr32(unsigned char *p, uint32_t v) {
-    p[0] = (unsigned char)v;
-    p[1] = (unsigned char)(v >> 8);
-    p[2] = (unsigned char)(v >> 16);
-    p[3] = (unsigned char)(v >> 24);
-}
 
 /* Every layer's aux record without zp_bias: the activation table moved down over it, the flag and the
  * record's size adjusted, the CRC repaired (bytes [0, 12) then [16, file_size)). */

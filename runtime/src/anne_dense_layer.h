@@ -14,7 +14,7 @@
 void anne__dense_q16_layer(int32_t *out, const int32_t *in, const uint32_t *rec, const uint8_t *weights);
 
 /* Every layer of a loaded int8 model, activations included, from the input in (n_inputs: at the start
- * of the arena, or anywhere else) in the arena base (model->arena_bytes, 4-aligned). Returns the output
+ * of the arena, or not overlapping it) in the arena base (model->arena_bytes, 4-aligned). Returns the output
  * (n_outputs), at one end of the arena. */
 const int8_t *anne__s8_run(const anne_model *model, const int8_t *in, int8_t *base);
 

@@ -29,12 +29,6 @@ static inline int32_t anne__round_shift32(int32_t v, unsigned s) {
     return (int32_t)(u >> s) - ((int32_t)1 << (30u - s));
 }
 
-/* floor(v / 2^s), s in 0..62, without shifting a negative number: for v < 0, ~v = -v - 1 >= 0 and
- * floor(v / 2^s) = ~(~v >> s). */
-static inline int64_t anne__floor_shift64(int64_t v, unsigned s) {
-    return v >= 0 ? (int64_t)((uint64_t)v >> s) : ~(int64_t)((uint64_t)~v >> s);
-}
-
 /* a b exactly. ARMv6-M has no 32x32->64 multiply: for (uint64_t)a * b GCC calls __aeabi_lmul (a
  * 64x64 product, with a frame of its own); here it is four 16-bit MULS whose products fit 32 bits,
  * the two middle ones added into the halves with their carries (mid < 3 * 2^16). */
