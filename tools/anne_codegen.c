@@ -157,6 +157,48 @@ static void anne__put_header(anne__text *h, const anne_model *m, const char *pre
     anne__put(h, "#ifdef __cplusplus\n}\n#endif\n\n#endif /* %s */\n", guard);
 }
 
+/* A compile-time requirement in the generated C: C11's _Static_assert where there is one, else an array
+ * whose size is negative when cond is false (C99: the typedef's name, unique by tag, carries the message). */
+static void anne__put_require(anne__text *c, const char *prefix, const char *cond, const char *what, const char *knob,
+                              const char *tag) {
+    anne__put(c, "#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L\n");
+    anne__put(c, "_Static_assert(%s, \"%s.c: %s, which this runtime build leaves out (%s)\");\n#else\n", cond, prefix,
+              what, knob);
+    anne__put(c, "typedef char %s__runtime_build_leaves_out_%s__see_%s[(%s) ? 1 : -1];\n#endif\n", prefix, tag,
+              knob, cond);
+}
+
+/* The formats and activations this model needs, required of the runtime build it is compiled with
+ * (runtime/include/anne_config.h): a build that leaves one out rejects such a model at load, but
+ * nothing loads a generated model, and the kernels would pass an unknown activation through. Written
+ * as constant expressions of the knobs, not #if, since ANNE_CONFIG_ACTIVATIONS may be written with
+ * ANNE_ACT_BIT and the enum names, which the preprocessor cannot evaluate. */
+static void anne__put_requirements(anne__text *c, const anne_model *m, const char *prefix) {
+    static const char *const knobs[] = {"ANNE_CONFIG_F32", "ANNE_CONFIG_Q16", "ANNE_CONFIG_S8"};
+    static const char *const names[] = {"float32", "Q16.16", "int8"}, *const tags[] = {"f32", "q16", "s8"};
+    uint32_t seen = 0;
+    uint16_t k;
+    char what[96], cond[64];
+    anne_dtype dt = anne_model_dtype(m);
+    anne__put(c, "/* What this model needs of the runtime build (runtime/include/anne_config.h). */\n");
+    snprintf(what, sizeof what, "the model's layers are %s", names[dt]);
+    anne__put_require(c, prefix, knobs[dt], what, knobs[dt], tags[dt]);
+    for (k = 0; k < m->n_layers; k++) {
+        anne_layer l;
+        anne_model_layer(m, k, &l);
+        /* int8 activations other than softmax are tables in the model, run by every int8 build */
+        if (l.activation == ANNE_ACT_LINEAR || (seen & ANNE_ACT_BIT(l.activation)) != 0 ||
+            (l.dtype == ANNE_DTYPE_S8 && l.activation != ANNE_ACT_SOFTMAX)) {
+            continue;
+        }
+        seen |= ANNE_ACT_BIT(l.activation);
+        snprintf(what, sizeof what, "layer %u uses %s", k + 1u, anne_activation_name(l.activation));
+        snprintf(cond, sizeof cond, "ANNE_CONFIG_HAS_ACTIVATION(%d)", (int)l.activation);
+        anne__put_require(c, prefix, cond, what, "ANNE_CONFIG_ACTIVATIONS", anne_activation_name(l.activation));
+    }
+    anne__put(c, "\n");
+}
+
 static void anne__put_source(anne__text *c, const anne_model *m, const unsigned char *bytes, size_t size,
                              const char *prefix, const char *src) {
     size_t i, words = size / 4u, w_start = (size_t)(m->weights - m->bytes) / 4u;
@@ -172,6 +214,7 @@ static void anne__put_source(anne__text *c, const anne_model *m, const unsigned 
               ANNE_VERSION_MAJOR, ANNE_VERSION_MINOR, ANNE_FORMAT_MAJOR);
     anne__put(c, "#error \"%s.c was generated for ANNE %d.%d (model format %d): regenerate it with this runtime's "
                  "anne convert\"\n#endif\n\n", prefix, ANNE_VERSION_MAJOR, ANNE_VERSION_MINOR, ANNE_FORMAT_MAJOR);
+    anne__put_requirements(c, m, prefix);
     anne__comment_safe(m->name, buf, sizeof buf);
     anne__put(c, "/* Model \"%s\": %u inputs, %u outputs, %u layers; the model file (docs/format.md), %lu bytes,\n"
                  " * as little-endian 32-bit words (so it is 4-byte aligned). Layers:\n", buf, m->n_inputs,

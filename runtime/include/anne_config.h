@@ -57,9 +57,9 @@
 /* Activations layers may use: bit ANNE_ACT_BIT(a) for each anne_activation a; linear is always in. A
  * layer with an activation left out gets ANNE_ERR_BAD_ACTIVATION. The libm-heavy ones are worth
  * leaving out when unused: gelu (erfcf), elu/selu (expm1f), softplus (log1pf), tanh/gelu_tanh (tanhf),
- * and on Q16.16 their tables. int8 layers are affected by the softmax bit only (the int8 softmax kernel
- * and, on the Cortex-M0+, the division it links); their other activations are lookup tables stored in
- * the model. The kernels leave x unchanged for an activation left out. E.g. for the paper's networks:
+ * and on Q16.16 their tables. int8 layers are affected by the softmax bit only (the int8 softmax
+ * kernel); their other activations are lookup tables stored in the model. Generated C (anne convert
+ * NAME.c) does not compile against a build that leaves out what its model needs. The kernels leave x unchanged for an activation left out. E.g. for the paper's networks:
  *   -DANNE_CONFIG_ACTIVATIONS="(ANNE_ACT_BIT(ANNE_ACT_RELU) | ANNE_ACT_BIT(ANNE_ACT_SIGMOID))" */
 #define ANNE_ACT_BIT(a) (1u << (unsigned)(a))
 #ifndef ANNE_CONFIG_ACTIVATIONS

@@ -69,12 +69,13 @@ typedef struct anne_s8_dense_params {
     int32_t out_zp;             /* zero point of the output, -128..127 */
     int32_t act_min, act_max;   /* the output is clamped to [act_min, act_max] within [-128, 127] */
     const int32_t *multiplier;  /* (n_out): per channel (all equal for per-tensor quantization) */
-    const int32_t *shift;       /* (n_out) */
+    const int32_t *shift;       /* (n_out), each in -31..30, as anne_requantize's (loaded models' are) */
 } anne_s8_dense_params;
 
 /* out (n_out) = clamp(requantize(bias + sum_i kernel[j][i] * (in[i] - in_zp)) + out_zp).
  * kernel (n_out, n_in) int8 in -127..127, bias (n_out) int32 or NULL. The int32 sum must not
- * overflow: |bias| <= INT32_MAX - n_in * 127 * 255 (loaded models satisfy it). */
+ * overflow: |bias| <= INT32_MAX - n_in * 127 * 255 (loaded models satisfy it). out must not overlap in
+ * or kernel (a unit's output is written before the next unit reads the input again). */
 void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
                            uint16_t n_in, uint16_t n_out, const anne_s8_dense_params *p);
 
@@ -84,7 +85,8 @@ void anne_activation_forward_s8_lut(int8_t *x, size_t n, const int8_t lut[256]);
 
 /* Softmax over x (n) in place: e_i = exp_table[max - x_i] (uint16, exp(-d * in_scale) * 2^15, built
  * at quantize time), y_i = round(256 * e_i / sum e) - 128 clamped to 127: output scale 1/256, zero
- * point -128, as TFLite's int8 softmax. */
+ * point -128, as TFLite's int8 softmax. exp_table[0] must be 32768 (exp(0) = 1.0, as loaded models'
+ * tables are) and n at most 65535, so that the sum is positive and fits 32 bits. */
 void anne_softmax_forward_s8(int8_t *x, size_t n, const uint16_t exp_table[256]);
 
 /* What an int8 layer's aux record holds, decoded (pointers into the model bytes). */
@@ -131,11 +133,15 @@ anne_dtype anne_model_dtype(const anne_model *model);
 
 /* int8 model: output (n_outputs) int8 from input (n_inputs) int8, both in the quantization that
  * anne_model_s8_io() reports (the input already scaled as the model's scaling section says).
- * ANNE_ERR_UNSUPPORTED_DTYPE for other formats. Same arena as anne_model_predict(). */
+ * ANNE_ERR_UNSUPPORTED_DTYPE for other formats. Same arena as anne_model_predict(); input and output
+ * must not overlap the arena. On cores that load unaligned words (__ARM_FEATURE_UNALIGNED: Cortex-M33,
+ * M4, M7) the first layer reads the input where it is, with unaligned word loads, as the M33's int8
+ * kernel reads weights: firmware that sets CCR.UNALIGN_TRP must not use the int8 kernels there. */
 anne_status anne_model_predict_s8(const anne_model *model, int8_t *output, const int8_t *input, void *arena,
                                   size_t arena_size);
 
-/* Q16 model: output (n_outputs) from input (n_inputs), Q16.16 (input already scaled). */
+/* Q16 model: output (n_outputs) from input (n_inputs), Q16.16 (input already scaled). Input and output
+ * must not overlap the arena. */
 anne_status anne_model_predict_q16(const anne_model *model, int32_t *output, const int32_t *input, void *arena,
                                    size_t arena_size);
 

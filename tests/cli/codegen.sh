@@ -208,6 +208,28 @@ else
     grep -q "regenerate it" "$TMP/m1/old.err" || fail "the #error does not say to regenerate: $(cat "$TMP/m1/old.err")"
 fi
 
+# a runtime build that leaves out what the model needs (runtime/include/anne_config.h): the build stops
+# and names it (nothing loads a generated model, so no load-time check would); C99 and C11 spellings
+# knobs_fail DIR STD DEFINE WANT: compiling DIR/gen.c with -DDEFINE fails and the error contains WANT
+knobs_fail() {
+    if "$CC" -std="$2" -pedantic -Iruntime/include -I"$1" "-D$3" -c "$1/gen.c" -o "$1/knob.o" 2>"$1/knob.err"; then
+        fail "$1/gen.c compiled with -D$3 ($2)"
+    else
+        grep -q -- "$4" "$1/knob.err" || fail "-D$3 ($2): the error does not name $4: $(head -c 400 "$1/knob.err")"
+    fi
+}
+for std in c99 c11; do
+    knobs_fail "$TMP/m2" $std "ANNE_CONFIG_ACTIVATIONS=0" softmax   # float32 softmax
+    knobs_fail "$TMP/m2" $std "ANNE_CONFIG_F32=0" ANNE_CONFIG_F32
+    knobs_fail "$TMP/softmax_s8" $std "ANNE_CONFIG_ACTIVATIONS=0" softmax # int8 softmax: code, not a table
+    knobs_fail "$TMP/softmax_s8" $std "ANNE_CONFIG_S8=0" ANNE_CONFIG_S8
+done
+"$CC" -std=c99 -pedantic -Werror -Iruntime/include -I"$TMP/softmax_s8" \
+    "-DANNE_CONFIG_ACTIVATIONS=(ANNE_ACT_BIT(ANNE_ACT_SOFTMAX))" -c "$TMP/softmax_s8/gen.c" -o "$TMP/knob.o" ||
+    fail "the int8 softmax model does not compile with a softmax-only build"
+"$CC" -std=c99 -pedantic -Werror -Iruntime/include -I"$TMP/iris8_s8" "-DANNE_CONFIG_ACTIVATIONS=0" \
+    -c "$TMP/iris8_s8/gen.c" -o "$TMP/knob.o" || fail "int8 relu/sigmoid (tables) need no activation bit"
+
 # an output folder that does not exist: an error naming it, and no file left behind
 if "$ANNE" convert tests/data/cli_3class.json "$TMP/nope/gen.c" >/dev/null 2>"$TMP/err"; then
     fail "convert into a missing folder succeeded"
