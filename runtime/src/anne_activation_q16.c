@@ -8,8 +8,6 @@
 #include "anne_q16_math.h"
 #include "anne_q16_tables.h"
 
-/* expr when this build has the activation (anne_config.h), else x unchanged; folded at compile time. */
-#define ANNE__IF(act, expr) (ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_##act) ? (expr) : x)
 #include "anne_quant.h"
 
 /* Linear interpolation in a 257-point table whose step is 2^step_bits in Q16.16: a >= 0. Beyond the
@@ -176,7 +174,7 @@ ANNE__NOINLINE static int32_t anne__q16_softsign(int32_t x) {
     return x >= 0 ? (int32_t)y : -(int32_t)y;
 }
 
-/* A layer's parameters as the elementwise activations use them, converted once per layer. */
+/* relu's parameters as its loop uses them, converted once per layer. */
 typedef struct anne__q16_params {
     const float *param; /* (3) as stored: the float parameters anne__mul_f32 applies on their bits */
     int32_t q[3];       /* the same in Q16.16 */
@@ -201,53 +199,74 @@ static int32_t anne__q16_relu(int32_t x, const anne__q16_params *p) {
     return y;
 }
 
-static int32_t anne__q16_elementwise(int32_t x, anne_activation act, const anne__q16_params *pp) {
-    const float *param = pp->param;
-    switch (act) {
-    case ANNE_ACT_RELU: return ANNE__IF(RELU, anne__q16_relu(x, pp));
-    case ANNE_ACT_LEAKY_RELU: return ANNE__IF(LEAKY_RELU, x > 0 ? x : anne__mul_f32(x, param[0]));
-    case ANNE_ACT_SIGMOID: return ANNE__IF(SIGMOID, anne__q16_sigmoid(x));
-    case ANNE_ACT_TANH: return ANNE__IF(TANH, anne__q16_tanh(x));
-    case ANNE_ACT_ELU: return ANNE__IF(ELU, x > 0 ? x : anne__mul_f32s(anne__q30_expm1_nonpos(x), param[0], 14u));
-    case ANNE_ACT_SELU: /* alpha (1.67) times a Q30 value in [-1, 0] still fits int32 */
-        if (!ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_SELU)) return x;
-        if (x > 0) return anne__mul_f32(x, ANNE_SELU_SCALE);
-        return anne__mul_f32s(anne__mul_f32(anne__q30_expm1_nonpos(x), ANNE_SELU_ALPHA), ANNE_SELU_SCALE, 14u);
-    case ANNE_ACT_SOFTPLUS: {
-        if (!ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_SOFTPLUS)) return x;
-        uint32_t a = anne__abs32(x);
-        int64_t y = (x > 0 ? (int64_t)x : 0) + anne__q16_log1p_exp_neg(a);
-        return anne__sat32(y);
-    }
-    case ANNE_ACT_SOFTSIGN: return ANNE__IF(SOFTSIGN, anne__q16_softsign(x));
-    case ANNE_ACT_HARD_SIGMOID: /* clip(0.2 x + 0.5, 0, 1) = (x + 2.5) / 5, exactly rounded */
-        if (!ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_HARD_SIGMOID)) return x;
-        if (x <= -163840) return 0;
-        if (x >= 163840) return ANNE_Q16_ONE;
-        return (int32_t)(((uint32_t)(x + 163840) + 2u) / 5u);
-    case ANNE_ACT_HARD_SIGMOID_K3: /* relu6(x + 3) / 6 */
-        if (!ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_HARD_SIGMOID_K3)) return x;
-        if (x <= -196608) return 0;
-        if (x >= 196608) return ANNE_Q16_ONE;
-        return (int32_t)(((uint32_t)(x + 196608) + 3u) / 6u);
-    case ANNE_ACT_SWISH: return ANNE__IF(SWISH, anne__q16_mul(x, anne__q16_sigmoid(x)));
-    case ANNE_ACT_GELU: return ANNE__IF(GELU, anne__q16_gelu(x));
-    case ANNE_ACT_GELU_TANH: return ANNE__IF(GELU_TANH, anne__q16_gelu_tanh(x));
-    case ANNE_ACT_EXPONENTIAL: return ANNE__IF(EXPONENTIAL, anne__q16_exp(x));
-    case ANNE_ACT_THRESHOLDED_RELU: return ANNE__IF(THRESHOLDED_RELU, x > pp->q[0] ? x : 0);
-    default: return x;
-    }
+/* alpha (exp(x) - 1) for x <= 0 (elu), x beyond. */
+static int32_t anne__q16_elu(int32_t x, float alpha) {
+    return x > 0 ? x : anne__mul_f32s(anne__q30_expm1_nonpos(x), alpha, 14u);
 }
 
-/* The elementwise activations over x (n), their parameters converted once. */
-ANNE__NOINLINE static void anne__q16_map(int32_t *x, size_t n, anne_activation act, const float param[3]) {
+/* scale elu(x, alpha) with Keras' fixed constants: alpha (1.67) times a Q30 value in [-1, 0] still fits
+ * int32. */
+static int32_t anne__q16_selu(int32_t x) {
+    if (x > 0) return anne__mul_f32(x, ANNE_SELU_SCALE);
+    return anne__mul_f32s(anne__mul_f32(anne__q30_expm1_nonpos(x), ANNE_SELU_ALPHA), ANNE_SELU_SCALE, 14u);
+}
+
+/* log(1 + exp(x)) = max(x, 0) + log(1 + exp(-|x|)), saturated. */
+static int32_t anne__q16_softplus(int32_t x) {
+    return anne__sat32((x > 0 ? (int64_t)x : 0) + anne__q16_log1p_exp_neg(anne__abs32(x)));
+}
+
+/* clip(0.2 x + 0.5, 0, 1) = (x + 2.5) / 5, exactly rounded (Keras 2). */
+static int32_t anne__q16_hard_sigmoid(int32_t x) {
+    if (x <= -163840) return 0;
+    if (x >= 163840) return ANNE_Q16_ONE;
+    return (int32_t)(((uint32_t)(x + 163840) + 2u) / 5u);
+}
+
+/* relu6(x + 3) / 6, exactly rounded (Keras 3). */
+static int32_t anne__q16_hard_sigmoid_k3(int32_t x) {
+    if (x <= -196608) return 0;
+    if (x >= 196608) return ANNE_Q16_ONE;
+    return (int32_t)(((uint32_t)(x + 196608) + 3u) / 6u);
+}
+
+/* The elementwise activations: one loop per kind, so the kind is chosen once per layer and each loop is
+ * a function of its own (out of line): the deepest call chain carries the frame of the layer's own kind
+ * and its helpers, not of every kind at once (the M0+ stack target, docs/mcu.md). `v` is the element;
+ * a kind's parameters are read before the loop. */
+#define ANNE__Q16_LOOP(name, decl, expr)                                                   \
+    ANNE__NOINLINE static void name(int32_t *x, size_t n, const float param[3]) {          \
+        size_t i;                                                                          \
+        decl;                                                                              \
+        for (i = 0; i < n; i++) {                                                          \
+            int32_t v = x[i];                                                              \
+            x[i] = (expr);                                                                 \
+        }                                                                                  \
+    }
+ANNE__Q16_LOOP(anne__q16_leaky_relu_map, float alpha = param[0], v > 0 ? v : anne__mul_f32(v, alpha))
+ANNE__Q16_LOOP(anne__q16_sigmoid_map, (void)param, anne__q16_sigmoid(v))
+ANNE__Q16_LOOP(anne__q16_tanh_map, (void)param, anne__q16_tanh(v))
+ANNE__Q16_LOOP(anne__q16_elu_map, float alpha = param[0], anne__q16_elu(v, alpha))
+ANNE__Q16_LOOP(anne__q16_selu_map, (void)param, anne__q16_selu(v))
+ANNE__Q16_LOOP(anne__q16_softplus_map, (void)param, anne__q16_softplus(v))
+ANNE__Q16_LOOP(anne__q16_softsign_map, (void)param, anne__q16_softsign(v))
+ANNE__Q16_LOOP(anne__q16_hard_sigmoid_map, (void)param, anne__q16_hard_sigmoid(v))
+ANNE__Q16_LOOP(anne__q16_hard_sigmoid_k3_map, (void)param, anne__q16_hard_sigmoid_k3(v))
+ANNE__Q16_LOOP(anne__q16_swish_map, (void)param, anne__q16_mul(v, anne__q16_sigmoid(v)))
+ANNE__Q16_LOOP(anne__q16_gelu_map, (void)param, anne__q16_gelu(v))
+ANNE__Q16_LOOP(anne__q16_gelu_tanh_map, (void)param, anne__q16_gelu_tanh(v))
+ANNE__Q16_LOOP(anne__q16_exp_map, (void)param, anne__q16_exp(v))
+ANNE__Q16_LOOP(anne__q16_thresholded_relu_map, int32_t theta = anne_q16_from_f32(param[0]), v > theta ? v : 0)
+
+/* relu with its parameters converted once. */
+ANNE__NOINLINE static void anne__q16_relu_map(int32_t *x, size_t n, const float param[3]) {
     size_t i;
     anne__q16_params p;
     p.param = param;
     for (i = 0; i < 3; i++) p.q[i] = anne_q16_from_f32(param[i]);
     p.has_max = anne__finite(param[1]);
     p.has_slope = (anne__f32_bits(param[0]) & 0x7F800000u) != 0;
-    for (i = 0; i < n; i++) x[i] = anne__q16_elementwise(x[i], act, &p);
+    for (i = 0; i < n; i++) x[i] = anne__q16_relu(x[i], &p);
 }
 
 /* Softmax: e_i = exp(x_i - max) in Q30 (<= 1: the maximum gives exactly 2^30), then e_i / sum
@@ -288,15 +307,34 @@ ANNE__NOINLINE static void anne__q16_prelu(int32_t *x, size_t n, const float *al
     }
 }
 
-/* A dispatch only, so that each kind's frame stands alone on the stack (the calls can be tail calls). */
+/* A dispatch only, so that each kind's frame stands alone on the stack (the calls are tail calls). */
 void anne_activation_forward_q16(int32_t *x, size_t n, anne_activation act, const float param[3],
                                  const float *unit_param) {
-    if (act == ANNE_ACT_LINEAR || n == 0) return;
-    if (act == ANNE_ACT_SOFTMAX) {
-        if (ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_SOFTMAX)) anne__q16_softmax(x, n);
-    } else if (act == ANNE_ACT_PRELU) {
-        if (unit_param != NULL && ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_PRELU)) anne__q16_prelu(x, n, unit_param);
-    } else {
-        anne__q16_map(x, n, act, param);
+#define ANNE__HAS(act) ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_##act)
+    if (n == 0) return;
+    switch (act) {
+    case ANNE_ACT_RELU: if (ANNE__HAS(RELU)) anne__q16_relu_map(x, n, param); break;
+    case ANNE_ACT_LEAKY_RELU: if (ANNE__HAS(LEAKY_RELU)) anne__q16_leaky_relu_map(x, n, param); break;
+    case ANNE_ACT_SIGMOID: if (ANNE__HAS(SIGMOID)) anne__q16_sigmoid_map(x, n, param); break;
+    case ANNE_ACT_TANH: if (ANNE__HAS(TANH)) anne__q16_tanh_map(x, n, param); break;
+    case ANNE_ACT_SOFTMAX: if (ANNE__HAS(SOFTMAX)) anne__q16_softmax(x, n); break;
+    case ANNE_ACT_ELU: if (ANNE__HAS(ELU)) anne__q16_elu_map(x, n, param); break;
+    case ANNE_ACT_SELU: if (ANNE__HAS(SELU)) anne__q16_selu_map(x, n, param); break;
+    case ANNE_ACT_SOFTPLUS: if (ANNE__HAS(SOFTPLUS)) anne__q16_softplus_map(x, n, param); break;
+    case ANNE_ACT_SOFTSIGN: if (ANNE__HAS(SOFTSIGN)) anne__q16_softsign_map(x, n, param); break;
+    case ANNE_ACT_HARD_SIGMOID: if (ANNE__HAS(HARD_SIGMOID)) anne__q16_hard_sigmoid_map(x, n, param); break;
+    case ANNE_ACT_HARD_SIGMOID_K3:
+        if (ANNE__HAS(HARD_SIGMOID_K3)) anne__q16_hard_sigmoid_k3_map(x, n, param);
+        break;
+    case ANNE_ACT_SWISH: if (ANNE__HAS(SWISH)) anne__q16_swish_map(x, n, param); break;
+    case ANNE_ACT_GELU: if (ANNE__HAS(GELU)) anne__q16_gelu_map(x, n, param); break;
+    case ANNE_ACT_GELU_TANH: if (ANNE__HAS(GELU_TANH)) anne__q16_gelu_tanh_map(x, n, param); break;
+    case ANNE_ACT_EXPONENTIAL: if (ANNE__HAS(EXPONENTIAL)) anne__q16_exp_map(x, n, param); break;
+    case ANNE_ACT_THRESHOLDED_RELU:
+        if (ANNE__HAS(THRESHOLDED_RELU)) anne__q16_thresholded_relu_map(x, n, param);
+        break;
+    case ANNE_ACT_PRELU: if (unit_param != NULL && ANNE__HAS(PRELU)) anne__q16_prelu(x, n, unit_param); break;
+    default: break; /* linear */
     }
+#undef ANNE__HAS
 }

@@ -4,21 +4,18 @@
  * overflow, so every C99 compiler and core gives the same bits. */
 #include "anne_dense_layer.h"
 #include "anne_format.h"
+#include "anne_inline.h"
 #include "anne_quant.h"
 #include "anne_quant_format.h"
 
 /* The requantization is the per-unit work of every int8 layer: inlined into the one place that runs
  * it per unit (anne__s8_finish), so a unit costs no calls but the kernel's one to finish. */
 #if defined(__GNUC__)
-#define ANNE__ALWAYS_INLINE static inline __attribute__((always_inline))
-#define ANNE__NOINLINE __attribute__((noinline))
 /* v as the compiler cannot know it: keeps -Os from copying the product's code for each constant a
  * branch leaves in v (the requantization's saturated cases), which only costs flash */
 #define ANNE__OPAQUE(v) __asm__("" : "+r"(v))
 #else
 #define ANNE__OPAQUE(v) ((void)0)
-#define ANNE__ALWAYS_INLINE static inline
-#define ANNE__NOINLINE
 #endif
 
 /* The int32 with the bits of u (two's complement, no implementation-defined conversion). */

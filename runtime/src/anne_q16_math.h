@@ -6,13 +6,7 @@
 
 #include <stdint.h>
 
-/* Keeps a helper out of its callers, so that a caller's stack frame (the M0+ benchmark measures the
- * deepest chain) does not carry the helper's registers and 64-bit temporaries on every path. */
-#if defined(__GNUC__)
-#define ANNE__NOINLINE __attribute__((noinline))
-#else
-#define ANNE__NOINLINE
-#endif
+#include "anne_inline.h"
 
 /* floor((v + 2^(s-1)) / 2^s), s in 1..62: v / 2^s rounded to nearest, ties toward +inf. Works on
  * v + 2^63 as unsigned so that no negative number is shifted. */
