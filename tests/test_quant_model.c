@@ -5,6 +5,7 @@
  * survive decode -> anne_model_write() byte for byte. */
 #include "test_support.h"
 #include "test_quant_ref.h"
+#include "test_s8_model_ref.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -55,41 +56,6 @@ static void unmake(qmodel *q) {
     anne_loaded_close(&q->f);
 }
 
-/* The int8 network by hand: every layer from its decoded record, in int64 with the reference
- * requantization. */
-static void reference_s8(const anne_model *m, const int8_t *in, int8_t *out) {
-    int8_t a[64], b[64];
-    uint16_t i, j, k;
-    memcpy(a, in, m->n_inputs);
-    for (i = 0; i < m->n_layers; i++) {
-        anne_layer l;
-        anne_s8_layer q;
-        assert_int_equal(anne_model_layer(m, i, &l), ANNE_OK);
-        assert_int_equal(anne_layer_s8(&l, &q), ANNE_OK);
-        for (j = 0; j < l.n_out; j++) {
-            int64_t acc = l.bias ? ((const int32_t *)l.bias)[j] : 0, y;
-            for (k = 0; k < l.n_in; k++) acc += (int64_t)((const int8_t *)l.kernel)[j * l.n_in + k] * (a[k] - q.in_zp);
-            y = (int64_t)ref_requantize((int32_t)acc, q.dense.multiplier[j], q.dense.shift[j]) + q.z_zp;
-            y = y < q.dense.act_min ? q.dense.act_min : (y > q.dense.act_max ? q.dense.act_max : y);
-            b[j] = (int8_t)y;
-        }
-        if (q.act_kind == ANNE_S8_ACT_LUT) {
-            for (j = 0; j < l.n_out; j++) b[j] = q.lut[b[j] + 128];
-        } else if (q.act_kind == ANNE_S8_ACT_SOFTMAX) {
-            int32_t mx = -128;
-            uint64_t sum = 0;
-            for (j = 0; j < l.n_out; j++) mx = b[j] > mx ? b[j] : mx;
-            for (j = 0; j < l.n_out; j++) sum += q.exp_table[mx - b[j]];
-            for (j = 0; j < l.n_out; j++) {
-                int64_t v = (int64_t)((512u * (uint64_t)q.exp_table[mx - b[j]] + sum) / (2u * sum)) - 128;
-                b[j] = (int8_t)(v > 127 ? 127 : v);
-            }
-        }
-        memcpy(a, b, l.n_out);
-    }
-    memcpy(out, a, m->n_outputs);
-}
-
 static void test_int8_matches_integer_reference(void **state) {
     const char *nets[2] = {"examples/iris/iris_6_neurons.json", "examples/iris/iris_8_neurons.json"};
     int w, pt;
@@ -111,7 +77,7 @@ static void test_int8_matches_integer_reference(void **state) {
                 anne_model_scale_input(&q.m, scaled, q.x + 4 * r);
                 for (k = 0; k < 4; k++) qin[k] = anne_s8_quantize(scaled[k], in_scale, in_zp);
                 assert_int_equal(anne_model_predict_s8(&q.m, got, qin, arena, sizeof arena), ANNE_OK);
-                reference_s8(&q.m, qin, want);
+                ref_s8_model(&q.m, qin, want);
                 assert_memory_equal(got, want, q.m.n_outputs);
                 /* the float API: quantize, the same integers, dequantize */
                 assert_int_equal(anne_model_predict(&q.m, out, q.x + 4 * r, arena, sizeof arena), ANNE_OK);

@@ -1,11 +1,11 @@
 /* int8 models run through anne_model_predict_s8 against an independent int64 reference of TFLite's
- * scheme (tests/test_quant_ref.h), bit for bit: as the quantizer writes them (input zero point folded
+ * scheme (tests/test_s8_model_ref.h), bit for bit: as the quantizer writes them (input zero point folded
  * into the bias, ANNE__S8_FLAG_ZP_BIAS) and rewritten without the folded bias (flag clear, zp_bias
  * removed, CRC repaired: a valid file per docs/format.md), so that the run loop's path with the zero
  * point and the plain bias is checked too. */
 #include "test_support.h"
 #include "test_s8_iris.h"
-#include "test_quant_ref.h"
+#include "test_s8_model_ref.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,33 +32,6 @@ static void unfold(unsigned char *bytes, const anne_model *m) {
     wr32(bytes + 12, anne_crc32(anne_crc32(0, bytes, 12), bytes + 16, size_field - 16u));
 }
 
-/* The model's output for x, layer by layer in int64 from the decoded records (anne_layer_s8): sum of
- * w (x - in_zp) plus the plain bias, TFLite's requantization, zero point, clamp, LUT. */
-static void reference(const anne_model *m, const int8_t *x, int8_t *y) {
-    int8_t a[64], b[64];
-    uint16_t li;
-    uint32_t i, j;
-    memcpy(a, x, m->n_inputs);
-    for (li = 0; li < m->n_layers; li++) {
-        anne_layer l;
-        anne_s8_layer q;
-        assert_int_equal(anne_model_layer(m, li, &l), ANNE_OK);
-        assert_int_equal(anne_layer_s8(&l, &q), ANNE_OK);
-        assert_true(q.act_kind != ANNE_S8_ACT_SOFTMAX);
-        for (j = 0; j < l.n_out; j++) {
-            int64_t acc = l.bias != NULL ? ((const int32_t *)l.bias)[j] : 0;
-            int32_t v;
-            for (i = 0; i < l.n_in; i++) acc += (int64_t)((const int8_t *)l.kernel)[j * l.n_in + i] * (a[i] - q.in_zp);
-            assert_true(acc >= INT32_MIN && acc <= INT32_MAX);
-            v = ref_requantize((int32_t)acc, q.dense.multiplier[j], q.dense.shift[j]) + q.dense.out_zp;
-            v = v < q.dense.act_min ? q.dense.act_min : v > q.dense.act_max ? q.dense.act_max : v;
-            b[j] = q.act_kind == ANNE_S8_ACT_LUT ? q.lut[v + 128] : (int8_t)v;
-        }
-        memcpy(a, b, l.n_out);
-    }
-    memcpy(y, a, m->n_outputs);
-}
-
 static void test_folded_and_unfolded(void **state) {
     unsigned char *folded, *unfolded;
     size_t size;
@@ -77,7 +50,7 @@ static void test_folded_and_unfolded(void **state) {
     assert_true(anne_model_arena_size(&mf) <= sizeof arena);
     for (t = 0; t < 5000u; t++) {
         for (i = 0; i < mf.n_inputs; i++) x[i] = (int8_t)((int32_t)(ref_rand(&rng) >> 56) - 128);
-        reference(&mu, x, want);
+        ref_s8_model(&mu, x, want);
         assert_int_equal(anne_model_predict_s8(&mf, got_f, x, arena, sizeof arena), ANNE_OK);
         assert_int_equal(anne_model_predict_s8(&mu, got_u, x, arena, sizeof arena), ANNE_OK);
         assert_memory_equal(got_f, want, mf.n_outputs);
