@@ -152,6 +152,8 @@ typedef struct anne_model {
     const char *name;           /* NUL-terminated, inside bytes; "" when the file has none */
     const char *class_names;    /* n_classes NUL-terminated strings back to back, or NULL */
     uint32_t arena_bytes;       /* working memory anne_model_predict() needs */
+    const int16_t *s8_wide;     /* int8 models: the weights widened to int16 by anne_model_s8_widen()
+                                   (anne_quant.h), which the kernels then read; NULL: not widened */
 } anne_model;
 
 /* Validates `size` bytes as a model file and fills *model. Checks magic, version, CRC-32, every

@@ -37,6 +37,20 @@
 #endif
 #endif
 
+/* 1: int8 models can run on their weights widened to int16 in RAM (anne_model_s8_widen, anne_quant.h):
+ * the kernel that reads them is built. On cores with the DSP extension (Cortex-M33, M4, M7) SMLAD then
+ * takes the weights as they are, without the two SXTB16 per four weights: about 1.4 instead of 1.66
+ * cycles per MAC on the Cortex-M33 (docs/mcu.md), for two bytes of RAM per weight. Default: on, but
+ * on ARMv6-M (Cortex-M0/M0+), whose int8 kernel has no widening step to save. Results are identical
+ * bit for bit either way. */
+#ifndef ANNE_CONFIG_S8_WIDE
+#if defined(__ARM_ARCH_6M__)
+#define ANNE_CONFIG_S8_WIDE 0
+#else
+#define ANNE_CONFIG_S8_WIDE 1
+#endif
+#endif
+
 /* Footprint knobs. A build that leaves something out rejects a model that needs it at load time
  * (anne_model_load), with the status named below, and links none of its code or tables. The
  * defaults keep everything in. docs/mcu.md measures what each saves on a Cortex-M0+ and M33. */

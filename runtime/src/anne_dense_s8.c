@@ -141,6 +141,47 @@ static int8_t anne__s8_finish(int32_t acc, uint32_t j, const anne__s8_q *q) {
     return (int8_t)(acc + zp);
 }
 
+#if ANNE_CONFIG_S8_WIDE || (defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP)
+/* a + sum over i < n of w[i] * x[i], out of line: the inputs a four-unit pass leaves (each core's own) */
+static int32_t anne__s8_dot_rest(int32_t a, const int8_t *w, const int8_t *x, uint32_t n);
+
+/* The ends of units j..j+3 (out: unit j's output) from their sums acc over the first n_in & ~7
+ * inputs: the inputs left over from the int8 weights (w0: unit j's), then anne__s8_finish. */
+ANNE__ALWAYS_INLINE void anne__s8_four(int8_t *out, const int32_t acc[4], const int8_t *in, const int8_t *w0,
+                                       uint32_t n_in, uint32_t j, const anne__s8_q *q) {
+    uint32_t u, i8 = n_in & ~7u;
+    for (u = 0; u < 4u; u++, w0 += n_in) {
+        int32_t a = acc[u];
+        if (i8 != n_in) a = anne__s8_dot_rest(a, w0 + i8, in + i8, n_in - i8);
+        out[u] = anne__s8_finish(a, j + u, q);
+    }
+}
+#endif
+
+/* The Thumb-2 DSP assembly kernels (Cortex-M33): GCC's optimizer and the DSP extension. */
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP && defined(__GNUC__) && defined(__OPTIMIZE__) && \
+    defined(__thumb2__)
+#define ANNE__S8_QUAD_ASM 1
+#else
+#define ANNE__S8_QUAD_ASM 0
+#endif
+
+#if ANNE_CONFIG_S8_WIDE && !ANNE__S8_QUAD_ASM
+/* acc[u] = sum over i < n8 of w_u[i] * x[i] for four units, from their widened weights w (the layout of
+ * anne_s8_wide.c: per four inputs, per unit, w_u[i], w_u[i+2], w_u[i+1], w_u[i+3]); n8 a multiple of 8.
+ * The portable form of the Cortex-M33 kernel below; every product and sum fits int32 (loader bound). */
+static void anne__s8w_quad(int32_t acc[4], const int8_t *x, const int16_t *w, uint32_t n8) {
+    uint32_t i, u;
+    for (u = 0; u < 4u; u++) acc[u] = 0;
+    for (i = 0; i < n8; i += 4u, w += 16) {
+        for (u = 0; u < 4u; u++) {
+            const int16_t *p = w + 4u * u;
+            acc[u] += p[0] * x[i] + p[1] * x[i + 2u] + p[2] * x[i + 1u] + p[3] * x[i + 3u];
+        }
+    }
+}
+#endif
+
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
 #include <arm_acle.h>
 #include <string.h>
@@ -157,7 +198,7 @@ static int32_t anne__ror8(int32_t v) {
     return (int32_t)(((uint32_t)v >> 8) | ((uint32_t)v << 24));
 }
 
-#if defined(__GNUC__) && defined(__OPTIMIZE__) && defined(__thumb2__)
+#if ANNE__S8_QUAD_ASM
 /* The four-unit inner loop by hand (Thumb-2 with DSP): GCC's allocation of the C loop spills the sums
  * to the stack. Eight inputs per pass; the sums stay in r4-r7; rows 0/1 are addressed from one pointer
  * and the row stride, rows 2/3 from a second. With no zero point in the loop (anne__s8_finish) r0,
@@ -201,9 +242,47 @@ __asm__(".syntax unified\n\t"
         "pop {r4-r11, pc}\n\t"
         ".size anne__s8_quad_dsp, . - anne__s8_quad_dsp\n\t"
         ".text\n");
-#define ANNE__S8_QUAD_ASM 1
-#else
-#define ANNE__S8_QUAD_ASM 0
+
+#if ANNE_CONFIG_S8_WIDE
+/* The four-unit loop on widened weights (the portable anne__s8w_quad's sums, by hand): SMLAD takes the weight
+ * words as they are, so per four inputs the loop loads the input word and sixteen int16 weights in two
+ * runs of four words (back to back, pipelined) and widens only the input (two SXTB16, shared by the
+ * four units): 21 cycles per 16 MACs, 45 per 32 with the loop's count and branch (docs/mcu.md). r0 (the
+ * sums' address, on the stack) and r3 (n8, folded into the end in lr) are free in the loop. */
+void anne__s8w_quad_dsp(int32_t acc[4], const int8_t *x, const int16_t *w, uint32_t n8);
+/* four inputs: r3 = (x_i, x_i+2), r12 = (x_i+1, x_i+3); units 0/1 then 2/3 from r8-r11 */
+#define ANNE__S8W_FOUR                                                                                         \
+    "ldr r3, [r1], #4\n\t"                                                                                       \
+    "ldr r8, [r2], #4\n\tldr r9, [r2], #4\n\tldr r10, [r2], #4\n\tldr r11, [r2], #4\n\t"                          \
+    "sxtb16 r12, r3, ror #8\n\tsxtb16 r3, r3\n\t"                                                               \
+    "smlad r4, r8, r3, r4\n\tsmlad r4, r9, r12, r4\n\tsmlad r5, r10, r3, r5\n\tsmlad r5, r11, r12, r5\n\t"        \
+    "ldr r8, [r2], #4\n\tldr r9, [r2], #4\n\tldr r10, [r2], #4\n\tldr r11, [r2], #4\n\t"                          \
+    "smlad r6, r8, r3, r6\n\tsmlad r6, r9, r12, r6\n\tsmlad r7, r10, r3, r7\n\tsmlad r7, r11, r12, r7\n\t"
+__asm__(".syntax unified\n\t"
+        ".thumb\n\t"
+        ".section .text.anne__s8w_quad_dsp,\"ax\",%progbits\n\t"
+        ".align 2\n\t"
+        ".global anne__s8w_quad_dsp\n\t"
+        ".hidden anne__s8w_quad_dsp\n\t"
+        ".type anne__s8w_quad_dsp, %function\n\t"
+        ".thumb_func\n"
+        "anne__s8w_quad_dsp:\n\t"
+        "push {r0, r4-r11, lr}\n\t"
+        "add lr, r1, r3\n\t" /* the end of the inputs taken */
+        "movs r4, #0\n\t"
+        "movs r5, #0\n\t"
+        "movs r6, #0\n\t"
+        "movs r7, #0\n"
+        "1:\n\t" ANNE__S8W_FOUR ANNE__S8W_FOUR
+        "cmp r1, lr\n\t"
+        "bne 1b\n\t"
+        "pop {r0}\n\t"
+        "stm r0, {r4-r7}\n\t"
+        "pop {r4-r11, pc}\n\t"
+        ".size anne__s8w_quad_dsp, . - anne__s8w_quad_dsp\n\t"
+        ".text\n");
+#define anne__s8w_quad anne__s8w_quad_dsp
+#endif
 #endif
 
 /* a + sum over i < n of w[i] * x[i]: words of four inputs with two SMLADs, then single bytes. */
@@ -218,37 +297,49 @@ ANNE__ALWAYS_INLINE int32_t anne__s8_dot(int32_t a, const int8_t *w, const int8_
     return a;
 }
 
-#if ANNE__S8_QUAD_ASM
 /* The same as a call, for the inputs a four-unit pass leaves (n_in not a multiple of 8, rare): inlined
  * there too, its registers would enlarge the layer's frame (the stack budget). */
 static ANNE__NOINLINE int32_t anne__s8_dot_rest(int32_t a, const int8_t *w, const int8_t *x, uint32_t n) {
     return anne__s8_dot(a, w, x, n);
 }
+
+#if !ANNE__S8_QUAD_ASM
+/* The assembly's sums in C (builds without GCC's optimizer): four units, the inputs up to a multiple
+ * of eight. */
+static void anne__s8_quad_dsp(int32_t acc[4], const int8_t *x, const int8_t *w0, uint32_t stride) {
+    uint32_t u;
+    for (u = 0; u < 4u; u++) acc[u] = anne__s8_dot(0, w0 + u * stride, x, stride & ~7u);
+}
 #endif
 
 /* DSP extension (Cortex-M33, M4, M7): SXTB16 widens two int8 to two int16 in one instruction and
  * SMLAD multiplies and adds two int16 pairs into the int32 sum, so four inputs cost two SMLADs.
- * Four units per pass share the inputs, which are widened once (anne__s8_quad_dsp, the inputs up to a
- * multiple of eight; the rest unit by unit); units left over, and every unit of a layer of fewer than
- * four, go one at a time. Integer sums: the same result as the plain loop, exactly. */
+ * Four units per pass share the inputs (the inputs up to a multiple of eight; the rest unit by unit):
+ * from the model's widened weights where it has them (anne__s8w_quad, wide: the layer's block), else
+ * widening each weight word here (anne__s8_quad_dsp). Units left over, and every unit of a layer of
+ * fewer than four, go one at a time. Integer sums: the same result as the plain loop, exactly. */
 ANNE__ALWAYS_INLINE void anne__s8_units(int8_t *out, const int8_t *in, const int8_t *kernel, uint32_t n_in,
-                                        uint32_t n_out, const anne__s8_q *q) {
+                                        uint32_t n_out, const int16_t *wide, const anne__s8_q *q) {
     uint32_t j = 0;
     const int8_t *w0 = kernel; /* (n_in): unit j's weights */
+    (void)wide;
     while (j < n_out) {
-#if ANNE__S8_QUAD_ASM
         if (n_in >= 8u && n_out - j >= 4u) {
             int32_t acc[4]; /* (the assembly's sums, from 0: four words behind one pointer) */
-            uint32_t u, i8 = n_in & ~7u;
-            anne__s8_quad_dsp(acc, in, w0, n_in);
-            for (u = 0; u < 4u; u++, j++, w0 += n_in) {
-                int32_t a = acc[u];
-                if (i8 != n_in) a = anne__s8_dot_rest(a, w0 + i8, in + i8, n_in - i8);
-                out[j] = anne__s8_finish(a, j, q);
+#if ANNE_CONFIG_S8_WIDE
+            if (wide != NULL) {
+                anne__s8w_quad(acc, in, wide, n_in & ~7u);
+                wide += 4u * (n_in & ~7u);
+            } else
+#endif
+            {
+                anne__s8_quad_dsp(acc, in, w0, n_in);
             }
+            anne__s8_four(out + j, acc, in, w0, n_in, j, q);
+            j += 4u;
+            w0 += 4u * n_in;
             continue;
         }
-#endif
         out[j] = anne__s8_finish(anne__s8_dot(0, w0, in, n_in), j, q);
         j++;
         w0 += n_in;
@@ -328,18 +419,38 @@ static uint64_t anne__s8_pair(const int8_t *x, const int8_t *w0, uint32_t n_in) 
 }
 #endif
 
+#if ANNE_CONFIG_S8_WIDE
+static int32_t anne__s8_dot_rest(int32_t a, const int8_t *w, const int8_t *x, uint32_t n) {
+    uint32_t i;
+    for (i = 0; i < n; i++) a += (int32_t)w[i] * x[i];
+    return a;
+}
+#endif
+
 /* Plain C (Cortex-M0+): two units per pass share each input. Where the input and the weight rows are
  * 4-aligned (rows of a multiple of four bytes), four inputs and four weights of each row come in one
  * word load each (ARMv6-M faults on unaligned words, hence the check), which halves the loads per MAC;
  * otherwise, and for the last unit of an odd n_out, one unit at a time, byte by byte. Integer sums:
  * exact, the same result as the byte loop. */
 ANNE__ALWAYS_INLINE void anne__s8_units(int8_t *out, const int8_t *in, const int8_t *kernel, uint32_t n_in,
-                                        uint32_t n_out, const anne__s8_q *q) {
+                                        uint32_t n_out, const int16_t *wide, const anne__s8_q *q) {
     uint32_t j, i;
     int aligned = n_out >= 2u && (((uintptr_t)in | (uintptr_t)kernel | n_in) & 3u) == 0 && n_in != 0;
     const int8_t *w0 = kernel; /* (n_in): unit j's weights */
+    (void)wide;
     for (j = 0; j < n_out; j++, w0 += n_in) {
         int32_t a0 = 0;
+#if ANNE_CONFIG_S8_WIDE
+        if (wide != NULL && n_in >= 8u && n_out - j >= 4u) { /* four units from widened weights */
+            int32_t acc[4];
+            anne__s8w_quad(acc, in, wide, n_in & ~7u);
+            wide += 4u * (n_in & ~7u);
+            anne__s8_four(out + j, acc, in, w0, n_in, j, q);
+            j += 3u;
+            w0 += 3u * n_in;
+            continue;
+        }
+#endif
         if (aligned && n_out - j >= 2u) {
             uint64_t a = anne__s8_pair(in, w0, n_in);
             out[j] = anne__s8_finish(anne__u2i((uint32_t)a), j, q);
@@ -368,7 +479,7 @@ void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, 
     q.kernel = kernel;
     q.n_in = n_in;
     q.in_zp = p->in_zp;
-    anne__s8_units(out, in, kernel, n_in, n_out, &q);
+    anne__s8_units(out, in, kernel, n_in, n_out, NULL, &q);
 }
 
 /* One layer of a loaded int8 model read straight from its layer record and quantization record
@@ -377,8 +488,18 @@ void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, 
  * (ANNE__S8_FLAG_ZP_BIAS) the units get zp_bias and zero point 0, as anne_layer_forward_s8 does. The
  * kernel loops are inlined here: the deepest chain is run loop, this, and a unit's end. Returns the
  * quantization record, for the activation. */
+#if ANNE_CONFIG_S8_WIDE /* the layer's block of widened weights (anne_model_s8_widen) or NULL */
+#define ANNE__S8_WIDE_PARAM , const int16_t *wide
+#define ANNE__S8_WIDE_ARG(w) , w
+#else /* (a fifth argument would go on the stack: only where it is used) */
+#define ANNE__S8_WIDE_PARAM
+#define ANNE__S8_WIDE_ARG(w)
+#endif
 static ANNE__NOINLINE const int32_t *anne__s8_layer(int8_t *out, const int8_t *in, const uint32_t *rec,
-                                                    const uint8_t *weights) {
+                                                    const uint8_t *weights ANNE__S8_WIDE_PARAM) {
+#if !ANNE_CONFIG_S8_WIDE
+    const int16_t *wide = NULL;
+#endif
     uint32_t shape = rec[ANNE__L_N_IN / 4u], n_out = shape >> 16;
     const int32_t *aux = (const int32_t *)(const void *)(weights + rec[ANNE__L_AUX_OFF / 4u]);
     const int8_t *kernel = (const int8_t *)(weights + rec[ANNE__L_KERNEL_OFF / 4u]);
@@ -396,7 +517,7 @@ static ANNE__NOINLINE const int32_t *anne__s8_layer(int8_t *out, const int8_t *i
                      ? (const int32_t *)(const void *)(weights + rec[ANNE__L_BIAS_OFF / 4u])
                      : NULL;
     }
-    anne__s8_units(out, in, kernel, shape & 0xFFFFu, n_out, &q);
+    anne__s8_units(out, in, kernel, shape & 0xFFFFu, n_out, wide, &q);
     return aux;
 }
 
@@ -408,9 +529,15 @@ const int8_t *anne__s8_run(const anne_model *m, const int8_t *in, int8_t *base) 
     const uint32_t *rec = (const uint32_t *)(const void *)m->layer_table;
     const int8_t *cur = in;
     uint32_t left = m->n_layers; /* >= 1: checked at load */
+#if ANNE_CONFIG_S8_WIDE
+    const int16_t *wide = m->s8_wide;
+#endif
     do {
         int8_t *next = cur == base ? base + m->arena_bytes - anne__pad4(rec[ANNE__L_N_IN / 4u] >> 16) : base;
-        const int32_t *aux = anne__s8_layer(next, cur, rec, m->weights);
+        const int32_t *aux = anne__s8_layer(next, cur, rec, m->weights ANNE__S8_WIDE_ARG(wide));
+#if ANNE_CONFIG_S8_WIDE
+        if (wide != NULL) wide += anne__s8_wide_count(rec[ANNE__L_N_IN / 4u] & 0xFFFFu, rec[ANNE__L_N_IN / 4u] >> 16);
+#endif
         if (aux[ANNE__S8_ACT_KIND / 4u] != ANNE_S8_ACT_CLAMP) { /* (the clamp is the kernel's) */
             uint32_t n_out = rec[ANNE__L_N_IN / 4u] >> 16;
             const uint8_t *table =

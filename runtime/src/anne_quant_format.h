@@ -39,6 +39,12 @@ static inline uint32_t anne__s8_aux_size(uint32_t n_out, uint32_t act_kind, uint
     return anne__s8_table_off(n_out, flags) + (act_kind == 1u ? 256u : act_kind == 2u ? 512u : 0u);
 }
 
+/* int16 values an int8 layer's widened weights take (anne_model_s8_widen, anne_s8_wide.c): its units
+ * in blocks of four and its inputs in blocks of eight; units and inputs left over stay int8 only. */
+static inline uint32_t anne__s8_wide_count(uint32_t n_in, uint32_t n_out) {
+    return (n_out & ~3u) * (n_in & ~7u);
+}
+
 /* Bytes one kernel element takes (0 for unknown formats). Biases are 4 bytes in every format. */
 static inline uint32_t anne__kernel_elem(uint32_t dtype) {
     return dtype == ANNE_DTYPE_F32 || dtype == ANNE_DTYPE_Q16 ? 4u : dtype == ANNE_DTYPE_S8 ? 1u : 0u;
