@@ -488,22 +488,23 @@ void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, 
  * (ANNE__S8_FLAG_ZP_BIAS) the units get zp_bias and zero point 0, as anne_layer_forward_s8 does. The
  * kernel loops are inlined here: the deepest chain is run loop, this, and a unit's end. Returns the
  * quantization record, for the activation. */
-#if ANNE_CONFIG_S8_WIDE /* the layer's block of widened weights (anne_model_s8_widen) or NULL */
-#define ANNE__S8_WIDE_PARAM , const int16_t *wide
-#define ANNE__S8_WIDE_ARG(w) , w
-#else /* (a fifth argument would go on the stack: only where it is used) */
-#define ANNE__S8_WIDE_PARAM
-#define ANNE__S8_WIDE_ARG(w)
-#endif
-static ANNE__NOINLINE const int32_t *anne__s8_layer(int8_t *out, const int8_t *in, const uint32_t *rec,
-                                                    const uint8_t *weights ANNE__S8_WIDE_PARAM) {
-#if !ANNE_CONFIG_S8_WIDE
-    const int16_t *wide = NULL;
-#endif
+static ANNE__NOINLINE void anne__s8_layer(int8_t *out, const int8_t *in, const uint32_t *rec, const anne_model *m) {
+    const uint8_t *weights = m->weights;
     uint32_t shape = rec[ANNE__L_N_IN / 4u], n_out = shape >> 16;
     const int32_t *aux = (const int32_t *)(const void *)(weights + rec[ANNE__L_AUX_OFF / 4u]);
     const int8_t *kernel = (const int8_t *)(weights + rec[ANNE__L_KERNEL_OFF / 4u]);
+    const int16_t *wide = NULL;
     anne__s8_q q;
+#if ANNE_CONFIG_S8_WIDE
+    /* the layer's block of widened weights, after those of the layers before it: found from the records
+     * (a cursor kept by the run loop would be a fifth argument, on the stack) */
+    if (m->s8_wide != NULL) {
+        const uint32_t *r = (const uint32_t *)(const void *)m->layer_table;
+        for (wide = m->s8_wide; r != rec; r += ANNE__LAYER_SIZE / 4u) {
+            wide += anne__s8_wide_count(r[ANNE__L_N_IN / 4u] & 0xFFFFu, r[ANNE__L_N_IN / 4u] >> 16);
+        }
+    }
+#endif
     q.mult = aux + ANNE__S8_HDR_SIZE / 4u;
     q.shift = q.mult + n_out;
     q.hdr = aux;
@@ -518,7 +519,16 @@ static ANNE__NOINLINE const int32_t *anne__s8_layer(int8_t *out, const int8_t *i
                      : NULL;
     }
     anne__s8_units(out, in, kernel, shape & 0xFFFFu, n_out, wide, &q);
-    return aux;
+    if (aux[ANNE__S8_ACT_KIND / 4u] != ANNE_S8_ACT_CLAMP) { /* (the clamp is the kernel's) */
+        const uint8_t *table =
+            (const uint8_t *)(const void *)aux + anne__s8_table_off(n_out, (uint32_t)aux[ANNE__S8_FLAGS / 4u]);
+        /* a softmax layer is rejected at load by a build that leaves softmax out (anne_config.h) */
+        if (!ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_SOFTMAX) || aux[ANNE__S8_ACT_KIND / 4u] == ANNE_S8_ACT_LUT) {
+            anne_activation_forward_s8_lut(out, n_out, (const int8_t *)table);
+        } else {
+            anne_softmax_forward_s8(out, n_out, (const uint16_t *)(const void *)table);
+        }
+    }
 }
 
 /* The layers of a loaded int8 model (anne_dense_layer.h): each layer's dense part, then its LUT or
@@ -529,26 +539,9 @@ const int8_t *anne__s8_run(const anne_model *m, const int8_t *in, int8_t *base) 
     const uint32_t *rec = (const uint32_t *)(const void *)m->layer_table;
     const int8_t *cur = in;
     uint32_t left = m->n_layers; /* >= 1: checked at load */
-#if ANNE_CONFIG_S8_WIDE
-    const int16_t *wide = m->s8_wide;
-#endif
     do {
         int8_t *next = cur == base ? base + m->arena_bytes - anne__pad4(rec[ANNE__L_N_IN / 4u] >> 16) : base;
-        const int32_t *aux = anne__s8_layer(next, cur, rec, m->weights ANNE__S8_WIDE_ARG(wide));
-#if ANNE_CONFIG_S8_WIDE
-        if (wide != NULL) wide += anne__s8_wide_count(rec[ANNE__L_N_IN / 4u] & 0xFFFFu, rec[ANNE__L_N_IN / 4u] >> 16);
-#endif
-        if (aux[ANNE__S8_ACT_KIND / 4u] != ANNE_S8_ACT_CLAMP) { /* (the clamp is the kernel's) */
-            uint32_t n_out = rec[ANNE__L_N_IN / 4u] >> 16;
-            const uint8_t *table =
-                (const uint8_t *)(const void *)aux + anne__s8_table_off(n_out, (uint32_t)aux[ANNE__S8_FLAGS / 4u]);
-            /* a softmax layer is rejected at load by a build that leaves softmax out (anne_config.h) */
-            if (!ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_SOFTMAX) || aux[ANNE__S8_ACT_KIND / 4u] == ANNE_S8_ACT_LUT) {
-                anne_activation_forward_s8_lut(next, n_out, (const int8_t *)table);
-            } else {
-                anne_softmax_forward_s8(next, n_out, (const uint16_t *)(const void *)table);
-            }
-        }
+        anne__s8_layer(next, cur, rec, m);
         cur = next;
         rec += ANNE__LAYER_SIZE / 4u;
     } while (--left != 0);
