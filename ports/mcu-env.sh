@@ -4,7 +4,8 @@
 #   anne_mcu_build [BENCH_DIR [TARGET...]]  configures and builds host, m0plus and m33 (or the TARGETs);
 #                             with $ANNE_MCU_PICO_MODEL (a converted iris_8_neurons.anne) also the Pico
 #                             example's application
-#   anne_mcu_quantize DIR NAME...  q16 and int8 versions of float models (needs $ANNE)
+#   anne_mcu_quantize DIR NAME...  q16 and int8 versions of float models (needs $ANNE; only the formats
+#                             in $ANNE_MCU_QUANT_FORMATS when set, e.g. q16)
 ANNE_MCU_PACKAGES="gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
 
 anne_mcu_check_tools() {
@@ -44,13 +45,14 @@ anne_mcu_build() {
 }
 
 # anne_mcu_quantize DIR NAME...: DIR/NAME__q16.anne and DIR/NAME__s8.anne from the float DIR/NAME.anne
-# with `$ANNE quantize`, calibrated on rows of the test vectors' distribution (anne_mcu_host calib).
+# with `$ANNE quantize`, calibrated on rows of the test vectors' distribution (anne_mcu_host calib);
+# only the formats listed in $ANNE_MCU_QUANT_FORMATS when it is set (prelu has no int8 form).
 anne_mcu_quantize() {
     local dir=$1 name fmt to
     shift
     for name in "$@"; do
         "$ANNE_MCU_BUILD/host/anne_mcu_host" calib "$dir/$name.anne" "$dir/$name.calib.csv" || return 1
-        for fmt in q16 s8; do
+        for fmt in ${ANNE_MCU_QUANT_FORMATS:-q16 s8}; do
             to=$fmt
             [ "$fmt" = s8 ] && to=int8
             "$ANNE" quantize "$dir/$name.anne" "$dir/${name}__$fmt.anne" --to $to --calib "$dir/$name.calib.csv" \

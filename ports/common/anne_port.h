@@ -41,8 +41,18 @@ void anne_port_exit(int code)
 void anne_port_bench_begin(void);
 void anne_port_bench_end(void);
 
-/* Bytes of stack used so far (the deepest point since reset), by stack painting; 0 on the host. */
+/* Bytes of stack used so far (the deepest point since reset, or since the last anne_port_stack_mark(),
+ * which repaints), by stack painting; 0 on the host. */
 uint32_t anne_port_stack_used(void);
+
+/* The stack of one call, by painting: anne_port_stack_mark() paints the free stack below its caller's
+ * stack pointer (the mark); anne_port_stack_since_mark(), called from the same function, returns how
+ * many bytes below the mark were written since: the deepest the calls in between went (a call adds
+ * nothing above its caller's stack pointer on Arm: the return address is in LR and arguments beyond
+ * the fourth are in the caller's frame). A word written with the paint value itself is missed, as by
+ * any painting. 0 without a mark, and on the host (no painting there). */
+void anne_port_stack_mark(void);
+uint32_t anne_port_stack_since_mark(void);
 
 /* The target's name: "m0plus", "m33" or "host". */
 extern const char anne_port_target[];

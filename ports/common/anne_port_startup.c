@@ -16,7 +16,11 @@ int main(void);
 void anne_port_reset(void);
 void anne_port_fault(void);
 
-#define ANNE__STACK_PAINT 0x5afe5afeu
+/* The paint value, for C and for the assembly of anne_port_stack_mark. */
+#define ANNE__STACK_PAINT_WORD 0x5afe5afe
+#define ANNE__STACK_PAINT ((uint32_t)ANNE__STACK_PAINT_WORD)
+#define ANNE__STR(x) ANNE__STR2(x)
+#define ANNE__STR2(x) #x
 
 #if defined(__ARM_ARCH_8M_MAIN__)
 const char anne_port_target[] = "m33";
@@ -62,6 +66,39 @@ uint32_t anne_port_stack_used(void) {
     const volatile uint32_t *p = __stack_limit__;
     while (p < __stack_top__ && *p == ANNE__STACK_PAINT) p++;
     return (uint32_t)((uintptr_t)__stack_top__ - (uintptr_t)p);
+}
+
+/* The stack pointer of the last anne_port_stack_mark's caller (NULL: no mark yet). Written by the
+ * assembly below only, hence volatile: the compiler must not take it for its initial NULL. */
+static const uint32_t *volatile anne__stack_mark_sp __attribute__((used));
+
+/* In assembly (ARMv6-M instructions, so the same on both cores) because the paint must reach the
+ * caller's stack pointer exactly, which C cannot name: a leaf that touches no stack, r0-r2 only. */
+__attribute__((naked)) void anne_port_stack_mark(void) {
+    __asm__ volatile(".syntax unified\n\t" /* GCC hands Thumb-1 inline assembly over in divided syntax */
+                     "mov r0, sp\n\t"
+                     "ldr r1, =anne__stack_mark_sp\n\t"
+                     "str r0, [r1]\n\t"
+                     "ldr r1, =__stack_limit__\n\t"
+                     "ldr r2, =" ANNE__STR(ANNE__STACK_PAINT_WORD) "\n"
+                     "1:\n\t"
+                     "cmp r1, r0\n\t"
+                     "bhs 2f\n\t"
+                     "str r2, [r1]\n\t"
+                     "adds r1, r1, #4\n\t"
+                     "b 1b\n"
+                     "2:\n\t"
+                     "bx lr\n\t"
+                     ".ltorg");
+}
+
+/* A leaf without a frame (checked in the disassembly), so it does not count itself. */
+uint32_t anne_port_stack_since_mark(void) {
+    const uint32_t *mark = anne__stack_mark_sp;
+    const volatile uint32_t *p = __stack_limit__;
+    if (mark == NULL) return 0;
+    while (p < mark && *p == ANNE__STACK_PAINT) p++;
+    return (uint32_t)((uintptr_t)mark - (uintptr_t)p);
 }
 
 __attribute__((noinline)) void anne_port_bench_begin(void) {

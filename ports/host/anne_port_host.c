@@ -45,6 +45,13 @@ uint32_t anne_port_stack_used(void) {
     return 0;
 }
 
+void anne_port_stack_mark(void) {
+}
+
+uint32_t anne_port_stack_since_mark(void) {
+    return 0;
+}
+
 int main(int argc, char **argv) {
     int rc = anne_app_main(argc, argv);
     fflush(stdout);
