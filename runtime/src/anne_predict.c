@@ -3,6 +3,7 @@
 
 #include "anne.h"
 #include "anne_format.h"
+#include "anne_inline.h"
 #include "anne_math_f32.h"
 #include "anne_quant_format.h"
 
@@ -72,9 +73,23 @@ static const float *anne__run_f32(const anne_model *model, float *base) {
     return cur;
 }
 
+/* The float32 path. Beside a quantized format it is out of line: inlined, its frame would be the entry
+ * point's, which a Q16 or int8 model's predict would carry too (32 bytes more stack on the M0+, whose
+ * GCC makes no tail calls); in a float32-only build, inlined, nothing is carried twice. */
+#if ANNE_CONFIG_Q16 || ANNE_CONFIG_S8
+#define ANNE__F32_PATH static ANNE__NOINLINE
+#else
+#define ANNE__F32_PATH ANNE__ALWAYS_INLINE
+#endif
+ANNE__F32_PATH anne_status anne__predict_f32(const anne_model *model, float *output, const float *input,
+                                                   float *base) {
+    anne_model_scale_input(model, base, input);
+    memcpy(output, anne__run_f32(model, base), (size_t)model->n_outputs * sizeof *output);
+    return ANNE_OK;
+}
+
 anne_status anne_model_predict(const anne_model *model, float *output, const float *input,
                                void *arena, size_t arena_size) {
-    float *base;
     if (model == NULL || output == NULL || input == NULL || arena == NULL) return ANNE_ERR_NULL_ARG;
     if (model->layer_table == NULL) return ANNE_ERR_NULL_ARG;
     if (((uintptr_t)arena & 3u) != 0) return ANNE_ERR_ALIGNMENT;
@@ -84,8 +99,5 @@ anne_status anne_model_predict(const anne_model *model, float *output, const flo
                                                  : ANNE_ERR_UNSUPPORTED_DTYPE;
     }
     if (!ANNE_CONFIG_F32) return ANNE_ERR_UNSUPPORTED_DTYPE; /* left out of this build (anne_config.h) */
-    base = (float *)arena;
-    anne_model_scale_input(model, base, input);
-    memcpy(output, anne__run_f32(model, base), (size_t)model->n_outputs * sizeof *output);
-    return ANNE_OK;
+    return anne__predict_f32(model, output, input, (float *)arena);
 }

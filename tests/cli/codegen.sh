@@ -73,6 +73,20 @@ int main(int argc, char **argv) {
                 if (q_c[i] != q_f[i] || bits(deq) != bits(out_c[i])) { printf("int8 sample %zu output %zu differs\n", s, i); bad = 1; }
             }
         }
+        { /* a copy of the const model widened to int16 (gen_WIDE_BYTES: the size the runtime computes)
+             gives the same integers */
+            static uint32_t wide[gen_WIDE_BYTES / 4u + 1u];
+            anne_model w = *gen_model();
+            int8_t q_w[gen_OUTPUTS];
+            if (anne_model_s8_wide_size(&m) != gen_WIDE_BYTES) { printf("gen_WIDE_BYTES differs\n"); bad = 1; }
+            if (anne_model_s8_widen(&w, wide, gen_WIDE_BYTES) != ANNE_OK) return 14;
+            for (s = 0; s < 50; s++) {
+                for (i = 0; i < gen_INPUTS; i++) q_in[i] = (int8_t)((int)((s * 41 + i * 29) % 256) - 128);
+                if (anne_model_predict_s8(&w, q_c, q_in, arena_c, sizeof arena_c) != ANNE_OK) return 15;
+                if (anne_model_predict_s8(&m, q_w, q_in, arena_f, sizeof arena_f) != ANNE_OK) return 16;
+                if (memcmp(q_c, q_w, gen_OUTPUTS) != 0) { printf("widened int8 sample %zu differs\n", s); bad = 1; }
+            }
+        }
         printf("raw int8 checked\n");
     }
 #elif gen_DTYPE == 1
