@@ -5,7 +5,8 @@
  * ISO C, so every target rounds alike. It also prints the stack of one predict call, measured by
  * painting (tests/cli/mcu_qemu.sh holds it to the stack budget): the deepest over the rows through
  * the float API, and for q16/int8 models through the raw integer API too, whose outputs must then be
- * the float API's. `libm`: a float32 model whose activations use the C library's tanhf, expm1f, log1pf or
+ * the float API's. int8 models run again on their weights widened to int16 where the build widens
+ * (ANNE_CONFIG_S8_WIDE: the M33 among the boards), with the same outputs bit for bit. `libm`: a float32 model whose activations use the C library's tanhf, expm1f, log1pf or
  * erfcf (tanh, gelu_tanh, elu, selu, softplus, gelu), which differ between C libraries by an ulp or two:
  * compared within 1e-6 + 1e-6 |value| instead of bit for bit.
  *   anne_app_vectors write|check MODEL INPUTS OUTPUTS [libm] */
@@ -22,6 +23,28 @@ static float anne_app_want[ANNE_APP_ROWS * ANNE_APP_MAX_IO];
 static float anne_app_got[ANNE_APP_ROWS * ANNE_APP_MAX_IO];
 static uint32_t anne_app_arena[4096];
 static int32_t anne_app_raw_in[ANNE_APP_MAX_IO], anne_app_raw_out[ANNE_APP_MAX_IO]; /* q16, or int8 bytes */
+#if ANNE_CONFIG_S8_WIDE
+static uint32_t anne_app_wide[18u * 1024u / 4u]; /* int8 weights widened to int16 (the suite's MLP: 17 408 B) */
+
+/* int8 models where the build runs widened weights (anne_model_s8_widen; the M33's kernel): every row
+ * again through the float API on a copy of the model widened to int16, into got. Returns 1 when it ran,
+ * else 0 with a message. */
+static int anne_app_wide_rows(const anne_model *m, float *got) {
+    anne_model w = *m;
+    anne_status st = anne_model_s8_widen(&w, anne_app_wide, sizeof anne_app_wide);
+    uint32_t r;
+    for (r = 0; st == ANNE_OK && r < ANNE_APP_ROWS; r++) {
+        st = anne_model_predict(&w, got + r * m->n_outputs, anne_app_inputs + r * m->n_inputs, anne_app_arena,
+                                sizeof anne_app_arena);
+    }
+    if (st != ANNE_OK) {
+        anne_port_puts("widened int8 weights failed: ");
+        anne_port_puts(anne_status_str(st));
+        anne_port_puts("\n");
+    }
+    return st == ANNE_OK;
+}
+#endif
 
 /* Row r of the inputs: a few fixed rows (zeros, large values of both signs), then random ones
  * spread over three standard deviations (or the min-max range, or [-3, 3]). */
@@ -184,5 +207,15 @@ int anne_app_main(int argc, char **argv) {
     } else if (anne_model_dtype(&m) == ANNE_DTYPE_S8) {
         anne_app_report_stack("raw", raw_stack, "anne_model_predict_s8, the deepest of the rows");
     }
+#if ANNE_CONFIG_S8_WIDE
+    if (anne_model_s8_wide_size(&m) > 0) { /* the same host outputs, bit for bit */
+        int wide_ok = anne_app_wide_rows(&m, anne_app_got) &&
+                      anne_app_compare(anne_app_got, anne_app_want, n_out, 0.0f, 0.0f, &identical, &max_diff, &at);
+        anne_port_puts("  ");
+        anne_app_report("on widened int8 weights", n_out, identical, max_diff, at);
+        if (!wide_ok) anne_port_puts("  FAIL: widened int8 weights differ\n");
+        ok = ok && wide_ok;
+    }
+#endif
     return ok && raw_ok ? 0 : 1;
 }
