@@ -212,21 +212,26 @@ static void test_changed_copy_is_seen(void **state) {
 static void test_misuse_refused(void **state) {
     static const uint16_t sizes[] = {16, 8};
     s8net q;
-    anne_model wm, fm;
+    anne_model wm, before, fm;
     anne_loaded f;
-    uint32_t buf[80];
+    uint32_t buf[80], first[64];
     size_t n;
     (void)state;
     make_s8(&q, sizes, 1, ANNE_ACT_RELU, ANNE_ACT_LINEAR);
     n = anne_model_s8_wide_size(&q.m);
     assert_int_equal(n, 256u);
     wm = q.m;
+    assert_int_equal(anne_model_s8_widen(&wm, first, sizeof first), ANNE_OK); /* widened once already */
+    before = wm;
+    memset(buf, 0x5A, sizeof buf);
     assert_int_equal(anne_model_s8_widen(NULL, buf, sizeof buf), ANNE_ERR_NULL_ARG);
     assert_int_equal(anne_model_s8_widen(&wm, NULL, n), ANNE_ERR_NULL_ARG);
     assert_int_equal(anne_model_s8_widen(&wm, (char *)buf + 2, n), ANNE_ERR_ALIGNMENT);
     assert_int_equal(anne_model_s8_widen(&wm, buf, n - 1u), ANNE_ERR_BUFFER_TOO_SMALL);
-    assert_memory_equal(&wm, &q.m, sizeof wm); /* unchanged after every refusal */
-    assert_null(wm.s8_wide);
+    /* unchanged after every refusal: still on the first copy; the refused buffer not written */
+    assert_memory_equal(&wm, &before, sizeof wm);
+    assert_ptr_equal(wm.s8_wide, first);
+    assert_int_equal(buf[0], 0x5A5A5A5Au);
     /* a float model has nothing to widen */
     anne_test_open_model(&f, "examples/iris/iris_8_neurons.json");
     fm = f.model;

@@ -101,6 +101,19 @@ static void anne__put_float(anne__text *t, float v) {
     anne__put(t, "%s%sf", num, strpbrk(num, ".eE") == NULL ? ".0" : "");
 }
 
+/* What anne_model_s8_wide_size() gives for an int8 model in a build with ANNE_CONFIG_S8_WIDE, from the
+ * layers (anne_quant.h: two bytes per weight of the units in blocks of four and the inputs in blocks
+ * of eight), whatever this tool's own build of the runtime has; codegen.sh compares the two. */
+static unsigned long anne__wide_bytes(const anne_model *m) {
+    unsigned long n = 0;
+    uint16_t l;
+    anne_layer layer;
+    for (l = 0; l < m->n_layers; l++) {
+        if (anne_model_layer(m, l, &layer) == ANNE_OK) n += 2ul * (layer.n_out & ~3ul) * (layer.n_in & ~7ul);
+    }
+    return n;
+}
+
 /* The raw integer entry points of a quantized model: int8 with its input and output quantization,
  * or Q16.16; nothing for float models. */
 static void anne__put_header_raw(anne__text *h, const anne_model *m, const char *prefix) {
@@ -119,10 +132,9 @@ static void anne__put_header_raw(anne__text *h, const anne_model *m, const char 
         anne__put(h, "/* The raw int8 path (no float arithmetic): input (%s_INPUTS int8, quantized as above),\n"
                      " * output (%s_OUTPUTS int8), arena as for %s_predict(). */\n", prefix, prefix, prefix);
         anne__put(h, "anne_status %s_predict_s8(const int8_t *input, int8_t *output, void *arena);\n\n", prefix);
-        /* (the host build has the knob on: the size a build with it needs) */
         anne__put(h, "/* Bytes anne_model_s8_widen() needs to widen a copy of the model to int16 in a build with\n"
                      " * ANNE_CONFIG_S8_WIDE (docs/codegen.md, docs/mcu.md), 4-aligned; 0 is enough where it is off. */\n");
-        anne__put(h, "#define %s_WIDE_BYTES %luu\n\n", prefix, (unsigned long)anne_model_s8_wide_size(m));
+        anne__put(h, "#define %s_WIDE_BYTES %luu\n\n", prefix, anne__wide_bytes(m));
     } else if (dt == ANNE_DTYPE_Q16) {
         anne__put(h, "/* The raw Q16.16 path (no float arithmetic): input (%s_INPUTS int32 Q16.16, after the model's\n"
                      " * input scaling; anne_q16_from_f32() converts), output (%s_OUTPUTS Q16.16), arena as for\n"

@@ -147,7 +147,7 @@ anne_status anne_model_predict_s8(const anne_model *model, int8_t *output, const
  * anne_model_s8_wide_size(): the bytes anne_model_s8_widen() writes: two per weight of each layer's
  * units in blocks of four and inputs in blocks of eight (units and inputs left over are read as
  * int8); 0 when nothing is widened: no such block, a model in another format, or a build without the
- * knob. anne_model_s8_widen(): fills buf (4-aligned, at least that many bytes) and points
+ * knob (SIZE_MAX where a 32-bit size_t cannot count it: a model over 2 GB). anne_model_s8_widen(): fills buf (4-aligned, at least that many bytes) and points
  * model->s8_wide at it; every predict of *model then reads it, with results identical bit for bit.
  * buf must stay unchanged while *model uses it. model is the caller's copy (for a generated model, a
  * copy of *NAME_model()). ANNE_ERR_UNSUPPORTED_DTYPE for another format or a build without the knob,

@@ -244,11 +244,13 @@ __asm__(".syntax unified\n\t"
         ".text\n");
 
 #if ANNE_CONFIG_S8_WIDE
-/* The four-unit loop on widened weights (the portable anne__s8w_quad's sums, by hand): SMLAD takes the weight
- * words as they are, so per four inputs the loop loads the input word and sixteen int16 weights in two
- * runs of four words (back to back, pipelined) and widens only the input (two SXTB16, shared by the
- * four units): 21 cycles per 16 MACs, 45 per 32 with the loop's count and branch (docs/mcu.md). r0 (the
- * sums' address, on the stack) and r3 (n8, folded into the end in lr) are free in the loop. */
+/* The four-unit loop on widened weights (the portable anne__s8w_quad's sums, by hand): SMLAD takes the
+ * weight words as they are, so per four inputs the loop loads the input word and sixteen int16 weights
+ * in two runs of four words (back to back, pipelined) and widens only the input (two SXTB16, shared by
+ * the four units): 21 cycles per 16 MACs, 45 per 32 with the loop's count and branch (docs/mcu.md). r0
+ * (the sums' address, on the stack) and r3 (n8, folded into the end in lr) are free in the loop. n8
+ * must be a positive multiple of 8 (the callers' n_in >= 8 makes it so): the end is tested after a
+ * pass of eight inputs. */
 void anne__s8w_quad_dsp(int32_t acc[4], const int8_t *x, const int16_t *w, uint32_t n8);
 /* four inputs: r3 = (x_i, x_i+2), r12 = (x_i+1, x_i+3); units 0/1 then 2/3 from r8-r11 */
 #define ANNE__S8W_FOUR                                                                                         \

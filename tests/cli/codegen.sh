@@ -115,10 +115,11 @@ int main(int argc, char **argv) {
 }
 C
 
-# the runtime's sources, compiled once with the same strict flags
+# the runtime's sources, compiled once with the same strict flags (and the opt-in kernel for widened int8
+# weights, which the harness runs)
 mkdir -p "$TMP/rt"
 for src in runtime/src/*.c; do
-    "$CC" -std=c99 -pedantic -Wall -Wextra -Werror -O1 -Iruntime/include -c "$src" \
+    "$CC" -std=c99 -pedantic -Wall -Wextra -Werror -O1 -Iruntime/include -DANNE_CONFIG_S8_WIDE=1 -c "$src" \
         -o "$TMP/rt/$(basename "$src" .c).o" 2>>"$TMP/rt.err" || fail "runtime source $src does not compile"
 done
 ar rcs "$TMP/libanne_rt.a" "$TMP"/rt/*.o
@@ -169,10 +170,16 @@ done
 # the float entry point and the raw integer one. Each row: name, model, --to, calibration CSV and options.
 awk -F, 'NR == 1 { print "a,b,c,d,e"; next } { print $1 "," $2 "," $3 "," $4 "," $1 - $2 }' \
     examples/iris/iris_train.csv >"$TMP/calib5.csv"
+# ten columns for cli_wide_s8 (10-12-5: blocks of eight inputs and four units, with inputs and units
+# left over: its widened weights, NAME_WIDE_BYTES 2 (12 x 8 + 4 x 8) = 256, are really read)
+awk -F, 'NR == 1 { print "a,b,c,d,e,f,g,h,i,j"; next }
+    { print $1 "," $2 "," $3 "," $4 "," $1 - $2 "," $3 - $4 "," $1 / 2 "," $2 + $3 "," 2 * $4 "," $1 - $3 }' \
+    examples/iris/iris_train.csv >"$TMP/calib10.csv"
 quantized="iris8_s8|examples/iris/iris_8_neurons.json|int8|examples/iris/iris_train.csv --label Species
 iris8_s8pt|examples/iris/iris_8_neurons.json|int8|examples/iris/iris_train.csv --label Species --per-tensor
 iris8_q16|examples/iris/iris_8_neurons.json|q16|examples/iris/iris_train.csv --label Species
 softmax_s8|tests/data/cli_3class.json|int8|tests/data/csv/three_class.csv --label class
+wide_s8|tests/data/cli_wide_s8.json|int8|$TMP/calib10.csv
 softmax_q16|tests/data/cli_3class.json|q16|tests/data/csv/three_class.csv --label class
 prelu_q16|tests/data/tfjs_import/layer_prelu/model.json|q16|examples/iris/iris_train.csv --label Species
 mixed_q16|tests/data/tfjs_import/deep_mixed/model.json|q16|$TMP/calib5.csv"
@@ -192,6 +199,8 @@ while IFS='|' read -r qname src to calib; do
     fi
     check_c "$dir/$qname.anne" "$dir/$qname.anne" "$dir" "raw $([ "$to" = q16 ] && echo q16 || echo int8) checked same bits"
 done <<<"$quantized"
+grep -q "^#define gen_WIDE_BYTES 256u$" "$TMP/wide_s8/gen.h" ||
+    fail "cli_wide_s8: NAME_WIDE_BYTES is not 2 (12 x 8 + 4 x 8) = 256: $(grep WIDE_BYTES "$TMP/wide_s8/gen.h")"
 
 # a quantized .anne converts to .anne byte for byte; --name rewrites only the name; JSON refuses it
 q="$TMP/iris8_s8/iris8_s8.anne"

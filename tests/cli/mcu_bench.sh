@@ -108,8 +108,8 @@ budget=${ANNE_STACK_BUDGET:-256}
 while IFS= read -r rec; do
     for k in stack_bytes codegen_stack_bytes; do
         v=$(num "$k" "$rec")
-        [ -z "$v" ] || [ "$v" -lt "$budget" ] ||
-            fail "$(str target "$rec") $(str model "$rec") $(str format "$rec") $(str api "$rec"): $k $v, not under $budget"
+        [ -z "$v" ] || { [ "$v" -gt 0 ] && [ "$v" -lt "$budget" ]; } ||
+            fail "$(str target "$rec") $(str model "$rec") $(str format "$rec") $(str api "$rec"): $k $v, not in (0, $budget)"
     done
 done <<<"$records"
 while IFS= read -r rec; do

@@ -63,6 +63,11 @@ board() {
 anne_mcu_quantize . iris_8_neurons iris_6_neurons dense_64x64 mlp_64_64_64_10 || exit 1
 models=(iris_8_neurons iris_6_neurons dense_64x64 mlp_64_64_64_10)
 for m in iris_8_neurons iris_6_neurons dense_64x64 mlp_64_64_64_10; do models+=("${m}__q16" "${m}__s8"); done
+# a 10-12-5 relu/softmax network (tests/data/cli_wide_s8.json): inputs and units left over from the
+# kernels' blocks (pairs on the M0+, four units and eight inputs on the M33, widened or not)
+"$ANNE" convert "$ANNE_ROOT/tests/data/cli_wide_s8.json" odd_10_12_5.anne >/dev/null &&
+    anne_mcu_quantize . odd_10_12_5 || exit 1
+models+=(odd_10_12_5 odd_10_12_5__q16 odd_10_12_5__s8)
 
 # One model per activation kind of the runtime (anne_activation in runtime/include/anne.h), relu's
 # parameter variants (each takes another path in the Q16 kernel) and prelu: a dense layer of 4 inputs
@@ -170,10 +175,10 @@ for t in m0plus m33; do
         [ $rc -eq 0 ] || fail "$t: test vectors of $m"
         stack_check vectors.log "$m" "$t" || fail "$t: predict stack of $m"
         # int8 on the M33 runs again on weights widened to int16 (anne_model_s8_widen): all rows identical
-        if [ "$t" = m33 ] && { [ "$m" = dense_64x64__s8 ] || [ "$m" = mlp_64_64_64_10__s8 ]; }; then
+        case "$t/$m" in m33/dense_64x64__s8 | m33/mlp_64_64_64_10__s8 | m33/odd_10_12_5__s8)
             grep -Eq "^  on widened int8 weights: ([0-9]+) of \1 values bit-identical" vectors.log ||
-                fail "$t: $m did not run bit-identical on widened int8 weights"
-        fi
+                fail "$t: $m did not run bit-identical on widened int8 weights" ;;
+        esac
         stack_of["$m $t"]=$(sed -n 's/^  [a-z]* API predict stack \([0-9]*\) bytes.*/\1/p' vectors.log | paste -sd/)
         [ "$m $t" = "act_relu_slope__q16 m0plus" ] && cp vectors.log stack_sample.log
     done
