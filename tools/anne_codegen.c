@@ -132,8 +132,8 @@ static void anne__put_header_raw(anne__text *h, const anne_model *m, const char 
         anne__put(h, "/* The raw int8 path (no float arithmetic): input (%s_INPUTS int8, quantized as above),\n"
                      " * output (%s_OUTPUTS int8), arena as for %s_predict(). */\n", prefix, prefix, prefix);
         anne__put(h, "anne_status %s_predict_s8(const int8_t *input, int8_t *output, void *arena);\n\n", prefix);
-        anne__put(h, "/* Bytes anne_model_s8_widen() needs to widen a copy of the model to int16 in a build with\n"
-                     " * ANNE_CONFIG_S8_WIDE (docs/codegen.md, docs/mcu.md), 4-aligned; 0 is enough where it is off. */\n");
+        anne__put(h, "/* Bytes anne_model_s8_widen() needs to widen a copy of the model to int16 in a build\n"
+                     " * with ANNE_CONFIG_S8_WIDE (docs/codegen.md, docs/mcu.md), 4-aligned; 0 where it is off. */\n");
         anne__put(h, "#define %s_WIDE_BYTES %luu\n\n", prefix, anne__wide_bytes(m));
     } else if (dt == ANNE_DTYPE_Q16) {
         anne__put(h, "/* The raw Q16.16 path (no float arithmetic): input (%s_INPUTS int32 Q16.16, after the model's\n"

@@ -6,9 +6,10 @@
  * painting (tests/cli/mcu_qemu.sh holds it to the stack budget): the deepest over the rows through
  * the float API, and for q16/int8 models through the raw integer API too, whose outputs must then be
  * the float API's. int8 models run again on their weights widened to int16 where the build widens
- * (ANNE_CONFIG_S8_WIDE: the M33 among the boards), with the same outputs bit for bit. `libm`: a float32 model whose activations use the C library's tanhf, expm1f, log1pf or
- * erfcf (tanh, gelu_tanh, elu, selu, softplus, gelu), which differ between C libraries by an ulp or two:
- * compared within 1e-6 + 1e-6 |value| instead of bit for bit.
+ * (ANNE_CONFIG_S8_WIDE: the M33 among the boards), with the same outputs bit for bit. `libm`: a float32
+ * model whose activations use the C library's tanhf, expm1f, log1pf or erfcf (tanh, gelu_tanh, elu,
+ * selu, softplus, gelu), which differ between C libraries by an ulp or two: compared within
+ * 1e-6 + 1e-6 |value| instead of bit for bit.
  *   anne_app_vectors write|check MODEL INPUTS OUTPUTS [libm] */
 #include "anne_quant.h"
 #include "anne_train.h"

@@ -142,13 +142,14 @@ anne_status anne_model_predict_s8(const anne_model *model, int8_t *output, const
 
 /* int8 weights widened to int16, a copy the kernels read instead of the model's weights (build knob
  * ANNE_CONFIG_S8_WIDE, anne_config.h): with the DSP extension (Cortex-M33, M4, M7) SMLAD then takes
- * the weights as they are, without two SXTB16 per four weights (docs/mcu.md: about 1.4 instead of 1.66
+ * the weights as they are, without two SXTB16 per four weights (docs/mcu.md: 1.41 instead of 1.66
  * cycles per MAC on the Cortex-M33), for two bytes per weight, e.g. of RAM.
  * anne_model_s8_wide_size(): the bytes anne_model_s8_widen() writes: two per weight of each layer's
  * units in blocks of four and inputs in blocks of eight (units and inputs left over are read as
  * int8); 0 when nothing is widened: no such block, a model in another format, or a build without the
- * knob (SIZE_MAX where a 32-bit size_t cannot count it: a model over 2 GB). anne_model_s8_widen(): fills buf (4-aligned, at least that many bytes) and points
- * model->s8_wide at it; every predict of *model then reads it, with results identical bit for bit.
+ * knob (SIZE_MAX where a 32-bit size_t cannot count it: a model over 2 GB).
+ * anne_model_s8_widen(): fills buf (4-aligned, at least that many bytes) and points model->s8_wide at
+ * it; every predict of *model then reads it, with results identical bit for bit.
  * buf must stay unchanged while *model uses it. model is the caller's copy (for a generated model, a
  * copy of *NAME_model()). ANNE_ERR_UNSUPPORTED_DTYPE for another format or a build without the knob,
  * ANNE_ERR_NULL_ARG, ANNE_ERR_ALIGNMENT, ANNE_ERR_BUFFER_TOO_SMALL; *model is unchanged on error. */

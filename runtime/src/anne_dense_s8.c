@@ -487,9 +487,9 @@ void anne_dense_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, 
 /* One layer of a loaded int8 model read straight from its layer record and quantization record
  * (validated at load: 4-aligned little-endian words; anne_layer_s8 decodes the same records): the dense
  * part with its requantization and clamp. With the zero point folded into the bias
- * (ANNE__S8_FLAG_ZP_BIAS) the units get zp_bias and zero point 0, as anne_layer_forward_s8 does. The
- * kernel loops are inlined here: the deepest chain is run loop, this, and a unit's end. Returns the
- * quantization record, for the activation. */
+ * (ANNE__S8_FLAG_ZP_BIAS) the units get zp_bias and zero point 0, as anne_layer_forward_s8 does; then
+ * its LUT or softmax activation. The kernel loops are inlined here: the deepest chain is run loop,
+ * this, and a leaf (a kernel, a unit's end, an activation). */
 static ANNE__NOINLINE void anne__s8_layer(int8_t *out, const int8_t *in, const uint32_t *rec, const anne_model *m) {
     const uint8_t *weights = m->weights;
     uint32_t shape = rec[ANNE__L_N_IN / 4u], n_out = shape >> 16;

@@ -82,7 +82,7 @@ static const float *anne__run_f32(const anne_model *model, float *base) {
 #define ANNE__F32_PATH ANNE__ALWAYS_INLINE
 #endif
 ANNE__F32_PATH anne_status anne__predict_f32(const anne_model *model, float *output, const float *input,
-                                                   float *base) {
+                                             float *base) {
     anne_model_scale_input(model, base, input);
     memcpy(output, anne__run_f32(model, base), (size_t)model->n_outputs * sizeof *output);
     return ANNE_OK;
