@@ -5,7 +5,8 @@
 # (ANNE_ERR_UNSUPPORTED_DTYPE, ANNE_ERR_BAD_ACTIVATION; int8 activations are tables in the model and
 # not affected by the activation knob, except softmax, whose int8 kernel its bit leaves out too), and
 # links none of the code it leaves out (checked with nm after --gc-sections).
-# Also: the loader compiled for a Cortex-M0+ calls no soft-float, 64-bit or division helper.
+# Also: the loader compiled for a Cortex-M0+ calls no soft-float, 64-bit or division helper; the
+# Cortex-M33's kernel for widened int8 weights is built only with ANNE_CONFIG_S8_WIDE=1.
 set -u
 ANNE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ANNE=${ANNE:-$ANNE_ROOT/build/anne}
@@ -137,6 +138,14 @@ if command -v arm-none-eabi-gcc >/dev/null 2>&1; then
         [ -z "$helpers" ] || fail "anne_$src.c on a Cortex-M0+ calls" $helpers
     done
     arm-none-eabi-nm -u m0_model.o | grep -q anne_crc32 || fail "the Cortex-M0+ helper check sees no calls (it is blind)"
+    # ANNE_CONFIG_S8_WIDE (opt-in): the Cortex-M33's kernel for widened int8 weights only where it is on
+    for wide in 0 1; do
+        arm-none-eabi-gcc -mcpu=cortex-m33 -mthumb -mfloat-abi=hard -mfpu=fpv5-sp-d16 -Os -std=c99 \
+            -I"$ANNE_ROOT/runtime/include" -DANNE_CONFIG_S8_WIDE=$wide -c "$ANNE_ROOT/runtime/src/anne_dense_s8.c" \
+            -o "m33_s8_$wide.o" || fail "cannot cross-compile anne_dense_s8.c with ANNE_CONFIG_S8_WIDE=$wide"
+    done
+    arm-none-eabi-nm m33_s8_0.o | grep -q anne__s8w_quad_dsp && fail "ANNE_CONFIG_S8_WIDE=0 builds the widened kernel"
+    arm-none-eabi-nm m33_s8_1.o | grep -q ' T anne__s8w_quad_dsp' || fail "ANNE_CONFIG_S8_WIDE=1 lacks the widened kernel"
 else
     echo "note: arm-none-eabi-gcc not found; the loader's helper check for the Cortex-M0+ is skipped"
 fi
