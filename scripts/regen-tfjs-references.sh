@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the TensorFlow.js reference training runs in tests/data/tfjs_train/ (checked by
 # tests/test_train_tfjs.c): installs the pinned pure-JS packages (never tfjs-node) and runs
-# reference/tfjs/train_reference.js. Needs node and npm; exits 77 (skip) without them.
+# reference/tfjs/train_reference.js. Needs node and npm; exits 77 (skip) without them. The output is
+# deterministic (seeded), so a clean run leaves git status unchanged (.ci/run fails when it does not).
 set -euo pipefail
 cd "$(dirname "$0")/../reference/tfjs"
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

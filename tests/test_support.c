@@ -13,7 +13,8 @@ const char *anne_test_path(const char *rel) {
 
 const char *anne_test_shared_path(const char *rel) {
     static char buf[4096];
-    snprintf(buf, sizeof buf, "%s/%s", ANNE_SHARED_DIR, rel);
+    const char *dir = getenv("ANNE_SHARED_DIR");
+    snprintf(buf, sizeof buf, "%s/%s", dir != NULL && dir[0] != '\0' ? dir : ANNE_SHARED_DIR, rel);
     return access(buf, R_OK) == 0 ? buf : NULL;
 }
 

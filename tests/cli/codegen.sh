@@ -130,7 +130,7 @@ done
 if [ -n "${ANNE_SHARED_DIR:-}" ] && [ -f "$ANNE_SHARED_DIR/fixtures/keras/k3_h5_iris_mit/iris_model.h5" ]; then
     models="$models $ANNE_SHARED_DIR/fixtures/keras/k3_h5_iris_mit/iris_model.h5"
 else
-    echo "note: ../shared absent, the Keras fixture is left out"
+    skip_part "../shared/fixtures/keras/k3_h5_iris_mit/iris_model.h5 is absent (tests read ../shared in place)"
 fi
 
 # check_c SRC ANNE DIR WANT: generated C of SRC (deterministic, naming the tool) compiled with the

@@ -7,22 +7,11 @@
 # links none of the code it leaves out (checked with nm after --gc-sections).
 # Also: the loader compiled for a Cortex-M0+ calls no soft-float, 64-bit or division helper; the
 # Cortex-M33's kernel for widened int8 weights is built only with ANNE_CONFIG_S8_WIDE=1.
-set -u
 ANNE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ANNE=${ANNE:-$ANNE_ROOT/build/anne}
 case "$ANNE" in /*) ;; *) ANNE="$PWD/$ANNE" ;; esac
-if [ ! -x "$ANNE" ]; then
-    echo "SKIP: the anne binary ($ANNE) is not built"
-    exit 77
-fi
+. "$ANNE_ROOT/tests/cli/lib/common.sh"
 CC=${CC:-cc}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
 cd "$TMP" || exit 1
 
 # The program: loads a model, prints the status number, then the outputs for a fixed input in hex.
@@ -147,8 +136,8 @@ if command -v arm-none-eabi-gcc >/dev/null 2>&1; then
     arm-none-eabi-nm m33_s8_0.o | grep -q anne__s8w_quad_dsp && fail "ANNE_CONFIG_S8_WIDE=0 builds the widened kernel"
     arm-none-eabi-nm m33_s8_1.o | grep -q ' T anne__s8w_quad_dsp' || fail "ANNE_CONFIG_S8_WIDE=1 lacks the widened kernel"
 else
-    echo "note: arm-none-eabi-gcc not found; the loader's helper check for the Cortex-M0+ is skipped"
+    skip_part "arm-none-eabi-gcc not found (apt-get install gcc-arm-none-eabi): the Cortex-M0+ loader and" \
+        "Cortex-M33 widened-kernel checks did not run"
 fi
 
-[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
-echo "ok: builds with formats and activations left out match the full build and reject the rest"
+finish "ok: builds with formats and activations left out match the full build and reject the rest"

@@ -3,10 +3,11 @@
 # JSON has the fields the issue asks for, and the exact instruction counts of anne_model_predict did
 # not grow more than 25 % over the committed baseline bench/mcu-baseline.json (counts are
 # deterministic for a given compiler; a smaller count or a growth within the margin is reported, not
-# failed; refresh the baseline with `bench/mcu-bench --json > bench/mcu-baseline.json` when a change
-# is intended); the dense_1x1_1x1 records carry the cost of a layer split into a unit's and the layer's
-# own; the footprint firmwares built from generated C carry their codegen_* fields, match the host, and
-# the generated const model's predict counts the instructions of the loaded model's; int8 on widened
+# failed, but a record missing from either side fails; refresh the baseline with
+# `bench/mcu-bench --json > bench/mcu-baseline.json` when a change is intended); the dense_1x1_1x1
+# records carry the cost of a layer split into a unit's and the layer's own; the footprint firmwares
+# built from generated C carry their codegen_* fields, match the host, and the generated const
+# model's predict counts the instructions of the loaded model's; int8 on widened
 # weights runs the widened kernel on the M33; every firmware's stack is under 256 bytes. Skips (77)
 # without the cross tools (scripts/setup-arm.sh).
 set -u
@@ -123,8 +124,9 @@ while IFS= read -r rec; do
     echo "$rec" | grep -q '"outputs_match_host": true' || fail "$t $m $f $a: the output differs from the host's"
     base=$(grep "\"target\": \"$t\", \"model\": \"$m\", \"format\": \"$f\", \"api\": \"$a\"" \
         "$ANNE_ROOT/bench/mcu-baseline.json")
+    # a record without a baseline fails: otherwise a renamed benchmark would switch its own check off
     if [ -z "$base" ]; then
-        echo "note: $t $m $f $a has no baseline yet"
+        fail "$t $m $f $a has no baseline in bench/mcu-baseline.json (refresh it: bench/mcu-bench --json)"
         continue
     fi
     now=$(num instructions "$rec")
@@ -135,5 +137,10 @@ while IFS= read -r rec; do
         echo "note: $t $m $f $a: $now instructions per inference, baseline $was"
     fi
 done <<<"$records"
+# and every baseline record is still measured
+while IFS= read -r base; do
+    key=$(echo "$base" | grep -o '"target": "[^"]*", "model": "[^"]*", "format": "[^"]*", "api": "[^"]*"')
+    grep -qF "$key" <<<"$records" || fail "bench/mcu-baseline.json has $key, which bench/mcu-bench no longer measures"
+done < <(grep '"target"' "$ANNE_ROOT/bench/mcu-baseline.json")
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
 echo "ok: every benchmark matches the host; instruction counts within the baseline's margin"

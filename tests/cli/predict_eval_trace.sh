@@ -338,16 +338,14 @@ for want in $pred; do
     i=$((i + 1))
 done
 
-# --- the paper's IRIS networks (when examples/iris is present): Keras' confusion matrix -----------------
-if [ -f examples/iris/iris_8_neurons.json ] && [ -f examples/iris/iris_test.csv ]; then
-    for net in iris_8_neurons iris_6_neurons; do
-        run 0 eval "examples/iris/$net.json" examples/iris/iris_test.csv --label Species --json
-        case $(tr -d ' \t\n' <"$TMP/out") in
-        *'"confusion_matrix":[[8,2],[0,10]]'*) ;;
-        *) fail "$net: confusion matrix is not the paper's [[8,2],[0,10]]: $(head -c 200 "$TMP/out")" ;;
-        esac
-    done
-fi
+# --- the paper's IRIS networks (committed in examples/iris): Keras' confusion matrix ---------------------
+for net in iris_8_neurons iris_6_neurons; do
+    run 0 eval "examples/iris/$net.json" examples/iris/iris_test.csv --label Species --json
+    case $(tr -d ' \t\n' <"$TMP/out") in
+    *'"confusion_matrix":[[8,2],[0,10]]'*) ;;
+    *) fail "$net: confusion matrix is not the paper's [[8,2],[0,10]]: $(head -c 200 "$TMP/out")" ;;
+    esac
+done
 
 # --- more classes than the metrics count (ANNE_MAX_CLASSES = 1024): a clear error, not a crash -----------
 awk 'BEGIN { printf "{\"layers\": [{\"units\": 1025, \"kernel\": [["; for (i = 0; i < 1025; i++) printf "%s0", (i ? "," : ""); print "]]}]}" }' >"$TMP/wide.json"
