@@ -7,9 +7,14 @@
 
 #include <hdf5.h>
 
-/* Largest dataset or attribute the importers accept (elements): far above any microcontroller model,
- * small enough that a lying header cannot make us allocate gigabytes. */
+#include "anne_json_limits.h"
+
+/* Largest attribute the importers accept (elements): far above any Keras file, small enough that a
+ * lying header cannot make us allocate gigabytes. */
 #define ANNE__H5_MAX_ELEMS ((hssize_t)1 << 26)
+/* Largest dataset (elements): one weight array never exceeds what a whole imported model may hold,
+ * and a small file whose compressed dataset inflates to gigabytes is refused before it is read. */
+#define ANNE__H5_MAX_DATASET ((hssize_t)ANNE_IMPORT_MAX_WEIGHTS)
 
 int anne_h5_is_hdf5(const void *bytes, size_t size) {
     return size >= 8 && memcmp(bytes, "\x89HDF\r\n\x1a\n", 8) == 0;
@@ -48,13 +53,19 @@ int anne_h5_exists(const anne_h5 *h, const char *obj) {
     if (strcmp(obj, "/") == 0) return 1;
     if (len == 0 || len >= sizeof buf) return 0;
     memcpy(buf, obj, len + 1);
-    /* H5Lexists needs every intermediate link to exist: check the path one component at a time */
+    /* H5Lexists needs every intermediate link to exist: check the path one component at a time. Only
+     * hard links count: an external link (or a soft link, which could lead to one) would make HDF5 open
+     * another file on this machine, whose datasets a hostile .h5 could pass off as its weights */
     for (i = 1; i <= len; i++) {
         if (buf[i] == '/' || buf[i] == '\0') {
             char saved = buf[i];
             htri_t ok;
+            H5L_info_t info;
             buf[i] = '\0';
             ok = H5Lexists((hid_t)h->file, buf, H5P_DEFAULT);
+            if (ok > 0 && (H5Lget_info((hid_t)h->file, buf, &info, H5P_DEFAULT) < 0 || info.type != H5L_TYPE_HARD)) {
+                ok = 0;
+            }
             if (ok > 0 && saved != '\0') {
                 /* an intermediate component must be a group, or the next lookup fails inside HDF5 */
                 hid_t o = H5Oopen((hid_t)h->file, buf, H5P_DEFAULT);
@@ -219,9 +230,24 @@ int anne_h5_read_floats(const anne_h5 *h, const char *dset, float **data, size_t
     if (r < 0 || r > ANNE_H5_MAX_RANK) goto bad;
     if (H5Sget_simple_extent_dims(space, hd, NULL) < 0) goto bad;
     np = H5Sget_simple_extent_npoints(space);
-    if (np < 0 || np > ANNE__H5_MAX_ELEMS) {
-        anne_error_set(err, "%s: dataset \"%s\" is too large or damaged", h->path, dset);
+    if (np < 0) goto bad;
+    if (np > ANNE__H5_MAX_DATASET) {
+        anne_error_set(err, "%s: dataset \"%s\" has %lld values, more than the %zu weights a model imported by ANNE "
+                            "may have in all (ANNE_IMPORT_MAX_WEIGHTS)", h->path, dset, (long long)np,
+                       (size_t)ANNE_IMPORT_MAX_WEIGHTS);
         goto done;
+    }
+    {
+        /* data kept outside the file (external storage, a virtual dataset's sources) would be read from
+         * other files on this machine: a model file must hold its own weights */
+        hid_t dcpl = H5Dget_create_plist(d);
+        int outside = dcpl < 0 || H5Pget_external_count(dcpl) != 0 || H5Pget_layout(dcpl) == H5D_VIRTUAL;
+        if (dcpl >= 0) H5Pclose(dcpl);
+        if (outside) {
+            anne_error_set(err, "%s: dataset \"%s\" keeps its data in another file (external storage or a virtual "
+                                "dataset): refused, a model file must hold its own weights", h->path, dset);
+            goto done;
+        }
     }
     cls = H5Tget_class(type);
     if (cls != H5T_FLOAT && cls != H5T_INTEGER) {

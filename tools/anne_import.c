@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include "anne_file.h"
 #include "anne_h5.h"
 #include "anne_json.h"
+#include "anne_json_limits.h"
 #include "anne_json_write.h"
 #include "anne_tflite.h"
 
@@ -23,14 +25,22 @@
  * The HDF5 library trusts the structures of the file it reads: a damaged or hostile .h5 can make it
  * allocate absurd sizes or crash (tests flip bytes of real files and see it). So HDF5-based imports
  * run in a forked child, which sends back the model as ANNE JSON (exact, names kept) or the error or
- * --check report; a child that dies becomes an error message, not a crash of the tool. */
+ * --check report; a child that dies becomes an error message, not a crash of the tool, and a child
+ * that takes longer than anne_import_time_limit() allows for its input is stopped. */
+
+unsigned anne_import_time_limit(size_t bytes) {
+    const size_t mib = (size_t)1 << 20;
+    size_t started = bytes / mib + (bytes % mib != 0);
+    if (started > 1000000u) started = 1000000u; /* no overflow; ANNE_FILE_MAX_BYTES is far below */
+    return ANNE_IMPORT_SECONDS_BASE + ANNE_IMPORT_SECONDS_PER_MIB * (unsigned)started;
+}
 
 typedef struct anne__job {
-    int (*run)(anne_ir *ir, const struct anne__job *job, anne_import_options *opt, anne_error *err);
-    const unsigned char *bytes;
-    size_t size;
+    anne_import_fn run;
+    const void *ctx;
     const char *path;
-    const cJSON *root;
+    size_t input_bytes;         /* what the child reads: the file, plus --weights for a to_json() import */
+    unsigned seconds;           /* anne_import_time_limit(input_bytes) */
 } anne__job;
 
 enum { ANNE__MSG_MODEL = 1, ANNE__MSG_ERROR = 2, ANNE__MSG_REPORT = 3 };
@@ -62,8 +72,9 @@ static void anne__child(const anne__job *job, anne_import_options *opt, int fd) 
     signal(SIGILL, SIG_DFL);
     signal(SIGFPE, SIG_DFL);
     signal(SIGABRT, SIG_DFL);
-    alarm(120); /* a file that makes the library loop forever ends as a failed import */
-    if (job->run(&ir, job, opt, &err) == 0) {
+    signal(SIGALRM, SIG_DFL);
+    alarm(job->seconds); /* a file that makes the library loop ends as a failed import, named as such */
+    if (job->run(&ir, job->ctx, opt, &err) == 0) {
         if (opt != NULL && opt->check) {
             kind = ANNE__MSG_REPORT;
             text = opt->report;
@@ -122,7 +133,12 @@ static int anne__run_isolated(anne_ir *ir, const anne__job *job, anne_import_opt
     if (len >= 10) {
         for (i = 0; i < 8; i++) body |= (uint64_t)buf[2 + i] << (8 * i);
     }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || len < 10 || body != len - 10u) {
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
+        anne_error_set(err, "%s: the import took too long: stopped after %u s, the limit for %zu bytes of input (%u s "
+                            "+ %u s per MiB; real Keras files take well under a second): the HDF5 library may be "
+                            "looping on a damaged or hostile file", job->path, job->seconds, job->input_bytes,
+                       (unsigned)ANNE_IMPORT_SECONDS_BASE, (unsigned)ANNE_IMPORT_SECONDS_PER_MIB);
+    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || len < 10 || body != len - 10u) {
         anne_error_set(err, "%s: the file could not be read: the HDF5 library failed on it (%s%d): a damaged or "
                             "unusual file", job->path, WIFSIGNALED(status) ? "signal " : "exit status ",
                        WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
@@ -147,28 +163,54 @@ static int anne__run_isolated(anne_ir *ir, const anne__job *job, anne_import_opt
     return rc;
 }
 
-static int anne__job_h5(anne_ir *ir, const anne__job *job, anne_import_options *opt, anne_error *err) {
-    return anne_keras_import_h5(ir, job->bytes, job->size, job->path, opt, err);
-}
-
-static int anne__job_zip(anne_ir *ir, const anne__job *job, anne_import_options *opt, anne_error *err) {
-    return anne_keras_import_zip(ir, job->bytes, job->size, job->path, opt, err);
-}
-
-static int anne__job_json(anne_ir *ir, const anne__job *job, anne_import_options *opt, anne_error *err) {
-    return anne_keras_import_json(ir, job->root, job->path, opt, err);
-}
-
-static int anne__isolated(int (*run)(anne_ir *, const anne__job *, anne_import_options *, anne_error *),
-                          anne_ir *ir, const unsigned char *bytes, size_t size, const char *path, const cJSON *root,
-                          anne_import_options *opt, anne_error *err) {
+int anne_import_isolated(anne_ir *ir, anne_import_fn run, const void *ctx, const char *path, size_t input_bytes,
+                         anne_import_options *opt, anne_error *err) {
     anne__job job;
     job.run = run;
-    job.bytes = bytes;
-    job.size = size;
+    job.ctx = ctx;
     job.path = path;
-    job.root = root;
+    job.input_bytes = input_bytes;
+    job.seconds = anne_import_time_limit(input_bytes);
     return anne__run_isolated(ir, &job, opt, err);
+}
+
+/* A source file for the HDF5-based importers. */
+typedef struct anne__source {
+    const unsigned char *bytes;
+    size_t size;
+    const char *path;
+    const cJSON *root;          /* a to_json() architecture, parsed */
+} anne__source;
+
+static int anne__job_h5(anne_ir *ir, const void *ctx, anne_import_options *opt, anne_error *err) {
+    const anne__source *s = ctx;
+    return anne_keras_import_h5(ir, s->bytes, s->size, s->path, opt, err);
+}
+
+static int anne__job_zip(anne_ir *ir, const void *ctx, anne_import_options *opt, anne_error *err) {
+    const anne__source *s = ctx;
+    return anne_keras_import_zip(ir, s->bytes, s->size, s->path, opt, err);
+}
+
+static int anne__job_json(anne_ir *ir, const void *ctx, anne_import_options *opt, anne_error *err) {
+    const anne__source *s = ctx;
+    return anne_keras_import_json(ir, s->root, s->path, opt, err);
+}
+
+static int anne__isolated(anne_import_fn run, anne_ir *ir, const unsigned char *bytes, size_t size, const char *path,
+                          const cJSON *root, anne_import_options *opt, anne_error *err) {
+    anne__source src;
+    struct stat st;
+    size_t input = size;
+    src.bytes = bytes;
+    src.size = size;
+    src.path = path;
+    src.root = root;
+    /* the --weights file is read in the child too: its size counts */
+    if (opt != NULL && opt->weights_path != NULL && stat(opt->weights_path, &st) == 0 && st.st_size > 0) {
+        input += (size_t)st.st_size;
+    }
+    return anne_import_isolated(ir, run, &src, path, input, opt, err);
 }
 
 /* The first byte that is not white space (JSON documents start with '{'). */
@@ -206,11 +248,20 @@ static int anne__report_all(const anne_ir *ir, anne_import_options *opt, anne_er
 }
 
 /* JSON: ANNE JSON has "layers" at the top; Keras' to_json() has "class_name" and "config"; a
- * TensorFlow.js model.json has "modelTopology" / "weightsManifest". */
+ * TensorFlow.js model.json has "modelTopology" / "weightsManifest". The text is checked against the
+ * limits of what its top-level keys say it is before it is parsed (anne_json_limits.h). */
 static int anne__import_json(anne_ir *ir, const unsigned char *bytes, size_t size, const char *path,
                              anne_import_options *opt, anne_error *err) {
-    cJSON *root = cJSON_ParseWithLength((const char *)bytes, size);
+    static const char *const keys[] = {"modelTopology", "weightsManifest", "class_name", "config", "layers", NULL};
+    unsigned k = anne_json_top_keys((const char *)bytes, size, keys);
+    int keras = (k & 3u) != 0 || ((k & 4u) && (k & 8u) && !(k & 16u));
+    cJSON *root;
     int rc;
+    if (anne_json_prescan((const char *)bytes, size, keras ? &anne_json_limits_keras : &anne_json_limits_anne, path,
+                          err) != 0) {
+        return -1;
+    }
+    root = cJSON_ParseWithLength((const char *)bytes, size);
     if (root != NULL && cJSON_IsObject(root) &&
         (cJSON_HasObjectItem(root, "modelTopology") || cJSON_HasObjectItem(root, "weightsManifest"))) {
         rc = anne_tfjs_import(ir, root, path, opt, err);
@@ -218,7 +269,10 @@ static int anne__import_json(anne_ir *ir, const unsigned char *bytes, size_t siz
                cJSON_HasObjectItem(root, "config") && !cJSON_HasObjectItem(root, "layers")) {
         rc = anne__isolated(anne__job_json, ir, bytes, size, path, root, opt, err);
     } else {
-        /* ANNE JSON, or JSON that does not parse: the ANNE JSON reader names the line and column */
+        /* ANNE JSON, or JSON that does not parse: the ANNE JSON reader names the line and column (one
+         * cJSON tree at a time: this one goes first) */
+        cJSON_Delete(root);
+        root = NULL;
         rc = anne_json_read(ir, (const char *)bytes, size, path, err);
         if (rc == 0 && opt != NULL && opt->weights_path != NULL) {
             anne_ir_free(ir);

@@ -11,6 +11,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "anne_json_limits.h"
+
 /* Where we are, for messages: "<path>: layer 2 ("hidden"): ...". */
 typedef struct anne__json_ctx {
     const char *path;
@@ -581,6 +583,10 @@ int anne_json_read(anne_ir *ir, const char *text, size_t size, const char *path,
     c.path = path;
     c.err = err;
     if (text == NULL) return anne__fail(&c, "no text");
+    /* before cJSON builds a node for every value: a text of millions of numbers is refused unparsed */
+    if (anne_json_prescan(text, size, &anne_json_limits_anne, path != NULL ? path : "(ANNE JSON)", err) != 0) {
+        return -1;
+    }
     root = cJSON_ParseWithLengthOpts(text, size, &end, 0);
     if (root == NULL) return anne__syntax_error(&c, text, size, end, NULL);
     if (end != NULL) {

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "anne_json_limits.h"
+
 #define ANNE__SUPPORTED                                                                                    \
     "InputLayer, Dense, Activation, ReLU, LeakyReLU, ELU, PReLU, ThresholdedReLU, Softmax, "               \
     "BatchNormalization, Rescaling, Normalization, Flatten, Reshape (to one dimension), Dropout, "          \
@@ -755,8 +757,9 @@ static int anne__prelu(anne__conv *c) {
     units = c->size;
     if (anne__weights(c, &w, &n, 1, 1, "1: alpha") != 0) return -1;
     if (w[0].n != units && w[0].n != 1) {
+        size_t got = w[0].n; /* read before the arrays are freed */
         anne_keras_arrays_free(w, n);
-        return anne__fail(c, "alpha has %zu values, expected %zu (one per unit)", w[0].n, units);
+        return anne__fail(c, "alpha has %zu values, expected %zu (one per unit) or 1 (shared)", got, units);
     }
     alpha = malloc(units * sizeof *alpha);
     if (alpha == NULL) {
@@ -877,6 +880,16 @@ static const cJSON *anne__build_shape(const anne__kmodel *m) {
     return cJSON_IsArray(s) ? s : NULL;
 }
 
+/* The weights the IR holds so far: kernels, biases, PReLU alphas and the input scaling. */
+static size_t anne__ir_weights(const anne_ir *ir) {
+    size_t n = ir->scale_a != NULL ? 2u * (size_t)ir->n_inputs : 0u, i;
+    for (i = 0; i < ir->n_layers; i++) {
+        const anne_ir_layer *l = &ir->layers[i];
+        n += (size_t)l->n_in * l->n_out + (l->bias != NULL ? l->n_out : 0u) + (l->act_data != NULL ? l->n_out : 0u);
+    }
+    return n;
+}
+
 int anne_keras_convert(anne_ir *ir, const anne_keras_source *src, anne_error *err) {
     anne__kmodel m;
     anne__conv c;
@@ -905,6 +918,13 @@ int anne_keras_convert(anne_ir *ir, const anne_keras_source *src, anne_error *er
             if (anne__set_shape(&c, anne__build_shape(&m)) != 0) goto fail;
         }
         if (anne__convert_layer(&c) != 0) goto fail;
+        /* checked as the model grows, so that a hostile file's memory stays near the limit */
+        if (anne__ir_weights(ir) > ANNE_IMPORT_MAX_WEIGHTS) {
+            anne__fail(&c, "the model has %zu weights up to here, more than the %zu ANNE imports "
+                           "(ANNE_IMPORT_MAX_WEIGHTS: 16 MiB of float32, four times the flash of the largest board "
+                           "ANNE targets)", anne__ir_weights(ir), (size_t)ANNE_IMPORT_MAX_WEIGHTS);
+            goto fail;
+        }
     }
     if (ir->n_layers == 0) {
         anne_error_set(err, "%s: the model has no Dense or activation layer: nothing to convert", src->path);

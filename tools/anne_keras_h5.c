@@ -8,6 +8,7 @@
 #include "anne_file.h"
 #include "anne_h5.h"
 #include "anne_import.h"
+#include "anne_json_limits.h"
 
 typedef struct anne__h5_ctx {
     const anne_h5 *h;
@@ -71,7 +72,7 @@ int anne_keras_import_h5(anne_ir *ir, const void *bytes, size_t size, const char
     anne_h5 h;
     anne__h5_ctx ctx;
     anne_keras_source src;
-    char *config = NULL, *version, **names = NULL;
+    char *config = NULL, *version, **names = NULL, where[1000];
     size_t n_names = 0;
     cJSON *root;
     int rc;
@@ -97,6 +98,12 @@ int anne_keras_import_h5(anne_ir *ir, const void *bytes, size_t size, const char
                                        "(model.to_json()) and pass this file with --weights", path);
         }
         return anne_error_set(err, "%s: an empty Keras file: it holds no model (no model_config) and no weights", path);
+    }
+    snprintf(where, sizeof where, "%.900s (its model_config attribute)", path);
+    if (anne_json_prescan(config, strlen(config), &anne_json_limits_keras, where, err) != 0) {
+        free(config);
+        anne_h5_close(&h);
+        return -1;
     }
     root = cJSON_Parse(config);
     free(config);

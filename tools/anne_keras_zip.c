@@ -9,12 +9,23 @@
 
 #include "anne_h5.h"
 #include "anne_import.h"
+#include "anne_json_limits.h"
 
-#define ANNE__ZIP_MAX_ENTRY ((zip_uint64_t)1 << 30)
+/* What an entry may inflate to, checked on the sizes the zip states before anything is inflated (and
+ * libzip never inflates more than the stated size: the rest fails the CRC). config.json and
+ * metadata.json are kilobytes in real files: ANNE_KERAS_JSON_MAX_BYTES (16 MiB). model.weights.h5
+ * holds the model's variables, perhaps in float64 and with an optimizer's state beside them: 256 MiB
+ * is 16 times ANNE_IMPORT_MAX_WEIGHTS in float32. */
+#define ANNE__ZIP_MAX_WEIGHTS_H5 ((zip_uint64_t)256 << 20)
+/* Inflating more than this many times the stored bytes: only long runs of one byte do that (real
+ * configs compress about 10:1, weights hardly at all); checked for entries above 1 MiB. */
+#define ANNE__ZIP_MAX_RATIO 200u
+#define ANNE__ZIP_RATIO_FLOOR ((zip_uint64_t)1 << 20)
 
-/* Reads one zip entry into a malloc'd, NUL-terminated buffer. 1 read, 0 absent, -1 error. */
-static int anne__zip_entry(zip_t *z, const char *name, const char *path, unsigned char **out, size_t *size,
-                           anne_error *err) {
+/* Reads one zip entry of at most cap bytes into a malloc'd, NUL-terminated buffer. 1 read, 0 absent,
+ * -1 error. */
+static int anne__zip_entry(zip_t *z, const char *name, zip_uint64_t cap, const char *path, unsigned char **out,
+                           size_t *size, anne_error *err) {
     zip_stat_t st;
     zip_file_t *f;
     zip_int64_t got;
@@ -22,8 +33,18 @@ static int anne__zip_entry(zip_t *z, const char *name, const char *path, unsigne
     *size = 0;
     zip_stat_init(&st);
     if (zip_stat(z, name, 0, &st) != 0) return 0;
-    if (!(st.valid & ZIP_STAT_SIZE) || st.size > ANNE__ZIP_MAX_ENTRY) {
-        return anne_error_set(err, "%s: zip entry %s has no usable size", path, name);
+    if (!(st.valid & ZIP_STAT_SIZE)) return anne_error_set(err, "%s: zip entry %s has no usable size", path, name);
+    if (st.size > cap) {
+        return anne_error_set(err, "%s: zip entry %s inflates to %llu bytes, more than the %llu (%llu MiB) a Keras "
+                                   "file's %s may have: refused before inflating", path, name,
+                              (unsigned long long)st.size, (unsigned long long)cap,
+                              (unsigned long long)(cap >> 20), name);
+    }
+    if (st.size > ANNE__ZIP_RATIO_FLOOR && (st.valid & ZIP_STAT_COMP_SIZE) &&
+        st.size / ANNE__ZIP_MAX_RATIO > st.comp_size) {
+        return anne_error_set(err, "%s: zip entry %s inflates %llu bytes to %llu, a ratio above %u:1 that no real "
+                                   "model has (a decompression bomb?): refused before inflating", path, name,
+                              (unsigned long long)st.comp_size, (unsigned long long)st.size, ANNE__ZIP_MAX_RATIO);
     }
     *out = malloc((size_t)st.size + 8u);
     if (*out == NULL) return anne_error_set(err, "%s: out of memory reading %s", path, name);
@@ -125,10 +146,16 @@ int anne_keras_import_zip(anne_ir *ir, const void *bytes, size_t size, const cha
         return -1;
     }
     zip_error_fini(&zerr);
-    found = anne__zip_entry(z, "config.json", path, &config, &config_n, err);
+    found = anne__zip_entry(z, "config.json", ANNE_KERAS_JSON_MAX_BYTES, path, &config, &config_n, err);
     if (found == 0) anne_error_set(err, "%s: a zip without config.json: not a Keras .keras file", path);
     if (found <= 0) goto done;
-    if (anne__zip_entry(z, "metadata.json", path, &meta, &meta_n, err) < 0) goto done;
+    if (anne__zip_entry(z, "metadata.json", ANNE_KERAS_JSON_MAX_BYTES, path, &meta, &meta_n, err) < 0) goto done;
+    snprintf(h5name, sizeof h5name, "%.900s:config.json", path);
+    if (anne_json_prescan((const char *)config, config_n, &anne_json_limits_keras, h5name, err) != 0) goto done;
+    snprintf(h5name, sizeof h5name, "%.900s:metadata.json", path);
+    if (meta != NULL && anne_json_prescan((const char *)meta, meta_n, &anne_json_limits_keras, h5name, err) != 0) {
+        goto done;
+    }
     root = cJSON_ParseWithLength((const char *)config, config_n);
     if (root == NULL) {
         anne_error_set(err, "%s: config.json is not valid JSON", path);
@@ -146,7 +173,7 @@ int anne_keras_import_zip(anne_ir *ir, const void *bytes, size_t size, const cha
     src.weights = anne__zip_weights;
     src.ctx = &ctx;
     if (opt == NULL || !opt->check) {
-        found = anne__zip_entry(z, "model.weights.h5", path, &weights, &weights_n, err);
+        found = anne__zip_entry(z, "model.weights.h5", ANNE__ZIP_MAX_WEIGHTS_H5, path, &weights, &weights_n, err);
         if (found == 0) anne_error_set(err, "%s: the .keras file has no model.weights.h5", path);
         if (found <= 0) goto done;
         snprintf(h5name, sizeof h5name, "%.900s:model.weights.h5", path);

@@ -1,6 +1,9 @@
 /* TensorFlow.js layers models: model.json (a Keras config under modelTopology, in the layout of
  * tfjs-layers or of the 2018 Python converter) plus the binary weight shards its manifest names.
- * Shards hold little-endian float32 values back to back, in manifest order. */
+ * Shards hold little-endian float32 values back to back, in manifest order, and must lie inside the
+ * model.json's folder (no "..", no symbolic link leading out). */
+#define _XOPEN_SOURCE 700 /* realpath() */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +66,58 @@ static void anne__tfjs_free(anne__tfjs_ctx *c) {
     c->n = 0;
 }
 
+/* The file a manifest shard path names, which must lie inside the model.json's folder (dir: that folder
+ * with a trailing '/', or "" for the current one): a relative path without ".." components, and, once
+ * symbolic links are resolved, still under the folder, so that a model.json cannot read other files
+ * ("../secret", "/etc/passwd", a link pointing out) as its weights. full: the resolved path. */
+static int anne__shard_path(const char *dir, const char *shard, const char *path, char *full, size_t cap,
+                            anne_error *err) {
+    char joined[4096], *rdir, *rfile;
+    const char *p = shard;
+    size_t n;
+    int rc = 0;
+    if (shard[0] == '\0' || shard[0] == '/') {
+        return anne_error_set(err, "%s: weight shard \"%.200s\" (weightsManifest paths): a shard path must be a "
+                                   "relative file name inside the model's folder", path, shard);
+    }
+    while (*p != '\0') { /* each component */
+        const char *end = strchr(p, '/');
+        size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+        if (len == 2 && p[0] == '.' && p[1] == '.') {
+            return anne_error_set(err, "%s: weight shard \"%.200s\" (weightsManifest paths) has a \"..\" component: "
+                                       "shards must lie inside the model's folder", path, shard);
+        }
+        p += len;
+        if (*p == '/') p++;
+    }
+    if (snprintf(joined, sizeof joined, "%s%s", dir, shard) >= (int)sizeof joined) {
+        return anne_error_set(err, "%s: weight shard \"%.200s\" (weightsManifest paths): the path is too long", path,
+                              shard);
+    }
+    rdir = realpath(dir[0] != '\0' ? dir : ".", NULL);
+    if (rdir == NULL) return anne_error_set(err, "%s: cannot resolve the model's folder: %s", path, strerror(errno));
+    rfile = realpath(joined, NULL);
+    if (rfile == NULL) {
+        rc = anne_error_set(err, "%s: weight shard \"%.200s\" (weightsManifest paths): cannot open %s: %s", path,
+                            shard, joined, strerror(errno));
+    } else {
+        n = strlen(rdir);
+        if (n == 1) n = 0; /* the folder is "/": every absolute path is under it */
+        if (strncmp(rfile, rdir, n) != 0 || rfile[n] != '/') {
+            rc = anne_error_set(err, "%s: weight shard \"%.200s\" (weightsManifest paths) resolves to %.1000s, "
+                                     "outside the model's folder %.1000s (a symbolic link pointing out?): refused",
+                                path, shard, rfile, rdir);
+        } else if (strlen(rfile) >= cap) {
+            rc = anne_error_set(err, "%s: weight shard \"%.200s\": the path is too long", path, shard);
+        } else {
+            memcpy(full, rfile, strlen(rfile) + 1u);
+        }
+    }
+    free(rfile);
+    free(rdir);
+    return rc;
+}
+
 /* Reads the shards of one manifest group and cuts them into its weights. */
 static int anne__tfjs_group(anne__tfjs_ctx *c, const cJSON *group, const char *dir, const char *path,
                             anne_error *err) {
@@ -78,11 +133,11 @@ static int anne__tfjs_group(anne__tfjs_ctx *c, const cJSON *group, const char *d
         char full[4096];
         unsigned char *part, *grown;
         size_t n;
-        if (!cJSON_IsString(e) || e->valuestring[0] == '\0' || e->valuestring[0] == '/') {
-            anne_error_set(err, "%s: a weight shard path must be a relative file name", path);
+        if (!cJSON_IsString(e)) {
+            anne_error_set(err, "%s: a weight shard path (weightsManifest paths) must be a string", path);
             goto done;
         }
-        snprintf(full, sizeof full, "%s%.3000s", dir, e->valuestring);
+        if (anne__shard_path(dir, e->valuestring, path, full, sizeof full, err) != 0) goto done;
         if (anne_file_read(full, &part, &n, err) != 0) {
             anne_error_prefix(err, "%s: weight shard", path);
             goto done;

@@ -83,6 +83,15 @@ size_t anne__elems(const Tensor *t) {
     return n;
 }
 
+/* Element i of an int64 vector (quantization zero points). The verifier checks a vector's alignment
+ * for its 4-byte length only, so the elements may sit at 4 mod 8: a direct load would be undefined
+ * behaviour (SIGBUS on strict-alignment hosts); copy the bytes from Data() instead. */
+int64_t anne__i64(const flatbuffers::Vector<int64_t> *v, uint32_t i) {
+    int64_t x;
+    std::memcpy(&x, v->Data() + sizeof x * i, sizeof x);
+    return flatbuffers::EndianScalar(x);
+}
+
 /* A positive, finite, normal float (a usable scale). */
 bool anne__good_scale(float s) {
     return std::isfinite(s) && s > 0.0f && std::fpclassify(s) == FP_NORMAL;
@@ -101,7 +110,7 @@ int anne__act_quant(const anne__ctx &c, const Tensor *t, float *scale, int32_t *
                               "quantization)", c.path, anne__tname(t));
     }
     *scale = q->scale()->Get(0);
-    int64_t z = q->zero_point()->Get(0);
+    int64_t z = anne__i64(q->zero_point(), 0);
     if (!anne__good_scale(*scale) || z < -128 || z > 127) {
         return anne_error_set(c.err, "%s: tensor '%s': scale %g and zero point %lld are not a valid int8 "
                               "quantization (scale > 0, zero point in -128..127)", c.path, anne__tname(t),
@@ -153,12 +162,14 @@ int anne__read_fc(const anne__ctx &c, const Operator *op, int n_op, int32_t cur,
     }
     p->fused = ActivationFunctionType_NONE;
     if (op->builtin_options_type() == BuiltinOptions_FullyConnectedOptions) {
+        /* the type may be set with the table absent (the verifier accepts that): TFLite then takes the
+         * schema's defaults, fused activation NONE and the default weights layout, and so does ANNE */
         const FullyConnectedOptions *o = op->builtin_options_as_FullyConnectedOptions();
-        if (o->weights_format() != 0) {
+        if (o != nullptr && o->weights_format() != 0) {
             return anne__refuse(c, n_op, BuiltinOperator_FULLY_CONNECTED, "its weights are stored in a shuffled "
                                 "format; only the default layout is supported");
         }
-        p->fused = o->fused_activation_function();
+        if (o != nullptr) p->fused = o->fused_activation_function();
     } else if (op->builtin_options_type() != BuiltinOptions_NONE) {
         return anne__refuse(c, n_op, BuiltinOperator_FULLY_CONNECTED, "its options are not FullyConnectedOptions");
     }
@@ -211,7 +222,7 @@ int anne__layer_s8(const anne__ctx &c, const anne__pending *p, anne_layer *l, vo
     for (j = 0; j < p->n_out; j++) {
         uint32_t si = wq->scale()->size() == 1 ? 0u : j;
         w_scale[j] = wq->scale()->Get(si);
-        int64_t zp = wq->zero_point() != nullptr && si < wq->zero_point()->size() ? wq->zero_point()->Get(si) : 0;
+        int64_t zp = wq->zero_point() != nullptr && si < wq->zero_point()->size() ? anne__i64(wq->zero_point(), si) : 0;
         if (!anne__good_scale(w_scale[j]) || zp != 0) {
             return anne_error_set(c.err, "%s: operator %d (FULLY_CONNECTED): weights '%s', unit %u: scale %g, zero "
                                   "point %lld; int8 weights need a scale > 0 and zero point 0", c.path, op,
@@ -268,8 +279,18 @@ int anne__layer_s8(const anne__ctx &c, const anne__pending *p, anne_layer *l, vo
         /* TFLite's CalculateActivationRangeQuantized: quantize(0) and quantize(6), rounded in float */
         if (p->fused != ActivationFunctionType_NONE) s.act_min = z_zp > -128 ? z_zp : -128;
         if (p->fused == ActivationFunctionType_RELU6) {
-            int32_t hi = z_zp + static_cast<int32_t>(std::round(6.0f / z_scale));
-            s.act_max = hi < 127 ? hi : 127;
+            /* 6 / scale may not fit an int32 (TFLite's own conversion would then be undefined): checked in
+             * double, where any float quotient fits */
+            const double q6 = static_cast<double>(std::round(6.0f / z_scale));
+            if (!(q6 <= 2147483647.0)) {
+                return anne_error_set(c.err, "%s: operator %d (FULLY_CONNECTED, fused RELU6): output '%s' has scale "
+                                      "%g, so the clamp at 6.0 quantizes to %g steps, beyond the int32 range TFLite "
+                                      "computes it in; expected a scale of at least %g (a RELU6 output usually has "
+                                      "about 6/255 = 0.0235)", c.path, op, anne__tname(p->z),
+                                      static_cast<double>(z_scale), q6, 6.0 / 2147483647.0);
+            }
+            const int64_t hi = static_cast<int64_t>(z_zp) + static_cast<int64_t>(q6);
+            s.act_max = hi < 127 ? static_cast<int32_t>(hi) : 127;
         }
     } else if (p->act == ANNE_ACT_SOFTMAX) {
         s.kind = ANNE_S8_ACT_SOFTMAX;
@@ -474,9 +495,19 @@ int anne__convert(const anne__ctx &c, unsigned char **out, size_t *out_size) {
             goto done;
         }
         if (code == BuiltinOperator_SOFTMAX) {
+            /* no SoftmaxOptions table (type NONE, or the type set with the table absent): TFLite takes the
+             * schema's default beta, 0 */
             const SoftmaxOptions *so = op->builtin_options_as_SoftmaxOptions();
-            if (so == nullptr || so->beta() != 1.0f) {
-                anne__refuse(c, n_op, code, "only beta = 1 is supported");
+            const float beta = so != nullptr ? so->beta() : 0.0f;
+            if (op->builtin_options_type() != BuiltinOptions_SoftmaxOptions &&
+                op->builtin_options_type() != BuiltinOptions_NONE) {
+                anne__refuse(c, n_op, code, "its options are not SoftmaxOptions");
+                goto done;
+            }
+            if (beta != 1.0f) {
+                anne_error_set(c.err, "%s: operator %d is SOFTMAX (builtin code %d): beta is %g%s; only beta = 1 is "
+                               "supported", c.path, n_op, static_cast<int>(code), static_cast<double>(beta),
+                               so == nullptr ? " (its SoftmaxOptions are absent: the schema's default)" : "");
                 goto done;
             }
         }
