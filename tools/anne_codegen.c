@@ -19,6 +19,14 @@ typedef struct anne__text {
     int oom;
 } anne__text;
 
+/* The names a generated pair carries: prefix (a C identifier), guard (the header's), and file names
+ * from outside (escaped wherever they are written, and h_name checked for the #include). */
+typedef struct anne__names {
+    const char *prefix, *guard;
+    const char *source;         /* IN's base name */
+    const char *c_name, *h_name;
+} anne__names;
+
 static void anne__put(anne__text *t, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
@@ -54,34 +62,88 @@ static void anne__put(anne__text *t, const char *fmt, ...) {
     t->len += (size_t)n;
 }
 
+/* Whether a prefix (letters, digits and '_') needs "m_" in front to be a safe start of names: empty,
+ * a leading digit, or a name space that is not the model's: the C implementation's (a leading '_': a
+ * prefix "_stdint" would make the header guard of <stdint.h>) or the runtime's (anne, anne_..., ANNE_...:
+ * a prefix "anne_model" would declare anne_model_predict() again, "anne" the type anne_model()). */
+static int anne__needs_m(const char *s) {
+    static const char anne[] = "anne";
+    size_t i;
+    if (s[0] == '\0' || s[0] == '_' || (s[0] >= '0' && s[0] <= '9')) return 1;
+    for (i = 0; i < 4; i++) {
+        if (tolower((unsigned char)s[i]) != anne[i]) return 0;
+    }
+    return s[4] == '\0' || s[4] == '_';
+}
+
 void anne_codegen_prefix(const char *name, char *out, size_t cap) {
     const char *base = strrchr(name, '/');
-    size_t n, i, j = 0;
+    size_t n, i, j = 2;
     base = base ? base + 1 : name;
     n = strlen(base);
     if (n >= 2 && strcmp(base + n - 2, ".c") == 0) n -= 2;
-    if (cap < 4) return;
-    if (n == 0 || isdigit((unsigned char)base[0])) {
-        out[j++] = 'm';
-        out[j++] = '_';
+    if (cap < 4) {
+        if (cap > 0) out[0] = '\0';
+        return;
     }
+    /* ASCII letters and digits only (isalnum() of a locale could pass bytes of other letters), after
+     * room for "m_" */
     for (i = 0; i < n && j + 1 < cap; i++) {
         unsigned char ch = (unsigned char)base[i];
-        out[j++] = (char)(isalnum(ch) || ch == '_' ? ch : '_');
+        int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+        out[j++] = (char)(ok ? ch : '_');
     }
     out[j] = '\0';
+    if (anne__needs_m(out + 2)) {
+        out[0] = 'm';
+        out[1] = '_';
+    } else {
+        memmove(out, out + 2, j - 1u);
+    }
 }
 
-/* A C comment-safe copy of a string (no "*" followed by "/", printable ASCII only). */
-static void anne__comment_safe(const char *s, char *out, size_t cap) {
-    size_t j = 0;
-    for (; *s != '\0' && j + 1 < cap; s++) {
-        unsigned char ch = (unsigned char)*s;
-        int ok = ch >= 0x20 && ch < 0x7F && !(ch == '/' && j > 0 && out[j - 1] == '*');
-        out[j] = (char)(ok ? ch : '?');
-        j++;
+/* The prefix to write: prefix itself when it is one anne_codegen_prefix() makes (ASCII letters,
+ * digits and '_', not needing "m_", shorter than cap), else what anne_codegen_prefix() makes of it. */
+static void anne__safe_prefix(const char *prefix, char *out, size_t cap) {
+    size_t i;
+    for (i = 0; prefix[i] != '\0' && i + 1 < cap; i++) {
+        unsigned char ch = (unsigned char)prefix[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_')) break;
     }
-    out[j] = '\0';
+    if (prefix[i] == '\0' && !anne__needs_m(prefix)) {
+        memcpy(out, prefix, i + 1u);
+    } else {
+        anne_codegen_prefix(prefix, out, cap);
+    }
+}
+
+/* Text from outside (a model's name, a file name) inside a comment or a string literal of the generated
+ * C, at most max bytes of it ("..." after a longer one): as a C string literal's contents would write
+ * it, so that nothing can end the comment or the string or make a line of its own. Backslash and quote
+ * escaped; control characters, DEL and every byte >= 0x80 as octal escapes; a '/' beside a '*' as an
+ * octal escape ("*" "/" would end the comment, "/" "*" nest one, which -Wcomment refuses); a '?' after
+ * a '?' as "\?" (no trigraph, which -std=c99 translates even in comments and strings). */
+static void anne__put_escaped(anne__text *t, const char *s, size_t max) {
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i;
+    for (i = 0; p[i] != '\0' && i < max; i++) {
+        unsigned char ch = p[i];
+        unsigned char prev = i > 0 ? p[i - 1] : 0, next = p[i + 1];
+        if (ch == '\\' || ch == '"') {
+            anne__put(t, "\\%c", ch);
+        } else if (ch == '\n') {
+            anne__put(t, "\\n");
+        } else if (ch == '\t') {
+            anne__put(t, "\\t");
+        } else if (ch < 0x20 || ch >= 0x7F || (ch == '/' && (prev == '*' || next == '*'))) {
+            anne__put(t, "\\%03o", (unsigned)ch);
+        } else if (ch == '?' && prev == '?') {
+            anne__put(t, "\\?");
+        } else {
+            anne__put(t, "%c", ch);
+        }
+    }
+    if (p[i] != '\0') anne__put(t, "...");
 }
 
 /* "(const T)((const uint8_t *)P__words + off)" for a pointer into the model bytes. */
@@ -143,12 +205,23 @@ static void anne__put_header_raw(anne__text *h, const anne_model *m, const char 
     }
 }
 
-static void anne__put_header(anne__text *h, const anne_model *m, const char *prefix, const char *guard,
-                             const char *src) {
+/* The first lines of NAME.c and NAME.h: which file, made by which tool from what (file names escaped). */
+static void anne__put_banner(anne__text *t, const anne__names *nm, int header) {
+    anne__put(t, "/* ");
+    anne__put_escaped(t, header ? nm->h_name : nm->c_name, 200);
+    anne__put(t, ": a neural network model for the ANNE runtime, generated by anne %s from ", ANNE_VERSION_STRING);
+    anne__put_escaped(t, nm->source, 200);
+    anne__put(t, ".\n * Do not edit: regenerate with `anne convert ");
+    anne__put_escaped(t, nm->source, 200);
+    anne__put(t, " ");
+    anne__put_escaped(t, nm->c_name, 200);
+    anne__put(t, "`. See docs/codegen.md. */\n");
+}
+
+static void anne__put_header(anne__text *h, const anne_model *m, const anne__names *nm) {
     anne_dtype dt = anne_model_dtype(m);
-    anne__put(h, "/* %s.h: a neural network model for the ANNE runtime, generated by anne %s from %s.\n"
-                 " * Do not edit: regenerate with `anne convert %s %s.c`. See docs/codegen.md. */\n",
-              prefix, ANNE_VERSION_STRING, src, src, prefix);
+    const char *prefix = nm->prefix, *guard = nm->guard;
+    anne__put_banner(h, nm, 1);
     anne__put(h, "#ifndef %s\n#define %s\n\n#include \"anne.h\"\n%s\n", guard, guard,
               dt != ANNE_DTYPE_F32 ? "#include \"anne_quant.h\"\n" : "");
     anne__put(h, "#define %s_INPUTS %u      /* floats in one input sample (raw: scaling is inside) */\n", prefix,
@@ -216,24 +289,24 @@ static void anne__put_requirements(anne__text *c, const anne_model *m, const cha
 }
 
 static void anne__put_source(anne__text *c, const anne_model *m, const unsigned char *bytes, size_t size,
-                             const char *prefix, const char *src) {
+                             const anne__names *nm) {
     size_t i, words = size / 4u, w_start = (size_t)(m->weights - m->bytes) / 4u;
     size_t w_end = w_start + m->weights_size / 4u;
     anne_dtype dt = anne_model_dtype(m);
+    const char *prefix = nm->prefix;
     uint16_t k;
-    char buf[128];
-    anne__put(c, "/* %s.c: a neural network model for the ANNE runtime, generated by anne %s from %s.\n"
-                 " * Do not edit: regenerate with `anne convert %s %s.c`. See docs/codegen.md. */\n",
-              prefix, ANNE_VERSION_STRING, src, src, prefix);
-    anne__put(c, "#include \"%s.h\"\n\n", prefix);
+    anne__put_banner(c, nm, 0);
+    /* the header as it is written beside (a header-name has no escapes: anne__include_safe() checked it) */
+    anne__put(c, "#include \"%s\"\n\n", nm->h_name);
     anne__put(c, "#if ANNE_VERSION_MAJOR != %d || ANNE_VERSION_MINOR != %d || ANNE_FORMAT_MAJOR != %d\n",
               ANNE_VERSION_MAJOR, ANNE_VERSION_MINOR, ANNE_FORMAT_MAJOR);
     anne__put(c, "#error \"%s.c was generated for ANNE %d.%d (model format %d): regenerate it with this runtime's "
                  "anne convert\"\n#endif\n\n", prefix, ANNE_VERSION_MAJOR, ANNE_VERSION_MINOR, ANNE_FORMAT_MAJOR);
     anne__put_requirements(c, m, prefix);
-    anne__comment_safe(m->name, buf, sizeof buf);
-    anne__put(c, "/* Model \"%s\": %u inputs, %u outputs, %u layers; the model file (docs/format.md), %lu bytes,\n"
-                 " * as little-endian 32-bit words (so it is 4-byte aligned). Layers:\n", buf, m->n_inputs,
+    anne__put(c, "/* Model \"");
+    anne__put_escaped(c, m->name, 200);
+    anne__put(c, "\": %u inputs, %u outputs, %u layers; the model file (docs/format.md), %lu bytes,\n"
+                 " * as little-endian 32-bit words (so it is 4-byte aligned). Layers:\n", m->n_inputs,
               m->n_outputs, m->n_layers, (unsigned long)size);
     for (k = 0; k < m->n_layers; k++) {
         anne_layer l;
@@ -318,26 +391,58 @@ static void anne__put_source(anne__text *c, const anne_model *m, const unsigned 
     anne__put(c, "    return anne_model_load(&m, %s__words, sizeof %s__words);\n}\n", prefix, prefix);
 }
 
-int anne_codegen(const unsigned char *bytes, size_t size, const char *prefix, const char *source, char **c_text,
-                 char **h_text, anne_error *err) {
+/* Whether a file name can stand in #include "...": a header-name has no escapes, and a quote, a
+ * backslash, an apostrophe or a control character in it is an error or undefined; "??" could make a
+ * trigraph (-std=c99 translates them before anything else). */
+static int anne__include_safe(const char *name) {
+    const unsigned char *p = (const unsigned char *)name;
+    size_t i;
+    for (i = 0; p[i] != '\0'; i++) {
+        if (p[i] < 0x20 || p[i] == 0x7F || p[i] == '"' || p[i] == '\\' || p[i] == '\'' || p[i] == '/' ||
+            (p[i] == '?' && p[i + 1] == '?')) {
+            return 0;
+        }
+    }
+    return i > 0;
+}
+
+/* Whether a header's name is in the runtime's file name space (anne.h, anne_*.h, in any case: a file
+ * system may ignore it): NAME.h includes "anne.h", which would find NAME.h itself beside it. */
+static int anne__runtime_header(const char *name) {
+    static const char anne[] = "anne";
+    size_t i;
+    for (i = 0; i < 4; i++) {
+        if (tolower((unsigned char)name[i]) != anne[i]) return 0;
+    }
+    return name[4] == '_' || (name[4] == '.' && (name[5] == 'h' || name[5] == 'H') && name[6] == '\0');
+}
+
+/* The text of both files for the names in *nm (prefix already a safe identifier). */
+static int anne__codegen_text(const unsigned char *bytes, size_t size, anne__names *nm, char **c_text, char **h_text,
+                              anne_error *err) {
     size_t i;
     anne_model m;
     anne_status st;
     anne__text c, h;
-    char guard[160], src[160];
-    const char *base = strrchr(source, '/');
+    char guard[192];
+    static const char guard_head[] = "ANNE_GENERATED_";
     *c_text = *h_text = NULL;
     st = anne_model_load(&m, bytes, size);
     if (st != ANNE_OK) {
         return anne_error_set(err, "internal error: the model to generate does not load: %s", anne_status_str(st));
     }
-    for (i = 0; prefix[i] != '\0' && i + 3 < sizeof guard; i++) guard[i] = (char)toupper((unsigned char)prefix[i]);
-    memcpy(guard + i, "_H", 3);
-    anne__comment_safe(base ? base + 1 : source, src, sizeof src);
+    /* a guard no other header has: not "IRIS_H" (a project's config.h may well use CONFIG_H) */
+    memcpy(guard, guard_head, sizeof guard_head - 1u);
+    for (i = 0; nm->prefix[i] != '\0' && sizeof guard_head + i + 2u < sizeof guard; i++) {
+        guard[sizeof guard_head - 1u + i] = (char)toupper((unsigned char)nm->prefix[i]);
+    }
+    memcpy(guard + sizeof guard_head - 1u + i, "_H", 3);
+    nm->guard = guard;
     memset(&c, 0, sizeof c);
     memset(&h, 0, sizeof h);
-    anne__put_source(&c, &m, bytes, size, prefix, src);
-    anne__put_header(&h, &m, prefix, guard, src);
+    anne__put_source(&c, &m, bytes, size, nm);
+    anne__put_header(&h, &m, nm);
+    nm->guard = NULL;
     if (c.oom || h.oom) {
         free(c.p);
         free(h.p);
@@ -348,40 +453,74 @@ int anne_codegen(const unsigned char *bytes, size_t size, const char *prefix, co
     return 0;
 }
 
+/* The base name of a path (after its last '/'). */
+static const char *anne__base(const char *path) {
+    const char *slash = strrchr(path, '/');
+    return slash != NULL ? slash + 1 : path;
+}
+
+int anne_codegen(const unsigned char *bytes, size_t size, const char *prefix, const char *source, char **c_text,
+                 char **h_text, anne_error *err) {
+    char safe[128], c_name[132], h_name[132];
+    anne__names nm;
+    anne__safe_prefix(prefix, safe, sizeof safe);
+    snprintf(c_name, sizeof c_name, "%s.c", safe);
+    snprintf(h_name, sizeof h_name, "%s.h", safe);
+    nm.prefix = safe;
+    nm.guard = NULL;
+    nm.source = anne__base(source);
+    nm.c_name = c_name;
+    nm.h_name = h_name;
+    return anne__codegen_text(bytes, size, &nm, c_text, h_text, err);
+}
+
 int anne_codegen_write(const unsigned char *bytes, size_t size, const char *c_path, const char *prefix,
                        const char *source, anne_error *err) {
-    char *c_text, *h_text, *h_path;
+    char *c_text, *h_text, *h_path, safe[128];
     size_t n = strlen(c_path);
+    anne__names nm;
+    anne_file_output outs[2];
     int rc;
     if (n < 2 || strcmp(c_path + n - 2, ".c") != 0) {
         return anne_error_set(err, "%s: expected a name ending in .c", c_path);
     }
-    if (anne_codegen(bytes, size, prefix, source, &c_text, &h_text, err) != 0) return -1;
     h_path = malloc(n + 1u);
-    if (h_path == NULL) {
-        free(c_text);
-        free(h_text);
-        return anne_error_set(err, "out of memory");
-    }
+    if (h_path == NULL) return anne_error_set(err, "out of memory");
     memcpy(h_path, c_path, n + 1u);
     h_path[n - 1] = 'h';
-    {
-        /* neither or both: stage both files, then put them in place; a failure leaves old ones alone */
-        anne_file_stage c_stage, h_stage;
-        rc = anne_file_stage_write(&c_stage, c_path, c_text, strlen(c_text), err);
-        if (rc == 0 && anne_file_stage_write(&h_stage, h_path, h_text, strlen(h_text), err) != 0) {
-            anne_file_abort(&c_stage);
-            rc = -1;
-        }
-        if (rc == 0) {
-            rc = anne_file_commit(&c_stage, err);
-            if (rc == 0) {
-                rc = anne_file_commit(&h_stage, err);
-            } else {
-                anne_file_abort(&h_stage);
-            }
-        }
+    /* NAME.c includes the header written beside it, by that file's name */
+    if (!anne__include_safe(anne__base(h_path))) {
+        anne_error_set(err, "%s: the header's name \"%s\" cannot be written in an #include (a quote, backslash, "
+                            "apostrophe, control character or \"??\" in it): choose another name for OUT",
+                       c_path, anne__base(h_path));
+        free(h_path);
+        return -1;
     }
+    if (anne__runtime_header(anne__base(h_path))) {
+        anne_error_set(err, "%s: the header \"%s\" would take the place of the runtime's own (anne.h and anne_*.h "
+                            "are the runtime's headers, which NAME.h includes): choose another name for OUT",
+                       c_path, anne__base(h_path));
+        free(h_path);
+        return -1;
+    }
+    anne__safe_prefix(prefix, safe, sizeof safe);
+    nm.prefix = safe;
+    nm.guard = NULL;
+    nm.source = anne__base(source);
+    nm.c_name = anne__base(c_path);
+    nm.h_name = anne__base(h_path);
+    if (anne__codegen_text(bytes, size, &nm, &c_text, &h_text, err) != 0) {
+        free(h_path);
+        return -1;
+    }
+    /* neither or both: both staged completely, then both put in place; a failure leaves old ones alone */
+    outs[0].path = c_path;
+    outs[0].data = c_text;
+    outs[0].size = strlen(c_text);
+    outs[1].path = h_path;
+    outs[1].data = h_text;
+    outs[1].size = strlen(h_text);
+    rc = anne_file_write_all(outs, 2, err);
     free(c_text);
     free(h_text);
     free(h_path);

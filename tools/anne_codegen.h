@@ -8,7 +8,8 @@
 #include "anne_error.h"
 
 /* Makes a C identifier prefix from a file name or --name value ("out/iris-8.c" -> "iris_8"): the base
- * name without ".c", other characters than [A-Za-z0-9_] as '_', a leading digit prefixed by "m_". */
+ * name without ".c", other characters than ASCII [A-Za-z0-9_] as '_', and "m_" in front of a name that
+ * is empty, starts with a digit or '_', or is "anne"/"anne_*" in any case (the runtime's names). */
 void anne_codegen_prefix(const char *name, char *out, size_t cap);
 
 /* The text of NAME.c and NAME.h (malloc'd, NUL-terminated) for a model file's bytes (size bytes, any
@@ -17,8 +18,8 @@ void anne_codegen_prefix(const char *name, char *out, size_t cap);
 int anne_codegen(const unsigned char *bytes, size_t size, const char *prefix, const char *source, char **c_text,
                  char **h_text, anne_error *err);
 
-/* Writes NAME.c (path c_path) and NAME.h beside it, each atomically; when the second cannot be
- * written the first is removed, so a failure leaves neither. */
+/* Writes NAME.c (path c_path) and NAME.h beside it together: both are staged completely, then both are
+ * put in place, so a failure leaves neither changed. NAME.c includes the header by the name written. */
 int anne_codegen_write(const unsigned char *bytes, size_t size, const char *c_path, const char *prefix,
                        const char *source, anne_error *err);
 

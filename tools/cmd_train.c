@@ -584,7 +584,7 @@ static int anne__train_run(anne__train_state *s, anne_error *err) {
     if (s->out == NULL || s->order == NULL || (has_val && !s->regression && s->confusion == NULL)) return anne__oom(err);
     if (anne__train_loop(s, &t, &vm, &res, err) != 0) return 1;
 
-    /* the model, then the history: both atomically, nothing half-written on failure */
+    /* the model and the history: committed together, nothing half-written on failure */
     st = anne_trainer_write(&t, s->init.bytes ? s->init.model.name : NULL, s->names ? s->n_classes : 0, s->names, NULL,
                             0, &model_size);
     if (st == ANNE_OK) {
@@ -597,8 +597,18 @@ static int anne__train_run(anne__train_state *s, anne_error *err) {
         anne_error_set(err, "%s: writing the trained model failed: %s", a->out, anne_status_str(st));
         return 1;
     }
-    if (anne_file_write(a->out, s->model_bytes, model_size, err) != 0) return 1;
-    if (a->history != NULL && anne_file_write(a->history, s->history, s->history_len, err) != 0) return 1;
+    {
+        /* together: neither replaced unless both are written (a history that cannot be written
+         * leaves the old model in place) */
+        anne_file_output outs[2];
+        outs[0].path = a->out;
+        outs[0].data = s->model_bytes;
+        outs[0].size = model_size;
+        outs[1].path = a->history;
+        outs[1].data = s->history;
+        outs[1].size = s->history_len;
+        if (anne_file_write_all(outs, a->history != NULL ? 2u : 1u, err) != 0) return 1;
+    }
 
     if (a->json) return anne__train_json(s, &t, &vm, &res, model_size);
     printf("trained %ld epoch%s on %zu rows (%s, batch %ld, lr %g, %s): loss %.4f", a->epochs, a->epochs == 1 ? "" : "s",
