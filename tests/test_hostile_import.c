@@ -542,14 +542,14 @@ static void test_tflite_absent_options(void **state) {
     s.softmax = 1;
     s.softmax_options = OPT_TYPE_ONLY;
     assert_int_equal(tfl_convert(&s, &out, &m, &err), -1);
-    assert_string_equal(err.msg, "hostile.tflite: operator 2 is SOFTMAX (builtin code 25): beta is 0 (its "
+    assert_string_equal(err.msg, "hostile.tflite: operator 2 (SOFTMAX): beta is 0 (its "
                                  "SoftmaxOptions are absent: the schema's default); only beta = 1 is supported");
     s.softmax_options = OPT_PRESENT;
     if (tfl_convert(&s, &out, &m, &err) != 0) fail_msg("%s", err.msg);
     free(out);
     s.softmax_beta = 2.0f;
     assert_int_equal(tfl_convert(&s, &out, &m, &err), -1);
-    assert_non_null(strstr(err.msg, "operator 2 is SOFTMAX (builtin code 25): beta is 2; only beta = 1"));
+    assert_non_null(strstr(err.msg, "operator 2 (SOFTMAX): beta is 2; only beta = 1"));
 }
 
 /* zero points (int64) at 8k + 4: the verifier checks 4-byte alignment only (UBSan: misaligned load) */

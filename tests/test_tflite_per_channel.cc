@@ -61,14 +61,15 @@ std::vector<fc> layers() {
     return l;
 }
 
-/* The .tflite bytes of the model: int8 input [1, 4] -> FC -> int8 [1, 6] -> FC -> int8 [1, 3]. */
-std::vector<uint8_t> build(const std::vector<fc> &l) {
+/* The .tflite bytes of the model: int8 input [1, 4] -> FC -> int8 [1, 6] -> FC -> int8 [1, 3]. With
+ * flatten, the input is [1, 2, 2] and a RESHAPE to [1, 4] comes first (how TFLite stores Keras' Flatten). */
+std::vector<uint8_t> build(const std::vector<fc> &l, bool flatten = false) {
     flatbuffers::FlatBufferBuilder b;
     std::vector<flatbuffers::Offset<Buffer>> buffers{CreateBuffer(b)}; /* buffer 0: no data */
     std::vector<flatbuffers::Offset<Tensor>> tensors;
     std::vector<flatbuffers::Offset<Operator>> ops;
-    auto act = [&](int n, float scale, int32_t zp, const char *name) {
-        std::vector<int32_t> shape{1, n};
+    auto act = [&](int n, float scale, int32_t zp, const char *name, std::vector<int32_t> shape = {}) {
+        if (shape.empty()) shape = {1, n};
         std::vector<float> s{scale};
         std::vector<int64_t> z{zp};
         tensors.push_back(CreateTensorDirect(b, &shape, TensorType_INT8, 0, name,
@@ -76,6 +77,13 @@ std::vector<uint8_t> build(const std::vector<fc> &l) {
         return static_cast<int32_t>(tensors.size() - 1);
     };
     int32_t cur = act(l[0].n_in, kInScale, kInZp, "input");
+    int32_t model_input = cur;
+    if (flatten) {
+        /* the input as [1, 2, 2], then RESHAPE (operator code 1) to the [1, 4] tensor, same quantization */
+        model_input = act(l[0].n_in, kInScale, kInZp, "grid", {1, 2, 2});
+        std::vector<int32_t> in{model_input}, outs{cur};
+        ops.push_back(CreateOperatorDirect(b, 1, &in, &outs));
+    }
     float in_scale = kInScale;
     for (size_t i = 0; i < l.size(); i++) {
         const fc &f = l[i];
@@ -103,10 +111,13 @@ std::vector<uint8_t> build(const std::vector<fc> &l) {
         cur = out;
         in_scale = f.out_scale;
     }
-    std::vector<int32_t> sg_in{0}, sg_out{cur};
+    std::vector<int32_t> sg_in{model_input}, sg_out{cur};
     std::vector<flatbuffers::Offset<SubGraph>> sgs{CreateSubGraphDirect(b, &tensors, &sg_in, &sg_out, &ops, "main")};
     const auto code = BuiltinOperator_FULLY_CONNECTED;
-    std::vector<flatbuffers::Offset<OperatorCode>> codes{CreateOperatorCode(b, static_cast<int8_t>(code), 0, 1, code)};
+    const auto reshape = BuiltinOperator_RESHAPE;
+    std::vector<flatbuffers::Offset<OperatorCode>> codes{CreateOperatorCode(b, static_cast<int8_t>(code), 0, 1, code),
+                                                         CreateOperatorCode(b, static_cast<int8_t>(reshape), 0, 1,
+                                                                            reshape)};
     FinishModelBuffer(b, CreateModelDirect(b, 3, &codes, &sgs, "per-channel test", &buffers));
     return std::vector<uint8_t>(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
 }
@@ -182,12 +193,12 @@ void test_scales_kept(void **state) {
     std::free(c.bytes);
 }
 
-/* Bit for bit with TFLite's reference on 4000 random inputs and the extremes. */
-void test_bit_exact_with_tflite_reference(void **state) {
-    (void)state;
+/* Bit for bit with TFLite's reference on 4000 random inputs and the extremes; with flatten, the same
+ * model behind a RESHAPE [1, 2, 2] -> [1, 4] (int8 RESHAPE copies bytes). */
+void bit_exact_with_tflite_reference(bool flatten) {
     std::vector<fc> l = layers();
     converted c;
-    convert(build(l), &c);
+    convert(build(l, flatten), &c);
     uint64_t st = 99;
     int mismatches = 0, saturated = 0, zero_or_relu = 0;
     float arena[256];
@@ -219,12 +230,23 @@ void test_bit_exact_with_tflite_reference(void **state) {
     std::free(c.bytes);
 }
 
+void test_bit_exact_with_tflite_reference(void **state) {
+    (void)state;
+    bit_exact_with_tflite_reference(false);
+}
+
+void test_flatten_first_bit_exact(void **state) {
+    (void)state;
+    bit_exact_with_tflite_reference(true);
+}
+
 } // namespace
 
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scales_kept),
         cmocka_unit_test(test_bit_exact_with_tflite_reference),
+        cmocka_unit_test(test_flatten_first_bit_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -268,6 +268,13 @@ static int anne__import_json(anne_ir *ir, const unsigned char *bytes, size_t siz
     } else if (root != NULL && cJSON_IsObject(root) && cJSON_HasObjectItem(root, "class_name") &&
                cJSON_HasObjectItem(root, "config") && !cJSON_HasObjectItem(root, "layers")) {
         rc = anne__isolated(anne__job_json, ir, bytes, size, path, root, opt, err);
+    } else if (root != NULL && !(cJSON_IsObject(root) && (cJSON_HasObjectItem(root, "layers") ||
+                                                         cJSON_HasObjectItem(root, "input") ||
+                                                         cJSON_HasObjectItem(root, "classes")))) {
+        /* JSON, but none of the model formats (not even ANNE JSON with a misspelt key, which the ANNE
+         * JSON reader would name): say what was expected */
+        rc = anne_error_set(err, "%s: not a model file ANNE knows (expected ANNE JSON, a Keras to_json() architecture "
+                                 "or a TensorFlow.js model.json)", path);
     } else {
         /* ANNE JSON, or JSON that does not parse: the ANNE JSON reader names the line and column (one
          * cJSON tree at a time: this one goes first) */
@@ -301,6 +308,9 @@ int anne_import_ex(anne_ir *ir, const char *path, anne_import_options *opt, anne
         rc = st == ANNE_OK ? anne_ir_from_model(ir, &m, err)
                            : anne_error_set(err, "%s: invalid model: %s", path, anne_status_str(st));
         if (rc == 0 && opt != NULL && opt->check) rc = anne__report_all(ir, opt, err);
+    } else if (anne_tflite_is(bytes, size) && opt != NULL && opt->check) {
+        /* every operator judged, int8 models too (the IR holds float models only) */
+        rc = anne_tflite_check(bytes, size, path, &opt->report, &opt->all_supported, err);
     } else if (anne_tflite_is(bytes, size)) {
         /* TFLite: converted to model bytes (int8 stays int8); the IR holds float models only */
         unsigned char *mb;
@@ -315,7 +325,6 @@ int anne_import_ex(anne_ir *ir, const char *path, anne_import_options *opt, anne
             if (rc != 0) anne_error_prefix(err, "%s", path);
             free(mb);
         }
-        if (rc == 0 && opt != NULL && opt->check) rc = anne__report_all(ir, opt, err);
     } else if (anne_h5_is_hdf5(bytes, size)) {
         rc = anne__isolated(anne__job_h5, ir, bytes, size, path, NULL, opt, err);
     } else if (size >= 4 && memcmp(bytes, "PK\x03\x04", 4) == 0) {

@@ -67,6 +67,13 @@ run 1 convert "$TMP/typo.json" "$TMP/out.anne"
 stderr_has 'layer 1: unknown key "activaton"'
 stderr_has 'did you mean "activation"?'
 
+# JSON that is no model format at all (a package.json, a config file): what was expected, not a key error
+printf '{"name": "my-app", "version": "1.0.0"}\n' >"$TMP/package.json"
+run 1 convert "$TMP/package.json" "$TMP/out.anne"
+stderr_has "anne convert: $TMP/package.json: not a model file ANNE knows (expected ANNE JSON, a Keras to_json() architecture or a TensorFlow.js model.json)"
+run 1 convert --check "$TMP/package.json"
+stderr_has "not a model file ANNE knows"
+
 printf 'keep me\n' >"$TMP/existing.anne"
 run 1 convert "$TMP/badact.json" "$TMP/existing.anne"
 [ "$(cat "$TMP/existing.anne")" = "keep me" ] || fail "a failed convert clobbered an existing OUT"

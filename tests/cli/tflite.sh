@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# .tflite import through the commands: convert, info, predict and the generated C path on TFLM's
-# hello_world models, and refusals naming the operator for variants edited with flatc (JSON round trip).
+# .tflite import through the commands: convert, convert --check, info, predict and the generated C path
+# on TFLM's hello_world models, and refusals naming the operator for variants edited with flatc (JSON
+# round trip). The other variants (float16, hybrid, RESHAPE, every operator name) are built by
+# tests/test_tflite_variants.cc.
 . "$(dirname "$0")/lib/common.sh"
 
 HW=${ANNE_SHARED_DIR:-../shared}/fixtures/keras/tflm_hello_world_sine
@@ -26,6 +28,11 @@ done
 run 0 convert "$HW/hello_world_int8.tflite" "$TMP/hw.c"
 grep -q "predict_s8" "$TMP/hw.h" || fail "generated header lacks the int8 entry point"
 
+# --check reports on the int8 model that convert converts (it does not need a float description)
+run 0 convert --check "$HW/hello_world_int8.tflite"
+stdout_has "operator 1   FULLY_CONNECTED          dense 1 -> 16, RELU"
+stdout_has "all layers supported"
+
 # not a model / damaged
 head -c 1000 "$HW/hello_world_int8.tflite" >"$TMP/cut.tflite"
 run 1 info "$TMP/cut.tflite"
@@ -45,8 +52,14 @@ variant() { # variant NAME SED-EXPR: edits the JSON dump, rebuilds the binary as
 variant conv \
     's/"builtin_code": "FULLY_CONNECTED"/"builtin_code": "CONV_2D"/; s/"deprecated_builtin_code": 9/"deprecated_builtin_code": 3/'
 run 1 convert "$TMP/conv.tflite" "$TMP/conv.anne"
-stderr_has "operator 1 is CONV_2D (builtin code 3)"
+stderr_has "operator 1 (CONV_2D): not supported (a Keras Conv2D)"
 [ ! -e "$TMP/conv.anne" ] || fail "a refused model left an output file"
+# --check goes on past the refusal (the variant made every operator a CONV_2D): each with its verdict, exit 1
+run 1 convert --check "$TMP/conv.tflite"
+stdout_has "operator 1   CONV_2D"
+stdout_has "NOT SUPPORTED: a Keras Conv2D"
+stdout_has "operator 3   CONV_2D"
+stdout_has "some layers are NOT supported"
 variant tanhfused 's/"fused_activation_function": "RELU"/"fused_activation_function": "TANH"/'
 run 1 info "$TMP/tanhfused.tflite"
 stderr_has "fused activation TANH is not supported"

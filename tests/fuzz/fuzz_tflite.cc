@@ -1,5 +1,5 @@
-/* libFuzzer harness: the .tflite importer (tools/anne_tflite.cc). The input is the flatbuffer, given
- * to anne_tflite_convert(); a model it converts must load (the converter writes what the loader
+/* libFuzzer harness: the .tflite importer (tools/anne_tflite*.cc). The input is the flatbuffer, given
+ * to anne_tflite_convert() and anne_tflite_check(), which must agree; a model it converts must load (the converter writes what the loader
  * accepts), pass the loaded-model checks (predict in exactly the arena size runs the int8 kernels on
  * the file's own scales, zero points and requantization records), and, when it is a float model,
  * convert back to an IR that passes anne_fuzz_check_ir. Those inputs then also go through the
@@ -25,6 +25,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size) std::memcpy(copy, data, size);
     int rc = anne_tflite_convert(copy, size, ANNE_FUZZ_DIR "model.tflite", &out, &out_size, &err);
     anne_fuzz_note("tflite", rc, &err);
+    /* --check must say "all supported" exactly when convert succeeds */
+    char *report = nullptr;
+    int all = 0;
+    if (anne_tflite_check(copy, size, ANNE_FUZZ_DIR "model.tflite", &report, &all, &err) == 0) {
+        if (report == nullptr) anne_fuzz_fail("--check succeeded without a report");
+        if (all != (rc == 0)) anne_fuzz_fail("--check says %s but convert %s:\n%s", all ? "all supported" : "not",
+                                             rc == 0 ? "converts" : "refuses", report);
+    } else if (rc == 0) {
+        anne_fuzz_fail("--check cannot read a file that converts: %s", err.msg);
+    }
+    std::free(report);
     if (rc == 0) {
         anne_model m;
         anne_status st = anne_model_load(&m, out, out_size);
@@ -49,10 +60,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         anne_fuzz_vfs_add(ANNE_FUZZ_DIR "model.tflite", data, size);
         rc = anne_import_ex(&ir, ANNE_FUZZ_DIR "model.tflite", &opt, &err);
         anne_fuzz_note("import --check", rc, &err);
-        if (rc == 0) {
-            if (opt.report == nullptr) anne_fuzz_fail("--check succeeded without a report");
-        } else if (all_float) {
-            anne_fuzz_fail("the dispatcher refuses a float .tflite that converts: %s", err.msg);
+        if (rc != 0) anne_fuzz_fail("the dispatcher's --check fails on a .tflite that converts: %s", err.msg);
+        if (opt.report == nullptr || !opt.all_supported) {
+            anne_fuzz_fail("the dispatcher's --check does not call a .tflite that converts supported");
         }
         std::free(opt.report);
         anne_ir_free(&ir);

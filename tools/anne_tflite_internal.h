@@ -1,0 +1,69 @@
+/* Shared by the .tflite importer's files (C++ only): the file being read, the dense layers assembled
+ * from its operators, and the tensor helpers that the int8 and float writers both use. */
+#ifndef ANNE_TFLITE_INTERNAL_H
+#define ANNE_TFLITE_INTERNAL_H
+
+/* the tools' C headers have no extern "C" of their own */
+extern "C" {
+#include "anne_error.h"
+#include "anne_ir.h"
+}
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "tflite_subset_generated.h"
+
+namespace anne_tflite {
+
+/* The file being read. */
+struct anne__ctx {
+    const Model *model;
+    const SubGraph *sg;
+    const char *path;
+    anne_error *err;
+    /* per tensor: the constant tensor that a DEQUANTIZE operator widens into it (float16 weights, or
+     * int8 weights kept for float activations), or -1 */
+    std::vector<int32_t> dequantized_from;
+};
+
+/* One ANNE dense layer being assembled from a FULLY_CONNECTED and the activation operator after it. */
+struct anne__pending {
+    uint16_t n_in, n_out;
+    const Tensor *in, *z, *out;       /* tensors: layer input, dense output, layer output */
+    int32_t weights, bias;            /* tensor indices; bias -1 when absent */
+    ActivationFunctionType fused;
+    anne_activation act;              /* LINEAR until an activation operator follows */
+    float param[3];
+    int n_op;                         /* 1-based operator index of the FULLY_CONNECTED, for messages */
+};
+
+/* The tensor at index (nullptr when out of range). */
+const Tensor *anne__tensor(const anne__ctx &c, int32_t index);
+
+/* The tensor's name ("" when it has none). */
+const char *anne__tname(const Tensor *t);
+
+/* The tensor's constant data (nullptr when it has none); *n gets its bytes. */
+const uint8_t *anne__data(const anne__ctx &c, const Tensor *t, size_t *n);
+
+/* Elements of the tensor's shape (0 when it has no shape or a dimension is not positive). */
+size_t anne__elems(const Tensor *t);
+
+/* Element i of an int64 vector, read without assuming 8-byte alignment. */
+int64_t anne__i64(const flatbuffers::Vector<int64_t> *v, uint32_t i);
+
+/* A positive, finite, normal float (a usable scale). */
+bool anne__good_scale(float s);
+
+/* The int8 model of the n layers p (activations int8, weights int8, as TFLite stores them). */
+int anne__write_s8(const anne__ctx &c, const anne__pending *p, size_t n, unsigned char **out, size_t *out_size);
+
+/* The float model of the n layers p (activations float32; weights float32, float16 through a
+ * DEQUANTIZE, or int8 with float activations: dynamic-range quantization). */
+int anne__write_f32(const anne__ctx &c, const anne__pending *p, size_t n, unsigned char **out, size_t *out_size);
+
+} // namespace anne_tflite
+
+#endif /* ANNE_TFLITE_INTERNAL_H */
