@@ -2,8 +2,7 @@
  * made here, from a good one or from nothing, that once crashed, read freed or misaligned memory, read
  * files outside the model's folder, blew up memory or held the tool; now each is converted correctly
  * or refused with a message naming the file, the layer or operator, the value and what was expected. */
-#define _XOPEN_SOURCE 700 /* mkdtemp(), nftw(), symlink() */
-#include <ftw.h>
+#define _XOPEN_SOURCE 700 /* symlink() */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,42 +33,6 @@
 #include "test_support.h"
 
 /* ---- files -------------------------------------------------------------------------------------- */
-
-static char tmp_dir[64];
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static int setup(void **state) {
-    (void)state;
-    snprintf(tmp_dir, sizeof tmp_dir, "/tmp/anne_hostile_XXXXXX");
-    return mkdtemp(tmp_dir) != NULL ? 0 : -1;
-}
-
-static int teardown(void **state) {
-    (void)state;
-    return nftw(tmp_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* tmp_dir/rel, in one of a few rotating static buffers */
-static const char *tmp_path(const char *rel) {
-    static char buf[4][640];
-    static int at;
-    at = (at + 1) % 4;
-    snprintf(buf[at], sizeof buf[at], "%s/%s", tmp_dir, rel);
-    return buf[at];
-}
-
-static void write_file(const char *path, const void *data, size_t n) {
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, n, f), n);
-    assert_int_equal(fclose(f), 0);
-}
 
 static unsigned char *read_file(const char *path, size_t *n) {
     unsigned char *b;
@@ -136,21 +99,21 @@ static const char *prelu_model(const char *dir, int alphas) {
     memcpy(cut + head, w + head, (size_t)(alphas < 6 ? alphas : 6) * 4u);
     memcpy(cut + head + (size_t)alphas * 4u, w + tail_at, nw - tail_at);
     snprintf(sub, sizeof sub, "%s/model.json", dir);
-    write_file(tmp_path(sub), edited, strlen(edited));
+    anne_test_write_file(anne_test_tmp_path(sub), edited, strlen(edited));
     snprintf(sub, sizeof sub, "%s/weights.bin", dir);
-    write_file(tmp_path(sub), cut, head + (size_t)alphas * 4u + (nw - tail_at));
+    anne_test_write_file(anne_test_tmp_path(sub), cut, head + (size_t)alphas * 4u + (nw - tail_at));
     free(json);
     free(w);
     free(edited);
     free(cut);
     snprintf(sub, sizeof sub, "%s/model.json", dir);
-    return tmp_path(sub);
+    return anne_test_tmp_path(sub);
 }
 
 static void test_prelu_alpha_of_wrong_length(void **state) {
     char dir[300];
     (void)state;
-    snprintf(dir, sizeof dir, "%s/prelu5", tmp_dir);
+    snprintf(dir, sizeof dir, "%s", anne_test_tmp_path("prelu5"));
     assert_int_equal(mkdir(dir, 0700), 0);
     /* the message read the count from the freed arrays: ASan's heap-use-after-free, or garbage */
     expect_refused(prelu_model("prelu5", 5), NULL, "prelu5/model.json: layer 3 \"p_re_lu_PReLU1\" (PReLU): ",
@@ -166,7 +129,7 @@ static void write_tfjs(const char *dir, const char *shard_path) {
     snprintf(to, sizeof to, "\"paths\":[\"%s\"]", shard_path);
     edited = replace(json, "\"paths\":[\"weights.bin\"]", to);
     snprintf(rel, sizeof rel, "%s/model.json", dir);
-    write_file(tmp_path(rel), edited, strlen(edited));
+    anne_test_write_file(anne_test_tmp_path(rel), edited, strlen(edited));
     free(json);
     free(edited);
 }
@@ -179,36 +142,36 @@ static void test_tfjs_shards_stay_in_the_folder(void **state) {
     (void)state;
     /* a valid shard outside the model's folder: before, "../secret.bin" was read as the weights */
     w = read_file(anne_test_path("tests/data/tfjs_import/layer_prelu/weights.bin"), &n);
-    write_file(tmp_path("secret.bin"), w, n);
-    assert_int_equal(mkdir(tmp_path("tfjs"), 0700), 0);
-    assert_int_equal(mkdir(tmp_path("tfjs/sub"), 0700), 0);
-    write_file(tmp_path("tfjs/sub/w.bin"), w, n);
+    anne_test_write_file(anne_test_tmp_path("secret.bin"), w, n);
+    assert_int_equal(mkdir(anne_test_tmp_path("tfjs"), 0700), 0);
+    assert_int_equal(mkdir(anne_test_tmp_path("tfjs/sub"), 0700), 0);
+    anne_test_write_file(anne_test_tmp_path("tfjs/sub/w.bin"), w, n);
     free(w);
 
     write_tfjs("tfjs", "../secret.bin");
-    expect_refused(tmp_path("tfjs/model.json"), NULL, "tfjs/model.json: weight shard \"../secret.bin\"",
+    expect_refused(anne_test_tmp_path("tfjs/model.json"), NULL, "tfjs/model.json: weight shard \"../secret.bin\"",
                    "has a \"..\" component", NULL);
     write_tfjs("tfjs", "sub/../../secret.bin");
-    expect_refused(tmp_path("tfjs/model.json"), NULL, "weight shard \"sub/../../secret.bin\"", "\"..\"", NULL);
+    expect_refused(anne_test_tmp_path("tfjs/model.json"), NULL, "weight shard \"sub/../../secret.bin\"", "\"..\"", NULL);
     write_tfjs("tfjs", "/etc/passwd");
-    expect_refused(tmp_path("tfjs/model.json"), NULL, "weight shard \"/etc/passwd\"", "relative file name", NULL);
+    expect_refused(anne_test_tmp_path("tfjs/model.json"), NULL, "weight shard \"/etc/passwd\"", "relative file name", NULL);
     /* a symbolic link inside the folder that leads out of it */
-    assert_int_equal(symlink("../secret.bin", tmp_path("tfjs/link.bin")), 0);
+    assert_int_equal(symlink("../secret.bin", anne_test_tmp_path("tfjs/link.bin")), 0);
     write_tfjs("tfjs", "link.bin");
-    expect_refused(tmp_path("tfjs/model.json"), NULL, "weight shard \"link.bin\"", "outside the model's folder",
+    expect_refused(anne_test_tmp_path("tfjs/model.json"), NULL, "weight shard \"link.bin\"", "outside the model's folder",
                    "secret.bin", NULL);
-    assert_int_equal(symlink("secret.bin", tmp_path("tfjs/sub/link2.bin")), 0); /* dangling inside: not found */
+    assert_int_equal(symlink("secret.bin", anne_test_tmp_path("tfjs/sub/link2.bin")), 0); /* dangling inside: not found */
     write_tfjs("tfjs", "sub/link2.bin");
-    expect_refused(tmp_path("tfjs/model.json"), NULL, "weight shard \"sub/link2.bin\"", "cannot open", NULL);
+    expect_refused(anne_test_tmp_path("tfjs/model.json"), NULL, "weight shard \"sub/link2.bin\"", "cannot open", NULL);
 
     /* inside the folder (a subfolder, a link that stays in) is read as before */
     write_tfjs("tfjs", "sub/w.bin");
-    if (anne_import(&ir, tmp_path("tfjs/model.json"), &err) != 0) fail_msg("%s", err.msg);
+    if (anne_import(&ir, anne_test_tmp_path("tfjs/model.json"), &err) != 0) fail_msg("%s", err.msg);
     assert_int_equal(ir.n_layers, 2);
     anne_ir_free(&ir);
-    assert_int_equal(symlink("sub/w.bin", tmp_path("tfjs/inside.bin")), 0);
+    assert_int_equal(symlink("sub/w.bin", anne_test_tmp_path("tfjs/inside.bin")), 0);
     write_tfjs("tfjs", "inside.bin");
-    if (anne_import(&ir, tmp_path("tfjs/model.json"), &err) != 0) fail_msg("%s", err.msg);
+    if (anne_import(&ir, anne_test_tmp_path("tfjs/model.json"), &err) != 0) fail_msg("%s", err.msg);
     anne_ir_free(&ir);
 }
 
@@ -245,19 +208,19 @@ static void test_h5_data_from_other_files(void **state) {
     size_t dims[ANNE_H5_MAX_RANK];
     char other[600];
     (void)state;
-    write_file(tmp_path("secret.f32"), secret, sizeof secret);
-    snprintf(other, sizeof other, "%s", tmp_path("other.h5"));
+    anne_test_write_file(anne_test_tmp_path("secret.f32"), secret, sizeof secret);
+    snprintf(other, sizeof other, "%s", anne_test_tmp_path("other.h5"));
     file = H5Fcreate(other, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     assert_true(file >= 0);
     h5_dataset(file, "/w", NULL);
     H5Fclose(file);
-    file = H5Fcreate(tmp_path("hostile.h5"), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    file = H5Fcreate(anne_test_tmp_path("hostile.h5"), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     assert_true(file >= 0);
     h5_dataset(file, "/inside", NULL);
-    h5_dataset(file, "/outside", tmp_path("secret.f32"));
+    h5_dataset(file, "/outside", anne_test_tmp_path("secret.f32"));
     assert_true(H5Lcreate_external(other, "/", file, "/linked", H5P_DEFAULT, H5P_DEFAULT) >= 0);
     H5Fclose(file);
-    bytes = read_file(tmp_path("hostile.h5"), &n);
+    bytes = read_file(anne_test_tmp_path("hostile.h5"), &n);
     assert_int_equal(anne_h5_open(&h, bytes, n, "hostile.h5", &err), 0);
     /* the file's own data reads */
     if (anne_h5_read_floats(&h, "/inside", &data, &count, &rank, dims, &err) != 0) fail_msg("%s", err.msg);
@@ -651,25 +614,25 @@ static void test_keras_zip_bombs(void **state) {
     struct timespec t0;
     (void)state;
     /* [0,0,...] of 30 MiB in a file of some 30 KB: refused by its stated size, before inflating */
-    write_keras(tmp_path("bomb.keras"), text, bomb, ZIP_CM_DEFLATE);
+    write_keras(anne_test_tmp_path("bomb.keras"), text, bomb, ZIP_CM_DEFLATE);
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    expect_refused(tmp_path("bomb.keras"), NULL, "bomb.keras: zip entry config.json inflates to 31457280 bytes, "
+    expect_refused(anne_test_tmp_path("bomb.keras"), NULL, "bomb.keras: zip entry config.json inflates to 31457280 bytes, "
                    "more than the 16777216 (16 MiB) a Keras file's config.json may have", NULL);
     assert_true(seconds_since(&t0) < 20.0);
     /* 10 MiB, under the size cap, but 1000 times its compressed size */
     free(text);
     text = zeros_list(ratio);
-    write_keras(tmp_path("ratio.keras"), text, ratio, ZIP_CM_DEFLATE);
-    expect_refused(tmp_path("ratio.keras"), NULL, "ratio.keras: zip entry config.json inflates ",
+    write_keras(anne_test_tmp_path("ratio.keras"), text, ratio, ZIP_CM_DEFLATE);
+    expect_refused(anne_test_tmp_path("ratio.keras"), NULL, "ratio.keras: zip entry config.json inflates ",
                    "a ratio above 200:1 that no real model has", NULL);
     /* 4 MiB stored as it is: size and ratio pass, the scan refuses the list before cJSON sees a number
      * (element 65536 starts 1 + 2 * 65535 bytes in) */
     free(text);
     text = zeros_list(stored);
-    write_keras(tmp_path("stored.keras"), text, stored, ZIP_CM_STORE);
+    write_keras(anne_test_tmp_path("stored.keras"), text, stored, ZIP_CM_STORE);
     snprintf(want, sizeof want, "stored.keras:config.json: line 1, column %zu: a list of more than 65535 elements, "
              "longer than a Keras or TensorFlow.js model config allows", (size_t)2 * 65535u + 2u);
-    expect_refused(tmp_path("stored.keras"), NULL, want, NULL);
+    expect_refused(anne_test_tmp_path("stored.keras"), NULL, want, NULL);
 
     free(text);
 }
@@ -691,9 +654,9 @@ static void test_anne_json_bombs(void **state) {
     memcpy(text + at, zeros, n);
     at += n;
     at += (size_t)sprintf(text + at, "]]}]}");
-    write_file(tmp_path("zeros.json"), text, at);
+    anne_test_write_file(anne_test_tmp_path("zeros.json"), text, at);
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    expect_refused(tmp_path("zeros.json"), NULL, want, NULL);
+    expect_refused(anne_test_tmp_path("zeros.json"), NULL, want, NULL);
     assert_true(seconds_since(&t0) < 20.0);
     /* more numbers than a model of ANNE_IMPORT_MAX_WEIGHTS has, in lists of a legal length */
     at = (size_t)sprintf(text, "{\"layers\": [{\"kernel\": [");
@@ -723,17 +686,17 @@ static void test_keras_json_limits(void **state) {
     assert_non_null(text);
     /* element 65536 of the list starts 2 * 65535 bytes into it */
     at = (size_t)sprintf(text, "{\"modelTopology\": {\"x\": [%s]}, \"weightsManifest\": []}", zeros);
-    write_file(tmp_path("big_tfjs.json"), text, at);
+    anne_test_write_file(anne_test_tmp_path("big_tfjs.json"), text, at);
     snprintf(want, sizeof want, "big_tfjs.json: line 1, column %zu: a list of more than 65535 elements, longer than "
              "a Keras or TensorFlow.js model config allows", strlen("{\"modelTopology\": {\"x\": [") + 131071u);
-    expect_refused(tmp_path("big_tfjs.json"), NULL, want, NULL);
+    expect_refused(anne_test_tmp_path("big_tfjs.json"), NULL, want, NULL);
     at = (size_t)sprintf(text, "{\"class_name\": \"Sequential\", \"config\": [%s]}", zeros);
-    write_file(tmp_path("big_arch.json"), text, at);
+    anne_test_write_file(anne_test_tmp_path("big_arch.json"), text, at);
     memset(&opt, 0, sizeof opt);
-    opt.weights_path = tmp_path("big_arch.json");
+    opt.weights_path = anne_test_tmp_path("big_arch.json");
     snprintf(want, sizeof want, "big_arch.json: line 1, column %zu: a list of more than 65535 elements",
              strlen("{\"class_name\": \"Sequential\", \"config\": [") + 131071u);
-    expect_refused(tmp_path("big_arch.json"), &opt, want, NULL);
+    expect_refused(anne_test_tmp_path("big_arch.json"), &opt, want, NULL);
     free(zeros);
     free(text);
 }
@@ -753,11 +716,11 @@ static void test_model_too_large(void **state) {
                           "\"weights\": [{\"name\": \"big/kernel\", \"shape\": [%zu, %zu], \"dtype\": \"float32\"}, "
                           "{\"name\": \"big/bias\", \"shape\": [%zu], \"dtype\": \"float32\"}]}]}",
                           units, inputs, inputs, units, units);
-    assert_int_equal(mkdir(tmp_path("big"), 0700), 0);
-    write_file(tmp_path("big/model.json"), text, at);
-    write_file(tmp_path("big/w.bin"), w, nw * sizeof *w);
+    assert_int_equal(mkdir(anne_test_tmp_path("big"), 0700), 0);
+    anne_test_write_file(anne_test_tmp_path("big/model.json"), text, at);
+    anne_test_write_file(anne_test_tmp_path("big/w.bin"), w, nw * sizeof *w);
     free(w);
-    expect_refused(tmp_path("big/model.json"), NULL, "big/model.json: layer 1 \"big\" (Dense): the model has "
+    expect_refused(anne_test_tmp_path("big/model.json"), NULL, "big/model.json: layer 1 \"big\" (Dense): the model has "
                    "4198400 weights up to here, more than the 4194304 ANNE imports", NULL);
 }
 
@@ -812,5 +775,5 @@ int main(void) {
         cmocka_unit_test(test_model_too_large),
         cmocka_unit_test(test_import_time_limit),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, anne_test_tmp_setup, anne_test_tmp_teardown);
 }

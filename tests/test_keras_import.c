@@ -21,18 +21,6 @@
         snprintf(var, sizeof var, "%s", var##_p);                                                        \
     } while (0)
 
-/* Imports path (opt may be NULL) into model bytes; fails the test with the importer's message. */
-static void convert(const char *path, const char *weights, unsigned char **bytes, size_t *size) {
-    anne_ir ir;
-    anne_error err;
-    anne_import_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.weights_path = weights;
-    if (anne_import_ex(&ir, path, &opt, &err) != 0) fail_msg("%s", err.msg);
-    if (anne_ir_serialize(&ir, bytes, size, &err) != 0) fail_msg("%s", err.msg);
-    anne_ir_free(&ir);
-}
-
 /* The importer's error for path, which must fail. */
 static const char *refused(const char *path, const char *weights) {
     static anne_error err;
@@ -125,9 +113,9 @@ static void test_hls4ml_activation_layers(void **state) {
         snprintf(in, sizeof in, "%s", anne_test_shared_path(rel));
         snprintf(rel, sizeof rel, FIX "hls4ml_activation_unit_models/%s/tb_output_predictions.dat", names[i]);
         snprintf(out, sizeof out, "%s", anne_test_shared_path(rel));
-        convert(full, NULL, &a, &na);
+        anne_test_convert(full, NULL, &a, &na);
         compare_dat(a, na, in, out, names[i]);
-        convert(json, weights, &b, &nb);
+        anne_test_convert(json, weights, &b, &nb);
         assert_int_equal(na, nb);
         assert_memory_equal(a, b, na);
         free(a);
@@ -154,7 +142,7 @@ static void test_k3_iris_accuracy(void **state) {
     char line[256];
     FILE *f;
     (void)state;
-    convert(model, NULL, &bytes, &size);
+    anne_test_convert(model, NULL, &bytes, &size);
     assert_int_equal(anne_model_load(&m, bytes, size), ANNE_OK);
     f = fopen(csv, "r");
     assert_non_null(f);
@@ -185,8 +173,8 @@ static void test_h5_and_keras_zip_same_structure(void **state) {
     size_t na, nb;
     anne_model ma, mb;
     (void)state;
-    convert(h5, NULL, &a, &na);
-    convert(zip, NULL, &b, &nb);
+    anne_test_convert(h5, NULL, &a, &na);
+    anne_test_convert(zip, NULL, &b, &nb);
     assert_int_equal(na, nb);
     assert_int_equal(anne_model_load(&ma, a, na), ANNE_OK);
     assert_int_equal(anne_model_load(&mb, b, nb), ANNE_OK);
@@ -210,18 +198,18 @@ static void test_json_plus_weights(void **state) {
     size_t n;
     anne_model m;
     (void)state;
-    convert(pj, pw, &b, &n);
+    anne_test_convert(pj, pw, &b, &n);
     assert_int_equal(anne_model_load(&m, b, n), ANNE_OK);
     assert_int_equal(m.n_inputs, 8);
     assert_int_equal(m.n_layers, 3);
     assert_int_equal(m.n_outputs, 1);
     free(b);
-    convert(bj, bw, &b, &n);
+    anne_test_convert(bj, bw, &b, &n);
     assert_int_equal(anne_model_load(&m, b, n), ANNE_OK);
     assert_int_equal(m.n_layers, 4); /* 4 Dense, their 4 BatchNormalizations folded in */
     assert_int_equal(m.n_outputs, 5);
     free(b);
-    convert(tj, tw, &b, &n);
+    anne_test_convert(tj, tw, &b, &n);
     assert_int_equal(anne_model_load(&m, b, n), ANNE_OK);
     assert_int_equal(m.n_inputs, 16);
     free(b);
@@ -238,7 +226,7 @@ static void test_tfjs_legacy(void **state) {
     size_t n;
     anne_model m;
     (void)state;
-    convert(p, NULL, &b, &n);
+    anne_test_convert(p, NULL, &b, &n);
     assert_int_equal(anne_model_load(&m, b, n), ANNE_OK);
     assert_int_equal(m.n_inputs, 4);
     assert_int_equal(m.n_outputs, 3);
@@ -259,11 +247,11 @@ static void test_nn4mc_edge_cases(void **state) {
     size_t n;
     anne_model m;
     (void)state;
-    convert(cls, NULL, &b, &n);
+    anne_test_convert(cls, NULL, &b, &n);
     assert_int_equal(anne_model_load(&m, b, n), ANNE_OK);
     assert_int_equal(m.n_inputs, 2);
     free(b);
-    convert(deferred, NULL, &b, &n);
+    anne_test_convert(deferred, NULL, &b, &n);
     assert_int_equal(anne_model_load(&m, b, n), ANNE_OK);
     assert_int_equal(m.n_inputs, 5);
     assert_int_equal(m.n_layers, 4);

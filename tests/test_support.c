@@ -1,9 +1,74 @@
 /* Helpers shared by the tests. */
+#define _XOPEN_SOURCE 700 /* mkdtemp(), nftw() */
 #include "test_support.h"
 
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "anne_file.h"
+#include "anne_import.h"
+
+static char anne__tmp_dir[64];
+
+static int anne__rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+int anne_test_tmp_setup(void **state) {
+    (void)state;
+    snprintf(anne__tmp_dir, sizeof anne__tmp_dir, "/tmp/anne_test_XXXXXX");
+    return mkdtemp(anne__tmp_dir) != NULL ? 0 : -1;
+}
+
+int anne_test_tmp_teardown(void **state) {
+    (void)state;
+    return nftw(anne__tmp_dir, anne__rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+const char *anne_test_tmp_path(const char *rel) {
+    static char buf[4][640];
+    static int at;
+    at = (at + 1) % 4;
+    snprintf(buf[at], sizeof buf[at], "%s/%s", anne__tmp_dir, rel);
+    return buf[at];
+}
+
+void anne_test_write_file(const char *path, const void *data, size_t n) {
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+}
+
+cJSON *anne_test_read_json(const char *path) {
+    unsigned char *b;
+    size_t n;
+    anne_error err;
+    cJSON *root;
+    if (anne_file_read(path, &b, &n, &err) != 0) fail_msg("%s", err.msg);
+    root = cJSON_ParseWithLength((const char *)b, n);
+    free(b);
+    if (root == NULL) fail_msg("%s: not JSON", path);
+    return root;
+}
+
+void anne_test_convert(const char *path, const char *weights, unsigned char **bytes, size_t *size) {
+    anne_ir ir;
+    anne_error err;
+    anne_import_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.weights_path = weights;
+    if (anne_import_ex(&ir, path, &opt, &err) != 0) fail_msg("%s", err.msg);
+    if (anne_ir_serialize(&ir, bytes, size, &err) != 0) fail_msg("%s", err.msg);
+    anne_ir_free(&ir);
+}
 
 const char *anne_test_path(const char *rel) {
     static char buf[4096];

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include <cjson/cJSON.h>
+
 #include "anne.h"
 #include "anne_ir.h"
 
@@ -64,6 +66,23 @@ const char *anne_test_shared_path(const char *rel);
             skip();                                                                                  \
         }                                                                                            \
     } while (0)
+
+/* A private folder for a group of cases: anne_test_tmp_setup and anne_test_tmp_teardown are cmocka
+ * group setup and teardown (a new folder under /tmp; removed with all it holds); anne_test_tmp_path
+ * joins it and rel into one of four rotating static buffers. */
+int anne_test_tmp_setup(void **state);
+int anne_test_tmp_teardown(void **state);
+const char *anne_test_tmp_path(const char *rel);
+
+/* Writes n bytes to path; fails the test when it cannot. */
+void anne_test_write_file(const char *path, const void *data, size_t n);
+
+/* Parses the JSON file at path (cJSON_Delete it); fails the test when it cannot. */
+cJSON *anne_test_read_json(const char *path);
+
+/* Imports any model source (with `--weights weights` when not NULL) into model bytes (malloc'd); fails
+ * the test with the importer's message. */
+void anne_test_convert(const char *path, const char *weights, unsigned char **bytes, size_t *size);
 
 /* Loads any model source the tools read (ANNE JSON, .anne) relative to the repository; fails the
  * test with the importer's message on error. */

@@ -15,18 +15,6 @@
 #include "anne_json_write.h"
 #include "test_support.h"
 
-static cJSON *read_json(const char *path) {
-    unsigned char *b;
-    size_t n;
-    anne_error err;
-    cJSON *root;
-    if (anne_file_read(path, &b, &n, &err) != 0) fail_msg("%s", err.msg);
-    root = cJSON_ParseWithLength((const char *)b, n);
-    free(b);
-    assert_non_null(root);
-    return root;
-}
-
 /* Runs one model's inputs and compares with TF.js' outputs; returns the worst absolute error. */
 static double check_model(const char *name) {
     char dir[1024], path[1200];
@@ -46,7 +34,7 @@ static double check_model(const char *name) {
     assert_int_equal(anne_model_load(&m, bytes, size), ANNE_OK);
     assert_true(m.arena_bytes <= sizeof arena);
     snprintf(path, sizeof path, "%s/%s/io.json", dir, name);
-    io = read_json(path);
+    io = anne_test_read_json(path);
     outs = cJSON_GetObjectItem(io, "outputs");
     cJSON_ArrayForEach(row, cJSON_GetObjectItem(io, "inputs")) {
         const cJSON *e, *want = cJSON_GetArrayItem(outs, (int)r);
@@ -85,7 +73,7 @@ static double check_model(const char *name) {
 }
 
 static void test_tfjs_models_match_tfjs(void **state) {
-    cJSON *index = read_json(anne_test_path("tests/data/tfjs_import/index.json")), *name;
+    cJSON *index = anne_test_read_json(anne_test_path("tests/data/tfjs_import/index.json")), *name;
     size_t n = 0;
     double worst = 0;
     (void)state;

@@ -967,6 +967,14 @@ int anne_keras_check(const anne_keras_source *src, char **report, anne_error *er
         snprintf(text + at, cap - at, "graph: NOT SUPPORTED: %s\n", chain.msg);
     }
     free(m.layers);
+    if (all && src->check_converts) {
+        anne_ir ir;
+        if (anne_keras_convert(&ir, src, err) != 0) {
+            free(text);
+            return -1;
+        }
+        anne_ir_free(&ir);
+    }
     *report = text;
     return all ? 0 : 1;
 }

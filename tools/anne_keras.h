@@ -43,15 +43,19 @@ typedef struct anne_keras_source {
     int tfjs;                   /* the config was written by TensorFlow.js */
     anne_keras_weights_fn weights;
     void *ctx;
+    int check_converts;         /* the weights are at hand: anne_keras_check converts too (see there) */
 } anne_keras_source;
 
 /* Converts the model into ir (initialized here; freed on error). Unsupported layers, a graph that is
  * not a chain, shapes that disagree and non-finite weights are errors naming the layer. */
 int anne_keras_convert(anne_ir *ir, const anne_keras_source *src, anne_error *err);
 
-/* Lists every layer as supported or not, without reading weights, into a malloc'd text (one line a
- * layer). Returns 0 when every layer is supported, 1 when some are not, -1 when the config cannot be
- * read at all (err set). */
+/* Lists every layer as supported or not into a malloc'd text (one line a layer). Returns 0 when every
+ * layer is supported, 1 when some are not, -1 when the config cannot be read at all (err set). With
+ * src->check_converts, a model whose layers are all supported is also converted (the result dropped):
+ * where that fails (a weight missing, of the wrong shape, not finite) so does the check, with
+ * anne_keras_convert's error, so that --check never passes a model that convert refuses. Without it
+ * no weights are read. */
 int anne_keras_check(const anne_keras_source *src, char **report, anne_error *err);
 
 /* The major version in a Keras version string ("2.13.1" -> 2, "3.7.0" -> 3); 2 when unknown. */

@@ -1,6 +1,8 @@
 /* Keras HDF5 files: full models (model.save("m.h5"), Keras 2.0 to 3's legacy format) and weights-only
  * files (save_weights) paired with a to_json() architecture. Layer weights are found by layer name;
- * their order comes from each group's weight_names attribute, never from HDF5's alphabetical order. */
+ * their order comes from each group's weight_names attribute, never from HDF5's alphabetical order.
+ * Keras 3's save_weights files (NAME.weights.h5) are laid out as a .keras file's weights instead:
+ * anne_keras_weights.c reads them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 #include "anne_h5.h"
 #include "anne_import.h"
 #include "anne_json_limits.h"
+#include "anne_keras_weights.h"
 
 typedef struct anne__h5_ctx {
     const anne_h5 *h;
@@ -40,13 +43,8 @@ static int anne__h5_weights(void *ctx, const anne_keras_layer_ref *ref, anne_ker
         return anne_error_set(err, "out of memory");
     }
     for (i = 0; i < count; i++) {
-        size_t dims[ANNE_H5_MAX_RANK];
-        int r, k;
         snprintf(dset, sizeof dset, "%s/%s", group, names[i]);
-        if (anne_h5_read_floats(c->h, dset, &a[i].data, &a[i].n, &r, dims, err) != 0) break;
-        if (r > ANNE_KERAS_MAX_RANK) r = ANNE_KERAS_MAX_RANK;
-        a[i].rank = r;
-        for (k = 0; k < r; k++) a[i].dims[k] = dims[k];
+        if (anne_keras_h5_read_array(c->h, dset, &a[i], err) != 0) break;
     }
     anne_h5_free_strings(names, count);
     if (i < count) {
@@ -118,6 +116,7 @@ int anne_keras_import_h5(anne_ir *ir, const void *bytes, size_t size, const char
     src.keras_major = anne_keras_major(version);
     src.weights = anne__h5_weights;
     src.ctx = &ctx;
+    src.check_converts = 1; /* --check converts too: it fails where convert would */
     ctx.h = &h;
     ctx.root = "/model_weights";
     rc = anne_import_keras_source(ir, &src, opt, err);
@@ -125,6 +124,40 @@ int anne_keras_import_h5(anne_ir *ir, const void *bytes, size_t size, const char
     cJSON_Delete(root);
     anne_h5_close(&h);
     return rc;
+}
+
+/* Points src at the weights in h by the file's layout, told from its content, never its name: a full
+ * Keras .h5 (a group per layer name under model_weights), Keras 2's save_weights (the same at the root,
+ * listed by a root attribute layer_names), or Keras 3's save_weights (NAME.weights.h5, laid out as a
+ * .keras file's weights: groups by class and order). ver: the architecture's keras_version, or NULL. */
+static int anne__weights_layout(anne_keras_source *src, anne__h5_ctx *ctx, anne_h5 *h, const char *ver,
+                                anne_error *err) {
+    char **names = NULL, *fver;
+    size_t n = 0;
+    int listed = anne_h5_attr_strings(h, "/", "layer_names", &names, &n, err);
+    int full = anne_h5_exists(h, "/model_weights");
+    anne_h5_free_strings(names, n);
+    if (listed < 0) return -1;
+    if (listed == 1 || full) {
+        ctx->h = h;
+        ctx->root = full ? "/model_weights" : "";
+        fver = anne__h5_version(h);
+        src->keras_major = anne_keras_major(ver != NULL ? ver : fver);
+        free(fver);
+        src->weights = anne__h5_weights;
+        src->ctx = ctx;
+        return 0;
+    }
+    if (anne_keras_v3_found(h)) {
+        /* Keras 3's to_json() and weights files state no version; Keras 2's to_json() always does */
+        src->keras_major = ver != NULL ? anne_keras_major(ver) : 3;
+        src->weights = anne_keras_v3_weights;
+        src->ctx = h;
+        return 0;
+    }
+    return anne_error_set(err, "%s: HDF5 but not Keras weights: expected a Keras 2 save_weights file (a layer_names "
+                               "attribute at the root), a full Keras .h5 (a model_weights group) or a Keras 3 "
+                               ".weights.h5 (a layers group holding <class>/vars/0, 1, ...)", h->path);
 }
 
 int anne_keras_import_json(anne_ir *ir, const cJSON *root, const char *path, anne_import_options *opt,
@@ -135,14 +168,11 @@ int anne_keras_import_json(anne_ir *ir, const cJSON *root, const char *path, ann
     anne__h5_ctx ctx;
     anne_keras_source src;
     const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "keras_version");
-    char *fver = NULL;
     int rc;
     anne_ir_init(ir);
     memset(&src, 0, sizeof src);
     src.path = path;
     src.model = root;
-    src.weights = anne__h5_weights;
-    src.ctx = &ctx;
     if (opt == NULL || opt->weights_path == NULL) {
         if (opt != NULL && opt->check) {
             src.keras_major = anne_keras_major(cJSON_IsString(ver) ? ver->valuestring : NULL);
@@ -160,13 +190,10 @@ int anne_keras_import_json(anne_ir *ir, const cJSON *root, const char *path, ann
         free(bytes);
         return -1;
     }
-    ctx.h = &h;
-    /* save_weights puts the layer groups at the root; a full model file under model_weights */
-    ctx.root = anne_h5_exists(&h, "/model_weights") ? "/model_weights" : "";
-    fver = anne__h5_version(&h);
-    src.keras_major = anne_keras_major(cJSON_IsString(ver) ? ver->valuestring : fver);
-    rc = anne_import_keras_source(ir, &src, opt, err);
-    free(fver);
+    rc = anne__weights_layout(&src, &ctx, &h, cJSON_IsString(ver) ? ver->valuestring : NULL, err);
+    /* --check converts too, so that it fails where convert would */
+    src.check_converts = 1;
+    if (rc == 0) rc = anne_import_keras_source(ir, &src, opt, err);
     anne_h5_close(&h);
     free(bytes);
     return rc;

@@ -1,6 +1,7 @@
 /* Keras 3 .keras files (also written by tf.keras 2.15): a zip of config.json, metadata.json and
  * model.weights.h5, read in memory. Weights live at layers/<snake_case class>[_n]/vars/<i>, numbered
- * by class and order, not by layer name (a Windows-written file has groups named "layers\dense"). */
+ * by class and order, not by layer name (read by anne_keras_weights.c, which Keras 3's save_weights
+ * files share). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "anne_h5.h"
 #include "anne_import.h"
 #include "anne_json_limits.h"
+#include "anne_keras_weights.h"
 
 /* What an entry may inflate to, checked on the sizes the zip states before anything is inflated (and
  * libzip never inflates more than the stated size: the rest fails the CRC). config.json and
@@ -72,51 +74,6 @@ static int anne__zip_entry(zip_t *z, const char *name, zip_uint64_t cap, const c
     return 1;
 }
 
-typedef struct anne__zip_ctx {
-    const anne_h5 *h;
-} anne__zip_ctx;
-
-static int anne__zip_weights(void *ctx, const anne_keras_layer_ref *ref, anne_keras_array **arrays, size_t *n,
-                             anne_error *err) {
-    const anne__zip_ctx *c = ctx;
-    char snake[128], group[256], dset[300];
-    static const char *const prefixes[] = {"/layers/", "/layers\\", "/_layer_checkpoint_dependencies/"};
-    size_t p, count = 0, i;
-    anne_keras_array *a;
-    *arrays = NULL;
-    *n = 0;
-    anne_keras_snake_case(ref->class_name, snake, sizeof snake);
-    for (p = 0; p < sizeof prefixes / sizeof prefixes[0]; p++) {
-        if (ref->class_index == 0) snprintf(group, sizeof group, "%s%s/vars", prefixes[p], snake);
-        else snprintf(group, sizeof group, "%s%s_%zu/vars", prefixes[p], snake, ref->class_index);
-        if (anne_h5_exists(c->h, group)) break;
-    }
-    if (p == sizeof prefixes / sizeof prefixes[0]) return 0;
-    for (count = 0; count < 64; count++) {
-        snprintf(dset, sizeof dset, "%s/%zu", group, count);
-        if (!anne_h5_exists(c->h, dset)) break;
-    }
-    if (count == 0) return 0;
-    a = calloc(count, sizeof *a);
-    if (a == NULL) return anne_error_set(err, "out of memory");
-    for (i = 0; i < count; i++) {
-        size_t dims[ANNE_H5_MAX_RANK];
-        int r, k;
-        snprintf(dset, sizeof dset, "%s/%zu", group, i);
-        if (anne_h5_read_floats(c->h, dset, &a[i].data, &a[i].n, &r, dims, err) != 0) break;
-        if (r > ANNE_KERAS_MAX_RANK) r = ANNE_KERAS_MAX_RANK;
-        a[i].rank = r;
-        for (k = 0; k < r; k++) a[i].dims[k] = dims[k];
-    }
-    if (i < count) {
-        anne_keras_arrays_free(a, count);
-        return -1;
-    }
-    *arrays = a;
-    *n = count;
-    return 0;
-}
-
 int anne_keras_import_zip(anne_ir *ir, const void *bytes, size_t size, const char *path, anne_import_options *opt,
                           anne_error *err) {
     zip_error_t zerr;
@@ -126,7 +83,6 @@ int anne_keras_import_zip(anne_ir *ir, const void *bytes, size_t size, const cha
     size_t config_n, meta_n, weights_n;
     cJSON *root = NULL, *mroot = NULL;
     anne_h5 h;
-    anne__zip_ctx ctx;
     anne_keras_source src;
     int rc = -1, found;
     char h5name[1024];
@@ -170,16 +126,15 @@ int anne_keras_import_zip(anne_ir *ir, const void *bytes, size_t size, const cha
         /* tf.keras 2.15 writes .keras files too: the version decides hard_sigmoid */
         src.keras_major = cJSON_IsString(v) ? anne_keras_major(v->valuestring) : 3;
     }
-    src.weights = anne__zip_weights;
-    src.ctx = &ctx;
-    if (opt == NULL || !opt->check) {
-        found = anne__zip_entry(z, "model.weights.h5", ANNE__ZIP_MAX_WEIGHTS_H5, path, &weights, &weights_n, err);
-        if (found == 0) anne_error_set(err, "%s: the .keras file has no model.weights.h5", path);
-        if (found <= 0) goto done;
-        snprintf(h5name, sizeof h5name, "%.900s:model.weights.h5", path);
-        if (anne_h5_open(&h, weights, weights_n, h5name, err) != 0) goto done;
-    }
-    ctx.h = &h;
+    src.weights = anne_keras_v3_weights;
+    src.ctx = &h;
+    /* read for --check too: it converts when every layer is supported, and fails where convert would */
+    src.check_converts = 1;
+    found = anne__zip_entry(z, "model.weights.h5", ANNE__ZIP_MAX_WEIGHTS_H5, path, &weights, &weights_n, err);
+    if (found == 0) anne_error_set(err, "%s: the .keras file has no model.weights.h5", path);
+    if (found <= 0) goto done;
+    snprintf(h5name, sizeof h5name, "%.900s:model.weights.h5", path);
+    if (anne_h5_open(&h, weights, weights_n, h5name, err) != 0) goto done;
     rc = anne_import_keras_source(ir, &src, opt, err);
 done:
     anne_h5_close(&h);

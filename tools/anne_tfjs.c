@@ -1,9 +1,11 @@
 /* TensorFlow.js layers models: model.json (a Keras config under modelTopology, in the layout of
  * tfjs-layers or of the 2018 Python converter) plus the binary weight shards its manifest names.
- * Shards hold little-endian float32 values back to back, in manifest order, and must lie inside the
- * model.json's folder (no "..", no symbolic link leading out). */
+ * Shards hold little-endian float32 values back to back, in manifest order, exactly as many bytes as
+ * the manifest lists, and must lie inside the model.json's folder (no "..", no symbolic link leading
+ * out). --check reads them too. */
 #define _XOPEN_SOURCE 700 /* realpath() */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,109 +120,141 @@ static int anne__shard_path(const char *dir, const char *shard, const char *path
     return rc;
 }
 
-/* Reads the shards of one manifest group and cuts them into its weights. */
-static int anne__tfjs_group(anne__tfjs_ctx *c, const cJSON *group, const char *dir, const char *path,
-                            anne_error *err) {
-    const cJSON *paths = cJSON_GetObjectItemCaseSensitive(group, "paths");
-    const cJSON *weights = cJSON_GetObjectItemCaseSensitive(group, "weights"), *e;
-    unsigned char *buf = NULL;
-    size_t len = 0, at = 0;
-    int rc = -1;
-    if (!cJSON_IsArray(paths) || !cJSON_IsArray(weights)) {
-        return anne_error_set(err, "%s: a weightsManifest entry needs \"paths\" and \"weights\" lists", path);
+/* Checks one manifest weight (a name, float32, a shape) and appends it to c without its data, which
+ * anne__tfjs_fill cuts from the shards once their length is known to match. *bytes: its size there. */
+static int anne__tfjs_entry(anne__tfjs_ctx *c, const cJSON *e, const char *path, size_t *bytes, anne_error *err) {
+    const cJSON *shape = cJSON_GetObjectItemCaseSensitive(e, "shape"), *d;
+    const cJSON *nm = cJSON_GetObjectItemCaseSensitive(e, "name");
+    const cJSON *dt = cJSON_GetObjectItemCaseSensitive(e, "dtype");
+    const char *name = cJSON_IsString(nm) ? nm->valuestring : NULL;
+    const char *dtype = cJSON_IsString(dt) ? dt->valuestring : "float32";
+    anne__tfjs_weight *grown, *w;
+    size_t count = 1;
+    int rank = 0;
+    if (name == NULL || !cJSON_IsArray(shape)) {
+        return anne_error_set(err, "%s: a manifest weight needs a \"name\" and a \"shape\"", path);
     }
+    if (strcmp(dtype, "float32") != 0 || cJSON_GetObjectItemCaseSensitive(e, "quantization") != NULL) {
+        return anne_error_set(err, "%s: weight \"%.100s\" is %s%s; ANNE reads float32 weights", path, name, dtype,
+                              cJSON_GetObjectItemCaseSensitive(e, "quantization") ? " (quantized)" : "");
+    }
+    cJSON_ArrayForEach(d, shape) {
+        if (!cJSON_IsNumber(d) || d->valuedouble < 0 || d->valuedouble > 16777216.0 || rank >= ANNE_KERAS_MAX_RANK) {
+            return anne_error_set(err, "%s: weight \"%.100s\" has an invalid shape", path, name);
+        }
+        count *= (size_t)d->valuedouble;
+        if (count > ((size_t)1 << 26)) return anne_error_set(err, "%s: weight \"%.100s\" is too large", path, name);
+        rank++;
+    }
+    grown = realloc(c->w, (c->n + 1u) * sizeof *c->w);
+    if (grown == NULL) return anne_error_set(err, "out of memory");
+    c->w = grown;
+    w = &c->w[c->n++];
+    memset(w, 0, sizeof *w);
+    w->name = name;
+    w->a.n = count;
+    w->a.rank = rank;
+    rank = 0;
+    cJSON_ArrayForEach(d, shape) w->a.dims[rank++] = (size_t)d->valuedouble;
+    *bytes = 4u * count;
+    return 0;
+}
+
+/* Reads a group's shards back to back into *buf (*len bytes) and names them in names (with their sizes
+ * when there are several), for the message when their length is not the manifest's. */
+static int anne__tfjs_shards(const cJSON *paths, const char *dir, const char *path, unsigned char **buf, size_t *len,
+                             char *names, size_t cap, anne_error *err) {
+    const cJSON *e;
+    size_t at = 0;
+    int many = cJSON_GetArraySize(paths) > 1;
+    *buf = NULL;
+    *len = 0;
+    names[0] = '\0';
     cJSON_ArrayForEach(e, paths) {
         char full[4096];
         unsigned char *part, *grown;
         size_t n;
         if (!cJSON_IsString(e)) {
-            anne_error_set(err, "%s: a weight shard path (weightsManifest paths) must be a string", path);
-            goto done;
+            return anne_error_set(err, "%s: a weight shard path (weightsManifest paths) must be a string", path);
         }
-        if (anne__shard_path(dir, e->valuestring, path, full, sizeof full, err) != 0) goto done;
-        if (anne_file_read(full, &part, &n, err) != 0) {
-            anne_error_prefix(err, "%s: weight shard", path);
-            goto done;
-        }
-        grown = realloc(buf, len + n + 1u);
+        if (anne__shard_path(dir, e->valuestring, path, full, sizeof full, err) != 0) return -1;
+        if (anne_file_read(full, &part, &n, err) != 0) return anne_error_prefix(err, "%s: weight shard", path);
+        grown = realloc(*buf, *len + n + 1u);
         if (grown == NULL) {
             free(part);
-            anne_error_set(err, "out of memory");
-            goto done;
+            return anne_error_set(err, "out of memory");
         }
-        buf = grown;
-        memcpy(buf + len, part, n);
-        len += n;
+        *buf = grown;
+        memcpy(*buf + *len, part, n);
+        *len += n;
         free(part);
+        if (at < cap && many) {
+            at += (size_t)snprintf(names + at, cap - at, "%s\"%.200s\" (%zu bytes)", at > 0 ? ", " : "",
+                                   e->valuestring, n);
+        } else if (at < cap) {
+            at += (size_t)snprintf(names + at, cap - at, "\"%.200s\"", e->valuestring);
+        }
     }
-    cJSON_ArrayForEach(e, weights) {
-        const char *name = NULL, *dtype;
-        const cJSON *shape = cJSON_GetObjectItemCaseSensitive(e, "shape"), *d;
-        anne__tfjs_weight *w, *grown;
-        size_t count = 1, i;
-        int rank = 0;
-        const cJSON *nm = cJSON_GetObjectItemCaseSensitive(e, "name");
-        if (cJSON_IsString(nm)) name = nm->valuestring;
-        dtype = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(e, "dtype"))
-                    ? cJSON_GetObjectItemCaseSensitive(e, "dtype")->valuestring : "float32";
-        if (name == NULL || !cJSON_IsArray(shape)) {
-            anne_error_set(err, "%s: a manifest weight needs a \"name\" and a \"shape\"", path);
-            goto done;
-        }
-        if (strcmp(dtype, "float32") != 0 || cJSON_GetObjectItemCaseSensitive(e, "quantization") != NULL) {
-            anne_error_set(err, "%s: weight \"%.100s\" is %s%s; ANNE reads float32 weights", path, name, dtype,
-                           cJSON_GetObjectItemCaseSensitive(e, "quantization") ? " (quantized)" : "");
-            goto done;
-        }
-        cJSON_ArrayForEach(d, shape) {
-            if (!cJSON_IsNumber(d) || d->valuedouble < 0 || d->valuedouble > 16777216.0 || rank >= ANNE_KERAS_MAX_RANK) {
-                anne_error_set(err, "%s: weight \"%.100s\" has an invalid shape", path, name);
-                goto done;
-            }
-            count *= (size_t)d->valuedouble;
-            if (count > ((size_t)1 << 26)) {
-                anne_error_set(err, "%s: weight \"%.100s\" is too large", path, name);
-                goto done;
-            }
-            rank++;
-        }
-        if (count > (len - at) / 4u) {
-            anne_error_set(err, "%s: the weight shards end inside weight \"%.100s\" (%zu bytes, %zu more needed): "
-                                "truncated shard?", path, name, len, count * 4u - (len - at));
-            goto done;
-        }
-        grown = realloc(c->w, (c->n + 1u) * sizeof *c->w);
-        if (grown == NULL) {
-            anne_error_set(err, "out of memory");
-            goto done;
-        }
-        c->w = grown;
-        w = &c->w[c->n];
-        memset(w, 0, sizeof *w);
-        w->name = name;
-        w->a.data = malloc(count * sizeof(float) + 1u);
-        if (w->a.data == NULL) {
-            anne_error_set(err, "out of memory");
-            goto done;
-        }
-        c->n++;
-        for (i = 0; i < count; i++) {
+    if (at == 0) snprintf(names, cap, "(none listed)");
+    return 0;
+}
+
+/* Cuts the shards' bytes (little-endian float32, back to back) into the weights c->w[first...]. */
+static int anne__tfjs_fill(anne__tfjs_ctx *c, size_t first, const unsigned char *buf, anne_error *err) {
+    size_t k, i, at = 0;
+    for (k = first; k < c->n; k++) {
+        anne__tfjs_weight *w = &c->w[k];
+        w->a.data = malloc(w->a.n * sizeof(float) + 1u);
+        if (w->a.data == NULL) return anne_error_set(err, "out of memory");
+        for (i = 0; i < w->a.n; i++) {
             const unsigned char *p = buf + at + 4u * i;
             uint32_t u = (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
             memcpy(&w->a.data[i], &u, sizeof u);
         }
-        w->a.n = count;
-        w->a.rank = rank;
-        rank = 0;
-        cJSON_ArrayForEach(d, shape) w->a.dims[rank++] = (size_t)d->valuedouble;
-        at += 4u * count;
+        at += 4u * w->a.n;
     }
-    if (at != len) {
-        anne_error_set(err, "%s: the weight shards hold %zu bytes, the manifest describes %zu", path, len, at);
-        goto done;
+    return 0;
+}
+
+/* Reads the shards of one manifest group and cuts them into its weights. The shards must hold exactly
+ * the bytes the manifest's weights take: TensorFlow.js would ignore bytes beyond them and zero-fill a
+ * short end, but neither happens with the files it writes, so a shard of another length is one of
+ * another model, or damaged, and refused with its name, its length and the manifest's. */
+static int anne__tfjs_group(anne__tfjs_ctx *c, const cJSON *group, const char *dir, const char *path,
+                            anne_error *err) {
+    const cJSON *paths = cJSON_GetObjectItemCaseSensitive(group, "paths");
+    const cJSON *weights = cJSON_GetObjectItemCaseSensitive(group, "weights"), *e;
+    unsigned char *buf = NULL;
+    size_t len = 0, want = 0, first = c->n, n_weights = 0;
+    char names[1024];
+    int rc;
+    if (!cJSON_IsArray(paths) || !cJSON_IsArray(weights)) {
+        return anne_error_set(err, "%s: a weightsManifest entry needs \"paths\" and \"weights\" lists", path);
     }
-    rc = 0;
-done:
+    cJSON_ArrayForEach(e, weights) {
+        size_t bytes = 0;
+        if (anne__tfjs_entry(c, e, path, &bytes, err) != 0) return -1;
+        /* saturating: a manifest listing absurd sizes must not wrap around to the shards' length */
+        want = bytes > SIZE_MAX - want ? SIZE_MAX : want + bytes;
+        n_weights++;
+    }
+    if (anne__tfjs_shards(paths, dir, path, &buf, &len, names, sizeof names, err) != 0) {
+        free(buf);
+        return -1;
+    }
+    if (len != want) {
+        int one = cJSON_GetArraySize(paths) == 1;
+        char what[300] = "no weights";
+        if (n_weights > 0) snprintf(what, sizeof what, "%zu float32 weights, \"%.200s\" first", n_weights,
+                                    c->w[first].name);
+        rc = anne_error_set(err, "%s: weight shard%s %s hold%s %zu bytes, but the manifest lists %zu (%s): %s", path,
+                            one ? "" : "s", names, one ? "s" : "", len, want, what,
+                            len < want ? "a truncated shard, or one of another model"
+                                       : "a shard of another model? (ANNE reads shards that hold exactly what the "
+                                         "manifest lists)");
+    } else {
+        rc = anne__tfjs_fill(c, first, buf, err);
+    }
     free(buf);
     return rc;
 }
@@ -252,13 +286,14 @@ int anne_tfjs_import(anne_ir *ir, const cJSON *root, const char *path, anne_impo
     src.ctx = &ctx;
     if (slash == NULL) dir[0] = '\0';
     else snprintf(dir, sizeof dir, "%.*s/", (int)(slash - path) > 4000 ? 4000 : (int)(slash - path), path);
-    if (opt == NULL || !opt->check) {
-        if (!cJSON_IsArray(manifest)) return anne_error_set(err, "%s: no weightsManifest", path);
-        cJSON_ArrayForEach(g, manifest) {
-            if (anne__tfjs_group(&ctx, g, dir, path, err) != 0) {
-                anne__tfjs_free(&ctx);
-                return -1;
-            }
+    /* --check reads the shards as well and converts when every layer is supported: it fails wherever
+     * convert would (a shard missing, of the wrong length, a weight of the wrong shape) */
+    src.check_converts = 1;
+    if (!cJSON_IsArray(manifest)) return anne_error_set(err, "%s: no weightsManifest", path);
+    cJSON_ArrayForEach(g, manifest) {
+        if (anne__tfjs_group(&ctx, g, dir, path, err) != 0) {
+            anne__tfjs_free(&ctx);
+            return -1;
         }
     }
     rc = anne_import_keras_source(ir, &src, opt, err);

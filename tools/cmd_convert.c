@@ -163,9 +163,12 @@ static void anne__convert_usage(FILE *out) {
             "options:\n"
             "  --name NAME           set the model's name (an empty NAME removes it); for .c output also the\n"
             "                        prefix of the generated names (default: OUT's base name)\n"
-            "  --weights FILE        the HDF5 weights (save_weights or a full .h5) for a to_json() IN\n"
-            "  --check               list every layer of IN as supported or not, convert nothing;\n"
-            "                        exit 0 when all are supported, 1 otherwise\n"
+            "  --weights FILE        the HDF5 weights for a to_json() IN: Keras 2's or Keras 3's\n"
+            "                        save_weights file (NAME.weights.h5) or a full .h5\n"
+            "  --check               list every layer of IN as supported or not, write nothing;\n"
+            "                        exit 0 when all are supported, 1 otherwise; the weights are read\n"
+            "                        and, when all layers are supported, converted in memory: --check\n"
+            "                        fails with convert's message wherever convert would\n"
             "  -h, --help            show this help\n");
 }
 
