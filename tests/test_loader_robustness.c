@@ -507,7 +507,9 @@ static void expect_edit(int which, edit_fn edit, anne_status expected, const cha
 }
 #define EXPECT_EDIT(which, fn, status) expect_edit(which, fn, status, #fn)
 
-static void e_major_newer(uint8_t *b, size_t n) { (void)n; wr16(b + HDR_MAJOR, 2); }
+static void e_major_newer(uint8_t *b, size_t n) { (void)n; wr16(b + HDR_MAJOR, ANNE_FORMAT_GRAPH_MAJOR + 1); }
+/* a dense chain labelled as a graph model (2.0): its GRAPH section is not a 2.0 section */
+static void e_major_graph(uint8_t *b, size_t n) { (void)n; wr16(b + HDR_MAJOR, ANNE_FORMAT_GRAPH_MAJOR); }
 static void e_major_zero(uint8_t *b, size_t n) { (void)n; wr16(b + HDR_MAJOR, 0); }
 static void e_magic(uint8_t *b, size_t n) { (void)n; b[3] = 'X'; }
 static void e_file_size_larger(uint8_t *b, size_t n) { wr32(b + HDR_FILE_SIZE, (uint32_t)n + 4); }
@@ -653,6 +655,7 @@ static void test_hostile_header(void **state) {
     (void)state;
     EXPECT_EDIT(MODEL_FULL, e_magic, ANNE_ERR_BAD_MAGIC);
     EXPECT_EDIT(MODEL_FULL, e_major_newer, ANNE_ERR_VERSION);
+    EXPECT_EDIT(MODEL_FULL, e_major_graph, ANNE_ERR_BAD_SECTION);
     EXPECT_EDIT(MODEL_FULL, e_major_zero, ANNE_ERR_VERSION);
     EXPECT_EDIT(MODEL_FULL, e_file_size_larger, ANNE_ERR_TRUNCATED);
     EXPECT_EDIT(MODEL_FULL, e_file_size_huge, ANNE_ERR_TRUNCATED);
@@ -918,7 +921,7 @@ static void test_forward_compatible_minor(void **state) {
     assert_int_equal(load_exact(&m2, b2, n2), ANNE_ERR_BAD_SECTION);
     free(b2);
     b2 = add_section(b, n, 0x4242u, ANNE_FORMAT_MINOR, &n2);
-    wr16(b2 + HDR_MAJOR, ANNE_FORMAT_MAJOR + 1);
+    wr16(b2 + HDR_MAJOR, ANNE_FORMAT_GRAPH_MAJOR + 1); /* 2 is a graph model: 3 is unknown */
     fix_crc(b2);
     assert_int_equal(load_exact(&m2, b2, n2), ANNE_ERR_VERSION);
     free(b2);

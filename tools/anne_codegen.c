@@ -363,7 +363,7 @@ static void anne__put_source(anne__text *c, const anne_model *m, const unsigned 
     anne__put(c, ",\n    .weights_size = %luu,\n", (unsigned long)m->weights_size);
     anne__put(c, "    .n_inputs = %u,\n    .n_outputs = %u,\n    .n_layers = %u,\n    .n_classes = %u,\n",
               m->n_inputs, m->n_outputs, m->n_layers, m->n_classes);
-    anne__put(c, "    .format_minor = %u,\n", m->format_minor);
+    anne__put(c, "    .format_minor = %u,\n    .format_major = %u,\n", m->format_minor, m->format_major);
     anne__put(c, "    .scaling = {(anne_scaling_kind)%d, ", (int)m->scaling.kind);
     anne__ptr(c, "const float *", prefix, m, m->scaling.a);
     anne__put(c, ", ");

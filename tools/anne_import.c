@@ -305,8 +305,9 @@ int anne_import_ex(anne_ir *ir, const char *path, anne_import_options *opt, anne
     if (size >= 4 && memcmp(bytes, "ANNE", 4) == 0) {
         anne_model m;
         anne_status st = anne_model_load(&m, bytes, size);
-        rc = st == ANNE_OK ? anne_ir_from_model(ir, &m, err)
-                           : anne_error_set(err, "%s: invalid model: %s", path, anne_status_str(st));
+        rc = st != ANNE_OK         ? anne_error_set(err, "%s: invalid model: %s", path, anne_status_str(st))
+             : m.op_table != NULL ? anne_error_set(err, "%s: " ANNE_GRAPH_NOT_YET, path)
+                                  : anne_ir_from_model(ir, &m, err);
         if (rc == 0 && opt != NULL && opt->check) rc = anne__report_all(ir, opt, err);
     } else if (anne_tflite_is(bytes, size) && opt != NULL && opt->check) {
         /* every operator judged, int8 models too (the IR holds float models only) */

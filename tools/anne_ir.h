@@ -9,6 +9,11 @@
 #include "anne.h"
 #include "anne_error.h"
 
+/* The message for a graph model (format 2.0), which the runtime runs but the IR cannot hold yet. */
+#define ANNE_GRAPH_NOT_YET                                                                             \
+    "a graph model (format 2.0: convolutions, pooling, merges); the runtime runs it (anne_model_predict), " \
+    "but this version of the anne commands reads only dense chains (format 1.0)"
+
 typedef struct anne_ir_layer {
     anne_layer_kind kind;
     anne_activation activation;

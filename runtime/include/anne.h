@@ -23,6 +23,10 @@ extern "C" {
  * major version (docs/format.md, "Versioning"). */
 #define ANNE_FORMAT_MAJOR 1
 #define ANNE_FORMAT_MINOR 0
+/* Graph models (operations over shaped tensors) are format 2.0; the runtime reads 1.x and 2.x. Dense
+ * chains are still written as 1.0, which older runtimes read. */
+#define ANNE_FORMAT_GRAPH_MAJOR 2
+#define ANNE_FORMAT_GRAPH_MINOR 0
 
 /* ------------------------------------------------------------------------------------------------
  * Status codes. Values are stable (tools print them); new codes only grow at the end.
@@ -154,6 +158,16 @@ typedef struct anne_model {
     uint32_t arena_bytes;       /* working memory anne_model_predict() needs */
     const int16_t *s8_wide;     /* int8 models: the weights widened to int16 by anne_model_s8_widen()
                                    (anne_quant.h), which the kernels then read; NULL: not widened */
+    /* graph models (format 2, docs/format.md); for them n_layers is 0 and anne_model_layer() has no
+     * layer to give: read their ops with anne_model_op() and tensors with anne_model_tensor() */
+    const uint8_t *tensor_table; /* first tensor record, or NULL for a dense-chain model */
+    const uint8_t *op_table;    /* first op record, or NULL */
+    uint16_t n_tensors;
+    uint16_t n_ops;
+    uint16_t format_major;      /* 1: a dense chain; 2: a graph */
+    /* graph models: their runner, set by the loader, so that a firmware that never loads a graph model
+     * (a dense model shipped as generated C) links no graph code */
+    void (*graph_run)(const struct anne_model *model, float *output, const float *input, uint8_t *arena);
 } anne_model;
 
 /* Validates `size` bytes as a model file and fills *model. Checks magic, version, CRC-32, every
@@ -220,6 +234,97 @@ typedef struct anne_model_desc {
  * finite numbers), so whatever it writes loads. For a quantized model buf must be 4-aligned
  * (ANNE_ERR_ALIGNMENT otherwise): the checks it shares with the loader read aligned words. */
 anne_status anne_model_write(const anne_model_desc *desc, void *buf, size_t cap, size_t *size_out);
+
+/* ------------------------------------------------------------------------------------------------
+ * Graph models (format 2): operations over shaped tensors. Tensors have no batch axis and are
+ * channels last, as Keras and TFLite store them: (C), (L, C), (H, W, C). Tensor 0 is the model's
+ * input, the last tensor its output; every other tensor is written by exactly one op, and the ops are
+ * stored in an order where each reads only tensors written before it. Every tensor has its place in
+ * the arena, planned by the converter: the runtime only runs the ops in order (anne_model_predict()
+ * runs graph models too). The kernels are in anne_ops.h; docs/ops.md has each op's formula.
+ * These values are stored in model files: they only grow at the end.
+ * ---------------------------------------------------------------------------------------------- */
+typedef enum anne_op_kind {
+    ANNE_OP_DENSE = 1,          /* Dense on the last axis: (..., n_in) -> (..., n_out); kernel (n_out, n_in) */
+    ANNE_OP_CONV2D,             /* Conv2D/Conv1D; attr: anne_window; kernel (out_c, kh, kw, in_c) */
+    ANNE_OP_DEPTHWISE_CONV2D,   /* attr: anne_window; kernel (kh, kw, out_c), out_c = in_c * multiplier */
+    ANNE_OP_MAX_POOL2D,         /* attr: anne_window (dilation 1) */
+    ANNE_OP_AVG_POOL2D,         /* attr: anne_window (dilation 1) */
+    ANNE_OP_GLOBAL_AVG_POOL,    /* (..., C) -> (C) */
+    ANNE_OP_GLOBAL_MAX_POOL,    /* (..., C) -> (C) */
+    ANNE_OP_ZERO_PAD2D,         /* attr[0] pad_top, attr[1] pad_left (the rest from the output's size) */
+    ANNE_OP_CROP2D,             /* attr[0] crop_top, attr[1] crop_left */
+    ANNE_OP_UPSAMPLE2D,         /* nearest, integer factors out.h / in.h and out.w / in.w */
+    ANNE_OP_RESHAPE,            /* Flatten, Reshape: the same values, another shape */
+    ANNE_OP_PERMUTE,            /* attr[0..rank-1]: out's axis k is in's axis attr[k] */
+    ANNE_OP_CHANNEL_AFFINE,     /* x * kernel[c] + bias[c] over the last axis (BatchNormalization) */
+    ANNE_OP_LAYER_NORM,         /* over the last axis; kernel gamma, bias beta (each optional);
+                                   attr[0] | attr[1] << 16: epsilon's float bits */
+    ANNE_OP_ADD,                /* 2-4 inputs of one shape, summed in input order */
+    ANNE_OP_SUBTRACT,           /* 2 inputs: in0 - in1 */
+    ANNE_OP_MULTIPLY,           /* 2-4 inputs, multiplied in input order */
+    ANNE_OP_AVERAGE,            /* 2-4 inputs: their sum in input order, divided by their count */
+    ANNE_OP_MAXIMUM,            /* 2-4 inputs */
+    ANNE_OP_MINIMUM,            /* 2-4 inputs */
+    ANNE_OP_CONCAT,             /* 2-4 inputs, attr[0]: the axis (0 = the first axis after the batch) */
+    ANNE_OP_ACTIVATION,         /* only the op's activation (softmax: over the last axis) */
+    ANNE_OP_KIND_COUNT
+} anne_op_kind;
+
+#define ANNE_MAX_RANK 4u            /* tensors of rank 1 to 4 */
+#define ANNE_MAX_OP_INPUTS 4u       /* inputs of one op; longer merges are chains of ops */
+#define ANNE_MAX_TENSORS 1024u
+#define ANNE_MAX_TENSOR_VALUES (1u << 24) /* values of one tensor */
+
+/* A tensor as the runtime sees it. */
+typedef struct anne_tensor {
+    anne_dtype dtype;
+    uint8_t rank;               /* 1 ... 4 */
+    uint16_t dims[ANNE_MAX_RANK]; /* dims[0 .. rank-1], each >= 1; the others 1 */
+    uint32_t offset;            /* bytes from the start of the arena, a multiple of 4 */
+} anne_tensor;
+
+/* An op as the runtime sees it. After anne_model_op() the pointers point into the model bytes; for
+ * anne_graph_write() they point to the caller's arrays. */
+typedef struct anne_op {
+    anne_op_kind kind;
+    anne_activation activation; /* applied to the op's output (not prelu) */
+    float param[3];             /* the activation's parameters */
+    uint8_t n_inputs;           /* 1 ... ANNE_MAX_OP_INPUTS */
+    uint16_t inputs[ANNE_MAX_OP_INPUTS]; /* tensor indices; unused ones 0 */
+    uint16_t output;            /* tensor index */
+    const void *kernel;         /* per kind (anne_op_kind), or NULL */
+    uint32_t kernel_size;       /* bytes */
+    const void *bias;           /* per kind, or NULL */
+    uint32_t bias_size;         /* bytes */
+    uint16_t attr[10];          /* per kind; anne_window in attr[0..7] for windowed ops */
+} anne_op;
+
+/* Op `index` (0-based, in run order) of a graph model. */
+anne_status anne_model_op(const anne_model *model, uint16_t index, anne_op *op);
+
+/* Tensor `index` of a graph model. */
+anne_status anne_model_tensor(const anne_model *model, uint16_t index, anne_tensor *tensor);
+
+/* What anne_graph_write() serializes: tensors with their arena offsets (planned by the caller; every
+ * tensor live at the same time as another must not overlap it, except where an op may run in place:
+ * docs/format.md), and ops in run order. */
+typedef struct anne_graph_desc {
+    const char *name;           /* NULL or "": no name section */
+    uint16_t n_tensors;
+    const anne_tensor *tensors; /* (n_tensors); 0 the input, n_tensors - 1 the output */
+    uint16_t n_ops;
+    const anne_op *ops;         /* (n_ops) */
+    uint32_t arena_bytes;       /* at least the end of every tensor */
+    anne_scaling scaling;       /* of the input tensor's values; kind NONE: none */
+    uint16_t n_classes;
+    const char *const *class_names;
+} anne_graph_desc;
+
+/* Serializes *desc into buf (cap bytes, 4-aligned), as anne_model_write() does for dense chains; the
+ * written bytes are checked by the loader before it returns ANNE_OK, so whatever it writes loads. With
+ * buf == NULL only *size_out is computed. */
+anne_status anne_graph_write(const anne_graph_desc *desc, void *buf, size_t cap, size_t *size_out);
 
 /* CRC-32 (IEEE 802.3, as zlib's crc32) of n bytes, continuing from crc (start with 0). */
 uint32_t anne_crc32(uint32_t crc, const void *data, size_t n);

@@ -65,6 +65,14 @@
 #define ANNE_CONFIG_S8 1
 #endif
 
+/* Graph models (format 2: convolutions, pooling, merges; anne.h "Graph models"). 0 leaves the graph
+ * loader, runner and op kernels out of a build that runs dense chains only; a graph model then gets
+ * ANNE_ERR_VERSION at load time. Graph models are float32 in this version, so a build without float32
+ * leaves them out by default. */
+#ifndef ANNE_CONFIG_GRAPH
+#define ANNE_CONFIG_GRAPH ANNE_CONFIG_F32
+#endif
+
 /* Activations layers may use: bit ANNE_ACT_BIT(a) for each anne_activation a; linear is always in. A
  * layer with an activation left out gets ANNE_ERR_BAD_ACTIVATION. The libm-heavy ones are worth
  * leaving out when unused: gelu (erfcf), elu/selu (expm1f), softplus (log1pf), tanh/gelu_tanh (tanhf),

@@ -5,6 +5,7 @@
 
 #include "anne.h"
 #include "anne_format.h"
+#include "anne_graph_format.h"
 #include "anne_quant_format.h"
 
 #if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__)
@@ -31,8 +32,9 @@ static const uint8_t *anne__section(const uint8_t *p, uint32_t type, uint32_t *s
 }
 
 /* Checks the section table: every section 4-aligned, after the table, inside the file, no two
- * overlapping, no known type twice (unknown types are skipped: a newer minor version may add some). */
-static anne_status anne__check_sections(const uint8_t *p, uint32_t file_size) {
+ * overlapping, no known type twice (unknown types are skipped: a newer minor version may add some), and
+ * the required ones of the format: GRAPH and WEIGHTS (1.x), TENSORS, OPS and WEIGHTS and no GRAPH (2.x). */
+static anne_status anne__check_sections(const uint8_t *p, uint32_t file_size, uint32_t major) {
     uint32_t head = anne__w32(p + ANNE__HDR_N_SECTIONS), n = head & 0xFFFFu; /* count, then reserved u16 */
     uint32_t table_end = ANNE__HDR_SIZE + n * ANNE__SEC_ENTRY_SIZE;
     uint32_t i, j, unused;
@@ -48,15 +50,19 @@ static anne_status anne__check_sections(const uint8_t *p, uint32_t file_size) {
             const uint8_t *f = p + ANNE__HDR_SIZE + j * ANNE__SEC_ENTRY_SIZE;
             uint32_t off2 = anne__w32(f + 4), size2 = anne__w32(f + 8);
             if (size != 0 && size2 != 0 && off < off2 + size2 && off2 < off + size) return ANNE_ERR_BAD_SECTION;
-            if (type == anne__w32(f) && type - ANNE__SEC_GRAPH <= ANNE__SEC_NAME - ANNE__SEC_GRAPH) {
+            if (type == anne__w32(f) && type - ANNE__SEC_GRAPH <= ANNE__SEC_OPS - ANNE__SEC_GRAPH) {
                 return ANNE_ERR_BAD_SECTION; /* a known type twice */
             }
         }
     }
-    if (anne__section(p, ANNE__SEC_GRAPH, &unused) == NULL || anne__section(p, ANNE__SEC_WEIGHTS, &unused) == NULL) {
-        return ANNE_ERR_MISSING_SECTION;
+    if (anne__section(p, ANNE__SEC_WEIGHTS, &unused) == NULL) return ANNE_ERR_MISSING_SECTION;
+    if (major == ANNE_FORMAT_MAJOR) {
+        return anne__section(p, ANNE__SEC_GRAPH, &unused) != NULL ? ANNE_OK : ANNE_ERR_MISSING_SECTION;
     }
-    return ANNE_OK;
+    if (anne__section(p, ANNE__SEC_GRAPH, &unused) != NULL) return ANNE_ERR_BAD_SECTION; /* a dense chain's */
+    return anne__section(p, ANNE__SEC_TENSORS, &unused) != NULL && anne__section(p, ANNE__SEC_OPS, &unused) != NULL
+               ? ANNE_OK
+               : ANNE_ERR_MISSING_SECTION;
 }
 
 /* True when all n floats at p (4-aligned, inside the file) are finite. */
@@ -207,14 +213,15 @@ static anne_status anne__load_classes(anne_model *m, const uint8_t *s, uint32_t 
 
 /* p: 4-aligned */
 static anne_status anne__load(anne_model *m, const uint8_t *p, size_t size) {
-    uint32_t file_size, sec_size = 0;
+    uint32_t file_size, sec_size = 0, major;
     const uint8_t *sec;
     anne_status st;
 
     if (size < 4) return ANNE_ERR_TRUNCATED;
     if (anne__w32(p) != ANNE__MAGIC_WORD) return ANNE_ERR_BAD_MAGIC;
     if (size < ANNE__HDR_SIZE) return ANNE_ERR_TRUNCATED;
-    if ((anne__w32(p + ANNE__HDR_MAJOR) & 0xFFFFu) != ANNE_FORMAT_MAJOR) return ANNE_ERR_VERSION;
+    major = anne__w32(p + ANNE__HDR_MAJOR) & 0xFFFFu;
+    if (major != ANNE_FORMAT_MAJOR && (major != ANNE_FORMAT_GRAPH_MAJOR || !ANNE_CONFIG_GRAPH)) return ANNE_ERR_VERSION;
     file_size = anne__w32(p + ANNE__HDR_FILE_SIZE);
     if (file_size > size) return ANNE_ERR_TRUNCATED;
     if (file_size < ANNE__HDR_SIZE || (file_size & 3u) != 0) return ANNE_ERR_BAD_SECTION;
@@ -223,15 +230,23 @@ static anne_status anne__load(anne_model *m, const uint8_t *p, size_t size) {
         return ANNE_ERR_CHECKSUM;
     }
 #endif
-    st = anne__check_sections(p, file_size);
+    st = anne__check_sections(p, file_size, major);
     if (st != ANNE_OK) return st;
 
     m->bytes = p;
     m->size = file_size;
+    m->format_major = (uint16_t)major;
     m->format_minor = (uint16_t)(anne__w32(p + ANNE__HDR_MAJOR) >> 16);
     m->weights = anne__section(p, ANNE__SEC_WEIGHTS, &m->weights_size);
-    sec = anne__section(p, ANNE__SEC_GRAPH, &sec_size);
-    st = anne__load_graph(m, sec, sec_size);
+    if (major == ANNE_FORMAT_MAJOR) {
+        sec = anne__section(p, ANNE__SEC_GRAPH, &sec_size);
+        st = anne__load_graph(m, sec, sec_size);
+    } else {
+        uint32_t ops_size = 0;
+        const uint8_t *ops = anne__section(p, ANNE__SEC_OPS, &ops_size);
+        sec = anne__section(p, ANNE__SEC_TENSORS, &sec_size);
+        st = ANNE_CONFIG_GRAPH ? anne__load_graph_model(m, sec, sec_size, ops, ops_size) : ANNE_ERR_VERSION;
+    }
     if (st != ANNE_OK) return st;
     sec = anne__section(p, ANNE__SEC_SCALING, &sec_size);
     if (sec != NULL) {

@@ -88,12 +88,22 @@ ANNE__F32_PATH anne_status anne__predict_f32(const anne_model *model, float *out
     return ANNE_OK;
 }
 
+/* A graph model (float32): its runner, through the pointer the loader set. Out of line, so that a dense
+ * model's predict keeps its small frame (the M0+'s stack budget). */
+static ANNE__NOINLINE anne_status anne__predict_graph(const anne_model *model, float *output, const float *input,
+                                                     void *arena) {
+    if (model->op_table == NULL || model->graph_run == NULL) return ANNE_ERR_NULL_ARG; /* not loaded */
+    model->graph_run(model, output, input, (uint8_t *)arena);
+    return ANNE_OK;
+}
+
 anne_status anne_model_predict(const anne_model *model, float *output, const float *input,
                                void *arena, size_t arena_size) {
     if (model == NULL || output == NULL || input == NULL || arena == NULL) return ANNE_ERR_NULL_ARG;
-    if (model->layer_table == NULL) return ANNE_ERR_NULL_ARG;
     if (((uintptr_t)arena & 3u) != 0) return ANNE_ERR_ALIGNMENT;
     if (arena_size < model->arena_bytes) return ANNE_ERR_ARENA_TOO_SMALL;
+    /* no layers: a graph model, or one that did not load (NULL_ARG) */
+    if (model->layer_table == NULL) return anne__predict_graph(model, output, input, arena);
     if (model->layer_table[ANNE__L_DTYPE] != ANNE_DTYPE_F32) {
         return ANNE_CONFIG_Q16 || ANNE_CONFIG_S8 ? anne__predict_quant(model, output, input, arena)
                                                  : ANNE_ERR_UNSUPPORTED_DTYPE;

@@ -6,25 +6,110 @@
 #include "anne.h"
 #include "anne_format.h"
 #include "anne_quant_format.h"
+#include "anne_writer_parts.h"
 
 /* Where each part goes; computed once, used to size and then to write. */
 typedef struct anne__plan {
     uint32_t n_sections;
     uint32_t graph_off, graph_size;
-    uint32_t scaling_off, scaling_size;
-    uint32_t classes_off, classes_size;
-    uint32_t name_off, name_size;
+    anne__extras extras;
     uint32_t weights_off, weights_size;
     uint32_t total;
 } anne__plan;
 
-static int anne__floats_finite(const float *x, uint32_t n) {
+int anne__floats_finite(const float *x, uint32_t n) {
     uint32_t i;
     for (i = 0; i < n; i++) {
         if (!anne__finite(x[i])) return 0;
     }
     return 1;
 }
+
+/* ---- the optional sections, shared with the graph writer (anne_writer_parts.h) ---------------- */
+
+anne_status anne__check_extras(const anne_scaling *scaling, uint32_t n_inputs, uint32_t n_outputs, uint16_t n_classes,
+                               const char *const *class_names) {
+    uint32_t i;
+    if (scaling->kind != ANNE_SCALING_NONE) {
+        if (scaling->kind != ANNE_SCALING_STANDARDIZE && scaling->kind != ANNE_SCALING_MINMAX) {
+            return ANNE_ERR_BAD_SCALING;
+        }
+        if (scaling->a == NULL || scaling->b == NULL) return ANNE_ERR_NULL_ARG;
+        if (!anne__floats_finite(scaling->a, n_inputs) || !anne__floats_finite(scaling->b, n_inputs)) {
+            return ANNE_ERR_BAD_VALUE;
+        }
+        for (i = 0; i < n_inputs; i++) {
+            if (!anne__scaling_ok((uint32_t)scaling->kind, scaling->a[i], scaling->b[i])) return ANNE_ERR_BAD_VALUE;
+        }
+    }
+    if (n_classes != 0) {
+        uint32_t expected = n_outputs == 1 ? 2u : n_outputs;
+        if (n_classes != expected || n_classes > ANNE_MAX_CLASSES) return ANNE_ERR_BAD_CLASSES;
+        if (class_names == NULL) return ANNE_ERR_NULL_ARG;
+        for (i = 0; i < n_classes; i++) {
+            if (class_names[i] == NULL || class_names[i][0] == '\0') return ANNE_ERR_BAD_CLASSES;
+        }
+    }
+    return ANNE_OK;
+}
+
+uint32_t anne__extras_count(const anne_scaling *scaling, uint16_t n_classes, const char *name) {
+    return (uint32_t)(scaling->kind != ANNE_SCALING_NONE) + (n_classes != 0) + (name != NULL && name[0] != '\0');
+}
+
+anne_status anne__plan_extras(anne__extras *e, uint32_t *at, const anne_scaling *scaling, uint32_t n_inputs,
+                              uint16_t n_classes, const char *const *class_names, const char *name) {
+    uint32_t i;
+    uint64_t strings = 0;
+    memset(e, 0, sizeof *e);
+    if (scaling->kind != ANNE_SCALING_NONE) {
+        e->scaling_off = *at;
+        e->scaling_size = ANNE__SCALING_HDR_SIZE + 8u * n_inputs;
+        *at += e->scaling_size;
+    }
+    if (n_classes != 0) {
+        for (i = 0; i < n_classes; i++) strings += strlen(class_names[i]) + 1u;
+        if (strings > 0x10000000u) return ANNE_ERR_BAD_CLASSES;
+        e->classes_off = *at;
+        e->classes_size = ANNE__CLASSES_HDR_SIZE + anne__pad4((uint32_t)strings);
+        *at += e->classes_size;
+    }
+    if (name != NULL && name[0] != '\0') {
+        size_t len = strlen(name) + 1u;
+        if (len > 0x10000000u) return ANNE_ERR_BAD_NAME;
+        e->name_off = *at;
+        e->name_size = anne__pad4((uint32_t)len);
+        *at += e->name_size;
+    }
+    return ANNE_OK;
+}
+
+void anne__write_extras(uint8_t *b, uint32_t *sec, const anne__extras *e, const anne_scaling *scaling,
+                        uint32_t n_inputs, uint16_t n_classes, const char *const *class_names, const char *name) {
+    uint32_t i;
+    if (e->scaling_size != 0) {
+        anne__write_section(b, sec, ANNE__SEC_SCALING, e->scaling_off, e->scaling_size);
+        anne__wr32(b + e->scaling_off, (uint32_t)scaling->kind);
+        anne__write_floats(b + e->scaling_off + ANNE__SCALING_HDR_SIZE, scaling->a, n_inputs);
+        anne__write_floats(b + e->scaling_off + ANNE__SCALING_HDR_SIZE + 4u * n_inputs, scaling->b, n_inputs);
+    }
+    if (e->classes_size != 0) {
+        uint8_t *s = b + e->classes_off + ANNE__CLASSES_HDR_SIZE;
+        anne__write_section(b, sec, ANNE__SEC_CLASSES, e->classes_off, e->classes_size);
+        anne__wr32(b + e->classes_off, n_classes);
+        for (i = 0; i < n_classes; i++) {
+            size_t len = strlen(class_names[i]) + 1u;
+            memcpy(s, class_names[i], len);
+            s += len;
+        }
+    }
+    if (e->name_size != 0) {
+        anne__write_section(b, sec, ANNE__SEC_NAME, e->name_off, e->name_size);
+        memcpy(b + e->name_off, name, strlen(name));
+    }
+}
+
+/* ---- dense chains ------------------------------------------------------------------------------ */
 
 static uint16_t anne__desc_outputs(const anne_model_desc *d) {
     return d->layers[d->n_layers - 1].n_out;
@@ -60,31 +145,10 @@ static anne_status anne__check_desc(const anne_model_desc *d) {
         }
         prev = l->n_out;
     }
-    if (d->scaling.kind != ANNE_SCALING_NONE) {
-        if (d->scaling.kind != ANNE_SCALING_STANDARDIZE && d->scaling.kind != ANNE_SCALING_MINMAX) {
-            return ANNE_ERR_BAD_SCALING;
-        }
-        if (d->scaling.a == NULL || d->scaling.b == NULL) return ANNE_ERR_NULL_ARG;
-        if (!anne__floats_finite(d->scaling.a, d->n_inputs) || !anne__floats_finite(d->scaling.b, d->n_inputs)) {
-            return ANNE_ERR_BAD_VALUE;
-        }
-        for (i = 0; i < d->n_inputs; i++) {
-            if (!anne__scaling_ok((uint32_t)d->scaling.kind, d->scaling.a[i], d->scaling.b[i])) return ANNE_ERR_BAD_VALUE;
-        }
-    }
-    if (d->n_classes != 0) {
-        uint32_t expected = anne__desc_outputs(d) == 1 ? 2u : anne__desc_outputs(d);
-        if (d->n_classes != expected || d->n_classes > ANNE_MAX_CLASSES) return ANNE_ERR_BAD_CLASSES;
-        if (d->class_names == NULL) return ANNE_ERR_NULL_ARG;
-        for (i = 0; i < d->n_classes; i++) {
-            if (d->class_names[i] == NULL || d->class_names[i][0] == '\0') return ANNE_ERR_BAD_CLASSES;
-        }
-    }
-    return ANNE_OK;
+    return anne__check_extras(&d->scaling, d->n_inputs, anne__desc_outputs(d), d->n_classes, d->class_names);
 }
 
-/* Adds n to *acc, failing when the file would not fit the format's 32-bit sizes. */
-static int anne__grow(uint32_t *acc, uint64_t n) {
+int anne__grow(uint32_t *acc, uint64_t n) {
     uint64_t sum = (uint64_t)*acc + n;
     if (sum > 0x7FFFFFF0u) return 0;
     *acc = (uint32_t)sum;
@@ -93,34 +157,16 @@ static int anne__grow(uint32_t *acc, uint64_t n) {
 
 static anne_status anne__make_plan(const anne_model_desc *d, anne__plan *p) {
     uint32_t i, at;
-    uint64_t strings = 0;
+    anne_status st;
     memset(p, 0, sizeof *p);
-    p->n_sections = 2u + (d->scaling.kind != ANNE_SCALING_NONE) + (d->n_classes != 0) +
-                    (d->name != NULL && d->name[0] != '\0');
+    p->n_sections = 2u + anne__extras_count(&d->scaling, d->n_classes, d->name);
     at = ANNE__HDR_SIZE + p->n_sections * ANNE__SEC_ENTRY_SIZE;
 
     p->graph_off = at;
     p->graph_size = ANNE__GRAPH_HDR_SIZE + (uint32_t)d->n_layers * ANNE__LAYER_SIZE;
     at += p->graph_size;
-    if (d->scaling.kind != ANNE_SCALING_NONE) {
-        p->scaling_off = at;
-        p->scaling_size = ANNE__SCALING_HDR_SIZE + 8u * d->n_inputs;
-        at += p->scaling_size;
-    }
-    if (d->n_classes != 0) {
-        for (i = 0; i < d->n_classes; i++) strings += strlen(d->class_names[i]) + 1u;
-        if (strings > 0x10000000u) return ANNE_ERR_BAD_CLASSES;
-        p->classes_off = at;
-        p->classes_size = ANNE__CLASSES_HDR_SIZE + anne__pad4((uint32_t)strings);
-        at += p->classes_size;
-    }
-    if (d->name != NULL && d->name[0] != '\0') {
-        size_t len = strlen(d->name) + 1u;
-        if (len > 0x10000000u) return ANNE_ERR_BAD_NAME;
-        p->name_off = at;
-        p->name_size = anne__pad4((uint32_t)len);
-        at += p->name_size;
-    }
+    st = anne__plan_extras(&p->extras, &at, &d->scaling, d->n_inputs, d->n_classes, d->class_names, d->name);
+    if (st != ANNE_OK) return st;
     p->weights_off = at;
     for (i = 0; i < d->n_layers; i++) {
         const anne_layer *l = &d->layers[i];
@@ -135,7 +181,16 @@ static anne_status anne__make_plan(const anne_model_desc *d, anne__plan *p) {
     return ANNE_OK;
 }
 
-static void anne__write_section(uint8_t *buf, uint32_t *index, uint32_t type, uint32_t off, uint32_t size) {
+void anne__write_header(uint8_t *b, uint32_t total, uint16_t major, uint16_t minor, uint32_t n_sections) {
+    memset(b, 0, total);
+    memcpy(b + ANNE__HDR_MAGIC, ANNE__MAGIC, 4);
+    anne__wr16(b + ANNE__HDR_MAJOR, major);
+    anne__wr16(b + ANNE__HDR_MINOR, minor);
+    anne__wr32(b + ANNE__HDR_FILE_SIZE, total);
+    anne__wr16(b + ANNE__HDR_N_SECTIONS, (uint16_t)n_sections);
+}
+
+void anne__write_section(uint8_t *buf, uint32_t *index, uint32_t type, uint32_t off, uint32_t size) {
     uint8_t *e = buf + ANNE__HDR_SIZE + *index * ANNE__SEC_ENTRY_SIZE;
     anne__wr32(e, type);
     anne__wr32(e + 4, off);
@@ -143,7 +198,7 @@ static void anne__write_section(uint8_t *buf, uint32_t *index, uint32_t type, ui
     (*index)++;
 }
 
-static void anne__write_floats(uint8_t *dst, const float *src, uint32_t n) {
+void anne__write_floats(uint8_t *dst, const float *src, uint32_t n) {
     uint32_t i;
     for (i = 0; i < n; i++) anne__wrf32(dst + 4u * i, src[i]);
 }
@@ -218,36 +273,12 @@ anne_status anne_model_write(const anne_model_desc *desc, void *buf, size_t cap,
     if (buf == NULL) return ANNE_OK;
     if (cap < p.total) return ANNE_ERR_BUFFER_TOO_SMALL;
 
-    memset(b, 0, p.total); /* all padding and reserved fields are zero */
-    memcpy(b + ANNE__HDR_MAGIC, ANNE__MAGIC, 4);
-    anne__wr16(b + ANNE__HDR_MAJOR, ANNE_FORMAT_MAJOR);
-    anne__wr16(b + ANNE__HDR_MINOR, ANNE_FORMAT_MINOR);
-    anne__wr32(b + ANNE__HDR_FILE_SIZE, p.total);
-    anne__wr16(b + ANNE__HDR_N_SECTIONS, (uint16_t)p.n_sections);
+    anne__write_header(b, p.total, ANNE_FORMAT_MAJOR, ANNE_FORMAT_MINOR, p.n_sections);
 
     anne__write_section(b, &sec, ANNE__SEC_GRAPH, p.graph_off, p.graph_size);
     anne__write_layers(b, desc, &p);
-    if (p.scaling_size != 0) {
-        anne__write_section(b, &sec, ANNE__SEC_SCALING, p.scaling_off, p.scaling_size);
-        anne__wr32(b + p.scaling_off, (uint32_t)desc->scaling.kind);
-        anne__write_floats(b + p.scaling_off + ANNE__SCALING_HDR_SIZE, desc->scaling.a, desc->n_inputs);
-        anne__write_floats(b + p.scaling_off + ANNE__SCALING_HDR_SIZE + 4u * desc->n_inputs, desc->scaling.b,
-                           desc->n_inputs);
-    }
-    if (p.classes_size != 0) {
-        uint8_t *s = b + p.classes_off + ANNE__CLASSES_HDR_SIZE;
-        anne__write_section(b, &sec, ANNE__SEC_CLASSES, p.classes_off, p.classes_size);
-        anne__wr32(b + p.classes_off, desc->n_classes);
-        for (i = 0; i < desc->n_classes; i++) {
-            size_t len = strlen(desc->class_names[i]) + 1u;
-            memcpy(s, desc->class_names[i], len);
-            s += len;
-        }
-    }
-    if (p.name_size != 0) {
-        anne__write_section(b, &sec, ANNE__SEC_NAME, p.name_off, p.name_size);
-        memcpy(b + p.name_off, desc->name, strlen(desc->name));
-    }
+    anne__write_extras(b, &sec, &p.extras, &desc->scaling, desc->n_inputs, desc->n_classes, desc->class_names,
+                       desc->name);
     anne__write_section(b, &sec, ANNE__SEC_WEIGHTS, p.weights_off, p.weights_size);
     if (desc->layers[0].dtype != ANNE_DTYPE_F32) {
         /* quantized values and records: the loader's own checks, on the bytes just written */

@@ -1,0 +1,66 @@
+/* Private: the byte layout of a graph model's TENSORS and OPS sections (format 2, docs/format.md),
+ * shared by the loader, the runner and the writer so the three cannot drift apart. */
+#ifndef ANNE_GRAPH_FORMAT_H
+#define ANNE_GRAPH_FORMAT_H
+
+#include "anne_format.h"
+
+#define ANNE__SEC_TENSORS 6u      /* tensor records (format 2) */
+#define ANNE__SEC_OPS 7u          /* op records (format 2) */
+
+/* TENSORS section: n_tensors u16, reserved u16, arena_bytes u32, then the records. */
+#define ANNE__TENSORS_HDR_SIZE 8u
+/* Tensor record, 16 bytes. */
+#define ANNE__T_DTYPE 0u          /* u8 anne_dtype */
+#define ANNE__T_RANK 1u           /* u8, 1 ... 4 */
+#define ANNE__T_RESERVED 2u       /* u16, 0 */
+#define ANNE__T_DIMS 4u           /* 4 x u16: dims[0 .. rank-1] >= 1, the others 1 */
+#define ANNE__T_OFFSET 12u        /* u32: bytes from the arena's start, a multiple of 4 */
+#define ANNE__TENSOR_SIZE 16u
+
+/* OPS section: n_ops u16, reserved u16, then the records; op i writes tensor i + 1. */
+#define ANNE__OPS_HDR_SIZE 4u
+/* Op record, 64 bytes. Weight offsets are relative to the WEIGHTS section. */
+#define ANNE__O_KIND 0u           /* u8 anne_op_kind */
+#define ANNE__O_ACT 1u            /* u8 anne_activation */
+#define ANNE__O_N_INPUTS 2u       /* u8, 1 ... 4 */
+#define ANNE__O_FLAGS 3u          /* u8, 0 */
+#define ANNE__O_INPUTS 4u         /* 4 x u16 tensor indices, unused ones 0 */
+#define ANNE__O_OUTPUT 12u        /* u16: i + 1 for op i */
+#define ANNE__O_RESERVED 14u      /* u16, 0 */
+#define ANNE__O_PARAM 16u         /* 3 x f32: the activation's parameters */
+#define ANNE__O_KERNEL_OFF 28u    /* u32 */
+#define ANNE__O_KERNEL_SIZE 32u   /* u32: 0 without kernel */
+#define ANNE__O_BIAS_OFF 36u      /* u32 */
+#define ANNE__O_BIAS_SIZE 40u     /* u32: 0 without bias */
+#define ANNE__O_ATTR 44u          /* 10 x u16, per kind */
+#define ANNE__OP_SIZE 64u
+
+/* Decodes tensor record rec (validated, 4-aligned) into *t. */
+static inline void anne__tensor_decode(const uint8_t *rec, anne_tensor *t) {
+    uint32_t head = anne__w32(rec), d01 = anne__w32(rec + ANNE__T_DIMS), d23 = anne__w32(rec + ANNE__T_DIMS + 4u);
+    t->dtype = (anne_dtype)(head & 0xFFu);
+    t->rank = (uint8_t)((head >> 8) & 0xFFu);
+    t->dims[0] = (uint16_t)(d01 & 0xFFFFu);
+    t->dims[1] = (uint16_t)(d01 >> 16);
+    t->dims[2] = (uint16_t)(d23 & 0xFFFFu);
+    t->dims[3] = (uint16_t)(d23 >> 16);
+    t->offset = anne__w32(rec + ANNE__T_OFFSET);
+}
+
+/* Values of a tensor (dims beyond the rank are 1). */
+static inline uint32_t anne__tensor_values(const anne_tensor *t) {
+    return (uint32_t)t->dims[0] * t->dims[1] * t->dims[2] * t->dims[3];
+}
+
+/* The loader's checks of a graph model's sections (anne_graph_check.c): fills the graph fields of *m,
+ * whose weights are already set. */
+anne_status anne__load_graph_model(anne_model *m, const uint8_t *tensors, uint32_t tensors_size, const uint8_t *ops,
+                                   uint32_t ops_size);
+
+/* Runs a loaded graph model (anne_graph_run.c): output (n_outputs) from the raw input (n_inputs);
+ * arena: anne_model_arena_size() bytes, 4-aligned (checked by the caller). The loader puts it in
+ * anne_model.graph_run. */
+void anne__graph_predict_f32(const anne_model *m, float *output, const float *input, uint8_t *arena);
+
+#endif /* ANNE_GRAPH_FORMAT_H */

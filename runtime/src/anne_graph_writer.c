@@ -1,0 +1,135 @@
+/* The graph model writer (format 2): serializes tensors, ops and their weights into caller memory, then
+ * has the loader check the bytes it wrote, so that every file it returns loads. */
+#include <string.h>
+
+#include "anne.h"
+#include "anne_graph_format.h"
+#include "anne_writer_parts.h"
+
+/* Where each part goes; computed once, used to size and then to write. */
+typedef struct anne__gplan {
+    uint32_t n_sections;
+    uint32_t tensors_off, tensors_size;
+    uint32_t ops_off, ops_size;
+    anne__extras extras;
+    uint32_t weights_off, weights_size;
+    uint32_t total;
+} anne__gplan;
+
+/* What the loader cannot check on bytes that are not written yet: counts, and pointers that the sizes
+ * say are there. The rest is the loader's, on the written bytes. */
+static anne_status anne__check_gdesc(const anne_graph_desc *d) {
+    uint32_t i, n_in, n_out, t;
+    if (d->tensors == NULL || d->ops == NULL) return ANNE_ERR_NULL_ARG;
+    if (d->n_ops == 0 || d->n_ops > ANNE_MAX_LAYERS || d->n_tensors != d->n_ops + 1u) return ANNE_ERR_BAD_ARG;
+    for (i = 0; i < d->n_ops; i++) {
+        const anne_op *op = &d->ops[i];
+        if ((op->kernel_size != 0 && op->kernel == NULL) || (op->bias_size != 0 && op->bias == NULL)) {
+            return ANNE_ERR_NULL_ARG;
+        }
+        if ((op->kernel_size | op->bias_size) & 3u) return ANNE_ERR_BAD_LAYER; /* float arrays */
+    }
+    for (i = 0, n_in = 1, n_out = 1; i < ANNE_MAX_RANK; i++) {
+        t = d->n_tensors - 1u;
+        n_in *= d->tensors[0].dims[i];
+        n_out *= d->tensors[t].dims[i];
+        if (n_in > 0xFFFFu || n_out > 0xFFFFu) return ANNE_ERR_SHAPE; /* checked at each step */
+    }
+    return anne__check_extras(&d->scaling, n_in, n_out, d->n_classes, d->class_names);
+}
+
+static anne_status anne__make_gplan(const anne_graph_desc *d, anne__gplan *p) {
+    uint32_t i, at, n_in = anne__tensor_values(&d->tensors[0]);
+    anne_status st;
+    memset(p, 0, sizeof *p);
+    p->n_sections = 3u + anne__extras_count(&d->scaling, d->n_classes, d->name);
+    at = ANNE__HDR_SIZE + p->n_sections * ANNE__SEC_ENTRY_SIZE;
+    p->tensors_off = at;
+    p->tensors_size = ANNE__TENSORS_HDR_SIZE + (uint32_t)d->n_tensors * ANNE__TENSOR_SIZE;
+    at += p->tensors_size;
+    p->ops_off = at;
+    p->ops_size = ANNE__OPS_HDR_SIZE + (uint32_t)d->n_ops * ANNE__OP_SIZE;
+    at += p->ops_size;
+    st = anne__plan_extras(&p->extras, &at, &d->scaling, n_in, d->n_classes, d->class_names, d->name);
+    if (st != ANNE_OK) return st;
+    p->weights_off = at;
+    for (i = 0; i < d->n_ops; i++) {
+        if (!anne__grow(&p->weights_size, d->ops[i].kernel_size) || !anne__grow(&p->weights_size, d->ops[i].bias_size)) {
+            return ANNE_ERR_BAD_ARG;
+        }
+    }
+    p->total = at;
+    return anne__grow(&p->total, p->weights_size) ? ANNE_OK : ANNE_ERR_BAD_ARG;
+}
+
+static void anne__write_tensors(uint8_t *s, const anne_graph_desc *d) {
+    uint32_t i, k;
+    anne__wr16(s, d->n_tensors);
+    anne__wr32(s + 4u, d->arena_bytes);
+    for (i = 0; i < d->n_tensors; i++) {
+        const anne_tensor *t = &d->tensors[i];
+        uint8_t *rec = s + ANNE__TENSORS_HDR_SIZE + i * ANNE__TENSOR_SIZE;
+        rec[ANNE__T_DTYPE] = (uint8_t)t->dtype;
+        rec[ANNE__T_RANK] = t->rank;
+        for (k = 0; k < ANNE_MAX_RANK; k++) anne__wr16(rec + ANNE__T_DIMS + 2u * k, t->dims[k]);
+        anne__wr32(rec + ANNE__T_OFFSET, t->offset);
+    }
+}
+
+/* An op's weight array into the weights section at *w (advanced); its offset and size into the record. */
+static void anne__write_array(uint8_t *rec, uint32_t field, uint8_t *weights, uint32_t *w, const void *src,
+                              uint32_t size) {
+    if (size == 0) return;
+    anne__wr32(rec + field, *w);
+    anne__wr32(rec + field + 4u, size);
+    anne__write_floats(weights + *w, (const float *)src, size / 4u);
+    *w += size;
+}
+
+static void anne__write_ops(uint8_t *s, uint8_t *weights, const anne_graph_desc *d) {
+    uint32_t i, k, w = 0;
+    anne__wr16(s, d->n_ops);
+    for (i = 0; i < d->n_ops; i++) {
+        const anne_op *op = &d->ops[i];
+        uint8_t *rec = s + ANNE__OPS_HDR_SIZE + i * ANNE__OP_SIZE;
+        rec[ANNE__O_KIND] = (uint8_t)op->kind;
+        rec[ANNE__O_ACT] = (uint8_t)op->activation;
+        rec[ANNE__O_N_INPUTS] = op->n_inputs;
+        for (k = 0; k < ANNE_MAX_OP_INPUTS; k++) anne__wr16(rec + ANNE__O_INPUTS + 2u * k, op->inputs[k]);
+        anne__wr16(rec + ANNE__O_OUTPUT, op->output);
+        for (k = 0; k < 3u; k++) anne__wrf32(rec + ANNE__O_PARAM + 4u * k, op->param[k]);
+        anne__write_array(rec, ANNE__O_KERNEL_OFF, weights, &w, op->kernel, op->kernel_size);
+        anne__write_array(rec, ANNE__O_BIAS_OFF, weights, &w, op->bias, op->bias_size);
+        for (k = 0; k < 10u; k++) anne__wr16(rec + ANNE__O_ATTR + 2u * k, op->attr[k]);
+    }
+}
+
+anne_status anne_graph_write(const anne_graph_desc *desc, void *buf, size_t cap, size_t *size_out) {
+    anne__gplan p;
+    anne_status st;
+    anne_model check;
+    uint8_t *b = (uint8_t *)buf;
+    uint32_t sec = 0;
+    if (desc == NULL || size_out == NULL) return ANNE_ERR_NULL_ARG;
+    *size_out = 0;
+    st = anne__check_gdesc(desc);
+    if (st != ANNE_OK) return st;
+    st = anne__make_gplan(desc, &p);
+    if (st != ANNE_OK) return st;
+    *size_out = p.total;
+    if (buf == NULL) return ANNE_OK;
+    if (cap < p.total) return ANNE_ERR_BUFFER_TOO_SMALL;
+    if (((uintptr_t)buf & 3u) != 0) return ANNE_ERR_ALIGNMENT;
+
+    anne__write_header(b, p.total, ANNE_FORMAT_GRAPH_MAJOR, ANNE_FORMAT_GRAPH_MINOR, p.n_sections);
+    anne__write_section(b, &sec, ANNE__SEC_TENSORS, p.tensors_off, p.tensors_size);
+    anne__write_tensors(b + p.tensors_off, desc);
+    anne__write_section(b, &sec, ANNE__SEC_OPS, p.ops_off, p.ops_size);
+    anne__write_ops(b + p.ops_off, b + p.weights_off, desc);
+    anne__write_extras(b, &sec, &p.extras, &desc->scaling, anne__tensor_values(&desc->tensors[0]), desc->n_classes,
+                       desc->class_names, desc->name);
+    anne__write_section(b, &sec, ANNE__SEC_WEIGHTS, p.weights_off, p.weights_size);
+    anne__wr32(b + ANNE__HDR_CRC, anne__file_crc(b, p.total));
+    /* shapes, attributes, values and the memory plan: the loader's own checks, on the bytes written */
+    return anne_model_load(&check, b, p.total);
+}
