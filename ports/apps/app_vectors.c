@@ -145,7 +145,7 @@ int anne_app_main(int argc, char **argv) {
     size = anne_app_load(argv[2], anne_app_model_buf, sizeof anne_app_model_buf);
     if (size < 0) return 1;
     st = anne_model_load(&m, anne_app_model_buf, (size_t)size);
-    if (st == ANNE_OK) st = anne_model_layer(&m, 0, &layer);
+    if (st == ANNE_OK && m.op_table == NULL) st = anne_model_layer(&m, 0, &layer); /* graphs: ops, no layers */
     if (st != ANNE_OK) {
         anne_port_puts("cannot load the model: ");
         anne_port_puts(anne_status_str(st));

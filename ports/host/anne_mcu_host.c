@@ -8,7 +8,8 @@
  *                                              dense_1x2 and dense_1x3 (one input, two and three
  *                                              units: their difference is the cost of a unit, the
  *                                              layer minus it a layer's own),
- *                                              dense_32x64 (with dense_64x64: the cost of a MAC)
+ *                                              dense_32x64 (with dense_64x64: the cost of a MAC),
+ *                                              graph_sample (a graph model: tests/sample_graph.h)
  *   anne_mcu_host embed MODEL.anne NAME OUT.c  C source with the model bytes, one input and the
  *                                              host's output for it, for ports/apps/bench_main.c,
  *                                              and for q16/int8 models the same as raw integers
@@ -28,6 +29,7 @@
 
 #include "anne_quant.h"
 #include "anne_train.h"
+#include "sample_graph.h"
 
 #define ANNE_BENCH_RAW_MAX 256 /* inputs and outputs of a raw-API benchmark model, at most */
 
@@ -164,6 +166,14 @@ static int anne__models(const char *dir) {
      * passes of two (M0+) or four (M33), the path of the one-unit layer above */
     if (rc == 0) rc = anne__synthetic(dir, "dense_1x2", d12, 1, lin);
     if (rc == 0) rc = anne__synthetic(dir, "dense_1x3", d13, 1, lin);
+    if (rc == 0) { /* a graph model (format 2.0) with most op kinds, for the boards' vectors test */
+        void *buf = NULL;
+        size_t size = 0;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/graph_sample.anne", dir);
+        rc = anne_sample_graph(&buf, &size) == ANNE_OK ? anne__spit(path, buf, size) : 1;
+        free(buf);
+    }
     return rc;
 }
 

@@ -5,6 +5,7 @@
 
 #include "anne.h"
 #include "anne_graph_format.h"
+#include "anne_inline.h"
 #include "anne_ops.h"
 
 /* Tensor `index`'s shape and its values in the arena. */
@@ -44,11 +45,11 @@ static void anne__window(const uint8_t *rec, anne_window *w) {
 }
 
 /* Merges and concatenation: n_in inputs into y. */
-static void anne__run_merge(const anne_model *m, const uint8_t *rec, uint32_t kind, uint8_t *arena, float *y,
-                            const anne_tensor *out) {
+static ANNE__NOINLINE void anne__run_merge(const anne_model *m, const uint8_t *rec, uint32_t kind, uint8_t *arena,
+                                            float *y, const anne_tensor *out) {
     uint32_t n_in = rec[ANNE__O_N_INPUTS], k, values = anne__tensor_values(out);
     anne_tensor t;
-    const float *x[ANNE_MAX_OP_INPUTS];
+    const float *x[ANNE_MAX_OP_INPUTS] = {NULL, NULL, NULL, NULL}; /* n_in >= 2: checked at load */
     for (k = 0; k < n_in; k++) x[k] = anne__values(m, anne__rd16(rec + ANNE__O_INPUTS + 2u * k), arena, &t);
     if (kind == ANNE_OP_CONCAT) {
         uint32_t inner[ANNE_MAX_OP_INPUTS], outer = 1, axis = anne__attr(rec, 0), d;
@@ -75,8 +76,8 @@ static void anne__run_merge(const anne_model *m, const uint8_t *rec, uint32_t ki
 
 /* Ops of one input whose kernels work in place: the input copied to the output first when the plan
  * did not put them in the same place. */
-static void anne__run_in_place(const anne_model *m, const uint8_t *rec, uint32_t kind, float *y, const float *x,
-                               const anne_tensor *out) {
+static ANNE__NOINLINE void anne__run_in_place(const anne_model *m, const uint8_t *rec, uint32_t kind, float *y,
+                                               const float *x, const anne_tensor *out) {
     uint32_t values = anne__tensor_values(out);
     uint16_t c = out->dims[out->rank - 1u];
     if (y != x) memmove(y, x, (size_t)values * sizeof *y);
@@ -95,8 +96,9 @@ static void anne__run_in_place(const anne_model *m, const uint8_t *rec, uint32_t
     /* RESHAPE and ACTIVATION: the copy is all (the activation follows for every op) */
 }
 
-/* Op i: its kernel, then its activation on the output. */
-static void anne__run_op(const anne_model *m, uint32_t i, uint8_t *arena) {
+/* Op i: its kernel, then its activation on the output. Out of line, as the helpers above: each frame
+ * is on the stack only while it runs (the boards' stack budget). */
+static ANNE__NOINLINE void anne__run_op(const anne_model *m, uint32_t i, uint8_t *arena) {
     const uint8_t *rec = m->op_table + i * ANNE__OP_SIZE;
     uint32_t kind = rec[ANNE__O_KIND], act = rec[ANNE__O_ACT];
     anne_tensor in, out;
