@@ -46,7 +46,7 @@ fail() {
     failures=$((failures + 1))
 }
 host="$ANNE_MCU_BUILD/host"
-"$host/anne_mcu_host" models . &&
+"$host/anne_mcu_host" models . && "$host/anne_mcu_host" graph graph_sample.anne &&
     "$host/anne_mcu_host" csv2bin "$ANNE_ROOT/examples/iris/iris_train.csv" iris_train.bin || {
     echo "FAIL: cannot prepare the models and data"
     exit 1
@@ -69,7 +69,7 @@ for m in iris_8_neurons iris_6_neurons dense_64x64 mlp_64_64_64_10; do models+=(
 "$ANNE" convert "$ANNE_ROOT/tests/data/cli_wide_s8.json" odd_10_12_5.anne >/dev/null &&
     anne_mcu_quantize . odd_10_12_5 || exit 1
 models+=(odd_10_12_5 odd_10_12_5__q16 odd_10_12_5__s8)
-# a graph model (format 2.0: conv, pools, depthwise, merges, layer norm...), float32 (anne_mcu_host models)
+# a graph model (format 2.0: conv, pools, depthwise, merges, layer norm...), float32 (anne_mcu_host graph)
 models+=(graph_sample)
 
 # One model per activation kind of the runtime (anne_activation in runtime/include/anne.h), relu's
