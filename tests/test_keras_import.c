@@ -90,10 +90,12 @@ static void compare_dat(const unsigned char *bytes, size_t size, const char *in_
     }
 }
 
-/* hls4ml's activation models (an input and one activation layer, Keras 2.13): full .h5 and
- * to_json() + weights both reproduce Keras' test-bench outputs and give the same model file. */
+/* hls4ml's activation models (an input and one activation layer, Keras 2.13) and its Conv1D model (a
+ * graph model, format 2.0): full .h5 and to_json() + weights both reproduce Keras' test-bench outputs
+ * and give the same model file. */
 static void test_hls4ml_activation_layers(void **state) {
-    static const char *const names[] = {"elu", "leaky_relu", "relu", "prelu", "softmax", "thresholded_relu"};
+    static const char *const names[] = {"elu",     "leaky_relu",       "relu",         "prelu",
+                                        "softmax", "thresholded_relu", "conv1d_1layer"};
     size_t i;
     (void)state;
     for (i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -123,11 +125,18 @@ static void test_hls4ml_activation_layers(void **state) {
     }
 }
 
-/* The Conv2D ones of the same set are refused, naming the layer and its class. */
-static void test_hls4ml_conv_refused(void **state) {
+/* The Conv2D ones of the same set (no test bench) convert to graph models: a Conv2D op with the
+ * activation folded in. */
+static void test_hls4ml_conv2d_converts(void **state) {
     SHARED(p, FIX "hls4ml_activation_unit_models/sigmoid/sigmoid.h5");
+    anne_ir ir;
+    anne_error err;
     (void)state;
-    assert_non_null(strstr(refused(p, NULL), "layer 2 \"conv2d\" (Conv2D): not supported: layer class Conv2D"));
+    if (anne_import(&ir, p, &err) != 0) fail_msg("%s", err.msg);
+    assert_true(ir.n_ops >= 1);
+    assert_int_equal(ir.ops[0].kind, ANNE_OP_CONV2D);
+    assert_int_equal(ir.ops[ir.n_ops - 1u].activation, ANNE_ACT_SIGMOID);
+    anne_ir_free(&ir);
 }
 
 /* Keras 3.7 legacy .h5, iris 4-16-16-3 on raw inputs: about 97% on its iris.csv (the source says so). */
@@ -242,7 +251,6 @@ static void test_nn4mc_edge_cases(void **state) {
     SHARED(empty, FIX "nn4mc_small_models/model_regression_dome.hdf5");
     SHARED(lstm, FIX "nn4mc_small_models/LSTM.hdf5");
     SHARED(gru, FIX "nn4mc_small_models/GRU.hdf5");
-    SHARED(conv, FIX "nn4mc_small_models/Conv2.hdf5");
     unsigned char *b;
     size_t n;
     anne_model m;
@@ -259,7 +267,6 @@ static void test_nn4mc_edge_cases(void **state) {
     assert_non_null(strstr(refused(empty, NULL), "an empty Keras file"));
     assert_non_null(strstr(refused(lstm, NULL), "(LSTM): not supported"));
     assert_non_null(strstr(refused(gru, NULL), "(GRU): not supported"));
-    assert_non_null(strstr(refused(conv, NULL), "(Conv2D): not supported"));
 }
 
 /* keras2c's LSTM model, a Keras 3 LSTM .keras and QKeras custom layers: refused with the layer named. */
@@ -366,7 +373,7 @@ static void test_damaged_files(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hls4ml_activation_layers),
-        cmocka_unit_test(test_hls4ml_conv_refused),
+        cmocka_unit_test(test_hls4ml_conv2d_converts),
         cmocka_unit_test(test_k3_iris_accuracy),
         cmocka_unit_test(test_h5_and_keras_zip_same_structure),
         cmocka_unit_test(test_json_plus_weights),

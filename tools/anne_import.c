@@ -18,6 +18,7 @@
 #include "anne_h5.h"
 #include "anne_json.h"
 #include "anne_json_limits.h"
+#include "anne_ir_graph.h"
 #include "anne_json_write.h"
 #include "anne_tflite.h"
 
@@ -43,7 +44,9 @@ typedef struct anne__job {
     unsigned seconds;           /* anne_import_time_limit(input_bytes) */
 } anne__job;
 
-enum { ANNE__MSG_MODEL = 1, ANNE__MSG_ERROR = 2, ANNE__MSG_REPORT = 3 };
+/* A dense chain travels as ANNE JSON (exact floats, and the layers' names for later messages); a graph
+ * as its model file bytes. */
+enum { ANNE__MSG_MODEL = 1, ANNE__MSG_ERROR = 2, ANNE__MSG_REPORT = 3, ANNE__MSG_GRAPH = 4 };
 
 static int anne__write_all(int fd, const void *p, size_t n) {
     const unsigned char *b = p;
@@ -61,7 +64,8 @@ static void anne__child(const anne__job *job, anne_import_options *opt, int fd) 
     anne_ir ir;
     anne_error err;
     char *text = NULL;
-    unsigned char head[10];
+    unsigned char head[10], *graph = NULL;
+    size_t graph_size = 0;
     uint64_t len;
     size_t i;
     int kind = ANNE__MSG_ERROR;
@@ -78,18 +82,39 @@ static void anne__child(const anne__job *job, anne_import_options *opt, int fd) 
         if (opt != NULL && opt->check) {
             kind = ANNE__MSG_REPORT;
             text = opt->report;
-        } else if (anne_json_write(&ir, &text, &err) == 0) {
+        } else if (ir.n_ops > 0 && anne_ir_serialize(&ir, &graph, &graph_size, &err) == 0) {
+            kind = ANNE__MSG_GRAPH;
+        } else if (ir.n_ops == 0 && anne_json_write(&ir, &text, &err) == 0) {
             kind = ANNE__MSG_MODEL;
         }
         anne_ir_free(&ir);
     }
     if (kind == ANNE__MSG_ERROR) text = err.msg;
-    len = strlen(text);
+    len = kind == ANNE__MSG_GRAPH ? graph_size : strlen(text);
+    if (kind == ANNE__MSG_GRAPH) text = (char *)graph;
     head[0] = (unsigned char)kind;
     head[1] = (unsigned char)(opt != NULL && opt->all_supported);
     for (i = 0; i < 8; i++) head[2 + i] = (unsigned char)(len >> (8 * i));
     if (anne__write_all(fd, head, sizeof head) != 0 || anne__write_all(fd, text, (size_t)len) != 0) _exit(3);
     _exit(0);
+}
+
+/* A graph model's bytes from the child, into ir. The buffer is the pipe's (malloc'd, so 4-aligned at
+ * its start; the bytes start 10 in): copied to an aligned block for the loader. */
+static int anne__graph_from_bytes(anne_ir *ir, const unsigned char *bytes, size_t size, const char *path,
+                                  anne_error *err) {
+    anne_model m;
+    anne_status st;
+    int rc;
+    unsigned char *copy = malloc(size + 1u);
+    if (copy == NULL) return anne_error_set(err, "out of memory");
+    memcpy(copy, bytes, size);
+    st = anne_model_load(&m, copy, size);
+    rc = st == ANNE_OK ? anne_ir_from_model(ir, &m, err)
+                       : anne_error_set(err, "%s: internal error: the converted graph does not load: %s", path,
+                                        anne_status_str(st));
+    free(copy);
+    return rc;
 }
 
 static int anne__run_isolated(anne_ir *ir, const anne__job *job, anne_import_options *opt, anne_error *err) {
@@ -146,6 +171,8 @@ static int anne__run_isolated(anne_ir *ir, const anne__job *job, anne_import_opt
         buf[len] = '\0';
         if (buf[0] == ANNE__MSG_MODEL) {
             rc = anne_json_read(ir, (const char *)buf + 10, len - 10u, job->path, err);
+        } else if (buf[0] == ANNE__MSG_GRAPH) {
+            rc = anne__graph_from_bytes(ir, buf + 10, len - 10u, job->path, err);
         } else if (buf[0] == ANNE__MSG_REPORT && opt != NULL) {
             opt->report = malloc(len - 9u);
             if (opt->report == NULL) {
@@ -234,13 +261,17 @@ int anne_import_keras_source(anne_ir *ir, const anne_keras_source *src, anne_imp
 
 /* For formats without unsupported layers (.anne, ANNE JSON): every layer is reported supported. */
 static int anne__report_all(const anne_ir *ir, anne_import_options *opt, anne_error *err) {
-    size_t i, at = 0, cap = 64u + ir->n_layers * 160u;
+    size_t i, at = 0, cap = 64u + (ir->n_layers + ir->n_ops) * 160u;
     char *text = malloc(cap);
     if (text == NULL) return anne_error_set(err, "out of memory");
     text[0] = '\0';
     for (i = 0; i < ir->n_layers; i++) {
         at += (size_t)snprintf(text + at, cap - at, "layer %-3zu %-24.60s %-22s supported\n", i + 1u,
                                ir->layers[i].name ? ir->layers[i].name : "", "Dense");
+    }
+    for (i = 0; i < ir->n_ops; i++) {
+        at += (size_t)snprintf(text + at, cap - at, "op %-3zu    %-24.60s %-22s supported\n", i + 1u,
+                               ir->ops[i].name ? ir->ops[i].name : "", anne_op_kind_name(ir->ops[i].kind));
     }
     opt->report = text;
     opt->all_supported = 1;
@@ -305,9 +336,8 @@ int anne_import_ex(anne_ir *ir, const char *path, anne_import_options *opt, anne
     if (size >= 4 && memcmp(bytes, "ANNE", 4) == 0) {
         anne_model m;
         anne_status st = anne_model_load(&m, bytes, size);
-        rc = st != ANNE_OK         ? anne_error_set(err, "%s: invalid model: %s", path, anne_status_str(st))
-             : m.op_table != NULL ? anne_error_set(err, "%s: " ANNE_GRAPH_NOT_YET, path)
-                                  : anne_ir_from_model(ir, &m, err);
+        rc = st != ANNE_OK ? anne_error_set(err, "%s: invalid model: %s", path, anne_status_str(st))
+                           : anne_ir_from_model(ir, &m, err);
         if (rc == 0 && opt != NULL && opt->check) rc = anne__report_all(ir, opt, err);
     } else if (anne_tflite_is(bytes, size) && opt != NULL && opt->check) {
         /* every operator judged, int8 models too (the IR holds float models only) */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "anne_file.h"
+#include "anne_ir_graph.h"
 #include "anne_tflite.h"
 
 void anne_ir_init(anne_ir *ir) {
@@ -22,6 +23,7 @@ void anne_ir_free(anne_ir *ir) {
         free(ir->layers[i].name);
     }
     free(ir->layers);
+    anne_ir_graph_free(ir);
     for (i = 0; i < ir->n_classes; i++) free(ir->class_names[i]);
     free(ir->class_names);
     free(ir->scale_a);
@@ -128,6 +130,7 @@ int anne_ir_serialize(const anne_ir *ir, unsigned char **bytes, size_t *size, an
     anne_status st;
     *bytes = NULL;
     *size = 0;
+    if (ir->n_ops > 0) return anne_ir_graph_serialize(ir, bytes, size, err);
     if (ir->n_layers == 0) return anne_error_set(err, "the model has no layers");
     if (ir->n_layers > ANNE_MAX_LAYERS) return anne_error_set(err, "too many layers (%zu)", ir->n_layers);
     for (i = 0; i < ir->n_layers; i++) {
@@ -204,6 +207,7 @@ int anne_ir_from_model(anne_ir *ir, const anne_model *m, anne_error *err) {
     anne_ir_init(ir);
     ir->n_inputs = m->n_inputs;
     if (m->name[0] != '\0' && (ir->name = anne__strdup(m->name)) == NULL) goto oom;
+    if (m->op_table != NULL && anne_ir_graph_from_model(ir, m, err) != 0) goto fail;
     for (i = 0; i < m->n_layers; i++) {
         anne_layer l;
         anne_ir_layer *dst = anne_ir_add_layer(ir, err);
@@ -272,10 +276,6 @@ int anne_loaded_open(anne_loaded *out, const char *path, anne_error *err) {
     if (st != ANNE_OK) {
         anne_loaded_close(out);
         return anne_error_set(err, "%s: invalid model: %s", path, anne_status_str(st));
-    }
-    if (out->model.op_table != NULL) {
-        anne_loaded_close(out);
-        return anne_error_set(err, "%s: " ANNE_GRAPH_NOT_YET, path);
     }
     return 0;
 }

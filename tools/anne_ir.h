@@ -9,10 +9,8 @@
 #include "anne.h"
 #include "anne_error.h"
 
-/* The message for a graph model (format 2.0), which the runtime runs but the IR cannot hold yet. */
-#define ANNE_GRAPH_NOT_YET                                                                             \
-    "a graph model (format 2.0: convolutions, pooling, merges); the runtime runs it (anne_model_predict), " \
-    "but this version of the anne commands reads only dense chains (format 1.0)"
+/* The message for a graph model (format 2.0) given to a step that handles dense chains only. */
+#define ANNE_GRAPH_NOT_YET "a graph model (format 2.0: convolutions, pooling, merges)"
 
 typedef struct anne_ir_layer {
     anne_layer_kind kind;
@@ -26,11 +24,36 @@ typedef struct anne_ir_layer {
     char *name;                 /* the source's layer name (for messages), or NULL */
 } anne_ir_layer;
 
+/* A graph model's tensor: its shape without the batch axis, channels last. */
+typedef struct anne_ir_tensor {
+    uint8_t rank;               /* 1 ... ANNE_MAX_RANK */
+    uint16_t dims[ANNE_MAX_RANK]; /* dims[0 .. rank-1]; the others 1 */
+} anne_ir_tensor;
+
+/* A graph model's op (docs/format.md, "Graph models"): op i writes tensor i + 1. Kernel and bias in the
+ * runtime's layout for the kind (anne_op_kind). */
+typedef struct anne_ir_op {
+    anne_op_kind kind;
+    anne_activation activation; /* applied to the output; not prelu */
+    float param[3];
+    uint8_t n_inputs;
+    uint16_t inputs[ANNE_MAX_OP_INPUTS]; /* tensor indices, each at most the op's own index */
+    float *kernel;              /* (kernel_n) or NULL */
+    uint32_t kernel_n;
+    float *bias;                /* (bias_n) or NULL */
+    uint32_t bias_n;
+    uint16_t attr[10];          /* per kind, as anne_op */
+    char *name;                 /* the source's layer name (for messages), or NULL */
+} anne_ir_op;
+
 typedef struct anne_ir {
     char *name;                 /* or NULL */
-    uint16_t n_inputs;
-    size_t n_layers;
+    uint16_t n_inputs;          /* input values (a graph: tensor 0's values) */
+    size_t n_layers;            /* a dense chain (format 1.0); 0 for a graph */
     anne_ir_layer *layers;      /* (n_layers) */
+    size_t n_ops;               /* a graph (format 2.0); 0 for a dense chain */
+    anne_ir_op *ops;            /* (n_ops) */
+    anne_ir_tensor *tensors;    /* (n_ops + 1): tensor 0 the input, tensor n_ops the output */
     anne_scaling_kind scaling;
     float *scale_a;             /* (n_inputs): mean or min; NULL without scaling */
     float *scale_b;             /* (n_inputs): std or max;  NULL without scaling */

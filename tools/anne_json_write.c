@@ -163,6 +163,10 @@ int anne_json_write(const anne_ir *ir, char **text, anne_error *err) {
     anne__buf b;
     size_t i;
     *text = NULL;
+    if (ir->n_ops > 0) {
+        return anne_error_set(err, ANNE_GRAPH_NOT_YET ": ANNE JSON describes dense chains only in this version "
+                                   "(write an .anne file)");
+    }
     if (ir->n_layers == 0) return anne_error_set(err, "the model has no layers");
     for (i = 0; i < ir->n_layers; i++) {
         if (ir->layers[i].kind != ANNE_LAYER_DENSE) {

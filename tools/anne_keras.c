@@ -3,6 +3,7 @@
  * Dense), BatchNormalization folds into the Dense before it (or becomes a diagonal Dense), Rescaling
  * and Normalization at the input become the model's input scaling. Anything else is refused. */
 #include "anne_keras.h"
+#include "anne_keras_internal.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -50,26 +51,12 @@ void anne_keras_snake_case(const char *s, char *out, size_t cap) {
 
 /* ---- reading the config ----------------------------------------------------------------------- */
 
-typedef struct anne__klayer {
-    const char *class_name;
-    const char *name;
-    const cJSON *config;
-    const cJSON *inbound;       /* inbound_nodes, or NULL (Sequential) */
-} anne__klayer;
-
-typedef struct anne__kmodel {
-    anne__klayer *layers;
-    size_t n;
-    int functional;
-    const cJSON *seq_config;    /* Sequential's config object (build_input_shape), or NULL */
-} anne__kmodel;
-
-static const char *anne__str(const cJSON *obj, const char *key) {
+const char *anne_keras_str(const cJSON *obj, const char *key) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static int anne__read_model(const anne_keras_source *src, anne__kmodel *m, anne_error *err) {
+int anne_keras_read_model(const anne_keras_source *src, anne_keras_kmodel *m, anne_error *err) {
     const cJSON *cls = cJSON_GetObjectItemCaseSensitive(src->model, "class_name");
     const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(src->model, "config");
     const cJSON *list, *e;
@@ -96,16 +83,16 @@ static int anne__read_model(const anne_keras_source *src, anne__kmodel *m, anne_
     m->layers = calloc(m->n, sizeof *m->layers);
     if (m->layers == NULL) return anne_error_set(err, "out of memory");
     cJSON_ArrayForEach(e, list) {
-        anne__klayer *l = &m->layers[i];
-        l->class_name = anne__str(e, "class_name");
+        anne_keras_klayer *l = &m->layers[i];
+        l->class_name = anne_keras_str(e, "class_name");
         l->config = cJSON_GetObjectItemCaseSensitive(e, "config");
         if (l->class_name == NULL || !cJSON_IsObject(l->config)) {
             free(m->layers);
             m->layers = NULL;
             return anne_error_set(err, "%s: layer %zu has no \"class_name\" and \"config\"", src->path, i + 1u);
         }
-        l->name = anne__str(l->config, "name");
-        if (l->name == NULL) l->name = anne__str(e, "name");
+        l->name = anne_keras_str(l->config, "name");
+        if (l->name == NULL) l->name = anne_keras_str(e, "name");
         if (l->name == NULL) l->name = "";
         l->inbound = cJSON_GetObjectItemCaseSensitive(e, "inbound_nodes");
         i++;
@@ -115,7 +102,7 @@ static int anne__read_model(const anne_keras_source *src, anne__kmodel *m, anne_
 
 /* Collects the names of the layers feeding a node: Keras 2 / TF.js [[name, node, tensor, kwargs], ...],
  * Keras 3 {"args": [...{"config": {"keras_history": [name, node, tensor]}}...]}. */
-static void anne__inbound_names(const cJSON *v, const char **names, size_t *n, size_t cap) {
+void anne_keras_inbound_names(const cJSON *v, const char **names, size_t *n, size_t cap) {
     const cJSON *e;
     if (v == NULL) return;
     if (cJSON_IsObject(v)) {
@@ -125,7 +112,7 @@ static void anne__inbound_names(const cJSON *v, const char **names, size_t *n, s
             (*n)++;
             return;
         }
-        cJSON_ArrayForEach(e, v) anne__inbound_names(e, names, n, cap);
+        cJSON_ArrayForEach(e, v) anne_keras_inbound_names(e, names, n, cap);
         return;
     }
     if (cJSON_IsArray(v)) {
@@ -135,12 +122,12 @@ static void anne__inbound_names(const cJSON *v, const char **names, size_t *n, s
             (*n)++;
             return;
         }
-        cJSON_ArrayForEach(e, v) anne__inbound_names(e, names, n, cap);
+        cJSON_ArrayForEach(e, v) anne_keras_inbound_names(e, names, n, cap);
     }
 }
 
 /* A Functional model must be a chain: one input, each layer fed by the one before, the last the output. */
-static int anne__check_chain(const anne_keras_source *src, const anne__kmodel *m, anne_error *err) {
+int anne_keras_check_chain(const anne_keras_source *src, const anne_keras_kmodel *m, anne_error *err) {
     size_t i;
     for (i = 1; i < m->n; i++) {
         const char *names[4];
@@ -150,7 +137,7 @@ static int anne__check_chain(const anne_keras_source *src, const anne__kmodel *m
                                        "one before it)", src->path, i + 1u, m->layers[i].name, m->layers[i].class_name,
                                   nodes == 0 ? "a second input" : "used more than once (shared)");
         }
-        anne__inbound_names(m->layers[i].inbound, names, &n, 4);
+        anne_keras_inbound_names(m->layers[i].inbound, names, &n, 4);
         if (n != 1 || strcmp(names[0], m->layers[i - 1].name) != 0) {
             return anne_error_set(err, "%s: layer %zu \"%s\" (%s) takes %zu input%s%s%s, not the output of \"%s\" "
                                        "alone: ANNE converts chains (one input, each layer fed by the one before it)",
@@ -163,7 +150,7 @@ static int anne__check_chain(const anne_keras_source *src, const anne__kmodel *m
         const cJSON *outs = cJSON_GetObjectItemCaseSensitive(cfg, "output_layers");
         const char *names[4];
         size_t n = 0;
-        anne__inbound_names(outs, names, &n, 4);
+        anne_keras_inbound_names(outs, names, &n, 4);
         if (outs != NULL && n != 1) {
             return anne_error_set(err, "%s: the model has %zu outputs; ANNE converts models with one", src->path, n);
         }
@@ -206,7 +193,7 @@ static anne__kind anne__kind_of(const char *cls) {
 
 /* A Keras activation name (as a Dense's or Activation's "activation") with its parameters.
  * Returns 0, or -1 with a reason in why. */
-static int anne__activation(const anne_keras_source *src, const cJSON *v, anne_activation *act, float param[3],
+int anne_keras_activation(const anne_keras_source *src, const cJSON *v, anne_activation *act, float param[3],
                             char *why, size_t cap) {
     const char *name;
     if (v == NULL || cJSON_IsNull(v)) {
@@ -215,7 +202,7 @@ static int anne__activation(const anne_keras_source *src, const cJSON *v, anne_a
         return 0;
     }
     if (cJSON_IsObject(v)) { /* Keras 3 may serialize an activation as {"class_name": ..., "config": ...} */
-        const char *cls = anne__str(v, "class_name");
+        const char *cls = anne_keras_str(v, "class_name");
         const cJSON *c = cJSON_GetObjectItemCaseSensitive(v, "config");
         name = cJSON_IsString(c) ? c->valuestring : cls;
         if (name == NULL) {
@@ -247,7 +234,7 @@ static int anne__activation(const anne_keras_source *src, const cJSON *v, anne_a
 }
 
 /* A number from the config (absent or null: def). */
-static int anne__num(const cJSON *cfg, const char *key, double def, double *out) {
+int anne_keras_num(const cJSON *cfg, const char *key, double def, double *out) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
     if (v == NULL || cJSON_IsNull(v)) {
         *out = def;
@@ -258,14 +245,14 @@ static int anne__num(const cJSON *cfg, const char *key, double def, double *out)
     return 0;
 }
 
-static int anne__bool(const cJSON *cfg, const char *key, int def) {
+int anne_keras_bool(const cJSON *cfg, const char *key, int def) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
     if (cJSON_IsBool(v)) return cJSON_IsTrue(v);
     return def;
 }
 
 /* True when an "axis" setting means the last axis (-1, [-1], or the last index of a rank-1 input). */
-static int anne__last_axis(const cJSON *cfg, const char *key) {
+int anne_keras_last_axis(const cJSON *cfg, const char *key) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
     if (v == NULL || cJSON_IsNull(v)) return 1;
     if (cJSON_IsArray(v) && cJSON_GetArraySize(v) == 1) v = v->child;
@@ -273,27 +260,30 @@ static int anne__last_axis(const cJSON *cfg, const char *key) {
 }
 
 /* Whether a layer can be converted at all, from its config alone. why: the reason when not. */
-static int anne__supported(const anne_keras_source *src, const anne__klayer *l, char *why, size_t cap) {
+static int anne__supported(const anne_keras_source *src, const anne_keras_klayer *l, char *why, size_t cap) {
     anne__kind k = anne__kind_of(l->class_name);
     anne_activation act;
     float p[3];
     why[0] = '\0';
     switch (k) {
-    case ANNE__K_UNSUPPORTED:
+    case ANNE__K_UNSUPPORTED: {
+        int g = anne_keras_graph_supported(l, why, cap); /* convolutions, pooling, merges... */
+        if (g >= 0) return g;
         snprintf(why, cap, "layer class %.60s is not supported", l->class_name);
         return 0;
+    }
     case ANNE__K_DENSE:
     case ANNE__K_ACTIVATION:
-        return anne__activation(src, cJSON_GetObjectItemCaseSensitive(l->config, "activation"), &act, p, why, cap) == 0;
+        return anne_keras_activation(src, cJSON_GetObjectItemCaseSensitive(l->config, "activation"), &act, p, why, cap) == 0;
     case ANNE__K_SOFTMAX:
-        if (!anne__last_axis(l->config, "axis")) snprintf(why, cap, "softmax over an axis other than the last");
+        if (!anne_keras_last_axis(l->config, "axis")) snprintf(why, cap, "softmax over an axis other than the last");
         return why[0] == '\0';
     case ANNE__K_BATCHNORM:
-        if (!anne__last_axis(l->config, "axis")) snprintf(why, cap, "normalizes an axis other than the last");
+        if (!anne_keras_last_axis(l->config, "axis")) snprintf(why, cap, "normalizes an axis other than the last");
         return why[0] == '\0';
     case ANNE__K_NORMALIZATION:
-        if (anne__bool(l->config, "invert", 0)) snprintf(why, cap, "invert=True is not supported");
-        else if (!anne__last_axis(l->config, "axis")) snprintf(why, cap, "normalizes an axis other than the last");
+        if (anne_keras_bool(l->config, "invert", 0)) snprintf(why, cap, "invert=True is not supported");
+        else if (!anne_keras_last_axis(l->config, "axis")) snprintf(why, cap, "normalizes an axis other than the last");
         return why[0] == '\0';
     case ANNE__K_PRELU: {
         const cJSON *sh = cJSON_GetObjectItemCaseSensitive(l->config, "shared_axes");
@@ -302,7 +292,7 @@ static int anne__supported(const anne_keras_source *src, const anne__klayer *l, 
     }
     case ANNE__K_RESCALING: {
         double d;
-        if (anne__num(l->config, "scale", 1.0, &d) != 0 || anne__num(l->config, "offset", 0.0, &d) != 0) {
+        if (anne_keras_num(l->config, "scale", 1.0, &d) != 0 || anne_keras_num(l->config, "offset", 0.0, &d) != 0) {
             snprintf(why, cap, "scale and offset must be single numbers");
         }
         return why[0] == '\0';
@@ -317,8 +307,8 @@ typedef struct anne__conv {
     const anne_keras_source *src;
     anne_ir *ir;
     anne_error *err;
-    const anne__klayer *all;    /* every layer of the config */
-    const anne__klayer *layer;  /* the layer being converted */
+    const anne_keras_kmodel *model; /* every layer of the config */
+    const anne_keras_klayer *layer;  /* the layer being converted */
     size_t index;
     int have_shape;
     size_t rank;                /* of one sample */
@@ -339,9 +329,8 @@ static int anne__fail(anne__conv *c, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(c->err->msg, sizeof c->err->msg, fmt, ap);
     va_end(ap);
-    anne_error_prefix(c->err, "%s: layer %zu \"%s\" (%s)", c->src->path, c->index + 1u, c->layer->name,
-                      c->layer->class_name);
-    return -1;
+    return anne_error_prefix(c->err, "%s: layer %zu \"%s\" (%s)", c->src->path, c->index + 1u, c->layer->name,
+                             c->layer->class_name);
 }
 
 static char *anne__strdup(const char *s) {
@@ -380,7 +369,7 @@ static int anne__set_shape(anne__conv *c, const cJSON *shape) {
 }
 
 /* Looks for the input shape a layer's config declares (Keras 2 batch_input_shape, Keras 3 batch_shape). */
-static const cJSON *anne__declared_shape(const cJSON *cfg) {
+const cJSON *anne_keras_declared_shape(const cJSON *cfg) {
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(cfg, "batch_input_shape");
     if (s == NULL || cJSON_IsNull(s)) s = cJSON_GetObjectItemCaseSensitive(cfg, "batch_shape");
     if (s == NULL || cJSON_IsNull(s)) return NULL;
@@ -396,38 +385,40 @@ static int anne__need_flat(anne__conv *c) {
     return 0;
 }
 
-/* Fetches the layer's weights and checks their count (min_n..max_n; what: the expected ones, for
- * messages) and that every value is finite. Shapes are the caller's to check. */
-static int anne__weights(anne__conv *c, anne_keras_array **w, size_t *n, size_t min_n, size_t max_n,
-                         const char *what) {
+int anne_keras_fetch(const anne_keras_source *src, const anne_keras_kmodel *m, size_t index, anne_keras_array **w,
+                     size_t *n, size_t min_n, size_t max_n, const char *what, anne_error *err) {
+    const anne_keras_klayer *l = &m->layers[index];
     anne_keras_layer_ref ref;
     size_t i, k;
-    ref.index = c->index;
-    ref.name = c->layer->name;
-    ref.class_name = c->layer->class_name;
+    ref.index = index;
+    ref.name = l->name;
+    ref.class_name = l->class_name;
     ref.class_index = 0;
-    for (i = 0; i < c->index; i++) {
-        if (strcmp(c->all[i].class_name, c->layer->class_name) == 0) ref.class_index++;
+    for (i = 0; i < index; i++) {
+        if (strcmp(m->layers[i].class_name, l->class_name) == 0) ref.class_index++;
     }
     *w = NULL;
     *n = 0;
-    if (c->src->weights(c->src->ctx, &ref, w, n, c->err) != 0) {
-        return anne_error_prefix(c->err, "%s: layer %zu \"%s\" (%s)", c->src->path, c->index + 1u, c->layer->name,
-                                 c->layer->class_name);
+    if (src->weights(src->ctx, &ref, w, n, err) != 0) {
+        return anne_error_prefix(err, "%s: layer %zu \"%s\" (%s)", src->path, index + 1u, l->name, l->class_name);
     }
     if (*n < min_n || *n > max_n) {
         size_t got = *n;
         anne_keras_arrays_free(*w, *n);
         *w = NULL;
         *n = 0;
-        if (got == 0) return anne__fail(c, "missing weights: the file holds none for this layer (expected %s)", what);
-        return anne__fail(c, "has %zu weight arrays, expected %s", got, what);
+        if (got == 0) {
+            return anne_keras_fail(src, m, index, err, "missing weights: the file holds none for this layer (expected %s)",
+                                   what);
+        }
+        return anne_keras_fail(src, m, index, err, "has %zu weight arrays, expected %s", got, what);
     }
     for (k = 0; k < *n; k++) {
         for (i = 0; i < (*w)[k].n; i++) {
             if (!isfinite((*w)[k].data[i])) {
-                int rc = anne__fail(c, "weight array %zu value %zu is %s (the model file cannot hold non-finite "
-                                       "numbers)", k + 1u, i + 1u, isnan((*w)[k].data[i]) ? "NaN" : "infinite");
+                int rc = anne_keras_fail(src, m, index, err, "weight array %zu value %zu is %s (the model file cannot "
+                                         "hold non-finite numbers)", k + 1u, i + 1u,
+                                         isnan((*w)[k].data[i]) ? "NaN" : "infinite");
                 anne_keras_arrays_free(*w, *n);
                 *w = NULL;
                 *n = 0;
@@ -438,13 +429,30 @@ static int anne__weights(anne__conv *c, anne_keras_array **w, size_t *n, size_t 
     return 0;
 }
 
+int anne_keras_fail(const anne_keras_source *src, const anne_keras_kmodel *m, size_t index, anne_error *err,
+                    const char *fmt, ...) {
+    va_list ap;
+    const anne_keras_klayer *l = &m->layers[index];
+    if (err == NULL) return -1;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return anne_error_prefix(err, "%s: layer %zu \"%s\" (%s)", src->path, index + 1u, l->name, l->class_name);
+}
+
+/* The layer's weights, counted and checked (anne_keras_fetch). */
+static int anne__weights(anne__conv *c, anne_keras_array **w, size_t *n, size_t min_n, size_t max_n,
+                         const char *what) {
+    return anne_keras_fetch(c->src, c->model, c->index, w, n, min_n, max_n, what, c->err);
+}
+
 /* Checks one array's shape: (d0) or (d0, d1). */
 static int anne__shape_is(const anne_keras_array *a, int rank, size_t d0, size_t d1) {
     if (a->rank != rank || a->dims[0] != d0) return 0;
     return rank == 1 || a->dims[1] == d1;
 }
 
-static void anne__describe_shape(const anne_keras_array *a, char *buf, size_t cap) {
+void anne_keras_describe_shape(const anne_keras_array *a, char *buf, size_t cap) {
     size_t at = 0;
     int i;
     at += (size_t)snprintf(buf, cap, "(");
@@ -532,31 +540,31 @@ static int anne__dense(anne__conv *c) {
     const cJSON *cfg = c->layer->config;
     double units_d;
     size_t units, n_in, n, i, j;
-    int use_bias = anne__bool(cfg, "use_bias", 1);
+    int use_bias = anne_keras_bool(cfg, "use_bias", 1);
     anne_keras_array *w;
     anne_ir_layer *l;
     anne_activation act;
     float param[3];
     char why[160], got[64];
     if (anne__need_flat(c) != 0) return -1;
-    if (anne__num(cfg, "units", 0, &units_d) != 0 || units_d < 1 || units_d > 65535 || floor(units_d) != units_d) {
+    if (anne_keras_num(cfg, "units", 0, &units_d) != 0 || units_d < 1 || units_d > 65535 || floor(units_d) != units_d) {
         return anne__fail(c, "\"units\" must be an integer in 1..65535");
     }
     units = (size_t)units_d;
     n_in = c->size;
-    if (anne__activation(c->src, cJSON_GetObjectItemCaseSensitive(cfg, "activation"), &act, param, why, sizeof why)) {
+    if (anne_keras_activation(c->src, cJSON_GetObjectItemCaseSensitive(cfg, "activation"), &act, param, why, sizeof why)) {
         return anne__fail(c, "%s", why);
     }
     if (anne__weights(c, &w, &n, use_bias ? 2u : 1u, use_bias ? 2u : 1u, use_bias ? "2: kernel and bias" : "1: kernel")) {
         return -1;
     }
     if (!anne__shape_is(&w[0], 2, n_in, units)) {
-        anne__describe_shape(&w[0], got, sizeof got);
+        anne_keras_describe_shape(&w[0], got, sizeof got);
         anne_keras_arrays_free(w, n);
         return anne__fail(c, "kernel has shape %s, expected (%zu, %zu) (inputs, units)", got, n_in, units);
     }
     if (use_bias && !anne__shape_is(&w[1], 1, units, 0)) {
-        anne__describe_shape(&w[1], got, sizeof got);
+        anne_keras_describe_shape(&w[1], got, sizeof got);
         anne_keras_arrays_free(w, n);
         return anne__fail(c, "bias has shape %s, expected (%zu,)", got, units);
     }
@@ -581,7 +589,7 @@ static int anne__dense(anne__conv *c) {
 
 static int anne__batchnorm(anne__conv *c) {
     const cJSON *cfg = c->layer->config;
-    int center = anne__bool(cfg, "center", 1), scale = anne__bool(cfg, "scale", 1);
+    int center = anne_keras_bool(cfg, "center", 1), scale = anne_keras_bool(cfg, "scale", 1);
     size_t need = 2u + (size_t)center + (size_t)scale, n, k, j, units;
     double eps, *s, *t;
     anne_keras_array *w;
@@ -589,14 +597,14 @@ static int anne__batchnorm(anne__conv *c) {
     char what[64], got[64];
     int rc;
     if (anne__need_flat(c) != 0) return -1;
-    if (anne__num(cfg, "epsilon", 1e-3, &eps) != 0 || !(eps >= 0)) return anne__fail(c, "\"epsilon\" is not a number");
+    if (anne_keras_num(cfg, "epsilon", 1e-3, &eps) != 0 || !(eps >= 0)) return anne__fail(c, "\"epsilon\" is not a number");
     units = c->size;
     snprintf(what, sizeof what, "%zu (%s%smoving mean, moving variance)", need, scale ? "gamma, " : "",
              center ? "beta, " : "");
     if (anne__weights(c, &w, &n, need, need, what) != 0) return -1;
     for (k = 0; k < n; k++) {
         if (!anne__shape_is(&w[k], 1, units, 0)) {
-            anne__describe_shape(&w[k], got, sizeof got);
+            anne_keras_describe_shape(&w[k], got, sizeof got);
             anne_keras_arrays_free(w, n);
             return anne__fail(c, "weight array %zu has shape %s, expected (%zu,)", k + 1u, got, units);
         }
@@ -658,8 +666,8 @@ static int anne__rescaling(anne__conv *c) {
     size_t j, n;
     int rc;
     if (anne__need_flat(c) != 0) return -1;
-    anne__num(c->layer->config, "scale", 1.0, &scale);
-    anne__num(c->layer->config, "offset", 0.0, &offset);
+    anne_keras_num(c->layer->config, "scale", 1.0, &scale);
+    anne_keras_num(c->layer->config, "offset", 0.0, &offset);
     n = c->size;
     if (!(scale > 0) || !isfinite(scale) || !isfinite(offset)) {
         return anne__fail(c, "scale %g: only a positive scale can become the model's input scaling", scale);
@@ -725,7 +733,7 @@ static int anne__normalization(anne__conv *c) {
         }
         for (j = 0; j < 2; j++) {
             if (w[j].n != units) {
-                anne__describe_shape(&w[j], got, sizeof got);
+                anne_keras_describe_shape(&w[j], got, sizeof got);
                 anne_keras_arrays_free(w, n);
                 free(mean);
                 free(s);
@@ -771,26 +779,23 @@ static int anne__prelu(anne__conv *c) {
     return anne__apply_activation(c, ANNE_ACT_PRELU, p, alpha);
 }
 
-/* The activation layers with their parameters. */
-static int anne__activation_layer(anne__conv *c, anne__kind k) {
-    const cJSON *cfg = c->layer->config;
-    anne_activation act = ANNE_ACT_LINEAR;
-    float p[3] = {0, 0, 0};
+int anne_keras_activation_layer(const anne_keras_source *src, const anne_keras_klayer *l, anne_activation *act,
+                                float p[3], char *why, size_t cap) {
+    const cJSON *cfg = l->config;
     double a, b, t;
-    char why[160];
-    if (anne__need_flat(c) != 0) return -1;
-    switch (k) {
+    p[0] = p[1] = p[2] = 0.0f;
+    *act = ANNE_ACT_LINEAR;
+    switch (anne__kind_of(l->class_name)) {
     case ANNE__K_ACTIVATION:
-        if (anne__activation(c->src, cJSON_GetObjectItemCaseSensitive(cfg, "activation"), &act, p, why, sizeof why)) {
-            return anne__fail(c, "%s", why);
-        }
+        if (anne_keras_activation(src, cJSON_GetObjectItemCaseSensitive(cfg, "activation"), act, p, why, cap)) return -1;
         break;
     case ANNE__K_RELU:
-        if (anne__num(cfg, "max_value", INFINITY, &a) || anne__num(cfg, "negative_slope", 0, &b) ||
-            anne__num(cfg, "threshold", 0, &t)) {
-            return anne__fail(c, "max_value, negative_slope and threshold must be numbers");
+        if (anne_keras_num(cfg, "max_value", INFINITY, &a) || anne_keras_num(cfg, "negative_slope", 0, &b) ||
+            anne_keras_num(cfg, "threshold", 0, &t)) {
+            snprintf(why, cap, "max_value, negative_slope and threshold must be numbers");
+            return -1;
         }
-        act = ANNE_ACT_RELU;
+        *act = ANNE_ACT_RELU;
         p[0] = (float)b;
         p[1] = isinf(a) ? INFINITY : (float)a;
         p[2] = (float)t;
@@ -798,30 +803,47 @@ static int anne__activation_layer(anne__conv *c, anne__kind k) {
     case ANNE__K_LEAKY: {
         /* Keras 2 and TF.js call it alpha, Keras 3 negative_slope; the layer's default is 0.3 in both */
         const cJSON *ns = cJSON_GetObjectItemCaseSensitive(cfg, "negative_slope");
-        if (anne__num(cfg, ns != NULL && !cJSON_IsNull(ns) ? "negative_slope" : "alpha", 0.3, &a)) {
-            return anne__fail(c, "alpha must be a number");
+        if (anne_keras_num(cfg, ns != NULL && !cJSON_IsNull(ns) ? "negative_slope" : "alpha", 0.3, &a)) {
+            snprintf(why, cap, "alpha must be a number");
+            return -1;
         }
-        act = ANNE_ACT_LEAKY_RELU;
+        *act = ANNE_ACT_LEAKY_RELU;
         p[0] = (float)a;
         break;
     }
     case ANNE__K_ELU:
-        if (anne__num(cfg, "alpha", 1.0, &a)) return anne__fail(c, "alpha must be a number");
-        act = ANNE_ACT_ELU;
+        if (anne_keras_num(cfg, "alpha", 1.0, &a)) {
+            snprintf(why, cap, "alpha must be a number");
+            return -1;
+        }
+        *act = ANNE_ACT_ELU;
         p[0] = (float)a;
         break;
     case ANNE__K_THRESHOLDED:
-        if (anne__num(cfg, "theta", 1.0, &a)) return anne__fail(c, "theta must be a number");
-        act = ANNE_ACT_THRESHOLDED_RELU;
+        if (anne_keras_num(cfg, "theta", 1.0, &a)) {
+            snprintf(why, cap, "theta must be a number");
+            return -1;
+        }
+        *act = ANNE_ACT_THRESHOLDED_RELU;
         p[0] = (float)a;
         break;
-    default: /* softmax */
-        act = ANNE_ACT_SOFTMAX;
-        break;
+    case ANNE__K_SOFTMAX: *act = ANNE_ACT_SOFTMAX; break;
+    default: snprintf(why, cap, "not an activation layer"); return -1;
     }
-    if (anne_activation_check(act, p) != ANNE_OK) {
-        return anne__fail(c, "its parameters (%g, %g, %g) are out of range", (double)p[0], (double)p[1], (double)p[2]);
+    if (anne_activation_check(*act, p) != ANNE_OK) {
+        snprintf(why, cap, "its parameters (%g, %g, %g) are out of range", (double)p[0], (double)p[1], (double)p[2]);
+        return -1;
     }
+    return 0;
+}
+
+/* The activation layers with their parameters. */
+static int anne__activation_layer(anne__conv *c) {
+    anne_activation act;
+    float p[3];
+    char why[160];
+    if (anne__need_flat(c) != 0) return -1;
+    if (anne_keras_activation_layer(c->src, c->layer, &act, p, why, sizeof why) != 0) return anne__fail(c, "%s", why);
     return anne__apply_activation(c, act, p, NULL);
 }
 
@@ -843,12 +865,12 @@ static int anne__convert_layer(anne__conv *c) {
         return anne__fail(c, "not supported: %s (ANNE converts chains of these layers: " ANNE__SUPPORTED ")", why);
     }
     if (!c->have_shape && k != ANNE__K_INPUT) {
-        const cJSON *s = anne__declared_shape(c->layer->config);
+        const cJSON *s = anne_keras_declared_shape(c->layer->config);
         if (s != NULL && anne__set_shape(c, s) != 0) return -1;
     }
     switch (k) {
     case ANNE__K_INPUT: {
-        const cJSON *s = anne__declared_shape(c->layer->config);
+        const cJSON *s = anne_keras_declared_shape(c->layer->config);
         if (c->index != 0) return anne__fail(c, "a second input: ANNE converts models with one input");
         if (s == NULL) return anne__fail(c, "the input layer declares no shape");
         return anne__set_shape(c, s);
@@ -864,13 +886,13 @@ static int anne__convert_layer(anne__conv *c) {
     case ANNE__K_RESCALING: return anne__rescaling(c);
     case ANNE__K_NORMALIZATION: return anne__normalization(c);
     case ANNE__K_PRELU: return anne__prelu(c);
-    default: return anne__activation_layer(c, k);
+    default: return anne__activation_layer(c);
     }
 }
 
 /* Sequential models built later (deferred build) keep the input shape only in build_input_shape
  * (Keras 2) or build_config.input_shape (Keras 3); these have no batch entry missing. */
-static const cJSON *anne__build_shape(const anne__kmodel *m) {
+const cJSON *anne_keras_build_shape(const anne_keras_kmodel *m) {
     const cJSON *s, *bc;
     if (m->seq_config == NULL) return NULL;
     s = cJSON_GetObjectItemCaseSensitive(m->seq_config, "build_input_shape");
@@ -891,17 +913,22 @@ static size_t anne__ir_weights(const anne_ir *ir) {
 }
 
 int anne_keras_convert(anne_ir *ir, const anne_keras_source *src, anne_error *err) {
-    anne__kmodel m;
+    anne_keras_kmodel m;
     anne__conv c;
     size_t i;
     anne_ir_init(ir);
-    if (anne__read_model(src, &m, err) != 0) return -1;
-    if (m.functional && anne__check_chain(src, &m, err) != 0) goto fail;
+    if (anne_keras_read_model(src, &m, err) != 0) return -1;
+    if (anne_keras_needs_graph(src, &m)) {
+        int rc = anne_keras_graph_convert(ir, src, &m, err);
+        free(m.layers);
+        if (rc != 0) anne_ir_free(ir);
+        return rc;
+    }
     memset(&c, 0, sizeof c);
     c.src = src;
     c.ir = ir;
     c.err = err;
-    c.all = m.layers;
+    c.model = &m;
     /* unsupported layers first, so that the message names the real obstacle (an LSTM), not a shape
      * problem it causes further down */
     for (i = 0; i < m.n; i++) {
@@ -914,8 +941,8 @@ int anne_keras_convert(anne_ir *ir, const anne_keras_source *src, anne_error *er
         c.layer = &m.layers[i];
         c.index = i;
         if (i == 0 && anne__kind_of(m.layers[0].class_name) != ANNE__K_INPUT &&
-            anne__declared_shape(m.layers[0].config) == NULL && anne__build_shape(&m) != NULL) {
-            if (anne__set_shape(&c, anne__build_shape(&m)) != 0) goto fail;
+            anne_keras_declared_shape(m.layers[0].config) == NULL && anne_keras_build_shape(&m) != NULL) {
+            if (anne__set_shape(&c, anne_keras_build_shape(&m)) != 0) goto fail;
         }
         if (anne__convert_layer(&c) != 0) goto fail;
         /* checked as the model grows, so that a hostile file's memory stays near the limit */
@@ -941,13 +968,13 @@ fail:
 /* ---- --check ---------------------------------------------------------------------------------- */
 
 int anne_keras_check(const anne_keras_source *src, char **report, anne_error *err) {
-    anne__kmodel m;
+    anne_keras_kmodel m;
     size_t i, at = 0, cap;
     char *text;
     int all = 1;
     anne_error chain;
     *report = NULL;
-    if (anne__read_model(src, &m, err) != 0) return -1;
+    if (anne_keras_read_model(src, &m, err) != 0) return -1;
     cap = 256u + m.n * 512u;
     text = malloc(cap);
     if (text == NULL) {
@@ -962,7 +989,7 @@ int anne_keras_check(const anne_keras_source *src, char **report, anne_error *er
         at += (size_t)snprintf(text + at, cap - at, "layer %-3zu %-24.60s %-22.60s %s%s\n", i + 1u, m.layers[i].name,
                                m.layers[i].class_name, ok ? "supported" : "NOT SUPPORTED: ", ok ? "" : why);
     }
-    if (m.functional && anne__check_chain(src, &m, &chain) != 0) {
+    if (anne_keras_needs_graph(src, &m) && anne_keras_graph_structure(src, &m, &chain) != 0) {
         all = 0;
         snprintf(text + at, cap - at, "graph: NOT SUPPORTED: %s\n", chain.msg);
     }

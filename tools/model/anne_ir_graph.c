@@ -1,0 +1,354 @@
+/* Graph models in the IR (anne_ir_graph.h). */
+#include "anne_ir_graph.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "anne_plan.h"
+
+size_t anne_ir_tensor_values(const anne_ir_tensor *t) {
+    size_t n = 1, k;
+    for (k = 0; k < t->rank; k++) n *= t->dims[k];
+    return n;
+}
+
+int anne_ir_tensor_same(const anne_ir_tensor *a, const anne_ir_tensor *b) {
+    size_t k;
+    if (a->rank != b->rank) return 0;
+    for (k = 0; k < a->rank; k++) {
+        if (a->dims[k] != b->dims[k]) return 0;
+    }
+    return 1;
+}
+
+void anne_ir_tensor_describe(const anne_ir_tensor *t, char *buf, size_t cap) {
+    size_t at = 0, k;
+    at += (size_t)snprintf(buf, cap, "(");
+    for (k = 0; k < t->rank && at < cap; k++) at += (size_t)snprintf(buf + at, cap - at, "%s%u", k ? ", " : "", t->dims[k]);
+    if (at < cap) snprintf(buf + at, cap - at, "%s)", t->rank == 1 ? "," : "");
+}
+
+const char *anne_op_kind_name(anne_op_kind kind) {
+    static const char *const names[] = {
+        "?", "Dense", "Conv2D", "DepthwiseConv2D", "MaxPool2D", "AvgPool2D", "GlobalAvgPool", "GlobalMaxPool",
+        "ZeroPad2D", "Crop2D", "UpSample2D", "Reshape", "Permute", "ChannelAffine", "LayerNorm", "Add",
+        "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Activation",
+    };
+    return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "?";
+}
+
+/* Checks a shape: rank 1 ... 4, every dimension 1 ... 65535, at most ANNE_MAX_TENSOR_VALUES values. */
+static int anne__shape_ok(const anne_ir_tensor *t, anne_error *err) {
+    size_t k, n = 1;
+    if (t->rank < 1 || t->rank > ANNE_MAX_RANK) return anne_error_set(err, "a tensor of rank %u (1 to 4 supported)", t->rank);
+    for (k = 0; k < t->rank; k++) {
+        if (t->dims[k] == 0) return anne_error_set(err, "a tensor with a dimension of size 0");
+        n *= t->dims[k];
+        if (n > ANNE_MAX_TENSOR_VALUES) {
+            return anne_error_set(err, "a tensor of more than %u values", (unsigned)ANNE_MAX_TENSOR_VALUES);
+        }
+    }
+    return 0;
+}
+
+int anne_ir_graph_start(anne_ir *ir, size_t rank, const size_t *dims, anne_error *err) {
+    anne_ir_tensor t;
+    size_t k;
+    memset(&t, 0, sizeof t);
+    if (rank < 1 || rank > ANNE_MAX_RANK) {
+        return anne_error_set(err, "the input has %zu dimensions besides the batch; ANNE's tensors have 1 to 4", rank);
+    }
+    t.rank = (uint8_t)rank;
+    for (k = 0; k < ANNE_MAX_RANK; k++) {
+        if (k < rank && (dims[k] < 1 || dims[k] > 65535u)) {
+            return anne_error_set(err, "the input's dimension %zu is %zu (expected 1 to 65535)", k + 1u, dims[k]);
+        }
+        t.dims[k] = (uint16_t)(k < rank ? dims[k] : 1u);
+    }
+    if (anne__shape_ok(&t, err) != 0) return -1;
+    if (anne_ir_tensor_values(&t) > 65535u) {
+        return anne_error_set(err, "the input has %zu values; a model's input holds at most 65535",
+                              anne_ir_tensor_values(&t));
+    }
+    ir->tensors = malloc(sizeof *ir->tensors);
+    if (ir->tensors == NULL) return anne_error_set(err, "out of memory");
+    ir->tensors[0] = t;
+    ir->n_ops = 0;
+    ir->n_inputs = (uint16_t)anne_ir_tensor_values(&t);
+    return 0;
+}
+
+anne_ir_op *anne_ir_add_op(anne_ir *ir, anne_op_kind kind, size_t n_inputs, const uint16_t *inputs,
+                           const anne_ir_tensor *out, uint16_t *index, anne_error *err) {
+    anne_ir_op *ops, *op;
+    anne_ir_tensor *tensors;
+    size_t k;
+    if (ir->n_ops + 2u > ANNE_MAX_TENSORS) {
+        anne_error_set(err, "more than %u ops", (unsigned)ANNE_MAX_TENSORS - 1u);
+        return NULL;
+    }
+    if (n_inputs < 1 || n_inputs > ANNE_MAX_OP_INPUTS) {
+        anne_error_set(err, "%zu inputs (an op takes 1 to %u)", n_inputs, (unsigned)ANNE_MAX_OP_INPUTS);
+        return NULL;
+    }
+    if (anne__shape_ok(out, err) != 0) return NULL;
+    ops = realloc(ir->ops, (ir->n_ops + 1u) * sizeof *ops);
+    if (ops == NULL) goto oom;
+    ir->ops = ops;
+    tensors = realloc(ir->tensors, (ir->n_ops + 2u) * sizeof *tensors);
+    if (tensors == NULL) goto oom;
+    ir->tensors = tensors;
+    op = &ir->ops[ir->n_ops];
+    memset(op, 0, sizeof *op);
+    op->kind = kind;
+    op->activation = ANNE_ACT_LINEAR;
+    op->n_inputs = (uint8_t)n_inputs;
+    for (k = 0; k < n_inputs; k++) op->inputs[k] = inputs[k];
+    ir->n_ops++;
+    ir->tensors[ir->n_ops] = *out;
+    if (index != NULL) *index = (uint16_t)ir->n_ops;
+    return op;
+oom:
+    anne_error_set(err, "out of memory");
+    return NULL;
+}
+
+size_t anne_ir_tensor_readers(const anne_ir *ir, size_t t) {
+    size_t i, k, n = 0;
+    for (i = 0; i < ir->n_ops; i++) {
+        for (k = 0; k < ir->ops[i].n_inputs; k++) n += ir->ops[i].inputs[k] == t;
+    }
+    return n;
+}
+
+static void anne__free_op(anne_ir_op *op) {
+    free(op->kernel);
+    free(op->bias);
+    free(op->name);
+}
+
+void anne_ir_remove_op(anne_ir *ir, size_t j) {
+    uint16_t gone = (uint16_t)(j + 1u), by = ir->ops[j].inputs[0];
+    size_t i, k;
+    anne__free_op(&ir->ops[j]);
+    memmove(&ir->ops[j], &ir->ops[j + 1u], (ir->n_ops - j - 1u) * sizeof *ir->ops);
+    memmove(&ir->tensors[j + 1u], &ir->tensors[j + 2u], (ir->n_ops - j - 1u) * sizeof *ir->tensors);
+    ir->n_ops--;
+    for (i = 0; i < ir->n_ops; i++) {
+        for (k = 0; k < ir->ops[i].n_inputs; k++) {
+            uint16_t *t = &ir->ops[i].inputs[k];
+            if (*t == gone) *t = by;
+            else if (*t > gone) (*t)--;
+        }
+    }
+}
+
+/* Scales output channel c of a DENSE, CONV2D or DEPTHWISE_CONV2D op by s[c] and adds t[c] after:
+ * (w * x + b) * s + t = (w * s) * x + (b * s + t). Computed in double, rounded once. */
+static int anne__fold_affine(anne_ir_op *p, size_t channels, const float *s, const float *t) {
+    size_t k, per = p->kernel_n / channels;
+    if (p->bias == NULL) {
+        p->bias = calloc(channels, sizeof *p->bias);
+        if (p->bias == NULL) return -1;
+        p->bias_n = (uint32_t)channels;
+    }
+    for (k = 0; k < p->kernel_n; k++) {
+        size_t c = p->kind == ANNE_OP_DEPTHWISE_CONV2D ? k % channels : k / per;
+        p->kernel[k] = (float)((double)p->kernel[k] * (double)s[c]);
+    }
+    for (k = 0; k < channels; k++) p->bias[k] = (float)((double)p->bias[k] * (double)s[k] + (double)t[k]);
+    return 0;
+}
+
+/* The op that writes tensor t when it may take a step after it: its output read by nothing else, its
+ * activation linear, and not the model's input. */
+static anne_ir_op *anne__foldable_producer(anne_ir *ir, uint16_t t) {
+    anne_ir_op *p;
+    if (t == 0 || anne_ir_tensor_readers(ir, t) != 1) return NULL;
+    p = &ir->ops[t - 1u];
+    return p->activation == ANNE_ACT_LINEAR ? p : NULL;
+}
+
+int anne_ir_graph_simplify(anne_ir *ir, anne_error *err) {
+    size_t j;
+    /* dead ops, from the end (removing one may leave its inputs unread) */
+    for (j = ir->n_ops; j-- > 1u;) {
+        if (anne_ir_tensor_readers(ir, j) == 0 && j != ir->n_ops) anne_ir_remove_op(ir, j - 1u);
+    }
+    for (j = 0; j < ir->n_ops; j++) {
+        anne_ir_op *op = &ir->ops[j], *p;
+        if (op->kind != ANNE_OP_CHANNEL_AFFINE && op->kind != ANNE_OP_ACTIVATION) continue;
+        /* the op before must be the tensor before when this is the model's output (anne_ir_remove_op) */
+        if (j + 1u == ir->n_ops && op->inputs[0] != j) continue;
+        p = anne__foldable_producer(ir, op->inputs[0]);
+        if (p == NULL) continue;
+        if (op->kind == ANNE_OP_CHANNEL_AFFINE) {
+            if (op->activation != ANNE_ACT_LINEAR || (p->kind != ANNE_OP_DENSE && p->kind != ANNE_OP_CONV2D &&
+                                                      p->kind != ANNE_OP_DEPTHWISE_CONV2D)) {
+                continue;
+            }
+            if (anne__fold_affine(p, op->kernel_n, op->kernel, op->bias) != 0) {
+                return anne_error_set(err, "out of memory");
+            }
+        } else {
+            p->activation = op->activation;
+            memcpy(p->param, op->param, sizeof p->param);
+        }
+        anne_ir_remove_op(ir, j);
+        j--; /* the op now at j is the next one */
+    }
+    return 0;
+}
+
+/* Ops whose output may take the place of their first input when it is read by nothing later
+ * (docs/format.md, "Memory plan"). */
+static int anne__elementwise(anne_op_kind k) {
+    return k == ANNE_OP_RESHAPE || k == ANNE_OP_CHANNEL_AFFINE || k == ANNE_OP_LAYER_NORM || k == ANNE_OP_ACTIVATION ||
+           (k >= ANNE_OP_ADD && k <= ANNE_OP_MINIMUM);
+}
+
+/* Lifetimes and in-place pairs for the planner: a tensor lives from its writer (op i - 1) to its last
+ * reader; the model's output to the end. */
+static void anne__lifetimes(const anne_ir *ir, anne_plan_tensor *t) {
+    size_t i, k, n = ir->n_ops + 1u;
+    for (i = 0; i < n; i++) {
+        t[i].bytes = (uint32_t)(4u * anne_ir_tensor_values(&ir->tensors[i]));
+        t[i].last = i + 1u == n ? (uint32_t)ir->n_ops : (uint32_t)(i > 0 ? i - 1u : 0u);
+        t[i].in_place_of = -1;
+    }
+    for (i = 0; i < ir->n_ops; i++) {
+        for (k = 0; k < ir->ops[i].n_inputs; k++) {
+            uint16_t u = ir->ops[i].inputs[k];
+            if (t[u].last < i) t[u].last = (uint32_t)i;
+        }
+    }
+    for (i = 0; i < ir->n_ops; i++) {
+        uint16_t u = ir->ops[i].inputs[0];
+        if (anne__elementwise(ir->ops[i].kind) && t[u].last == i && t[u].bytes == t[i + 1u].bytes) {
+            t[i + 1u].in_place_of = u;
+        }
+    }
+}
+
+int anne_ir_graph_serialize(const anne_ir *ir, unsigned char **bytes, size_t *size, anne_error *err) {
+    size_t i, n = ir->n_ops + 1u, need = 0;
+    anne_plan_tensor *plan = calloc(n, sizeof *plan);
+    anne_tensor *tensors = calloc(n, sizeof *tensors);
+    anne_op *ops = calloc(ir->n_ops, sizeof *ops);
+    anne_graph_desc d;
+    uint32_t arena = 0;
+    anne_status st;
+    int rc = -1;
+    *bytes = NULL;
+    *size = 0;
+    if (plan == NULL || tensors == NULL || ops == NULL) {
+        anne_error_set(err, "out of memory");
+        goto done;
+    }
+    anne__lifetimes(ir, plan);
+    if (anne_plan_arena(plan, n, &arena, err) != 0) goto done;
+    for (i = 0; i < n; i++) {
+        tensors[i].dtype = ANNE_DTYPE_F32;
+        tensors[i].rank = ir->tensors[i].rank;
+        memcpy(tensors[i].dims, ir->tensors[i].dims, sizeof tensors[i].dims);
+        tensors[i].offset = plan[i].offset;
+    }
+    for (i = 0; i < ir->n_ops; i++) {
+        const anne_ir_op *o = &ir->ops[i];
+        ops[i].kind = o->kind;
+        ops[i].activation = o->activation;
+        memcpy(ops[i].param, o->param, sizeof o->param);
+        ops[i].n_inputs = o->n_inputs;
+        memcpy(ops[i].inputs, o->inputs, sizeof o->inputs);
+        ops[i].output = (uint16_t)(i + 1u);
+        ops[i].kernel = o->kernel;
+        ops[i].kernel_size = 4u * o->kernel_n;
+        ops[i].bias = o->bias;
+        ops[i].bias_size = 4u * o->bias_n;
+        memcpy(ops[i].attr, o->attr, sizeof o->attr);
+    }
+    memset(&d, 0, sizeof d);
+    d.name = ir->name;
+    d.n_tensors = (uint16_t)n;
+    d.tensors = tensors;
+    d.n_ops = (uint16_t)ir->n_ops;
+    d.ops = ops;
+    d.arena_bytes = arena;
+    d.scaling.kind = ir->scaling;
+    d.scaling.a = ir->scale_a;
+    d.scaling.b = ir->scale_b;
+    d.n_classes = ir->n_classes;
+    d.class_names = (const char *const *)ir->class_names;
+    st = anne_graph_write(&d, NULL, 0, &need);
+    if (st == ANNE_OK) {
+        *bytes = malloc(need);
+        if (*bytes == NULL) {
+            anne_error_set(err, "out of memory");
+            goto done;
+        }
+        st = anne_graph_write(&d, *bytes, need, size);
+    }
+    if (st != ANNE_OK) {
+        free(*bytes);
+        *bytes = NULL;
+        *size = 0;
+        anne_error_set(err, "cannot write the graph model: %s", anne_status_str(st));
+        goto done;
+    }
+    rc = 0;
+done:
+    free(plan);
+    free(tensors);
+    free(ops);
+    return rc;
+}
+
+static float *anne__copy(const void *src, size_t bytes) {
+    float *d = malloc(bytes + 1u);
+    if (d != NULL && bytes != 0) memcpy(d, src, bytes);
+    return d;
+}
+
+int anne_ir_graph_from_model(anne_ir *ir, const anne_model *m, anne_error *err) {
+    uint16_t i;
+    ir->tensors = calloc((size_t)m->n_tensors, sizeof *ir->tensors);
+    ir->ops = calloc((size_t)m->n_ops + 1u, sizeof *ir->ops);
+    if (ir->tensors == NULL || ir->ops == NULL) return anne_error_set(err, "out of memory");
+    for (i = 0; i < m->n_tensors; i++) {
+        anne_tensor t;
+        anne_model_tensor(m, i, &t);
+        if (t.dtype != ANNE_DTYPE_F32) return anne_error_set(err, "tensor %u is not float32", i);
+        ir->tensors[i].rank = t.rank;
+        memcpy(ir->tensors[i].dims, t.dims, sizeof t.dims);
+    }
+    for (i = 0; i < m->n_ops; i++) {
+        anne_op o;
+        anne_ir_op *d = &ir->ops[i];
+        anne_model_op(m, i, &o);
+        ir->n_ops = i + 1u; /* freed with the IR from here on */
+        d->kind = o.kind;
+        d->activation = o.activation;
+        memcpy(d->param, o.param, sizeof o.param);
+        d->n_inputs = o.n_inputs;
+        memcpy(d->inputs, o.inputs, sizeof o.inputs);
+        memcpy(d->attr, o.attr, sizeof o.attr);
+        d->kernel_n = o.kernel_size / 4u;
+        d->bias_n = o.bias_size / 4u;
+        if ((o.kernel != NULL && (d->kernel = anne__copy(o.kernel, o.kernel_size)) == NULL) ||
+            (o.bias != NULL && (d->bias = anne__copy(o.bias, o.bias_size)) == NULL)) {
+            return anne_error_set(err, "out of memory");
+        }
+    }
+    return 0;
+}
+
+void anne_ir_graph_free(anne_ir *ir) {
+    size_t i;
+    for (i = 0; i < ir->n_ops; i++) anne__free_op(&ir->ops[i]);
+    free(ir->ops);
+    free(ir->tensors);
+    ir->ops = NULL;
+    ir->tensors = NULL;
+    ir->n_ops = 0;
+}

@@ -1,0 +1,56 @@
+/* Graph models in the IR (anne_ir.h: ops over shaped tensors, format 2.0): building them, the passes
+ * that make them smaller (activations and BatchNormalization folded into the op before them, dead
+ * ops dropped), and their conversion to and from model files (the arena planned by anne_plan.h). */
+#ifndef ANNE_IR_GRAPH_H
+#define ANNE_IR_GRAPH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "anne_error.h"
+#include "anne_ir.h"
+
+/* Values of a tensor. */
+size_t anne_ir_tensor_values(const anne_ir_tensor *t);
+
+/* Whether two tensors have the same shape. */
+int anne_ir_tensor_same(const anne_ir_tensor *a, const anne_ir_tensor *b);
+
+/* "(26, 26, 8)" into buf. */
+void anne_ir_tensor_describe(const anne_ir_tensor *t, char *buf, size_t cap);
+
+/* Starts a graph: tensor 0 (the model's input) gets the shape (dims[0 .. rank-1]). The IR must be
+ * empty. Errors: a rank outside 1 ... 4, a zero dimension, more than 65535 values. */
+int anne_ir_graph_start(anne_ir *ir, size_t rank, const size_t *dims, anne_error *err);
+
+/* Appends an op reading inputs[0 .. n_inputs-1] and writing a new tensor of shape *out (returned in
+ * *index). The op is zeroed (activation linear, no weights); the caller sets the rest. Returns NULL
+ * (err set) when out of memory, past ANNE_MAX_TENSORS or the tensor is too large. */
+anne_ir_op *anne_ir_add_op(anne_ir *ir, anne_op_kind kind, size_t n_inputs, const uint16_t *inputs,
+                           const anne_ir_tensor *out, uint16_t *index, anne_error *err);
+
+/* The ops that read tensor t. */
+size_t anne_ir_tensor_readers(const anne_ir *ir, size_t t);
+
+/* Removes op j, whose output is then replaced by its first input wherever it is read; the tensors after
+ * it move down by one. The caller makes sure this keeps the values (an identity, or a step folded into
+ * the op before it) and that op j is not the last op unless its first input is the tensor before it. */
+void anne_ir_remove_op(anne_ir *ir, size_t j);
+
+/* The passes, in this order: drops ops whose output nobody reads (except the model's output), folds
+ * CHANNEL_AFFINE (BatchNormalization) into a DENSE, CONV2D or DEPTHWISE_CONV2D before it, and ACTIVATION
+ * into any op before it, where that op's output is read by nothing else and its activation is linear. */
+int anne_ir_graph_simplify(anne_ir *ir, anne_error *err);
+
+/* Plans the arena and writes the model file (malloc'd). Errors name the op. */
+int anne_ir_graph_serialize(const anne_ir *ir, unsigned char **bytes, size_t *size, anne_error *err);
+
+/* Copies a loaded graph model's ops and tensors into ir (the rest of ir is the caller's). */
+int anne_ir_graph_from_model(anne_ir *ir, const anne_model *m, anne_error *err);
+
+void anne_ir_graph_free(anne_ir *ir);
+
+/* The readable name of an op kind ("Conv2D", "Add", ...). */
+const char *anne_op_kind_name(anne_op_kind kind);
+
+#endif /* ANNE_IR_GRAPH_H */
