@@ -132,7 +132,8 @@ seq('conv2d_dilation22_same', [7, 6, 2],
 // the input shape given to the first layer (inputShape) instead of an InputLayer: TF.js writes no
 // InputLayer entry, the first layer's config carries batch_input_shape
 seq('conv2d_input_on_layer', [5, 4, 2],
-  () => [conv2d({ inputShape: [5, 4, 2], filters: 3, kernelSize: 3, activation: 'relu' }), conv2d({ filters: 2, kernelSize: 2 })]);
+  () => [conv2d({ inputShape: [5, 4, 2], filters: 3, kernelSize: 3, activation: 'relu' }),
+         conv2d({ filters: 2, kernelSize: 2 })]);
 seq('conv2d_1x1', [5, 5, 3], () => [conv2d({ filters: 4, kernelSize: 1 })]);
 // a kernel as large as the input: 'valid' gives (1, 1, filters), 'same' pads all around
 seq('conv2d_full_kernel_valid', [4, 5, 2], () => [conv2d({ filters: 3, kernelSize: [4, 5], activation: 'tanh' })]);
@@ -162,7 +163,8 @@ const pw2 = (filters) => conv2d({ filters, kernelSize: 1 });
 // L 11, pool 2: out 5, the last position dropped
 seq('maxpool1d_valid', [11, 2], () => [pw1(3), tfl.layers.maxPooling1d({ poolSize: 2 })]);
 // L 10, pool 3, stride 2, 'same': out 5, P = 1 (0 before, 1 after)
-seq('maxpool1d_same_s2', [10, 2], () => [pw1(3), tfl.layers.maxPooling1d({ poolSize: 3, strides: 2, padding: 'same' })]);
+seq('maxpool1d_same_s2', [10, 2],
+  () => [pw1(3), tfl.layers.maxPooling1d({ poolSize: 3, strides: 2, padding: 'same' })]);
 seq('avgpool1d_valid_s2', [11, 2], () => [pw1(3), tfl.layers.averagePooling1d({ poolSize: 3, strides: 2 })]);
 // the last window has 2 positions inside the input: divided by 2, not 3
 seq('avgpool1d_same_s2', [10, 2],
@@ -304,11 +306,13 @@ fn('combo_mobilenet_block', [8, 8, 3], (x) => {
   return dense({ units: 3, activation: 'softmax' }).apply(p);
 });
 seq('combo_conv1d', [16, 3],
-  () => [conv1d({ filters: 4, kernelSize: 3, padding: 'same' }), batchNorm(), tfl.layers.activation({ activation: 'relu' }),
-         tfl.layers.maxPooling1d({ poolSize: 2 }), conv1d({ filters: 6, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
+  () => [conv1d({ filters: 4, kernelSize: 3, padding: 'same' }), batchNorm(),
+         tfl.layers.activation({ activation: 'relu' }), tfl.layers.maxPooling1d({ poolSize: 2 }),
+         conv1d({ filters: 6, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
          tfl.layers.globalMaxPooling1d(), dense({ units: 2, activation: 'sigmoid' })]);
 seq('combo_conv2d', [9, 9, 2],
-  () => [tfl.layers.zeroPadding2d({ padding: 1 }), conv2d({ filters: 4, kernelSize: 3, strides: 2, activation: 'relu' }),
+  () => [tfl.layers.zeroPadding2d({ padding: 1 }),
+         conv2d({ filters: 4, kernelSize: 3, strides: 2, activation: 'relu' }),
          separable({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }),
          tfl.layers.averagePooling2d({ poolSize: 2, padding: 'same' }), tfl.layers.flatten(),
          dense({ units: 3, activation: 'softmax' })]);
