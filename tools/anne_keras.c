@@ -100,30 +100,40 @@ int anne_keras_read_model(const anne_keras_source *src, anne_keras_kmodel *m, an
     return 0;
 }
 
-/* Collects the names of the layers feeding a node: Keras 2 / TF.js [[name, node, tensor, kwargs], ...],
- * Keras 3 {"args": [...{"config": {"keras_history": [name, node, tensor]}}...]}. */
-void anne_keras_inbound_names(const cJSON *v, const char **names, size_t *n, size_t cap) {
-    const cJSON *e;
+void anne_keras_inbound_refs(const cJSON *v, const char **names, size_t *nodes, size_t *n, size_t cap) {
+    const cJSON *e, *ref = NULL;
     if (v == NULL) return;
     if (cJSON_IsObject(v)) {
         const cJSON *hist = cJSON_GetObjectItemCaseSensitive(v, "keras_history");
         if (cJSON_IsArray(hist) && cJSON_IsString(hist->child)) {
-            if (*n < cap) names[*n] = hist->child->valuestring;
-            (*n)++;
+            ref = hist; /* Keras 3: [name, node index, tensor index] */
+        } else {
+            cJSON_ArrayForEach(e, v) anne_keras_inbound_refs(e, names, nodes, n, cap);
             return;
         }
-        cJSON_ArrayForEach(e, v) anne_keras_inbound_names(e, names, n, cap);
-        return;
-    }
-    if (cJSON_IsArray(v)) {
+    } else if (cJSON_IsArray(v)) {
         /* a Keras 2 entry: [name (string), node index, tensor index, kwargs] */
         if (cJSON_IsString(v->child) && v->child->next != NULL && cJSON_IsNumber(v->child->next)) {
-            if (*n < cap) names[*n] = v->child->valuestring;
-            (*n)++;
+            ref = v;
+        } else {
+            cJSON_ArrayForEach(e, v) anne_keras_inbound_refs(e, names, nodes, n, cap);
             return;
         }
-        cJSON_ArrayForEach(e, v) anne_keras_inbound_names(e, names, n, cap);
     }
+    if (ref == NULL) return;
+    if (*n < cap) {
+        const cJSON *node = ref->child->next;
+        names[*n] = ref->child->valuestring;
+        if (nodes != NULL) {
+            nodes[*n] = cJSON_IsNumber(node) && node->valuedouble >= 0 && node->valuedouble < 65536
+                            ? (size_t)node->valuedouble : 0u;
+        }
+    }
+    (*n)++;
+}
+
+void anne_keras_inbound_names(const cJSON *v, const char **names, size_t *n, size_t cap) {
+    anne_keras_inbound_refs(v, names, NULL, n, cap);
 }
 
 /* A Functional model must be a chain: one input, each layer fed by the one before, the last the output. */

@@ -12,12 +12,13 @@
 #include "anne_keras_graph.h"
 
 #define ANNE__NONE 0xFFFFu
+#define ANNE__MAX_CALLS 8u /* calls of one shared layer */
 
 /* ---- the classes only graphs have ------------------------------------------------------------- */
 
 typedef enum anne__gkind {
     ANNE__G_NONE, ANNE__G_GLOBAL_AVG, ANNE__G_GLOBAL_MAX, ANNE__G_PAD, ANNE__G_CROP, ANNE__G_UPSAMPLE,
-    ANNE__G_PERMUTE, ANNE__G_LAYER_NORM, ANNE__G_MERGE, ANNE__G_CONCAT
+    ANNE__G_PERMUTE, ANNE__G_LAYER_NORM, ANNE__G_MERGE, ANNE__G_CONCAT, ANNE__G_TIME_DISTRIBUTED
 } anne__gkind;
 
 static const struct {
@@ -36,7 +37,7 @@ static const struct {
     {"Add", ANNE__G_MERGE, ANNE_OP_ADD},               {"Subtract", ANNE__G_MERGE, ANNE_OP_SUBTRACT},
     {"Multiply", ANNE__G_MERGE, ANNE_OP_MULTIPLY},     {"Average", ANNE__G_MERGE, ANNE_OP_AVERAGE},
     {"Maximum", ANNE__G_MERGE, ANNE_OP_MAXIMUM},       {"Minimum", ANNE__G_MERGE, ANNE_OP_MINIMUM},
-    {"Concatenate", ANNE__G_CONCAT, 0},
+    {"Concatenate", ANNE__G_CONCAT, 0},                {"TimeDistributed", ANNE__G_TIME_DISTRIBUTED, 0},
 };
 
 static anne__gkind anne__gclass(const char *cls, int *dims) {
@@ -64,6 +65,12 @@ int anne_keras_graph_supported(const anne_keras_klayer *l, char *why, size_t cap
         snprintf(why, cap, "interpolation \"%.40s\" is not supported (nearest)", interp);
     } else if (k == ANNE__G_LAYER_NORM && anne_keras_bool(l->config, "rms_scaling", 0)) {
         snprintf(why, cap, "rms_scaling is not supported");
+    } else if (k == ANNE__G_TIME_DISTRIBUTED) {
+        const char *inner = anne_keras_str(cJSON_GetObjectItemCaseSensitive(l->config, "layer"), "class_name");
+        if (inner == NULL || strcmp(inner, "Dense") != 0) {
+            snprintf(why, cap, "TimeDistributed around %.60s (ANNE supports TimeDistributed(Dense))",
+                     inner != NULL ? inner : "an unreadable layer");
+        }
     }
     return why[0] == '\0';
 }
@@ -88,7 +95,9 @@ anne_ir_op *anne_kg_op(anne_kg *g, anne_op_kind kind, const anne_ir_tensor *out,
     anne_ir_op *op = anne_ir_add_op(g->ir, kind, first_only ? 1u : g->n_in, g->in, out, &g->result, g->err);
     size_t n;
     if (op == NULL) {
-        anne_kg_fail(g, "%s", g->err->msg);
+        char why[sizeof g->err->msg];
+        memcpy(why, g->err->msg, sizeof why);
+        anne_kg_fail(g, "%s", why);
         return NULL;
     }
     n = strlen(g->layer->name);
@@ -231,7 +240,7 @@ static int anne__permute(anne_kg *g) {
     }
     op = anne_kg_op(g, ANNE_OP_PERMUTE, &out, 1);
     if (op == NULL) return -1;
-    for (k = 0; k < in->rank; k++) op->attr[k] = (uint16_t)(dims[k] - 1);
+    for (k = 0; k < out.rank; k++) op->attr[k] = (uint16_t)(dims[k] - 1);
     return 0;
 }
 
@@ -365,6 +374,27 @@ static int anne__dense(anne_kg *g) {
 fail:
     anne_keras_arrays_free(w, n);
     return -1;
+}
+
+/* TimeDistributed(Dense): a Dense on the last axis already runs on every time step. The weights are
+ * stored under the wrapper's name; the settings are the inner layer's. */
+static int anne__time_distributed(anne_kg *g) {
+    const cJSON *inner = cJSON_GetObjectItemCaseSensitive(g->layer->config, "layer");
+    const char *cls = anne_keras_str(inner, "class_name");
+    const anne_keras_klayer *wrapper = g->layer;
+    anne_keras_klayer dense;
+    int rc;
+    if (cls == NULL || strcmp(cls, "Dense") != 0) {
+        return anne_kg_fail(g, "not supported: TimeDistributed around %.60s (ANNE supports TimeDistributed(Dense))",
+                            cls != NULL ? cls : "an unreadable layer");
+    }
+    dense = *wrapper;
+    dense.config = cJSON_GetObjectItemCaseSensitive(inner, "config");
+    if (!cJSON_IsObject(dense.config)) return anne_kg_fail(g, "the wrapped Dense has no config");
+    g->layer = &dense;
+    rc = anne__dense(g);
+    g->layer = wrapper;
+    return rc;
 }
 
 /* y = x * scale[c] + shift[c] over the last axis (folded into the op before it where exact). */
@@ -633,6 +663,7 @@ static int anne__convert_layer(anne_kg *g) {
     if (anne__is(g->layer, "Flatten")) return anne__flatten(g);
     if (anne__is(g->layer, "Reshape")) return anne__reshape(g);
     if (anne__is(g->layer, "Dense")) return anne__dense(g);
+    if (anne__is(g->layer, "TimeDistributed")) return anne__time_distributed(g);
     if (anne__is(g->layer, "BatchNormalization")) return anne__batchnorm(g);
     if (anne__is(g->layer, "Rescaling")) return anne__rescale(g, 0);
     if (anne__is(g->layer, "Normalization")) return anne__rescale(g, 1);
@@ -661,8 +692,31 @@ static int anne__is_merge(const anne_keras_klayer *l) {
     return k == ANNE__G_MERGE || k == ANNE__G_CONCAT;
 }
 
+/* A layer's inbound node k (a call of it), or NULL. */
+static const cJSON *anne__node(const anne_keras_klayer *l, size_t k) {
+    return cJSON_GetArrayItem(l->inbound, (int)k);
+}
+
+/* Layer i's calls: Sequential layers and inputs 1, a Functional layer one per inbound node. */
+static size_t anne__calls(const anne_keras_kmodel *m, size_t i) {
+    if (!m->functional || anne__is(&m->layers[i], "InputLayer")) return 1;
+    return (size_t)cJSON_GetArraySize(m->layers[i].inbound);
+}
+
+/* Checks one reference to a layer's output (name and call) and gives the layer's index. */
+static int anne__ref(const anne_keras_source *src, const anne_keras_kmodel *m, size_t i, const char *name, size_t node,
+                     size_t *at, anne_error *err) {
+    *at = anne__find(m, name);
+    if (*at == m->n) return anne_keras_fail(src, m, i, err, "its input \"%.60s\" is not a layer of the model", name);
+    if (node >= anne__calls(m, *at)) {
+        return anne_keras_fail(src, m, i, err, "its input is call %zu of \"%.60s\", which is called %zu time%s", node + 1u,
+                               name, anne__calls(m, *at), anne__calls(m, *at) == 1 ? "" : "s");
+    }
+    return 0;
+}
+
 int anne_keras_graph_structure(const anne_keras_source *src, const anne_keras_kmodel *m, anne_error *err) {
-    size_t i, k, inputs = 0;
+    size_t i, k, c, inputs = 0, at, nodes[ANNE_MAX_OP_INPUTS + 1u];
     const char *names[ANNE_MAX_OP_INPUTS + 1u];
     for (i = 0; i < m->n; i++) inputs += anne__is(&m->layers[i], "InputLayer") ? 1u : 0u;
     if (!m->functional) return 0;
@@ -671,28 +725,34 @@ int anne_keras_graph_structure(const anne_keras_source *src, const anne_keras_km
     }
     for (i = 0; i < m->n; i++) {
         const anne_keras_klayer *l = &m->layers[i];
-        size_t nodes = (size_t)cJSON_GetArraySize(l->inbound), n = 0;
+        size_t calls = anne__calls(m, i);
         if (anne__is(l, "InputLayer")) continue;
-        if (nodes != 1) {
-            return anne_keras_fail(src, m, i, err, "is %s: ANNE converts graphs where each layer is used once",
-                                   nodes == 0 ? "not connected" : "used more than once (shared)");
+        if (calls == 0) return anne_keras_fail(src, m, i, err, "is not connected to the model's input");
+        if (calls > ANNE__MAX_CALLS) {
+            return anne_keras_fail(src, m, i, err, "is called %zu times; ANNE converts layers shared by up to %u calls",
+                                   calls, (unsigned)ANNE__MAX_CALLS);
         }
-        anne_keras_inbound_names(l->inbound, names, &n, ANNE_MAX_OP_INPUTS + 1u);
-        if (n == 0 || n > ANNE_MAX_OP_INPUTS || (n > 1 && !anne__is_merge(l))) {
-            return anne_keras_fail(src, m, i, err, "takes %zu inputs (%s)", n,
-                                   n == 0 ? "none found" : anne__is_merge(l) ? "ANNE merges 2 to 4" : "expected 1");
-        }
-        for (k = 0; k < n; k++) {
-            if (anne__find(m, names[k]) == m->n) {
-                return anne_keras_fail(src, m, i, err, "its input \"%.60s\" is not a layer of the model", names[k]);
+        for (c = 0; c < calls; c++) {
+            size_t n = 0;
+            anne_keras_inbound_refs(anne__node(l, c), names, nodes, &n, ANNE_MAX_OP_INPUTS + 1u);
+            if (n == 0 || n > ANNE_MAX_OP_INPUTS || (n > 1 && !anne__is_merge(l))) {
+                return anne_keras_fail(src, m, i, err, "takes %zu inputs (%s)", n,
+                                       n == 0 ? "none found" : anne__is_merge(l) ? "ANNE merges 2 to 4" : "expected 1");
+            }
+            for (k = 0; k < n; k++) {
+                if (anne__ref(src, m, i, names[k], nodes[k], &at, err) != 0) return -1;
             }
         }
     }
     {
         const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(src->model, "config");
         size_t n = 0;
-        anne_keras_inbound_names(cJSON_GetObjectItemCaseSensitive(cfg, "output_layers"), names, &n, 2);
+        anne_keras_inbound_refs(cJSON_GetObjectItemCaseSensitive(cfg, "output_layers"), names, nodes, &n, 2);
         if (n != 1) return anne_error_set(err, "%s: the model has %zu outputs; ANNE converts models with one", src->path, n);
+        if (anne__find(m, names[0]) == m->n || nodes[0] >= anne__calls(m, anne__find(m, names[0]))) {
+            return anne_error_set(err, "%s: the model's output \"%.60s\" is not a layer of the model", src->path,
+                                  names[0]);
+        }
     }
     return 0;
 }
@@ -739,17 +799,22 @@ static int anne__start(anne_kg *g, const cJSON *shape) {
         }
         dims[rank++] = (size_t)e->valuedouble;
     }
-    if (anne_ir_graph_start(g->ir, rank, dims, g->err) != 0) return anne_kg_fail(g, "%s", g->err->msg);
+    if (anne_ir_graph_start(g->ir, rank, dims, g->err) != 0) {
+        char why[sizeof g->err->msg];
+        memcpy(why, g->err->msg, sizeof why);
+        return anne_kg_fail(g, "%s", why);
+    }
     return 0;
 }
 
-/* The tensors feeding layer i of a Functional model, when all of them are built. */
-static int anne__inputs_ready(anne_kg *g, size_t i, const uint16_t *out) {
+/* The tensors feeding call c of layer i of a Functional model, when all of them are built.
+ * out[layer * ANNE__MAX_CALLS + call]: the tensor each call gave. */
+static int anne__inputs_ready(anne_kg *g, size_t i, size_t c, const uint16_t *out) {
     const char *names[ANNE_MAX_OP_INPUTS];
-    size_t n = 0, k;
-    anne_keras_inbound_names(g->m->layers[i].inbound, names, &n, ANNE_MAX_OP_INPUTS);
+    size_t n = 0, k, nodes[ANNE_MAX_OP_INPUTS];
+    anne_keras_inbound_refs(anne__node(&g->m->layers[i], c), names, nodes, &n, ANNE_MAX_OP_INPUTS);
     for (k = 0; k < n; k++) {
-        uint16_t t = out[anne__find(g->m, names[k])];
+        uint16_t t = out[anne__find(g->m, names[k]) * ANNE__MAX_CALLS + nodes[k]];
         if (t == ANNE__NONE) return 0;
         g->in[k] = t;
     }
@@ -757,60 +822,70 @@ static int anne__inputs_ready(anne_kg *g, size_t i, const uint16_t *out) {
     return 1;
 }
 
+/* Converts every call of every layer, each once all its inputs are built (Keras lists a Functional
+ * model's layers in no guaranteed run order; a shared layer's calls may be far apart). */
+static size_t anne__weights_so_far(const anne_ir *ir) {
+    size_t n = 0, j;
+    for (j = 0; j < ir->n_ops; j++) n += ir->ops[j].kernel_n + ir->ops[j].bias_n;
+    return n;
+}
+
 static int anne__walk(anne_kg *g, uint16_t *out) {
     const anne_keras_kmodel *m = g->m;
-    size_t i, done = 0, pass;
+    size_t i, c, done = 0, total = 0, pass;
     int started = 0;
-    for (pass = 0; done < m->n && pass <= m->n; pass++) {
+    for (i = 0; i < m->n; i++) total += anne__calls(m, i);
+    for (pass = 0; done < total && pass <= total; pass++) {
         for (i = 0; i < m->n; i++) {
             const anne_keras_klayer *l = &m->layers[i];
-            if (out[i] != ANNE__NONE) continue;
             g->index = i;
             g->layer = l;
-            if (anne__is(l, "InputLayer")) {
-                const cJSON *s = anne_keras_declared_shape(l->config);
-                if (started) return anne_kg_fail(g, "a second input: ANNE converts models with one input");
-                if (s == NULL) return anne_kg_fail(g, "the input layer declares no shape");
-                if (anne__start(g, s) != 0) return -1;
-                started = 1;
-                out[i] = 0;
-                done++;
-                continue;
-            }
-            if (m->functional) {
-                if (!anne__inputs_ready(g, i, out)) continue;
-            } else {
-                if (!started) {
+            for (c = 0; c < anne__calls(m, i); c++) {
+                uint16_t *slot = &out[i * ANNE__MAX_CALLS + c];
+                if (*slot != ANNE__NONE) continue;
+                if (anne__is(l, "InputLayer")) {
                     const cJSON *s = anne_keras_declared_shape(l->config);
-                    if (s == NULL) s = anne_keras_build_shape(m);
-                    if (s == NULL) return anne_kg_fail(g, "the model declares no input shape");
+                    if (started) return anne_kg_fail(g, "a second input: ANNE converts models with one input");
+                    if (s == NULL) return anne_kg_fail(g, "the input layer declares no shape");
                     if (anne__start(g, s) != 0) return -1;
                     started = 1;
+                    *slot = 0;
+                    done++;
+                    continue;
                 }
-                g->in[0] = i == 0 ? 0u : out[i - 1u];
-                g->n_in = 1;
-            }
-            if (anne__convert_layer(g) != 0) return -1;
-            out[i] = g->result;
-            done++;
-            { /* checked as the model grows, so that a hostile file's memory stays near the limit */
-                size_t weights = 0, j;
-                for (j = 0; j < g->ir->n_ops; j++) weights += g->ir->ops[j].kernel_n + g->ir->ops[j].bias_n;
-                if (weights > ANNE_IMPORT_MAX_WEIGHTS) {
+                if (m->functional) {
+                    if (!anne__inputs_ready(g, i, c, out)) continue;
+                } else {
+                    if (!started) {
+                        const cJSON *s = anne_keras_declared_shape(l->config);
+                        if (s == NULL) s = anne_keras_build_shape(m);
+                        if (s == NULL) return anne_kg_fail(g, "the model declares no input shape");
+                        if (anne__start(g, s) != 0) return -1;
+                        started = 1;
+                    }
+                    g->in[0] = i == 0 ? 0u : out[(i - 1u) * ANNE__MAX_CALLS];
+                    g->n_in = 1;
+                }
+                if (anne__convert_layer(g) != 0) return -1;
+                *slot = g->result;
+                done++;
+                if (anne__weights_so_far(g->ir) > ANNE_IMPORT_MAX_WEIGHTS) {
+                    /* checked as the model grows, so that a hostile file's memory stays near the limit */
                     return anne_kg_fail(g, "the model has %zu weights up to here, more than the %zu ANNE imports "
-                                           "(ANNE_IMPORT_MAX_WEIGHTS)", weights, (size_t)ANNE_IMPORT_MAX_WEIGHTS);
+                                           "(ANNE_IMPORT_MAX_WEIGHTS)", anne__weights_so_far(g->ir),
+                                        (size_t)ANNE_IMPORT_MAX_WEIGHTS);
                 }
             }
         }
     }
-    if (done < m->n) return anne_error_set(g->err, "%s: the layers' inputs form a cycle", g->src->path);
+    if (done < total) return anne_error_set(g->err, "%s: the layers' inputs form a cycle", g->src->path);
     return 0;
 }
 
 int anne_keras_graph_convert(anne_ir *ir, const anne_keras_source *src, const anne_keras_kmodel *m, anne_error *err) {
     anne_kg g;
-    uint16_t *out;
-    size_t i, last;
+    uint16_t *out, result;
+    size_t i;
     int rc = -1;
     char why[160];
     if (anne_keras_graph_structure(src, m, err) != 0) return -1;
@@ -830,32 +905,32 @@ int anne_keras_graph_convert(anne_ir *ir, const anne_keras_source *src, const an
             return anne_keras_fail(src, m, i, err, "not supported: layer class %.60s is not supported", l->class_name);
         }
     }
-    out = malloc(m->n * sizeof *out);
+    out = malloc(m->n * ANNE__MAX_CALLS * sizeof *out);
     if (out == NULL) return anne_error_set(err, "out of memory");
-    for (i = 0; i < m->n; i++) out[i] = ANNE__NONE;
+    for (i = 0; i < m->n * ANNE__MAX_CALLS; i++) out[i] = ANNE__NONE;
     memset(&g, 0, sizeof g);
     g.src = src;
     g.m = m;
     g.ir = ir;
     g.err = err;
     if (anne__walk(&g, out) != 0) goto done;
-    /* the output: the last layer (Sequential) or the one output_layers names */
-    last = m->n - 1u;
+    /* the output: the last layer (Sequential) or the call output_layers names */
+    result = out[(m->n - 1u) * ANNE__MAX_CALLS];
     if (m->functional) {
         const char *names[1];
-        size_t n = 0;
-        anne_keras_inbound_names(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(src->model, "config"),
-                                                                  "output_layers"),
-                                 names, &n, 1);
-        last = anne__find(m, names[0]);
+        size_t n = 0, node[1];
+        anne_keras_inbound_refs(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(src->model, "config"),
+                                                                 "output_layers"),
+                                names, node, &n, 1);
+        result = out[anne__find(m, names[0]) * ANNE__MAX_CALLS + node[0]];
     }
     if (ir->n_ops == 0) {
         anne_error_set(err, "%s: the model computes nothing (no layer besides the input and identities)", src->path);
         goto done;
     }
-    if (out[last] != ir->n_ops) {
-        anne_error_set(err, "%s: the output \"%s\" is not the last result computed: a graph whose layers do not all "
-                            "lead to the output is not supported", src->path, m->layers[last].name);
+    if (result != ir->n_ops) {
+        anne_error_set(err, "%s: the output is not the last result computed: a graph whose layers do not all lead to "
+                            "the output is not supported", src->path);
         goto done;
     }
     rc = anne_ir_graph_simplify(ir, err);

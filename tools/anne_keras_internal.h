@@ -31,8 +31,11 @@ int anne_keras_read_model(const anne_keras_source *src, anne_keras_kmodel *m, an
 /* A Functional model that is a chain: one input, each layer fed by the one before, the last the output. */
 int anne_keras_check_chain(const anne_keras_source *src, const anne_keras_kmodel *m, anne_error *err);
 
-/* The names of the layers feeding a node list (Keras 2, Keras 3 and TF.js layouts), up to cap; *n counts all. */
+/* The names of the layers feeding a node list (Keras 2 / TF.js [[name, node, tensor, kwargs], ...],
+ * Keras 3 {"args": [...{"config": {"keras_history": [name, node, tensor]}}...]}), up to cap; *n counts
+ * all. anne_keras_inbound_refs also gives each one's node index (which call of a shared layer). */
 void anne_keras_inbound_names(const cJSON *v, const char **names, size_t *n, size_t cap);
+void anne_keras_inbound_refs(const cJSON *v, const char **names, size_t *nodes, size_t *n, size_t cap);
 
 /* The input shape a layer's config declares, and a Sequential model's build shape; or NULL. */
 const cJSON *anne_keras_declared_shape(const cJSON *cfg);

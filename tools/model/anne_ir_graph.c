@@ -82,7 +82,7 @@ int anne_ir_graph_start(anne_ir *ir, size_t rank, const size_t *dims, anne_error
 anne_ir_op *anne_ir_add_op(anne_ir *ir, anne_op_kind kind, size_t n_inputs, const uint16_t *inputs,
                            const anne_ir_tensor *out, uint16_t *index, anne_error *err) {
     anne_ir_op *ops, *op;
-    anne_ir_tensor *tensors;
+    anne_ir_tensor *tensors, shape = *out; /* out may point into ir->tensors, which moves */
     size_t k;
     if (ir->n_ops + 2u > ANNE_MAX_TENSORS) {
         anne_error_set(err, "more than %u ops", (unsigned)ANNE_MAX_TENSORS - 1u);
@@ -106,7 +106,7 @@ anne_ir_op *anne_ir_add_op(anne_ir *ir, anne_op_kind kind, size_t n_inputs, cons
     op->n_inputs = (uint8_t)n_inputs;
     for (k = 0; k < n_inputs; k++) op->inputs[k] = inputs[k];
     ir->n_ops++;
-    ir->tensors[ir->n_ops] = *out;
+    ir->tensors[ir->n_ops] = shape;
     if (index != NULL) *index = (uint16_t)ir->n_ops;
     return op;
 oom:
