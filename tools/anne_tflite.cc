@@ -26,7 +26,7 @@ const Tensor *anne__tensor(const anne__ctx &c, int32_t index) {
 }
 
 const char *anne__tname(const Tensor *t) {
-    return t->name() != nullptr ? t->name()->c_str() : "";
+    return t != nullptr && t->name() != nullptr ? t->name()->c_str() : "";
 }
 
 const uint8_t *anne__data(const anne__ctx &c, const Tensor *t, size_t *n) {
@@ -61,9 +61,7 @@ bool anne__good_scale(float s) {
     return std::isfinite(s) && s > 0.0f && std::fpclassify(s) == FP_NORMAL;
 }
 
-namespace {
-
-/* ---- names ---------------------------------------------------------------------------------------- */
+/* ---- names (anne_tflite_internal.h) -------------------------------------------------------------- */
 
 /* The operator's builtin code, as TFLite reads it: the larger of the old byte field and the new one. */
 int32_t anne__op_code(const OperatorCode *c) {
@@ -83,7 +81,7 @@ std::string anne__op_name(int32_t code) {
 /* "[1, 28, 28]" */
 std::string anne__shape(const Tensor *t) {
     std::string s = "[";
-    if (t->shape() != nullptr) {
+    if (t != nullptr && t->shape() != nullptr) {
         for (uint32_t i = 0; i < t->shape()->size(); i++) {
             s += (i ? ", " : "") + std::to_string(t->shape()->Get(i));
         }
@@ -100,13 +98,16 @@ int32_t anne__code_at(const anne__ctx &c, uint32_t i) {
     return anne__op_code(codes->Get(ops->Get(i)->opcode_index()));
 }
 
+namespace {
+
 bool anne__spatial(int32_t code) {
     return code == BuiltinOperator_CONV_2D || code == BuiltinOperator_DEPTHWISE_CONV_2D ||
            code == BuiltinOperator_MAX_POOL_2D || code == BuiltinOperator_AVERAGE_POOL_2D;
 }
 
-/* What Keras layer an operator (with its neighbours) is, in the form TFLite's converter writes it, so
- * a refusal says which layer of the user's model is the obstacle. "" when there is nothing to add. */
+} // namespace
+
+/* anne_tflite_internal.h */
 std::string anne__keras_hint(const anne__ctx &c, uint32_t i, int32_t code) {
     const int32_t prev = i > 0 ? anne__code_at(c, i - 1u) : -1, next = anne__code_at(c, i + 1u);
     const int32_t next2 = anne__code_at(c, i + 2u);
@@ -165,6 +166,8 @@ std::string anne__keras_hint(const anne__ctx &c, uint32_t i, int32_t code) {
     default: return "";
     }
 }
+
+namespace {
 
 /* ---- the walk ------------------------------------------------------------------------------------ */
 
@@ -253,9 +256,9 @@ int anne__read_fc(const anne__ctx &c, const Operator *op, int n_op, int32_t cur,
     return 0;
 }
 
-/* A DEQUANTIZE whose input is a constant: how the converter stores float16 weights, and int8 weights
- * that float operators read. It is not on the chain; the FULLY_CONNECTED that reads its output gets
- * the widened values (anne_tflite_f32.cc). */
+} // namespace
+
+/* anne_tflite_internal.h */
 bool anne__is_weight_dequantize(const anne__ctx &c, const Operator *op, int32_t code) {
     size_t n;
     const Tensor *t;
@@ -263,6 +266,8 @@ bool anne__is_weight_dequantize(const anne__ctx &c, const Operator *op, int32_t 
            op->outputs() != nullptr && op->outputs()->size() == 1 &&
            (t = anne__tensor(c, op->inputs()->Get(0))) != nullptr && anne__data(c, t, &n) != nullptr;
 }
+
+namespace {
 
 int anne__weight_dequantize(const anne__ctx &c, const Operator *op, int n_op, anne__walk &w) {
     const Tensor *src = anne__tensor(c, op->inputs()->Get(0)), *dst = anne__tensor(c, op->outputs()->Get(0));
@@ -490,7 +495,9 @@ void anne__find_weight_dequantize(anne__ctx &c) {
     }
 }
 
-/* One line of the --check report. */
+} // namespace
+
+/* anne_tflite_internal.h */
 void anne__report_line(std::string &r, const anne__ctx &c, uint32_t i, const std::string &what, int rc) {
     const int32_t code = anne__code_at(c, i);
     const OperatorCode *oc = code >= 0 ? c.model->operator_codes()->Get(c.sg->operators()->Get(i)->opcode_index())
@@ -516,6 +523,8 @@ void anne__report_line(std::string &r, const anne__ctx &c, uint32_t i, const std
     r += "NOT SUPPORTED: " + msg + "\n";
 }
 
+namespace {
+
 /* Walks every operator. Converting (report == nullptr): stops at the first refusal (-1) or writes the
  * model. Checking: one report line per operator, going on past refusals, then the chain and the
  * writer's own checks on a "model:" line, so that --check says exactly what convert would do. */
@@ -529,6 +538,7 @@ int anne__convert(anne__ctx &c, unsigned char **out, size_t *out_size, std::stri
         return anne_error_set(c.err, "%s: the model has no operators", c.path);
     }
     anne__find_weight_dequantize(c);
+    if (anne__is_graph_model(c)) return anne__graph_convert(c, out, out_size, report, all);
     anne__walk w;
     w.cur = c.sg->inputs()->Get(0);
     bool ok = true;
@@ -656,7 +666,7 @@ int anne__check(const unsigned char *bytes, size_t size, const char *path, char 
         r += "model: NOT SUPPORTED: " + std::to_string(n_sg) + " subgraphs (the operators above are the main one's); "
              "ANNE reads models with exactly one\n";
     }
-    if (!all) r += std::string("(") + anne__supported_ops + ")\n";
+    if (!all) r += std::string("(") + (anne__is_graph_model(c) ? anne__graph_supported_ops : anne__supported_ops) + ")\n";
     *report = static_cast<char *>(std::malloc(r.size() + 1u));
     if (*report == nullptr) return anne_error_set(err, "out of memory");
     std::memcpy(*report, r.c_str(), r.size() + 1u);

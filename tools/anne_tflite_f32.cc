@@ -41,8 +41,8 @@ size_t anne__channel(const Tensor *t, int32_t qd, size_t i) {
 
 /* int8 constants dequantized: v[i] = float(scale_c * (q[i] - zero_point_c)), one scale and zero point
  * for the tensor or one per channel along its quantized dimension. */
-int anne__dequantize(const anne__ctx &c, int n_op, const Tensor *t, const std::string &what, const int8_t *q,
-                     size_t count, float *v) {
+int anne__dequantize(const anne__ctx &c, int n_op, const char *opname, const Tensor *t, const std::string &what,
+                     const int8_t *q, size_t count, float *v) {
     const QuantizationParameters *qp = t->quantization();
     const uint32_t n_scales = qp != nullptr && qp->scale() != nullptr ? qp->scale()->size() : 0u;
     const int32_t qd = qp != nullptr ? qp->quantized_dimension() : 0;
@@ -50,22 +50,22 @@ int anne__dequantize(const anne__ctx &c, int n_op, const Tensor *t, const std::s
                           static_cast<uint32_t>(qd) < t->shape()->size() &&
                           static_cast<uint32_t>(t->shape()->Get(static_cast<uint32_t>(qd))) == n_scales;
     if (n_scales != 1u && !per_axis) {
-        return anne_error_set(c.err, "%s: operator %d (FULLY_CONNECTED): %s needs one scale, or one per channel of "
+        return anne_error_set(c.err, "%s: operator %d (%s): %s needs one scale, or one per channel of "
                               "its quantized dimension (it has %u scales, shape of %u dimensions, quantized dimension "
-                              "%d)", c.path, n_op, what.c_str(), n_scales,
+                              "%d)", c.path, n_op, opname, what.c_str(), n_scales,
                               t->shape() != nullptr ? t->shape()->size() : 0u, static_cast<int>(qd));
     }
     const auto *zp = qp->zero_point();
     if (zp != nullptr && zp->size() != 0 && zp->size() != n_scales) {
-        return anne_error_set(c.err, "%s: operator %d (FULLY_CONNECTED): %s has %u scales but %u zero points", c.path,
-                              n_op, what.c_str(), n_scales, zp->size());
+        return anne_error_set(c.err, "%s: operator %d (%s): %s has %u scales but %u zero points", c.path,
+                              n_op, opname, what.c_str(), n_scales, zp->size());
     }
     for (uint32_t k = 0; k < n_scales; k++) {
         const float s = qp->scale()->Get(k);
         const int64_t z = zp != nullptr && zp->size() != 0 ? anne__i64(zp, k) : 0;
         if (!anne__good_scale(s) || z < -128 || z > 127) {
-            return anne_error_set(c.err, "%s: operator %d (FULLY_CONNECTED): %s, channel %u: scale %g, zero point "
-                                  "%lld; expected a scale > 0 and a zero point in -128..127", c.path, n_op,
+            return anne_error_set(c.err, "%s: operator %d (%s): %s, channel %u: scale %g, zero point "
+                                  "%lld; expected a scale > 0 and a zero point in -128..127", c.path, n_op, opname,
                                   what.c_str(), k + 1u, static_cast<double>(s), static_cast<long long>(z));
         }
     }
@@ -78,14 +78,20 @@ int anne__dequantize(const anne__ctx &c, int n_op, const Tensor *t, const std::s
     return 0;
 }
 
-/* The count float values of constant tensor index (weights or bias of the FULLY_CONNECTED at n_op),
- * widened or dequantized as stored, into a malloc'd array (*v). */
-int anne__constant(const anne__ctx &c, int n_op, int32_t index, size_t count, const char *role, float **v) {
+} // namespace
+
+/* anne_tflite_internal.h */
+int anne__constant(const anne__ctx &c, int n_op, const char *opname, int32_t index, size_t count, const char *role,
+                   float **v) {
     const int32_t from = index >= 0 && static_cast<size_t>(index) < c.dequantized_from.size()
                              ? c.dequantized_from[static_cast<size_t>(index)]
                              : -1;
     const Tensor *stored = anne__tensor(c, from >= 0 ? from : index);
     size_t n;
+    if (stored == nullptr) {
+        return anne_error_set(c.err, "%s: operator %d (%s): its %s tensor index %d is out of range", c.path, n_op,
+                              opname, role, static_cast<int>(index));
+    }
     const uint8_t *d = anne__data(c, stored, &n);
     const std::string what = anne__what(stored, role);
     const size_t width = stored->type() == TensorType_FLOAT32   ? 4u
@@ -93,13 +99,13 @@ int anne__constant(const anne__ctx &c, int n_op, int32_t index, size_t count, co
                          : stored->type() == TensorType_INT8    ? 1u
                                                                 : 0u;
     if (width == 0) {
-        return anne_error_set(c.err, "%s: operator %d (FULLY_CONNECTED): %s has type %s; ANNE reads float32, float16 "
-                              "(through DEQUANTIZE) and int8 (dynamic-range) constants", c.path, n_op, what.c_str(),
+        return anne_error_set(c.err, "%s: operator %d (%s): %s has type %s; ANNE reads float32, float16 "
+                              "(through DEQUANTIZE) and int8 (dynamic-range) constants", c.path, n_op, opname, what.c_str(),
                               EnumNameTensorType(stored->type()));
     }
     if (d == nullptr || n != width * count || anne__elems(stored) != count) {
-        return anne_error_set(c.err, "%s: operator %d (FULLY_CONNECTED): %s must be %zu constant values of %zu bytes "
-                              "(shape %zu values, %zu bytes of data)", c.path, n_op, what.c_str(), count, width,
+        return anne_error_set(c.err, "%s: operator %d (%s): %s must be %zu constant values of %zu bytes "
+                              "(shape %zu values, %zu bytes of data)", c.path, n_op, opname, what.c_str(), count, width,
                               anne__elems(stored), n);
     }
     *v = static_cast<float *>(std::malloc(4u * count));
@@ -108,19 +114,19 @@ int anne__constant(const anne__ctx &c, int n_op, int32_t index, size_t count, co
         std::memcpy(*v, d, n);
         return 0;
     }
-    if (width == 1u) return anne__dequantize(c, n_op, stored, what, reinterpret_cast<const int8_t *>(d), count, *v);
+    if (width == 1u) {
+        return anne__dequantize(c, n_op, opname, stored, what, reinterpret_cast<const int8_t *>(d), count, *v);
+    }
     for (size_t i = 0; i < count; i++) {
         const uint16_t h = static_cast<uint16_t>(d[2u * i] | d[2u * i + 1u] << 8); /* little-endian in the file */
         if (((h >> 10) & 31) == 31) {
-            return anne_error_set(c.err, "%s: operator %d (FULLY_CONNECTED): %s hold %s at value %zu", c.path, n_op,
+            return anne_error_set(c.err, "%s: operator %d (%s): %s hold %s at value %zu", c.path, n_op, opname,
                                   what.c_str(), (h & 1023) != 0 ? "NaN" : "infinity", i + 1u);
         }
         (*v)[i] = anne__half(h);
     }
     return 0;
 }
-
-} // namespace
 
 int anne__write_f32(const anne__ctx &c, const anne__pending *p, size_t n, unsigned char **out, size_t *out_size) {
     anne_ir ir;
@@ -142,11 +148,14 @@ int anne__write_f32(const anne__ctx &c, const anne__pending *p, size_t n, unsign
         l->n_in = p[i].n_in;
         l->n_out = p[i].n_out;
         /* TFLite's [units, inputs] is the model file's kernel layout */
-        if (anne__constant(c, p[i].n_op, p[i].weights, static_cast<size_t>(p[i].n_in) * p[i].n_out, "weights",
+        if (anne__constant(c, p[i].n_op, "FULLY_CONNECTED", p[i].weights, static_cast<size_t>(p[i].n_in) * p[i].n_out, "weights",
                            &l->kernel) != 0) {
             goto done;
         }
-        if (p[i].bias >= 0 && anne__constant(c, p[i].n_op, p[i].bias, p[i].n_out, "bias", &l->bias) != 0) goto done;
+        if (p[i].bias >= 0 &&
+            anne__constant(c, p[i].n_op, "FULLY_CONNECTED", p[i].bias, p[i].n_out, "bias", &l->bias) != 0) {
+            goto done;
+        }
     }
     ir.n_inputs = p[0].n_in;
     rc = anne_ir_serialize(&ir, out, out_size, c.err);

@@ -11,6 +11,7 @@ extern "C" {
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "tflite_subset_generated.h"
@@ -56,6 +57,35 @@ int64_t anne__i64(const flatbuffers::Vector<int64_t> *v, uint32_t i);
 
 /* A positive, finite, normal float (a usable scale). */
 bool anne__good_scale(float s);
+
+/* The count float values of constant tensor index (a weight or bias of operator n_op, named opname in
+ * messages), widened or dequantized as stored (float32, float16 through DEQUANTIZE, int8 dynamic
+ * range), into a malloc'd array (*v). */
+int anne__constant(const anne__ctx &c, int n_op, const char *opname, int32_t index, size_t count, const char *role,
+                   float **v);
+
+/* The operator's builtin code; the schema's name of a code ("builtin code N" when unknown); the code of
+ * operator i (-1 when out of range); "[1, 28, 28]". */
+int32_t anne__op_code(const OperatorCode *c);
+std::string anne__op_name(int32_t code);
+int32_t anne__code_at(const anne__ctx &c, uint32_t i);
+std::string anne__shape(const Tensor *t);
+
+/* What Keras layer operator i (code) is, in the form TFLite's converter writes it ("" when nothing). */
+std::string anne__keras_hint(const anne__ctx &c, uint32_t i, int32_t code);
+
+/* A DEQUANTIZE of a constant (float16 or int8 weights widened for float operators). */
+bool anne__is_weight_dequantize(const anne__ctx &c, const Operator *op, int32_t code);
+
+/* Appends operator i's line to a --check report (rc 0: supported; else c.err's message). */
+void anne__report_line(std::string &r, const anne__ctx &c, uint32_t i, const std::string &what, int rc);
+
+/* Float32 graph models (anne_tflite_graph.cc): whether the model is one (a float input and an operator
+ * the dense chain does not have), and its conversion (report != nullptr: --check, one line per
+ * operator, *all set), as anne__convert does for chains. */
+extern const char *const anne__graph_supported_ops;
+bool anne__is_graph_model(const anne__ctx &c);
+int anne__graph_convert(const anne__ctx &c, unsigned char **out, size_t *out_size, std::string *report, bool *all);
 
 /* The int8 model of the n layers p (activations int8, weights int8, as TFLite stores them). */
 int anne__write_s8(const anne__ctx &c, const anne__pending *p, size_t n, unsigned char **out, size_t *out_size);
