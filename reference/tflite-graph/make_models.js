@@ -226,8 +226,8 @@ function squeeze(m, x, dims, name) {
 
 // Keras Conv1D on [1, L, C]. style 'keras3': EXPAND_DIMS(axis -3) + CONV_2D + RESHAPE([-1, L', F]),
 // exactly as in the Keras 3.13 gesture model of ../shared; 'keras2': EXPAND_DIMS(-3) + CONV_2D +
-// SQUEEZE([-3]) (tf.nn.conv1d's expand/squeeze, kept as SQUEEZE by TF 2.x converters);
-// 'reshape': RESHAPE([1, 1, L, C]) + CONV_2D + RESHAPE (TF 2.4/2.5 folded the ExpandDims into a RESHAPE).
+// SQUEEZE([-3]) (tf.nn.conv1d's own ExpandDims and Squeeze, when a converter keeps the Squeeze);
+// 'reshape': RESHAPE([1, 1, L, C]) + CONV_2D + RESHAPE (reported for TF 2.4/2.5: kendryte/nncase#305).
 function conv1d(m, x, o) {
   const name = m.next('conv1d');
   const style = o.style || 'keras3';
