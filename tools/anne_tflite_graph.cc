@@ -488,15 +488,29 @@ const char *const anne__graph_supported_ops =
     "RESHAPE, SQUEEZE, EXPAND_DIMS, ADD, SUB, MUL, MAXIMUM, MINIMUM (same shapes), CONCATENATION, FULLY_CONNECTED, "
     "LOGISTIC, TANH, ELU, RELU, RELU6, LEAKY_RELU, SOFTMAX and DEQUANTIZE of constant weights";
 
+/* A tensor of the form [n] or [1, n] (what a dense chain passes on). */
+bool anne__flat(const Tensor *t) {
+    const auto *sh = t != nullptr ? t->shape() : nullptr;
+    return sh != nullptr && (sh->size() == 1 || (sh->size() == 2 && sh->Get(0) == 1));
+}
+
 bool anne__is_graph_model(const anne__ctx &c) {
     const Tensor *input = anne__tensor(c, c.sg->inputs()->Get(0));
     if (input == nullptr || input->type() != TensorType_FLOAT32) return false;
     for (uint32_t i = 0; i < c.sg->operators()->size(); i++) {
         const int32_t code = anne__code_at(c, i);
+        const Operator *op = c.sg->operators()->Get(i);
+        const Tensor *out = op->outputs() != nullptr && op->outputs()->size() == 1
+                                ? anne__tensor(c, op->outputs()->Get(0)) : nullptr;
         if (code == BuiltinOperator_QUANTIZE) return false; /* an int8 model with a float input */
         if (code != BuiltinOperator_FULLY_CONNECTED && code != BuiltinOperator_RESHAPE &&
             code != BuiltinOperator_LOGISTIC && code != BuiltinOperator_TANH && code != BuiltinOperator_SOFTMAX &&
             code != BuiltinOperator_DEQUANTIZE) {
+            return true;
+        }
+        /* a Dense on a sequence ([1, steps, inputs]), or a reshape to one */
+        if ((code == BuiltinOperator_FULLY_CONNECTED || code == BuiltinOperator_RESHAPE) && out != nullptr &&
+            !anne__flat(out)) {
             return true;
         }
     }
