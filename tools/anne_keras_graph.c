@@ -762,7 +762,10 @@ int anne_keras_needs_graph(const anne_keras_source *src, const anne_keras_kmodel
     char why[160];
     anne_error e;
     for (i = 0; i < m->n; i++) {
+        const cJSON *ts = cJSON_GetObjectItemCaseSensitive(m->layers[i].config, "target_shape");
         if (anne_keras_graph_supported(&m->layers[i], why, sizeof why) >= 0) return 1;
+        /* a Reshape to more than one dimension */
+        if (anne__is(&m->layers[i], "Reshape") && cJSON_GetArraySize(ts) > 1) return 1;
     }
     if (m->functional && anne_keras_check_chain(src, m, &e) != 0) return 1;
     /* an input of several dimensions that is not flattened before the first layer that computes */
