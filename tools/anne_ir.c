@@ -273,10 +273,6 @@ int anne_loaded_open(anne_loaded *out, const char *path, anne_error *err) {
         anne_loaded_close(out);
         return anne_error_set(err, "%s: invalid model: %s", path, anne_status_str(st));
     }
-    if (out->model.op_table != NULL) {
-        anne_loaded_close(out);
-        return anne_error_set(err, "%s: " ANNE_GRAPH_NOT_YET, path);
-    }
     return 0;
 }
 
