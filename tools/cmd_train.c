@@ -282,6 +282,10 @@ static int anne__setup_network(anne__train_state *s, anne_error *err) {
         uint16_t k;
         if (anne_loaded_open(&s->init, s->a.init, err) != 0) return -1;
         m = &s->init.model;
+        if (anne_cli_dense_only(m, s->a.init, "`anne train --init` fine-tunes dense chains only in this version",
+                                err) != 0) {
+            return -1;
+        }
         s->n_inputs = m->n_inputs;
         s->n_outputs = m->n_outputs;
         if (anne_model_layer(m, (uint16_t)(m->n_layers - 1u), &last) != ANNE_OK) {
