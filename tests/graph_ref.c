@@ -2,9 +2,10 @@
  * with the runtime and the C library only (nothing of the tools under test).
  *   graph_ref write OUT.anne            the sample graph model (tests/sample_graph.h), as `anne_mcu_host
  *                                       graph` writes it for the emulated boards
- *   graph_ref predict MODEL DATA.csv    anne_model_predict() on every row of DATA.csv (a header line, then
- *                                       numbers separated by commas, every column an input): one line per
- *                                       row, the outputs printed with %.9g, separated by commas
+ *   graph_ref predict DATA.csv          anne_model_predict() of the sample graph (built again here) on
+ *                                       every row of DATA.csv (a header line, then numbers separated by
+ *                                       commas, every column an input): one line per row, the outputs
+ *                                       printed with %.9g, separated by commas
  *   graph_ref f32                       reads numbers (separated by blanks or commas) from stdin and prints
  *                                       each rounded to float with %.9g, one a line: two decimal texts of
  *                                       the same float come out as the same text
@@ -35,36 +36,21 @@ static int anne__write(const char *path) {
     return ok ? 0 : anne__fail("cannot write", path);
 }
 
-/* The model file into 4-aligned memory (malloc's alignment). */
-static void *anne__read(const char *path, size_t *size) {
-    FILE *f = fopen(path, "rb");
-    void *buf = NULL;
-    long n;
-    if (f == NULL) return NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
-        buf = malloc((size_t)n);
-        if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-            free(buf);
-            buf = NULL;
-        }
-        *size = (size_t)n;
-    }
-    fclose(f);
-    return buf;
-}
-
-static int anne__predict(const char *model_path, const char *csv_path) {
+/* The sample graph built here again (not read from the file the command reads) on every row. */
+static int anne__predict(const char *csv_path) {
     size_t size = 0, cap = 0;
-    void *bytes = anne__read(model_path, &size);
+    void *bytes = NULL;
     FILE *csv = fopen(csv_path, "r");
     char *line = NULL;
     float *in = NULL, *out = NULL;
     void *arena = NULL;
     anne_model m;
-    anne_status st = bytes != NULL ? anne_model_load(&m, bytes, size) : ANNE_ERR_NULL_ARG;
+    anne_status st = anne_sample_graph(&bytes, &size);
     int rc = 1, header = 1;
+    if (st == ANNE_OK) st = anne_model_load(&m, bytes, size);
     if (st != ANNE_OK || csv == NULL) {
-        rc = anne__fail(st != ANNE_OK ? "cannot load the model" : "cannot open", st != ANNE_OK ? model_path : csv_path);
+        rc = anne__fail(st != ANNE_OK ? "cannot load the sample graph" : "cannot open",
+                        st != ANNE_OK ? anne_status_str(st) : csv_path);
         goto done;
     }
     in = malloc((size_t)m.n_inputs * sizeof *in);
@@ -128,8 +114,8 @@ static int anne__f32(void) {
 
 int main(int argc, char **argv) {
     if (argc == 3 && strcmp(argv[1], "write") == 0) return anne__write(argv[2]);
-    if (argc == 4 && strcmp(argv[1], "predict") == 0) return anne__predict(argv[2], argv[3]);
+    if (argc == 3 && strcmp(argv[1], "predict") == 0) return anne__predict(argv[2]);
     if (argc == 2 && strcmp(argv[1], "f32") == 0) return anne__f32();
-    fprintf(stderr, "usage: graph_ref write OUT.anne | predict MODEL.anne DATA.csv | f32 < NUMBERS\n");
+    fprintf(stderr, "usage: graph_ref write OUT.anne | predict DATA.csv | f32 < NUMBERS\n");
     return 2;
 }

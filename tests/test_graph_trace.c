@@ -94,10 +94,8 @@ static uint8_t *planned_sample(size_t *size, uint32_t *in_place) {
 
 /* The (H, W, C) view of a windowed op's tensor ((L, C) is (1, L, C)). */
 static anne_hwc hwc(const anne_tensor *t) {
-    anne_hwc s;
-    s.h = t->rank == 3 ? t->dims[0] : 1u;
-    s.w = t->dims[t->rank - 2u];
-    s.c = t->dims[t->rank - 1u];
+    anne_hwc s = {1u, t->dims[t->rank - 2u], t->dims[t->rank - 1u]};
+    if (t->rank == 3) s.h = t->dims[0];
     return s;
 }
 

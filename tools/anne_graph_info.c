@@ -70,6 +70,15 @@ static void anne__window(anne_graph_op_info *v) {
     v->padding = valid ? "valid" : same ? "same" : NULL;
 }
 
+/* ZeroPad2D's pads or Crop2D's crops (top, bottom, left, right): attr gives top and left, the larger
+ * tensor's size the rest. */
+static void anne__edges(uint16_t pad[4], const uint16_t *attr, anne_hwc large, anne_hwc small) {
+    pad[0] = attr[0];
+    pad[1] = (uint16_t)(large.h - small.h - attr[0]);
+    pad[2] = attr[1];
+    pad[3] = (uint16_t)(large.w - small.w - attr[1]);
+}
+
 anne_status anne_graph_op_info_get(const anne_model *m, uint16_t index, anne_graph_op_info *v) {
     anne_status st;
     anne_hwc in, out;
@@ -91,18 +100,8 @@ anne_status anne_graph_op_info_get(const anne_model *m, uint16_t index, anne_gra
         break;
     case ANNE_OP_DEPTHWISE_CONV2D: v->macs = (uint64_t)out.h * out.w * out.c * v->op.attr[0] * v->op.attr[1]; break;
     case ANNE_OP_CHANNEL_AFFINE: v->macs = anne_graph_tensor_values(&v->out); break; /* a 1x1 depthwise */
-    case ANNE_OP_ZERO_PAD2D:
-        v->pad[0] = v->op.attr[0];
-        v->pad[1] = (uint16_t)(out.h - in.h - v->op.attr[0]);
-        v->pad[2] = v->op.attr[1];
-        v->pad[3] = (uint16_t)(out.w - in.w - v->op.attr[1]);
-        break;
-    case ANNE_OP_CROP2D:
-        v->pad[0] = v->op.attr[0];
-        v->pad[1] = (uint16_t)(in.h - out.h - v->op.attr[0]);
-        v->pad[2] = v->op.attr[1];
-        v->pad[3] = (uint16_t)(in.w - out.w - v->op.attr[1]);
-        break;
+    case ANNE_OP_ZERO_PAD2D: anne__edges(v->pad, v->op.attr, out, in); break;
+    case ANNE_OP_CROP2D: anne__edges(v->pad, v->op.attr, in, out); break;
     default: break;
     }
     v->windowed = v->op.kind == ANNE_OP_CONV2D || v->op.kind == ANNE_OP_DEPTHWISE_CONV2D ||

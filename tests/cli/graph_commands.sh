@@ -3,7 +3,8 @@
 # written by tests/graph_ref.c, the bytes `anne_mcu_host graph` writes for the boards) through
 #  - info: its ops and shapes, and every figure against numbers computed here from the graph's
 #    definition (parameters, MACs, weight bytes, arena places, file bytes);
-#  - predict: bit for bit what anne_model_predict() gives in graph_ref, a program of the runtime alone;
+#  - predict: bit for bit what anne_model_predict() gives in graph_ref, a program of the runtime alone
+#    that builds the sample graph again (it reads no model file);
 #  - trace: every op; --full's values of the last op are predict's output, the crop and the global max
 #    pool show what their input showed; --json;
 #  - eval with a label column: accuracy and log loss computed here from graph_ref's outputs;
@@ -124,7 +125,7 @@ awk 'BEGIN {
     }
 }' >"$TMP/rows.csv"
 cut -d, -f1-50 "$TMP/rows.csv" >"$TMP/features.csv"
-"$REF" predict "$G" "$TMP/features.csv" >"$TMP/ref" || fail "graph_ref predict failed"
+"$REF" predict "$TMP/features.csv" >"$TMP/ref" || fail "graph_ref predict failed"
 [ "$(wc -l <"$TMP/ref")" -eq 6 ] || fail "graph_ref predicted $(wc -l <"$TMP/ref") rows, expected 6"
 run 0 predict "$G" "$TMP/rows.csv" --label label
 [ "$(head -n 1 "$TMP/out")" = "output0,output1,output2,class" ] || fail "predict header is '$(head -n 1 "$TMP/out")'"
