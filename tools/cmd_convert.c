@@ -162,6 +162,8 @@ static void anne__convert_usage(FILE *out) {
             "  OUT ending in .c      generated C: OUT and the header beside it (docs/codegen.md)\n"
             "  any other OUT         binary model file (.anne, docs/format.md)\n"
             "A quantized IN (a q16 or int8 model from anne quantize) is written as .anne or .c, not as JSON.\n"
+            "A graph model (format 2.0: convolutions, pooling, merges) cannot be written as .c or .json in\n"
+            "this version.\n"
             "OUT is written atomically: on any error it is left as it was.\n"
             "\n"
             "options:\n"
@@ -294,7 +296,8 @@ int anne_cmd_convert(int argc, char **argv) {
         else fprintf(stderr, "anne convert: %s\n", err.msg);
         return 1;
     }
-    if (anne__outputs[k].no_graph != NULL && anne_cli_dense_only(&src.model, in, anne__outputs[k].no_graph, &err) != 0) {
+    if (anne__outputs[k].no_graph != NULL &&
+        anne_cli_dense_only(&src.model, in, anne__outputs[k].no_graph, &err) != 0) {
         anne__src_free(&src);
         fprintf(stderr, "anne convert: %s\n", err.msg);
         return 1;

@@ -156,7 +156,8 @@ static void anne__eval_text(const anne__eval_report *r) {
         printf("\nlog loss: %.6f\n", anne_metrics_log_loss(m));
     } else {
         printf("\nlog loss: n/a (the outputs are not probabilities: the last %s)\n",
-               r->graph ? "op is not sigmoid (one output) or softmax over all outputs" : "layer is not sigmoid or softmax");
+               r->graph ? "op is not sigmoid (one output) or softmax over all outputs"
+                        : "layer is not sigmoid or softmax");
     }
 }
 
