@@ -386,8 +386,8 @@ static int anne__json_attrs(cJSON *o, const anne_graph_op_info *v) {
     case ANNE_OP_ZERO_PAD2D: return anne__add(o, "padding", anne__json_pads(v->pad, one_d));
     case ANNE_OP_CROP2D: return anne__add(o, "cropping", anne__json_pads(v->pad, one_d));
     case ANNE_OP_UPSAMPLE2D: {
-        uint16_t size[2];
-        size[0] = (uint16_t)(one_d ? 1u : v->out.dims[0] / v->in.dims[0]);
+        uint16_t size[2] = {1, 1};
+        if (!one_d) size[0] = (uint16_t)(v->out.dims[0] / v->in.dims[0]);
         size[1] = (uint16_t)(v->out.dims[1 - one_d] / v->in.dims[1 - one_d]); /* (L, C): dims[0] is the width */
         return anne__add(o, "size", anne__json_ints(size + one_d, 2 - one_d));
     }
