@@ -30,7 +30,8 @@ static void anne__train_help(FILE *out) {
            "  --layers SPEC        units:activation per layer, e.g. 2:relu,3:sigmoid,2:relu,1:sigmoid;\n"
            "                       the inputs come from the data. New layers start as Keras starts them:\n"
            "                       glorot_uniform kernels (from --seed), zero biases\n"
-           "  --init MODEL         start from MODEL's weights, scaling and class names (fine-tuning)\n"
+           "  --init MODEL         start from MODEL's weights, scaling and class names (fine-tuning;\n"
+           "                       a dense chain: graph models are refused in this version)\n"
            "  --freeze N           keep the first N layers unchanged (with --init: train only the head)\n"
            "  -o, --output FILE    the model file to write (required)\n"
            "  --epochs N           passes over the training rows (default 100)\n"
@@ -282,6 +283,10 @@ static int anne__setup_network(anne__train_state *s, anne_error *err) {
         uint16_t k;
         if (anne_loaded_open(&s->init, s->a.init, err) != 0) return -1;
         m = &s->init.model;
+        if (anne_cli_dense_only(m, s->a.init, "`anne train --init` fine-tunes dense chains only in this version",
+                                err) != 0) {
+            return -1;
+        }
         s->n_inputs = m->n_inputs;
         s->n_outputs = m->n_outputs;
         if (anne_model_layer(m, (uint16_t)(m->n_layers - 1u), &last) != ANNE_OK) {
