@@ -8,7 +8,7 @@
 #  - trace: every op; --full's values of the last op are predict's output, the crop and the global max
 #    pool show what their input showed; --json;
 #  - eval with a label column: accuracy and log loss computed here from graph_ref's outputs;
-#  - the commands that handle dense chains only (quantize, train --init, convert to .c and .json): they
+#  - the commands that handle dense chains only (quantize, convert to .c and .json): they
 #    refuse it by name with exit 1 and write nothing, not even over an OUT that was there.
 . "$(dirname "$0")/lib/common.sh"
 
@@ -217,9 +217,7 @@ refused quantize "$TMP/q.anne"
 stderr_has "\`anne quantize\` handles dense chains only in this version"
 run 1 quantize "$G" "$TMP/q.anne" --to q16 --calib "$TMP/features.csv"
 refused quantize "$TMP/q.anne"
-run 1 train "$TMP/labelled.csv" --label label --init "$G" -o "$TMP/t.anne" --epochs 1 --quiet
-refused train "$TMP/t.anne"
-stderr_has "\`anne train --init\` fine-tunes dense chains only in this version"
+# (train --init trains a graph model's dense head: tests/cli/train_graph.sh)
 run 1 convert "$G" "$TMP/gen.c"
 refused convert "$TMP/gen.c" "$TMP/gen.h"
 stderr_has "generated C (OUT ending in .c) holds dense chains only in this version: write OUT as .anne"
