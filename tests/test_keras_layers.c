@@ -12,12 +12,12 @@
 #include "anne_keras.h"
 #include "test_support.h"
 
-/* Weights by layer name: up to 4 arrays of up to 16 floats, shapes given. */
+/* Weights by layer name: up to 4 arrays of up to 16 floats, shapes (rank 1 to 3) given. */
 typedef struct fake_weights {
     const char *layer;
     int count;
     int rank[4];
-    size_t dims[4][2];
+    size_t dims[4][3];
     float v[4][16];
 } fake_weights;
 
@@ -39,10 +39,13 @@ static int fake_source(void *ctx, const anne_keras_layer_ref *ref, anne_keras_ar
         assert_non_null(*arrays);
         for (k = 0; k < w->count; k++) {
             anne_keras_array *a = &(*arrays)[k];
+            int d;
             a->rank = w->rank[k];
-            a->dims[0] = w->dims[k][0];
-            a->dims[1] = w->dims[k][1];
-            a->n = a->rank == 1 ? a->dims[0] : a->dims[0] * a->dims[1];
+            a->n = 1;
+            for (d = 0; d < a->rank; d++) {
+                a->dims[d] = w->dims[k][d];
+                a->n *= a->dims[d];
+            }
             a->data = malloc(a->n * sizeof(float));
             assert_non_null(a->data);
             memcpy(a->data, w->v[k], a->n * sizeof(float));
@@ -379,13 +382,49 @@ static void test_graph_refusals(void **state) {
     }
 }
 
+/* Conv1D padding "causal" is ZeroPadding1D((k - 1) * dilation, 0) then a 'valid' Conv1D, bit for bit. */
+static void test_causal_conv1d(void **state) {
+    static const char causal[] = SEQ_SHAPED("6, 2", "{\"class_name\": \"Conv1D\", \"config\": {\"name\": \"c\", "
+        "\"filters\": 2, \"kernel_size\": [3], \"dilation_rate\": [2], \"padding\": \"causal\"}}");
+    static const char padded[] = SEQ_SHAPED("6, 2", "{\"class_name\": \"ZeroPadding1D\", \"config\": {\"name\": \"z\", "
+        "\"padding\": [4, 0]}}, {\"class_name\": \"Conv1D\", \"config\": {\"name\": \"c\", \"filters\": 2, "
+        "\"kernel_size\": [3], \"dilation_rate\": [2], \"padding\": \"valid\"}}");
+    static const fake_weights conv = {"c", 2, {3, 1}, {{3, 2, 2}, {2, 0, 0}},
+                                      {{0.5f, -1, 0.25f, 2, -0.75f, 1.5f, 1, -0.5f, 0.125f, 3, -2, 0.625f}, {0.1f, -0.2f}}};
+    anne_ir a, b;
+    anne_error err;
+    unsigned char *ba, *bb;
+    size_t na, nb, r, i;
+    anne_model ma, mb;
+    float x[12], ya[12], yb[12], arena[256];
+    (void)state;
+    g_weights = &conv;
+    g_n_weights = 1;
+    if (run(causal, 2, 0, &a, &err) != 0) fail_msg("%s", err.msg);
+    if (run(padded, 2, 0, &b, &err) != 0) fail_msg("%s", err.msg);
+    assert_int_equal(a.tensors[a.n_ops].dims[0], 6); /* causal keeps the length */
+    if (anne_ir_serialize(&a, &ba, &na, &err) != 0 || anne_ir_serialize(&b, &bb, &nb, &err) != 0) fail_msg("%s", err.msg);
+    assert_int_equal(anne_model_load(&ma, ba, na), ANNE_OK);
+    assert_int_equal(anne_model_load(&mb, bb, nb), ANNE_OK);
+    for (r = 0; r < 8; r++) {
+        for (i = 0; i < 12; i++) x[i] = (float)((i * 5u + r * 3u) % 11u) - 5.0f;
+        assert_int_equal(anne_model_predict(&ma, ya, x, arena, sizeof arena), ANNE_OK);
+        assert_int_equal(anne_model_predict(&mb, yb, x, arena, sizeof arena), ANNE_OK);
+        assert_memory_equal(ya, yb, sizeof ya);
+    }
+    free(ba);
+    free(bb);
+    anne_ir_free(&a);
+    anne_ir_free(&b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hard_sigmoid_by_version), cmocka_unit_test(test_leaky_names_and_defaults),
         cmocka_unit_test(test_normalization_exact),     cmocka_unit_test(test_rescaling),
         cmocka_unit_test(test_batchnorm_diagonal),      cmocka_unit_test(test_functional_chains),
         cmocka_unit_test(test_refusals),                cmocka_unit_test(test_snake_case),
-        cmocka_unit_test(test_graph_refusals),
+        cmocka_unit_test(test_graph_refusals),          cmocka_unit_test(test_causal_conv1d),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
