@@ -72,8 +72,7 @@ static const struct {
     anne__writer write;         /* returns 0, -1 (an error about the model) or 1 (about OUT) */
     const char *no_graph;       /* why a graph model (format 2.0) is refused; NULL: written */
 } anne__outputs[] = {
-    {".json", "ANNE JSON", 0, anne__write_json,
-     "ANNE JSON describes dense chains only in this version: write OUT as .anne"},
+    {".json", "ANNE JSON", 0, anne__write_json, NULL},
     {".c", "generated C, with its .h", 1, anne__write_c,
      "generated C (OUT ending in .c) holds dense chains only in this version: write OUT as .anne, which the "
      "runtime loads with anne_model_load()"},
@@ -162,8 +161,7 @@ static void anne__convert_usage(FILE *out) {
             "  OUT ending in .c      generated C: OUT and the header beside it (docs/codegen.md)\n"
             "  any other OUT         binary model file (.anne, docs/format.md)\n"
             "A quantized IN (a q16 or int8 model from anne quantize) is written as .anne or .c, not as JSON.\n"
-            "A graph model (format 2.0: convolutions, pooling, merges) cannot be written as .c or .json in\n"
-            "this version.\n"
+            "A graph model (format 2.0: convolutions, pooling, merges) cannot be written as .c in this version.\n"
             "OUT is written atomically: on any error it is left as it was.\n"
             "\n"
             "options:\n"

@@ -8,7 +8,7 @@
 #  - trace: every op; --full's values of the last op are predict's output, the crop and the global max
 #    pool show what their input showed; --json;
 #  - eval with a label column: accuracy and log loss computed here from graph_ref's outputs;
-#  - the commands that handle dense chains only (quantize, convert to .c and .json): they
+#  - the commands that handle dense chains only (quantize, convert to .c): they
 #    refuse it by name with exit 1 and write nothing, not even over an OUT that was there.
 . "$(dirname "$0")/lib/common.sh"
 
@@ -221,9 +221,7 @@ refused quantize "$TMP/q.anne"
 run 1 convert "$G" "$TMP/gen.c"
 refused convert "$TMP/gen.c" "$TMP/gen.h"
 stderr_has "generated C (OUT ending in .c) holds dense chains only in this version: write OUT as .anne"
-run 1 convert "$G" "$TMP/g.json"
-refused convert "$TMP/g.json"
-stderr_has "ANNE JSON describes dense chains only in this version"
+# (.json holds graphs too: tests/cli/json_graph.sh)
 # an OUT that was there stays as it was
 echo old >"$TMP/old.anne"
 run 1 quantize "$G" "$TMP/old.anne" --to int8 --calib "$TMP/features.csv"
