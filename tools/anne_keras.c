@@ -273,8 +273,17 @@ int anne_keras_last_axis(const cJSON *cfg, const char *key) {
     return cJSON_IsNumber(v) && (v->valuedouble == -1.0 || v->valuedouble == 1.0);
 }
 
+/* Whether an axis setting can be the last axis: -1, or a positive axis (the last one of an input of that
+ * rank; the converters check it against the input's rank). */
+static int anne__maybe_last_axis(const cJSON *cfg, const char *key) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
+    if (v == NULL || cJSON_IsNull(v)) return 1;
+    if (cJSON_IsArray(v) && cJSON_GetArraySize(v) == 1) v = v->child;
+    return cJSON_IsNumber(v) && (v->valuedouble == -1.0 || v->valuedouble >= 1.0);
+}
+
 /* Whether a layer can be converted at all, from its config alone. why: the reason when not. */
-static int anne__supported(const anne_keras_source *src, const anne_keras_klayer *l, char *why, size_t cap) {
+int anne_keras_layer_supported(const anne_keras_source *src, const anne_keras_klayer *l, char *why, size_t cap) {
     anne__kind k = anne__kind_of(l->class_name);
     anne_activation act;
     float p[3];
@@ -290,14 +299,14 @@ static int anne__supported(const anne_keras_source *src, const anne_keras_klayer
     case ANNE__K_ACTIVATION:
         return anne_keras_activation(src, cJSON_GetObjectItemCaseSensitive(l->config, "activation"), &act, p, why, cap) == 0;
     case ANNE__K_SOFTMAX:
-        if (!anne_keras_last_axis(l->config, "axis")) snprintf(why, cap, "softmax over an axis other than the last");
+        if (!anne__maybe_last_axis(l->config, "axis")) snprintf(why, cap, "softmax over an axis other than the last");
         return why[0] == '\0';
     case ANNE__K_BATCHNORM:
-        if (!anne_keras_last_axis(l->config, "axis")) snprintf(why, cap, "normalizes an axis other than the last");
+        if (!anne__maybe_last_axis(l->config, "axis")) snprintf(why, cap, "normalizes an axis other than the last");
         return why[0] == '\0';
     case ANNE__K_NORMALIZATION:
         if (anne_keras_bool(l->config, "invert", 0)) snprintf(why, cap, "invert=True is not supported");
-        else if (!anne_keras_last_axis(l->config, "axis")) snprintf(why, cap, "normalizes an axis other than the last");
+        else if (!anne__maybe_last_axis(l->config, "axis")) snprintf(why, cap, "normalizes an axis other than the last");
         return why[0] == '\0';
     case ANNE__K_PRELU: {
         const cJSON *sh = cJSON_GetObjectItemCaseSensitive(l->config, "shared_axes");
@@ -611,6 +620,7 @@ static int anne__batchnorm(anne__conv *c) {
     char what[64], got[64];
     int rc;
     if (anne__need_flat(c) != 0) return -1;
+    if (!anne_keras_last_axis(cfg, "axis")) return anne__fail(c, "normalizes an axis other than the last");
     if (anne_keras_num(cfg, "epsilon", 1e-3, &eps) != 0 || !(eps >= 0)) return anne__fail(c, "\"epsilon\" is not a number");
     units = c->size;
     snprintf(what, sizeof what, "%zu (%s%smoving mean, moving variance)", need, scale ? "gamma, " : "",
@@ -716,6 +726,7 @@ static int anne__normalization(anne__conv *c) {
     const cJSON *cm, *cv;
     char got[64];
     if (anne__need_flat(c) != 0) return -1;
+    if (!anne_keras_last_axis(c->layer->config, "axis")) return anne__fail(c, "normalizes an axis other than the last");
     units = c->size;
     mean = malloc(2u * units * sizeof *mean);
     s = malloc(2u * units * sizeof *s);
@@ -858,6 +869,9 @@ static int anne__activation_layer(anne__conv *c) {
     char why[160];
     if (anne__need_flat(c) != 0) return -1;
     if (anne_keras_activation_layer(c->src, c->layer, &act, p, why, sizeof why) != 0) return anne__fail(c, "%s", why);
+    if (act == ANNE_ACT_SOFTMAX && !anne_keras_last_axis(c->layer->config, "axis")) {
+        return anne__fail(c, "softmax over an axis other than the last");
+    }
     return anne__apply_activation(c, act, p, NULL);
 }
 
@@ -875,7 +889,7 @@ static int anne__reshape(anne__conv *c) {
 static int anne__convert_layer(anne__conv *c) {
     anne__kind k = anne__kind_of(c->layer->class_name);
     char why[160];
-    if (!anne__supported(c->src, c->layer, why, sizeof why)) {
+    if (!anne_keras_layer_supported(c->src, c->layer, why, sizeof why)) {
         return anne__fail(c, "not supported: %s (ANNE converts these layers: " ANNE__SUPPORTED ")", why);
     }
     if (!c->have_shape && k != ANNE__K_INPUT) {
@@ -949,7 +963,7 @@ int anne_keras_convert(anne_ir *ir, const anne_keras_source *src, anne_error *er
         char why[160];
         c.layer = &m.layers[i];
         c.index = i;
-        if (!anne__supported(src, c.layer, why, sizeof why) && anne__convert_layer(&c) != 0) goto fail;
+        if (!anne_keras_layer_supported(src, c.layer, why, sizeof why) && anne__convert_layer(&c) != 0) goto fail;
     }
     for (i = 0; i < m.n; i++) {
         c.layer = &m.layers[i];
@@ -998,7 +1012,7 @@ int anne_keras_check(const anne_keras_source *src, char **report, anne_error *er
     text[0] = '\0';
     for (i = 0; i < m.n; i++) {
         char why[160];
-        int ok = anne__supported(src, &m.layers[i], why, sizeof why);
+        int ok = anne_keras_layer_supported(src, &m.layers[i], why, sizeof why);
         all &= ok;
         at += (size_t)snprintf(text + at, cap - at, "layer %-3zu %-24.60s %-22.60s %s%s\n", i + 1u, m.layers[i].name,
                                m.layers[i].class_name, ok ? "supported" : "NOT SUPPORTED: ", ok ? "" : why);

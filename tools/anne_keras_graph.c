@@ -544,6 +544,10 @@ static int anne__rescale(anne_kg *g, int normalization) {
             s[c + j] = b;
         }
     } else {
+        if (!anne__is_last_axis(g->layer->config, "axis", in->rank)) {
+            anne_kg_fail(g, "normalizes an axis other than the last");
+            goto done;
+        }
         if (cJSON_GetObjectItemCaseSensitive(g->layer->config, "mean") != NULL &&
             !cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(g->layer->config, "mean"))) {
             anne_kg_fail(g, "a Normalization with its mean in the config is supported in dense models only");
@@ -915,17 +919,8 @@ int anne_keras_graph_convert(anne_ir *ir, const anne_keras_source *src, const an
     /* unsupported layers first, so that the message names the real obstacle (an LSTM), not a shape
      * problem it causes further down */
     for (i = 0; i < m->n; i++) {
-        const anne_keras_klayer *l = &m->layers[i];
-        anne_activation act;
-        float p[3];
-        int gs = anne_keras_graph_supported(l, why, sizeof why);
-        if (gs == 0) return anne_keras_fail(src, m, i, err, "not supported: %s", why);
-        if (gs < 0 && !anne__noop(l) && !anne__is(l, "InputLayer") && !anne__is(l, "Flatten") &&
-            !anne__is(l, "Reshape") && !anne__is(l, "Dense") && !anne__is(l, "BatchNormalization") &&
-            !anne__is(l, "Rescaling") && !anne__is(l, "Normalization") && !anne__is(l, "PReLU") &&
-            anne_keras_activation_layer(src, l, &act, p, why, sizeof why) != 0 &&
-            strcmp(why, "not an activation layer") == 0) {
-            return anne_keras_fail(src, m, i, err, "not supported: layer class %.60s is not supported", l->class_name);
+        if (!anne_keras_layer_supported(src, &m->layers[i], why, sizeof why)) {
+            return anne_keras_fail(src, m, i, err, "not supported: %s", why);
         }
     }
     out = malloc(m->n * ANNE__MAX_CALLS * sizeof *out);

@@ -53,6 +53,10 @@ int anne_keras_activation(const anne_keras_source *src, const cJSON *v, anne_act
 int anne_keras_activation_layer(const anne_keras_source *src, const anne_keras_klayer *l, anne_activation *act,
                                 float p[3], char *why, size_t cap);
 
+/* Whether a layer can be converted at all (in a dense chain or a graph), from its config alone; why:
+ * the reason when not. */
+int anne_keras_layer_supported(const anne_keras_source *src, const anne_keras_klayer *l, char *why, size_t cap);
+
 /* Layer index's weight arrays, between min_n and max_n of them (what: the expected ones, for the
  * message), every value finite. */
 int anne_keras_fetch(const anne_keras_source *src, const anne_keras_kmodel *m, size_t index, anne_keras_array **w,
