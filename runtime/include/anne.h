@@ -165,9 +165,9 @@ typedef struct anne_model {
     uint16_t n_tensors;
     uint16_t n_ops;
     uint16_t format_major;      /* 1: a dense chain; 2: a graph */
-    /* graph models: their runner, set by the loader, so that a firmware that never loads a graph model
-     * (a dense model shipped as generated C) links no graph code */
-    void (*graph_run)(const struct anne_model *model, float *output, const float *input, uint8_t *arena);
+    /* graph models: their runner (ANNE_OK), set by the loader, so that a firmware that never loads a
+     * graph model (a dense model shipped as generated C) links no graph code */
+    anne_status (*graph_run)(const struct anne_model *model, float *output, const float *input, uint8_t *arena);
 } anne_model;
 
 /* Validates `size` bytes as a model file and fills *model. Checks magic, version, CRC-32, every
