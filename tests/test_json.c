@@ -217,14 +217,9 @@ static void test_scaling_variants(void **state) {
     anne_ir_free(&ir);
 }
 
-typedef struct bad_case {
-    const char *json;
-    const char *message;        /* the whole expected message */
-} bad_case;
-
 /* Every error names the file, the layer, the key and what was expected. */
 static void test_errors_name_their_place(void **state) {
-    static const bad_case cases[] = {
+    static const anne_test_bad_json cases[] = {
         {"{\"layers\": [{\"kernel\": [[1, 2], [3, 4], [5, 6]]}, {\"kernel\": [[1], [2], [3]]}]}",
          "model.json: layer 2: kernel has 3 rows, expected 2 (the units of layer 1)"},
         {"{\"layers\": [{\"kernel\": [[1, 2], [3, 4], [5]]}]}",
@@ -263,9 +258,9 @@ static void test_errors_name_their_place(void **state) {
          "model.json: layer 2: unknown key \"activaton\" (known: type, name, units, activation, kernel, bias, alpha, "
          "negative_slope, max_value, threshold, theta; did you mean \"activation\"?)"},
         {"{\"layer\": []}",
-         "model.json: unknown key \"layer\" (known: name, input, layers, classes; did you mean \"layers\"?)"},
+         "model.json: unknown key \"layer\" (known: name, input, layers, ops, classes; did you mean \"layers\"?)"},
         {"{\"input\": {\"sise\": 2}, \"layers\": [{\"kernel\": [[1]]}]}",
-         "model.json: input: unknown key \"sise\" (known: size, mean, std, min, max; did you mean \"size\"?)"},
+         "model.json: input: unknown key \"sise\" (known: size, shape, mean, std, min, max; did you mean \"size\"?)"},
         {"{\"layers\": [{\"activation\": \"sigmoid\", \"alpha\": 0.1, \"kernel\": [[1]]}]}",
          "model.json: layer 1: \"alpha\" is not a parameter of activation \"sigmoid\" (it takes none)"},
         {"{\"layers\": [{\"activation\": \"relu\", \"theta\": 0.1, \"kernel\": [[1]]}]}",
@@ -314,7 +309,8 @@ static void test_errors_name_their_place(void **state) {
         {"{\"layers\": [{\"kernel\": [[1]]}], \"classes\": [\"no\", 1]}",
          "model.json: \"classes\" entry 2 must be a non-empty string, got 1"},
         {"{\"layers\": []}", "model.json: \"layers\" is empty: a model needs at least one layer"},
-        {"{\"name\": \"x\"}", "model.json: missing \"layers\" (a list of layers, first to last)"},
+        {"{\"name\": \"x\"}",
+         "model.json: missing \"layers\" (a list of layers, first to last) or \"ops\" (a graph)"},
         {"{\"layers\": {}}", "model.json: \"layers\" must be a list of layers, got an object"},
         {"{\"layers\": [3]}",
          "model.json: layer 1: must be an object such as {\"units\": 2, \"kernel\": ...}, got 3"},
@@ -323,7 +319,8 @@ static void test_errors_name_their_place(void **state) {
          "model.json: key \"layers\" appears twice"},
         {"{\"layers\": [{\"name\": \"hidden\", \"kernel\": [[1]], \"bias\": [1, 2]}]}",
          "model.json: layer 1 (\"hidden\"): \"bias\" has 2 values, expected 1 (units)"},
-        {"[1, 2]", "model.json: expected a JSON object ({\"layers\": [...]}) at the top level, got a list"},
+        {"[1, 2]", "model.json: expected a JSON object ({\"layers\": [...]} or {\"input\": ..., \"ops\": [...]}) at "
+                   "the top level, got a list"},
         /* syntax errors: line and column (1-based) of the offending character */
         {"{\n  \"layers\": [\n    {\"kernel\": [[1,]]}\n  ]\n}",
          "model.json: line 3, column 20: invalid JSON near \"]]}\""},
@@ -336,22 +333,8 @@ static void test_errors_name_their_place(void **state) {
          "model.json: line 2, column 1: unexpected text after the end of the JSON document"},
         {"", "model.json: line 1, column 1: invalid JSON: the document ends too early (a missing \"}\" or \"]\"?)"},
     };
-    size_t i;
     (void)state;
-    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        anne_ir ir;
-        anne_error err;
-        if (parse(&ir, cases[i].json, &err) == 0) {
-            anne_ir_free(&ir);
-            fail_msg("case %zu was accepted: %s", i, cases[i].json);
-        }
-        if (strcmp(err.msg, cases[i].message) != 0) {
-            fail_msg("case %zu: %s\n  got:      %s\n  expected: %s", i, cases[i].json, err.msg, cases[i].message);
-        }
-        /* freed on error: an IR left behind would hold pointers (ASan would also report a leak) */
-        assert_int_equal(ir.n_layers, 0);
-        assert_null(ir.layers);
-    }
+    anne_test_json_errors(cases, sizeof cases / sizeof cases[0]);
 }
 
 /* A model full of awkward floats: every JSON → IR → JSON → IR keeps each bit. */

@@ -269,6 +269,65 @@ static void test_nn4mc_edge_cases(void **state) {
     assert_non_null(strstr(refused(gru, NULL), "(GRU): not supported"));
 }
 
+/* The published CNNs of the fixtures (keyword spotting, gesture Conv1D with BatchNormalization, hls4ml's
+ * jet taggers, nn4mc's Conv1D and pooling models) convert to graph models that load and give finite
+ * outputs with a BatchNormalization folded away; keras2c's two-input Conv1D model is refused by name. */
+static void test_published_cnns_convert(void **state) {
+    static const char *const h5[] = {"embml_kws_cnn/kws_cnn.h5",      "k3_h5_gesture_conv1d_bn/gesture_model.h5",
+                                     "nn4mc_small_models/Conv1.hdf5", "nn4mc_small_models/Conv1d_pooling.hdf5",
+                                     "nn4mc_small_models/Conv2.hdf5", "nn4mc_small_models/conv1d.hdf5"};
+    static const char *const json[] = {"KERAS_conv1d_small", "KERAS_conv2d_model", "jetTagger_Conv2D_Small"};
+    size_t i, k;
+    (void)state;
+    for (i = 0; i < sizeof h5 / sizeof h5[0] + sizeof json / sizeof json[0]; i++) {
+        char rel[256], path[1024], weights[1024];
+        unsigned char *b;
+        size_t n;
+        anne_model m;
+        float *x, *y, *arena;
+        if (i < sizeof h5 / sizeof h5[0]) {
+            snprintf(rel, sizeof rel, FIX "%s", h5[i]);
+            weights[0] = '\0';
+        } else {
+            const char *name = json[i - sizeof h5 / sizeof h5[0]];
+            snprintf(rel, sizeof rel, FIX "hls4ml_json_weights_k20/%s_weights.h5", name);
+            snprintf(weights, sizeof weights, "%s", anne_test_shared_path(rel));
+            snprintf(rel, sizeof rel, FIX "hls4ml_json_weights_k20/%s.json", name);
+        }
+        {
+            ANNE_TEST_REQUIRE_SHARED(p, rel);
+            snprintf(path, sizeof path, "%s", p);
+        }
+        anne_test_convert(path, weights[0] ? weights : NULL, &b, &n);
+        assert_int_equal(anne_model_load(&m, b, n), ANNE_OK);
+        if (m.op_table == NULL) fail_msg("%s: not a graph model", rel);
+        for (k = 0; k < m.n_ops; k++) {
+            anne_op op;
+            assert_int_equal(anne_model_op(&m, (uint16_t)k, &op), ANNE_OK);
+            if (op.kind == ANNE_OP_CHANNEL_AFFINE && strstr(rel, "gesture") != NULL) {
+                fail_msg("%s: op %zu: a BatchNormalization after a Conv1D was not folded", rel, k + 1u);
+            }
+        }
+        x = malloc(m.n_inputs * sizeof *x);
+        y = malloc(m.n_outputs * sizeof *y);
+        arena = malloc(anne_model_arena_size(&m) + 4u);
+        assert_true(x != NULL && y != NULL && arena != NULL);
+        for (k = 0; k < m.n_inputs; k++) x[k] = (float)(k % 7u) / 7.0f - 0.5f;
+        assert_int_equal(anne_model_predict(&m, y, x, arena, anne_model_arena_size(&m)), ANNE_OK);
+        for (k = 0; k < m.n_outputs; k++) {
+            if (!isfinite(y[k])) fail_msg("%s: output %zu is not finite", rel, k + 1u);
+        }
+        free(x);
+        free(y);
+        free(arena);
+        free(b);
+    }
+    {
+        SHARED(k2c, FIX "keras2c_profile_conv1d/model.h5");
+        assert_non_null(strstr(refused(k2c, NULL), "the model has 10 inputs; ANNE converts models with one"));
+    }
+}
+
 /* keras2c's LSTM model, a Keras 3 LSTM .keras and QKeras custom layers: refused with the layer named. */
 static void test_unsupported_named(void **state) {
     SHARED(k2c, FIX "keras2c_example/model.h5");
@@ -380,6 +439,7 @@ int main(void) {
         cmocka_unit_test(test_tfjs_legacy),
         cmocka_unit_test(test_nn4mc_edge_cases),
         cmocka_unit_test(test_unsupported_named),
+        cmocka_unit_test(test_published_cnns_convert),
         cmocka_unit_test(test_check_report),
         cmocka_unit_test(test_damaged_files),
     };

@@ -12,12 +12,12 @@
 #include "anne_keras.h"
 #include "test_support.h"
 
-/* Weights by layer name: up to 4 arrays of up to 16 floats, shapes given. */
+/* Weights by layer name: up to 4 arrays of up to 16 floats, shapes (rank 1 to 3) given. */
 typedef struct fake_weights {
     const char *layer;
     int count;
     int rank[4];
-    size_t dims[4][2];
+    size_t dims[4][3];
     float v[4][16];
 } fake_weights;
 
@@ -39,10 +39,13 @@ static int fake_source(void *ctx, const anne_keras_layer_ref *ref, anne_keras_ar
         assert_non_null(*arrays);
         for (k = 0; k < w->count; k++) {
             anne_keras_array *a = &(*arrays)[k];
+            int d;
             a->rank = w->rank[k];
-            a->dims[0] = w->dims[k][0];
-            a->dims[1] = w->dims[k][1];
-            a->n = a->rank == 1 ? a->dims[0] : a->dims[0] * a->dims[1];
+            a->n = 1;
+            for (d = 0; d < a->rank; d++) {
+                a->dims[d] = w->dims[k][d];
+                a->n *= a->dims[d];
+            }
             a->data = malloc(a->n * sizeof(float));
             assert_non_null(a->data);
             memcpy(a->data, w->v[k], a->n * sizeof(float));
@@ -284,12 +287,144 @@ static void test_snake_case(void **state) {
     assert_int_equal(anne_keras_major(NULL), 2);
 }
 
+/* A Sequential model over an input of the given shape (a JSON list after the batch's null). */
+#define SEQ_SHAPED(shape, layers) "{\"class_name\": \"Sequential\", \"config\": {\"layers\": [" \
+    "{\"class_name\": \"InputLayer\", \"config\": {\"name\": \"in\", \"batch_input_shape\": [null, " shape "]}}," \
+    layers "]}}"
+
+/* Graph models: every config problem is refused naming the layer, the value and what was expected;
+ * none crashes or converts. */
+static void test_graph_refusals(void **state) {
+    static const struct {
+        const char *config, *want;
+    } cases[] = {
+        {SEQ_SHAPED("3, 2", "{\"class_name\": \"Conv1D\", \"config\": {\"name\": \"c\", \"filters\": 2, "
+                            "\"kernel_size\": [5], \"padding\": \"valid\"}}"),
+         "layer 2 \"c\" (Conv1D): the window spans 5 steps but the input has 3"},
+        {SEQ_SHAPED("3, 2", "{\"class_name\": \"Conv1D\", \"config\": {\"name\": \"c\", \"filters\": 2, "
+                            "\"kernel_size\": [0]}}"),
+         "layer 2 \"c\" (Conv1D): \"kernel_size\" is 0, expected 1 to 65535"},
+        {SEQ_SHAPED("3, 2", "{\"class_name\": \"Conv1D\", \"config\": {\"name\": \"c\", \"filters\": 2, "
+                            "\"kernel_size\": [2], \"groups\": 2}}"),
+         "layer 2 \"c\" (Conv1D): not supported: grouped convolution (groups 2)"},
+        {SEQ_SHAPED("4, 4, 2", "{\"class_name\": \"Conv2D\", \"config\": {\"name\": \"c\", \"filters\": 2, "
+                               "\"kernel_size\": [2, 2], \"data_format\": \"channels_first\"}}"),
+         "layer 2 \"c\" (Conv2D): not supported: data_format \"channels_first\""},
+        {SEQ_SHAPED("4, 4, 2", "{\"class_name\": \"Conv2D\", \"config\": {\"name\": \"c\", \"filters\": 2, "
+                               "\"kernel_size\": [2, 2], \"padding\": \"causal\"}}"),
+         "layer 2 \"c\" (Conv2D): not supported: padding \"causal\" is not supported (valid, same)"},
+        {SEQ_SHAPED("4, 2", "{\"class_name\": \"Conv2D\", \"config\": {\"name\": \"c\", \"filters\": 2, "
+                            "\"kernel_size\": [2, 2]}}"),
+         "layer 2 \"c\" (Conv2D): its input has rank 2; a 2D layer takes (height, width, channels)"},
+        {SEQ_SHAPED("3, 2", "{\"class_name\": \"Conv1D\", \"config\": {\"name\": \"d\", \"filters\": 2, "
+                            "\"kernel_size\": [2], \"use_bias\": false}}"),
+         "layer 2 \"d\" (Conv1D): kernel has shape (2, 2), expected (2, 2, 2)"},
+        {SEQ_SHAPED("3, 2", "{\"class_name\": \"Reshape\", \"config\": {\"name\": \"r\", \"target_shape\": [4, -1]}}"),
+         "layer 2 \"r\" (Reshape): cannot reshape 6 values into a shape with 4 values per -1"},
+        {SEQ_SHAPED("3, 2", "{\"class_name\": \"Permute\", \"config\": {\"name\": \"p\", \"dims\": [1, 1]}}"),
+         "layer 2 \"p\" (Permute): \"dims\" names axis 1 twice"},
+        {SEQ_SHAPED("3, 2", "{\"class_name\": \"UpSampling2D\", \"config\": {\"name\": \"u\", \"size\": [2, 2], "
+                            "\"interpolation\": \"bilinear\"}}"),
+         "layer 2 \"u\" (UpSampling2D): not supported: interpolation \"bilinear\""},
+        {SEQ_SHAPED("3, 2", "{\"class_name\": \"Cropping1D\", \"config\": {\"name\": \"k\", \"cropping\": [2, 1]}}"),
+         "layer 2 \"k\" (Cropping1D): gives an axis of 0 (expected 1 to 65535)"},
+        {SEQ_SHAPED("3, 2", "{\"class_name\": \"LayerNormalization\", \"config\": {\"name\": \"n\", \"axis\": [1]}}"),
+         "layer 2 \"n\" (LayerNormalization): normalizes an axis other than the last"},
+        {SEQ_SHAPED("3, 2", "{\"class_name\": \"PReLU\", \"config\": {\"name\": \"q\"}}"),
+         "layer 2 \"q\" (PReLU): not supported in a graph model yet"},
+        /* a merge of a (3, 2) and a (3, 4) tensor; a concatenation along a batch axis; two inputs */
+        {"{\"class_name\": \"Functional\", \"config\": {\"layers\": ["
+         "{\"class_name\": \"InputLayer\", \"name\": \"in\", \"config\": {\"name\": \"in\", \"batch_input_shape\": [null, 3, 2]},"
+         " \"inbound_nodes\": []},"
+         "{\"class_name\": \"ZeroPadding1D\", \"name\": \"z\", \"config\": {\"name\": \"z\", \"padding\": [1, 1]},"
+         " \"inbound_nodes\": [[[\"in\", 0, 0, {}]]]},"
+         "{\"class_name\": \"Add\", \"name\": \"a\", \"config\": {\"name\": \"a\"},"
+         " \"inbound_nodes\": [[[\"in\", 0, 0, {}], [\"z\", 0, 0, {}]]]}],"
+         " \"input_layers\": [[\"in\", 0, 0]], \"output_layers\": [[\"a\", 0, 0]]}}",
+         "layer 3 \"a\" (Add): input 2 has shape (5, 2), input 1 (3, 2): inputs of different shapes"},
+        {"{\"class_name\": \"Functional\", \"config\": {\"layers\": ["
+         "{\"class_name\": \"InputLayer\", \"name\": \"in\", \"config\": {\"name\": \"in\", \"batch_input_shape\": [null, 3, 2]},"
+         " \"inbound_nodes\": []},"
+         "{\"class_name\": \"Concatenate\", \"name\": \"c\", \"config\": {\"name\": \"c\", \"axis\": 0},"
+         " \"inbound_nodes\": [[[\"in\", 0, 0, {}], [\"in\", 0, 0, {}]]]}],"
+         " \"input_layers\": [[\"in\", 0, 0]], \"output_layers\": [[\"c\", 0, 0]]}}",
+         "layer 2 \"c\" (Concatenate): axis 0 is not an axis of a sample"},
+        {"{\"class_name\": \"Functional\", \"config\": {\"layers\": ["
+         "{\"class_name\": \"InputLayer\", \"name\": \"in\", \"config\": {\"name\": \"in\", \"batch_input_shape\": [null, 3, 2]},"
+         " \"inbound_nodes\": []},"
+         "{\"class_name\": \"Add\", \"name\": \"a\", \"config\": {\"name\": \"a\"},"
+         " \"inbound_nodes\": [[[\"in\", 0, 0, {}], [\"ghost\", 0, 0, {}]]]}],"
+         " \"input_layers\": [[\"in\", 0, 0]], \"output_layers\": [[\"a\", 0, 0]]}}",
+         "layer 2 \"a\" (Add): its input \"ghost\" is not a layer of the model"},
+        {"{\"class_name\": \"Functional\", \"config\": {\"layers\": ["
+         "{\"class_name\": \"InputLayer\", \"name\": \"in\", \"config\": {\"name\": \"in\", \"batch_input_shape\": [null, 3, 2]},"
+         " \"inbound_nodes\": []},"
+         "{\"class_name\": \"Add\", \"name\": \"a\", \"config\": {\"name\": \"a\"},"
+         " \"inbound_nodes\": [[[\"in\", 0, 0, {}], [\"b\", 0, 0, {}]]]},"
+         "{\"class_name\": \"Add\", \"name\": \"b\", \"config\": {\"name\": \"b\"},"
+         " \"inbound_nodes\": [[[\"in\", 0, 0, {}], [\"a\", 0, 0, {}]]]}],"
+         " \"input_layers\": [[\"in\", 0, 0]], \"output_layers\": [[\"b\", 0, 0]]}}",
+         "m: the layers' inputs form a cycle"},
+    };
+    static const fake_weights bad_conv = {"d", 1, {2}, {{2, 2}}, {{1, 2, 3, 4}}};
+    size_t i;
+    anne_ir ir;
+    anne_error err;
+    (void)state;
+    g_weights = &bad_conv;
+    g_n_weights = 1;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (run(cases[i].config, 2, 0, &ir, &err) == 0) {
+            anne_ir_free(&ir);
+            fail_msg("case %zu converted; expected \"%s\"", i + 1u, cases[i].want);
+        }
+        if (strstr(err.msg, cases[i].want) == NULL) fail_msg("case %zu: \"%s\" lacks \"%s\"", i + 1u, err.msg, cases[i].want);
+    }
+}
+
+/* Conv1D padding "causal" is ZeroPadding1D((k - 1) * dilation, 0) then a 'valid' Conv1D, bit for bit. */
+static void test_causal_conv1d(void **state) {
+    static const char causal[] = SEQ_SHAPED("6, 2", "{\"class_name\": \"Conv1D\", \"config\": {\"name\": \"c\", "
+        "\"filters\": 2, \"kernel_size\": [3], \"dilation_rate\": [2], \"padding\": \"causal\"}}");
+    static const char padded[] = SEQ_SHAPED("6, 2", "{\"class_name\": \"ZeroPadding1D\", \"config\": {\"name\": \"z\", "
+        "\"padding\": [4, 0]}}, {\"class_name\": \"Conv1D\", \"config\": {\"name\": \"c\", \"filters\": 2, "
+        "\"kernel_size\": [3], \"dilation_rate\": [2], \"padding\": \"valid\"}}");
+    static const fake_weights conv = {"c", 2, {3, 1}, {{3, 2, 2}, {2, 0, 0}},
+                                      {{0.5f, -1, 0.25f, 2, -0.75f, 1.5f, 1, -0.5f, 0.125f, 3, -2, 0.625f}, {0.1f, -0.2f}}};
+    anne_ir a, b;
+    anne_error err;
+    unsigned char *ba, *bb;
+    size_t na, nb, r, i;
+    anne_model ma, mb;
+    float x[12], ya[12], yb[12], arena[256];
+    (void)state;
+    g_weights = &conv;
+    g_n_weights = 1;
+    if (run(causal, 2, 0, &a, &err) != 0) fail_msg("%s", err.msg);
+    if (run(padded, 2, 0, &b, &err) != 0) fail_msg("%s", err.msg);
+    assert_int_equal(a.tensors[a.n_ops].dims[0], 6); /* causal keeps the length */
+    if (anne_ir_serialize(&a, &ba, &na, &err) != 0 || anne_ir_serialize(&b, &bb, &nb, &err) != 0) fail_msg("%s", err.msg);
+    assert_int_equal(anne_model_load(&ma, ba, na), ANNE_OK);
+    assert_int_equal(anne_model_load(&mb, bb, nb), ANNE_OK);
+    for (r = 0; r < 8; r++) {
+        for (i = 0; i < 12; i++) x[i] = (float)((i * 5u + r * 3u) % 11u) - 5.0f;
+        assert_int_equal(anne_model_predict(&ma, ya, x, arena, sizeof arena), ANNE_OK);
+        assert_int_equal(anne_model_predict(&mb, yb, x, arena, sizeof arena), ANNE_OK);
+        assert_memory_equal(ya, yb, sizeof ya);
+    }
+    free(ba);
+    free(bb);
+    anne_ir_free(&a);
+    anne_ir_free(&b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hard_sigmoid_by_version), cmocka_unit_test(test_leaky_names_and_defaults),
         cmocka_unit_test(test_normalization_exact),     cmocka_unit_test(test_rescaling),
         cmocka_unit_test(test_batchnorm_diagonal),      cmocka_unit_test(test_functional_chains),
         cmocka_unit_test(test_refusals),                cmocka_unit_test(test_snake_case),
+        cmocka_unit_test(test_graph_refusals),          cmocka_unit_test(test_causal_conv1d),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

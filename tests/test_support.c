@@ -11,6 +11,7 @@
 
 #include "anne_file.h"
 #include "anne_import.h"
+#include "anne_json.h"
 
 static char anne__tmp_dir[64];
 
@@ -98,4 +99,25 @@ void anne_test_predict(const anne_loaded *m, float *output, const float *input) 
     st = anne_model_predict(&m->model, output, input, arena, arena_words * 4u);
     free(arena);
     assert_int_equal(st, ANNE_OK);
+}
+
+void anne_test_json_errors(const anne_test_bad_json *cases, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        anne_ir ir;
+        anne_error err;
+        err.msg[0] = '\0';
+        if (anne_json_read(&ir, cases[i].json, strlen(cases[i].json), "model.json", &err) == 0) {
+            anne_ir_free(&ir);
+            fail_msg("case %zu was accepted: %s", i, cases[i].json);
+        }
+        if (strcmp(err.msg, cases[i].message) != 0) {
+            fail_msg("case %zu: %s\n  got:      %s\n  expected: %s", i, cases[i].json, err.msg, cases[i].message);
+        }
+        assert_int_equal(ir.n_layers, 0);
+        assert_null(ir.layers);
+        assert_int_equal(ir.n_ops, 0);
+        assert_null(ir.ops);
+        assert_null(ir.tensors);
+    }
 }

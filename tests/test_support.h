@@ -88,6 +88,16 @@ void anne_test_convert(const char *path, const char *weights, unsigned char **by
  * test with the importer's message on error. */
 void anne_test_open_model(anne_loaded *out, const char *rel);
 
+/* A document anne_json_read() must refuse, with exactly this message. */
+typedef struct anne_test_bad_json {
+    const char *json;
+    const char *message;
+} anne_test_bad_json;
+
+/* Reads each document as "model.json"; fails the test when one is accepted, when its message differs
+ * (both shown), or when the IR is not left empty (freed on error: ASan would also see a leak). */
+void anne_test_json_errors(const anne_test_bad_json *cases, size_t n);
+
 /* Runs a loaded model on one raw input; output must hold n_outputs floats. */
 void anne_test_predict(const anne_loaded *m, float *output, const float *input);
 

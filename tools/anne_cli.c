@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "anne_file.h"
+
 int anne_cli_model_open(anne_cli_model *m, const char *path, anne_error *err) {
     const anne_model *model;
     uint16_t k;
@@ -46,6 +48,25 @@ int anne_cli_model_predict(anne_cli_model *m, float *output, const float *input,
     anne_status st = anne_model_predict(&m->loaded.model, output, input, m->arena, m->arena_bytes);
     if (st != ANNE_OK) return anne_error_set(err, "running the model failed: %s", anne_status_str(st));
     return 0;
+}
+
+int anne_cli_dense_only(const anne_model *m, const char *path, const char *what, anne_error *err) {
+    if (m->op_table == NULL) return 0;
+    return anne_error_set(err, "%s: a graph model (convolutions, pooling, merges): %s", path, what);
+}
+
+int anne_cli_dense_only_file(const char *path, const char *what, anne_error *err) {
+    unsigned char *bytes;
+    size_t size;
+    anne_model m;
+    anne_error ignored;
+    int rc = 0;
+    if (anne_file_read(path, &bytes, &size, &ignored) != 0) return 0;
+    if (size >= 4 && memcmp(bytes, "ANNE", 4) == 0 && anne_model_load(&m, bytes, size) == ANNE_OK) {
+        rc = anne_cli_dense_only(&m, path, what, err);
+    }
+    free(bytes);
+    return rc;
 }
 
 int anne_cli_features(const anne_csv *t, size_t label_col, uint16_t n_inputs, float **x, anne_error *err) {

@@ -30,6 +30,15 @@ void anne_cli_model_close(anne_cli_model *m);
 /* Runs the model on one raw input; output holds n_outputs floats. */
 int anne_cli_model_predict(anne_cli_model *m, float *output, const float *input, anne_error *err);
 
+/* The refusal of a graph model (format 2.0) by a command that handles dense chains only in this
+ * version: 0 for a dense chain, else -1 with "PATH: a graph model (convolutions, pooling, merges):
+ * WHAT" in err (WHAT says which command and what to do instead). For a command's model once loaded. */
+int anne_cli_dense_only(const anne_model *m, const char *path, const char *what, anne_error *err);
+
+/* The same for PATH before a command imports it: -1 (err set) when PATH is an .anne file holding a graph
+ * model, else 0 (a file that cannot be read, or any other format: the command's import reports it). */
+int anne_cli_dense_only_file(const char *path, const char *what, anne_error *err);
+
 /* The feature matrix of a CSV file for a model with n_inputs inputs: every column but label_col
  * (ANNE_CSV_NO_COLUMN: none). Errors when the column count differs (naming both numbers), when the
  * file has no data rows, and on any value that is not a number. *x: (n_rows, n_inputs), malloc'd. */

@@ -11,5 +11,6 @@ int anne_cmd_eval(int argc, char **argv);
 int anne_cmd_trace(int argc, char **argv);
 int anne_cmd_quantize(int argc, char **argv);
 int anne_cmd_train(int argc, char **argv);
+int anne_cmd_split(int argc, char **argv);
 
 #endif /* ANNE_COMMANDS_H */

@@ -278,7 +278,7 @@ static int anne__report_all(const anne_ir *ir, anne_import_options *opt, anne_er
     return 0;
 }
 
-/* JSON: ANNE JSON has "layers" at the top; Keras' to_json() has "class_name" and "config"; a
+/* JSON: ANNE JSON has "layers" (a dense chain) or "ops" (a graph) at the top; Keras' to_json() has "class_name" and "config"; a
  * TensorFlow.js model.json has "modelTopology" / "weightsManifest". The text is checked against the
  * limits of what its top-level keys say it is before it is parsed (anne_json_limits.h). */
 static int anne__import_json(anne_ir *ir, const unsigned char *bytes, size_t size, const char *path,
@@ -300,6 +300,7 @@ static int anne__import_json(anne_ir *ir, const unsigned char *bytes, size_t siz
                cJSON_HasObjectItem(root, "config") && !cJSON_HasObjectItem(root, "layers")) {
         rc = anne__isolated(anne__job_json, ir, bytes, size, path, root, opt, err);
     } else if (root != NULL && !(cJSON_IsObject(root) && (cJSON_HasObjectItem(root, "layers") ||
+                                                         cJSON_HasObjectItem(root, "ops") ||
                                                          cJSON_HasObjectItem(root, "input") ||
                                                          cJSON_HasObjectItem(root, "classes")))) {
         /* JSON, but none of the model formats (not even ANNE JSON with a misspelt key, which the ANNE

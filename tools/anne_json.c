@@ -1,5 +1,6 @@
 /* The ANNE JSON importer: reads the human-editable model description (docs/anne-json.md) into the
- * IR, strictly, so that a typo is an error with its place named rather than a silently wrong model. */
+ * IR, strictly, so that a typo is an error with its place named rather than a silently wrong model.
+ * The document, its input and dense layers are read here; a graph's ops in anne_json_graph.c. */
 #include "anne_json.h"
 
 #include <float.h>
@@ -11,23 +12,11 @@
 
 #include <cjson/cJSON.h>
 
+#include "anne_json_internal.h"
 #include "anne_json_limits.h"
+#include "anne_ir_graph.h"
 
-/* Where we are, for messages: "<path>: layer 2 ("hidden"): ...". */
-typedef struct anne__json_ctx {
-    const char *path;
-    anne_error *err;
-    char where[160];            /* "layer 2", "input", or "" at the top level */
-} anne__json_ctx;
-
-/* Sets the error as "<path>: <where>: <message>". Always returns -1. */
-static int anne__fail(anne__json_ctx *c, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static int anne__fail(anne__json_ctx *c, const char *fmt, ...) {
+int anne_json_fail(anne_json_ctx *c, const char *fmt, ...) {
     va_list ap;
     if (c->err == NULL) return -1;
     va_start(ap, fmt);
@@ -39,7 +28,7 @@ static int anne__fail(anne__json_ctx *c, const char *fmt, ...) {
 }
 
 /* A short description of a JSON value for "got ..." in messages: "two" (quoted), 3.5, a list, ... */
-static const char *anne__describe(const cJSON *v, char *buf, size_t cap) {
+const char *anne_json_describe(const cJSON *v, char *buf, size_t cap) {
     if (cJSON_IsString(v)) {
         size_t n = strlen(v->valuestring);
         snprintf(buf, cap, "\"%.40s%s\"", v->valuestring, n > 40 ? "..." : "");
@@ -58,7 +47,7 @@ static const char *anne__describe(const cJSON *v, char *buf, size_t cap) {
 }
 
 /* Reads a JSON number into a float. 0: ok; 1: not a number; 2: not finite as a 32-bit float. */
-static int anne__to_float(const cJSON *v, float *out) {
+int anne_json_to_float(const cJSON *v, float *out) {
     double d;
     if (!cJSON_IsNumber(v)) return 1;
     d = v->valuedouble;
@@ -70,39 +59,40 @@ static int anne__to_float(const cJSON *v, float *out) {
 }
 
 /* One number with a named place, e.g. what = "\"alpha\"". */
-static int anne__get_float(anne__json_ctx *c, const cJSON *v, const char *what, float *out) {
+int anne_json_get_float(anne_json_ctx *c, const cJSON *v, const char *what, float *out) {
     char got[64];
-    int rc = anne__to_float(v, out);
-    if (rc == 1) return anne__fail(c, "%s must be a number, got %s", what, anne__describe(v, got, sizeof got));
+    int rc = anne_json_to_float(v, out);
+    if (rc == 1) return anne_json_fail(c, "%s must be a number, got %s", what, anne_json_describe(v, got, sizeof got));
     if (rc == 2) {
-        return anne__fail(c, "%s must be a finite number within the 32-bit float range (|x| <= %.9g), got %s", what,
-                          (double)FLT_MAX, anne__describe(v, got, sizeof got));
+        return anne_json_fail(c, "%s must be a finite number within the 32-bit float range (|x| <= %.9g), got %s", what,
+                              (double)FLT_MAX, anne_json_describe(v, got, sizeof got));
     }
     return 0;
 }
 
 /* A count such as "units" or "size": an integer in [1, 65535]. */
-static int anne__get_count(anne__json_ctx *c, const cJSON *v, const char *key, uint16_t *out) {
+int anne_json_get_count(anne_json_ctx *c, const cJSON *v, const char *key, uint16_t *out) {
     char got[64];
     double d;
     if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 1.0 ||
         floor(v->valuedouble) != v->valuedouble) {
-        return anne__fail(c, "\"%s\" must be a positive integer, got %s", key, anne__describe(v, got, sizeof got));
+        return anne_json_fail(c, "\"%s\" must be a positive integer, got %s", key,
+                              anne_json_describe(v, got, sizeof got));
     }
     d = v->valuedouble;
-    if (d > 65535.0) return anne__fail(c, "\"%s\" is %.0f, at most 65535 are supported", key, d);
+    if (d > 65535.0) return anne_json_fail(c, "\"%s\" is %.0f, at most 65535 are supported", key, d);
     *out = (uint16_t)d;
     return 0;
 }
 
-static size_t anne__array_len(const cJSON *a) {
+size_t anne_json_array_len(const cJSON *a) {
     size_t n = 0;
     const cJSON *e;
     for (e = a->child; e != NULL; e = e->next) n++;
     return n;
 }
 
-static char *anne__strdup(const char *s) {
+char *anne_json_strdup(const char *s) {
     size_t n = strlen(s) + 1u;
     char *d = malloc(n);
     if (d != NULL) memcpy(d, s, n);
@@ -130,7 +120,7 @@ static size_t anne__distance(const char *a, const char *b) {
 
 /* Checks that every key of obj is in known (NULL-terminated) and none repeats; stores each key's
  * value in found[] (same index as known[], NULL when absent). */
-static int anne__keys(anne__json_ctx *c, const cJSON *obj, const char *const *known, const cJSON **found) {
+int anne_json_keys(anne_json_ctx *c, const cJSON *obj, const char *const *known, const cJSON **found) {
     const cJSON *e;
     size_t i, n = 0;
     while (known[n] != NULL) found[n++] = NULL;
@@ -149,34 +139,37 @@ static int anne__keys(anne__json_ctx *c, const cJSON *obj, const char *const *kn
                     if (d <= 2) snprintf(hint, sizeof hint, "; did you mean \"%s\"?", known[k]);
                 }
             }
-            return anne__fail(c, "unknown key \"%.60s\" (known: %s%s)", e->string, list, hint);
+            return anne_json_fail(c, "unknown key \"%.60s\" (known: %s%s)", e->string, list, hint);
         }
-        if (found[i] != NULL) return anne__fail(c, "key \"%s\" appears twice", known[i]);
+        if (found[i] != NULL) return anne_json_fail(c, "key \"%s\" appears twice", known[i]);
         found[i] = e;
     }
     return 0;
 }
 
 /* Reads a list of n numbers (n == 0: any length >= 1, returned in *n_out) into a malloc'd array. */
-static int anne__get_floats(anne__json_ctx *c, const cJSON *v, const char *key, size_t n, const char *expected_why,
-                            float **out, size_t *n_out) {
+int anne_json_get_floats(anne_json_ctx *c, const cJSON *v, const char *key, size_t n, const char *expected_why,
+                         float **out, size_t *n_out) {
     const cJSON *e;
     size_t len, i = 0;
     char got[64], what[96];
     *out = NULL;
     if (!cJSON_IsArray(v)) {
-        return anne__fail(c, "\"%s\" must be a list of numbers, got %s", key, anne__describe(v, got, sizeof got));
+        return anne_json_fail(c, "\"%s\" must be a list of numbers, got %s", key,
+                              anne_json_describe(v, got, sizeof got));
     }
-    len = anne__array_len(v);
-    if (len == 0) return anne__fail(c, "\"%s\" is empty", key);
-    if (n != 0 && len != n) return anne__fail(c, "\"%s\" has %zu values, expected %zu (%s)", key, len, n, expected_why);
-    if (len > 65535u) return anne__fail(c, "\"%s\" has %zu values, at most 65535 are supported", key, len);
+    len = anne_json_array_len(v);
+    if (len == 0) return anne_json_fail(c, "\"%s\" is empty", key);
+    if (n != 0 && len != n) {
+        return anne_json_fail(c, "\"%s\" has %zu values, expected %zu (%s)", key, len, n, expected_why);
+    }
+    if (len > 65535u) return anne_json_fail(c, "\"%s\" has %zu values, at most 65535 are supported", key, len);
     *out = malloc(len * sizeof **out);
-    if (*out == NULL) return anne__fail(c, "out of memory");
+    if (*out == NULL) return anne_json_fail(c, "out of memory");
     for (e = v->child; e != NULL; e = e->next, i++) {
-        if (anne__to_float(e, &(*out)[i]) != 0) {
+        if (anne_json_to_float(e, &(*out)[i]) != 0) {
             snprintf(what, sizeof what, "\"%s\" value %zu", key, i + 1u);
-            anne__get_float(c, e, what, &(*out)[i]);
+            anne_json_get_float(c, e, what, &(*out)[i]);
             free(*out);
             *out = NULL;
             return -1;
@@ -188,76 +181,109 @@ static int anne__get_floats(anne__json_ctx *c, const cJSON *v, const char *key, 
 
 /* ---- input ------------------------------------------------------------------------------------ */
 
-static int anne__read_input(anne__json_ctx *c, const cJSON *in, anne_ir *ir) {
-    static const char *const known[] = {"size", "mean", "std", "min", "max", NULL};
-    const cJSON *f[5];
-    const cJSON *va, *vb;
-    const char *ka, *kb;
+/* "shape": a graph's input tensor, 1 to 4 sizes of at most 65535 values in all. */
+static int anne__read_input_shape(anne_json_ctx *c, const cJSON *v, size_t *rank, size_t dims[ANNE_MAX_RANK],
+                                  size_t *values) {
+    const cJSON *e;
     char got[64];
-    size_t n = 0, i;
+    size_t k = 0;
+    if (!cJSON_IsArray(v) || anne_json_array_len(v) < 1 || anne_json_array_len(v) > ANNE_MAX_RANK) {
+        return anne_json_fail(c, "\"shape\" must be a list of 1 to 4 sizes without the batch axis, e.g. [28, 28, 1]; "
+                                 "got %s", anne_json_describe(v, got, sizeof got));
+    }
+    *values = 1;
+    for (e = v->child; e != NULL; e = e->next, k++) {
+        if (!cJSON_IsNumber(e) || !(e->valuedouble >= 1.0 && e->valuedouble <= 65535.0) ||
+            floor(e->valuedouble) != e->valuedouble) {
+            return anne_json_fail(c, "\"shape\" value %zu must be an integer from 1 to 65535, got %s", k + 1u,
+                                  anne_json_describe(e, got, sizeof got));
+        }
+        dims[k] = (size_t)e->valuedouble;
+        *values *= dims[k];
+    }
+    *rank = k;
+    if (*values > 65535u) {
+        return anne_json_fail(c, "\"shape\" has %zu values; a model's input holds at most 65535", *values);
+    }
+    return 0;
+}
+
+/* Reads "input" into ir (scaling, n_inputs); a graph's "shape" goes to *rank and dims (*rank 0: none). */
+static int anne__read_input(anne_json_ctx *c, const cJSON *in, anne_ir *ir, size_t *rank, size_t dims[ANNE_MAX_RANK]) {
+    static const char *const known[] = {"size", "shape", "mean", "std", "min", "max", NULL};
+    const cJSON *f[6];
+    const cJSON *va, *vb;
+    const char *ka, *kb, *size_why = "\"size\"";
+    char got[64];
+    size_t n = 0, i, values = 0;
     uint16_t size = 0;
     snprintf(c->where, sizeof c->where, "input");
     if (!cJSON_IsObject(in)) {
-        return anne__fail(c, "must be an object such as {\"size\": 4}, got %s", anne__describe(in, got, sizeof got));
+        return anne_json_fail(c, "must be an object such as {\"size\": 4} or {\"shape\": [28, 28, 1]}, got %s",
+                              anne_json_describe(in, got, sizeof got));
     }
-    if (anne__keys(c, in, known, f) != 0) return -1;
-    if (f[0] != NULL && anne__get_count(c, f[0], "size", &size) != 0) return -1;
-    if ((f[1] || f[2]) && (f[3] || f[4])) {
-        return anne__fail(c, "give either \"mean\" and \"std\" (standardization) or \"min\" and \"max\", not both");
+    if (anne_json_keys(c, in, known, f) != 0) return -1;
+    if (f[0] != NULL && f[1] != NULL) {
+        return anne_json_fail(c, "give \"size\" (a dense chain, \"layers\") or \"shape\" (a graph, \"ops\"), not both");
     }
-    if (f[1] || f[2]) {
+    if (f[0] != NULL && anne_json_get_count(c, f[0], "size", &size) != 0) return -1;
+    if (f[1] != NULL) {
+        if (anne__read_input_shape(c, f[1], rank, dims, &values) != 0) return -1;
+        size = (uint16_t)values;
+        size_why = "the values of \"shape\"";
+    }
+    if ((f[2] || f[3]) && (f[4] || f[5])) {
+        return anne_json_fail(c, "give either \"mean\" and \"std\" (standardization) or \"min\" and \"max\", not both");
+    }
+    if (f[2] || f[3]) {
         ir->scaling = ANNE_SCALING_STANDARDIZE;
-        va = f[1], vb = f[2], ka = "mean", kb = "std";
-    } else if (f[3] || f[4]) {
+        va = f[2], vb = f[3], ka = "mean", kb = "std";
+    } else if (f[4] || f[5]) {
         ir->scaling = ANNE_SCALING_MINMAX;
-        va = f[3], vb = f[4], ka = "min", kb = "max";
+        va = f[4], vb = f[5], ka = "min", kb = "max";
     } else {
         ir->n_inputs = size;
         return 0;
     }
-    if (va == NULL) return anne__fail(c, "\"%s\" needs \"%s\" too", kb, ka);
-    if (vb == NULL) return anne__fail(c, "\"%s\" needs \"%s\" too", ka, kb);
-    if (anne__get_floats(c, va, ka, size, "\"size\"", &ir->scale_a, &n) != 0) return -1;
+    if (va == NULL) return anne_json_fail(c, "\"%s\" needs \"%s\" too", kb, ka);
+    if (vb == NULL) return anne_json_fail(c, "\"%s\" needs \"%s\" too", ka, kb);
+    if (anne_json_get_floats(c, va, ka, size, size_why, &ir->scale_a, &n) != 0) return -1;
     {
         char why[64];
         snprintf(why, sizeof why, "as many as \"%s\"", ka);
-        if (anne__get_floats(c, vb, kb, n, why, &ir->scale_b, NULL) != 0) return -1;
+        if (anne_json_get_floats(c, vb, kb, n, why, &ir->scale_b, NULL) != 0) return -1;
     }
     for (i = 0; i < n; i++) {
         float a = ir->scale_a[i], b = ir->scale_b[i];
         if (ir->scaling == ANNE_SCALING_STANDARDIZE && !(b > 0.0f)) {
-            return anne__fail(c, "\"std\" value %zu is %.9g, expected > 0", i + 1u, (double)b);
+            return anne_json_fail(c, "\"std\" value %zu is %.9g, expected > 0", i + 1u, (double)b);
         }
         if (ir->scaling == ANNE_SCALING_MINMAX && !(b > a)) {
-            return anne__fail(c, "\"max\" value %zu is %.9g, expected > %.9g (\"min\" value %zu)", i + 1u, (double)b,
-                              (double)a, i + 1u);
+            return anne_json_fail(c, "\"max\" value %zu is %.9g, expected > %.9g (\"min\" value %zu)", i + 1u,
+                                  (double)b, (double)a, i + 1u);
         }
     }
     ir->n_inputs = (uint16_t)n;
     return 0;
 }
 
-/* ---- layers ----------------------------------------------------------------------------------- */
+/* ---- activations ------------------------------------------------------------------------------ */
 
-enum {
-    ANNE__K_TYPE, ANNE__K_NAME, ANNE__K_UNITS, ANNE__K_ACT, ANNE__K_KERNEL, ANNE__K_BIAS,
-    ANNE__K_ALPHA, ANNE__K_NEG_SLOPE, ANNE__K_MAX_VALUE, ANNE__K_THRESHOLD, ANNE__K_THETA, ANNE__K_COUNT
-};
+const char *const anne_json_param_keys[ANNE_JSON_N_PARAMS] = {"alpha", "negative_slope", "max_value", "threshold",
+                                                              "theta"};
 
-static const char *const anne__layer_keys[] = {"type",  "name",           "units",     "activation",
-                                               "kernel", "bias",          "alpha",     "negative_slope",
-                                               "max_value", "threshold",  "theta",     NULL};
+enum { ANNE__P_ALPHA, ANNE__P_NEG_SLOPE, ANNE__P_MAX_VALUE, ANNE__P_THRESHOLD, ANNE__P_THETA };
 
 /* Which parameter keys an activation takes and where they go in param[]; -1: not its parameter.
  * leaky_relu also takes "negative_slope" (Keras 3's name for alpha). */
 static int anne__param_slot(anne_activation act, int key) {
     switch (act) {
     case ANNE_ACT_RELU:
-        return key == ANNE__K_NEG_SLOPE ? 0 : key == ANNE__K_MAX_VALUE ? 1 : key == ANNE__K_THRESHOLD ? 2 : -1;
-    case ANNE_ACT_LEAKY_RELU: return key == ANNE__K_ALPHA || key == ANNE__K_NEG_SLOPE ? 0 : -1;
-    case ANNE_ACT_ELU: return key == ANNE__K_ALPHA ? 0 : -1;
-    case ANNE_ACT_THRESHOLDED_RELU: return key == ANNE__K_THETA ? 0 : -1;
-    case ANNE_ACT_PRELU: return key == ANNE__K_ALPHA ? -2 : -1; /* a list, read once the units are known */
+        return key == ANNE__P_NEG_SLOPE ? 0 : key == ANNE__P_MAX_VALUE ? 1 : key == ANNE__P_THRESHOLD ? 2 : -1;
+    case ANNE_ACT_LEAKY_RELU: return key == ANNE__P_ALPHA || key == ANNE__P_NEG_SLOPE ? 0 : -1;
+    case ANNE_ACT_ELU: return key == ANNE__P_ALPHA ? 0 : -1;
+    case ANNE_ACT_THRESHOLDED_RELU: return key == ANNE__P_THETA ? 0 : -1;
+    case ANNE_ACT_PRELU: return key == ANNE__P_ALPHA ? -2 : -1; /* a list, read once the units are known */
     default: return -1;
     }
 }
@@ -273,18 +299,19 @@ static const char *anne__param_list(anne_activation act) {
     }
 }
 
-static int anne__read_activation(anne__json_ctx *c, const cJSON *const *f, anne_ir_layer *l) {
+int anne_json_read_activation(anne_json_ctx *c, const cJSON *act_v, const cJSON *const *p, anne_activation *act,
+                              float param[3]) {
     const char *name = "linear";
     char got[64];
     int k;
-    if (f[ANNE__K_ACT] != NULL) {
-        if (!cJSON_IsString(f[ANNE__K_ACT])) {
-            return anne__fail(c, "\"activation\" must be a name such as \"relu\", got %s",
-                              anne__describe(f[ANNE__K_ACT], got, sizeof got));
+    if (act_v != NULL) {
+        if (!cJSON_IsString(act_v)) {
+            return anne_json_fail(c, "\"activation\" must be a name such as \"relu\", got %s",
+                                  anne_json_describe(act_v, got, sizeof got));
         }
-        name = f[ANNE__K_ACT]->valuestring;
+        name = act_v->valuestring;
     }
-    if (anne_activation_from_name(name, &l->activation) != 0) {
+    if (anne_activation_from_name(name, act) != 0) {
         char list[512] = "";
         size_t at = 0, i;
         for (i = 0; i < (size_t)ANNE_ACT_COUNT; i++) {
@@ -292,138 +319,155 @@ static int anne__read_activation(anne__json_ctx *c, const cJSON *const *f, anne_
                                    anne_activation_name((anne_activation)i));
             if (at >= sizeof list) at = sizeof list - 1u;
         }
-        return anne__fail(c, "unknown activation \"%.60s\" (known: %s; aliases: relu6, silu, hardSigmoid, leakyRelu, "
-                             "gelu_approximate)", name, list);
+        return anne_json_fail(c, "unknown activation \"%.60s\" (known: %s; aliases: relu6, silu, hardSigmoid, "
+                                 "leakyRelu, gelu_approximate)", name, list);
     }
-    anne_ir_default_params(l->activation, l->param);
+    anne_ir_default_params(*act, param);
     if (strcmp(name, "relu6") == 0) {
-        if (f[ANNE__K_MAX_VALUE] != NULL) {
-            return anne__fail(c, "\"max_value\" cannot be given with \"relu6\" (which is relu with max_value 6): "
-                                 "use \"relu\" with \"max_value\"");
+        if (p[ANNE__P_MAX_VALUE] != NULL) {
+            return anne_json_fail(c, "\"max_value\" cannot be given with \"relu6\" (which is relu with max_value 6): "
+                                     "use \"relu\" with \"max_value\"");
         }
-        l->param[1] = 6.0f;
+        param[1] = 6.0f;
     }
-    if (f[ANNE__K_ALPHA] != NULL && f[ANNE__K_NEG_SLOPE] != NULL && l->activation == ANNE_ACT_LEAKY_RELU) {
-        return anne__fail(c, "give \"alpha\" or \"negative_slope\" (the same parameter of leaky_relu), not both");
+    if (p[ANNE__P_ALPHA] != NULL && p[ANNE__P_NEG_SLOPE] != NULL && *act == ANNE_ACT_LEAKY_RELU) {
+        return anne_json_fail(c, "give \"alpha\" or \"negative_slope\" (the same parameter of leaky_relu), not both");
     }
-    for (k = ANNE__K_ALPHA; k < ANNE__K_COUNT; k++) {
-        const cJSON *v = f[k];
+    for (k = 0; k < ANNE_JSON_N_PARAMS; k++) {
+        const cJSON *v = p[k];
         int slot;
         char what[64];
         if (v == NULL) continue;
-        slot = anne__param_slot(l->activation, k);
+        slot = anne__param_slot(*act, k);
         if (slot == -2) continue;
         if (slot < 0) {
-            const char *takes = anne__param_list(l->activation);
+            const char *takes = anne__param_list(*act);
             if (takes == NULL) {
-                return anne__fail(c, "\"%s\" is not a parameter of activation \"%s\" (it takes none)",
-                                  anne__layer_keys[k], name);
+                return anne_json_fail(c, "\"%s\" is not a parameter of activation \"%s\" (it takes none)",
+                                      anne_json_param_keys[k], name);
             }
-            return anne__fail(c, "\"%s\" is not a parameter of activation \"%s\" (it takes: %s)", anne__layer_keys[k],
-                              name, takes);
+            return anne_json_fail(c, "\"%s\" is not a parameter of activation \"%s\" (it takes: %s)",
+                                  anne_json_param_keys[k], name, takes);
         }
-        if (k == ANNE__K_MAX_VALUE && cJSON_IsNull(v)) {
-            l->param[1] = INFINITY; /* Keras' max_value=None: no clip */
+        if (k == ANNE__P_MAX_VALUE && cJSON_IsNull(v)) {
+            param[1] = INFINITY; /* Keras' max_value=None: no clip */
             continue;
         }
-        snprintf(what, sizeof what, "\"%s\"", anne__layer_keys[k]);
-        if (anne__get_float(c, v, what, &l->param[slot]) != 0) return -1;
-        if (k == ANNE__K_MAX_VALUE && !(l->param[1] >= 0.0f)) {
-            return anne__fail(c, "\"max_value\" must be >= 0 (or null: no limit), got %.9g", (double)l->param[1]);
+        snprintf(what, sizeof what, "\"%s\"", anne_json_param_keys[k]);
+        if (anne_json_get_float(c, v, what, &param[slot]) != 0) return -1;
+        if (k == ANNE__P_MAX_VALUE && !(param[1] >= 0.0f)) {
+            return anne_json_fail(c, "\"max_value\" must be >= 0 (or null: no limit), got %.9g", (double)param[1]);
         }
     }
     return 0;
 }
 
+/* ---- layers ----------------------------------------------------------------------------------- */
+
+/* The parameter keys follow each other in anne_json_param_keys' order. */
+enum {
+    ANNE__K_TYPE, ANNE__K_NAME, ANNE__K_UNITS, ANNE__K_ACT, ANNE__K_KERNEL, ANNE__K_BIAS,
+    ANNE__K_ALPHA, ANNE__K_NEG_SLOPE, ANNE__K_MAX_VALUE, ANNE__K_THRESHOLD, ANNE__K_THETA, ANNE__K_COUNT
+};
+
+static const char *const anne__layer_keys[] = {"type",  "name",           "units",     "activation",
+                                               "kernel", "bias",          "alpha",     "negative_slope",
+                                               "max_value", "threshold",  "theta",     NULL};
+
 /* Reads the kernel (inputs × units, Keras' layout) into l->kernel (n_out, n_in). expect_in: the rows
  * required (0: any), expect_why: where that number comes from. */
-static int anne__read_kernel(anne__json_ctx *c, const cJSON *k, uint16_t units, uint16_t expect_in,
+static int anne__read_kernel(anne_json_ctx *c, const cJSON *k, uint16_t units, uint16_t expect_in,
                              const char *expect_why, anne_ir_layer *l) {
     const cJSON *row, *e;
     size_t rows, cols = units, r, j;
     char got[64];
     if (k == NULL) {
-        return anne__fail(c, "missing \"kernel\" (a list of rows, one per input, each with one weight per unit)");
+        return anne_json_fail(c, "missing \"kernel\" (a list of rows, one per input, each with one weight per unit)");
     }
     if (!cJSON_IsArray(k)) {
-        return anne__fail(c, "\"kernel\" must be a list of rows (inputs × units), got %s",
-                          anne__describe(k, got, sizeof got));
+        return anne_json_fail(c, "\"kernel\" must be a list of rows (inputs × units), got %s",
+                              anne_json_describe(k, got, sizeof got));
     }
-    rows = anne__array_len(k);
-    if (rows == 0) return anne__fail(c, "kernel has no rows");
+    rows = anne_json_array_len(k);
+    if (rows == 0) return anne_json_fail(c, "kernel has no rows");
     if (expect_in != 0 && rows != expect_in) {
-        return anne__fail(c, "kernel has %zu rows, expected %u (%s)", rows, expect_in, expect_why);
+        return anne_json_fail(c, "kernel has %zu rows, expected %u (%s)", rows, expect_in, expect_why);
     }
-    if (rows > 65535u) return anne__fail(c, "kernel has %zu rows, at most 65535 inputs are supported", rows);
+    if (rows > 65535u) return anne_json_fail(c, "kernel has %zu rows, at most 65535 inputs are supported", rows);
     /* shapes first, so a lying first row cannot make us allocate before the document proves its size */
     for (row = k->child, r = 1; row != NULL; row = row->next, r++) {
         size_t n;
         if (!cJSON_IsArray(row)) {
-            return anne__fail(c, "kernel row %zu must be a list of numbers (one per unit), got %s%s", r,
-                              anne__describe(row, got, sizeof got),
-                              cJSON_IsNumber(row) ? "; the kernel is inputs × units, a list of lists" : "");
+            return anne_json_fail(c, "kernel row %zu must be a list of numbers (one per unit), got %s%s", r,
+                                  anne_json_describe(row, got, sizeof got),
+                                  cJSON_IsNumber(row) ? "; the kernel is inputs × units, a list of lists" : "");
         }
-        n = anne__array_len(row);
+        n = anne_json_array_len(row);
         if (cols == 0) {
-            if (n == 0) return anne__fail(c, "kernel row 1 is empty (expected one value per unit)");
-            if (n > 65535u) return anne__fail(c, "kernel row 1 has %zu values, at most 65535 units are supported", n);
+            if (n == 0) return anne_json_fail(c, "kernel row 1 is empty (expected one value per unit)");
+            if (n > 65535u) {
+                return anne_json_fail(c, "kernel row 1 has %zu values, at most 65535 units are supported", n);
+            }
             cols = n;
         } else if (n != cols) {
-            return anne__fail(c, "kernel row %zu has %zu values, expected %zu (units)", r, n, cols);
+            return anne_json_fail(c, "kernel row %zu has %zu values, expected %zu (units)", r, n, cols);
         }
     }
     l->n_in = (uint16_t)rows;
     l->n_out = (uint16_t)cols;
     l->kernel = malloc(rows * cols * sizeof *l->kernel);
-    if (l->kernel == NULL) return anne__fail(c, "out of memory (kernel of %zu × %zu)", rows, cols);
+    if (l->kernel == NULL) return anne_json_fail(c, "out of memory (kernel of %zu × %zu)", rows, cols);
     for (row = k->child, r = 0; row != NULL; row = row->next, r++) {
         for (e = row->child, j = 0; e != NULL; e = e->next, j++) {
             /* Keras' kernel[i][j] (input i, unit j) is the runtime's kernel[j][i] */
-            if (anne__to_float(e, &l->kernel[j * rows + r]) != 0) {
+            if (anne_json_to_float(e, &l->kernel[j * rows + r]) != 0) {
                 char what[64];
                 float dummy;
                 snprintf(what, sizeof what, "kernel row %zu value %zu", r + 1u, j + 1u);
-                return anne__get_float(c, e, what, &dummy);
+                return anne_json_get_float(c, e, what, &dummy);
             }
         }
     }
     return 0;
 }
 
-static int anne__read_layer(anne__json_ctx *c, const cJSON *obj, size_t index, anne_ir *ir) {
+static int anne__read_layer(anne_json_ctx *c, const cJSON *obj, size_t index, anne_ir *ir) {
     const cJSON *f[ANNE__K_COUNT];
     anne_ir_layer *l;
     uint16_t units = 0, expect_in;
     char got[64], why[64];
     snprintf(c->where, sizeof c->where, "layer %zu", index + 1u);
     if (!cJSON_IsObject(obj)) {
-        return anne__fail(c, "must be an object such as {\"units\": 2, \"kernel\": ...}, got %s",
-                          anne__describe(obj, got, sizeof got));
+        return anne_json_fail(c, "must be an object such as {\"units\": 2, \"kernel\": ...}, got %s",
+                              anne_json_describe(obj, got, sizeof got));
     }
-    if (anne__keys(c, obj, anne__layer_keys, f) != 0) return -1;
+    if (anne_json_keys(c, obj, anne__layer_keys, f) != 0) return -1;
     if (f[ANNE__K_NAME] != NULL && !cJSON_IsNull(f[ANNE__K_NAME])) {
         if (!cJSON_IsString(f[ANNE__K_NAME])) {
-            return anne__fail(c, "\"name\" must be a string, got %s", anne__describe(f[ANNE__K_NAME], got, sizeof got));
+            return anne_json_fail(c, "\"name\" must be a string, got %s",
+                                  anne_json_describe(f[ANNE__K_NAME], got, sizeof got));
         }
         snprintf(c->where, sizeof c->where, "layer %zu (\"%.60s\")", index + 1u, f[ANNE__K_NAME]->valuestring);
     }
     if (f[ANNE__K_TYPE] != NULL) {
         const cJSON *t = f[ANNE__K_TYPE];
         if (!cJSON_IsString(t)) {
-            return anne__fail(c, "\"type\" must be a string such as \"dense\", got %s", anne__describe(t, got, sizeof got));
+            return anne_json_fail(c, "\"type\" must be a string such as \"dense\", got %s",
+                                  anne_json_describe(t, got, sizeof got));
         }
         if (strcmp(t->valuestring, "dense") != 0 && strcmp(t->valuestring, "Dense") != 0) {
-            return anne__fail(c, "unknown layer type \"%.60s\" (supported: dense)", t->valuestring);
+            return anne_json_fail(c, "unknown layer type \"%.60s\" (supported: dense)", t->valuestring);
         }
     }
-    if (f[ANNE__K_UNITS] != NULL && anne__get_count(c, f[ANNE__K_UNITS], "units", &units) != 0) return -1;
+    if (f[ANNE__K_UNITS] != NULL && anne_json_get_count(c, f[ANNE__K_UNITS], "units", &units) != 0) return -1;
 
     l = anne_ir_add_layer(ir, NULL);
-    if (l == NULL) return anne__fail(c, "out of memory");
+    if (l == NULL) return anne_json_fail(c, "out of memory");
     if (f[ANNE__K_NAME] != NULL && cJSON_IsString(f[ANNE__K_NAME]) && f[ANNE__K_NAME]->valuestring[0] != '\0') {
-        if ((l->name = anne__strdup(f[ANNE__K_NAME]->valuestring)) == NULL) return anne__fail(c, "out of memory");
+        l->name = anne_json_strdup(f[ANNE__K_NAME]->valuestring);
+        if (l->name == NULL) return anne_json_fail(c, "out of memory");
     }
-    if (anne__read_activation(c, f, l) != 0) return -1;
+    if (anne_json_read_activation(c, f[ANNE__K_ACT], &f[ANNE__K_ALPHA], &l->activation, l->param) != 0) return -1;
 
     if (index == 0) {
         expect_in = ir->n_inputs;
@@ -436,80 +480,113 @@ static int anne__read_layer(anne__json_ctx *c, const cJSON *obj, size_t index, a
     if (index == 0) ir->n_inputs = l->n_in;
 
     if (f[ANNE__K_BIAS] != NULL && !cJSON_IsNull(f[ANNE__K_BIAS])) {
-        if (anne__get_floats(c, f[ANNE__K_BIAS], "bias", l->n_out, "units", &l->bias, NULL) != 0) return -1;
+        if (anne_json_get_floats(c, f[ANNE__K_BIAS], "bias", l->n_out, "units", &l->bias, NULL) != 0) return -1;
     }
     if (l->activation == ANNE_ACT_PRELU) {
-        if (f[ANNE__K_ALPHA] == NULL) return anne__fail(c, "prelu needs \"alpha\": a list of one slope per unit");
-        if (anne__get_floats(c, f[ANNE__K_ALPHA], "alpha", l->n_out, "units", &l->act_data, NULL) != 0) return -1;
+        if (f[ANNE__K_ALPHA] == NULL) return anne_json_fail(c, "prelu needs \"alpha\": a list of one slope per unit");
+        if (anne_json_get_floats(c, f[ANNE__K_ALPHA], "alpha", l->n_out, "units", &l->act_data, NULL) != 0) return -1;
     }
     return 0;
 }
 
 /* ---- the document ----------------------------------------------------------------------------- */
 
-static int anne__read_classes(anne__json_ctx *c, const cJSON *v, anne_ir *ir) {
+static int anne__read_classes(anne_json_ctx *c, const cJSON *v, anne_ir *ir) {
     const cJSON *e;
     size_t n, i = 0;
-    uint16_t outputs = ir->layers[ir->n_layers - 1].n_out;
+    size_t outputs = ir->n_ops > 0 ? anne_ir_tensor_values(&ir->tensors[ir->n_ops])
+                                   : ir->layers[ir->n_layers - 1].n_out;
+    const char *what = ir->n_ops > 0 ? "the last op" : "the last layer";
     char got[64];
     c->where[0] = '\0';
     if (cJSON_IsNull(v)) return 0;
     if (!cJSON_IsArray(v)) {
-        return anne__fail(c, "\"classes\" must be a list of names, got %s", anne__describe(v, got, sizeof got));
+        return anne_json_fail(c, "\"classes\" must be a list of names, got %s", anne_json_describe(v, got, sizeof got));
     }
-    n = anne__array_len(v);
+    n = anne_json_array_len(v);
     if (outputs == 1 && n != 2) {
-        return anne__fail(c, "\"classes\" has %zu names, expected 2 (the last layer has a single output: class 0 and "
-                             "class 1)", n);
+        return anne_json_fail(c, "\"classes\" has %zu names, expected 2 (%s has a single output: class 0 and class 1)",
+                              n, what);
     }
     if (outputs != 1 && n != outputs) {
-        return anne__fail(c, "\"classes\" has %zu names, expected %u (the units of the last layer)", n, outputs);
+        return anne_json_fail(c, "\"classes\" has %zu names, expected %zu (the %s of %s)", n, outputs,
+                              ir->n_ops > 0 ? "output values" : "units", what);
     }
-    if (n > ANNE_MAX_CLASSES) return anne__fail(c, "\"classes\" has %zu names, at most %u", n, ANNE_MAX_CLASSES);
+    if (n > ANNE_MAX_CLASSES) return anne_json_fail(c, "\"classes\" has %zu names, at most %u", n, ANNE_MAX_CLASSES);
     ir->class_names = calloc(n, sizeof *ir->class_names);
-    if (ir->class_names == NULL) return anne__fail(c, "out of memory");
+    if (ir->class_names == NULL) return anne_json_fail(c, "out of memory");
     ir->n_classes = (uint16_t)n;
     for (e = v->child; e != NULL; e = e->next, i++) {
         if (!cJSON_IsString(e) || e->valuestring[0] == '\0') {
-            return anne__fail(c, "\"classes\" entry %zu must be a non-empty string, got %s", i + 1u,
-                              anne__describe(e, got, sizeof got));
+            return anne_json_fail(c, "\"classes\" entry %zu must be a non-empty string, got %s", i + 1u,
+                                  anne_json_describe(e, got, sizeof got));
         }
-        if ((ir->class_names[i] = anne__strdup(e->valuestring)) == NULL) return anne__fail(c, "out of memory");
+        if ((ir->class_names[i] = anne_json_strdup(e->valuestring)) == NULL) return anne_json_fail(c, "out of memory");
     }
     return 0;
 }
 
-static int anne__read_document(anne__json_ctx *c, const cJSON *root, anne_ir *ir) {
-    static const char *const known[] = {"name", "input", "layers", "classes", NULL};
-    const cJSON *f[4], *e;
+/* A dense chain: the "layers" list. */
+static int anne__read_layers(anne_json_ctx *c, const cJSON *layers, anne_ir *ir) {
+    const cJSON *e;
     size_t n, i = 0;
     char got[64];
-    if (!cJSON_IsObject(root)) {
-        return anne__fail(c, "expected a JSON object ({\"layers\": [...]}) at the top level, got %s",
-                          anne__describe(root, got, sizeof got));
+    if (!cJSON_IsArray(layers)) {
+        return anne_json_fail(c, "\"layers\" must be a list of layers, got %s",
+                              anne_json_describe(layers, got, sizeof got));
     }
-    if (anne__keys(c, root, known, f) != 0) return -1;
-    if (f[0] != NULL && !cJSON_IsNull(f[0])) {
-        if (!cJSON_IsString(f[0])) {
-            return anne__fail(c, "\"name\" must be a string, got %s", anne__describe(f[0], got, sizeof got));
-        }
-        if (f[0]->valuestring[0] != '\0' && (ir->name = anne__strdup(f[0]->valuestring)) == NULL) {
-            return anne__fail(c, "out of memory");
-        }
-    }
-    if (f[1] != NULL && anne__read_input(c, f[1], ir) != 0) return -1;
-    c->where[0] = '\0';
-    if (f[2] == NULL) return anne__fail(c, "missing \"layers\" (a list of layers, first to last)");
-    if (!cJSON_IsArray(f[2])) {
-        return anne__fail(c, "\"layers\" must be a list of layers, got %s", anne__describe(f[2], got, sizeof got));
-    }
-    n = anne__array_len(f[2]);
-    if (n == 0) return anne__fail(c, "\"layers\" is empty: a model needs at least one layer");
-    if (n > ANNE_MAX_LAYERS) return anne__fail(c, "\"layers\" has %zu layers, at most %u", n, ANNE_MAX_LAYERS);
-    for (e = f[2]->child; e != NULL; e = e->next, i++) {
+    n = anne_json_array_len(layers);
+    if (n == 0) return anne_json_fail(c, "\"layers\" is empty: a model needs at least one layer");
+    if (n > ANNE_MAX_LAYERS) return anne_json_fail(c, "\"layers\" has %zu layers, at most %u", n, ANNE_MAX_LAYERS);
+    for (e = layers->child; e != NULL; e = e->next, i++) {
         if (anne__read_layer(c, e, i, ir) != 0) return -1;
     }
-    if (f[3] != NULL && anne__read_classes(c, f[3], ir) != 0) return -1;
+    return 0;
+}
+
+static int anne__read_document(anne_json_ctx *c, const cJSON *root, anne_ir *ir) {
+    static const char *const known[] = {"name", "input", "layers", "ops", "classes", NULL};
+    const cJSON *f[5];
+    size_t rank = 0, dims[ANNE_MAX_RANK];
+    char got[64];
+    if (!cJSON_IsObject(root)) {
+        return anne_json_fail(c, "expected a JSON object ({\"layers\": [...]} or {\"input\": ..., \"ops\": [...]}) at "
+                                 "the top level, got %s", anne_json_describe(root, got, sizeof got));
+    }
+    if (anne_json_keys(c, root, known, f) != 0) return -1;
+    if (f[0] != NULL && !cJSON_IsNull(f[0])) {
+        if (!cJSON_IsString(f[0])) {
+            return anne_json_fail(c, "\"name\" must be a string, got %s", anne_json_describe(f[0], got, sizeof got));
+        }
+        if (f[0]->valuestring[0] != '\0' && (ir->name = anne_json_strdup(f[0]->valuestring)) == NULL) {
+            return anne_json_fail(c, "out of memory");
+        }
+    }
+    if (f[2] != NULL && f[3] != NULL) {
+        return anne_json_fail(c, "give \"layers\" (a dense chain) or \"ops\" (a graph), not both");
+    }
+    if (f[1] != NULL && anne__read_input(c, f[1], ir, &rank, dims) != 0) return -1;
+    c->where[0] = '\0';
+    if (f[3] != NULL) {
+        anne_error e;
+        if (rank == 0) {
+            return anne_json_fail(c, "a graph (\"ops\") needs its input's shape: \"input\": {\"shape\": [...]}, e.g. "
+                                     "[28, 28, 1] for 28 × 28 images of one channel");
+        }
+        if (anne_ir_graph_start(ir, rank, dims, &e) != 0) return anne_json_fail(c, "input: %s", e.msg);
+        if (anne_json_read_ops(c, f[3], ir) != 0) return -1;
+    } else {
+        if (rank != 0) {
+            snprintf(c->where, sizeof c->where, "input");
+            return anne_json_fail(c, "\"shape\" is for graphs (\"ops\"); a dense chain (\"layers\") has \"size\"");
+        }
+        if (f[2] == NULL) {
+            return anne_json_fail(c, "missing \"layers\" (a list of layers, first to last) or \"ops\" (a graph)");
+        }
+        if (anne__read_layers(c, f[2], ir) != 0) return -1;
+    }
+    c->where[0] = '\0';
+    if (f[4] != NULL && anne__read_classes(c, f[4], ir) != 0) return -1;
     return 0;
 }
 
@@ -531,7 +608,7 @@ static int anne__depth(const char *text, const char *p) {
     return depth;
 }
 
-static int anne__syntax_error(anne__json_ctx *c, const char *text, size_t size, const char *at, const char *what) {
+static int anne__syntax_error(anne_json_ctx *c, const char *text, size_t size, const char *at, const char *what) {
     size_t line = 1, col = 1, i, off = at != NULL && at >= text && at <= text + size ? (size_t)(at - text) : size;
     char near[48];
     size_t k = 0;
@@ -549,9 +626,10 @@ static int anne__syntax_error(anne__json_ctx *c, const char *text, size_t size, 
     }
     near[k] = '\0';
     c->where[0] = '\0';
-    if (what != NULL) return anne__fail(c, "line %zu, column %zu: %s", line, col, what);
+    if (what != NULL) return anne_json_fail(c, "line %zu, column %zu: %s", line, col, what);
     if (anne__depth(text, text + off) >= CJSON_NESTING_LIMIT) {
-        return anne__fail(c, "line %zu, column %zu: JSON nested deeper than %d levels", line, col, CJSON_NESTING_LIMIT);
+        return anne_json_fail(c, "line %zu, column %zu: JSON nested deeper than %d levels", line, col,
+                              CJSON_NESTING_LIMIT);
     }
     {
         size_t last = size;
@@ -563,18 +641,18 @@ static int anne__syntax_error(anne__json_ctx *c, const char *text, size_t size, 
         if (last == 0 || (off + 1u >= last && anne__depth(text, text + size) > 0)) k = 0;
     }
     if (k == 0) {
-        return anne__fail(c, "line %zu, column %zu: invalid JSON: the document ends too early (a missing \"}\" or "
+        return anne_json_fail(c, "line %zu, column %zu: invalid JSON: the document ends too early (a missing \"}\" or "
                              "\"]\"?)", line, col);
     }
     if (strncmp(near, "NaN", 3) == 0 || strncmp(near, "Inf", 3) == 0 || strncmp(near, "-Inf", 4) == 0) {
-        return anne__fail(c, "line %zu, column %zu: invalid JSON near \"%s\": JSON has no NaN or Infinity, every "
+        return anne_json_fail(c, "line %zu, column %zu: invalid JSON near \"%s\": JSON has no NaN or Infinity, every "
                              "number must be finite", line, col, near);
     }
-    return anne__fail(c, "line %zu, column %zu: invalid JSON near \"%s\"", line, col, near);
+    return anne_json_fail(c, "line %zu, column %zu: invalid JSON near \"%s\"", line, col, near);
 }
 
 int anne_json_read(anne_ir *ir, const char *text, size_t size, const char *path, anne_error *err) {
-    anne__json_ctx c;
+    anne_json_ctx c;
     cJSON *root;
     const char *end = NULL;
     int rc;
@@ -582,7 +660,7 @@ int anne_json_read(anne_ir *ir, const char *text, size_t size, const char *path,
     memset(&c, 0, sizeof c);
     c.path = path;
     c.err = err;
-    if (text == NULL) return anne__fail(&c, "no text");
+    if (text == NULL) return anne_json_fail(&c, "no text");
     /* before cJSON builds a node for every value: a text of millions of numbers is refused unparsed */
     if (anne_json_prescan(text, size, &anne_json_limits_anne, path != NULL ? path : "(ANNE JSON)", err) != 0) {
         return -1;

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "anne.h"
 #include "anne_error.h"
 
 /* The most weights (kernel, bias, PReLU alphas and input scaling values together) an imported model
@@ -14,12 +15,16 @@
  * 4 MB); such a model quantized to int8 just fits it. */
 #define ANNE_IMPORT_MAX_WEIGHTS ((size_t)1 << 22)
 
-/* ANNE JSON: numbers are the weights plus a few per layer (units, activation parameters); values of
- * every kind at most twice that (a kernel row of one weight is a list and a number); no list beyond
- * 1 Mi elements (the reader itself names the layer for lists over its 65535). The text's size is
- * bounded by ANNE_FILE_MAX_BYTES only: long strings or white space cost no more than their bytes. */
+/* ANNE JSON: numbers are the weights plus a few per layer or op (units; a graph op's shape, window and
+ * padding, at most about 30 numbers, 31 000 for 1023 ops); values of every kind at most twice that (a
+ * kernel row of one weight is a list and a number, as is each weight of a depthwise kernel of
+ * multiplier 1 in Keras' layout) plus ANNE_JSON_OP_VALUES for each of the up to 1023 ops of a graph
+ * (its object, names, inputs and the lists of its settings); no list beyond 1 Mi elements (the reader
+ * itself names the layer or op for lists over its 65535). The text's size is bounded by
+ * ANNE_FILE_MAX_BYTES only: long strings or white space cost no more than their bytes. */
 #define ANNE_JSON_MAX_NUMBERS (ANNE_IMPORT_MAX_WEIGHTS + ((size_t)1 << 16))
-#define ANNE_JSON_MAX_VALUES (2u * ANNE_JSON_MAX_NUMBERS)
+#define ANNE_JSON_OP_VALUES ((size_t)64)
+#define ANNE_JSON_MAX_VALUES (2u * ANNE_JSON_MAX_NUMBERS + ANNE_JSON_OP_VALUES * ANNE_MAX_TENSORS)
 #define ANNE_JSON_MAX_LIST ((size_t)1 << 20)
 
 /* A Keras model config (.keras config.json and metadata.json, an .h5 model_config, a to_json() file)

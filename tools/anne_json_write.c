@@ -1,4 +1,5 @@
-/* The ANNE JSON writer: the IR as a readable document, one kernel row (one input) per line. */
+/* The ANNE JSON writer: the IR as a readable document, one kernel row (one input) per line. The
+ * document and dense layers are written here; a graph's ops in anne_json_graph_write.c. */
 #include "anne_json_write.h"
 
 #include <math.h>
@@ -7,21 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A growing text buffer; once an allocation fails it stays failed and the writer reports it once. */
-typedef struct anne__buf {
-    char *p;
-    size_t len, cap;
-    int oom;
-    int nonfinite;
-} anne__buf;
+#include "anne_json_internal.h"
 
-static void anne__put(anne__buf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void anne__put(anne__buf *b, const char *fmt, ...) {
+void anne_json_put(anne_json_buf *b, const char *fmt, ...) {
     va_list ap;
     int n;
     if (b->oom) return;
@@ -59,18 +48,18 @@ static void anne__put(anne__buf *b, const char *fmt, ...) {
     }
 }
 
-/* A JSON string literal: quotes, backslashes and control characters escaped; other bytes as they are. */
-static void anne__put_string(anne__buf *b, const char *s) {
-    anne__put(b, "\"");
+/* Other bytes go as they are. */
+void anne_json_put_string(anne_json_buf *b, const char *s) {
+    anne_json_put(b, "\"");
     for (; *s != '\0'; s++) {
         unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') anne__put(b, "\\%c", ch);
-        else if (ch == '\n') anne__put(b, "\\n");
-        else if (ch == '\t') anne__put(b, "\\t");
-        else if (ch < 0x20u) anne__put(b, "\\u%04x", ch);
-        else anne__put(b, "%c", ch);
+        if (ch == '"' || ch == '\\') anne_json_put(b, "\\%c", ch);
+        else if (ch == '\n') anne_json_put(b, "\\n");
+        else if (ch == '\t') anne_json_put(b, "\\t");
+        else if (ch < 0x20u) anne_json_put(b, "\\u%04x", ch);
+        else anne_json_put(b, "%c", ch);
     }
-    anne__put(b, "\"");
+    anne_json_put(b, "\"");
 }
 
 void anne_json_format_float(char buf[32], float x) {
@@ -84,90 +73,87 @@ void anne_json_format_float(char buf[32], float x) {
     snprintf(buf, 32, "%.9g", (double)x);
 }
 
-static void anne__put_float(anne__buf *b, float x) {
+void anne_json_put_float(anne_json_buf *b, float x) {
     char s[32];
     if (!isfinite(x)) {
         b->nonfinite = 1; /* JSON has no inf or NaN */
         return;
     }
     anne_json_format_float(s, x);
-    anne__put(b, "%s", s);
+    anne_json_put(b, "%s", s);
 }
 
-static void anne__put_param(anne__buf *b, const char *key, float x) {
-    anne__put(b, ", \"%s\": ", key);
-    anne__put_float(b, x);
+static void anne__put_param(anne_json_buf *b, const char *key, float x) {
+    anne_json_put(b, ", \"%s\": ", key);
+    anne_json_put_float(b, x);
 }
 
-static void anne__put_floats(anne__buf *b, const float *x, size_t n) {
+void anne_json_put_floats(anne_json_buf *b, const float *x, size_t n) {
     size_t i;
-    anne__put(b, "[");
+    anne_json_put(b, "[");
     for (i = 0; i < n; i++) {
-        if (i) anne__put(b, ", ");
-        anne__put_float(b, x[i]);
+        if (i) anne_json_put(b, ", ");
+        anne_json_put_float(b, x[i]);
     }
-    anne__put(b, "]");
+    anne_json_put(b, "]");
 }
 
-static void anne__put_params(anne__buf *b, const anne_ir_layer *l) {
-    switch (l->activation) {
+void anne_json_put_params(anne_json_buf *b, anne_activation act, const float param[3], const float *alphas, size_t n) {
+    switch (act) {
     case ANNE_ACT_RELU:
         /* Keras' defaults are left out; max_value +inf (no clip) has no JSON number and is the default */
-        if (l->param[0] != 0.0f || signbit(l->param[0])) anne__put_param(b, "negative_slope", l->param[0]);
-        if (l->param[1] != INFINITY) anne__put_param(b, "max_value", l->param[1]);
-        if (l->param[2] != 0.0f || signbit(l->param[2])) anne__put_param(b, "threshold", l->param[2]);
+        if (param[0] != 0.0f || signbit(param[0])) anne__put_param(b, "negative_slope", param[0]);
+        if (param[1] != INFINITY) anne__put_param(b, "max_value", param[1]);
+        if (param[2] != 0.0f || signbit(param[2])) anne__put_param(b, "threshold", param[2]);
         break;
     case ANNE_ACT_LEAKY_RELU: /* always stated: Keras' and the paper's defaults differ */
-    case ANNE_ACT_ELU: anne__put_param(b, "alpha", l->param[0]); break;
-    case ANNE_ACT_THRESHOLDED_RELU: anne__put_param(b, "theta", l->param[0]); break;
+    case ANNE_ACT_ELU: anne__put_param(b, "alpha", param[0]); break;
+    case ANNE_ACT_THRESHOLDED_RELU: anne__put_param(b, "theta", param[0]); break;
     case ANNE_ACT_PRELU: /* one alpha per unit */
-        if (l->act_data != NULL) {
-            anne__put(b, ", \"alpha\": ");
-            anne__put_floats(b, l->act_data, l->n_out);
+        if (alphas != NULL) {
+            anne_json_put(b, ", \"alpha\": ");
+            anne_json_put_floats(b, alphas, n);
         }
         break;
     default: break;
     }
 }
 
-static void anne__put_layer(anne__buf *b, const anne_ir_layer *l) {
+static void anne__put_layer(anne_json_buf *b, const anne_ir_layer *l) {
     size_t i, j;
-    anne__put(b, "    {");
+    anne_json_put(b, "    {");
     if (l->name != NULL && l->name[0] != '\0') {
-        anne__put(b, "\"name\": ");
-        anne__put_string(b, l->name);
-        anne__put(b, ", ");
+        anne_json_put(b, "\"name\": ");
+        anne_json_put_string(b, l->name);
+        anne_json_put(b, ", ");
     }
-    anne__put(b, "\"type\": \"dense\", \"units\": %u, \"activation\": \"%s\"", l->n_out,
-              anne_activation_name(l->activation));
-    anne__put_params(b, l);
-    anne__put(b, ",\n     \"kernel\": [");
+    anne_json_put(b, "\"type\": \"dense\", \"units\": %u, \"activation\": \"%s\"", l->n_out,
+                  anne_activation_name(l->activation));
+    anne_json_put_params(b, l->activation, l->param, l->act_data, l->n_out);
+    anne_json_put(b, ",\n     \"kernel\": [");
     /* Keras' kernel[i][j] (input i, unit j) is the IR's kernel[j][i] */
     for (i = 0; i < l->n_in; i++) {
-        anne__put(b, "%s\n       [", i ? "," : "");
+        anne_json_put(b, "%s\n       [", i ? "," : "");
         for (j = 0; j < l->n_out; j++) {
-            if (j) anne__put(b, ", ");
-            anne__put_float(b, l->kernel[j * l->n_in + i]);
+            if (j) anne_json_put(b, ", ");
+            anne_json_put_float(b, l->kernel[j * l->n_in + i]);
         }
-        anne__put(b, "]");
+        anne_json_put(b, "]");
     }
-    anne__put(b, "\n     ]");
+    anne_json_put(b, "\n     ]");
     if (l->bias != NULL) {
-        anne__put(b, ",\n     \"bias\": ");
-        anne__put_floats(b, l->bias, l->n_out);
+        anne_json_put(b, ",\n     \"bias\": ");
+        anne_json_put_floats(b, l->bias, l->n_out);
     }
-    anne__put(b, "}");
+    anne_json_put(b, "}");
 }
 
 int anne_json_write(const anne_ir *ir, char **text, anne_error *err) {
-    anne__buf b;
+    anne_json_buf b;
     size_t i;
+    int rc = 0;
     *text = NULL;
-    if (ir->n_ops > 0) {
-        return anne_error_set(err, ANNE_GRAPH_NOT_YET ": ANNE JSON describes dense chains only in this version "
-                                   "(write an .anne file)");
-    }
-    if (ir->n_layers == 0) return anne_error_set(err, "the model has no layers");
+    if (ir->n_ops == 0 && ir->n_layers == 0) return anne_error_set(err, "the model has no layers");
     for (i = 0; i < ir->n_layers; i++) {
         if (ir->layers[i].kind != ANNE_LAYER_DENSE) {
             return anne_error_set(err, "layer %zu: layer kind %d has no ANNE JSON form", i + 1u,
@@ -175,41 +161,49 @@ int anne_json_write(const anne_ir *ir, char **text, anne_error *err) {
         }
     }
     memset(&b, 0, sizeof b);
-    anne__put(&b, "{\n");
+    anne_json_put(&b, "{\n");
     if (ir->name != NULL && ir->name[0] != '\0') {
-        anne__put(&b, "  \"name\": ");
-        anne__put_string(&b, ir->name);
-        anne__put(&b, ",\n");
+        anne_json_put(&b, "  \"name\": ");
+        anne_json_put_string(&b, ir->name);
+        anne_json_put(&b, ",\n");
     }
-    anne__put(&b, "  \"input\": {\"size\": %u", ir->n_inputs);
+    if (ir->n_ops > 0) {
+        anne_json_put(&b, "  \"input\": {\"shape\": ");
+        anne_json_put_shape(&b, &ir->tensors[0]);
+    } else {
+        anne_json_put(&b, "  \"input\": {\"size\": %u", ir->n_inputs);
+    }
     if (ir->scaling != ANNE_SCALING_NONE && ir->scale_a != NULL && ir->scale_b != NULL) {
         int std = ir->scaling == ANNE_SCALING_STANDARDIZE;
-        anne__put(&b, ", \"%s\": ", std ? "mean" : "min");
-        anne__put_floats(&b, ir->scale_a, ir->n_inputs);
-        anne__put(&b, ", \"%s\": ", std ? "std" : "max");
-        anne__put_floats(&b, ir->scale_b, ir->n_inputs);
+        anne_json_put(&b, ", \"%s\": ", std ? "mean" : "min");
+        anne_json_put_floats(&b, ir->scale_a, ir->n_inputs);
+        anne_json_put(&b, ", \"%s\": ", std ? "std" : "max");
+        anne_json_put_floats(&b, ir->scale_b, ir->n_inputs);
     }
-    anne__put(&b, "},\n  \"layers\": [\n");
-    for (i = 0; i < ir->n_layers; i++) {
-        anne__put_layer(&b, &ir->layers[i]);
-        anne__put(&b, "%s\n", i + 1u < ir->n_layers ? "," : "");
-    }
-    anne__put(&b, "  ]");
-    if (ir->n_classes != 0) {
-        anne__put(&b, ",\n  \"classes\": [");
-        for (i = 0; i < ir->n_classes; i++) {
-            if (i) anne__put(&b, ", ");
-            anne__put_string(&b, ir->class_names[i]);
+    if (ir->n_ops > 0) {
+        anne_json_put(&b, "},\n  \"ops\": ");
+        rc = anne_json_write_ops(&b, ir, err);
+    } else {
+        anne_json_put(&b, "},\n  \"layers\": [\n");
+        for (i = 0; i < ir->n_layers; i++) {
+            anne__put_layer(&b, &ir->layers[i]);
+            anne_json_put(&b, "%s\n", i + 1u < ir->n_layers ? "," : "");
         }
-        anne__put(&b, "]");
+        anne_json_put(&b, "  ]");
     }
-    anne__put(&b, "\n}\n");
-    if (b.oom) {
-        free(b.p);
-        return anne_error_set(err, "out of memory while writing ANNE JSON");
+    if (ir->n_classes != 0) {
+        anne_json_put(&b, ",\n  \"classes\": [");
+        for (i = 0; i < ir->n_classes; i++) {
+            if (i) anne_json_put(&b, ", ");
+            anne_json_put_string(&b, ir->class_names[i]);
+        }
+        anne_json_put(&b, "]");
     }
-    if (b.nonfinite) {
+    anne_json_put(&b, "\n}\n");
+    if (rc != 0 || b.oom || b.nonfinite) {
         free(b.p);
+        if (rc != 0) return -1;
+        if (b.oom) return anne_error_set(err, "out of memory while writing ANNE JSON");
         return anne_error_set(err, "the model holds a number that is not finite (JSON cannot write inf or NaN)");
     }
     *text = b.p;

@@ -16,8 +16,12 @@
 
 #define ANNE__SUPPORTED                                                                                    \
     "InputLayer, Dense, Activation, ReLU, LeakyReLU, ELU, PReLU, ThresholdedReLU, Softmax, "               \
-    "BatchNormalization, Rescaling, Normalization, Flatten, Reshape (to one dimension), Dropout, "          \
-    "AlphaDropout, GaussianNoise, GaussianDropout, SpatialDropout1D/2D/3D, ActivityRegularization"
+    "BatchNormalization, Rescaling, Normalization, Flatten, Reshape, Dropout, "                            \
+    "AlphaDropout, GaussianNoise, GaussianDropout, SpatialDropout1D/2D/3D, ActivityRegularization; "      \
+    "and in graph models Conv1D/2D, DepthwiseConv1D/2D, SeparableConv1D/2D, MaxPooling1D/2D, "            \
+    "AveragePooling1D/2D, GlobalAverage/MaxPooling1D/2D, ZeroPadding1D/2D, Cropping1D/2D, "              \
+    "UpSampling1D/2D, Permute, LayerNormalization, Add, Subtract, Multiply, Average, Maximum, Minimum, "  \
+    "Concatenate, TimeDistributed(Dense)"
 
 void anne_keras_arrays_free(anne_keras_array *a, size_t n) {
     size_t i;
@@ -872,7 +876,7 @@ static int anne__convert_layer(anne__conv *c) {
     anne__kind k = anne__kind_of(c->layer->class_name);
     char why[160];
     if (!anne__supported(c->src, c->layer, why, sizeof why)) {
-        return anne__fail(c, "not supported: %s (ANNE converts chains of these layers: " ANNE__SUPPORTED ")", why);
+        return anne__fail(c, "not supported: %s (ANNE converts these layers: " ANNE__SUPPORTED ")", why);
     }
     if (!c->have_shape && k != ANNE__K_INPUT) {
         const cJSON *s = anne_keras_declared_shape(c->layer->config);

@@ -91,6 +91,26 @@ const anne_ir_tensor *anne_kg_shape(const anne_kg *g, size_t k) {
     return &g->ir->tensors[g->in[k]];
 }
 
+/* Whether an op of ir other than its last is named name. */
+static int anne__name_taken(const anne_ir *ir, const char *name) {
+    size_t i;
+    for (i = 0; i + 1u < ir->n_ops; i++) {
+        if (ir->ops[i].name != NULL && strcmp(ir->ops[i].name, name) == 0) return 1;
+    }
+    return 0;
+}
+
+/* The layer's name (with suffix, e.g. "_depthwise"), made unique among the ops ("_2", "_3"... for a
+ * shared layer's later calls), as a malloc'd string (NULL when out of memory: the op stays unnamed). */
+static char *anne__unique_name(const anne_ir *ir, const char *layer, const char *suffix) {
+    size_t n = strlen(layer) + strlen(suffix) + 16u, k;
+    char *name = malloc(n);
+    if (name == NULL) return NULL;
+    snprintf(name, n, "%s%s", layer, suffix);
+    for (k = 2; anne__name_taken(ir, name) && k < 100000u; k++) snprintf(name, n, "%s%s_%zu", layer, suffix, k);
+    return name;
+}
+
 anne_ir_op *anne_kg_op(anne_kg *g, anne_op_kind kind, const anne_ir_tensor *out, int first_only) {
     anne_ir_op *op = anne_ir_add_op(g->ir, kind, first_only ? 1u : g->n_in, g->in, out, &g->result, g->err);
     size_t n;
@@ -101,7 +121,7 @@ anne_ir_op *anne_kg_op(anne_kg *g, anne_op_kind kind, const anne_ir_tensor *out,
         return NULL;
     }
     n = strlen(g->layer->name);
-    if (n > 0 && (op->name = malloc(n + 1u)) != NULL) memcpy(op->name, g->layer->name, n + 1u);
+    if (n > 0) op->name = anne__unique_name(g->ir, g->layer->name, g->name_suffix);
     return op;
 }
 
@@ -762,7 +782,10 @@ int anne_keras_needs_graph(const anne_keras_source *src, const anne_keras_kmodel
     char why[160];
     anne_error e;
     for (i = 0; i < m->n; i++) {
+        const cJSON *ts = cJSON_GetObjectItemCaseSensitive(m->layers[i].config, "target_shape");
         if (anne_keras_graph_supported(&m->layers[i], why, sizeof why) >= 0) return 1;
+        /* a Reshape to more than one dimension */
+        if (anne__is(&m->layers[i], "Reshape") && cJSON_GetArraySize(ts) > 1) return 1;
     }
     if (m->functional && anne_keras_check_chain(src, m, &e) != 0) return 1;
     /* an input of several dimensions that is not flattened before the first layer that computes */
@@ -909,6 +932,7 @@ int anne_keras_graph_convert(anne_ir *ir, const anne_keras_source *src, const an
     if (out == NULL) return anne_error_set(err, "out of memory");
     for (i = 0; i < m->n * ANNE__MAX_CALLS; i++) out[i] = ANNE__NONE;
     memset(&g, 0, sizeof g);
+    g.name_suffix = "";
     g.src = src;
     g.m = m;
     g.ir = ir;

@@ -19,6 +19,7 @@ typedef struct anne_kg {
     uint16_t in[ANNE_MAX_OP_INPUTS]; /* its input tensors */
     size_t n_in;
     uint16_t result;            /* out: the tensor holding its output */
+    const char *name_suffix;    /* added to the layer's name for the next op ("": none) */
 } anne_kg;
 
 /* "<path>: layer N "name" (Class): ..." for the layer being converted. Returns -1. */

@@ -202,7 +202,10 @@ static int anne__conv(anne_kg *g, int dims, anne__wkind kind) {
         if (anne__kernel_shape(g, &w[0], "depthwise kernel", dims, tmpl.attr[0], tmpl.attr[1], in_c, mult) != 0) goto fail;
         dw_out = out;
         dw_out.dims[dims] = (uint16_t)dw_c;
+        /* a separable convolution's first op is named "<layer>_depthwise", its second "<layer>" */
+        g->name_suffix = kind == ANNE__W_SEPARABLE ? "_depthwise" : "";
         op = anne__windowed_op(g, ANNE_OP_DEPTHWISE_CONV2D, &tmpl, &dw_out);
+        g->name_suffix = "";
         if (op == NULL) goto fail;
         op->kernel = w[0].data;
         op->kernel_n = (uint32_t)w[0].n;

@@ -417,13 +417,19 @@ int anne__operator(const anne__ctx &c, uint32_t i, bool check, anne__walk &w) {
     if (code != BuiltinOperator_LOGISTIC && code != BuiltinOperator_TANH && code != BuiltinOperator_SOFTMAX &&
         code != BuiltinOperator_QUANTIZE && code != BuiltinOperator_DEQUANTIZE) {
         const std::string hint = anne__keras_hint(c, i, code);
+        /* an operator of float graph models in a quantized model (float graphs take another walk) */
+        const std::string note = anne__graph_operator_code(code) ? "int8 models with it are not read yet: a float32 "
+                                                                   ".tflite of the model converts" : "";
         if (op->outputs() != nullptr && op->outputs()->size() >= 1 && anne__tensor(c, op->outputs()->Get(0))) {
             w.what = "-> " + anne__shape(anne__tensor(c, op->outputs()->Get(0)));
         }
         /* the report lists the supported operators once, at its end */
-        if (check) return anne__refuse(c, n_op, code, hint.empty() ? "no equivalent in ANNE" : hint);
-        return anne__refuse(c, n_op, code, "not supported" + (hint.empty() ? "" : " (" + hint + ")") + "; " +
-                                               anne__supported_ops);
+        if (check) {
+            return anne__refuse(c, n_op, code, (hint.empty() ? std::string("no equivalent in ANNE") : hint) +
+                                                   (note.empty() ? "" : "; " + note));
+        }
+        return anne__refuse(c, n_op, code, "not supported" + (hint.empty() ? "" : " (" + hint + ")") +
+                                               (note.empty() ? "" : "; " + note) + "; " + anne__supported_ops);
     }
     const auto *oin = op->inputs();
     const auto *oout = op->outputs();

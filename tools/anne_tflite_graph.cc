@@ -429,6 +429,36 @@ int anne__fully_connected(const anne__gop &g) {
     return 0;
 }
 
+} // namespace
+
+/* anne_tflite_internal.h */
+bool anne__graph_operator_code(int32_t code) {
+    switch (code) {
+    case BuiltinOperator_CONV_2D:
+    case BuiltinOperator_DEPTHWISE_CONV_2D:
+    case BuiltinOperator_MAX_POOL_2D:
+    case BuiltinOperator_AVERAGE_POOL_2D:
+    case BuiltinOperator_MEAN:
+    case BuiltinOperator_PAD:
+    case BuiltinOperator_PADV2:
+    case BuiltinOperator_ADD:
+    case BuiltinOperator_SUB:
+    case BuiltinOperator_MUL:
+    case BuiltinOperator_MAXIMUM:
+    case BuiltinOperator_MINIMUM:
+    case BuiltinOperator_CONCATENATION:
+    case BuiltinOperator_SQUEEZE:
+    case BuiltinOperator_EXPAND_DIMS:
+    case BuiltinOperator_ELU:
+    case BuiltinOperator_RELU:
+    case BuiltinOperator_RELU6:
+    case BuiltinOperator_LEAKY_RELU: return true;
+    default: return false;
+    }
+}
+
+namespace {
+
 /* One operator. 0, or -1 with c.err set. */
 int anne__graph_operator(const anne__gop &g) {
     switch (g.code) {

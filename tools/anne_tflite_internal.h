@@ -85,6 +85,7 @@ void anne__report_line(std::string &r, const anne__ctx &c, uint32_t i, const std
  * operator, *all set), as anne__convert does for chains. */
 extern const char *const anne__graph_supported_ops;
 bool anne__is_graph_model(const anne__ctx &c);
+bool anne__graph_operator_code(int32_t code);
 int anne__graph_convert(const anne__ctx &c, unsigned char **out, size_t *out_size, std::string *report, bool *all);
 
 /* The int8 model of the n layers p (activations int8, weights int8, as TFLite stores them). */

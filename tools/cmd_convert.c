@@ -70,10 +70,13 @@ static const struct {
     const char *what;
     int has_prefix;             /* writes generated names (the message names the prefix) */
     anne__writer write;         /* returns 0, -1 (an error about the model) or 1 (about OUT) */
+    const char *no_graph;       /* why a graph model (format 2.0) is refused; NULL: written */
 } anne__outputs[] = {
-    {".json", "ANNE JSON", 0, anne__write_json},
-    {".c", "generated C, with its .h", 1, anne__write_c},
-    {"", "binary model", 0, anne__write_anne},
+    {".json", "ANNE JSON", 0, anne__write_json, NULL},
+    {".c", "generated C, with its .h", 1, anne__write_c,
+     "generated C (OUT ending in .c) holds dense chains only in this version: write OUT as .anne, which the "
+     "runtime loads with anne_model_load()"},
+    {"", "binary model", 0, anne__write_anne, NULL},
 };
 
 /* The loaded model file of a quantized .anne IN, or 0 (*s untouched) for anything else. */
@@ -158,6 +161,7 @@ static void anne__convert_usage(FILE *out) {
             "  OUT ending in .c      generated C: OUT and the header beside it (docs/codegen.md)\n"
             "  any other OUT         binary model file (.anne, docs/format.md)\n"
             "A quantized IN (a q16 or int8 model from anne quantize) is written as .anne or .c, not as JSON.\n"
+            "A graph model (format 2.0: convolutions, pooling, merges) cannot be written as .c in this version.\n"
             "OUT is written atomically: on any error it is left as it was.\n"
             "\n"
             "options:\n"
@@ -175,6 +179,11 @@ static void anne__convert_usage(FILE *out) {
 static size_t anne__parameters(const anne_model *m) {
     size_t n = 0;
     uint16_t k;
+    for (k = 0; k < m->n_ops; k++) { /* a graph model: every float of its ops' kernels and biases */
+        anne_op op;
+        anne_model_op(m, k, &op);
+        n += ((size_t)op.kernel_size + op.bias_size) / 4u;
+    }
     for (k = 0; k < m->n_layers; k++) {
         anne_layer l;
         anne_model_layer(m, k, &l);
@@ -272,12 +281,24 @@ int anne_cmd_convert(int argc, char **argv) {
         return opt.all_supported ? 0 : 1;
     }
     if (in == NULL || out == NULL) return anne_cli_spec_error(&spec, "expected IN and OUT");
+    for (k = 0; !anne__ends_with(out, anne__outputs[k].ext); k++) {
+    }
+    /* a format that holds no graph: IN refused as an .anne graph file before the import, and as whatever
+     * the import made of it once loaded */
+    if (anne__outputs[k].no_graph != NULL && anne_cli_dense_only_file(in, anne__outputs[k].no_graph, &err) != 0) {
+        fprintf(stderr, "anne convert: %s\n", err.msg);
+        return 1;
+    }
     if (anne__open(&src, in, &opt, name, &in_prefix, &err) != 0) {
         if (in_prefix) fprintf(stderr, "anne convert: %s: %s\n", in, err.msg);
         else fprintf(stderr, "anne convert: %s\n", err.msg);
         return 1;
     }
-    for (k = 0; !anne__ends_with(out, anne__outputs[k].ext); k++) {
+    if (anne__outputs[k].no_graph != NULL &&
+        anne_cli_dense_only(&src.model, in, anne__outputs[k].no_graph, &err) != 0) {
+        anne__src_free(&src);
+        fprintf(stderr, "anne convert: %s\n", err.msg);
+        return 1;
     }
     anne_codegen_prefix(name != NULL && name[0] != '\0' ? name : out, prefix, sizeof prefix);
     rc = anne__outputs[k].write(&src, out, prefix, in, &bytes, &err);
@@ -287,11 +308,12 @@ int anne_cmd_convert(int argc, char **argv) {
         else fprintf(stderr, "anne convert: %s\n", err.msg);
         return 1;
     }
-    n_layers = src.model.n_layers;
+    n_layers = src.model.op_table != NULL ? src.model.n_ops : src.model.n_layers;
     printf("wrote %s (%s%s%s", out, anne__outputs[k].what, src.has_ir ? "" : ", ",
            src.has_ir ? "" : anne__dtype_name(anne_model_dtype(&src.model)));
     if (anne__outputs[k].has_prefix) printf(", prefix %s", prefix);
-    printf("): %zu layer%s, %zu parameters", n_layers, n_layers == 1 ? "" : "s", anne__parameters(&src.model));
+    printf("): %zu %s%s, %zu parameters", n_layers, src.model.op_table != NULL ? "op" : "layer",
+           n_layers == 1 ? "" : "s", anne__parameters(&src.model));
     if (!anne__outputs[k].has_prefix) printf(", %zu bytes", bytes);
     printf("\n");
     anne__src_free(&src);

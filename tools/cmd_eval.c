@@ -27,7 +27,11 @@ static void anne__eval_help(FILE *out) {
            "Confusion matrix: rows are the true class, columns the predicted class (as sklearn).\n"
            "precision/recall/f1 are class 1's for a model with two classes (sklearn's\n"
            "average='binary'), otherwise the macro average. Log loss needs probabilities: it is\n"
-           "given when the last layer is sigmoid (one output) or softmax, else n/a (JSON null).\n");
+           "given when the last layer (of a graph model: the last op) is sigmoid (one output) or\n"
+           "softmax, else n/a (JSON null).\n\n"
+           "A graph model (format 2.0) takes its input tensor's values in a row, flattened row-major,\n"
+           "channels last: for (H, W, C) the channel runs fastest, then the column, then the row (the\n"
+           "order of Keras' Flatten and numpy's reshape(-1)).\n");
 }
 
 typedef struct anne__eval_args {
@@ -58,15 +62,31 @@ static int anne__eval_parse(int argc, char **argv, anne__eval_args *a) {
     return -1;
 }
 
-/* Log loss means something only when the outputs are probabilities. */
+/* Log loss means something only when the outputs are probabilities: the activation of the last layer
+ * (a dense chain) or of the last op (a graph), whose softmax runs over the output's last axis, so that
+ * the outputs sum to 1 only when that axis holds them all. */
 static int anne__outputs_are_probabilities(const anne_model *model) {
-    anne_layer last;
-    if (model->n_layers == 0 || anne_model_layer(model, (uint16_t)(model->n_layers - 1u), &last) != ANNE_OK) return 0;
-    if (model->n_outputs == 1) {
-        return last.activation == ANNE_ACT_SIGMOID || last.activation == ANNE_ACT_HARD_SIGMOID ||
-               last.activation == ANNE_ACT_HARD_SIGMOID_K3;
+    anne_activation act;
+    if (model->op_table != NULL) {
+        anne_op last;
+        anne_tensor out;
+        if (anne_model_op(model, (uint16_t)(model->n_ops - 1u), &last) != ANNE_OK ||
+            anne_model_tensor(model, last.output, &out) != ANNE_OK) {
+            return 0;
+        }
+        if (last.activation == ANNE_ACT_SOFTMAX && out.dims[out.rank - 1u] != model->n_outputs) return 0;
+        act = last.activation;
+    } else {
+        anne_layer last;
+        if (model->n_layers == 0 || anne_model_layer(model, (uint16_t)(model->n_layers - 1u), &last) != ANNE_OK) {
+            return 0;
+        }
+        act = last.activation;
     }
-    return last.activation == ANNE_ACT_SOFTMAX;
+    if (model->n_outputs == 1) {
+        return act == ANNE_ACT_SIGMOID || act == ANNE_ACT_HARD_SIGMOID || act == ANNE_ACT_HARD_SIGMOID_K3;
+    }
+    return act == ANNE_ACT_SOFTMAX;
 }
 
 /* What the report calls each class: the model's name, the label text mapped to it, or its index. */
@@ -74,6 +94,7 @@ typedef struct anne__eval_report {
     const anne_metrics *m;
     const char **names; /* (n_classes) or NULL */
     int has_log_loss;
+    int graph;          /* a graph model: its last op, not layer, says whether outputs are probabilities */
 } anne__eval_report;
 
 static void anne__class_label(const anne__eval_report *r, uint16_t c, char *buf, size_t cap) {
@@ -134,7 +155,9 @@ static void anne__eval_text(const anne__eval_report *r) {
     if (r->has_log_loss) {
         printf("\nlog loss: %.6f\n", anne_metrics_log_loss(m));
     } else {
-        printf("\nlog loss: n/a (the outputs are not probabilities: the last layer is not sigmoid or softmax)\n");
+        printf("\nlog loss: n/a (the outputs are not probabilities: the last %s)\n",
+               r->graph ? "op is not sigmoid (one output) or softmax over all outputs"
+                        : "layer is not sigmoid or softmax");
     }
 }
 
@@ -278,6 +301,7 @@ int anne_cmd_eval(int argc, char **argv) {
         report.m = &metrics;
         report.names = (m.class_names != NULL || labels.n_names > 0) ? names : NULL;
         report.has_log_loss = anne__outputs_are_probabilities(&m.loaded.model);
+        report.graph = m.loaded.model.op_table != NULL;
         if (a.json) {
             rc = anne__eval_json(&report);
         } else {

@@ -9,6 +9,7 @@
 
 #include "anne_cli.h"
 #include "anne_commands.h"
+#include "anne_graph_info.h"
 #include "anne_ir.h"
 #include "anne_json_write.h"
 
@@ -20,6 +21,10 @@ static void anne__info_usage(FILE *out) {
             "inputs, units, parameters (kernel + bias + prelu alphas), multiply-accumulates and number format; then the\n"
             "totals, weight bytes, the arena (working memory) bytes a run needs, the model file's bytes\n"
             "(for ANNE JSON: the size it has as an .anne file), input scaling and class names.\n"
+            "A graph model (format 2.0): a row for the input tensor and one per op (op k writes tensor k):\n"
+            "its kind, activation, input tensors, output shape, window or attributes, parameters, MACs,\n"
+            "weight bytes and the output's place in the arena (offset, bytes); docs/cli.md says how each\n"
+            "figure is counted.\n"
             "\n"
             "options:\n"
             "  --json       one JSON object instead of the table\n"
@@ -62,29 +67,28 @@ static void anne__layer_figures(const anne_model *m, uint16_t i, anne__layer_inf
 
 /* "relu", "relu(max_value=6)", "leaky_relu(alpha=0.01)": parameters that are not Keras' defaults, and
  * always the alpha/theta of leaky_relu, elu and thresholded_relu (defaults differ between sources). */
-static void anne__activation_text(const anne_layer *l, char *buf, size_t cap) {
-    const char *name = anne_activation_name(l->activation);
-    switch (l->activation) {
+static void anne__activation_text(anne_activation act, const float param[3], char *buf, size_t cap) {
+    const char *name = anne_activation_name(act);
+    switch (act) {
     case ANNE_ACT_RELU: {
         char parts[128] = "";
         size_t at = 0;
-        if (l->param[0] != 0.0f) {
-            at += (size_t)snprintf(parts + at, sizeof parts - at, "negative_slope=%g", (double)l->param[0]);
+        if (param[0] != 0.0f) {
+            at += (size_t)snprintf(parts + at, sizeof parts - at, "negative_slope=%g", (double)param[0]);
         }
-        if (l->param[1] != INFINITY && at < sizeof parts) {
-            at += (size_t)snprintf(parts + at, sizeof parts - at, "%smax_value=%g", at ? ", " : "",
-                                   (double)l->param[1]);
+        if (param[1] != INFINITY && at < sizeof parts) {
+            at += (size_t)snprintf(parts + at, sizeof parts - at, "%smax_value=%g", at ? ", " : "", (double)param[1]);
         }
-        if (l->param[2] != 0.0f && at < sizeof parts) {
-            snprintf(parts + at, sizeof parts - at, "%sthreshold=%g", at ? ", " : "", (double)l->param[2]);
+        if (param[2] != 0.0f && at < sizeof parts) {
+            snprintf(parts + at, sizeof parts - at, "%sthreshold=%g", at ? ", " : "", (double)param[2]);
         }
         if (parts[0] != '\0') snprintf(buf, cap, "%s(%s)", name, parts);
         else snprintf(buf, cap, "%s", name);
         break;
     }
     case ANNE_ACT_LEAKY_RELU:
-    case ANNE_ACT_ELU: snprintf(buf, cap, "%s(alpha=%g)", name, (double)l->param[0]); break;
-    case ANNE_ACT_THRESHOLDED_RELU: snprintf(buf, cap, "%s(theta=%g)", name, (double)l->param[0]); break;
+    case ANNE_ACT_ELU: snprintf(buf, cap, "%s(alpha=%g)", name, (double)param[0]); break;
+    case ANNE_ACT_THRESHOLDED_RELU: snprintf(buf, cap, "%s(theta=%g)", name, (double)param[0]); break;
     case ANNE_ACT_PRELU: snprintf(buf, cap, "%s(alpha per unit)", name); break;
     default: snprintf(buf, cap, "%s", name); break;
     }
@@ -101,35 +105,142 @@ static void anne__print_floats(const float *x, uint16_t n) {
     printf("]");
 }
 
-static void anne__print_table(const anne_model *m, const char *path) {
+/* The three sums under the table. */
+typedef struct anne__totals {
+    uint64_t params, macs, wbytes;
+} anne__totals;
+
+static void anne__print_layers(const anne_model *m, anne__totals *t) {
     anne__layer_info li;
-    uint64_t params = 0, macs = 0, wbytes = 0;
     uint16_t i;
     char act[128];
-    if (m->name[0] != '\0') printf("Model: \"%s\"", m->name);
-    else printf("Model: (no name)");
-    printf("  (%s, format %d.%u)\n", path, ANNE_FORMAT_MAJOR, m->format_minor);
     printf("%-3s %-6s %-28s %7s %7s %10s %10s %12s  %s\n", "#", "Layer", "Activation", "Inputs", "Units", "Params",
            "MACs", "Weight bytes", "Format");
     printf("------------------------------------------------------------------------------------------------\n");
     for (i = 0; i < m->n_layers; i++) {
         anne__layer_figures(m, i, &li);
-        anne__activation_text(&li.l, act, sizeof act);
+        anne__activation_text(li.l.activation, li.l.param, act, sizeof act);
         printf("%-3u %-6s %-28s %7u %7u %10llu %10llu %12llu  %s\n", i + 1u, "dense", act, li.l.n_in, li.l.n_out,
                (unsigned long long)li.params, (unsigned long long)li.macs, (unsigned long long)li.weight_bytes,
                anne__dtype_name(li.l.dtype));
-        params += li.params;
-        macs += li.macs;
-        wbytes += li.weight_bytes;
+        t->params += li.params;
+        t->macs += li.macs;
+        t->wbytes += li.weight_bytes;
     }
     printf("------------------------------------------------------------------------------------------------\n");
-    printf("Parameters:    %llu\n", (unsigned long long)params);
-    printf("MACs:          %llu per inference\n", (unsigned long long)macs);
-    printf("Weight bytes:  %llu\n", (unsigned long long)wbytes);
+}
+
+/* A graph model's table: a row for the input tensor, then one per op (op k writes tensor k). The
+ * columns are as wide as their widest cell: text left-aligned, figures right-aligned. */
+#define ANNE__GRAPH_COLS 11
+typedef char anne__cell[96];
+
+static const char *const anne__graph_head[ANNE__GRAPH_COLS] = {
+    "#", "Op", "Activation", "Inputs", "Output shape", "Window", "Params", "MACs", "Weight bytes", "Arena offset",
+    "Arena bytes",
+};
+
+/* Row k's cells: the input tensor (k = 0) or op k. */
+static void anne__graph_row(const anne_model *m, uint16_t k, anne__cell *c, anne__totals *t) {
+    anne_graph_op_info v;
+    const anne_tensor *out = &v.out;
+    uint8_t j;
+    size_t at = 0;
+    if (k == 0) {
+        anne_model_tensor(m, 0, &v.out);
+        snprintf(c[0], sizeof c[0], "0");
+        snprintf(c[1], sizeof c[1], "Input");
+        for (j = 2; j < 9; j++) snprintf(c[j], sizeof c[j], "%s", j >= 6 ? "0" : "-");
+    } else {
+        anne_graph_op_info_get(m, (uint16_t)(k - 1u), &v);
+        snprintf(c[0], sizeof c[0], "%u", (unsigned)k);
+        snprintf(c[1], sizeof c[1], "%s", anne_graph_op_name(v.op.kind));
+        anne__activation_text(v.op.activation, v.op.param, c[2], sizeof c[2]);
+        for (j = 0; j < v.op.n_inputs && at < sizeof c[3]; j++) {
+            at += (size_t)snprintf(c[3] + at, sizeof c[3] - at, "%s%u", j ? ", " : "", (unsigned)v.op.inputs[j]);
+        }
+        anne_graph_attr_text(&v, c[5], sizeof c[5]);
+        if (c[5][0] == '\0') snprintf(c[5], sizeof c[5], "-");
+        snprintf(c[6], sizeof c[6], "%llu", (unsigned long long)v.params);
+        snprintf(c[7], sizeof c[7], "%llu", (unsigned long long)v.macs);
+        snprintf(c[8], sizeof c[8], "%llu", (unsigned long long)v.weight_bytes);
+        t->params += v.params;
+        t->macs += v.macs;
+        t->wbytes += v.weight_bytes;
+    }
+    anne_graph_shape_text(out, c[4], sizeof c[4]);
+    snprintf(c[9], sizeof c[9], "%lu", (unsigned long)out->offset);
+    snprintf(c[10], sizeof c[10], "%lu", (unsigned long)(4u * anne_graph_tensor_values(out)));
+}
+
+static void anne__graph_print_row(const char *const *cells, const int *width) {
+    int j;
+    for (j = 0; j < ANNE__GRAPH_COLS; j++) {
+        const char *sep = j + 1 < ANNE__GRAPH_COLS ? "  " : "\n";
+        if (j >= 6) printf("%*s%s", width[j], cells[j], sep); /* the figures */
+        else printf("%-*s%s", width[j], cells[j], sep);
+    }
+}
+
+static int anne__print_graph(const anne_model *m, anne__totals *t) {
+    size_t n = (size_t)m->n_ops + 1u, r;
+    anne__cell *cells = calloc(n * ANNE__GRAPH_COLS, sizeof *cells);
+    const char *row[ANNE__GRAPH_COLS];
+    int width[ANNE__GRAPH_COLS], j, total = 0;
+    if (cells == NULL) return -1;
+    for (j = 0; j < ANNE__GRAPH_COLS; j++) width[j] = (int)strlen(anne__graph_head[j]);
+    for (r = 0; r < n; r++) {
+        anne__graph_row(m, (uint16_t)r, cells + r * ANNE__GRAPH_COLS, t);
+        for (j = 0; j < ANNE__GRAPH_COLS; j++) {
+            int len = (int)strlen(cells[r * ANNE__GRAPH_COLS + (size_t)j]);
+            if (len > width[j]) width[j] = len;
+        }
+    }
+    for (j = 0; j < ANNE__GRAPH_COLS; j++) total += width[j] + (j ? 2 : 0);
+    anne__graph_print_row(anne__graph_head, width);
+    for (j = 0; j < total; j++) putchar('-');
+    putchar('\n');
+    for (r = 0; r < n; r++) {
+        for (j = 0; j < ANNE__GRAPH_COLS; j++) row[j] = cells[r * ANNE__GRAPH_COLS + (size_t)j];
+        anne__graph_print_row(row, width);
+    }
+    for (j = 0; j < total; j++) putchar('-');
+    putchar('\n');
+    free(cells);
+    return 0;
+}
+
+static int anne__print_table(const anne_model *m, const char *path) {
+    anne__totals t = {0, 0, 0};
+    uint16_t i;
+    if (m->name[0] != '\0') printf("Model: \"%s\"", m->name);
+    else printf("Model: (no name)");
+    printf("  (%s, format %u.%u", path, m->format_major, m->format_minor);
+    if (m->op_table != NULL) {
+        printf(", a graph of %u op%s)\n", (unsigned)m->n_ops, m->n_ops == 1 ? "" : "s");
+        if (anne__print_graph(m, &t) != 0) return -1;
+    } else {
+        printf(")\n");
+        anne__print_layers(m, &t);
+    }
+    printf("Parameters:    %llu\n", (unsigned long long)t.params);
+    printf("MACs:          %llu per inference\n", (unsigned long long)t.macs);
+    printf("Weight bytes:  %llu\n", (unsigned long long)t.wbytes);
     printf("Arena bytes:   %lu (working memory for one inference)\n", (unsigned long)anne_model_arena_size(m));
     printf("File bytes:    %lu (as an .anne model file)\n", (unsigned long)m->size);
-    printf("Inputs:        %u\n", m->n_inputs);
-    printf("Outputs:       %u\n", m->n_outputs);
+    if (m->op_table != NULL) {
+        anne_tensor in, out;
+        char shape[96];
+        anne_model_tensor(m, 0, &in);
+        anne_model_tensor(m, m->n_ops, &out);
+        anne_graph_shape_text(&in, shape, sizeof shape);
+        printf("Input:         %s, %u values (a CSV row: row-major, channels last)\n", shape, m->n_inputs);
+        anne_graph_shape_text(&out, shape, sizeof shape);
+        printf("Output:        %s, %u values\n", shape, m->n_outputs);
+    } else {
+        printf("Inputs:        %u\n", m->n_inputs);
+        printf("Outputs:       %u\n", m->n_outputs);
+    }
     printf("Input scaling: %s", anne__scaling_name(m->scaling.kind));
     if (m->scaling.kind != ANNE_SCALING_NONE) {
         int std = m->scaling.kind == ANNE_SCALING_STANDARDIZE;
@@ -142,6 +253,7 @@ static void anne__print_table(const anne_model *m, const char *path) {
     if (m->n_classes == 0) printf("(none)");
     for (i = 0; i < m->n_classes; i++) printf("%s%s", i ? ", " : "", anne_model_class_name(m, i));
     printf("\n");
+    return 0;
 }
 
 /* A float as a raw JSON number with the digits it has (reads back exactly), not double noise. */
@@ -190,54 +302,40 @@ static int anne__add_num(cJSON *obj, const char *key, double v) {
     return anne__add(obj, key, cJSON_CreateNumber(v));
 }
 
-static int anne__add_params(cJSON *o, const anne_layer *l) {
-    switch (l->activation) {
+/* The activation's parameters; alphas: prelu's (n of them; dense layers only, graph ops have no prelu). */
+static int anne__add_params(cJSON *o, anne_activation act, const float param[3], const float *alphas, uint16_t n) {
+    switch (act) {
     case ANNE_ACT_RELU:
-        return anne__add(o, "negative_slope", anne__json_float(l->param[0])) |
-               anne__add(o, "max_value", anne__json_float(l->param[1])) | /* +inf (no clip): null */
-               anne__add(o, "threshold", anne__json_float(l->param[2]));
+        return anne__add(o, "negative_slope", anne__json_float(param[0])) |
+               anne__add(o, "max_value", anne__json_float(param[1])) | /* +inf (no clip): null */
+               anne__add(o, "threshold", anne__json_float(param[2]));
     case ANNE_ACT_LEAKY_RELU:
-    case ANNE_ACT_ELU: return anne__add(o, "alpha", anne__json_float(l->param[0]));
-    case ANNE_ACT_THRESHOLDED_RELU: return anne__add(o, "theta", anne__json_float(l->param[0]));
+    case ANNE_ACT_ELU: return anne__add(o, "alpha", anne__json_float(param[0]));
+    case ANNE_ACT_THRESHOLDED_RELU: return anne__add(o, "theta", anne__json_float(param[0]));
     case ANNE_ACT_PRELU: {
         cJSON *a = cJSON_CreateArray();
         uint16_t j;
         int bad = 0;
-        for (j = 0; a != NULL && j < l->n_out; j++) {
-            bad |= anne__push(a, anne__json_float(((const float *)l->act_data)[j]));
-        }
+        for (j = 0; a != NULL && alphas != NULL && j < n; j++) bad |= anne__push(a, anne__json_float(alphas[j]));
         return anne__add(o, "alpha", a) | bad;
     }
     default: return 0;
     }
 }
 
-static cJSON *anne__info_json(const anne_model *m) {
-    cJSON *root = cJSON_CreateObject(), *layers, *scaling, *classes;
+static int anne__json_layers(cJSON *root, const anne_model *m, anne__totals *t) {
+    cJSON *layers = cJSON_CreateArray();
     anne__layer_info li;
-    uint64_t params = 0, macs = 0, wbytes = 0;
-    char version[32];
     uint16_t i;
-    int bad = 0;
-    if (root == NULL) return NULL;
-    bad |= anne__add(root, "name", cJSON_CreateString(m->name));
-    snprintf(version, sizeof version, "%d.%u", ANNE_FORMAT_MAJOR, m->format_minor);
-    bad |= anne__add(root, "format_version", cJSON_CreateString(version));
-    bad |= anne__add_num(root, "inputs", m->n_inputs);
-    bad |= anne__add_num(root, "outputs", m->n_outputs);
-    layers = cJSON_CreateArray();
-    bad |= anne__add(root, "layers", layers);
+    int bad = anne__add(root, "layers", layers);
     for (i = 0; !bad && i < m->n_layers; i++) {
         cJSON *o = cJSON_CreateObject();
-        if (anne__push(layers, o) != 0) {
-            bad = 1;
-            break;
-        }
+        if (anne__push(layers, o) != 0) return -1;
         anne__layer_figures(m, i, &li);
         bad |= anne__add_num(o, "index", i + 1u);
         bad |= anne__add(o, "type", cJSON_CreateString("dense"));
         bad |= anne__add(o, "activation", cJSON_CreateString(anne_activation_name(li.l.activation)));
-        bad |= anne__add_params(o, &li.l);
+        bad |= anne__add_params(o, li.l.activation, li.l.param, (const float *)li.l.act_data, li.l.n_out);
         bad |= anne__add_num(o, "inputs", li.l.n_in);
         bad |= anne__add_num(o, "units", li.l.n_out);
         bad |= anne__add(o, "bias", cJSON_CreateBool(li.l.bias != NULL));
@@ -245,13 +343,120 @@ static cJSON *anne__info_json(const anne_model *m) {
         bad |= anne__add_num(o, "macs", (double)li.macs);
         bad |= anne__add_num(o, "weight_bytes", (double)li.weight_bytes);
         bad |= anne__add(o, "dtype", cJSON_CreateString(anne__dtype_name(li.l.dtype)));
-        params += li.params;
-        macs += li.macs;
-        wbytes += li.weight_bytes;
+        t->params += li.params;
+        t->macs += li.macs;
+        t->wbytes += li.weight_bytes;
     }
-    bad |= anne__add_num(root, "parameters", (double)params);
-    bad |= anne__add_num(root, "macs", (double)macs);
-    bad |= anne__add_num(root, "weight_bytes", (double)wbytes);
+    return bad;
+}
+
+/* [a, b] or [[a, b], [c, d]]: the int arrays of shapes, windows and pads. */
+static cJSON *anne__json_ints(const uint16_t *v, int n) {
+    int x[ANNE_MAX_RANK], k;
+    for (k = 0; k < n; k++) x[k] = v[k];
+    return cJSON_CreateIntArray(x, n);
+}
+
+static cJSON *anne__json_pads(const uint16_t pad[4], int one_d) {
+    cJSON *a;
+    if (one_d) return anne__json_ints(pad + 2, 2);
+    a = cJSON_CreateArray();
+    if (anne__push(a, anne__json_ints(pad, 2)) != 0 || anne__push(a, anne__json_ints(pad + 2, 2)) != 0) {
+        cJSON_Delete(a);
+        return NULL;
+    }
+    return a;
+}
+
+/* A graph op's window or attributes under Keras' argument names (1-D ops: the width entries only). */
+static int anne__json_attrs(cJSON *o, const anne_graph_op_info *v) {
+    const uint16_t *a = v->op.attr;
+    int one_d = v->in.rank == 2, bad = 0;
+    if (v->windowed) {
+        cJSON *w = cJSON_CreateObject();
+        bad |= anne__add(o, "window", w);
+        if (bad) return bad;
+        bad |= anne__add(w, "kernel_size", anne__json_ints(a + one_d, 2 - one_d));
+        bad |= anne__add(w, "strides", anne__json_ints(a + 2 + one_d, 2 - one_d));
+        bad |= anne__add(w, "dilation_rate", anne__json_ints(a + 4 + one_d, 2 - one_d));
+        bad |= anne__add(w, "padding", cJSON_CreateString(v->padding != NULL ? v->padding : "explicit"));
+        return bad | anne__add(w, "pads", anne__json_pads(v->pad, one_d));
+    }
+    switch (v->op.kind) {
+    case ANNE_OP_ZERO_PAD2D: return anne__add(o, "padding", anne__json_pads(v->pad, one_d));
+    case ANNE_OP_CROP2D: return anne__add(o, "cropping", anne__json_pads(v->pad, one_d));
+    case ANNE_OP_UPSAMPLE2D: {
+        uint16_t size[2] = {1, 1};
+        if (!one_d) size[0] = (uint16_t)(v->out.dims[0] / v->in.dims[0]);
+        size[1] = (uint16_t)(v->out.dims[1 - one_d] / v->in.dims[1 - one_d]); /* (L, C): dims[0] is the width */
+        return anne__add(o, "size", anne__json_ints(size + one_d, 2 - one_d));
+    }
+    case ANNE_OP_CONCAT: return anne__add_num(o, "axis", a[0]);
+    case ANNE_OP_PERMUTE: return anne__add(o, "perm", anne__json_ints(a, v->in.rank));
+    case ANNE_OP_LAYER_NORM: {
+        uint32_t bits = (uint32_t)a[0] | (uint32_t)a[1] << 16;
+        float eps;
+        memcpy(&eps, &bits, sizeof eps);
+        return anne__add(o, "epsilon", anne__json_float(eps));
+    }
+    default: return 0;
+    }
+}
+
+/* A graph model's input and output shapes and its ops, in run order; op k (from 1) writes tensor k. */
+static int anne__json_ops(cJSON *root, const anne_model *m, anne__totals *t) {
+    cJSON *ops = cJSON_CreateArray();
+    anne_graph_op_info v;
+    anne_tensor in;
+    uint16_t i;
+    int bad = 0;
+    anne_model_tensor(m, 0, &in);
+    bad |= anne__add(root, "input_shape", anne__json_ints(in.dims, in.rank));
+    bad |= anne__add_num(root, "input_arena_offset", in.offset);
+    bad |= anne__add_num(root, "input_arena_bytes", 4.0 * anne_graph_tensor_values(&in));
+    for (i = 0; !bad && i < m->n_ops; i++) {
+        cJSON *o = cJSON_CreateObject();
+        anne_graph_op_info_get(m, i, &v);
+        if (i + 1u == m->n_ops) bad |= anne__add(root, "output_shape", anne__json_ints(v.out.dims, v.out.rank));
+        if (bad) cJSON_Delete(o);
+        if (bad || anne__push(ops, o) != 0) break;
+        bad |= anne__add_num(o, "index", i + 1u);
+        bad |= anne__add(o, "type", cJSON_CreateString(anne_graph_op_name(v.op.kind)));
+        bad |= anne__add(o, "activation", cJSON_CreateString(anne_activation_name(v.op.activation)));
+        bad |= anne__add_params(o, v.op.activation, v.op.param, NULL, 0);
+        bad |= anne__add(o, "input_tensors", anne__json_ints(v.op.inputs, v.op.n_inputs));
+        bad |= anne__add(o, "output_shape", anne__json_ints(v.out.dims, v.out.rank));
+        bad |= anne__json_attrs(o, &v);
+        bad |= anne__add(o, "bias", cJSON_CreateBool(v.op.bias != NULL));
+        bad |= anne__add_num(o, "parameters", (double)v.params);
+        bad |= anne__add_num(o, "macs", (double)v.macs);
+        bad |= anne__add_num(o, "weight_bytes", (double)v.weight_bytes);
+        bad |= anne__add(o, "dtype", cJSON_CreateString(anne__dtype_name(v.out.dtype)));
+        bad |= anne__add_num(o, "arena_offset", v.out.offset);
+        bad |= anne__add_num(o, "arena_bytes", 4.0 * anne_graph_tensor_values(&v.out));
+        t->params += v.params;
+        t->macs += v.macs;
+        t->wbytes += v.weight_bytes;
+    }
+    return anne__add(root, "ops", ops) | bad;
+}
+
+static cJSON *anne__info_json(const anne_model *m) {
+    cJSON *root = cJSON_CreateObject(), *scaling, *classes;
+    anne__totals t = {0, 0, 0};
+    char version[32];
+    uint16_t i;
+    int bad = 0;
+    if (root == NULL) return NULL;
+    bad |= anne__add(root, "name", cJSON_CreateString(m->name));
+    snprintf(version, sizeof version, "%u.%u", m->format_major, m->format_minor);
+    bad |= anne__add(root, "format_version", cJSON_CreateString(version));
+    bad |= anne__add_num(root, "inputs", m->n_inputs);
+    bad |= anne__add_num(root, "outputs", m->n_outputs);
+    if (!bad) bad |= m->op_table != NULL ? anne__json_ops(root, m, &t) : anne__json_layers(root, m, &t);
+    bad |= anne__add_num(root, "parameters", (double)t.params);
+    bad |= anne__add_num(root, "macs", (double)t.macs);
+    bad |= anne__add_num(root, "weight_bytes", (double)t.wbytes);
     bad |= anne__add_num(root, "arena_bytes", anne_model_arena_size(m));
     bad |= anne__add_num(root, "file_bytes", m->size);
     scaling = cJSON_CreateObject();
@@ -303,8 +508,10 @@ int anne_cmd_info(int argc, char **argv) {
         }
         printf("%s\n", text);
         cJSON_free(text);
-    } else {
-        anne__print_table(&lm.model, path);
+    } else if (anne__print_table(&lm.model, path) != 0) {
+        anne_loaded_close(&lm);
+        fprintf(stderr, "anne info: out of memory\n");
+        return 1;
     }
     anne_loaded_close(&lm);
     return anne_cli_flush("info"); /* a full disk or closed pipe is a failure, not a silent truncation */

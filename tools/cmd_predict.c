@@ -22,7 +22,10 @@ static void anne__predict_help(FILE *out) {
            "  --json           {\"outputs\": [[...] per row], \"classes\": [...], \"labels\": [class names]}\n"
            "  --help           this text\n\n"
            "Text output is CSV: a header `output0,...,class` (`,name` when the model has class names),\n"
-           "then one line per row; outputs are printed with %%.9g, so they read back exactly.\n");
+           "then one line per row; outputs are printed with %%.9g, so they read back exactly.\n\n"
+           "A graph model (format 2.0) takes its input tensor's values in a row, flattened row-major,\n"
+           "channels last: for (H, W, C) the channel runs fastest, then the column, then the row (the\n"
+           "order of Keras' Flatten and numpy's reshape(-1)); its outputs come in the same order.\n");
 }
 
 /* Writes a CSV field, quoted when it holds a comma, a quote, a line end or outer spaces. */

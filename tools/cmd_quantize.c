@@ -14,6 +14,11 @@
 #define ANNE__QUANT_USAGE \
     "anne quantize IN OUT --to q16|int8 --calib DATA.csv [--label COL] [--eval FILE.csv] [--per-tensor] [--json]"
 
+/* What a graph model is told (anne_cli_dense_only()). */
+#define ANNE__QUANT_GRAPH                                                                                   \
+    "`anne quantize` handles dense chains only in this version (graph models run in float32: anne predict, " \
+    "eval, trace)"
+
 static void anne__quant_help(FILE *out) {
     fprintf(out, "usage: " ANNE__QUANT_USAGE "\n\n"
            "Quantizes the float model IN (.anne, ANNE JSON, or any format `anne convert` reads) and writes\n"
@@ -246,13 +251,21 @@ int anne_cmd_quantize(int argc, char **argv) {
     memset(&te, 0, sizeof te);
     memset(&labels, 0, sizeof labels);
     memset(&ev, 0, sizeof ev);
-    if (anne_import(&ir, a.in, &err) != 0) return anne_cli_fail("quantize", err.msg);
+    /* a graph model is refused as an .anne file before the import, and as whatever the import made of IN
+     * once it is loaded as the float model */
+    if (anne_cli_dense_only_file(a.in, ANNE__QUANT_GRAPH, &err) != 0 || anne_import(&ir, a.in, &err) != 0) {
+        return anne_cli_fail("quantize", err.msg);
+    }
     opts.to = strcmp(a.to, "q16") == 0 ? ANNE_DTYPE_Q16 : ANNE_DTYPE_S8;
     opts.per_tensor = a.per_tensor;
-    rc = anne__quant_rows(a.calib, a.label, a.eval == NULL, ir.n_inputs, &tc, &label_col, &xc, &err);
+    rc = anne_ir_serialize(&ir, &fbytes, &fsize, &err);
+    if (rc == 0 && anne_model_load(&mf, fbytes, fsize) != ANNE_OK) {
+        rc = anne_error_set(&err, "internal error: the float model does not load");
+    }
+    if (rc == 0) rc = anne_cli_dense_only(&mf, a.in, ANNE__QUANT_GRAPH, &err);
+    if (rc == 0) rc = anne__quant_rows(a.calib, a.label, a.eval == NULL, ir.n_inputs, &tc, &label_col, &xc, &err);
     if (rc == 0) rc = anne_quantize(&ir, xc, tc.n_rows, &opts, &qbytes, &qsize, &info, &err);
-    if (rc == 0) rc = anne_ir_serialize(&ir, &fbytes, &fsize, &err);
-    if (rc == 0 && (anne_model_load(&mf, fbytes, fsize) != ANNE_OK || anne_model_load(&mq, qbytes, qsize) != ANNE_OK)) {
+    if (rc == 0 && anne_model_load(&mq, qbytes, qsize) != ANNE_OK) {
         rc = anne_error_set(&err, "internal error: a written model does not load");
     }
     if (rc == 0) {

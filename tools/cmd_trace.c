@@ -8,9 +8,11 @@
 #include "anne_cli.h"
 #include "anne_commands.h"
 #include "anne_csv.h"
+#include "anne_graph_info.h"
+#include "anne_graph_trace.h"
 #include "anne_quant.h"
 
-#define ANNE__TRACE_USAGE "anne trace MODEL --input V1,V2,... [--threshold T] [--json]"
+#define ANNE__TRACE_USAGE "anne trace MODEL --input V1,V2,... [--threshold T] [--full] [--json]"
 
 static void anne__trace_help(FILE *out) {
     fprintf(out, "usage: " ANNE__TRACE_USAGE "\n\n"
@@ -21,21 +23,29 @@ static void anne__trace_help(FILE *out) {
            "options:\n"
            "  --input V1,...   the raw input: one number per model input, separated by commas\n"
            "  --threshold T    one sigmoid output: class 1 when the output is above T (default 0.5)\n"
+           "  --full           a graph model: every value of every tensor, not only a summary\n"
            "  --json           keys input, scaled_input (with scaling), layers (each with layer,\n"
-           "                   units, activation, z, a), output, class, label (with class names)\n"
-           "  --help           this text\n");
+           "                   units, activation, z, a), output, class, label (with class names);\n"
+           "                   a graph model: ops (each with op, type, activation, input_tensors,\n"
+           "                   shape, min, mean, max, channels, and values with --full)\n"
+           "  --help           this text\n\n"
+           "A graph model (format 2.0: convolutions, pooling, merges) is shown op by op: each op's\n"
+           "output shape, the min, mean and max of its values and of each channel (the last axis)\n"
+           "over all other axes, or with --full every value. --input is then the input tensor's\n"
+           "values flattened row-major, channels last (Keras' Flatten order).\n");
 }
 
 typedef struct anne__trace_args {
     const char *model, *input;
     float threshold;
-    int json;
+    int json, full;
 } anne__trace_args;
 
 /* Returns -1 to go on, else the exit code (0 after --help, 2 on a usage error). */
 static int anne__trace_parse(int argc, char **argv, anne__trace_args *a) {
     const anne_cli_opt opts[] = {
         {"--json", NULL, &a->json, 1, NULL, NULL, NULL, NULL},
+        {"--full", NULL, &a->full, 1, NULL, NULL, NULL, NULL},
         {"--input", NULL, NULL, 0, &a->input, NULL, NULL, "--input needs values V1,V2,..."},
         {"--threshold", NULL, NULL, 0, NULL, anne_cli_parse_float_opt, &a->threshold,
          "--threshold needs a number, got \"%s\""},
@@ -85,17 +95,17 @@ static int anne__trace_input(const char *text, float *x, uint16_t n, anne_error 
     return 0;
 }
 
-static void anne__print_vector(const char *title, const float *v, uint16_t n) {
-    uint16_t i;
+static void anne__print_vector(const char *title, const float *v, uint32_t n) {
+    uint32_t i;
     printf("%s", title);
     char buf[32];
     for (i = 0; i < n; i++) printf(" %s", anne_cli_format_float(buf, v[i]));
     putchar('\n');
 }
 
-static cJSON *anne__json_vector(const float *v, uint16_t n) {
+static cJSON *anne__json_vector(const float *v, uint32_t n) {
     cJSON *arr = cJSON_CreateArray();
-    uint16_t i;
+    uint32_t i;
     for (i = 0; i < n; i++) {
         if (anne_cli_json_add(arr, NULL, anne_cli_json_float(v[i])) != 0) {
             cJSON_Delete(arr);
@@ -107,6 +117,25 @@ static cJSON *anne__json_vector(const float *v, uint16_t n) {
 
 static const char *anne__scaling_name(anne_scaling_kind kind) {
     return kind == ANNE_SCALING_STANDARDIZE ? "standardize: (x - mean) / std" : "min-max: (x - min) / (max - min)";
+}
+
+/* The output and its class (and name), as text or JSON. Returns non-zero when out of memory. */
+static int anne__trace_result(const anne_cli_model *m, const float *out, float threshold, cJSON *doc) {
+    uint16_t n = m->loaded.model.n_outputs, cls = anne_output_class(out, n, threshold);
+    int bad = 0;
+    if (doc != NULL) {
+        bad |= anne_cli_json_add(doc, "output", anne__json_vector(out, n));
+        bad |= anne_cli_json_add(doc, "class", cJSON_CreateNumber((double)cls));
+        if (m->class_names != NULL) bad |= anne_cli_json_add(doc, "label", cJSON_CreateString(m->class_names[cls]));
+    } else {
+        anne__print_vector("output:", out, n);
+        if (m->class_names != NULL) {
+            printf("class: %u (%s)\n", (unsigned)cls, m->class_names[cls]);
+        } else {
+            printf("class: %u\n", (unsigned)cls);
+        }
+    }
+    return bad;
 }
 
 /* Integer state of a quantized model between layers: the layer's input, z and a, as the runtime holds
@@ -162,7 +191,7 @@ static void anne__trace_quant_input(anne__trace_q *q, const anne_model *model, c
 static int anne__trace_run(anne_cli_model *m, const float *raw, const anne__trace_args *a, cJSON *doc,
                            anne_error *err) {
     const anne_model *model = &m->loaded.model;
-    uint16_t i, j, width = model->n_inputs, cls;
+    uint16_t i, j, width = model->n_inputs;
     float *buf, *cur, *z, *act, *check = m->out;
     cJSON *layers = NULL;
     int bad = 0;
@@ -256,21 +285,210 @@ static int anne__trace_run(anne_cli_model *m, const float *raw, const anne__trac
         free(buf);
         return anne_error_set(err, "internal error: the layer-by-layer output differs from anne_model_predict()");
     }
-    cls = anne_output_class(cur, model->n_outputs, a->threshold);
-    if (doc != NULL) {
-        bad |= anne_cli_json_add(doc, "output", anne__json_vector(cur, model->n_outputs));
-        bad |= anne_cli_json_add(doc, "class", cJSON_CreateNumber((double)cls));
-        if (m->class_names != NULL) bad |= anne_cli_json_add(doc, "label", cJSON_CreateString(m->class_names[cls]));
-    } else {
-        anne__print_vector("output:", cur, model->n_outputs);
-        if (m->class_names != NULL) {
-            printf("class: %u (%s)\n", (unsigned)cls, m->class_names[cls]);
-        } else {
-            printf("class: %u\n", (unsigned)cls);
-        }
-    }
+    bad |= anne__trace_result(m, cur, a->threshold, doc);
     free(buf);
     return bad ? anne_error_set(err, "out of memory") : 0;
+}
+
+/* ---- graph models --------------------------------------------------------------------------------- */
+
+#define ANNE__TRACE_CHANNELS 16u /* channel lines of a tensor without --full */
+#define ANNE__TRACE_VALUES 32u   /* values of a one-position tensor ((C) or (1, C)) without --full */
+
+/* min, mean and max of channel ch of a (positions, c) tensor; ch == c: of all its values */
+typedef struct anne__summary {
+    float min, mean, max;
+} anne__summary;
+
+static anne__summary anne__summarize(const float *v, uint32_t positions, uint16_t c, uint16_t ch) {
+    anne__summary s;
+    uint32_t p, n = ch == c ? positions * c : positions, step = ch == c ? 1u : c;
+    double sum = 0.0;
+    const float *x = v + (ch == c ? 0u : ch);
+    s.min = s.max = x[0];
+    for (p = 0; p < n; p++) {
+        float y = x[(size_t)p * step];
+        if (y < s.min) s.min = y;
+        if (y > s.max) s.max = y;
+        sum += (double)y;
+    }
+    s.mean = (float)(sum / (double)n);
+    return s;
+}
+
+static void anne__print_summary(const char *label, const anne__summary *s) {
+    char a[32], b[32], c[32];
+    printf("  %-12s min %s  mean %s  max %s\n", label, anne_cli_format_float(a, s->min),
+           anne_cli_format_float(b, s->mean), anne_cli_format_float(c, s->max));
+}
+
+/* A tensor for people: a one-position tensor's values, or the summary of all values and of each
+ * channel over the other axes; with full, also every value, one line per position "[y, x]:". */
+static void anne__print_tensor(const float *v, const anne_tensor *t, int full) {
+    uint32_t n = anne_graph_tensor_values(t), p;
+    uint16_t c = t->dims[t->rank - 1u], ch, shown;
+    char buf[32], label[32];
+    anne__summary s;
+    if (n == c) {
+        uint32_t k = full || n <= ANNE__TRACE_VALUES ? n : ANNE__TRACE_VALUES / 2u;
+        printf("  values:");
+        for (p = 0; p < k; p++) printf(" %s", anne_cli_format_float(buf, v[p]));
+        if (k < n) printf(" ... (%lu more: --full shows them)", (unsigned long)(n - k));
+        putchar('\n');
+        return;
+    }
+    s = anne__summarize(v, n / c, c, c);
+    anne__print_summary("all", &s);
+    shown = full || c <= ANNE__TRACE_CHANNELS ? c : (uint16_t)ANNE__TRACE_CHANNELS;
+    for (ch = 0; ch < shown; ch++) {
+        snprintf(label, sizeof label, "channel %u", (unsigned)ch);
+        s = anne__summarize(v, n / c, c, ch);
+        anne__print_summary(label, &s);
+    }
+    if (shown < c) printf("  ... %u more channels (--full shows every value)\n", (unsigned)(c - shown));
+    for (p = 0; full && p < n / c; p++) {
+        uint32_t rest = p;
+        int k;
+        char index[64];
+        size_t at = 0;
+        /* the position's indices over the axes before the channels, the last running fastest */
+        uint32_t idx[ANNE_MAX_RANK];
+        for (k = t->rank - 2; k >= 0; k--) {
+            idx[k] = rest % t->dims[k];
+            rest /= t->dims[k];
+        }
+        for (k = 0; k + 1 < t->rank; k++) {
+            at += (size_t)snprintf(index + at, sizeof index - at, "%s%lu", k ? ", " : "", (unsigned long)idx[k]);
+        }
+        printf("  [%s]:", index);
+        for (ch = 0; ch < c; ch++) printf(" %s", anne_cli_format_float(buf, v[(size_t)p * c + ch]));
+        putchar('\n');
+    }
+}
+
+/* Adds min, mean and max to o (NULL: out of memory earlier). Returns non-zero when out of memory. */
+static int anne__json_summary(cJSON *o, const anne__summary *s) {
+    return anne_cli_json_add(o, "min", anne_cli_json_float(s->min)) |
+           anne_cli_json_add(o, "mean", anne_cli_json_float(s->mean)) |
+           anne_cli_json_add(o, "max", anne_cli_json_float(s->max));
+}
+
+static cJSON *anne__json_shape(const anne_tensor *t) {
+    int dims[ANNE_MAX_RANK], k;
+    for (k = 0; k < t->rank; k++) dims[k] = t->dims[k];
+    return cJSON_CreateIntArray(dims, t->rank);
+}
+
+/* One op's JSON: what it is, its output's shape, its summary, per channel and (full) every value.
+ * Returns non-zero when out of memory. */
+static int anne__json_op(cJSON *ops, const anne_graph_op_info *v, const float *y, int full) {
+    cJSON *o = cJSON_CreateObject(), *channels;
+    uint32_t n = anne_graph_tensor_values(&v->out);
+    uint16_t c = v->out.dims[v->out.rank - 1u], ch, k;
+    anne__summary s = anne__summarize(y, n / c, c, c);
+    int bad, in[ANNE_MAX_OP_INPUTS];
+    if (anne_cli_json_add(ops, NULL, o) != 0) return -1; /* o is freed */
+    for (k = 0; k < v->op.n_inputs; k++) in[k] = v->op.inputs[k];
+    bad = anne_cli_json_add(o, "op", cJSON_CreateNumber((double)v->op.output));
+    bad |= anne_cli_json_add(o, "type", cJSON_CreateString(anne_graph_op_name(v->op.kind)));
+    bad |= anne_cli_json_add(o, "activation", cJSON_CreateString(anne_activation_name(v->op.activation)));
+    bad |= anne_cli_json_add(o, "input_tensors", cJSON_CreateIntArray(in, v->op.n_inputs));
+    bad |= anne_cli_json_add(o, "shape", anne__json_shape(&v->out));
+    bad |= anne__json_summary(o, &s);
+    bad |= anne_cli_json_add(o, "channels", channels = cJSON_CreateArray());
+    for (ch = 0; ch < c && !bad; ch++) {
+        cJSON *one = cJSON_CreateObject();
+        s = anne__summarize(y, n / c, c, ch);
+        bad |= anne_cli_json_add(channels, NULL, one);
+        if (!bad) bad |= anne__json_summary(one, &s);
+    }
+    if (full && !bad) bad |= anne_cli_json_add(o, "values", anne__json_vector(y, n));
+    return bad;
+}
+
+/* The input as given and, when the model scales it, as the first op sees it (tensor 0). */
+static int anne__trace_graph_input(const anne_model *model, const anne_graph_trace *t, const float *raw,
+                                   const anne__trace_args *a, cJSON *doc) {
+    anne_tensor in;
+    const float *scaled = anne_graph_trace_values(t, 0, &in);
+    char shape[96];
+    int bad = 0;
+    anne_graph_shape_text(&in, shape, sizeof shape);
+    if (doc != NULL) {
+        bad |= anne_cli_json_add(doc, "input", anne__json_vector(raw, model->n_inputs));
+        bad |= anne_cli_json_add(doc, "input_shape", anne__json_shape(&in));
+        if (model->scaling.kind != ANNE_SCALING_NONE) {
+            bad |= anne_cli_json_add(
+                doc, "scaling",
+                cJSON_CreateString(model->scaling.kind == ANNE_SCALING_STANDARDIZE ? "standardize" : "minmax"));
+            bad |= anne_cli_json_add(doc, "scaled_input", anne__json_vector(scaled, model->n_inputs));
+        }
+        return bad;
+    }
+    printf("model: %s (input %s, %u op%s, output ", model->name[0] ? model->name : "(unnamed)", shape,
+           (unsigned)model->n_ops, model->n_ops == 1 ? "" : "s");
+    anne_model_tensor(model, model->n_ops, &in);
+    anne_graph_shape_text(&in, shape, sizeof shape);
+    printf("%s)\n", shape);
+    anne_model_tensor(model, 0, &in);
+    anne_graph_shape_text(&in, shape, sizeof shape);
+    printf("input %s:\n", shape);
+    anne__print_tensor(raw, &in, a->full);
+    if (model->scaling.kind != ANNE_SCALING_NONE) {
+        printf("scaled input (%s):\n", anne__scaling_name(model->scaling.kind));
+        anne__print_tensor(scaled, &in, a->full);
+    }
+    return 0;
+}
+
+/* A graph model: run once with every tensor in a place of its own, then each op's output. */
+static int anne__trace_graph(anne_cli_model *m, const float *raw, const anne__trace_args *a, cJSON *doc,
+                             anne_error *err) {
+    const anne_model *model = &m->loaded.model;
+    anne_graph_trace t;
+    anne_graph_op_info v;
+    cJSON *ops = NULL;
+    float *out;
+    uint16_t i;
+    int rc = 0, oom = 0;
+    if (anne_graph_trace_open(&t, model, err) != 0) return -1;
+    out = malloc((size_t)model->n_outputs * sizeof *out);
+    if (out == NULL) {
+        anne_graph_trace_close(&t);
+        return anne_error_set(err, "out of memory");
+    }
+    /* the traced run and anne_model_predict() on the model as planned must agree to the bit */
+    if (anne_graph_trace_run(&t, out, raw, err) != 0 || anne_cli_model_predict(m, m->out, raw, err) != 0) {
+        rc = -1;
+    } else if (memcmp(out, m->out, (size_t)model->n_outputs * sizeof *out) != 0) {
+        rc = anne_error_set(err, "internal error: the traced output differs from anne_model_predict()");
+    }
+    if (rc == 0) oom |= anne__trace_graph_input(model, &t, raw, a, doc);
+    if (rc == 0 && doc != NULL) oom |= anne_cli_json_add(doc, "ops", ops = cJSON_CreateArray());
+    for (i = 0; i < model->n_ops && rc == 0 && !oom; i++) {
+        anne_tensor y;
+        const float *values = anne_graph_trace_values(&t, (uint16_t)(i + 1u), &y);
+        anne_graph_op_info_get(model, i, &v);
+        if (doc != NULL) {
+            oom |= anne__json_op(ops, &v, values, a->full);
+        } else {
+            char attrs[96], shape[96];
+            uint8_t k;
+            anne_graph_attr_text(&v, attrs, sizeof attrs);
+            anne_graph_shape_text(&y, shape, sizeof shape);
+            printf("op %u: %s%s%s", (unsigned)(i + 1u), anne_graph_op_name(v.op.kind), attrs[0] ? " " : "", attrs);
+            if (v.op.activation != ANNE_ACT_LINEAR) printf(", %s", anne_activation_name(v.op.activation));
+            printf(" (tensor%s", v.op.n_inputs == 1 ? "" : "s");
+            for (k = 0; k < v.op.n_inputs; k++) printf("%s %u", k ? "," : "", (unsigned)v.op.inputs[k]);
+            printf(") -> %s\n", shape);
+            anne__print_tensor(values, &y, a->full);
+        }
+    }
+    if (rc == 0 && !oom) oom |= anne__trace_result(m, out, a->threshold, doc);
+    if (rc == 0 && oom) rc = anne_error_set(err, "out of memory");
+    free(out);
+    anne_graph_trace_close(&t);
+    return rc;
 }
 
 int anne_cmd_trace(int argc, char **argv) {
@@ -292,7 +510,8 @@ int anne_cmd_trace(int argc, char **argv) {
         doc = cJSON_CreateObject();
         if (doc == NULL) rc = anne_error_set(&err, "out of memory");
     }
-    if (rc == 0) rc = anne__trace_run(&m, raw, &a, doc, &err);
+    if (rc == 0 && m.loaded.model.op_table != NULL) rc = anne__trace_graph(&m, raw, &a, doc, &err);
+    else if (rc == 0) rc = anne__trace_run(&m, raw, &a, doc, &err);
     free(raw);
     anne_cli_model_close(&m);
     if (rc != 0) {

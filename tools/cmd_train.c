@@ -14,6 +14,7 @@
 #include "anne_file.h"
 #include "anne_train.h"
 #include "anne_train_data.h"
+#include "anne_train_graph.h"
 #include "anne_train_spec.h"
 
 #define ANNE__TRAIN_USAGE "anne train DATA.csv --label COL (--layers SPEC | --init MODEL) -o OUT.anne [options]"
@@ -30,8 +31,10 @@ static void anne__train_help(FILE *out) {
            "  --layers SPEC        units:activation per layer, e.g. 2:relu,3:sigmoid,2:relu,1:sigmoid;\n"
            "                       the inputs come from the data. New layers start as Keras starts them:\n"
            "                       glorot_uniform kernels (from --seed), zero biases\n"
-           "  --init MODEL         start from MODEL's weights, scaling and class names (fine-tuning)\n"
-           "  --freeze N           keep the first N layers unchanged (with --init: train only the head)\n"
+           "  --init MODEL         start from MODEL's weights, scaling and class names (fine-tuning);\n"
+           "                       a graph model (a CNN): its Dense layers at the end train, every op\n"
+           "                       before them is frozen and runs once per row (docs/training.md)\n"
+           "  --freeze N           keep the first N (Dense) layers unchanged (with --init: train only the head)\n"
            "  -o, --output FILE    the model file to write (required)\n"
            "  --epochs N           passes over the training rows (default 100)\n"
            "  --batch N            rows per gradient step (default 32; the last batch may be smaller)\n"
@@ -193,6 +196,7 @@ typedef struct anne__train_state {
     anne__train_args a;
     anne_csv csv, vcsv;
     anne_loaded init;
+    anne_train_graph graph;     /* --init with a graph model: its frozen part and its head (init) */
     anne_train_spec_layer *spec;
     size_t n_spec;
     anne_layer *layers;
@@ -215,6 +219,7 @@ static void anne__train_free(anne__train_state *s) {
     anne_csv_free(&s->csv);
     anne_csv_free(&s->vcsv);
     anne_loaded_close(&s->init);
+    anne_train_graph_free(&s->graph);
     free(s->spec);
     free(s->layers);
     anne_train_rows_free(&s->all);
@@ -257,6 +262,10 @@ static int anne__load_rows(anne__train_state *s, anne_csv *csv, const char *path
     rows->n = csv->n_rows;
     rows->n_features = (uint16_t)nf;
     rows->x = x;
+    /* a graph model: its frozen part's features are the head's inputs */
+    if (s->graph.graph.n_ops > 0 && anne_train_graph_features(&s->graph, rows, err) != 0) {
+        return anne_error_prefix(err, "%s", path);
+    }
     if (s->regression) {
         if (csv->cols[col].num == NULL) {
             return anne_error_set(err, "%s: column \"%s\" must hold numbers for regression (--loss mse, one output)", path,
@@ -283,6 +292,13 @@ static int anne__setup_network(anne__train_state *s, anne_error *err) {
         if (anne_loaded_open(&s->init, s->a.init, err) != 0) return -1;
         m = &s->init.model;
         s->n_inputs = m->n_inputs;
+        if (m->op_table != NULL) { /* a graph model: the head trains, on the frozen part's features */
+            if (anne_train_graph_open(&s->graph, m, s->a.init, err) != 0) return -1;
+            anne_loaded_close(&s->init);
+            s->init = s->graph.head;
+            memset(&s->graph.head, 0, sizeof s->graph.head);
+            m = &s->init.model;
+        }
         s->n_outputs = m->n_outputs;
         if (anne_model_layer(m, (uint16_t)(m->n_layers - 1u), &last) != ANNE_OK) {
             return anne_error_set(err, "%s: cannot read the last layer", s->a.init);
@@ -596,6 +612,15 @@ static int anne__train_run(anne__train_state *s, anne_error *err) {
     if (st != ANNE_OK) {
         anne_error_set(err, "%s: writing the trained model failed: %s", a->out, anne_status_str(st));
         return 1;
+    }
+    if (s->graph.graph.n_ops > 0) { /* the trained head back into the graph */
+        unsigned char *whole;
+        if (anne_train_graph_join(&s->graph, s->model_bytes, model_size, &whole, &model_size, err) != 0) {
+            anne_error_prefix(err, "%s", a->out);
+            return 1;
+        }
+        free(s->model_bytes);
+        s->model_bytes = whole;
     }
     {
         /* together: neither replaced unless both are written (a history that cannot be written

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "anne_file.h"
+#include "anne_ir_graph.h"
 #include "anne_json.h"
 #include "anne_json_write.h"
 
@@ -266,6 +267,24 @@ static const char *anne__ir_diff(const anne_ir *a, const anne_ir *b) {
         }
         if (!anne__same_name(x->name, y->name)) return "a layer name";
     }
+    if (a->n_ops != b->n_ops) return "the op count";
+    for (i = 0; i <= a->n_ops && a->n_ops > 0; i++) {
+        if (!anne_ir_tensor_same(&a->tensors[i], &b->tensors[i])) return "a tensor's shape";
+    }
+    for (i = 0; i < a->n_ops; i++) {
+        const anne_ir_op *x = &a->ops[i], *y = &b->ops[i];
+        if (x->kind != y->kind || x->activation != y->activation || x->n_inputs != y->n_inputs ||
+            memcmp(x->inputs, y->inputs, sizeof x->inputs) != 0 || memcmp(x->attr, y->attr, sizeof x->attr) != 0) {
+            return "an op's kind, activation, inputs or attributes";
+        }
+        if (memcmp(x->param, y->param, sizeof x->param) != 0) return "an op's activation parameters";
+        if (x->kernel_n != y->kernel_n || !anne__same_floats(x->kernel, y->kernel, x->kernel_n)) {
+            return "an op's kernel";
+        }
+        if (x->bias_n != y->bias_n || !anne__same_floats(x->bias, y->bias, x->bias_n)) return "an op's bias";
+        /* an op without a name gets one from the writer (.anne files keep none) */
+        if (x->name != NULL && x->name[0] != '\0' && !anne__same_name(x->name, y->name)) return "an op's name";
+    }
     return NULL;
 }
 
@@ -280,6 +299,7 @@ void anne_fuzz_check_ir(const anne_ir *ir) {
     size_t size = 0, values = 0, i;
     err.msg[0] = '\0';
     for (i = 0; i < ir->n_layers; i++) values += (size_t)ir->layers[i].n_in * ir->layers[i].n_out;
+    for (i = 0; i < ir->n_ops; i++) values += (size_t)ir->ops[i].kernel_n + ir->ops[i].bias_n;
     /* the JSON round trip: exact, or the HDF5 importers' parent would get another model than the child made */
     if (values <= ANNE__ROUNDTRIP_MAX_VALUES && anne_json_write(ir, &text, &err) == 0) {
         anne_ir back;

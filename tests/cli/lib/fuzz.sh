@@ -95,19 +95,27 @@ fuzz_seeds() {
         for d in "$data"/tfjs_import/*/ "$fx/tfjs_iris_legacy_2018/"; do
             [ -f "$d/model.json" ] && _fuzz_tfjs_seed "$d" "$out/$(basename "$d")"
         done
+        # graph models (convolutions, pooling, merges), the small ones
+        for d in "$data"/tfjs_graph/*/; do
+            [ -f "$d/weights.bin" ] && [ "$(stat -c %s "$d/weights.bin")" -le 8000 ] &&
+                _fuzz_tfjs_seed "$d" "$out/graph_$(basename "$d")"
+        done
         ;;
     tflite)
         # the checked-in JSON sources (tests/fuzz/tflite/) made binary by flatc
         (cd "$out" && flatc -b "$FUZZ_ROOT/tools/tflite/tflite_subset.fbs" "$FUZZ_ROOT"/tests/fuzz/tflite/*.json) ||
             return 1
-        for f in "$fx"/*/*.tflite; do
-            [ -f "$f" ] && [ "$(stat -c %s "$f")" -le 20000 ] && cp "$f" "$out/"
+        for f in "$fx"/*/*.tflite "$data"/tflite_graph/*/model.tflite; do
+            [ -f "$f" ] && [ "$(stat -c %s "$f")" -le 20000 ] && cp "$f" "$out/$(basename "$(dirname "$f")")_$(basename "$f")"
         done
         ;;
     keras_h5 | keras_zip)
         # Keras files described (fuzz_keras_layout.h) by fuzz_keras_seed, one process for all of them
         local models=() w
         for d in "$data"/tfjs_import/*/; do models+=("${d%/}/model.json"); done
+        for d in "$data"/tfjs_graph/*/; do
+            [ "$(stat -c %s "$d/weights.bin")" -le 8000 ] && models+=("${d%/}/model.json")
+        done
         if [ "$name" = keras_h5 ]; then
             for f in "$fx"/*/*.h5 "$fx"/*/*/*.h5 "$fx"/*/*.hdf5; do
                 [ -f "$f" ] && [ "$(stat -c %s "$f")" -le 40000 ] && models+=("$f")

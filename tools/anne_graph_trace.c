@@ -1,0 +1,91 @@
+/* Every tensor of a graph model for one input: the model written again with no place shared, then run
+ * once (anne_graph_trace.h). */
+#include "anne_graph_trace.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "anne_graph_info.h"
+
+/* The description of m with tensor i at the sum of the sizes of tensors 0 .. i-1. Pointers into m. */
+static int anne__separate_places(const anne_model *m, anne_graph_desc *d, anne_tensor *tensors, anne_op *ops,
+                                 const char **classes, anne_error *err) {
+    uint64_t at = 0;
+    uint16_t i;
+    for (i = 0; i < m->n_tensors; i++) {
+        if (anne_model_tensor(m, i, &tensors[i]) != ANNE_OK) {
+            return anne_error_set(err, "tensor %u: cannot be read", (unsigned)i);
+        }
+        tensors[i].offset = (uint32_t)at;
+        at += 4u * (uint64_t)anne_graph_tensor_values(&tensors[i]);
+        if (at > UINT32_MAX - 3u) {
+            return anne_error_set(err, "the model's tensors hold more than 4 GiB side by side: too large to trace");
+        }
+    }
+    for (i = 0; i < m->n_ops; i++) {
+        if (anne_model_op(m, i, &ops[i]) != ANNE_OK) return anne_error_set(err, "op %u: cannot be read", i + 1u);
+    }
+    for (i = 0; i < m->n_classes; i++) classes[i] = anne_model_class_name(m, i);
+    memset(d, 0, sizeof *d);
+    d->name = m->name;
+    d->n_tensors = m->n_tensors;
+    d->tensors = tensors;
+    d->n_ops = m->n_ops;
+    d->ops = ops;
+    d->arena_bytes = (uint32_t)at;
+    d->scaling = m->scaling;
+    d->n_classes = m->n_classes;
+    d->class_names = classes;
+    return 0;
+}
+
+int anne_graph_trace_open(anne_graph_trace *t, const anne_model *m, anne_error *err) {
+    anne_tensor *tensors;
+    anne_op *ops;
+    const char **classes;
+    anne_graph_desc d;
+    anne_status st = ANNE_OK;
+    int rc;
+    memset(t, 0, sizeof *t);
+    if (m->op_table == NULL) return anne_error_set(err, "not a graph model");
+    tensors = calloc(m->n_tensors, sizeof *tensors);
+    ops = calloc(m->n_ops, sizeof *ops);
+    classes = calloc((size_t)m->n_classes + 1u, sizeof *classes);
+    rc = tensors == NULL || ops == NULL || classes == NULL ? anne_error_set(err, "out of memory")
+                                                           : anne__separate_places(m, &d, tensors, ops, classes, err);
+    if (rc == 0) st = anne_graph_write(&d, NULL, 0, &t->size);
+    if (rc == 0 && st == ANNE_OK) {
+        t->bytes = malloc(t->size); /* malloc's memory is aligned for the loader */
+        t->arena = malloc(d.arena_bytes + 4u);
+        if (t->bytes == NULL || t->arena == NULL) rc = anne_error_set(err, "out of memory");
+    }
+    if (rc == 0 && st == ANNE_OK) st = anne_graph_write(&d, t->bytes, t->size, &t->size);
+    if (rc == 0 && st == ANNE_OK) st = anne_model_load(&t->model, t->bytes, t->size);
+    if (rc == 0 && st != ANNE_OK) {
+        rc = anne_error_set(err, "internal error: the model with a place for every tensor does not load: %s",
+                            anne_status_str(st));
+    }
+    free(tensors);
+    free(ops);
+    free(classes);
+    if (rc != 0) anne_graph_trace_close(t);
+    return rc;
+}
+
+int anne_graph_trace_run(anne_graph_trace *t, float *output, const float *input, anne_error *err) {
+    anne_status st = anne_model_predict(&t->model, output, input, t->arena, anne_model_arena_size(&t->model));
+    if (st != ANNE_OK) return anne_error_set(err, "running the model failed: %s", anne_status_str(st));
+    return 0;
+}
+
+const float *anne_graph_trace_values(const anne_graph_trace *t, uint16_t index, anne_tensor *tensor) {
+    if (anne_model_tensor(&t->model, index, tensor) != ANNE_OK) return NULL;
+    return t->arena + tensor->offset / 4u;
+}
+
+void anne_graph_trace_close(anne_graph_trace *t) {
+    if (t == NULL) return;
+    free(t->bytes);
+    free(t->arena);
+    memset(t, 0, sizeof *t);
+}

@@ -1,0 +1,333 @@
+/* ANNE JSON's graph form written (docs/anne-json.md, "Graph models"): each op with the Keras settings
+ * its runtime attributes stand for (the padding as "valid", "same" or "causal" when one of them gives
+ * exactly the op's window, else as amounts), kernels back in Keras' layout, one innermost list per
+ * line, and a unique name for every op so that inputs can name it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "anne_ir_graph.h"
+#include "anne_json_internal.h"
+
+void anne_json_put_shape(anne_json_buf *b, const anne_ir_tensor *t) {
+    size_t k;
+    anne_json_put(b, "[");
+    for (k = 0; k < t->rank; k++) anne_json_put(b, "%s%u", k ? ", " : "", t->dims[k]);
+    anne_json_put(b, "]");
+}
+
+/* A nested list as numpy prints it: the innermost lists one per line, each level's lists aligned under
+ * its opening bracket (at column indent). Element (i0, i1, ...) is x[i0 * strides[0] + ...]. */
+static void anne__put_nested(anne_json_buf *b, const float *x, const size_t *dims, const size_t *strides, size_t depth,
+                             size_t indent) {
+    size_t i;
+    anne_json_put(b, "[");
+    for (i = 0; i < dims[0]; i++) {
+        if (depth == 1) {
+            if (i) anne_json_put(b, ", ");
+            anne_json_put_float(b, x[i * strides[0]]);
+        } else {
+            if (i) anne_json_put(b, ",\n%*s", (int)(indent + 1u), "");
+            anne__put_nested(b, x + i * strides[0], dims + 1, strides + 1, depth - 1u, indent + 1u);
+        }
+    }
+    anne_json_put(b, "]");
+}
+
+/* ", \"key\": [a, b]" (the last n of v[2]). */
+static void anne__put_ints(anne_json_buf *b, const char *key, const long v[2], size_t n) {
+    anne_json_put(b, ", \"%s\": [", key);
+    if (n == 2) anne_json_put(b, "%ld, ", v[0]);
+    anne_json_put(b, "%ld]", v[1]);
+}
+
+/* ", \"key\": [[top, bottom], [left, right]]" or, for one axis, [before, after]. */
+static void anne__put_amounts(anne_json_buf *b, const char *key, const long before[2], const long after[2], size_t n) {
+    if (n == 2) {
+        anne_json_put(b, ", \"%s\": [[%ld, %ld], [%ld, %ld]]", key, before[0], after[0], before[1], after[1]);
+    } else {
+        anne_json_put(b, ", \"%s\": [%ld, %ld]", key, before[1], after[1]);
+    }
+}
+
+/* A weight list of its own: ",\n     \"key\": [...]". */
+static void anne__put_list(anne_json_buf *b, const char *key, const float *x, size_t n) {
+    anne_json_put(b, ",\n     \"%s\": ", key);
+    anne_json_put_floats(b, x, n);
+}
+
+/* The (H, W) view of a rank-2 or rank-3 tensor ((L, C) is (1, L, C)). */
+static void anne__hw(const anne_ir_tensor *t, size_t hw[2]) {
+    hw[0] = t->rank == 3 ? t->dims[0] : 1u;
+    hw[1] = t->dims[t->rank - 2u];
+}
+
+/* The spatial axes the JSON gives a window: 1 on an (L, C) tensor whose height-1 axis the window
+ * leaves alone (kernel, stride and dilation 1, no padding), else 2. */
+static size_t anne__window_axes(const anne_ir_op *op, const anne_ir_tensor *in) {
+    if (in->rank == 3) return 2;
+    return op->attr[0] == 1 && op->attr[2] == 1 && op->attr[4] == 1 && op->attr[6] == 0 ? 1u : 2u;
+}
+
+/* Kernel or pool size, strides, dilation (not for pooling) and padding of a windowed op. */
+static void anne__put_window(anne_json_buf *b, const anne_ir_op *op, const anne_ir_tensor *in,
+                             const anne_ir_tensor *out, int pool) {
+    size_t nd = anne__window_axes(op, in), hin[2], hout[2], ax, o, p;
+    long k[2], s[2], d[2], before[2], after[2];
+    int mode;
+    anne__hw(in, hin);
+    anne__hw(out, hout);
+    for (ax = 0; ax < 2; ax++) {
+        k[ax] = op->attr[ax];
+        s[ax] = op->attr[2u + ax];
+        d[ax] = op->attr[4u + ax];
+    }
+    anne__put_ints(b, pool ? "pool_size" : "kernel_size", k, nd);
+    anne__put_ints(b, "strides", s, nd);
+    if (!pool) anne__put_ints(b, "dilation", d, nd);
+    for (mode = ANNE_JSON_PAD_VALID; mode < ANNE_JSON_PAD_EXPLICIT; mode++) {
+        for (ax = 0; ax < 2; ax++) {
+            if (anne_json_window_axis((anne_json_pad)mode, hin[ax], (size_t)k[ax], (size_t)s[ax], (size_t)d[ax], 0, 0,
+                                      &o, &p) != 0 ||
+                o != hout[ax] || p != op->attr[6u + ax]) {
+                break;
+            }
+        }
+        if (ax == 2) {
+            static const char *const names[] = {"valid", "same", "causal"};
+            anne_json_put(b, ", \"padding\": \"%s\"", names[mode]);
+            return;
+        }
+    }
+    /* none of them: the amounts; after is what makes the last window the output's last (negative: input
+     * rows the windows never reach), or 0 when that gives the same output */
+    for (ax = 0; ax < 2; ax++) {
+        long span = (k[ax] - 1) * d[ax] + 1;
+        before[ax] = op->attr[6u + ax];
+        after[ax] = ((long)hout[ax] - 1) * s[ax] + span - (long)hin[ax] - before[ax];
+        if (after[ax] < 0 && anne_json_window_axis(ANNE_JSON_PAD_EXPLICIT, hin[ax], (size_t)k[ax], (size_t)s[ax],
+                                                   (size_t)d[ax], before[ax], 0, &o, &p) == 0 && o == hout[ax]) {
+            after[ax] = 0;
+        }
+    }
+    anne__put_amounts(b, "padding", before, after, nd);
+}
+
+/* Kernel and bias counts of a windowed op, against what its shapes ask: a model that is not consistent
+ * would otherwise be read out of bounds. */
+static int anne__check_weights(const anne_ir_op *op, size_t i, size_t kernel_n, size_t bias_n, anne_error *err) {
+    if (kernel_n != 0 && (op->kernel == NULL || op->kernel_n != kernel_n)) {
+        return anne_error_set(err, "op %zu: kernel of %u values, expected %zu", i + 1u, op->kernel_n, kernel_n);
+    }
+    if (op->bias != NULL && op->bias_n != bias_n) {
+        return anne_error_set(err, "op %zu: bias of %u values, expected %zu", i + 1u, op->bias_n, bias_n);
+    }
+    return 0;
+}
+
+/* The settings and weights of op i (after its name, inputs and shape). */
+static int anne__put_settings(anne_json_buf *b, const anne_ir *ir, size_t i, anne_error *err) {
+    const anne_ir_op *op = &ir->ops[i];
+    const anne_ir_tensor *in = &ir->tensors[op->inputs[0]], *out = &ir->tensors[i + 1u];
+    size_t c_in = in->dims[in->rank - 1u], c_out = out->dims[out->rank - 1u], nd = (size_t)in->rank - 1u, ax;
+    size_t dims[4], strides[4], depth, n = 1, hin[2], hout[2];
+    long before[2] = {0, 0}, after[2] = {0, 0}, size[2];
+    int windowed = op->kind >= ANNE_OP_CONV2D && op->kind <= ANNE_OP_AVG_POOL2D;
+    if ((windowed || (op->kind >= ANNE_OP_ZERO_PAD2D && op->kind <= ANNE_OP_UPSAMPLE2D)) &&
+        ((in->rank != 2 && in->rank != 3) || out->rank != in->rank ||
+         (windowed && (op->attr[0] == 0 || op->attr[1] == 0 || op->attr[2] == 0 || op->attr[3] == 0 ||
+                       op->attr[4] == 0 || op->attr[5] == 0)))) {
+        return anne_error_set(err, "op %zu: %s from rank %u to rank %u, window (%u, %u, %u, %u, %u, %u), has no ANNE "
+                                   "JSON form", i + 1u, anne_json_op_name(op->kind), in->rank, out->rank, op->attr[0],
+                              op->attr[1], op->attr[2], op->attr[3], op->attr[4], op->attr[5]);
+    }
+    switch (op->kind) {
+    case ANNE_OP_DENSE:
+        anne_json_put(b, ", \"units\": %zu", c_out);
+        anne_json_kernel_layout(op->kind, 0, 1, 1, c_in, c_out, dims, strides, &depth);
+        break;
+    case ANNE_OP_CONV2D:
+    case ANNE_OP_DEPTHWISE_CONV2D: {
+        size_t mult = c_out / c_in;
+        if (op->kind == ANNE_OP_CONV2D) anne_json_put(b, ", \"filters\": %zu", c_out);
+        else if (c_out % c_in != 0) return anne_error_set(err, "op %zu: %zu channels from %zu", i + 1u, c_out, c_in);
+        else anne_json_put(b, ", \"depth_multiplier\": %zu", mult);
+        anne__put_window(b, op, in, out, 0);
+        anne_json_kernel_layout(op->kind, anne__window_axes(op, in) == 1, op->attr[0], op->attr[1], c_in,
+                                op->kind == ANNE_OP_CONV2D ? c_out : mult, dims, strides, &depth);
+        break;
+    }
+    case ANNE_OP_MAX_POOL2D:
+    case ANNE_OP_AVG_POOL2D: anne__put_window(b, op, in, out, 1); return 0;
+    case ANNE_OP_GLOBAL_AVG_POOL:
+    case ANNE_OP_GLOBAL_MAX_POOL:
+        if (out->rank == 1) return 0;
+        if (out->rank != in->rank) {
+            char a[64], o[64];
+            anne_ir_tensor_describe(in, a, sizeof a);
+            anne_ir_tensor_describe(out, o, sizeof o);
+            return anne_error_set(err, "op %zu: %s of %s into %s has no ANNE JSON form (its output is (channels,) or, "
+                                       "with keepdims, the input's rank)", i + 1u, anne_json_op_name(op->kind), a, o);
+        }
+        anne_json_put(b, ", \"keepdims\": true");
+        return 0;
+    case ANNE_OP_ZERO_PAD2D:
+    case ANNE_OP_CROP2D:
+    case ANNE_OP_UPSAMPLE2D:
+        anne__hw(in, hin);
+        anne__hw(out, hout);
+        for (ax = 0; ax < 2; ax++) {
+            before[ax] = op->attr[ax];
+            after[ax] = op->kind == ANNE_OP_ZERO_PAD2D ? (long)hout[ax] - (long)hin[ax] - before[ax]
+                                                        : (long)hin[ax] - (long)hout[ax] - before[ax];
+            size[ax] = (long)(hout[ax] / hin[ax]);
+        }
+        if (op->kind == ANNE_OP_UPSAMPLE2D) anne__put_ints(b, "size", size, nd);
+        else anne__put_amounts(b, op->kind == ANNE_OP_ZERO_PAD2D ? "padding" : "cropping", before, after, nd);
+        return 0;
+    case ANNE_OP_PERMUTE:
+        anne_json_put(b, ", \"dims\": [");
+        for (ax = 0; ax < in->rank; ax++) anne_json_put(b, "%s%u", ax ? ", " : "", op->attr[ax] + 1u);
+        anne_json_put(b, "]");
+        return 0;
+    case ANNE_OP_CHANNEL_AFFINE:
+    case ANNE_OP_LAYER_NORM:
+        if ((op->kernel != NULL && op->kernel_n != c_in) || (op->bias != NULL && op->bias_n != c_in) ||
+            (op->kind == ANNE_OP_CHANNEL_AFFINE && (op->kernel == NULL || op->bias == NULL))) {
+            return anne_error_set(err, "op %zu: weights of %u and %u values for %zu channels", i + 1u, op->kernel_n,
+                                  op->bias_n, c_in);
+        }
+        if (op->kind == ANNE_OP_LAYER_NORM) {
+            uint32_t bits = (uint32_t)op->attr[0] | (uint32_t)op->attr[1] << 16;
+            float eps;
+            memcpy(&eps, &bits, sizeof eps);
+            anne_json_put(b, ", \"epsilon\": ");
+            anne_json_put_float(b, eps);
+        }
+        return 0; /* the weights follow the activation */
+    case ANNE_OP_CONCAT:
+        if (op->attr[0] + 1u == out->rank) anne_json_put(b, ", \"axis\": -1");
+        else anne_json_put(b, ", \"axis\": %u", op->attr[0] + 1u);
+        return 0;
+    default: return 0; /* reshape (its shape is written), the merges, activation */
+    }
+    for (ax = 0; ax < depth; ax++) n *= dims[ax];
+    if (anne__check_weights(op, i, n, c_out, err) != 0) return -1;
+    return 0;
+}
+
+/* The weights of op i, after its activation: the kernel in Keras' layout, then the per-channel lists. */
+static void anne__put_weights(anne_json_buf *b, const anne_ir *ir, size_t i) {
+    const anne_ir_op *op = &ir->ops[i];
+    const anne_ir_tensor *in = &ir->tensors[op->inputs[0]], *out = &ir->tensors[i + 1u];
+    size_t c_in = in->dims[in->rank - 1u], c_out = out->dims[out->rank - 1u], dims[4], strides[4], depth;
+    switch (op->kind) {
+    case ANNE_OP_DENSE:
+    case ANNE_OP_CONV2D:
+    case ANNE_OP_DEPTHWISE_CONV2D:
+        anne_json_kernel_layout(op->kind, op->kind != ANNE_OP_DENSE && anne__window_axes(op, in) == 1, op->attr[0],
+                                op->attr[1], c_in, op->kind == ANNE_OP_DEPTHWISE_CONV2D ? c_out / c_in : c_out, dims,
+                                strides, &depth);
+        anne_json_put(b, ",\n     \"kernel\": ");
+        anne__put_nested(b, op->kernel, dims, strides, depth, 15); /* 15: the column of its "[" */
+        if (op->bias != NULL) anne__put_list(b, "bias", op->bias, op->bias_n);
+        break;
+    case ANNE_OP_CHANNEL_AFFINE:
+        anne__put_list(b, "scale", op->kernel, op->kernel_n);
+        anne__put_list(b, "shift", op->bias, op->bias_n);
+        break;
+    case ANNE_OP_LAYER_NORM:
+        if (op->kernel != NULL) anne__put_list(b, "gamma", op->kernel, op->kernel_n);
+        if (op->bias != NULL) anne__put_list(b, "beta", op->bias, op->bias_n);
+        break;
+    default: break;
+    }
+}
+
+/* Whether name is taken by names[0 .. n-1]. */
+static int anne__taken(char *const *names, size_t n, const char *name) {
+    size_t j;
+    for (j = 0; j < n; j++) {
+        if (strcmp(names[j], name) == 0) return 1;
+    }
+    return 0;
+}
+
+/* A unique name for every tensor (malloc'd, n_ops + 1; [0] "input"): the op's own when it has one not
+ * taken yet, else "<op>_<number>"; "_2", "_3", ... added until it is free. NULL when out of memory. */
+static char **anne__names(const anne_ir *ir) {
+    char **names = calloc(ir->n_ops + 1u, sizeof *names);
+    size_t i;
+    if (names == NULL || (names[0] = malloc(6)) == NULL) goto oom;
+    memcpy(names[0], "input", 6);
+    for (i = 0; i < ir->n_ops; i++) {
+        const char *own = ir->ops[i].name;
+        char base[64];
+        size_t len, k;
+        if (own == NULL || own[0] == '\0') {
+            snprintf(base, sizeof base, "%s_%zu", anne_json_op_name(ir->ops[i].kind), i + 1u);
+            own = base;
+        }
+        len = strlen(own);
+        if ((names[i + 1u] = malloc(len + 24u)) == NULL) goto oom;
+        memcpy(names[i + 1u], own, len + 1u);
+        for (k = 2; anne__taken(names, i + 1u, names[i + 1u]); k++) snprintf(names[i + 1u] + len, 24, "_%zu", k);
+    }
+    return names;
+oom:
+    if (names != NULL) {
+        for (i = 0; i <= ir->n_ops; i++) free(names[i]);
+    }
+    free(names);
+    return NULL;
+}
+
+int anne_json_write_ops(anne_json_buf *b, const anne_ir *ir, anne_error *err) {
+    char **names;
+    size_t i, k;
+    int rc = 0;
+    for (i = 0; i < ir->n_ops; i++) {
+        const anne_ir_op *op = &ir->ops[i];
+        if (anne_json_op_name(op->kind) == NULL) {
+            return anne_error_set(err, "op %zu: op kind %d has no ANNE JSON form", i + 1u, (int)op->kind);
+        }
+        if (op->activation == ANNE_ACT_PRELU || (unsigned)op->activation >= (unsigned)ANNE_ACT_COUNT) {
+            return anne_error_set(err, "op %zu: activation %d has no ANNE JSON form on an op", i + 1u,
+                                  (int)op->activation);
+        }
+        for (k = 0; k < op->n_inputs; k++) {
+            if (op->inputs[k] > i) {
+                return anne_error_set(err, "op %zu reads tensor %u, written later", i + 1u, op->inputs[k]);
+            }
+        }
+    }
+    names = anne__names(ir);
+    if (names == NULL) return anne_error_set(err, "out of memory while writing ANNE JSON");
+    anne_json_put(b, "[\n");
+    for (i = 0; i < ir->n_ops && rc == 0; i++) {
+        const anne_ir_op *op = &ir->ops[i];
+        anne_json_put(b, "    {\"op\": \"%s\", \"name\": ", anne_json_op_name(op->kind));
+        anne_json_put_string(b, names[i + 1u]);
+        if (op->n_inputs != 1 || op->inputs[0] != i) { /* the default: the op before, or the model's input */
+            anne_json_put(b, ", \"inputs\": [");
+            for (k = 0; k < op->n_inputs; k++) {
+                if (k) anne_json_put(b, ", ");
+                anne_json_put_string(b, names[op->inputs[k]]);
+            }
+            anne_json_put(b, "]");
+        }
+        anne_json_put(b, ", \"shape\": ");
+        anne_json_put_shape(b, &ir->tensors[i + 1u]);
+        rc = anne__put_settings(b, ir, i, err);
+        if (op->activation != ANNE_ACT_LINEAR || op->kind == ANNE_OP_ACTIVATION) {
+            anne_json_put(b, ", \"activation\": \"%s\"", anne_activation_name(op->activation));
+            anne_json_put_params(b, op->activation, op->param, NULL, 0);
+        }
+        if (rc == 0) anne__put_weights(b, ir, i);
+        anne_json_put(b, "}%s\n", i + 1u < ir->n_ops ? "," : "");
+    }
+    anne_json_put(b, "  ]");
+    for (i = 0; i <= ir->n_ops; i++) free(names[i]);
+    free(names);
+    return rc;
+}
