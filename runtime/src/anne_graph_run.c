@@ -207,7 +207,7 @@ static ANNE__NOINLINE void anne__run_activation(const anne_model *m, const uint8
 /* Each op: its kernel through the helper of its group, then its activation, which runs from this
  * frame under no helper's (the deepest calls: softmax, expf, and soft-float on the M0+). The end of the
  * records is found from the model each time rather than kept: one register less across the calls. */
-anne_status anne__graph_predict_f32(const anne_model *m, float *output, const float *input, uint8_t *arena) {
+anne_status anne_graph_run_f32(const anne_model *m, float *output, const float *input, uint8_t *arena) {
     const uint8_t *rec;
     (void)anne_model_scale_input(m, anne__at(anne__trec(m, 0), arena), input);
     for (rec = m->op_table; rec != m->op_table + (uint32_t)m->n_ops * ANNE__OP_SIZE; rec += ANNE__OP_SIZE) {
