@@ -178,10 +178,10 @@ static void cnn_by_hand(const cnn *c, const float *x, float *y) {
     anne_hwc s0 = {8, 8, 2}, s1 = {8, 8, 4}, s2 = {4, 4, 4}, s3 = {2, 2, 8};
     anne_window conv = {3, 3, 1, 1, 1, 1, 1, 1}, pool = {2, 2, 2, 2, 1, 1, 0, 0}, dw = {3, 3, 1, 1, 1, 1, 0, 0};
     float relu[3] = {0.0f, INFINITY, 0.0f};
-    anne_conv2d_forward_f32(a1, s1, x, s0, c->k1, c->b1, &conv);
+    anne_conv2d_forward_f32(a1, x, c->k1, c->b1, &(anne_window_params){s0, s1, &conv});
     anne_activation_forward_f32(a1, 8 * 8 * 4, ANNE_ACT_RELU, relu);
-    anne_max_pool2d_forward_f32(a2, s2, a1, s1, &pool);
-    anne_depthwise_conv2d_forward_f32(a3, s3, a2, s2, c->k3, c->b3, &dw);
+    anne_max_pool2d_forward_f32(a2, a1, &(anne_window_params){s1, s2, &pool});
+    anne_depthwise_conv2d_forward_f32(a3, a2, c->k3, c->b3, &(anne_window_params){s2, s3, &dw});
     anne_global_avg_pool_forward_f32(a4, a3, 4, 8);
     anne_dense_forward_f32(y, a4, c->k5, c->b5, 8, 3);
     anne_softmax_rows_f32(y, 1, 3);
@@ -307,7 +307,7 @@ static void test_residual_concat_1d(void **state) {
     b = write_graph(&g, &size);
     assert_int_equal(run(b, size, x, got), ANNE_OK);
 
-    anne_conv2d_forward_f32(c1, s, x, s, k, bias, &w);
+    anne_conv2d_forward_f32(c1, x, k, bias, &(anne_window_params){s, s, &w});
     anne_merge_forward_f32(a2, c1, x, 18, ANNE_MERGE_ADD);
     parts[0] = a2, parts[1] = x;
     anne_concat_forward_f32(c3, parts, inner, 2, 6);

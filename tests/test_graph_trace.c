@@ -107,22 +107,28 @@ static void expected_output(const anne_op *op, const anne_tensor *in, const floa
     uint16_t c = out->dims[out->rank - 1u];
     const float *kernel = op->kernel, *bias = op->bias;
     anne_window w;
+    anne_window_params p;
+    anne_spatial_params sp;
     w.kernel_h = op->attr[0], w.kernel_w = op->attr[1], w.stride_h = op->attr[2], w.stride_w = op->attr[3];
     w.dilation_h = op->attr[4], w.dilation_w = op->attr[5], w.pad_top = op->attr[6], w.pad_left = op->attr[7];
+    if (in[0].rank >= 2 && out->rank >= 2) { /* the windowed ops' and the copies' parameters */
+        p.in = hwc(&in[0]), p.out = hwc(out), p.win = &w;
+        sp.in = p.in, sp.out = p.out, sp.top = op->attr[0], sp.left = op->attr[1];
+    }
     if (op->kind == ANNE_OP_CONV2D) {
-        anne_conv2d_forward_f32(y, hwc(out), x[0], hwc(&in[0]), kernel, bias, &w);
+        anne_conv2d_forward_f32(y, x[0], kernel, bias, &p);
     } else if (op->kind == ANNE_OP_DEPTHWISE_CONV2D) {
-        anne_depthwise_conv2d_forward_f32(y, hwc(out), x[0], hwc(&in[0]), kernel, bias, &w);
+        anne_depthwise_conv2d_forward_f32(y, x[0], kernel, bias, &p);
     } else if (op->kind == ANNE_OP_MAX_POOL2D) {
-        anne_max_pool2d_forward_f32(y, hwc(out), x[0], hwc(&in[0]), &w);
+        anne_max_pool2d_forward_f32(y, x[0], &p);
     } else if (op->kind == ANNE_OP_AVG_POOL2D) {
-        anne_avg_pool2d_forward_f32(y, hwc(out), x[0], hwc(&in[0]), &w);
+        anne_avg_pool2d_forward_f32(y, x[0], &p);
     } else if (op->kind == ANNE_OP_ZERO_PAD2D) {
-        anne_zero_pad2d_forward_f32(y, hwc(out), x[0], hwc(&in[0]), op->attr[0], op->attr[1]);
+        anne_zero_pad2d_forward_f32(y, x[0], &sp);
     } else if (op->kind == ANNE_OP_CROP2D) {
-        anne_crop2d_forward_f32(y, hwc(out), x[0], hwc(&in[0]), op->attr[0], op->attr[1]);
+        anne_crop2d_forward_f32(y, x[0], &sp);
     } else if (op->kind == ANNE_OP_UPSAMPLE2D) {
-        anne_upsample2d_nearest_forward_f32(y, hwc(out), x[0], hwc(&in[0]));
+        anne_upsample2d_nearest_forward_f32(y, x[0], &sp);
     } else if (op->kind == ANNE_OP_ADD) { /* folded from the left */
         anne_merge_forward_f32(y, x[0], x[1], n, ANNE_MERGE_ADD);
         for (k = 2; k < op->n_inputs; k++) anne_merge_forward_f32(y, y, x[k], n, ANNE_MERGE_ADD);

@@ -177,8 +177,10 @@ static size_t kernel_size(const geom *g, int depthwise) {
 
 static void run_conv(float *out, const geom *g, const float *in, const float *kernel, const float *bias,
                      int depthwise) {
-    if (depthwise) anne_depthwise_conv2d_forward_f32(out, g->out, in, g->in, kernel, bias, &g->win);
-    else anne_conv2d_forward_f32(out, g->out, in, g->in, kernel, bias, &g->win);
+    anne_window_params p;
+    p.in = g->in, p.out = g->out, p.win = &g->win;
+    if (depthwise) anne_depthwise_conv2d_forward_f32(out, in, kernel, bias, &p);
+    else anne_conv2d_forward_f32(out, in, kernel, bias, &p);
 }
 
 /* Double reference by scattering: every input position adds its products to the outputs that read
@@ -358,7 +360,7 @@ static void test_conv2d_keras_same_stride2(void **state) {
     tf_axis(4, 3, 2, 1, 1, &g.out.w, &g.win.pad_left);
     assert_int_equal(g.out.h, 2);
     assert_int_equal(g.win.pad_top, 0);
-    anne_conv2d_forward_f32(out, out_s, in, in_s, kernel, bias, &g.win);
+    anne_conv2d_forward_f32(out, in, kernel, bias, &(anne_window_params){in_s, out_s, &g.win});
     check_bits("conv2d same stride 2", 0, out, want, 4);
 }
 
@@ -374,9 +376,9 @@ static void test_conv1d_keras_causal_and_same(void **state) {
     anne_window causal = {1, 2, 1, 1, 1, 2, 0, 2}, same = {1, 3, 1, 1, 1, 1, 0, 1};
     float out[4];
     (void)state;
-    anne_conv2d_forward_f32(out, s, x, s, k_causal, NULL, &causal);
+    anne_conv2d_forward_f32(out, x, k_causal, NULL, &(anne_window_params){s, s, &causal});
     check_bits("conv1d causal", 0, out, want_causal, 4);
-    anne_conv2d_forward_f32(out, s, x, s, k_same, NULL, &same);
+    anne_conv2d_forward_f32(out, x, k_same, NULL, &(anne_window_params){s, s, &same});
     check_bits("conv1d same", 0, out, want_same, 4);
 }
 
@@ -392,9 +394,9 @@ static void test_conv2d_padding_and_zero_rules(void **state) {
     anne_window w = {3, 3, 1, 1, 1, 1, 1, 1};   /* 'same' 3x3 over 1x1: only the centre is inside */
     anne_window w1 = {1, 2, 1, 1, 1, 1, 0, 0};  /* 1x2 'valid' */
     (void)state;
-    anne_conv2d_forward_f32(out, s, in, s, kernel, NULL, &w);
+    anne_conv2d_forward_f32(out, in, kernel, NULL, &(anne_window_params){s, s, &w});
     assert_true(same_bits(out[0], 6.0f));
-    anne_conv2d_forward_f32(out, s, neg_zero_in, s2, pos_k, NULL, &w1);
+    anne_conv2d_forward_f32(out, neg_zero_in, pos_k, NULL, &(anne_window_params){s2, s, &w1});
     assert_true(same_bits(out[0], 0.0f));
 }
 
@@ -408,7 +410,7 @@ static void test_depthwise_keras_multiplier(void **state) {
     anne_window w = {1, 1, 1, 1, 1, 1, 0, 0};
     float out[4];
     (void)state;
-    anne_depthwise_conv2d_forward_f32(out, out_s, in, in_s, kernel, NULL, &w);
+    anne_depthwise_conv2d_forward_f32(out, in, kernel, NULL, &(anne_window_params){in_s, out_s, &w});
     check_bits("depthwise multiplier 2", 0, out, want, 4);
 }
 
@@ -465,6 +467,7 @@ static void pool_random(int average, int exact_only, const geom *large, double *
     rng_seed(average ? (exact_only ? 7 : 6) : 5);
     for (t = 0; t < 601; t++) {
         geom g;
+        anne_window_params p;
         size_t n_in, n_out, i;
         float *in, *out, *want;
         double *want_d, *scale;
@@ -474,8 +477,9 @@ static void pool_random(int average, int exact_only, const geom *large, double *
         if (exact_only) fill_with_zeros(in, n_in);
         else fill_unit(in, n_in);
         fill_nan(out, n_out);
-        if (average) anne_avg_pool2d_forward_f32(out, g.out, in, g.in, &g.win);
-        else anne_max_pool2d_forward_f32(out, g.out, in, g.in, &g.win);
+        p.in = g.in, p.out = g.out, p.win = &g.win;
+        if (average) anne_avg_pool2d_forward_f32(out, in, &p);
+        else anne_max_pool2d_forward_f32(out, in, &p);
         ref_pool(want, want_d, scale, &g, in, average);
         check_bits(average ? "avg pool vs clamped float sum" : "max pool", t, out, want, n_out);
         for (i = 0; average && !exact_only && i < n_out; i++) check_close("avg pool", t, i, out[i], want_d[i], scale[i], max_rel);
@@ -518,9 +522,9 @@ static void test_pool_keras_same(void **state) {
     int i;
     (void)state;
     for (i = 0; i < 9; i++) in[i] = (float)(i + 1);
-    anne_avg_pool2d_forward_f32(out, out_s, in, in_s, &w);
+    anne_avg_pool2d_forward_f32(out, in, &(anne_window_params){in_s, out_s, &w});
     check_bits("avg pool same", 0, out, want, 4);
-    anne_max_pool2d_forward_f32(out, s1, neg, s1, &w1);
+    anne_max_pool2d_forward_f32(out, neg, &(anne_window_params){s1, s1, &w1});
     check_bits("max pool same of negatives", 0, out, want_max, 3);
 }
 
@@ -532,13 +536,13 @@ static void test_pool_nan_and_zero(void **state) {
     anne_window w = {1, 4, 1, 1, 1, 1, 0, 0}, wz = {2, 2, 1, 1, 1, 1, 0, 0};
     float out[2];
     (void)state;
-    anne_max_pool2d_forward_f32(out, out_s, in, in_s, &w);
+    anne_max_pool2d_forward_f32(out, in, &(anne_window_params){in_s, out_s, &w});
     assert_true(same_bits(out[0], 2.0f));
     anne_global_max_pool_forward_f32(out, in, 4, 1);
     assert_true(same_bits(out[0], 2.0f));
     anne_global_max_pool_forward_f32(out, nans, 1, 2);
     assert_true(same_bits(out[0], -INFINITY) && same_bits(out[1], -INFINITY));
-    anne_avg_pool2d_forward_f32(out, out_s, zeros, z_s, &wz);
+    anne_avg_pool2d_forward_f32(out, zeros, &(anne_window_params){z_s, out_s, &wz});
     assert_true(same_bits(out[0], 0.0f));
     anne_global_avg_pool_forward_f32(out, zeros, 2, 2);
     assert_true(same_bits(out[0], 0.0f) && same_bits(out[1], 0.0f));
@@ -620,7 +624,7 @@ static void test_zero_pad_crop_upsample(void **state) {
             for (x = 0; x < in_s.w; x++)
                 for (c = 0; c < in_s.c; c++)
                     want[((y + top) * pad_s.w + x + left) * in_s.c + c] = in[(y * in_s.w + x) * in_s.c + c];
-        anne_zero_pad2d_forward_f32(out, pad_s, in, in_s, top, left);
+        anne_zero_pad2d_forward_f32(out, in, &(anne_spatial_params){in_s, pad_s, top, left});
         check_bits("zero pad", t, out, want, n);
         free(out), free(want);
 
@@ -635,7 +639,7 @@ static void test_zero_pad_crop_upsample(void **state) {
                 for (c = 0; c < in_s.c; c++)
                     want[((y - ct) * crop_s.w + x - cl) * in_s.c + c] = in[(y * in_s.w + x) * in_s.c + c];
             }
-        anne_crop2d_forward_f32(out, crop_s, in, in_s, ct, cl);
+        anne_crop2d_forward_f32(out, in, &(anne_spatial_params){in_s, crop_s, ct, cl});
         check_bits("crop", t, out, want, n);
         free(out), free(want);
 
@@ -649,7 +653,7 @@ static void test_zero_pad_crop_upsample(void **state) {
                     for (dx = 0; dx < fx; dx++)
                         for (c = 0; c < in_s.c; c++)
                             want[((y * fy + dy) * up_s.w + x * fx + dx) * in_s.c + c] = in[(y * in_s.w + x) * in_s.c + c];
-        anne_upsample2d_nearest_forward_f32(out, up_s, in, in_s);
+        anne_upsample2d_nearest_forward_f32(out, in, &(anne_spatial_params){in_s, up_s, 0, 0});
         check_bits("upsample", t, out, want, n);
         free(out), free(want), free(in);
     }
@@ -664,13 +668,13 @@ static void test_spatial_keras(void **state) {
     const float want_up2[4] = {5, 6, 5, 6};
     float out[6];
     (void)state;
-    anne_zero_pad2d_forward_f32(out, (anne_hwc){1, 5, 1}, x2, (anne_hwc){1, 2, 1}, 0, 1);
+    anne_zero_pad2d_forward_f32(out, x2, &(anne_spatial_params){{1, 2, 1}, {1, 5, 1}, 0, 1});
     check_bits("ZeroPadding1D", 0, out, want_pad, 5);
-    anne_crop2d_forward_f32(out, (anne_hwc){1, 2, 1}, x3, (anne_hwc){1, 3, 1}, 0, 1);
+    anne_crop2d_forward_f32(out, x3, &(anne_spatial_params){{1, 3, 1}, {1, 2, 1}, 0, 1});
     check_bits("Cropping1D", 0, out, want_crop, 2);
-    anne_upsample2d_nearest_forward_f32(out, (anne_hwc){1, 6, 1}, x2, (anne_hwc){1, 2, 1});
+    anne_upsample2d_nearest_forward_f32(out, x2, &(anne_spatial_params){{1, 2, 1}, {1, 6, 1}, 0, 0});
     check_bits("UpSampling1D", 0, out, want_up, 6);
-    anne_upsample2d_nearest_forward_f32(out, (anne_hwc){2, 2, 1}, x2, (anne_hwc){1, 2, 1});
+    anne_upsample2d_nearest_forward_f32(out, x2, &(anne_spatial_params){{1, 2, 1}, {2, 2, 1}, 0, 0});
     check_bits("UpSampling2D", 0, out, want_up2, 4);
 }
 

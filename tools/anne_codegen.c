@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "anne_file.h"
+#include "anne_graph_info.h"
 #include "anne_json_write.h"
 #include "anne_quant.h"
 
@@ -237,8 +238,13 @@ static void anne__put_header(anne__text *h, const anne_model *m, const anne__nam
               prefix, prefix, prefix);
     anne__put(h, "anne_status %s_predict(const float *input, float *output, void *arena);\n\n", prefix);
     anne__put_header_raw(h, m, prefix);
-    anne__put(h, "/* The model as the runtime sees it (layers, class names, scaling), for anne_model_layer(),\n"
-                 " * anne_model_class_name() and the metrics; const, in flash. */\n");
+    if (m->op_table != NULL) {
+        anne__put(h, "/* The model as the runtime sees it (ops, tensors, class names, scaling), for anne_model_op(),\n"
+                     " * anne_model_tensor(), anne_model_class_name() and the metrics; const, in flash. */\n");
+    } else {
+        anne__put(h, "/* The model as the runtime sees it (layers, class names, scaling), for anne_model_layer(),\n"
+                     " * anne_model_class_name() and the metrics; const, in flash. */\n");
+    }
     anne__put(h, "const anne_model *%s_model(void);\n\n", prefix);
     anne__put(h, "/* Runs the runtime's full validating loader (CRC included) over the embedded bytes: a\n"
                  " * start-up self-test against damaged flash. %s_predict() does not need it. */\n", prefix);
@@ -270,8 +276,20 @@ static void anne__put_requirements(anne__text *c, const anne_model *m, const cha
     char what[96], cond[64];
     anne_dtype dt = anne_model_dtype(m);
     anne__put(c, "/* What this model needs of the runtime build (runtime/include/anne_config.h). */\n");
-    snprintf(what, sizeof what, "the model's layers are %s", names[dt]);
+    snprintf(what, sizeof what, "the model's %s are %s", m->op_table != NULL ? "ops" : "layers", names[dt]);
     anne__put_require(c, prefix, knobs[dt], what, knobs[dt], tags[dt]);
+    if (m->op_table != NULL) {
+        anne__put_require(c, prefix, "ANNE_CONFIG_GRAPH", "it is a graph model", "ANNE_CONFIG_GRAPH", "graph");
+    }
+    for (k = 0; k < m->n_ops; k++) { /* a graph model's ops: each activation once */
+        anne_op op;
+        anne_model_op(m, k, &op);
+        if (op.activation == ANNE_ACT_LINEAR || (seen & ANNE_ACT_BIT(op.activation)) != 0) continue;
+        seen |= ANNE_ACT_BIT(op.activation);
+        snprintf(what, sizeof what, "op %u uses %s", k + 1u, anne_activation_name(op.activation));
+        snprintf(cond, sizeof cond, "ANNE_CONFIG_HAS_ACTIVATION(%d)", (int)op.activation);
+        anne__put_require(c, prefix, cond, what, "ANNE_CONFIG_ACTIVATIONS", anne_activation_name(op.activation));
+    }
     for (k = 0; k < m->n_layers; k++) {
         anne_layer l;
         anne_model_layer(m, k, &l);
@@ -288,6 +306,23 @@ static void anne__put_requirements(anne__text *c, const anne_model *m, const cha
     anne__put(c, "\n");
 }
 
+/* A graph model's ops, one line each in the comment above the bytes: "3: MaxPool2D (124, 16) -> (62, 16),
+ * 2 s2 valid" and the activation ("relu"). Nothing for a dense chain. */
+static void anne__put_ops(anne__text *c, const anne_model *m) {
+    uint16_t k;
+    for (k = 0; k < m->n_ops; k++) {
+        anne_graph_op_info v;
+        char in[64], out[64], attr[96];
+        if (anne_graph_op_info_get(m, k, &v) != ANNE_OK) continue;
+        anne_graph_shape_text(&v.in, in, sizeof in);
+        anne_graph_shape_text(&v.out, out, sizeof out);
+        anne_graph_attr_text(&v, attr, sizeof attr);
+        anne__put(c, " *   %u: %s %s -> %s%s%s%s%s\n", k + 1u, anne_graph_op_name(v.op.kind), in, out,
+                  attr[0] != '\0' ? ", " : "", attr, v.op.activation != ANNE_ACT_LINEAR ? ", " : "",
+                  v.op.activation != ANNE_ACT_LINEAR ? anne_activation_name(v.op.activation) : "");
+    }
+}
+
 static void anne__put_source(anne__text *c, const anne_model *m, const unsigned char *bytes, size_t size,
                              const anne__names *nm) {
     size_t i, words = size / 4u, w_start = (size_t)(m->weights - m->bytes) / 4u;
@@ -298,16 +333,26 @@ static void anne__put_source(anne__text *c, const anne_model *m, const unsigned 
     anne__put_banner(c, nm, 0);
     /* the header as it is written beside (a header-name has no escapes: anne__include_safe() checked it) */
     anne__put(c, "#include \"%s\"\n\n", nm->h_name);
-    anne__put(c, "#if ANNE_VERSION_MAJOR != %d || ANNE_VERSION_MINOR != %d || ANNE_FORMAT_MAJOR != %d\n",
+    anne__put(c, "#if ANNE_VERSION_MAJOR != %d || ANNE_VERSION_MINOR != %d || ANNE_FORMAT_MAJOR != %d",
               ANNE_VERSION_MAJOR, ANNE_VERSION_MINOR, ANNE_FORMAT_MAJOR);
+    if (m->op_table != NULL) anne__put(c, " || ANNE_FORMAT_GRAPH_MAJOR != %d", ANNE_FORMAT_GRAPH_MAJOR);
+    anne__put(c, "\n");
     anne__put(c, "#error \"%s.c was generated for ANNE %d.%d (model format %d): regenerate it with this runtime's "
-                 "anne convert\"\n#endif\n\n", prefix, ANNE_VERSION_MAJOR, ANNE_VERSION_MINOR, ANNE_FORMAT_MAJOR);
+                 "anne convert\"\n#endif\n\n", prefix, ANNE_VERSION_MAJOR, ANNE_VERSION_MINOR,
+              m->op_table != NULL ? ANNE_FORMAT_GRAPH_MAJOR : ANNE_FORMAT_MAJOR);
     anne__put_requirements(c, m, prefix);
     anne__put(c, "/* Model \"");
     anne__put_escaped(c, m->name, 200);
-    anne__put(c, "\": %u inputs, %u outputs, %u layers; the model file (docs/format.md), %lu bytes,\n"
-                 " * as little-endian 32-bit words (so it is 4-byte aligned). Layers:\n", m->n_inputs,
-              m->n_outputs, m->n_layers, (unsigned long)size);
+    if (m->op_table != NULL) {
+        anne__put(c, "\": %u inputs, %u outputs, a graph of %u ops; the model file (docs/format.md), %lu\n"
+                     " * bytes, as little-endian 32-bit words (so it is 4-byte aligned). Ops (docs/ops.md):\n",
+                  m->n_inputs, m->n_outputs, m->n_ops, (unsigned long)size);
+    } else {
+        anne__put(c, "\": %u inputs, %u outputs, %u layers; the model file (docs/format.md), %lu bytes,\n"
+                     " * as little-endian 32-bit words (so it is 4-byte aligned). Layers:\n", m->n_inputs,
+                  m->n_outputs, m->n_layers, (unsigned long)size);
+    }
+    anne__put_ops(c, m);
     for (k = 0; k < m->n_layers; k++) {
         anne_layer l;
         const char *fmt;
@@ -373,7 +418,16 @@ static void anne__put_source(anne__text *c, const anne_model *m, const unsigned 
     else anne__ptr(c, "const char *", prefix, m, m->name);
     anne__put(c, ",\n    .class_names = ");
     anne__ptr(c, "const char *", prefix, m, m->class_names);
-    anne__put(c, ",\n    .arena_bytes = %luu,\n};\n\n", (unsigned long)m->arena_bytes);
+    anne__put(c, ",\n    .arena_bytes = %luu,\n", (unsigned long)m->arena_bytes);
+    if (m->op_table != NULL) { /* a graph model; a dense one leaves these 0, and links no graph code */
+        anne__put(c, "    .tensor_table = ");
+        anne__ptr(c, "const uint8_t *", prefix, m, m->tensor_table);
+        anne__put(c, ",\n    .op_table = ");
+        anne__ptr(c, "const uint8_t *", prefix, m, m->op_table);
+        anne__put(c, ",\n    .n_tensors = %u,\n    .n_ops = %u,\n", m->n_tensors, m->n_ops);
+        anne__put(c, "    .graph_run = anne_graph_run_f32,\n");
+    }
+    anne__put(c, "};\n\n");
     anne__put(c, "anne_status %s_predict(const float *input, float *output, void *arena) {\n", prefix);
     anne__put(c, "    return anne_model_predict(&%s__model, output, input, arena, %s_ARENA_BYTES);\n}\n\n", prefix,
               prefix);

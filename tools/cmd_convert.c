@@ -70,13 +70,10 @@ static const struct {
     const char *what;
     int has_prefix;             /* writes generated names (the message names the prefix) */
     anne__writer write;         /* returns 0, -1 (an error about the model) or 1 (about OUT) */
-    const char *no_graph;       /* why a graph model (format 2.0) is refused; NULL: written */
 } anne__outputs[] = {
-    {".json", "ANNE JSON", 0, anne__write_json, NULL},
-    {".c", "generated C, with its .h", 1, anne__write_c,
-     "generated C (OUT ending in .c) holds dense chains only in this version: write OUT as .anne, which the "
-     "runtime loads with anne_model_load()"},
-    {"", "binary model", 0, anne__write_anne, NULL},
+    {".json", "ANNE JSON", 0, anne__write_json},
+    {".c", "generated C, with its .h", 1, anne__write_c},
+    {"", "binary model", 0, anne__write_anne},
 };
 
 /* The loaded model file of a quantized .anne IN, or 0 (*s untouched) for anything else. */
@@ -161,7 +158,6 @@ static void anne__convert_usage(FILE *out) {
             "  OUT ending in .c      generated C: OUT and the header beside it (docs/codegen.md)\n"
             "  any other OUT         binary model file (.anne, docs/format.md)\n"
             "A quantized IN (a q16 or int8 model from anne quantize) is written as .anne or .c, not as JSON.\n"
-            "A graph model (format 2.0: convolutions, pooling, merges) cannot be written as .c in this version.\n"
             "OUT is written atomically: on any error it is left as it was.\n"
             "\n"
             "options:\n"
@@ -283,21 +279,9 @@ int anne_cmd_convert(int argc, char **argv) {
     if (in == NULL || out == NULL) return anne_cli_spec_error(&spec, "expected IN and OUT");
     for (k = 0; !anne__ends_with(out, anne__outputs[k].ext); k++) {
     }
-    /* a format that holds no graph: IN refused as an .anne graph file before the import, and as whatever
-     * the import made of it once loaded */
-    if (anne__outputs[k].no_graph != NULL && anne_cli_dense_only_file(in, anne__outputs[k].no_graph, &err) != 0) {
-        fprintf(stderr, "anne convert: %s\n", err.msg);
-        return 1;
-    }
     if (anne__open(&src, in, &opt, name, &in_prefix, &err) != 0) {
         if (in_prefix) fprintf(stderr, "anne convert: %s: %s\n", in, err.msg);
         else fprintf(stderr, "anne convert: %s\n", err.msg);
-        return 1;
-    }
-    if (anne__outputs[k].no_graph != NULL &&
-        anne_cli_dense_only(&src.model, in, anne__outputs[k].no_graph, &err) != 0) {
-        anne__src_free(&src);
-        fprintf(stderr, "anne convert: %s\n", err.msg);
         return 1;
     }
     anne_codegen_prefix(name != NULL && name[0] != '\0' ? name : out, prefix, sizeof prefix);

@@ -165,9 +165,9 @@ typedef struct anne_model {
     uint16_t n_tensors;
     uint16_t n_ops;
     uint16_t format_major;      /* 1: a dense chain; 2: a graph */
-    /* graph models: their runner, set by the loader, so that a firmware that never loads a graph model
-     * (a dense model shipped as generated C) links no graph code */
-    void (*graph_run)(const struct anne_model *model, float *output, const float *input, uint8_t *arena);
+    /* graph models: their runner (anne_graph_run_f32), set by the loader and by generated C, so that a
+     * firmware that never has a graph model (a dense model shipped as generated C) links no graph code */
+    anne_status (*graph_run)(const struct anne_model *model, float *output, const float *input, uint8_t *arena);
 } anne_model;
 
 /* Validates `size` bytes as a model file and fills *model. Checks magic, version, CRC-32, every
@@ -302,6 +302,14 @@ typedef struct anne_op {
 
 /* Op `index` (0-based, in run order) of a graph model. */
 anne_status anne_model_op(const anne_model *model, uint16_t index, anne_op *op);
+
+/* The float32 graph runner: output (n_outputs) from the raw input (n_inputs) of a graph model, in
+ * arena (anne_model_arena_size() bytes, 4-aligned); returns ANNE_OK. anne_model_load() puts it in
+ * anne_model.graph_run, and generated C (docs/codegen.md) in its const model, so that only a firmware
+ * with a graph model links it. Call anne_model_predict(), which checks its arguments, not this: a status,
+ * so that anne_model_predict() ends in the call (on the M33 a tail call, whose frame is gone while the
+ * graph runs). */
+anne_status anne_graph_run_f32(const anne_model *model, float *output, const float *input, uint8_t *arena);
 
 /* Tensor `index` of a graph model. */
 anne_status anne_model_tensor(const anne_model *model, uint16_t index, anne_tensor *tensor);

@@ -37,6 +37,17 @@ typedef struct anne_window {
     uint16_t pad_top, pad_left;
 } anne_window;
 
+/* What a convolution or a pooling takes besides its arrays: the input's and the output's shapes and
+ * the window, in one struct passed by pointer (CMSIS-NN's habit), so that a call passes five words at
+ * most and the kernel reads each field where its loops need it. The window is pointed to, not copied:
+ * a graph model's op record holds one as stored (its attr[0..7]), which the runtime reads in place.
+ * On a Cortex-M0+, with eight low registers, this keeps the frames small (the boards' stack budget). */
+typedef struct anne_window_params {
+    anne_hwc in;                /* (in.h, in.w, in.c) */
+    anne_hwc out;               /* (out.h, out.w, out.c) */
+    const anne_window *win;
+} anne_window_params;
+
 /* Conv2D (and Conv1D with H = 1):
  *   out[y][x][o] = sum over ky, kx, c of kernel[o][ky][kx][c] * in[iy][ix][c]  (+ bias[o])
  * with iy, ix as in anne_window (padding reads 0). kernel: (out.c, kernel_h, kernel_w, in.c), the
@@ -48,8 +59,8 @@ typedef struct anne_window {
  * bits whenever w is finite (an im2col kernel that fills padding with zeros agrees); only an infinite
  * or NaN weight tells them apart (0 * inf is NaN), and there skipping is the rule. A kernel that starts
  * a sum from its first product instead of +0.0 differs: all products -0.0 give -0.0. */
-void anne_conv2d_forward_f32(float *out, anne_hwc out_shape, const float *in, anne_hwc in_shape,
-                             const float *kernel, const float *bias, const anne_window *win);
+void anne_conv2d_forward_f32(float *out, const float *in, const float *kernel, const float *bias,
+                             const anne_window_params *p);
 
 /* DepthwiseConv2D (and DepthwiseConv1D; SeparableConv is this, then a 1x1 anne_conv2d_forward_f32):
  * output channel o = c * m + j (m = out.c / in.c, the depth multiplier) reads input channel c only:
@@ -57,21 +68,19 @@ void anne_conv2d_forward_f32(float *out, anne_hwc out_shape, const float *in, an
  * kernel: (kernel_h, kernel_w, out.c), the layout of TFLite (Keras' (kh, kw, in_c, m) is the same
  * bytes); bias: (out.c) or NULL. out.c is a multiple of in.c. Sums from +0.0 in the order ky, then kx,
  * padding positions skipped, bias last (the rules of anne_conv2d_forward_f32). */
-void anne_depthwise_conv2d_forward_f32(float *out, anne_hwc out_shape, const float *in, anne_hwc in_shape,
-                                       const float *kernel, const float *bias, const anne_window *win);
+void anne_depthwise_conv2d_forward_f32(float *out, const float *in, const float *kernel, const float *bias,
+                                       const anne_window_params *p);
 
 /* MaxPooling2D/1D: out[y][x][c] = max over the window's positions inside the input (padding is
  * skipped, as TF does; a window with no position inside gives -infinity, which valid shapes never
  * produce). out.c == in.c. Positions compared in the order ky, kx, starting from -infinity; a NaN never
  * wins (x > best), so a window of NaNs gives -infinity; of equal values (-0.0, +0.0) the first stays. */
-void anne_max_pool2d_forward_f32(float *out, anne_hwc out_shape, const float *in, anne_hwc in_shape,
-                                 const anne_window *win);
+void anne_max_pool2d_forward_f32(float *out, const float *in, const anne_window_params *p);
 
 /* AveragePooling2D/1D: out[y][x][c] = (sum of the window's positions inside the input, in the order
  * ky, kx, from +0.0) / (float)(their count), as TF's 'same' pooling (padding not counted): a division,
  * not a product with 1 / count. out.c == in.c. */
-void anne_avg_pool2d_forward_f32(float *out, anne_hwc out_shape, const float *in, anne_hwc in_shape,
-                                 const anne_window *win);
+void anne_avg_pool2d_forward_f32(float *out, const float *in, const anne_window_params *p);
 
 /* GlobalAveragePooling1D/2D: out[c] = (sum over the n positions p of in[p][c], p = 0, 1, ... from +0.0)
  * / (float)n, a division. in: (n, c), n >= 1. */
@@ -81,17 +90,22 @@ void anne_global_avg_pool_forward_f32(float *out, const float *in, uint32_t n, u
  * (from -infinity, x > best: a NaN never wins). in: (n, c), n >= 1. */
 void anne_global_max_pool_forward_f32(float *out, const float *in, uint32_t n, uint16_t c);
 
-/* ZeroPadding2D/1D: out (out.h, out.w, c) is +0.0 except out[y + pad_top][x + pad_left] = in[y][x];
- * out.c == in.c (and for the two below). */
-void anne_zero_pad2d_forward_f32(float *out, anne_hwc out_shape, const float *in, anne_hwc in_shape,
-                                 uint16_t pad_top, uint16_t pad_left);
+/* The shapes of a copy between (H, W, C) tensors (out.c == in.c) and how far apart their corners
+ * are: ZeroPadding's rows and columns of zeros before the input, Cropping's rows and columns dropped
+ * before the output; UpSampling reads neither. */
+typedef struct anne_spatial_params {
+    anne_hwc in, out;
+    uint16_t top, left;
+} anne_spatial_params;
 
-/* Cropping2D/1D: out[y][x] = in[y + crop_top][x + crop_left] for y < out.h, x < out.w. */
-void anne_crop2d_forward_f32(float *out, anne_hwc out_shape, const float *in, anne_hwc in_shape,
-                             uint16_t crop_top, uint16_t crop_left);
+/* ZeroPadding2D/1D: out (out.h, out.w, c) is +0.0 except out[y + top][x + left] = in[y][x]. */
+void anne_zero_pad2d_forward_f32(float *out, const float *in, const anne_spatial_params *p);
+
+/* Cropping2D/1D: out[y][x] = in[y + top][x + left] for y < out.h, x < out.w. */
+void anne_crop2d_forward_f32(float *out, const float *in, const anne_spatial_params *p);
 
 /* UpSampling2D/1D, nearest: out[y][x] = in[y / (out.h / in.h)][x / (out.w / in.w)] (integer factors). */
-void anne_upsample2d_nearest_forward_f32(float *out, anne_hwc out_shape, const float *in, anne_hwc in_shape);
+void anne_upsample2d_nearest_forward_f32(float *out, const float *in, const anne_spatial_params *p);
 
 /* Dense on the last axis of any rank, as Keras applies it (also TimeDistributed(Dense)): each of the
  * `rows` rows of in (rows, n_in) goes through anne_dense_forward_f32 (anne.h) into out (rows, n_out). */

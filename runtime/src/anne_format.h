@@ -168,6 +168,11 @@ static inline uint32_t anne__w32(const uint8_t *p) {
     return *(const uint32_t *)(const void *)p;
 }
 
+/* A u16 of the model at a 2-aligned position, read in place as anne__w32 reads words. */
+static inline uint16_t anne__w16(const uint8_t *p) {
+    return *(const uint16_t *)(const void *)p;
+}
+
 /* Bytes one element of a number format takes in a kernel (0 for unknown formats). */
 static inline uint32_t anne__dtype_size(anne_dtype dtype) {
     return dtype == ANNE_DTYPE_F32 || dtype == ANNE_DTYPE_Q16 ? 4u : dtype == ANNE_DTYPE_S8 ? 1u : 0u;

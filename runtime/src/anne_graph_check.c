@@ -343,6 +343,6 @@ anne_status anne__load_graph_model(anne_model *m, const uint8_t *ts, uint32_t ts
     anne__tensor_at(m, n_o, &t);
     if (anne__tensor_values(&t) > 0xFFFFu) return ANNE_ERR_SHAPE;
     m->n_outputs = (uint16_t)anne__tensor_values(&t);
-    m->graph_run = anne__graph_predict_f32;
+    m->graph_run = anne_graph_run_f32;
     return ANNE_OK;
 }

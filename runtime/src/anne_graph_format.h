@@ -58,9 +58,4 @@ static inline uint32_t anne__tensor_values(const anne_tensor *t) {
 anne_status anne__load_graph_model(anne_model *m, const uint8_t *tensors, uint32_t tensors_size, const uint8_t *ops,
                                    uint32_t ops_size);
 
-/* Runs a loaded graph model (anne_graph_run.c): output (n_outputs) from the raw input (n_inputs);
- * arena: anne_model_arena_size() bytes, 4-aligned (checked by the caller). The loader puts it in
- * anne_model.graph_run. */
-void anne__graph_predict_f32(const anne_model *m, float *output, const float *input, uint8_t *arena);
-
 #endif /* ANNE_GRAPH_FORMAT_H */

@@ -1,6 +1,7 @@
 /* Running a graph model (format 2): the scaled input goes into tensor 0's place in the arena, each op
  * runs in order from the places the converter planned (checked by the loader), and the last tensor is
  * the output. One kernel call per op (anne_ops.h), then the op's activation. */
+#include <stddef.h>
 #include <string.h>
 
 #include "anne.h"
@@ -8,168 +9,231 @@
 #include "anne_inline.h"
 #include "anne_ops.h"
 
-/* Tensor `index`'s shape and its values in the arena. */
-static float *anne__values(const anne_model *m, uint32_t index, uint8_t *arena, anne_tensor *t) {
-    anne__tensor_decode(m->tensor_table + index * ANNE__TENSOR_SIZE, t);
-    return (float *)(void *)(arena + t->offset);
+/* The validated records are read where they are (4-aligned, little-endian: anne__w32), field by field
+ * as each op needs them: nothing is decoded into a copy on the stack. */
+
+/* Tensor `index`'s record. */
+ANNE__ALWAYS_INLINE const uint8_t *anne__trec(const anne_model *m, uint32_t index) {
+    return m->tensor_table + index * ANNE__TENSOR_SIZE;
+}
+
+/* The values of the tensor with record t, in the arena. */
+ANNE__ALWAYS_INLINE float *anne__at(const uint8_t *t, uint8_t *arena) {
+    return (float *)(void *)(arena + anne__w32(t + ANNE__T_OFFSET));
+}
+
+/* Dimension k of the tensor with record t (k < 4; those past the rank are 1). */
+ANNE__ALWAYS_INLINE uint32_t anne__dim(const uint8_t *t, uint32_t k) {
+    return anne__w16(t + ANNE__T_DIMS + 2u * k);
+}
+
+/* Values of the tensor with record t. */
+ANNE__ALWAYS_INLINE uint32_t anne__count(const uint8_t *t) {
+    return anne__dim(t, 0) * anne__dim(t, 1) * anne__dim(t, 2) * anne__dim(t, 3);
+}
+
+/* Its last dimension: the channels. */
+ANNE__ALWAYS_INLINE uint16_t anne__channels(const uint8_t *t) {
+    return (uint16_t)anne__dim(t, t[ANNE__T_RANK] - 1u);
 }
 
 /* The (H, W, C) view of a rank-2 or rank-3 tensor ((L, C) is (1, L, C)). */
-static anne_hwc anne__hwc(const anne_tensor *t) {
-    anne_hwc s;
-    s.h = t->rank == 3 ? t->dims[0] : 1u;
-    s.w = t->dims[t->rank - 2u];
-    s.c = t->dims[t->rank - 1u];
-    return s;
+ANNE__ALWAYS_INLINE void anne__hwc(const uint8_t *t, anne_hwc *s) {
+    uint32_t rank = t[ANNE__T_RANK];
+    s->h = (uint16_t)(rank == 3u ? anne__dim(t, 0) : 1u);
+    s->w = (uint16_t)anne__dim(t, rank - 2u);
+    s->c = (uint16_t)anne__dim(t, rank - 1u);
+}
+
+/* The record of op input k, and of the op's output. */
+ANNE__ALWAYS_INLINE const uint8_t *anne__input(const anne_model *m, const uint8_t *rec, uint32_t k) {
+    return anne__trec(m, anne__w16(rec + ANNE__O_INPUTS + 2u * k));
+}
+ANNE__ALWAYS_INLINE const uint8_t *anne__output(const anne_model *m, const uint8_t *rec) {
+    return anne__trec(m, anne__w16(rec + ANNE__O_OUTPUT));
 }
 
 /* An op's weight array (kernel at ANNE__O_KERNEL_OFF, bias at ANNE__O_BIAS_OFF), NULL when absent. */
-static const float *anne__array(const anne_model *m, const uint8_t *rec, uint32_t off_field) {
+ANNE__ALWAYS_INLINE const float *anne__array(const anne_model *m, const uint8_t *rec, uint32_t off_field) {
     return anne__w32(rec + off_field + 4u) != 0 ? (const float *)(const void *)(m->weights + anne__w32(rec + off_field))
                                                 : NULL;
 }
 
-static uint16_t anne__attr(const uint8_t *rec, uint32_t k) {
-    return anne__rd16(rec + ANNE__O_ATTR + 2u * k);
-}
+/* attr[0..7] of a windowed op is an anne_window as stored: eight u16 without padding, little-endian
+ * like the target (anne_model.c), 4-aligned in the record */
+typedef char anne__window_is_eight_u16[sizeof(anne_window) == 16u && offsetof(anne_window, pad_left) == 14u ? 1 : -1];
 
-static void anne__window(const uint8_t *rec, anne_window *w) {
-    w->kernel_h = anne__attr(rec, 0);
-    w->kernel_w = anne__attr(rec, 1);
-    w->stride_h = anne__attr(rec, 2);
-    w->stride_w = anne__attr(rec, 3);
-    w->dilation_h = anne__attr(rec, 4);
-    w->dilation_w = anne__attr(rec, 5);
-    w->pad_top = anne__attr(rec, 6);
-    w->pad_left = anne__attr(rec, 7);
-}
+/* Each kind of op runs through a helper of its group, out of line, with the frame that group needs (a
+ * params struct, the concatenation's arrays), so that one of them at most is on the stack at a time,
+ * and each takes what it needs from the records as late as it can: few values live across the
+ * kernel's call (the boards' stack budget). */
 
-/* Merges and concatenation: n_in inputs into y. */
-static ANNE__NOINLINE void anne__run_merge(const anne_model *m, const uint8_t *rec, uint32_t kind, uint8_t *arena,
-                                            float *y, const anne_tensor *out) {
-    uint32_t n_in = rec[ANNE__O_N_INPUTS], k, values = anne__tensor_values(out);
-    anne_tensor t;
-    const float *x[ANNE_MAX_OP_INPUTS] = {NULL, NULL, NULL, NULL}; /* n_in >= 2: checked at load */
-    for (k = 0; k < n_in; k++) x[k] = anne__values(m, anne__rd16(rec + ANNE__O_INPUTS + 2u * k), arena, &t);
-    if (kind == ANNE_OP_CONCAT) {
-        uint32_t inner[ANNE_MAX_OP_INPUTS], outer = 1, axis = anne__attr(rec, 0), d;
-        for (d = 0; d < axis; d++) outer *= out->dims[d];
-        for (k = 0; k < n_in; k++) {
-            anne__values(m, anne__rd16(rec + ANNE__O_INPUTS + 2u * k), arena, &t);
-            inner[k] = anne__tensor_values(&t) / outer;
-        }
-        anne_concat_forward_f32(y, x, inner, (uint16_t)n_in, outer);
-        return;
-    }
-    {
-        /* Average sums, then divides by the count; the others fold their inputs in order */
-        anne_merge op = kind == ANNE_OP_SUBTRACT   ? ANNE_MERGE_SUBTRACT
-                        : kind == ANNE_OP_MULTIPLY ? ANNE_MERGE_MULTIPLY
-                        : kind == ANNE_OP_MAXIMUM  ? ANNE_MERGE_MAXIMUM
-                        : kind == ANNE_OP_MINIMUM  ? ANNE_MERGE_MINIMUM
-                                                   : ANNE_MERGE_ADD; /* Add, and Average's sum */
-        anne_merge_forward_f32(y, x[0], x[1], values, op);
-        for (k = 2; k < n_in; k++) anne_merge_forward_f32(y, y, x[k], values, op);
-        if (kind == ANNE_OP_AVERAGE) anne_div_scalar_f32(y, values, (float)n_in);
-    }
-}
-
-/* Ops of one input whose kernels work in place: the input copied to the output first when the plan
- * did not put them in the same place. */
-static ANNE__NOINLINE void anne__run_in_place(const anne_model *m, const uint8_t *rec, uint32_t kind, float *y,
-                                               const float *x, const anne_tensor *out) {
-    uint32_t values = anne__tensor_values(out);
-    uint16_t c = out->dims[out->rank - 1u];
-    if (y != x) memmove(y, x, (size_t)values * sizeof *y);
-    if (kind == ANNE_OP_CHANNEL_AFFINE) {
-        anne_channel_affine_f32(y, values / c, c, anne__array(m, rec, ANNE__O_KERNEL_OFF),
-                                anne__array(m, rec, ANNE__O_BIAS_OFF));
-    } else if (kind == ANNE_OP_LAYER_NORM) {
-        union {
-            uint32_t u;
-            float f;
-        } eps;
-        eps.u = (uint32_t)anne__attr(rec, 0) | (uint32_t)anne__attr(rec, 1) << 16;
-        anne_layer_norm_f32(y, values / c, c, anne__array(m, rec, ANNE__O_KERNEL_OFF),
-                            anne__array(m, rec, ANNE__O_BIAS_OFF), eps.f);
-    }
-    /* RESHAPE and ACTIVATION: the copy is all (the activation follows for every op) */
-}
-
-/* Op i: its kernel, then its activation on the output. Out of line, as the helpers above: each frame
- * is on the stack only while it runs (the boards' stack budget). */
-static ANNE__NOINLINE void anne__run_op(const anne_model *m, uint32_t i, uint8_t *arena) {
-    const uint8_t *rec = m->op_table + i * ANNE__OP_SIZE;
-    uint32_t kind = rec[ANNE__O_KIND], act = rec[ANNE__O_ACT];
-    anne_tensor in, out;
-    const float *x = anne__values(m, anne__rd16(rec + ANNE__O_INPUTS), arena, &in);
-    float *y = anne__values(m, i + 1u, arena, &out);
-    const float *kernel = anne__array(m, rec, ANNE__O_KERNEL_OFF), *bias = anne__array(m, rec, ANNE__O_BIAS_OFF);
-    uint16_t c = out.dims[out.rank - 1u];
-    anne_window win;
-    switch (kind) {
-    case ANNE_OP_DENSE:
-        anne_dense_rows_forward_f32(y, x, kernel, bias, anne__tensor_values(&out) / c, in.dims[in.rank - 1u], c);
-        break;
+/* Convolutions and poolings: shapes and window in one anne_window_params (anne_ops.h). */
+static ANNE__NOINLINE void anne__run_window(const anne_model *m, const uint8_t *rec, uint8_t *arena) {
+    anne_window_params p;
+    const float *x;
+    float *y;
+    anne__hwc(anne__input(m, rec, 0), &p.in);
+    anne__hwc(anne__output(m, rec), &p.out);
+    p.win = (const anne_window *)(const void *)(rec + ANNE__O_ATTR); /* attr[0..7], read in place */
+    x = anne__at(anne__input(m, rec, 0), arena);
+    y = anne__at(anne__output(m, rec), arena);
+    switch (rec[ANNE__O_KIND]) {
     case ANNE_OP_CONV2D:
-        anne__window(rec, &win);
-        anne_conv2d_forward_f32(y, anne__hwc(&out), x, anne__hwc(&in), kernel, bias, &win);
+        anne_conv2d_forward_f32(y, x, anne__array(m, rec, ANNE__O_KERNEL_OFF), anne__array(m, rec, ANNE__O_BIAS_OFF),
+                                &p);
         break;
     case ANNE_OP_DEPTHWISE_CONV2D:
-        anne__window(rec, &win);
-        anne_depthwise_conv2d_forward_f32(y, anne__hwc(&out), x, anne__hwc(&in), kernel, bias, &win);
+        anne_depthwise_conv2d_forward_f32(y, x, anne__array(m, rec, ANNE__O_KERNEL_OFF),
+                                          anne__array(m, rec, ANNE__O_BIAS_OFF), &p);
         break;
-    case ANNE_OP_MAX_POOL2D:
-    case ANNE_OP_AVG_POOL2D:
-        anne__window(rec, &win);
-        if (kind == ANNE_OP_MAX_POOL2D) anne_max_pool2d_forward_f32(y, anne__hwc(&out), x, anne__hwc(&in), &win);
-        else anne_avg_pool2d_forward_f32(y, anne__hwc(&out), x, anne__hwc(&in), &win);
-        break;
-    case ANNE_OP_GLOBAL_AVG_POOL:
-        anne_global_avg_pool_forward_f32(y, x, anne__tensor_values(&in) / c, c);
-        break;
-    case ANNE_OP_GLOBAL_MAX_POOL:
-        anne_global_max_pool_forward_f32(y, x, anne__tensor_values(&in) / c, c);
-        break;
-    case ANNE_OP_ZERO_PAD2D:
-        anne_zero_pad2d_forward_f32(y, anne__hwc(&out), x, anne__hwc(&in), anne__attr(rec, 0), anne__attr(rec, 1));
-        break;
-    case ANNE_OP_CROP2D:
-        anne_crop2d_forward_f32(y, anne__hwc(&out), x, anne__hwc(&in), anne__attr(rec, 0), anne__attr(rec, 1));
-        break;
-    case ANNE_OP_UPSAMPLE2D:
-        anne_upsample2d_nearest_forward_f32(y, anne__hwc(&out), x, anne__hwc(&in));
-        break;
-    case ANNE_OP_PERMUTE: {
+    case ANNE_OP_MAX_POOL2D: anne_max_pool2d_forward_f32(y, x, &p); break;
+    default: anne_avg_pool2d_forward_f32(y, x, &p); break;
+    }
+}
+
+/* Rearrangements: zero padding, cropping, upsampling, permutation. */
+static ANNE__NOINLINE void anne__run_spatial(const anne_model *m, const uint8_t *rec, uint8_t *arena) {
+    const uint8_t *tin = anne__input(m, rec, 0);
+    const float *x = anne__at(tin, arena);
+    float *y = anne__at(anne__output(m, rec), arena);
+    if (rec[ANNE__O_KIND] == ANNE_OP_PERMUTE) {
         uint8_t perm[ANNE_MAX_RANK], k;
-        for (k = 0; k < ANNE_MAX_RANK; k++) perm[k] = (uint8_t)anne__attr(rec, k);
-        anne_permute_forward_f32(y, x, in.dims, perm, in.rank);
-        break;
+        for (k = 0; k < ANNE_MAX_RANK; k++) perm[k] = (uint8_t)anne__w16(rec + ANNE__O_ATTR + 2u * k);
+        anne_permute_forward_f32(y, x, (const uint16_t *)(const void *)(tin + ANNE__T_DIMS), perm, tin[ANNE__T_RANK]);
+    } else {
+        anne_spatial_params p;
+        anne__hwc(tin, &p.in);
+        anne__hwc(anne__output(m, rec), &p.out);
+        p.top = anne__w16(rec + ANNE__O_ATTR); /* pad or crop; 0 for upsampling */
+        p.left = anne__w16(rec + ANNE__O_ATTR + 2u);
+        if (rec[ANNE__O_KIND] == ANNE_OP_ZERO_PAD2D) anne_zero_pad2d_forward_f32(y, x, &p);
+        else if (rec[ANNE__O_KIND] == ANNE_OP_CROP2D) anne_crop2d_forward_f32(y, x, &p);
+        else anne_upsample2d_nearest_forward_f32(y, x, &p);
     }
-    case ANNE_OP_RESHAPE:
-    case ANNE_OP_CHANNEL_AFFINE:
-    case ANNE_OP_LAYER_NORM:
-    case ANNE_OP_ACTIVATION:
-        anne__run_in_place(m, rec, kind, y, x, &out);
-        break;
-    default: /* the merges and concatenation (the loader knows no other kinds) */
-        anne__run_merge(m, rec, kind, arena, y, &out);
-        break;
+}
+
+/* The elementwise merges of 2 to 4 inputs (checked at load): Average sums, then divides by the count;
+ * the others fold their inputs in order. */
+static ANNE__NOINLINE void anne__run_merge(const anne_model *m, const uint8_t *rec, uint8_t *arena) {
+    uint32_t kind = rec[ANNE__O_KIND], k;
+    const uint8_t *tout = anne__output(m, rec);
+    float *y = anne__at(tout, arena);
+    anne_merge op = kind == ANNE_OP_SUBTRACT   ? ANNE_MERGE_SUBTRACT
+                    : kind == ANNE_OP_MULTIPLY ? ANNE_MERGE_MULTIPLY
+                    : kind == ANNE_OP_MAXIMUM  ? ANNE_MERGE_MAXIMUM
+                    : kind == ANNE_OP_MINIMUM  ? ANNE_MERGE_MINIMUM
+                                               : ANNE_MERGE_ADD; /* Add, and Average's sum */
+    anne_merge_forward_f32(y, anne__at(anne__input(m, rec, 0), arena), anne__at(anne__input(m, rec, 1), arena),
+                           anne__count(tout), op);
+    for (k = 2; k < rec[ANNE__O_N_INPUTS]; k++) {
+        anne_merge_forward_f32(y, y, anne__at(anne__input(m, rec, k), arena), anne__count(tout), op);
     }
-    if (act == ANNE_ACT_SOFTMAX) {
-        anne_softmax_rows_f32(y, anne__tensor_values(&out) / c, c); /* over the last axis, as Keras */
-    } else if (act != ANNE_ACT_LINEAR) {
-        anne_activation_forward_f32(y, anne__tensor_values(&out), (anne_activation)act,
+    if (kind == ANNE_OP_AVERAGE) anne_div_scalar_f32(y, anne__count(tout), (float)rec[ANNE__O_N_INPUTS]);
+}
+
+/* Concatenation of 2 to 4 inputs along attr[0]. */
+static ANNE__NOINLINE void anne__run_concat(const anne_model *m, const uint8_t *rec, uint8_t *arena) {
+    const float *x[ANNE_MAX_OP_INPUTS];
+    uint32_t inner[ANNE_MAX_OP_INPUTS], outer = 1, k;
+    const uint8_t *tout = anne__output(m, rec);
+    for (k = 0; k < anne__w16(rec + ANNE__O_ATTR); k++) outer *= anne__dim(tout, k); /* the axes before attr[0] */
+    for (k = 0; k < rec[ANNE__O_N_INPUTS]; k++) {
+        const uint8_t *t = anne__input(m, rec, k);
+        x[k] = anne__at(t, arena);
+        inner[k] = anne__count(t) / outer;
+    }
+    anne_concat_forward_f32(anne__at(tout, arena), x, inner, rec[ANNE__O_N_INPUTS], outer);
+}
+
+/* Dense on the last axis, row by row: anne_dense_rows_forward_f32's loop, here, so that no frame of its
+ * own comes between this one and the dense kernel's (on the M33 the deepest of all: its eight-unit
+ * kernel). Each row reads what it needs from the records again: only the row count is kept. */
+static ANNE__NOINLINE void anne__run_dense(const anne_model *m, const uint8_t *rec, uint8_t *arena) {
+    uint32_t r, rows = anne__count(anne__output(m, rec)) / anne__channels(anne__output(m, rec));
+    for (r = 0; r < rows; r++) { /* in (rows, n_in), out (rows, n_out) */
+        const uint8_t *tin = anne__input(m, rec, 0), *tout = anne__output(m, rec);
+        uint16_t n_in = anne__channels(tin), n_out = anne__channels(tout);
+        anne_dense_forward_f32(anne__at(tout, arena) + (size_t)r * n_out, anne__at(tin, arena) + (size_t)r * n_in,
+                               anne__array(m, rec, ANNE__O_KERNEL_OFF), anne__array(m, rec, ANNE__O_BIAS_OFF), n_in,
+                               n_out);
+    }
+}
+
+/* Ops over the last axis: the global poolings, and those that work in place (RESHAPE,
+ * CHANNEL_AFFINE, LAYER_NORM, ACTIVATION: the input copied to the output first when the plan did not
+ * put them in the same place). */
+static ANNE__NOINLINE void anne__run_rows(const anne_model *m, const uint8_t *rec, uint8_t *arena) {
+    uint32_t kind = rec[ANNE__O_KIND];
+    const uint8_t *tin = anne__input(m, rec, 0), *tout = anne__output(m, rec);
+    const float *x = anne__at(tin, arena);
+    float *y = anne__at(tout, arena);
+    uint16_t c = anne__channels(tout);
+    if (kind == ANNE_OP_GLOBAL_AVG_POOL) {
+        anne_global_avg_pool_forward_f32(y, x, anne__count(tin) / c, c);
+    } else if (kind == ANNE_OP_GLOBAL_MAX_POOL) {
+        anne_global_max_pool_forward_f32(y, x, anne__count(tin) / c, c);
+    } else {
+        if (y != x) memmove(y, x, (size_t)anne__count(tout) * sizeof *y);
+        if (kind == ANNE_OP_CHANNEL_AFFINE) {
+            anne_channel_affine_f32(y, anne__count(tout) / c, c, anne__array(m, rec, ANNE__O_KERNEL_OFF),
+                                    anne__array(m, rec, ANNE__O_BIAS_OFF));
+        } else if (kind == ANNE_OP_LAYER_NORM) {
+            union {
+                uint32_t u;
+                float f;
+            } eps;
+            eps.u = anne__w32(rec + ANNE__O_ATTR); /* attr[0] | attr[1] << 16: epsilon's bits */
+            anne_layer_norm_f32(y, anne__count(tout) / c, c, anne__array(m, rec, ANNE__O_KERNEL_OFF),
+                                anne__array(m, rec, ANNE__O_BIAS_OFF), eps.f);
+        }
+        /* RESHAPE and ACTIVATION: the copy is all (the activation follows for every op) */
+    }
+}
+
+/* The op's activation on its output. */
+static ANNE__NOINLINE void anne__run_activation(const anne_model *m, const uint8_t *rec, uint8_t *arena) {
+    const uint8_t *tout = anne__output(m, rec);
+    float *y = anne__at(tout, arena);
+    if (rec[ANNE__O_ACT] == ANNE_ACT_SOFTMAX) {
+        uint16_t c = anne__channels(tout);
+        anne_softmax_rows_f32(y, anne__count(tout) / c, c); /* over the last axis, as Keras */
+    } else {
+        anne_activation_forward_f32(y, anne__count(tout), (anne_activation)rec[ANNE__O_ACT],
                                     (const float *)(const void *)(rec + ANNE__O_PARAM));
     }
 }
 
-void anne__graph_predict_f32(const anne_model *m, float *output, const float *input, uint8_t *arena) {
-    anne_tensor t;
-    uint32_t i;
-    (void)anne_model_scale_input(m, anne__values(m, 0, arena, &t), input);
-    for (i = 0; i < m->n_ops; i++) anne__run_op(m, i, arena);
-    memcpy(output, anne__values(m, m->n_ops, arena, &t), (size_t)m->n_outputs * sizeof *output);
+/* Each op: its kernel through the helper of its group, then its activation, which runs from this
+ * frame under no helper's (the deepest calls: softmax, expf, and soft-float on the M0+). The end of the
+ * records is found from the model each time rather than kept: one register less across the calls. */
+anne_status anne_graph_run_f32(const anne_model *m, float *output, const float *input, uint8_t *arena) {
+    const uint8_t *rec;
+    (void)anne_model_scale_input(m, anne__at(anne__trec(m, 0), arena), input);
+    for (rec = m->op_table; rec != m->op_table + (uint32_t)m->n_ops * ANNE__OP_SIZE; rec += ANNE__OP_SIZE) {
+        switch (rec[ANNE__O_KIND]) {
+        case ANNE_OP_DENSE: anne__run_dense(m, rec, arena); break;
+        case ANNE_OP_CONV2D:
+        case ANNE_OP_DEPTHWISE_CONV2D:
+        case ANNE_OP_MAX_POOL2D:
+        case ANNE_OP_AVG_POOL2D: anne__run_window(m, rec, arena); break;
+        case ANNE_OP_ZERO_PAD2D:
+        case ANNE_OP_CROP2D:
+        case ANNE_OP_UPSAMPLE2D:
+        case ANNE_OP_PERMUTE: anne__run_spatial(m, rec, arena); break;
+        case ANNE_OP_ADD:
+        case ANNE_OP_SUBTRACT:
+        case ANNE_OP_MULTIPLY:
+        case ANNE_OP_AVERAGE:
+        case ANNE_OP_MAXIMUM:
+        case ANNE_OP_MINIMUM: anne__run_merge(m, rec, arena); break;
+        case ANNE_OP_CONCAT: anne__run_concat(m, rec, arena); break;
+        default: anne__run_rows(m, rec, arena); break; /* the loader knows no other kinds */
+        }
+        if (rec[ANNE__O_ACT] != ANNE_ACT_LINEAR) anne__run_activation(m, rec, arena);
+    }
+    memcpy(output, anne__at(anne__trec(m, m->n_ops), arena), (size_t)m->n_outputs * sizeof *output);
+    return ANNE_OK;
 }
 
 anne_status anne_model_tensor(const anne_model *model, uint16_t index, anne_tensor *tensor) {
@@ -189,12 +253,12 @@ anne_status anne_model_op(const anne_model *model, uint16_t index, anne_op *op) 
     op->activation = (anne_activation)rec[ANNE__O_ACT];
     for (k = 0; k < 3u; k++) op->param[k] = anne__rdf32(rec + ANNE__O_PARAM + 4u * k);
     op->n_inputs = rec[ANNE__O_N_INPUTS];
-    for (k = 0; k < ANNE_MAX_OP_INPUTS; k++) op->inputs[k] = anne__rd16(rec + ANNE__O_INPUTS + 2u * k);
-    op->output = anne__rd16(rec + ANNE__O_OUTPUT);
+    for (k = 0; k < ANNE_MAX_OP_INPUTS; k++) op->inputs[k] = anne__w16(rec + ANNE__O_INPUTS + 2u * k);
+    op->output = anne__w16(rec + ANNE__O_OUTPUT);
     op->kernel = anne__array(model, rec, ANNE__O_KERNEL_OFF);
     op->kernel_size = anne__w32(rec + ANNE__O_KERNEL_SIZE);
     op->bias = anne__array(model, rec, ANNE__O_BIAS_OFF);
     op->bias_size = anne__w32(rec + ANNE__O_BIAS_SIZE);
-    for (k = 0; k < 10u; k++) op->attr[k] = anne__attr(rec, k);
+    for (k = 0; k < 10u; k++) op->attr[k] = anne__w16(rec + ANNE__O_ATTR + 2u * k);
     return ANNE_OK;
 }

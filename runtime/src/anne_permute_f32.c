@@ -3,25 +3,23 @@
 #include "anne_ops.h"
 
 void anne_permute_forward_f32(float *out, const float *in, const uint16_t *in_dims, const uint8_t *perm, uint8_t r) {
-    /* out's dimensions and, for each of out's axes, the step in `in` of one index along it; the axes
-     * past r have one index, so every rank runs the same four loops */
-    size_t dim[4] = {1, 1, 1, 1}, step[4] = {0, 0, 0, 0}, in_stride[4], s = 1;
-    size_t i0, i1, i2, i3;
-    uint32_t k;
+    /* for each of out's axes k (in's axis perm[k]): its index, and the step in `in` of one index along
+     * it, the product of in's dimensions after axis perm[k] (row-major) */
+    uint32_t step[4], k, a, at = 0;
+    uint16_t idx[4] = {0, 0, 0, 0};
     if (r > 4u) return;
-    for (k = r; k > 0; k--) { /* row-major: the last axis steps by 1 */
-        in_stride[k - 1u] = s;
-        s *= in_dims[k - 1u];
-    }
     for (k = 0; k < r; k++) {
-        dim[k] = in_dims[perm[k]];
-        step[k] = in_stride[perm[k]];
+        step[k] = 1;
+        for (a = perm[k] + 1u; a < r; a++) step[k] *= in_dims[a];
     }
-    for (i0 = 0; i0 < dim[0]; i0++) {
-        for (i1 = 0; i1 < dim[1]; i1++) {
-            for (i2 = 0; i2 < dim[2]; i2++) {
-                for (i3 = 0; i3 < dim[3]; i3++) *out++ = in[i0 * step[0] + i1 * step[1] + i2 * step[2] + i3 * step[3]];
-            }
+    /* out in order, its last index fastest, as an odometer counts; `at` follows in `in` */
+    do {
+        *out++ = in[at];
+        for (k = r; k-- > 0;) { /* one more along the last axis; a full axis goes back to 0 and carries */
+            at += step[k];
+            if (++idx[k] < in_dims[perm[k]]) break;
+            at -= step[k] * idx[k];
+            idx[k] = 0;
         }
-    }
+    } while (k < r); /* a carry out of the first axis (k wrapped past r; at once for rank 0): all written */
 }

@@ -8,24 +8,24 @@
 /* Both poolings walk the window the same way, in the order ky, kx, and reduce its positions inside
  * the input to a max or to a mean. Padding positions are skipped, not read as 0: TF's 'same' pooling
  * neither lets a 0 win a max of negatives nor counts it in an average. */
-static void anne__pool2d(float *out, anne_hwc out_shape, const float *in, anne_hwc in_shape,
-                         const anne_window *win, int average) {
+static void anne__pool2d(float *out, const float *in, const anne_window_params *p, int average) {
+    const anne_window *win = p->win;
     uint32_t y, x, c, ky, kx;
-    for (y = 0; y < out_shape.h; y++) {
-        for (x = 0; x < out_shape.w; x++) {
-            float *dst = out + ((size_t)y * out_shape.w + x) * out_shape.c; /* (c) */
-            for (c = 0; c < out_shape.c; c++) {
+    for (y = 0; y < p->out.h; y++) {
+        for (x = 0; x < p->out.w; x++) {
+            float *dst = out + ((size_t)y * p->out.w + x) * p->out.c; /* (c) */
+            for (c = 0; c < p->out.c; c++) {
                 float best = ANNE__NEG_INF, sum = 0.0f;
                 uint32_t count = 0;
                 for (ky = 0; ky < win->kernel_h; ky++) {
                     /* unsigned: rows above the input wrap past in.h and are skipped with those below */
                     uint32_t iy = y * win->stride_h + ky * win->dilation_h - win->pad_top;
-                    if (iy >= in_shape.h) continue;
+                    if (iy >= p->in.h) continue;
                     for (kx = 0; kx < win->kernel_w; kx++) {
                         uint32_t ix = x * win->stride_w + kx * win->dilation_w - win->pad_left;
                         float v;
-                        if (ix >= in_shape.w) continue;
-                        v = in[((size_t)iy * in_shape.w + ix) * in_shape.c + c];
+                        if (ix >= p->in.w) continue;
+                        v = in[((size_t)iy * p->in.w + ix) * p->in.c + c];
                         if (average) {
                             sum += v;
                             count++;
@@ -40,14 +40,12 @@ static void anne__pool2d(float *out, anne_hwc out_shape, const float *in, anne_h
     }
 }
 
-void anne_max_pool2d_forward_f32(float *out, anne_hwc out_shape, const float *in, anne_hwc in_shape,
-                                 const anne_window *win) {
-    anne__pool2d(out, out_shape, in, in_shape, win, 0);
+void anne_max_pool2d_forward_f32(float *out, const float *in, const anne_window_params *p) {
+    anne__pool2d(out, in, p, 0);
 }
 
-void anne_avg_pool2d_forward_f32(float *out, anne_hwc out_shape, const float *in, anne_hwc in_shape,
-                                 const anne_window *win) {
-    anne__pool2d(out, out_shape, in, in_shape, win, 1);
+void anne_avg_pool2d_forward_f32(float *out, const float *in, const anne_window_params *p) {
+    anne__pool2d(out, in, p, 1);
 }
 
 void anne_global_avg_pool_forward_f32(float *out, const float *in, uint32_t n, uint16_t c) {

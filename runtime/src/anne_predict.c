@@ -73,10 +73,11 @@ static const float *anne__run_f32(const anne_model *model, float *base) {
     return cur;
 }
 
-/* The float32 path. Beside a quantized format it is out of line: inlined, its frame would be the entry
- * point's, which a Q16 or int8 model's predict would carry too (32 bytes more stack on the M0+, whose
- * GCC makes no tail calls); in a float32-only build, inlined, nothing is carried twice. */
-#if ANNE_CONFIG_Q16 || ANNE_CONFIG_S8
+/* The float32 path. Beside a quantized format or graph models it is out of line: inlined, its frame
+ * would be the entry point's, which a Q16 or int8 model's predict would carry too (32 bytes more stack
+ * on the M0+, whose GCC makes no tail calls), and a graph model's under all of its runner's frames (40
+ * bytes more on the M0+); in a build of float32 dense chains only, inlined, nothing is carried twice. */
+#if ANNE_CONFIG_Q16 || ANNE_CONFIG_S8 || ANNE_CONFIG_GRAPH
 #define ANNE__F32_PATH static ANNE__NOINLINE
 #else
 #define ANNE__F32_PATH ANNE__ALWAYS_INLINE
@@ -88,14 +89,17 @@ ANNE__F32_PATH anne_status anne__predict_f32(const anne_model *model, float *out
     return ANNE_OK;
 }
 
-/* A graph model (float32): its runner, through the pointer the loader set. Out of line, so that a dense
- * model's predict keeps its small frame (the M0+'s stack budget). */
+/* A build without graph models (anne_config.h): its loader refuses them, so this runs for a model that
+ * did not load (NULL_ARG), out of line as it was before graph models came, so that a dense model's
+ * predict keeps its small frame and code. */
+#if !ANNE_CONFIG_GRAPH
 static ANNE__NOINLINE anne_status anne__predict_graph(const anne_model *model, float *output, const float *input,
                                                      void *arena) {
     if (model->op_table == NULL || model->graph_run == NULL) return ANNE_ERR_NULL_ARG; /* not loaded */
     model->graph_run(model, output, input, (uint8_t *)arena);
     return ANNE_OK;
 }
+#endif
 
 anne_status anne_model_predict(const anne_model *model, float *output, const float *input,
                                void *arena, size_t arena_size) {
@@ -103,7 +107,14 @@ anne_status anne_model_predict(const anne_model *model, float *output, const flo
     if (((uintptr_t)arena & 3u) != 0) return ANNE_ERR_ALIGNMENT;
     if (arena_size < model->arena_bytes) return ANNE_ERR_ARENA_TOO_SMALL;
     /* no layers: a graph model, or one that did not load (NULL_ARG) */
+#if ANNE_CONFIG_GRAPH
+    if (model->layer_table == NULL) { /* the graph runner the loader set, called last (a tail call on the M33) */
+        if (model->op_table == NULL || model->graph_run == NULL) return ANNE_ERR_NULL_ARG;
+        return model->graph_run(model, output, input, (uint8_t *)arena);
+    }
+#else
     if (model->layer_table == NULL) return anne__predict_graph(model, output, input, arena);
+#endif
     if (model->layer_table[ANNE__L_DTYPE] != ANNE_DTYPE_F32) {
         return ANNE_CONFIG_Q16 || ANNE_CONFIG_S8 ? anne__predict_quant(model, output, input, arena)
                                                  : ANNE_ERR_UNSUPPORTED_DTYPE;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Generated C (`anne convert IN NAME.c`): compiled with the runtime's sources, it gives bit for bit
-# the outputs of the .anne file of the same model; its const anne_model equals what the loader makes
-# of its bytes; output is deterministic; a mismatched runtime version stops the build (#error); a
+# the outputs of the .anne file of the same model (dense chains, quantized ones, and graph models:
+# convolutions, pooling, merges); its const anne_model equals what the loader makes of its bytes;
+# output is deterministic; a mismatched runtime version stops the build (#error); a firmware with a
+# dense model links no graph code, one with a graph model links the runner but not the loader; a
 # missing output folder leaves no file behind. Needs a C compiler ($CC or cc); skips without one.
 . "$(dirname "$0")/lib/common.sh"
 
@@ -118,15 +120,26 @@ C
 # the runtime's sources, compiled once with the same strict flags (and the opt-in kernel for widened int8
 # weights, which the harness runs)
 mkdir -p "$TMP/rt"
+# (one function per section, so that a link with --gc-sections keeps only what is called: below)
 for src in runtime/src/*.c; do
-    "$CC" -std=c99 -pedantic -Wall -Wextra -Werror -O1 -Iruntime/include -DANNE_CONFIG_S8_WIDE=1 -c "$src" \
-        -o "$TMP/rt/$(basename "$src" .c).o" 2>>"$TMP/rt.err" || fail "runtime source $src does not compile"
+    "$CC" -std=c99 -pedantic -Wall -Wextra -Werror -O1 -ffunction-sections -fdata-sections -Iruntime/include \
+        -DANNE_CONFIG_S8_WIDE=1 -c "$src" -o "$TMP/rt/$(basename "$src" .c).o" 2>>"$TMP/rt.err" ||
+        fail "runtime source $src does not compile"
 done
 ar rcs "$TMP/libanne_rt.a" "$TMP"/rt/*.o
 models="tests/data/json_iris_example.json tests/data/cli_3class.json"
 for d in layer_prelu deep_mixed rescaling_input bn_first no_bias; do
     models="$models tests/data/tfjs_import/$d/model.json"
 done
+# graph models (TF.js and TFLite CNNs: every op kind the importers write, i.e. all of docs/ops.md but a
+# lone activation, which they fold into the op before it)
+graphs="conv1d_imu cnn2d_small combo_mobilenet_block residual concat_channels permute_312 layernorm_seq
+    upsampling2d_23 zeropad2d_asym cropping2d_asym merge_average3 merge_subtract merge_multiply merge_maximum
+    merge_minimum global_maxpool2d avgpool2d_same_s2 time_distributed_dense act_layers_2d batchnorm_after_pool"
+for d in $graphs; do
+    models="$models tests/data/tfjs_graph/$d/model.json"
+done
+models="$models tests/data/tflite_graph/cnn2d_small/model.tflite"
 if [ -n "${ANNE_SHARED_DIR:-}" ] && [ -f "$ANNE_SHARED_DIR/fixtures/keras/k3_h5_iris_mit/iris_model.h5" ]; then
     models="$models $ANNE_SHARED_DIR/fixtures/keras/k3_h5_iris_mit/iris_model.h5"
 else
@@ -241,7 +254,12 @@ knobs_fail() {
         grep -q -- "$4" "$1/knob.err" || fail "-D$3 ($2): the error does not name $4: $(head -c 400 "$1/knob.err")"
     fi
 }
+g=$(cd "$TMP" && grep -l "^ \*   1: Conv2D (128, 6)" m*/gen.c | head -1) # conv1d_imu: relu, softmax
+[ -n "$g" ] || fail "no generated C lists conv1d_imu's ops"
+g=$TMP/$(dirname "$g")
 for std in c99 c11; do
+    knobs_fail "$g" $std "ANNE_CONFIG_GRAPH=0" ANNE_CONFIG_GRAPH
+    knobs_fail "$g" $std "ANNE_CONFIG_ACTIVATIONS=(ANNE_ACT_BIT(ANNE_ACT_RELU))" softmax
     knobs_fail "$TMP/m2" $std "ANNE_CONFIG_ACTIVATIONS=0" softmax   # float32 softmax
     knobs_fail "$TMP/m2" $std "ANNE_CONFIG_F32=0" ANNE_CONFIG_F32
     knobs_fail "$TMP/softmax_s8" $std "ANNE_CONFIG_ACTIVATIONS=0" softmax # int8 softmax: code, not a table
@@ -252,6 +270,43 @@ done
     fail "the int8 softmax model does not compile with a softmax-only build"
 "$CC" -std=c99 -pedantic -Werror -Iruntime/include -I"$TMP/iris8_s8" "-DANNE_CONFIG_ACTIVATIONS=0" \
     -c "$TMP/iris8_s8/gen.c" -o "$TMP/knob.o" || fail "int8 relu/sigmoid (tables) need no activation bit"
+
+# What a firmware links (--gc-sections, as the boards' builds): the generated model and NAME_predict(). A
+# dense model: no graph code (the const model leaves graph_run 0, and only the loader sets it); a
+# graph model: the runner and its kernels, but not the loader (the const model was validated when it
+# was generated).
+cat >"$TMP/fw.c" <<'C'
+#include "gen.h"
+static float in[gen_INPUTS], out[gen_OUTPUTS];
+static uint32_t arena[(gen_ARENA_BYTES + 3) / 4 + 1];
+int main(void) { return gen_predict(in, out, arena) == ANNE_OK ? 0 : 1; }
+C
+# links DIR: the runtime's functions a firmware of DIR/gen.c links, one name a line
+links() {
+    "$CC" -std=c99 -O1 -ffunction-sections -fdata-sections -Wl,--gc-sections -Iruntime/include -I"$1" \
+        -o "$1/fw" "$1/gen.c" "$TMP/fw.c" "$TMP/libanne_rt.a" -lm 2>"$1/fw.err" || {
+        fail "$1: the firmware does not link: $(head -c 300 "$1/fw.err")"
+        return
+    }
+    "$1/fw" || fail "$1: the firmware's predict failed"
+    nm "$1/fw" | awk '$2 ~ /^[Tt]$/ { print $3 }'
+}
+if command -v nm >/dev/null; then
+    dense=$(links "$TMP/m2")
+    grep -q '^anne_dense_forward_f32$' <<<"$dense" || fail "the dense firmware does not run the dense kernel"
+    for sym in anne_graph_run_f32 anne_conv2d_forward_f32 anne__load_graph_model anne_model_load; do
+        grep -q "^$sym\$" <<<"$dense" && fail "a firmware with a dense model links $sym"
+    done
+    graph=$(links "$g")
+    for sym in anne_graph_run_f32 anne_conv2d_forward_f32 anne_max_pool2d_forward_f32; do
+        grep -q "^$sym\$" <<<"$graph" || fail "the firmware of conv1d_imu does not link $sym"
+    done
+    for sym in anne__load_graph_model anne_model_load; do
+        grep -q "^$sym\$" <<<"$graph" && fail "a firmware with a generated graph model links the loader ($sym)"
+    done
+else
+    skip_part "nm is missing (binutils): what a firmware links is not checked"
+fi
 
 # an output folder that does not exist: an error naming it, and no file left behind
 if "$ANNE" convert tests/data/cli_3class.json "$TMP/nope/gen.c" >/dev/null 2>"$TMP/err"; then
@@ -266,4 +321,4 @@ if "$ANNE" convert tests/data/cli_3class.json "$TMP/half/gen.c" >/dev/null 2>"$T
 fi
 [ ! -e "$TMP/half/gen.c" ] || fail "gen.c was left behind when gen.h failed"
 
-finish "codegen: all checks passed ($k models, float and quantized, compiled and compared bit for bit)"
+finish "codegen: all checks passed ($k models, float, graph and quantized, compiled and compared bit for bit)"
