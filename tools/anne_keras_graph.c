@@ -2,6 +2,7 @@
  * or Functional, layers taken in an order where each comes after its inputs), one or two ops per
  * layer, then the IR's passes fold BatchNormalization and activation layers into the op before them.
  * The windowed layers are in anne_keras_window.c. */
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -159,8 +160,10 @@ int anne_kg_ints(anne_kg *g, const char *key, size_t n, long def, long lo, long 
     if (v == NULL || cJSON_IsNull(v)) {
         for (k = 0; k < n; k++) out[k] = def;
     } else if (cJSON_IsNumber(v)) {
-        for (k = 0; k < n; k++) out[k] = (long)v->valuedouble;
-        if ((double)out[0] != v->valuedouble) k = 0;
+        /* range first: converting a double out of long's range is undefined */
+        if (floor(v->valuedouble) == v->valuedouble && fabs(v->valuedouble) <= 1e9) {
+            for (k = 0; k < n; k++) out[k] = (long)v->valuedouble;
+        }
     } else if (cJSON_IsArray(v) && (size_t)cJSON_GetArraySize(v) == n) {
         cJSON_ArrayForEach(e, v) {
             if (!cJSON_IsNumber(e) || floor(e->valuedouble) != e->valuedouble || fabs(e->valuedouble) > 1e9) break;
@@ -429,6 +432,11 @@ static int anne__channel_affine(anne_kg *g, const double *scale, const double *s
     if (op->kernel == NULL || op->bias == NULL) return anne_kg_fail(g, "out of memory");
     op->kernel_n = op->bias_n = (uint32_t)c;
     for (j = 0; j < c; j++) {
+        /* checked as doubles: converting one beyond float's range is undefined */
+        if (!(fabs(scale[j]) <= (double)FLT_MAX) || !(fabs(shift[j]) <= (double)FLT_MAX)) {
+            return anne_kg_fail(g, "channel %zu: scale %g, shift %g cannot be stored (beyond float)", j + 1u, scale[j],
+                                shift[j]);
+        }
         op->kernel[j] = (float)scale[j];
         op->bias[j] = (float)shift[j];
         if (!isfinite(op->kernel[j]) || !isfinite(op->bias[j])) {
@@ -493,7 +501,7 @@ static int anne__layer_norm(anne_kg *g) {
     anne_keras_array *w = NULL;
     anne_ir_op *op;
     if (!anne__is_last_axis(cfg, "axis", in->rank)) return anne_kg_fail(g, "normalizes an axis other than the last");
-    if (anne_keras_num(cfg, "epsilon", 1e-3, &eps) != 0 || !(eps > 0) || !((e = (float)eps) > 0) || isinf(e)) {
+    if (anne_keras_num(cfg, "epsilon", 1e-3, &eps) != 0 || !(eps > 0) || !(eps < 1e30) || !((e = (float)eps) > 0)) {
         return anne_kg_fail(g, "\"epsilon\" must be a positive number");
     }
     if (need > 0 && anne_kg_weights(g, &w, &n, need, need, center && scale ? "2: gamma, beta" : scale ? "1: gamma"
@@ -599,8 +607,8 @@ static int anne__concat(anne_kg *g) {
     size_t k, d, sum = 0;
     anne_ir_op *op;
     if (g->n_in < 2 || g->n_in > ANNE_MAX_OP_INPUTS) return anne_kg_fail(g, "has %zu inputs; ANNE concatenates 2 to 4", g->n_in);
-    if (anne_keras_num(g->layer->config, "axis", -1, &axis_d) != 0 || floor(axis_d) != axis_d) {
-        return anne_kg_fail(g, "\"axis\" must be an integer");
+    if (anne_keras_num(g->layer->config, "axis", -1, &axis_d) != 0 || floor(axis_d) != axis_d || fabs(axis_d) > 64) {
+        return anne_kg_fail(g, "\"axis\" must be an integer (-4 to 4)");
     }
     /* Keras counts the batch axis: 1 is the first axis of a sample, -1 the last */
     axis = axis_d < 0 ? (long)in->rank + (long)axis_d : (long)axis_d - 1;
