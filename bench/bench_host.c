@@ -1,5 +1,7 @@
-/* Host benchmark: batch-1 inference time of the paper's IRIS networks and of a 64x64 dense layer,
- * with the machine and method printed beside the numbers (bench/README.md has the results). */
+/* Host benchmark: batch-1 inference time of the paper's IRIS networks, of a 64x64 dense layer and of
+ * the two CNNs conv1d_imu and cnn2d_small (graph models converted from tests/data/tfjs_graph), with the
+ * machine and method printed beside the numbers (bench/README.md has the results).
+ * Usage: bench_host [IRIS_DIR [GRAPH_DIR]]   (defaults: examples/iris, tests/data/tfjs_graph) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,10 +9,12 @@
 #include "anne.h"
 #include "anne_cli.h"
 #include "anne_csv.h"
+#include "anne_graph_info.h"
 #include "anne_ir.h"
 #include "anne_timing.h"
 
 #define CALLS 1000000u
+#define CNN_CALLS 1000u /* about 0.2 s per run for the CNNs (~0.2 M MACs each) */
 #define REPEATS 11
 
 /* A 64-input, 64-unit relu layer with weights from a fixed linear congruential sequence. */
@@ -47,9 +51,14 @@ static int dense_64x64(anne_loaded *out, anne_error *err) {
     return anne_model_load(&out->model, out->bytes, out->size) == ANNE_OK ? 0 : anne_error_set(err, "load failed");
 }
 
+/* Multiply-accumulates of one inference: a graph model's as `anne info` counts them. */
 static uint32_t macs(const anne_model *m) {
     uint32_t total = 0;
     uint16_t i;
+    for (i = 0; i < m->n_ops; i++) {
+        anne_graph_op_info v;
+        if (anne_graph_op_info_get(m, i, &v) == ANNE_OK) total += (uint32_t)v.macs;
+    }
     for (i = 0; i < m->n_layers; i++) {
         anne_layer l;
         anne_model_layer(m, i, &l);
@@ -58,10 +67,10 @@ static uint32_t macs(const anne_model *m) {
     return total;
 }
 
-static int bench(const char *name, const anne_model *m, const float *x, size_t rows) {
+static int bench(const char *name, const anne_model *m, const float *x, size_t rows, size_t calls) {
     void *arena = malloc(anne_model_arena_size(m));
     anne_timing t;
-    int rc = arena ? anne_time_predict(&t, m, x, rows, arena, anne_model_arena_size(m), CALLS, REPEATS) : -1;
+    int rc = arena ? anne_time_predict(&t, m, x, rows, arena, anne_model_arena_size(m), calls, REPEATS) : -1;
     free(arena);
     if (rc != 0) return -1;
     printf("  {\"model\": \"%s\", \"macs\": %u, \"ns_per_inference_median\": %.1f, \"ns_per_inference_min\": %.1f, "
@@ -71,8 +80,9 @@ static int bench(const char *name, const anne_model *m, const float *x, size_t r
 }
 
 int main(int argc, char **argv) {
-    const char *dir = argc > 1 ? argv[1] : "examples/iris";
-    static const char *const nets[2] = {"iris_8_neurons", "iris_6_neurons"};
+    const char *dir = argc > 1 ? argv[1] : "examples/iris", *graphs = argc > 2 ? argv[2] : "tests/data/tfjs_graph";
+    static const char *const nets[2] = {"iris_8_neurons", "iris_6_neurons"}, *const cnns[2] = {"conv1d_imu",
+                                                                                                 "cnn2d_small"};
     char path[4096], machine[512];
     anne_error err;
     anne_csv csv;
@@ -90,12 +100,13 @@ int main(int argc, char **argv) {
     anne_host_describe(machine, sizeof machine);
     printf("{\"machine\": \"%s\", \"compiler\": \"%s\",\n", machine, __VERSION__);
     printf(" \"method\": \"batch 1, anne_model_predict() on one core; median and minimum of %d runs of %u calls "
-           "each after a warm-up run; CLOCK_MONOTONIC; iris inputs cycle through the paper's 20 test rows\",\n",
-           REPEATS, CALLS);
+           "each (CNNs: %u) after a warm-up run; CLOCK_MONOTONIC; iris inputs cycle through the paper's 20 test "
+           "rows, the others through 4 fixed rows\",\n",
+           REPEATS, CALLS, CNN_CALLS);
     printf(" \"results\": [\n");
     for (k = 0; k < 2; k++) {
         snprintf(path, sizeof path, "%s/%s.json", dir, nets[k]);
-        if (anne_loaded_open(&m, path, &err) != 0 || bench(nets[k], &m.model, x, csv.n_rows) != 0) {
+        if (anne_loaded_open(&m, path, &err) != 0 || bench(nets[k], &m.model, x, csv.n_rows, CALLS) != 0) {
             fprintf(stderr, "bench_host: %s\n", err.msg);
             return 1;
         }
@@ -103,11 +114,30 @@ int main(int argc, char **argv) {
         anne_loaded_close(&m);
     }
     for (i = 0; i < sizeof x64 / sizeof x64[0]; i++) x64[i] = (float)((i * 37u) % 100u) / 50.0f - 1.0f;
-    if (dense_64x64(&m, &err) != 0 || bench("dense_64x64", &m.model, x64, 4) != 0) {
+    if (dense_64x64(&m, &err) != 0 || bench("dense_64x64", &m.model, x64, 4, CALLS) != 0) {
         fprintf(stderr, "bench_host: dense_64x64 failed\n");
         return 1;
     }
     anne_loaded_close(&m);
+    for (k = 0; k < 2; k++) { /* the CNNs as `anne convert` imports them, on 4 rows of a fixed sequence */
+        float *rows;
+        snprintf(path, sizeof path, "%s/%s/model.json", graphs, cnns[k]);
+        if (anne_loaded_open(&m, path, &err) != 0) {
+            fprintf(stderr, "bench_host: %s\n", err.msg);
+            return 1;
+        }
+        rows = malloc(4u * m.model.n_inputs * sizeof *rows);
+        for (i = 0; rows != NULL && i < 4u * m.model.n_inputs; i++) rows[i] = (float)((i * 37u) % 100u) / 50.0f - 1.0f;
+        printf(",\n");
+        if (rows == NULL || bench(cnns[k], &m.model, rows, 4, CNN_CALLS) != 0) {
+            fprintf(stderr, "bench_host: %s failed\n", cnns[k]);
+            free(rows);
+            anne_loaded_close(&m);
+            return 1;
+        }
+        free(rows);
+        anne_loaded_close(&m);
+    }
     printf("\n]}\n");
     free(x);
     anne_csv_free(&csv);

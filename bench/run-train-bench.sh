@@ -4,30 +4,13 @@
 # then prints how many times faster C is. Without node/npm the TF.js side is skipped with a message.
 # Usage: bench/run-train-bench.sh [BUILD_DIR]   (default: build; TFJS_RUNS=N sets TF.js' timed runs)
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-build="${1:-$root/build}"
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
-
-cmake -S "$root" -B "$build" >/dev/null
-cmake --build "$build" --target bench_train -j2 >/dev/null
+. "$(dirname "$0")/common.sh"
+anne_bench_setup bench_train "${1:-}"
 echo "== ANNE (C)" >&2
 "$build/bench_train" "$root/examples/iris" | tee "$out/c.json"
 
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  echo "run-train-bench: node/npm not found, TensorFlow.js side skipped (install nodejs and npm to compare)" >&2
-  exit 0
-fi
+anne_tfjs_packages "$root" run-train-bench || exit 0
 tfjs="$root/bench/tfjs"
-if [ ! -d "$tfjs/node_modules/@tensorflow/tfjs-layers" ]; then
-  if [ -d "$root/reference/tfjs/node_modules/@tensorflow/tfjs-layers" ]; then
-    # the same pinned packages are already installed for the reference runs: reuse them
-    export NODE_PATH="$root/reference/tfjs/node_modules"
-  else
-    (cd "$tfjs" && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error;
-                   else npm install --no-audit --no-fund --loglevel=error; fi) >&2
-  fi
-fi
 echo "== TensorFlow.js" >&2
 node "$tfjs/train_bench.js" "$root/examples/iris" "${TFJS_RUNS:-5}" | tee "$out/tfjs.json"
 

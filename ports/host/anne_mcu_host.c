@@ -8,15 +8,21 @@
  *                                              dense_1x2 and dense_1x3 (one input, two and three
  *                                              units: their difference is the cost of a unit, the
  *                                              layer minus it a layer's own),
- *                                              dense_32x64 (with dense_64x64: the cost of a MAC)
+ *                                              dense_32x64 (with dense_64x64: the cost of a MAC);
+ *                                              conv3x3_16x16x16 and depthwise3x3_16x16x16 (graph models
+ *                                              of one op: a 3x3 'same' convolution of a (16, 16, 16)
+ *                                              input to 16 channels, and a 3x3 'same' depthwise one,
+ *                                              linear, with bias: the cost of a MAC in each kernel)
  *   anne_mcu_host graph OUT.anne               the sample graph model (tests/sample_graph.h)
  *   anne_mcu_host embed MODEL.anne NAME OUT.c  C source with the model bytes, one input and the
  *                                              host's output for it, for ports/apps/bench_main.c,
  *                                              and for q16/int8 models the same as raw integers
  *                                              (scaled, quantized) for ports/apps/bench_raw.c;
  *                                              prints "macs=N format=F model_bytes=N arena_bytes=N
- *                                              activations=0xBITS" (ANNE_ACT_BIT of every layer's
- *                                              activation: the ANNE_CONFIG_ACTIVATIONS it needs)
+ *                                              activations=0xBITS graph=0|1" (ANNE_ACT_BIT of every
+ *                                              layer's or op's activation: the ANNE_CONFIG_ACTIVATIONS it
+ *                                              needs; graph=1 for a graph model, whose MACs are counted
+ *                                              as `anne info` counts them)
  *   anne_mcu_host calib MODEL.anne OUT.csv     calibration rows for `anne quantize`: 256 raw inputs
  *                                              spread over three standard deviations (or the
  *                                              min-max range, or [-3, 3]) as the test vectors' random
@@ -151,6 +157,64 @@ done:
     return rc;
 }
 
+/* A graph model of one windowed op over a (16, 16, 16) input: a 3x3 'same' convolution to 16 channels
+ * (kernel (16, 3, 3, 16)) or a 3x3 'same' depthwise one (kernel (3, 3, 16)), stride 1, bias, linear;
+ * PCG32 weights as anne__synthetic's. */
+static int anne__window_model(const char *dir, const char *name, anne_op_kind kind) {
+    anne_tensor t[2];
+    anne_op op;
+    anne_graph_desc d;
+    anne_rng rng;
+    char path[1024];
+    uint32_t n_k = kind == ANNE_OP_CONV2D ? 16u * 9u * 16u : 9u * 16u, i, k;
+    float *w = malloc((n_k + 16u) * sizeof(float)), lim = 1.0f / sqrtf((float)(n_k / 16u));
+    void *buf = NULL;
+    size_t size = 0;
+    int rc = 1;
+    if (w == NULL) return 1;
+    anne_rng_seed(&rng, 64u, 6u);
+    for (i = 0; i < n_k; i++) w[i] = lim * (2.0f * anne_rng_uniform(&rng) - 1.0f);
+    for (; i < n_k + 16u; i++) w[i] = 0.1f * (2.0f * anne_rng_uniform(&rng) - 1.0f);
+    memset(t, 0, sizeof t);
+    for (k = 0; k < 2; k++) { /* (16, 16, 16) in and out, side by side in the arena */
+        t[k].dtype = ANNE_DTYPE_F32;
+        t[k].rank = 3;
+        t[k].dims[0] = t[k].dims[1] = t[k].dims[2] = 16;
+        t[k].dims[3] = 1;
+        t[k].offset = k * 16u * 16u * 16u * 4u;
+    }
+    memset(&op, 0, sizeof op);
+    op.kind = kind;
+    op.activation = ANNE_ACT_LINEAR;
+    op.n_inputs = 1;
+    op.output = 1;
+    op.attr[0] = op.attr[1] = 3;                /* kernel 3x3 */
+    op.attr[2] = op.attr[3] = 1;                /* stride 1 */
+    op.attr[4] = op.attr[5] = 1;                /* dilation 1 */
+    op.attr[6] = op.attr[7] = 1;                /* 'same': one row and column of padding before */
+    op.kernel = w;
+    op.kernel_size = 4u * n_k;
+    op.bias = w + n_k;
+    op.bias_size = 4u * 16u;
+    memset(&d, 0, sizeof d);
+    d.name = name;
+    d.n_tensors = 2;
+    d.tensors = t;
+    d.n_ops = 1;
+    d.ops = &op;
+    d.arena_bytes = 2u * 16u * 16u * 16u * 4u;
+    if (anne_graph_write(&d, NULL, 0, &size) != ANNE_OK || (buf = malloc(size)) == NULL ||
+        anne_graph_write(&d, buf, size, &size) != ANNE_OK) {
+        fprintf(stderr, "anne_mcu_host: cannot write the model %s\n", name);
+    } else {
+        snprintf(path, sizeof path, "%s/%s.anne", dir, name);
+        rc = anne__spit(path, buf, size);
+    }
+    free(buf);
+    free(w);
+    return rc;
+}
+
 static int anne__models(const char *dir) {
     static const uint16_t d64[] = {64, 64}, d32[] = {32, 64}, mlp[] = {64, 64, 64, 10}, d1[] = {1, 1, 1},
                           d12[] = {1, 2}, d13[] = {1, 3};
@@ -166,11 +230,13 @@ static int anne__models(const char *dir) {
      * passes of two (M0+) or four (M33), the path of the one-unit layer above */
     if (rc == 0) rc = anne__synthetic(dir, "dense_1x2", d12, 1, lin);
     if (rc == 0) rc = anne__synthetic(dir, "dense_1x3", d13, 1, lin);
+    /* one convolution and one depthwise convolution: cycles per MAC of those kernels */
+    if (rc == 0) rc = anne__window_model(dir, "conv3x3_16x16x16", ANNE_OP_CONV2D);
+    if (rc == 0) rc = anne__window_model(dir, "depthwise3x3_16x16x16", ANNE_OP_DEPTHWISE_CONV2D);
     return rc;
 }
 
-/* The sample graph model (format 2.0, tests/sample_graph.h) for the boards' vectors test; apart from
- * the benchmark models, whose bench runtimes leave graph models out. */
+/* The sample graph model (format 2.0, tests/sample_graph.h) for the boards' vectors test. */
 static int anne__graph(const char *path) {
     void *buf = NULL;
     size_t size = 0;
@@ -226,6 +292,29 @@ static int anne__raw(FILE *o, const anne_model *m, const float *in, void *arena)
     return 0;
 }
 
+/* A graph model's multiply-accumulates as `anne info` counts them (docs/cli.md): a Dense op's output
+ * values times its inputs per row, a convolution's times kh * kw * in_c (depthwise: kh * kw), padding
+ * positions included; a channel affine map one per value; and its ops' activations (ANNE_ACT_BIT). */
+static uint32_t anne__graph_macs(const anne_model *m, uint32_t *acts) {
+    uint32_t macs = 0;
+    uint16_t k;
+    for (k = 0; k < m->n_ops; k++) {
+        anne_op op;
+        anne_tensor in, out;
+        uint32_t values;
+        anne_model_op(m, k, &op);
+        anne_model_tensor(m, op.inputs[0], &in);
+        anne_model_tensor(m, op.output, &out);
+        values = (uint32_t)out.dims[0] * out.dims[1] * out.dims[2] * out.dims[3];
+        if (op.kind == ANNE_OP_DENSE) macs += values * in.dims[in.rank - 1u];
+        if (op.kind == ANNE_OP_CONV2D) macs += values * op.attr[0] * op.attr[1] * in.dims[in.rank - 1u];
+        if (op.kind == ANNE_OP_DEPTHWISE_CONV2D) macs += values * op.attr[0] * op.attr[1];
+        if (op.kind == ANNE_OP_CHANNEL_AFFINE) macs += values;
+        *acts |= ANNE_ACT_BIT(op.activation);
+    }
+    return macs;
+}
+
 /* The bench input: each raw input at its scaling's centre plus a PCG32 spread, as the tests do. */
 static int anne__embed(const char *model_path, const char *name, const char *out) {
     size_t size = 0, i;
@@ -242,8 +331,9 @@ static int anne__embed(const char *model_path, const char *name, const char *out
     aligned = malloc(size + 4);
     if (aligned == NULL) goto done;
     memcpy(aligned, bytes, size);
+    memset(&layer, 0, sizeof layer); /* a graph model has no layers: float32, layer.dtype F32 */
     st = anne_model_load(&m, aligned, size);
-    if (st == ANNE_OK) st = anne_model_layer(&m, 0, &layer);
+    if (st == ANNE_OK && m.op_table == NULL) st = anne_model_layer(&m, 0, &layer);
     if (st != ANNE_OK) {
         fprintf(stderr, "anne_mcu_host: %s: %s\n", model_path, anne_status_str(st));
         goto done;
@@ -296,9 +386,10 @@ static int anne__embed(const char *model_path, const char *name, const char *out
             macs += (uint32_t)layer.n_in * layer.n_out;
             acts |= ANNE_ACT_BIT(layer.activation);
         }
-        printf("macs=%u format=%s model_bytes=%u arena_bytes=%u activations=0x%x\n", (unsigned)macs,
+        if (m.op_table != NULL) macs = anne__graph_macs(&m, &acts);
+        printf("macs=%u format=%s model_bytes=%u arena_bytes=%u activations=0x%x graph=%d\n", (unsigned)macs,
                (unsigned)layer.dtype < 3u ? formats[layer.dtype] : "?", (unsigned)size, (unsigned)m.arena_bytes,
-               (unsigned)acts);
+               (unsigned)acts, m.op_table != NULL);
     }
 done:
     free(bytes);

@@ -4,6 +4,7 @@
 #define ANNE_GRAPH_FORMAT_H
 
 #include "anne_format.h"
+#include "anne_inline.h"
 
 #define ANNE__SEC_TENSORS 6u      /* tensor records (format 2) */
 #define ANNE__SEC_OPS 7u          /* op records (format 2) */
@@ -51,6 +52,21 @@ static inline void anne__tensor_decode(const uint8_t *rec, anne_tensor *t) {
 /* Values of a tensor (dims beyond the rank are 1). */
 static inline uint32_t anne__tensor_values(const anne_tensor *t) {
     return (uint32_t)t->dims[0] * t->dims[1] * t->dims[2] * t->dims[3];
+}
+
+/* The fields of tensor record t read where it is (4-aligned, little-endian), without decoding it into
+ * a copy: the loader and the runner keep their frames small that way (the boards' stack budget). */
+ANNE__ALWAYS_INLINE uint32_t anne__t_rank(const uint8_t *t) {
+    return t[ANNE__T_RANK];
+}
+ANNE__ALWAYS_INLINE uint32_t anne__t_dim(const uint8_t *t, uint32_t k) { /* k < 4; those past the rank are 1 */
+    return anne__w16(t + ANNE__T_DIMS + 2u * k);
+}
+ANNE__ALWAYS_INLINE uint32_t anne__t_values(const uint8_t *t) { /* the product of the four dims */
+    return anne__t_dim(t, 0) * anne__t_dim(t, 1) * anne__t_dim(t, 2) * anne__t_dim(t, 3);
+}
+ANNE__ALWAYS_INLINE uint32_t anne__t_offset(const uint8_t *t) {
+    return anne__w32(t + ANNE__T_OFFSET);
 }
 
 /* The loader's checks of a graph model's sections (anne_graph_check.c): fills the graph fields of *m,

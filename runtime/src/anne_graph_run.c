@@ -19,30 +19,20 @@ ANNE__ALWAYS_INLINE const uint8_t *anne__trec(const anne_model *m, uint32_t inde
 
 /* The values of the tensor with record t, in the arena. */
 ANNE__ALWAYS_INLINE float *anne__at(const uint8_t *t, uint8_t *arena) {
-    return (float *)(void *)(arena + anne__w32(t + ANNE__T_OFFSET));
-}
-
-/* Dimension k of the tensor with record t (k < 4; those past the rank are 1). */
-ANNE__ALWAYS_INLINE uint32_t anne__dim(const uint8_t *t, uint32_t k) {
-    return anne__w16(t + ANNE__T_DIMS + 2u * k);
-}
-
-/* Values of the tensor with record t. */
-ANNE__ALWAYS_INLINE uint32_t anne__count(const uint8_t *t) {
-    return anne__dim(t, 0) * anne__dim(t, 1) * anne__dim(t, 2) * anne__dim(t, 3);
+    return (float *)(void *)(arena + anne__t_offset(t));
 }
 
 /* Its last dimension: the channels. */
 ANNE__ALWAYS_INLINE uint16_t anne__channels(const uint8_t *t) {
-    return (uint16_t)anne__dim(t, t[ANNE__T_RANK] - 1u);
+    return (uint16_t)anne__t_dim(t, anne__t_rank(t) - 1u);
 }
 
 /* The (H, W, C) view of a rank-2 or rank-3 tensor ((L, C) is (1, L, C)). */
 ANNE__ALWAYS_INLINE void anne__hwc(const uint8_t *t, anne_hwc *s) {
-    uint32_t rank = t[ANNE__T_RANK];
-    s->h = (uint16_t)(rank == 3u ? anne__dim(t, 0) : 1u);
-    s->w = (uint16_t)anne__dim(t, rank - 2u);
-    s->c = (uint16_t)anne__dim(t, rank - 1u);
+    uint32_t rank = anne__t_rank(t);
+    s->h = (uint16_t)(rank == 3u ? anne__t_dim(t, 0) : 1u);
+    s->w = (uint16_t)anne__t_dim(t, rank - 2u);
+    s->c = (uint16_t)anne__t_dim(t, rank - 1u);
 }
 
 /* The record of op input k, and of the op's output. */
@@ -100,7 +90,8 @@ static ANNE__NOINLINE void anne__run_spatial(const anne_model *m, const uint8_t 
     if (rec[ANNE__O_KIND] == ANNE_OP_PERMUTE) {
         uint8_t perm[ANNE_MAX_RANK], k;
         for (k = 0; k < ANNE_MAX_RANK; k++) perm[k] = (uint8_t)anne__w16(rec + ANNE__O_ATTR + 2u * k);
-        anne_permute_forward_f32(y, x, (const uint16_t *)(const void *)(tin + ANNE__T_DIMS), perm, tin[ANNE__T_RANK]);
+        anne_permute_forward_f32(y, x, (const uint16_t *)(const void *)(tin + ANNE__T_DIMS), perm,
+                                 (uint8_t)anne__t_rank(tin));
     } else {
         anne_spatial_params p;
         anne__hwc(tin, &p.in);
@@ -125,11 +116,11 @@ static ANNE__NOINLINE void anne__run_merge(const anne_model *m, const uint8_t *r
                     : kind == ANNE_OP_MINIMUM  ? ANNE_MERGE_MINIMUM
                                                : ANNE_MERGE_ADD; /* Add, and Average's sum */
     anne_merge_forward_f32(y, anne__at(anne__input(m, rec, 0), arena), anne__at(anne__input(m, rec, 1), arena),
-                           anne__count(tout), op);
+                           anne__t_values(tout), op);
     for (k = 2; k < rec[ANNE__O_N_INPUTS]; k++) {
-        anne_merge_forward_f32(y, y, anne__at(anne__input(m, rec, k), arena), anne__count(tout), op);
+        anne_merge_forward_f32(y, y, anne__at(anne__input(m, rec, k), arena), anne__t_values(tout), op);
     }
-    if (kind == ANNE_OP_AVERAGE) anne_div_scalar_f32(y, anne__count(tout), (float)rec[ANNE__O_N_INPUTS]);
+    if (kind == ANNE_OP_AVERAGE) anne_div_scalar_f32(y, anne__t_values(tout), (float)rec[ANNE__O_N_INPUTS]);
 }
 
 /* Concatenation of 2 to 4 inputs along attr[0]. */
@@ -137,11 +128,11 @@ static ANNE__NOINLINE void anne__run_concat(const anne_model *m, const uint8_t *
     const float *x[ANNE_MAX_OP_INPUTS];
     uint32_t inner[ANNE_MAX_OP_INPUTS], outer = 1, k;
     const uint8_t *tout = anne__output(m, rec);
-    for (k = 0; k < anne__w16(rec + ANNE__O_ATTR); k++) outer *= anne__dim(tout, k); /* the axes before attr[0] */
+    for (k = 0; k < anne__w16(rec + ANNE__O_ATTR); k++) outer *= anne__t_dim(tout, k); /* the axes before attr[0] */
     for (k = 0; k < rec[ANNE__O_N_INPUTS]; k++) {
         const uint8_t *t = anne__input(m, rec, k);
         x[k] = anne__at(t, arena);
-        inner[k] = anne__count(t) / outer;
+        inner[k] = anne__t_values(t) / outer;
     }
     anne_concat_forward_f32(anne__at(tout, arena), x, inner, rec[ANNE__O_N_INPUTS], outer);
 }
@@ -150,7 +141,7 @@ static ANNE__NOINLINE void anne__run_concat(const anne_model *m, const uint8_t *
  * own comes between this one and the dense kernel's (on the M33 the deepest of all: its eight-unit
  * kernel). Each row reads what it needs from the records again: only the row count is kept. */
 static ANNE__NOINLINE void anne__run_dense(const anne_model *m, const uint8_t *rec, uint8_t *arena) {
-    uint32_t r, rows = anne__count(anne__output(m, rec)) / anne__channels(anne__output(m, rec));
+    uint32_t r, rows = anne__t_values(anne__output(m, rec)) / anne__channels(anne__output(m, rec));
     for (r = 0; r < rows; r++) { /* in (rows, n_in), out (rows, n_out) */
         const uint8_t *tin = anne__input(m, rec, 0), *tout = anne__output(m, rec);
         uint16_t n_in = anne__channels(tin), n_out = anne__channels(tout);
@@ -170,13 +161,13 @@ static ANNE__NOINLINE void anne__run_rows(const anne_model *m, const uint8_t *re
     float *y = anne__at(tout, arena);
     uint16_t c = anne__channels(tout);
     if (kind == ANNE_OP_GLOBAL_AVG_POOL) {
-        anne_global_avg_pool_forward_f32(y, x, anne__count(tin) / c, c);
+        anne_global_avg_pool_forward_f32(y, x, anne__t_values(tin) / c, c);
     } else if (kind == ANNE_OP_GLOBAL_MAX_POOL) {
-        anne_global_max_pool_forward_f32(y, x, anne__count(tin) / c, c);
+        anne_global_max_pool_forward_f32(y, x, anne__t_values(tin) / c, c);
     } else {
-        if (y != x) memmove(y, x, (size_t)anne__count(tout) * sizeof *y);
+        if (y != x) memmove(y, x, (size_t)anne__t_values(tout) * sizeof *y);
         if (kind == ANNE_OP_CHANNEL_AFFINE) {
-            anne_channel_affine_f32(y, anne__count(tout) / c, c, anne__array(m, rec, ANNE__O_KERNEL_OFF),
+            anne_channel_affine_f32(y, anne__t_values(tout) / c, c, anne__array(m, rec, ANNE__O_KERNEL_OFF),
                                     anne__array(m, rec, ANNE__O_BIAS_OFF));
         } else if (kind == ANNE_OP_LAYER_NORM) {
             union {
@@ -184,7 +175,7 @@ static ANNE__NOINLINE void anne__run_rows(const anne_model *m, const uint8_t *re
                 float f;
             } eps;
             eps.u = anne__w32(rec + ANNE__O_ATTR); /* attr[0] | attr[1] << 16: epsilon's bits */
-            anne_layer_norm_f32(y, anne__count(tout) / c, c, anne__array(m, rec, ANNE__O_KERNEL_OFF),
+            anne_layer_norm_f32(y, anne__t_values(tout) / c, c, anne__array(m, rec, ANNE__O_KERNEL_OFF),
                                 anne__array(m, rec, ANNE__O_BIAS_OFF), eps.f);
         }
         /* RESHAPE and ACTIVATION: the copy is all (the activation follows for every op) */
@@ -197,9 +188,9 @@ static ANNE__NOINLINE void anne__run_activation(const anne_model *m, const uint8
     float *y = anne__at(tout, arena);
     if (rec[ANNE__O_ACT] == ANNE_ACT_SOFTMAX) {
         uint16_t c = anne__channels(tout);
-        anne_softmax_rows_f32(y, anne__count(tout) / c, c); /* over the last axis, as Keras */
+        anne_softmax_rows_f32(y, anne__t_values(tout) / c, c); /* over the last axis, as Keras */
     } else {
-        anne_activation_forward_f32(y, anne__count(tout), (anne_activation)rec[ANNE__O_ACT],
+        anne_activation_forward_f32(y, anne__t_values(tout), (anne_activation)rec[ANNE__O_ACT],
                                     (const float *)(const void *)(rec + ANNE__O_PARAM));
     }
 }
