@@ -1,4 +1,4 @@
-/* anne trace's view of a graph model (tools/anne_graph_trace.h): the model written again with every
+/* anne trace's view of a graph model (tools/commands/anne_graph_trace.h): the model written again with every
  * tensor in a place of its own and run once. The sample graph (tests/sample_graph.h) is first planned
  * the way the converter plans it (tensors sharing places, some ops in place: tools/model/anne_plan.h)
  * and given an input scaling and class names; its trace must then hold, bit for bit, in tensor 0 the

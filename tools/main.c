@@ -1,4 +1,4 @@
-/* `anne`: the host command. Dispatches to one subcommand per file (tools/cmd_*.c). */
+/* `anne`: the host command. Dispatches to one subcommand per file (tools/commands/cmd_*.c). */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes TensorFlow.js model.json + weight shards (tools/anne_tfjs.c, tools/anne_keras.c),
+# Fuzzes TensorFlow.js model.json + weight shards (tools/import/anne_tfjs.c, tools/import/anne_keras.c),
 # with libFuzzer, ASan and UBSan for ANNE_FUZZ_SECONDS (default 45): tests/fuzz/fuzz_tfjs.*, docs/fuzzing.md.
 # Fails on a crash, leak, UB, timeout or excess memory and names the input; skips when clang or
 # libFuzzer is missing. Registered only in the build without ANNE_SANITIZE (the harness is sanitized).

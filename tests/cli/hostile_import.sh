@@ -69,7 +69,7 @@ fi
 # .tflite: builtin_options_type FullyConnectedOptions without the table (the verifier accepts it;
 # convert, info and predict died of SIGSEGV); the schema's defaults apply: fused NONE
 HW=${ANNE_SHARED_DIR:-../shared}/fixtures/keras/tflm_hello_world_sine
-SCHEMA=$(cd "$(dirname "$0")/../../tools/tflite" && pwd)/tflite_subset.fbs
+SCHEMA=$(cd "$(dirname "$0")/../../tools/import/tflite" && pwd)/tflite_subset.fbs
 if [ ! -f "$HW/hello_world_int8.tflite" ]; then
     skip_part "$HW/hello_world_int8.tflite is absent (tests read ../shared in place)"
 elif ! command -v flatc >/dev/null; then

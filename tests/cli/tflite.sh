@@ -10,7 +10,7 @@ if [ ! -f "$HW/hello_world_int8.tflite" ]; then
     echo "SKIP: $HW/hello_world_int8.tflite is absent (tests read ../shared in place)"
     exit 77
 fi
-SCHEMA=$(dirname "$0")/../../tools/tflite/tflite_subset.fbs
+SCHEMA=$(dirname "$0")/../../tools/import/tflite/tflite_subset.fbs
 
 # int8 stays int8: convert writes an int8 .anne; info shows s8 layers
 run 0 convert "$HW/hello_world_int8.tflite" "$TMP/hw.anne"

@@ -1,4 +1,4 @@
-/* libFuzzer harness: the CSV reader (tools/anne_csv.c). The input is one file, served from memory to
+/* libFuzzer harness: the CSV reader (tools/data/anne_csv.c). The input is one file, served from memory to
  * anne_csv_read(); a table that parses then goes through everything predict, eval and train ask of
  * it: every cell and line, column lookup by name, the feature matrix (all columns, and all but the
  * last), and class labels of the last column (any count, a count of 3, and the class names

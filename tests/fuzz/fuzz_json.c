@@ -1,4 +1,4 @@
-/* libFuzzer harness: ANNE JSON (tools/anne_json.c) through the importer's dispatcher. The input is
+/* libFuzzer harness: ANNE JSON (tools/json/anne_json.c) through the importer's dispatcher. The input is
  * one file, served from memory as /anne-fuzz/model.json to anne_import_ex() with --check on, so it also
  * runs the dispatcher's recognition (ANNE JSON, .anne bytes, TFLite, JSON told apart by its keys)
  * and the --check report; a Keras to_json() architecture ends at the refused fork() (the Keras

@@ -1,5 +1,5 @@
-/* libFuzzer harness: Keras .h5 files (tools/anne_keras_h5.c, tools/anne_h5.c, and through them the
- * Keras config converter tools/anne_keras.c). libhdf5 is not robust against hostile files (the tool
+/* libFuzzer harness: Keras .h5 files (tools/import/anne_keras_h5.c, tools/import/anne_h5.c, and through them the
+ * Keras config converter tools/import/anne_keras.c). libhdf5 is not robust against hostile files (the tool
  * reads HDF5 in a forked child for that), so this harness fuzzes ANNE's code around it, not libhdf5:
  * the input describes a Keras file (fuzz_keras_layout.h: the model_config text, then its layers'
  * weight arrays with fuzzed shapes, types and values, and choices such as fixed- or variable-length

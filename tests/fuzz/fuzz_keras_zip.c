@@ -1,5 +1,5 @@
-/* libFuzzer harness: Keras 3 .keras files (tools/anne_keras_zip.c, and through it tools/anne_h5.c and
- * the Keras config converter tools/anne_keras.c), given in-process to anne_keras_import_zip() with
+/* libFuzzer harness: Keras 3 .keras files (tools/import/anne_keras_zip.c, and through it tools/import/anne_h5.c and
+ * the Keras config converter tools/import/anne_keras.c), given in-process to anne_keras_import_zip() with
  * --check and converting. Two kinds of input:
  *  - a zip ("PK..."): the bytes as they are, e.g. a real .keras file: the zip reading, its limits
  *    and its errors (mutations inside the entries mostly end at libzip's CRC check);

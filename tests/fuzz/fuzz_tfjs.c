@@ -1,5 +1,5 @@
-/* libFuzzer harness: TensorFlow.js layers models (tools/anne_tfjs.c, and through it the Keras config
- * converter tools/anne_keras.c). Input: the model.json text, a NUL byte, then the bytes of the weight
+/* libFuzzer harness: TensorFlow.js layers models (tools/import/anne_tfjs.c, and through it the Keras config
+ * converter tools/import/anne_keras.c). Input: the model.json text, a NUL byte, then the bytes of the weight
  * shards. The shards are served from memory (fuzz_support.h) under the names the manifest gives, in
  * manifest order: each group gets the bytes its weights' shapes ask for, split evenly over its paths,
  * and the last file also gets whatever is left; so a seed made of a real model.json, a NUL and its

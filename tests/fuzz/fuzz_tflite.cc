@@ -1,4 +1,4 @@
-/* libFuzzer harness: the .tflite importer (tools/anne_tflite*.cc). The input is the flatbuffer, given
+/* libFuzzer harness: the .tflite importer (tools/import/anne_tflite*.cc). The input is the flatbuffer, given
  * to anne_tflite_convert() and anne_tflite_check(), which must agree; a model it converts must load (the converter writes what the loader
  * accepts), pass the loaded-model checks (predict in exactly the arena size runs the int8 kernels on
  * the file's own scales, zero points and requantization records), and, when it is a float model,

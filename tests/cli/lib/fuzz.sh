@@ -103,7 +103,7 @@ fuzz_seeds() {
         ;;
     tflite)
         # the checked-in JSON sources (tests/fuzz/tflite/) made binary by flatc
-        (cd "$out" && flatc -b "$FUZZ_ROOT/tools/tflite/tflite_subset.fbs" "$FUZZ_ROOT"/tests/fuzz/tflite/*.json) ||
+        (cd "$out" && flatc -b "$FUZZ_ROOT/tools/import/tflite/tflite_subset.fbs" "$FUZZ_ROOT"/tests/fuzz/tflite/*.json) ||
             return 1
         for f in "$fx"/*/*.tflite "$data"/tflite_graph/*/model.tflite; do
             [ -f "$f" ] && [ "$(stat -c %s "$f")" -le 20000 ] && cp "$f" "$out/$(basename "$(dirname "$f")")_$(basename "$f")"
