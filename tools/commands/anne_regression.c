@@ -15,7 +15,7 @@ void anne_regression_update(anne_regression *r, double y, double p) {
     r->sum_abs += fabs(e);
     r->sum_sq += e * e;
     /* a NaN error must not vanish in the comparison: it poisons the maximum as it poisons the sums */
-    if (!(fabs(e) <= r->max_abs)) r->max_abs = fabs(e);
+    if (!(fabs(e) <= r->max_abs) && r->max_abs == r->max_abs) r->max_abs = fabs(e);
     d = y - r->mean_y;
     r->mean_y += d / (double)r->n;
     r->m2_y += d * (y - r->mean_y);
