@@ -1,6 +1,7 @@
 /* Helpers shared by the commands: the argument parser, models, CSV features, JSON output. */
 #include "anne_cli.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -47,6 +48,24 @@ void anne_cli_model_close(anne_cli_model *m) {
 int anne_cli_model_predict(anne_cli_model *m, float *output, const float *input, anne_error *err) {
     anne_status st = anne_model_predict(&m->loaded.model, output, input, m->arena, m->arena_bytes);
     if (st != ANNE_OK) return anne_error_set(err, "running the model failed: %s", anne_status_str(st));
+    return 0;
+}
+
+int anne_cli_parse_fraction(const char *text, void *out) {
+    double f;
+    /* a double: 0.2 as a float is 0.200000003, and 0.200000003 x 900 rounds differently */
+    if (anne_csv_number(text, &f) != 0 || !(f > 0.0 && f < 1.0)) return -1;
+    *(double *)out = f;
+    return 0;
+}
+
+int anne_cli_parse_seed(const char *text, void *out) {
+    char *end;
+    long v;
+    errno = 0;
+    v = strtol(text, &end, 10);
+    if (*text == '\0' || *end != '\0' || errno != 0 || v < 0 || v > 0x7FFFFFFFL) return -1;
+    *(uint32_t *)out = (uint32_t)v;
     return 0;
 }
 

@@ -112,6 +112,12 @@ int anne_cli_spec_error(const anne_cli_spec *spec, const char *fmt, ...)
 /* Parsers for anne_cli_opt.parse: a finite float (out: float *). */
 int anne_cli_parse_float_opt(const char *text, void *out);
 
+/* A fraction strictly between 0 and 1, read as a double (out: double *): --split, --test. */
+int anne_cli_parse_fraction(const char *text, void *out);
+
+/* A seed 0..2147483647 (out: uint32_t *): --seed. */
+int anne_cli_parse_seed(const char *text, void *out);
+
 /* Parses --threshold: a finite number. Returns -1 otherwise. */
 int anne_cli_parse_float(const char *s, float *out);
 

@@ -5,6 +5,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "anne_cli.h"
+
 void anne_regression_init(anne_regression *r) {
     memset(r, 0, sizeof *r);
 }
@@ -31,4 +33,14 @@ void anne_regression_scores_get(const anne_regression *r, anne_regression_scores
     } else { /* constant true values: sklearn's force_finite convention */
         s->r2 = r->sum_sq == 0.0 ? 1.0 : (r->sum_sq == r->sum_sq ? 0.0 : r->sum_sq);
     }
+}
+
+int anne_regression_json_add(cJSON *o, const anne_regression_scores *s) {
+    const double v[4] = {s->mae, s->rmse, s->r2, s->max_error};
+    static const char *const keys[4] = {"mae", "rmse", "r2", "max_error"};
+    int bad = 0, k;
+    for (k = 0; k < 4; k++) {
+        bad |= anne_cli_json_add(o, keys[k], v[k] == v[k] ? cJSON_CreateNumber(v[k]) : cJSON_CreateNull());
+    }
+    return bad;
 }

@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
+
 typedef struct anne_regression {
     size_t n;
     double sum_abs;             /* sum |y - p| */
@@ -29,5 +31,9 @@ void anne_regression_update(anne_regression *r, double y, double p);
  * R^2 = 1 - sum e^2 / sum (y - mean y)^2 (sklearn's r2_score: 1 when both sums are 0, 0 when only
  * the true values are constant), max error = max |e|, with e = y - p. */
 void anne_regression_scores_get(const anne_regression *r, anne_regression_scores *s);
+
+/* Adds "mae", "rmse", "r2", "max_error" to the JSON object o (a NaN score: null). Returns non-zero
+ * when out of memory. */
+int anne_regression_json_add(cJSON *o, const anne_regression_scores *s);
 
 #endif /* ANNE_REGRESSION_H */

@@ -280,10 +280,7 @@ static int anne__eval_regression(anne_cli_model *m, const anne__eval_args *a, co
         int bad = 0;
         bad |= anne_cli_json_add(doc, "n", cJSON_CreateNumber((double)acc.n));
         bad |= anne_cli_json_add(doc, "task", cJSON_CreateString("regression"));
-        bad |= anne_cli_json_add(doc, "mae", cJSON_CreateNumber(s.mae));
-        bad |= anne_cli_json_add(doc, "rmse", cJSON_CreateNumber(s.rmse));
-        bad |= anne_cli_json_add(doc, "r2", cJSON_CreateNumber(s.r2));
-        bad |= anne_cli_json_add(doc, "max_error", cJSON_CreateNumber(s.max_error));
+        bad |= anne_regression_json_add(doc, &s);
         if (bad) {
             cJSON_Delete(doc);
             return anne_error_set(err, "out of memory");

@@ -206,12 +206,7 @@ static void anne__print_matrix(const char *title, const uint32_t *c, uint16_t n)
 
 static cJSON *anne__json_regression(const anne_regression_scores *s) {
     cJSON *o = cJSON_CreateObject();
-    int bad = 0;
-    bad |= anne_cli_json_add(o, "mae", cJSON_CreateNumber(s->mae));
-    bad |= anne_cli_json_add(o, "rmse", cJSON_CreateNumber(s->rmse));
-    bad |= anne_cli_json_add(o, "r2", cJSON_CreateNumber(s->r2));
-    bad |= anne_cli_json_add(o, "max_error", cJSON_CreateNumber(s->max_error));
-    if (bad) {
+    if (o == NULL || anne_regression_json_add(o, s) != 0) {
         cJSON_Delete(o);
         return NULL;
     }

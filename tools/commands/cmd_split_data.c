@@ -1,7 +1,6 @@
 /* `anne split DATA.csv TRAIN.csv TEST.csv --test F [--seed S]`: a CSV file cut into a training and a
  * test part, the very rows `anne train --split F --seed S` holds out, saved so that other tools (and
  * anne eval) see the same split. Recognized by --test (`anne split MODEL FEATURES HEAD` cuts a model). */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,31 +75,14 @@ static void anne__buf_row(anne__buf *b, const anne_csv *t, size_t r) {
     anne__buf_put(b, "\n", 1);
 }
 
-static int anne__parse_fraction(const char *s, void *out) {
-    double f;
-    if (anne_csv_number(s, &f) != 0 || !(f > 0.0 && f < 1.0)) return -1;
-    *(double *)out = f;
-    return 0;
-}
-
-static int anne__parse_seed(const char *s, void *out) {
-    char *end;
-    long v;
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || errno != 0 || v < 0 || v > 0x7FFFFFFFL) return -1;
-    *(uint32_t *)out = (uint32_t)v;
-    return 0;
-}
-
 int anne_cmd_split_data(int argc, char **argv) {
     const char *pos[3] = {NULL, NULL, NULL}, *test = NULL;
     double fraction = 0;
     uint32_t seed = 0;
     const anne_cli_opt opts[] = {
-        {"--test", NULL, NULL, 0, &test, anne__parse_fraction, &fraction,
+        {"--test", NULL, NULL, 0, &test, anne_cli_parse_fraction, &fraction,
          "--test needs a fraction between 0 and 1, got \"%s\""},
-        {"--seed", NULL, NULL, 0, NULL, anne__parse_seed, &seed, "--seed needs an integer 0..2147483647, got \"%s\""},
+        {"--seed", NULL, NULL, 0, NULL, anne_cli_parse_seed, &seed, "--seed needs an integer 0..2147483647, got \"%s\""},
         {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
     };
     const anne_cli_spec spec = {"split", ANNE__SPLIT_DATA_USAGE, anne__split_data_help, opts, pos, 3,

@@ -107,24 +107,9 @@ static int anne__parse_freeze(const char *s, void *out) {
     return anne__parse_long(s, 0, (long)ANNE_MAX_LAYERS, (long *)out);
 }
 
-static int anne__parse_seed(const char *s, void *out) {
-    long v;
-    if (anne__parse_long(s, 0, 0x7FFFFFFFL, &v) != 0) return -1;
-    *(uint32_t *)out = (uint32_t)v;
-    return 0;
-}
-
 static int anne__parse_lr(const char *s, void *out) {
     float *lr = out;
     return anne_cli_parse_float(s, lr) != 0 || !(*lr > 0.0f) ? -1 : 0;
-}
-
-/* Read as a double: 0.2 as a float is 0.200000003, and 0.200000003 x 900 rounds up where it should not */
-static int anne__parse_split(const char *s, void *out) {
-    double f;
-    if (anne_csv_number(s, &f) != 0 || !(f > 0.0 && f < 1.0)) return -1;
-    *(double *)out = f;
-    return 0;
 }
 
 static int anne__parse_patience(const char *s, void *out) {
@@ -167,10 +152,10 @@ static int anne__train_parse(int argc, char **argv, anne__train_args *a) {
          "--batch needs an integer >= 1, got \"%s\""},
         {"--freeze", NULL, NULL, 0, NULL, anne__parse_freeze, &a->freeze,
          "--freeze needs a layer count >= 0, got \"%s\""},
-        {"--seed", NULL, NULL, 0, NULL, anne__parse_seed, &a->seed,
+        {"--seed", NULL, NULL, 0, NULL, anne_cli_parse_seed, &a->seed,
          "--seed needs an integer 0..2147483647, got \"%s\""},
         {"--lr", NULL, NULL, 0, &lr, anne__parse_lr, &a->lr, "--lr needs a number > 0, got \"%s\""},
-        {"--split", NULL, NULL, 0, &split, anne__parse_split, &a->split,
+        {"--split", NULL, NULL, 0, &split, anne_cli_parse_fraction, &a->split,
          "--split needs a fraction between 0 and 1, got \"%s\""},
         {"--optimizer", NULL, NULL, 0, NULL, anne__parse_optimizer, &a->optimizer,
          "--optimizer must be sgd, momentum, nesterov or adam, got \"%s\""},
@@ -564,7 +549,7 @@ static int anne__given_classes(anne__train_state *s, anne_error *err) {
                                    "classes");
     }
     if (anne_names_parse(s->a.classes, &s->given, &s->n_given, err) != 0) return -1;
-    if (s->n_given == 0) { /* an empty list: no names stored (labels must then be indices) */
+    if (s->n_given == 0) { /* an empty list: --init's names dropped; text labels name the classes as without it */
         free(s->names);
         s->names = NULL;
         s->n_names = 0;
