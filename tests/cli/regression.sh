@@ -122,6 +122,10 @@ for k in mae rmse r2 max_error; do
     [ "$(part quantized $k)" = "$want" ] || fail "quantize's int8 $k $(part quantized $k), eval's $want"
 done
 echo "anne quantize --to int8 of the float model: MAE $(part float mae) -> $(part quantized mae)"
+cut -d, -f1 "$TMP/sine.csv" >"$TMP/x.csv"
+run 0 quantize "$TMP/sine.anne" "$TMP/q16.anne" --to q16 --calib "$TMP/x.csv" --json
+grep -q '"same_class"' "$TMP/out" && fail "quantize without --label reports same_class for a regression model"
+grep -q '"mae"' "$TMP/out" && fail "quantize without --label reports a MAE"
 run 0 quantize "$TMP/sine.anne" "$TMP/q16.anne" --to q16 --calib "$TMP/sine.csv" --label y
 stdout_has "MAE"
 stdout_has "max error"

@@ -117,8 +117,9 @@ static unsigned long anne__weight_bytes(const anne_model *m) {
 
 typedef struct anne__quant_eval {
     size_t rows, agree;
-    int classify, regression;       /* with --label: scored as classes, or as values (y) */
-    const double *y;                /* regression: (rows) the true values */
+    int classify;                   /* with --label: scored as classes */
+    int regression;                 /* a regression model: no classes to agree on */
+    const double *y;                /* regression with --label: (rows) the true values, else NULL */
     anne_regression_scores reg_f, reg_q;
     uint16_t n_classes;
     double acc_f, acc_q, max_err;
@@ -165,7 +166,7 @@ static int anne__quant_evaluate(const anne_model *mf, const anne_model *mq, cons
             anne_metrics_update_output(&m_f, y[r], of, no, 0.5f, NULL);
             anne_metrics_update_output(&m_q, y[r], oq, no, 0.5f, NULL);
         }
-        if (e->regression) {
+        if (e->y != NULL) {
             anne_regression_update(&r_f, e->y[r], (double)of[0]);
             anne_regression_update(&r_q, e->y[r], (double)oq[0]);
         }
@@ -238,7 +239,7 @@ static int anne__quant_report(const anne__quant_args *a, const anne_model *mf, c
             bad |= anne_cli_json_add(ev, "float_confusion", anne__json_matrix(e->conf_f, e->n_classes));
             bad |= anne_cli_json_add(ev, "quantized_confusion", anne__json_matrix(e->conf_q, e->n_classes));
         }
-        if (e->regression) {
+        if (e->y != NULL) {
             bad |= anne_cli_json_add(ev, "float", anne__json_regression(&e->reg_f));
             bad |= anne_cli_json_add(ev, "quantized", anne__json_regression(&e->reg_q));
         }
@@ -264,15 +265,14 @@ static int anne__quant_report(const anne__quant_args *a, const anne_model *mf, c
         anne__print_matrix("float", e->conf_f, e->n_classes);
         anne__print_matrix(fmt, e->conf_q, e->n_classes);
     }
-    if (e->regression) {
+    if (e->y != NULL) {
         printf("  %-10s %14s %14s\n", "", "float", fmt);
         printf("  %-10s %14.9g %14.9g\n", "MAE", e->reg_f.mae, e->reg_q.mae);
         printf("  %-10s %14.9g %14.9g\n", "RMSE", e->reg_f.rmse, e->reg_q.rmse);
         printf("  %-10s %14.9g %14.9g\n", "R2", e->reg_f.r2, e->reg_q.r2);
         printf("  %-10s %14.9g %14.9g\n", "max error", e->reg_f.max_error, e->reg_q.max_error);
-    } else {
-        printf("  same predicted class: %zu of %zu rows\n", e->agree, e->rows);
     }
+    if (!e->regression) printf("  same predicted class: %zu of %zu rows\n", e->agree, e->rows);
     printf("  largest output difference: %.6g\n", e->max_err);
     return anne_cli_flush("quantize");
 }
@@ -320,7 +320,8 @@ int anne_cmd_quantize(int argc, char **argv) {
         rc = a.eval ? anne__quant_rows(a.eval, a.label, 1, ir.n_inputs, &te, &eval_label, &xe, &err) : 0;
         if (a.eval == NULL) eval_label = label_col;
     }
-    if (rc == 0 && a.label != NULL && anne_cli_regression(&mf, a.task)) {
+    ev.regression = rc == 0 && anne_cli_regression(&mf, a.task);
+    if (rc == 0 && a.label != NULL && ev.regression) {
         const anne_csv *t = a.eval ? &te : &tc;
         if (eval_label == ANNE_CSV_NO_COLUMN) rc = anne_csv_find(t, a.label, &eval_label, &err);
         if (rc == 0 && mf.n_outputs != 1) {
@@ -328,7 +329,6 @@ int anne_cmd_quantize(int argc, char **argv) {
                                       "outputs", a.in, a.label, (unsigned)mf.n_outputs);
         }
         if (rc == 0) rc = anne_cli_targets(t, eval_label, &targets, &err);
-        ev.regression = rc == 0;
         ev.y = targets;
     } else if (rc == 0 && a.label != NULL) {
         const anne_csv *t = a.eval ? &te : &tc;
