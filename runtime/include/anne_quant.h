@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "anne.h"
+#include "anne_ops.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -169,6 +170,28 @@ anne_status anne_model_s8_io(const anne_model *model, float *in_scale, int32_t *
  * float as TFLite's Quantize kernel. And back: (q - zp) * scale. */
 int8_t anne_s8_quantize(float x, float scale, int32_t zp);
 float anne_s8_dequantize(int8_t q, float scale, int32_t zp);
+
+/* ------------------------------------------------------------------------------------------------
+ * int8 convolutions, TFLite's scheme (reference_integer_ops ConvPerChannel, DepthwiseConvPerChannel):
+ * shapes and window as the float32 kernels take them (anne_ops.h), the int8 arithmetic of
+ * anne_dense_forward_s8, with p->multiplier and p->shift per output channel. A window position
+ * outside the input adds nothing: TFLite pads with the input zero point, whose term (zp - zp) * w is 0.
+ * Integer sums are exact, so no summation order is part of the contract. The int32 sum must not
+ * overflow: |bias| + kernel_h * kernel_w * in.c (Conv2D; depthwise: kernel_h * kernel_w) * 127 * 255
+ * <= INT32_MAX. out must not overlap in.
+ * ---------------------------------------------------------------------------------------------- */
+
+/* out (out.h, out.w, out.c) = clamp(requantize(bias[o] + sum over ky, kx, c of
+ * kernel[o][ky][kx][c] * (in[iy][ix][c] - in_zp), o) + out_zp); kernel (out.c, kernel_h, kernel_w,
+ * in.c) int8 in -127..127, bias (out.c) int32 or NULL. */
+void anne_conv2d_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
+                            const anne_window_params *win, const anne_s8_dense_params *p);
+
+/* Depthwise: output channel o = c * m + j (m = out.c / in.c) filters input channel c alone:
+ * out[y][x][o] = clamp(requantize(bias[o] + sum over ky, kx of kernel[ky][kx][o] * (in[iy][ix][c] -
+ * in_zp), o) + out_zp); kernel (kernel_h, kernel_w, out.c) int8, bias (out.c) int32 or NULL. */
+void anne_depthwise_conv2d_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
+                                      const anne_window_params *win, const anne_s8_dense_params *p);
 
 #ifdef __cplusplus
 }
