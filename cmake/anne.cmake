@@ -181,6 +181,6 @@ function(anne_add_model target model)
   # the runtime reads the weights in place through float pointers into these uint32_t words: no
   # optimizer that sees both (LTO) may assume they do not alias (docs/codegen.md, "Compiler flags")
   if(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
-    set_source_files_properties(${out_c} TARGET_DIRECTORY ${target} PROPERTIES COMPILE_OPTIONS -fno-strict-aliasing)
+    set_property(SOURCE ${out_c} TARGET_DIRECTORY ${target} APPEND PROPERTY COMPILE_OPTIONS -fno-strict-aliasing)
   endif()
 endfunction()
