@@ -25,9 +25,11 @@ done
 ar rcs "$TMP/libanne_rt.a" "$TMP"/rt/*.o
 
 # The driver, for any prefix (-DP=prefix) and header (-DHEADER='"x.h"'): validates and runs the model,
-# then prints its name and class names as the embedded bytes hold them.
+# then prints its name and class names as the embedded bytes hold them; exits 4 or 5 when the header's
+# P_NAME, P_CLASSES or P_CLASS_NAMES say otherwise.
 cat >"$TMP/driver.c" <<'C'
 #include <stdio.h>
+#include <string.h>
 #include HEADER
 #define CAT_(a, b) a##b
 #define CAT(a, b) CAT_(a, b)
@@ -41,6 +43,16 @@ int main(void) {
     if (N(_predict)(in, out, arena) != ANNE_OK) return 3;
     printf("name=%s|", m->name);
     for (k = 0; k < m->n_classes; k++) printf("class=%s|", anne_model_class_name(m, k));
+    /* the header's macros hold the same names as the embedded model, byte for byte */
+    if (strcmp(N(_NAME), m->name) != 0 || N(_CLASSES) != m->n_classes) return 4;
+#if N(_CLASSES) > 0
+    {
+        static const char *const names[N(_CLASSES)] = N(_CLASS_NAMES);
+        for (k = 0; k < m->n_classes; k++) {
+            if (strcmp(names[k], anne_model_class_name(m, k)) != 0) return 5;
+        }
+    }
+#endif
     return 0;
 }
 C

@@ -15,7 +15,7 @@ if [ ! -f "$MPY/node_modules/@micropython/micropython-webassembly-pyscript/micro
     exit 77
 fi
 
-# outputs of ANNE: predict's CSV (output0,class,name); of MicroPython: "row value" lines
+# outputs of ANNE: predict's CSV (the output named by class 1, class, name); of MicroPython: "row value" lines
 run 0 predict "$ROOT/examples/iris/iris_8_neurons.json" "$ROOT/examples/iris/iris_test.csv" --label Species
 tail -n +2 "$TMP/out" | cut -d, -f1 >"$TMP/anne"
 [ "$(wc -l <"$TMP/anne")" -eq 20 ] || fail "anne predict gave $(wc -l <"$TMP/anne") outputs, expected 20"

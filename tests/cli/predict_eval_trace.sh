@@ -143,7 +143,8 @@ fi
 Z_BIN="1 0 -1.5 4 -2 1.5 -1 0.5"
 CLS_BIN="1 0 0 1 0 1 0 1"
 run 0 predict "$BIN" "$DATA/csv/binary_names.csv" --label label
-[ "$(head -n 1 "$TMP/out")" = "output0,class,name" ] || fail "predict header is '$(head -n 1 "$TMP/out")'"
+# a model with class names names its output columns by class: one sigmoid output is class 1's probability
+[ "$(head -n 1 "$TMP/out")" = "yes,class,name" ] || fail "predict header is '$(head -n 1 "$TMP/out")'"
 [ "$(wc -l <"$TMP/out")" -eq 9 ] || fail "predict printed $(wc -l <"$TMP/out") lines, expected 9"
 i=2
 for z in $Z_BIN; do

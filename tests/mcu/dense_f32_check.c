@@ -1,16 +1,12 @@
 /* anne_dense_forward_f32 at many shapes (n_in not a multiple of 4 or 8, n_out not a multiple of 4 or 8),
- * with and without bias, run on the host and on the boards by tests/cli/mcu_dense_f32.sh: every output
+ * with and without bias, run on the host and on the boards by tests/cli/mcu_kernels_f32.sh: every output
  * must have the bits of a plain scalar sum in the documented order (+0, then w0 x0, w1 x1, ... each
  * product rounded, bias last), nothing outside out[0 .. n_out) may be written, and the hash of all
  * outputs it prints must be the host's (the script compares). Exit 0: all agree; 1: a difference. */
-#include <string.h>
-
-#include "anne.h"
-#include "anne_port.h"
+#include "f32_check.h"
 
 #define ANNE_CHK_MAX_IN 67u
 #define ANNE_CHK_MAX_OUT 64u
-#define ANNE_CHK_GUARD 0x7F8A5A5Au /* a signalling NaN pattern no kernel writes */
 
 static const uint16_t anne_chk_n_in[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 16, 17, 20, 31, 32, 33, 64, 67};
 static const uint16_t anne_chk_n_out[] = {1, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 24, 25, 64};
@@ -20,42 +16,6 @@ static float anne_chk_x[ANNE_CHK_MAX_IN];
 static float anne_chk_b[ANNE_CHK_MAX_OUT];
 static float anne_chk_want[ANNE_CHK_MAX_OUT];
 static float anne_chk_got[ANNE_CHK_MAX_OUT + 2u]; /* out[-1] and out[n_out] are guards */
-static uint32_t anne_chk_state = 0x2025u;
-
-static uint32_t anne_chk_bits(float f) {
-    uint32_t u;
-    memcpy(&u, &f, sizeof u);
-    return u;
-}
-
-static float anne_chk_float(uint32_t u) {
-    float f;
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
-
-/* xorshift32: the same sequence on every target */
-static uint32_t anne_chk_next(void) {
-    uint32_t s = anne_chk_state;
-    s ^= s << 13;
-    s ^= s >> 17;
-    s ^= s << 5;
-    anne_chk_state = s;
-    return s;
-}
-
-/* A value in [-2, 2) with a full 24-bit mantissa (so products and sums round), sometimes +0 or -0,
- * sometimes scaled by 2^50 or 2^-70 (large sums, cancellation, subnormal products; never infinite:
- * at most 67 products of 2^102 each). */
-static float anne_chk_value(void) {
-    uint32_t r = anne_chk_next(), kind = r % 16u;
-    float v = (float)(int32_t)((anne_chk_next() >> 7) - (1u << 24)) * (1.0f / 8388608.0f);
-    if (kind == 0u) return 0.0f;
-    if (kind == 1u) return -0.0f;
-    if (kind == 2u) return v * 1125899906842624.0f;            /* 2^50 */
-    if (kind == 3u) return v * 8.470329472543003e-22f;         /* 2^-70 */
-    return v;
-}
 
 /* The reference: one unit's sum, plainly, in the documented order. */
 static float anne_chk_unit(const float *w, const float *x, uint16_t n_in, const float *bias, uint16_t j) {
@@ -66,14 +26,6 @@ static float anne_chk_unit(const float *w, const float *x, uint16_t n_in, const 
         acc = acc + p;
     }
     return bias ? acc + bias[j] : acc;
-}
-
-/* Outputs whose bits differ from the reference. */
-static uint32_t anne_chk_differences(const float *got, const float *want, uint16_t n) {
-    uint32_t bad = 0;
-    uint16_t j;
-    for (j = 0; j < n; j++) bad += anne_chk_bits(got[j]) != anne_chk_bits(want[j]);
-    return bad;
 }
 
 int anne_app_main(int argc, char **argv) {
@@ -118,27 +70,10 @@ int anne_app_main(int argc, char **argv) {
                     anne_port_puts(" outputs differ from the scalar sum\n");
                     bad += diff;
                 }
-                for (j = 0; j < n_out; j++) {
-                    uint32_t u = anne_chk_bits(anne_chk_got[1u + j]), s;
-                    for (s = 0; s < 32u; s += 8u) hash = (hash ^ ((u >> s) & 0xFFu)) * 16777619u;
-                }
+                hash = anne_chk_hash(hash, anne_chk_got + 1, n_out);
                 cases++;
             }
         }
     }
-    /* the comparison must see one unit in the last place of one value */
-    anne_chk_want[0] = anne_chk_float(anne_chk_bits(anne_chk_got[1]) ^ 1u);
-    if (anne_chk_differences(anne_chk_got + 1, anne_chk_want, 1) != 1u) {
-        anne_port_puts("FAIL: a one-ulp difference went unnoticed\n");
-        bad++;
-    }
-    anne_port_puts(anne_port_target);
-    anne_port_puts(": ");
-    anne_port_put_u32(cases);
-    anne_port_puts(" shapes, ");
-    anne_port_put_u32(bad);
-    anne_port_puts(" differences; hash ");
-    anne_port_put_hex32(hash);
-    anne_port_puts("\n");
-    return bad == 0u ? 0 : 1;
+    return anne_chk_report(cases, bad, hash, anne_chk_got + 1);
 }

@@ -1,6 +1,7 @@
 /* Helpers shared by the commands: the argument parser, models, CSV features, JSON output. */
 #include "anne_cli.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -50,6 +51,54 @@ int anne_cli_model_predict(anne_cli_model *m, float *output, const float *input,
     return 0;
 }
 
+int anne_cli_parse_fraction(const char *text, void *out) {
+    double f;
+    /* a double: 0.2 as a float is 0.200000003, and 0.200000003 x 900 rounds differently */
+    if (anne_csv_number(text, &f) != 0 || !(f > 0.0 && f < 1.0)) return -1;
+    *(double *)out = f;
+    return 0;
+}
+
+int anne_cli_parse_seed(const char *text, void *out) {
+    char *end;
+    long v;
+    errno = 0;
+    v = strtol(text, &end, 10);
+    if (*text == '\0' || *end != '\0' || errno != 0 || v < 0 || v > 0x7FFFFFFFL) return -1;
+    *(uint32_t *)out = (uint32_t)v;
+    return 0;
+}
+
+int anne_cli_parse_task(const char *text, void *out) {
+    anne_cli_task *t = out;
+    if (strcmp(text, "classification") == 0) *t = ANNE_CLI_TASK_CLASSIFICATION;
+    else if (strcmp(text, "regression") == 0) *t = ANNE_CLI_TASK_REGRESSION;
+    else return -1;
+    return 0;
+}
+
+int anne_cli_output_activation(const anne_model *m, anne_activation *act) {
+    if (m->op_table != NULL) {
+        anne_op last;
+        if (m->n_ops == 0 || anne_model_op(m, (uint16_t)(m->n_ops - 1u), &last) != ANNE_OK) return -1;
+        *act = last.activation;
+    } else {
+        anne_layer last;
+        if (m->n_layers == 0 || anne_model_layer(m, (uint16_t)(m->n_layers - 1u), &last) != ANNE_OK) return -1;
+        *act = last.activation;
+    }
+    return 0;
+}
+
+int anne_cli_regression(const anne_model *m, anne_cli_task task) {
+    anne_activation act;
+    if (task != ANNE_CLI_TASK_AUTO) return task == ANNE_CLI_TASK_REGRESSION;
+    /* class names say "classes" whatever the activation (a logit classifier given --classes); one linear
+     * output without them is a value (TFLM's sine model, anne train --loss mse) */
+    return m->n_classes == 0 && m->n_outputs == 1 && anne_cli_output_activation(m, &act) == 0 &&
+           act == ANNE_ACT_LINEAR;
+}
+
 int anne_cli_dense_only(const anne_model *m, const char *path, const char *what, anne_error *err) {
     if (m->op_table == NULL) return 0;
     return anne_error_set(err, "%s: a graph model (convolutions, pooling, merges): %s", path, what);
@@ -84,6 +133,24 @@ int anne_cli_features(const anne_csv *t, size_t label_col, uint16_t n_inputs, fl
     }
     if (t->n_rows == 0) return anne_error_set(err, "%s: no data rows (only a header)", t->path);
     return anne_csv_features(t, label_col, x, &n_features, err);
+}
+
+int anne_cli_targets(const anne_csv *t, size_t col, double **y, anne_error *err) {
+    size_t r;
+    *y = malloc((t->n_rows ? t->n_rows : 1u) * sizeof **y);
+    if (*y == NULL) return anne_error_set(err, "out of memory");
+    for (r = 0; r < t->n_rows; r++) {
+        const char *v = anne_csv_value(t, r, col);
+        if (anne_csv_number(v, &(*y)[r]) != 0) {
+            free(*y);
+            *y = NULL;
+            return anne_error_set(err, "%s: line %zu, column \"%s\": \"%.40s\" is not a number (a regression model's "
+                                       "target: the model has one linear output and no class names; --task "
+                                       "classification scores it as classes)",
+                                  t->path, anne_csv_line(t, r), t->cols[col].name, v);
+        }
+    }
+    return 0;
 }
 
 /* Matches argv[*i] against option `name` ("--label"), written "--label VALUE" or "--label=VALUE".

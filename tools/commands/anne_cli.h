@@ -30,6 +30,26 @@ void anne_cli_model_close(anne_cli_model *m);
 /* Runs the model on one raw input; output holds n_outputs floats. */
 int anne_cli_model_predict(anne_cli_model *m, float *output, const float *input, anne_error *err);
 
+/* Whether a command treats the model's output as classes or as a value (docs/cli.md, "Classification
+ * or regression"). --task forces one; AUTO decides by the model: regression when it has no class names
+ * and one output whose activation (the last layer's, or a graph's last op's) is linear. */
+typedef enum anne_cli_task {
+    ANNE_CLI_TASK_AUTO = 0,
+    ANNE_CLI_TASK_CLASSIFICATION,
+    ANNE_CLI_TASK_REGRESSION
+} anne_cli_task;
+
+/* anne_cli_opt.parse for --task (out: anne_cli_task *): "classification" or "regression". */
+int anne_cli_parse_task(const char *text, void *out);
+#define ANNE_CLI_TASK_ERROR "--task must be classification or regression, got \"%s\""
+
+/* The activation of the model's output: its last layer's, or a graph model's last op's. -1 when the
+ * model has neither (cannot happen for a loaded model). */
+int anne_cli_output_activation(const anne_model *m, anne_activation *act);
+
+/* 1 when the model is run as a regression model under task, else 0. */
+int anne_cli_regression(const anne_model *m, anne_cli_task task);
+
 /* The refusal of a graph model (format 2.0) by a command that handles dense chains only in this
  * version: 0 for a dense chain, else -1 with "PATH: a graph model (convolutions, pooling, merges):
  * WHAT" in err (WHAT says which command and what to do instead). For a command's model once loaded. */
@@ -43,6 +63,10 @@ int anne_cli_dense_only_file(const char *path, const char *what, anne_error *err
  * (ANNE_CSV_NO_COLUMN: none). Errors when the column count differs (naming both numbers), when the
  * file has no data rows, and on any value that is not a number. *x: (n_rows, n_inputs), malloc'd. */
 int anne_cli_features(const anne_csv *t, size_t label_col, uint16_t n_inputs, float **x, anne_error *err);
+
+/* The numeric targets of a regression model: column col of every data row, as doubles (*y malloc'd,
+ * (n_rows)). A value that is not a number is an error naming the line, the column and the value. */
+int anne_cli_targets(const anne_csv *t, size_t col, double **y, anne_error *err);
 
 /* One option of a command. A flag (flag != NULL) sets *flag = flag_value. An option with a value,
  * written "--name VALUE" or "--name=VALUE", stores the text in *value and/or converts it with parse
@@ -87,6 +111,12 @@ int anne_cli_spec_error(const anne_cli_spec *spec, const char *fmt, ...)
 
 /* Parsers for anne_cli_opt.parse: a finite float (out: float *). */
 int anne_cli_parse_float_opt(const char *text, void *out);
+
+/* A fraction strictly between 0 and 1, read as a double (out: double *): --split, --test. */
+int anne_cli_parse_fraction(const char *text, void *out);
+
+/* A seed 0..2147483647 (out: uint32_t *): --seed. */
+int anne_cli_parse_seed(const char *text, void *out);
 
 /* Parses --threshold: a finite number. Returns -1 otherwise. */
 int anne_cli_parse_float(const char *s, float *out);

@@ -12,6 +12,7 @@
 #include "anne_import.h"
 #include "anne_ir.h"
 #include "anne_json_write.h"
+#include "anne_names.h"
 #include "anne_quant.h"
 #include "anne_tflite.h"
 
@@ -96,12 +97,15 @@ static int anne__open_quantized(anne__src *s, const char *in) {
     return 0;
 }
 
-/* Rewrites a loaded (quantized) model under another name: the same layers, records and sections. */
-static int anne__rename(anne__src *s, const char *name, anne_error *err) {
+/* Rewrites a loaded (quantized) model with another name (NULL: keep) and class names (NULL: keep; "":
+ * none; else a --classes list): the same layers, records and sections. */
+static int anne__rename(anne__src *s, const char *name, const char *class_list, anne_error *err) {
     const anne_model *m = &s->model;
     anne_model_desc d;
     anne_layer *layers = calloc(m->n_layers, sizeof *layers);
     const char **classes = calloc(m->n_classes + 1u, sizeof *classes);
+    char **given = NULL;
+    uint16_t n_given = 0;
     unsigned char *bytes = NULL;
     size_t size = 0;
     anne_status st;
@@ -111,25 +115,30 @@ static int anne__rename(anne__src *s, const char *name, anne_error *err) {
         free(classes);
         return anne_error_set(err, "out of memory");
     }
+    if (class_list != NULL &&
+        (anne_names_parse(class_list, &given, &n_given, err) != 0 ||
+         (n_given != 0 && anne_names_check(n_given, m->n_outputs, err) != 0))) {
+        anne_names_free(given, n_given);
+        free(layers);
+        free(classes);
+        return -1;
+    }
     for (k = 0; k < m->n_layers; k++) anne_model_layer(m, k, &layers[k]);
     for (k = 0; k < m->n_classes; k++) classes[k] = anne_model_class_name(m, k);
     memset(&d, 0, sizeof d);
-    d.name = name;
+    d.name = name != NULL ? name : m->name;
     d.n_inputs = m->n_inputs;
     d.n_layers = m->n_layers;
     d.layers = layers;
     d.scaling = m->scaling;
-    d.n_classes = m->n_classes;
-    d.class_names = classes;
+    d.n_classes = class_list != NULL ? n_given : m->n_classes;
+    d.class_names = class_list != NULL ? (const char *const *)given : classes;
     st = anne_model_write(&d, NULL, 0, &size);
-    if (st == ANNE_OK && (bytes = malloc(size)) == NULL) {
-        free(layers);
-        free(classes);
-        return anne_error_set(err, "out of memory");
-    }
-    if (st == ANNE_OK) st = anne_model_write(&d, bytes, size, &size);
+    if (st == ANNE_OK && (bytes = malloc(size)) != NULL) st = anne_model_write(&d, bytes, size, &size);
     free(layers);
     free(classes);
+    anne_names_free(given, n_given);
+    if (st == ANNE_OK && bytes == NULL) return anne_error_set(err, "out of memory");
     if (st == ANNE_OK) st = anne_model_load(&s->model, bytes, size);
     if (st != ANNE_OK) {
         free(bytes);
@@ -148,7 +157,7 @@ static int anne__ends_with(const char *s, const char *tail) {
 
 static void anne__convert_usage(FILE *out) {
     fprintf(out,
-            "usage: anne convert IN OUT [--name NAME] [--weights WEIGHTS.h5]\n"
+            "usage: anne convert IN OUT [--name NAME] [--classes A,B,...] [--weights WEIGHTS.h5]\n"
             "       anne convert --check IN [--weights WEIGHTS.h5]\n"
             "\n"
             "Reads the model IN, recognized by content: an .anne model file, ANNE JSON, a Keras .h5 or .keras\n"
@@ -163,6 +172,8 @@ static void anne__convert_usage(FILE *out) {
             "options:\n"
             "  --name NAME           set the model's name (an empty NAME removes it); for .c output also the\n"
             "                        prefix of the generated names (default: OUT's base name)\n"
+            "  --classes A,B,...     set the class names, one per output (one sigmoid output: 2 names),\n"
+            "                        separated by commas; an empty list removes them\n"
             "  --weights FILE        the HDF5 weights for a to_json() IN: Keras 2's or Keras 3's\n"
             "                        save_weights file (NAME.weights.h5) or a full .h5\n"
             "  --check               list every layer of IN as supported or not, write nothing;\n"
@@ -194,28 +205,15 @@ static void anne__src_free(anne__src *s) {
     memset(s, 0, sizeof *s);
 }
 
-/* Sets the model's name (an empty name removes it) in the IR. */
-static int anne__ir_rename(anne_ir *ir, const char *name, anne_error *err) {
-    char *copy = NULL;
-    if (name[0] != '\0') {
-        copy = malloc(strlen(name) + 1u);
-        if (copy == NULL) return anne_error_set(err, "out of memory");
-        memcpy(copy, name, strlen(name) + 1u);
-    }
-    free(ir->name);
-    ir->name = copy;
-    return 0;
-}
-
 /* Reads IN into *s: a quantized .anne as its bytes, anything else through the importers and the writer.
  * Returns 0, or -1 with err ("IN: " in front when *in_prefix is set on return). */
-static int anne__open(anne__src *s, const char *in, anne_import_options *opt, const char *name, int *in_prefix,
-                      anne_error *err) {
+static int anne__open(anne__src *s, const char *in, anne_import_options *opt, const char *name, const char *classes,
+                      int *in_prefix, anne_error *err) {
     anne_status st;
     memset(s, 0, sizeof *s);
     *in_prefix = 0;
     if (anne__open_quantized(s, in)) {
-        if (name != NULL && anne__rename(s, name, err) != 0) {
+        if ((name != NULL || classes != NULL) && anne__rename(s, name, classes, err) != 0) {
             anne__src_free(s);
             *in_prefix = 1;
             return -1;
@@ -224,11 +222,11 @@ static int anne__open(anne__src *s, const char *in, anne_import_options *opt, co
     }
     if (anne_import_ex(&s->ir, in, opt, err) != 0) return -1;
     s->has_ir = 1;
-    if (name != NULL && anne__ir_rename(&s->ir, name, err) != 0) {
+    *in_prefix = 1; /* errors about the model, written or not */
+    if (anne_names_apply(&s->ir, name, classes, err) != 0) {
         anne__src_free(s);
         return -1;
     }
-    *in_prefix = 1; /* errors about the model, written or not */
     if (anne_ir_serialize(&s->ir, &s->bytes, &s->size, err) != 0) {
         anne__src_free(s);
         return -1;
@@ -242,7 +240,7 @@ static int anne__open(anne__src *s, const char *in, anne_import_options *opt, co
 }
 
 int anne_cmd_convert(int argc, char **argv) {
-    const char *in, *out, *name = NULL, *pos[2] = {NULL, NULL};
+    const char *in, *out, *name = NULL, *classes = NULL, *pos[2] = {NULL, NULL};
     anne_error err;
     anne_ir ir;
     anne__src src;
@@ -254,6 +252,7 @@ int anne_cmd_convert(int argc, char **argv) {
         {"--check", NULL, &check, 1, NULL, NULL, NULL, NULL},
         {"--weights", NULL, NULL, 0, &opt.weights_path, NULL, NULL, "--weights needs a file"},
         {"--name", NULL, NULL, 0, &name, NULL, NULL, "--name needs a value"},
+        {"--classes", NULL, NULL, 0, &classes, NULL, NULL, "--classes needs names, e.g. --classes cat,dog"},
         {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
     };
     const anne_cli_spec spec = {"convert", NULL, anne__convert_usage, opts, pos, 2, "too many arguments ('%s')"};
@@ -279,7 +278,7 @@ int anne_cmd_convert(int argc, char **argv) {
     if (in == NULL || out == NULL) return anne_cli_spec_error(&spec, "expected IN and OUT");
     for (k = 0; !anne__ends_with(out, anne__outputs[k].ext); k++) {
     }
-    if (anne__open(&src, in, &opt, name, &in_prefix, &err) != 0) {
+    if (anne__open(&src, in, &opt, name, classes, &in_prefix, &err) != 0) {
         if (in_prefix) fprintf(stderr, "anne convert: %s: %s\n", in, err.msg);
         else fprintf(stderr, "anne convert: %s\n", err.msg);
         return 1;

@@ -8,8 +8,9 @@
 #include "anne_cli.h"
 #include "anne_commands.h"
 #include "anne_csv.h"
+#include "anne_regression.h"
 
-#define ANNE__EVAL_USAGE "anne eval MODEL DATA.csv --label COL [--threshold T] [--json]"
+#define ANNE__EVAL_USAGE "anne eval MODEL DATA.csv --label COL [--threshold T] [--task T] [--json]"
 
 static void anne__eval_help(FILE *out) {
     fprintf(out, "usage: " ANNE__EVAL_USAGE "\n\n"
@@ -21,14 +22,19 @@ static void anne__eval_help(FILE *out) {
            "  --label COL      the column with the true class (required)\n"
            "  --threshold T    one sigmoid output: class 1 when the output is above T (default 0.5);\n"
            "                   more outputs: the class of the largest (the first on a tie)\n"
+           "  --task T         classification or regression (default: regression for a model with one\n"
+           "                   linear output and no class names, else classification)\n"
            "  --json           keys n, accuracy, confusion_matrix, average, precision, recall, f1,\n"
-           "                   log_loss, per_class, macro, weighted (and labels: the class names)\n"
+           "                   log_loss, per_class, macro, weighted (and labels: the class names);\n"
+           "                   regression: n, task, mae, rmse, r2, max_error\n"
            "  --help           this text\n\n"
            "Confusion matrix: rows are the true class, columns the predicted class (as sklearn).\n"
            "precision/recall/f1 are class 1's for a model with two classes (sklearn's\n"
            "average='binary'), otherwise the macro average. Log loss needs probabilities: it is\n"
            "given when the last layer (of a graph model: the last op) is sigmoid (one output) or\n"
            "softmax, else n/a (JSON null).\n\n"
+           "Regression (COL holds numbers): MAE = mean |y - p|, RMSE = sqrt(mean (y - p)^2),\n"
+           "R2 = 1 - sum (y - p)^2 / sum (y - mean y)^2, max error = max |y - p|.\n\n"
            "A graph model (format 2.0) takes its input tensor's values in a row, flattened row-major,\n"
            "channels last: for (H, W, C) the channel runs fastest, then the column, then the row (the\n"
            "order of Keras' Flatten and numpy's reshape(-1)).\n");
@@ -38,6 +44,7 @@ typedef struct anne__eval_args {
     const char *model, *data, *label;
     float threshold;
     int json;
+    anne_cli_task task;
 } anne__eval_args;
 
 /* Returns -1 to go on, else the exit code (0 after --help, 2 on a usage error). */
@@ -48,6 +55,7 @@ static int anne__eval_parse(int argc, char **argv, anne__eval_args *a) {
         {"--label", NULL, NULL, 0, &a->label, NULL, NULL, "--label needs a column name"},
         {"--threshold", NULL, NULL, 0, NULL, anne_cli_parse_float_opt, &a->threshold,
          "--threshold needs a number, got \"%s\""},
+        {"--task", NULL, NULL, 0, NULL, anne_cli_parse_task, &a->task, ANNE_CLI_TASK_ERROR},
         {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
     };
     const anne_cli_spec spec = {"eval", ANNE__EVAL_USAGE, anne__eval_help, opts, pos, 2, "unexpected argument '%s'"};
@@ -67,21 +75,14 @@ static int anne__eval_parse(int argc, char **argv, anne__eval_args *a) {
  * the outputs sum to 1 only when that axis holds them all. */
 static int anne__outputs_are_probabilities(const anne_model *model) {
     anne_activation act;
-    if (model->op_table != NULL) {
+    if (anne_cli_output_activation(model, &act) != 0) return 0;
+    if (model->op_table != NULL && act == ANNE_ACT_SOFTMAX) {
         anne_op last;
         anne_tensor out;
         if (anne_model_op(model, (uint16_t)(model->n_ops - 1u), &last) != ANNE_OK ||
-            anne_model_tensor(model, last.output, &out) != ANNE_OK) {
+            anne_model_tensor(model, last.output, &out) != ANNE_OK || out.dims[out.rank - 1u] != model->n_outputs) {
             return 0;
         }
-        if (last.activation == ANNE_ACT_SOFTMAX && out.dims[out.rank - 1u] != model->n_outputs) return 0;
-        act = last.activation;
-    } else {
-        anne_layer last;
-        if (model->n_layers == 0 || anne_model_layer(model, (uint16_t)(model->n_layers - 1u), &last) != ANNE_OK) {
-            return 0;
-        }
-        act = last.activation;
     }
     if (model->n_outputs == 1) {
         return act == ANNE_ACT_SIGMOID || act == ANNE_ACT_HARD_SIGMOID || act == ANNE_ACT_HARD_SIGMOID_K3;
@@ -250,6 +251,47 @@ static int anne__eval_run(anne_cli_model *m, const float *x, const anne_csv_labe
     return 0;
 }
 
+/* A regression model's report: the model's one output against the numbers of the label column. */
+static int anne__eval_regression(anne_cli_model *m, const anne__eval_args *a, const anne_csv *t, size_t col,
+                                 const float *x, anne_error *err) {
+    const anne_model *model = &m->loaded.model;
+    anne_regression acc;
+    anne_regression_scores s;
+    double *y;
+    size_t r;
+    if (model->n_outputs != 1) {
+        return anne_error_set(err, "%s: regression scores one output against column \"%s\", but the model has %u "
+                                   "outputs",
+                              a->model, a->label, (unsigned)model->n_outputs);
+    }
+    if (anne_cli_targets(t, col, &y, err) != 0) return -1;
+    anne_regression_init(&acc);
+    for (r = 0; r < t->n_rows; r++) {
+        if (anne_cli_model_predict(m, m->out, x + r * model->n_inputs, err) != 0) {
+            free(y);
+            return -1;
+        }
+        anne_regression_update(&acc, y[r], (double)m->out[0]);
+    }
+    free(y);
+    anne_regression_scores_get(&acc, &s);
+    if (a->json) {
+        cJSON *doc = cJSON_CreateObject();
+        int bad = 0;
+        bad |= anne_cli_json_add(doc, "n", cJSON_CreateNumber((double)acc.n));
+        bad |= anne_cli_json_add(doc, "task", cJSON_CreateString("regression"));
+        bad |= anne_regression_json_add(doc, &s);
+        if (bad) {
+            cJSON_Delete(doc);
+            return anne_error_set(err, "out of memory");
+        }
+        return anne_cli_json_print("eval", doc) == 0 ? 0 : anne_error_set(err, "out of memory");
+    }
+    printf("n: %lu\n\nregression (one output against column \"%s\")\n\n", (unsigned long)acc.n, a->label);
+    printf("MAE:        %.9g\nRMSE:       %.9g\nR2:         %.9g\nmax error:  %.9g\n", s.mae, s.rmse, s.r2, s.max_error);
+    return 0;
+}
+
 int anne_cmd_eval(int argc, char **argv) {
     anne__eval_args a;
     anne_cli_model m;
@@ -269,6 +311,13 @@ int anne_cmd_eval(int argc, char **argv) {
     rc = anne_csv_read(&t, a.data, &err);
     if (rc == 0) rc = anne_csv_find(&t, a.label, &label_col, &err);
     if (rc == 0) rc = anne_cli_features(&t, label_col, m.loaded.model.n_inputs, &x, &err);
+    if (rc == 0 && anne_cli_regression(&m.loaded.model, a.task)) {
+        rc = anne__eval_regression(&m, &a, &t, label_col, x, &err);
+        free(x);
+        anne_csv_free(&t);
+        anne_cli_model_close(&m);
+        return rc == 0 ? anne_cli_flush("eval") : anne_cli_fail("eval", err.msg);
+    }
     if (rc == 0) rc = anne_csv_labels_read(&t, label_col, m.n_classes, m.class_names, &labels, &err);
     if (rc == 0) {
         confusion = calloc((size_t)m.n_classes * m.n_classes, sizeof *confusion);

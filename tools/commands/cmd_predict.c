@@ -8,7 +8,7 @@
 #include "anne_commands.h"
 #include "anne_csv.h"
 
-#define ANNE__PREDICT_USAGE "anne predict MODEL DATA.csv [--label COL] [--threshold T] [--json]"
+#define ANNE__PREDICT_USAGE "anne predict MODEL DATA.csv [--label COL] [--threshold T] [--task T] [--json]"
 
 static void anne__predict_help(FILE *out) {
     fprintf(out, "usage: " ANNE__PREDICT_USAGE "\n\n"
@@ -19,10 +19,15 @@ static void anne__predict_help(FILE *out) {
            "  --label COL      a column to leave out of the features (e.g. the true class)\n"
            "  --threshold T    one sigmoid output: class 1 when the output is above T (default 0.5);\n"
            "                   more outputs: the class of the largest (the first on a tie)\n"
+           "  --task T         classification or regression (default: regression for a model with one\n"
+           "                   linear output and no class names, else classification)\n"
            "  --json           {\"outputs\": [[...] per row], \"classes\": [...], \"labels\": [class names]}\n"
+           "                   (a regression model: outputs only)\n"
            "  --help           this text\n\n"
-           "Text output is CSV: a header `output0,...,class` (`,name` when the model has class names),\n"
-           "then one line per row; outputs are printed with %%.9g, so they read back exactly.\n\n"
+           "Text output is CSV: a header `output0,...,class` then one line per row; outputs are printed\n"
+           "with %%.9g, so they read back exactly. A model with class names names its output columns by\n"
+           "class (one sigmoid output: class 1's name) and adds a column `name`; a regression model\n"
+           "prints its outputs only.\n\n"
            "A graph model (format 2.0) takes its input tensor's values in a row, flattened row-major,\n"
            "channels last: for (H, W, C) the channel runs fastest, then the column, then the row (the\n"
            "order of Keras' Flatten and numpy's reshape(-1)); its outputs come in the same order.\n");
@@ -47,6 +52,7 @@ typedef struct anne__predict_args {
     const char *model, *data, *label;
     float threshold;
     int json;
+    anne_cli_task task;
 } anne__predict_args;
 
 /* Returns -1 to go on, else the exit code (0 after --help, 2 on a usage error). */
@@ -57,6 +63,7 @@ static int anne__predict_parse(int argc, char **argv, anne__predict_args *a) {
         {"--label", NULL, NULL, 0, &a->label, NULL, NULL, "--label needs a column name"},
         {"--threshold", NULL, NULL, 0, NULL, anne_cli_parse_float_opt, &a->threshold,
          "--threshold needs a number, got \"%s\""},
+        {"--task", NULL, NULL, 0, NULL, anne_cli_parse_task, &a->task, ANNE_CLI_TASK_ERROR},
         {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
     };
     const anne_cli_spec spec = {"predict", ANNE__PREDICT_USAGE, anne__predict_help, opts, pos, 2,
@@ -71,39 +78,62 @@ static int anne__predict_parse(int argc, char **argv, anne__predict_args *a) {
     return -1;
 }
 
-static int anne__predict_text(anne_cli_model *m, const float *x, size_t n_rows, float threshold, anne_error *err) {
+/* Whether the output columns can carry the class names: each output stands for one class (one sigmoid
+ * output: class 1's probability), and no name repeats another or the columns "class" and "name". */
+static int anne__named_columns(const anne_cli_model *m) {
+    uint16_t n = m->loaded.model.n_outputs, first = n == 1 ? 1u : 0u, i, j;
+    if (m->class_names == NULL) return 0;
+    for (i = first; i < m->n_classes; i++) {
+        if (strcmp(m->class_names[i], "class") == 0 || strcmp(m->class_names[i], "name") == 0) return 0;
+        for (j = first; j < i; j++) {
+            if (strcmp(m->class_names[i], m->class_names[j]) == 0) return 0;
+        }
+    }
+    return 1;
+}
+
+static int anne__predict_text(anne_cli_model *m, const float *x, size_t n_rows, float threshold, int regression,
+                              anne_error *err) {
     const anne_model *model = &m->loaded.model;
     float *out = m->out;
     size_t r;
     uint16_t k;
-    for (k = 0; k < model->n_outputs; k++) printf("output%u,", (unsigned)k);
-    printf(m->class_names ? "class,name\n" : "class\n");
+    int named = !regression && anne__named_columns(m);
+    for (k = 0; k < model->n_outputs; k++) {
+        if (k > 0) putchar(',');
+        if (named) anne__put_csv_field(m->class_names[model->n_outputs == 1 ? 1u : k]);
+        else printf("output%u", (unsigned)k);
+    }
+    printf(regression ? "\n" : m->class_names ? ",class,name\n" : ",class\n");
     for (r = 0; r < n_rows; r++) {
         uint16_t cls;
         if (anne_cli_model_predict(m, out, x + r * model->n_inputs, err) != 0) return -1;
-        cls = anne_output_class(out, model->n_outputs, threshold);
-        for (k = 0; k < model->n_outputs; k++) printf("%.9g,", (double)out[k]);
-        printf("%u", (unsigned)cls);
-        if (m->class_names != NULL) {
-            putchar(',');
-            anne__put_csv_field(m->class_names[cls]);
+        for (k = 0; k < model->n_outputs; k++) printf(k > 0 ? ",%.9g" : "%.9g", (double)out[k]);
+        if (!regression) {
+            cls = anne_output_class(out, model->n_outputs, threshold);
+            printf(",%u", (unsigned)cls);
+            if (m->class_names != NULL) {
+                putchar(',');
+                anne__put_csv_field(m->class_names[cls]);
+            }
         }
         putchar('\n');
     }
     return 0;
 }
 
-static int anne__predict_json(anne_cli_model *m, const float *x, size_t n_rows, float threshold, anne_error *err) {
+static int anne__predict_json(anne_cli_model *m, const float *x, size_t n_rows, float threshold, int regression,
+                              anne_error *err) {
     const anne_model *model = &m->loaded.model;
     float *out = m->out;
     cJSON *doc = cJSON_CreateObject();
-    cJSON *outputs = cJSON_CreateArray(), *classes = cJSON_CreateArray();
+    cJSON *outputs = cJSON_CreateArray(), *classes = regression ? NULL : cJSON_CreateArray();
     int bad = 0;
     size_t r;
     uint16_t k;
     bad |= anne_cli_json_add(doc, "outputs", outputs);
-    bad |= anne_cli_json_add(doc, "classes", classes);
-    if (m->class_names != NULL) {
+    if (!regression) bad |= anne_cli_json_add(doc, "classes", classes);
+    if (!regression && m->class_names != NULL) {
         bad |= anne_cli_json_add(doc, "labels", cJSON_CreateStringArray(m->class_names, m->n_classes));
     }
     for (r = 0; r < n_rows && !bad; r++) {
@@ -115,8 +145,10 @@ static int anne__predict_json(anne_cli_model *m, const float *x, size_t n_rows, 
         }
         bad |= anne_cli_json_add(outputs, NULL, row);
         for (k = 0; k < model->n_outputs && !bad; k++) bad |= anne_cli_json_add(row, NULL, anne_cli_json_float(out[k]));
-        bad |= anne_cli_json_add(classes, NULL,
-                                 cJSON_CreateNumber((double)anne_output_class(out, model->n_outputs, threshold)));
+        if (!regression) {
+            bad |= anne_cli_json_add(classes, NULL,
+                                     cJSON_CreateNumber((double)anne_output_class(out, model->n_outputs, threshold)));
+        }
     }
     if (bad) {
         cJSON_Delete(doc);
@@ -139,8 +171,9 @@ int anne_cmd_predict(int argc, char **argv) {
     if (rc == 0 && a.label != NULL) rc = anne_csv_find(&t, a.label, &label_col, &err);
     if (rc == 0) rc = anne_cli_features(&t, label_col, m.loaded.model.n_inputs, &x, &err);
     if (rc == 0) {
-        rc = a.json ? anne__predict_json(&m, x, t.n_rows, a.threshold, &err)
-                    : anne__predict_text(&m, x, t.n_rows, a.threshold, &err);
+        int regression = anne_cli_regression(&m.loaded.model, a.task);
+        rc = a.json ? anne__predict_json(&m, x, t.n_rows, a.threshold, regression, &err)
+                    : anne__predict_text(&m, x, t.n_rows, a.threshold, regression, &err);
     }
     free(x);
     anne_csv_free(&t);

@@ -9,10 +9,13 @@
 #include "anne_cli.h"
 #include "anne_commands.h"
 #include "anne_file.h"
+#include "anne_names.h"
 #include "anne_quantize.h"
+#include "anne_regression.h"
 
 #define ANNE__QUANT_USAGE \
-    "anne quantize IN OUT --to q16|int8 --calib DATA.csv [--label COL] [--eval FILE.csv] [--per-tensor] [--json]"
+    "anne quantize IN OUT --to q16|int8 --calib DATA.csv [--label COL] [--eval FILE.csv] [--per-tensor] [--json]\n" \
+    "                     [--name NAME] [--classes A,B,...] [--task classification|regression]"
 
 /* What a graph model is told (anne_cli_dense_only()). */
 #define ANNE__QUANT_GRAPH                                                                                   \
@@ -26,7 +29,9 @@ static void anne__quant_help(FILE *out) {
            "(per-unit symmetric int8 weights, int8 activations with scales and zero points from the\n"
            "calibration data, int32 bias, requantization by multiplier and shift; docs/numerics.md).\n"
            "Then runs the float and the quantized model on the evaluation data and reports accuracy (with\n"
-           "--label) and the largest output difference, and the weight bytes before and after.\n\n"
+           "--label) and the largest output difference, and the weight bytes before and after. A regression\n"
+           "model (one linear output, no class names) with --label reports MAE, RMSE, R2 and the largest\n"
+           "error of both instead (docs/cli.md).\n\n"
            "options:\n"
            "  --to q16|int8    the number format\n"
            "  --calib DATA     CSV with raw input rows (as the model takes them); a --label column in it is\n"
@@ -34,13 +39,18 @@ static void anne__quant_help(FILE *out) {
            "  --label COL      the true class column of the evaluation data: report accuracy\n"
            "  --eval FILE      evaluation CSV (default: the calibration data)\n"
            "  --per-tensor     int8: one weight scale per layer instead of one per unit\n"
+           "  --name NAME      the quantized model's name (default: IN's; empty: none)\n"
+           "  --classes A,...  its class names, one per output (one sigmoid output: 2); empty: none\n"
+           "  --task T         classification or regression (default: regression for one linear output\n"
+           "                   and no class names)\n"
            "  --json           the report as one JSON object\n"
            "  --help           this text\n");
 }
 
 typedef struct anne__quant_args {
-    const char *in, *out, *to, *calib, *label, *eval;
+    const char *in, *out, *to, *calib, *label, *eval, *name, *classes;
     int per_tensor, json;
+    anne_cli_task task;
 } anne__quant_args;
 
 static int anne__quant_parse(int argc, char **argv, anne__quant_args *a) {
@@ -52,6 +62,9 @@ static int anne__quant_parse(int argc, char **argv, anne__quant_args *a) {
         {"--calib", NULL, NULL, 0, &a->calib, NULL, NULL, "--calib needs a value"},
         {"--label", NULL, NULL, 0, &a->label, NULL, NULL, "--label needs a value"},
         {"--eval", NULL, NULL, 0, &a->eval, NULL, NULL, "--eval needs a value"},
+        {"--name", NULL, NULL, 0, &a->name, NULL, NULL, "--name needs a value"},
+        {"--classes", NULL, NULL, 0, &a->classes, NULL, NULL, "--classes needs names, e.g. --classes cat,dog"},
+        {"--task", NULL, NULL, 0, NULL, anne_cli_parse_task, &a->task, ANNE_CLI_TASK_ERROR},
         {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
     };
     const anne_cli_spec spec = {"quantize", ANNE__QUANT_USAGE, anne__quant_help, opts, pos, 2,
@@ -104,7 +117,10 @@ static unsigned long anne__weight_bytes(const anne_model *m) {
 
 typedef struct anne__quant_eval {
     size_t rows, agree;
-    int classify;
+    int classify;                   /* with --label: scored as classes */
+    int regression;                 /* a regression model: no classes to agree on */
+    const double *y;                /* regression with --label: (rows) the true values, else NULL */
+    anne_regression_scores reg_f, reg_q;
     uint16_t n_classes;
     double acc_f, acc_q, max_err;
     uint32_t *conf_f, *conf_q; /* (n_classes, n_classes) */
@@ -117,12 +133,15 @@ static int anne__quant_evaluate(const anne_model *mf, const anne_model *mq, cons
     float *of = malloc(2u * no * sizeof *of);
     void *af = malloc(anne_model_arena_size(mf) + 4u), *aq = malloc(anne_model_arena_size(mq) + 4u);
     anne_metrics m_f, m_q;
+    anne_regression r_f, r_q;
     int rc = 0;
     if (of == NULL || af == NULL || aq == NULL) {
         rc = anne_error_set(err, "out of memory");
         goto done;
     }
     e->rows = n_rows;
+    anne_regression_init(&r_f);
+    anne_regression_init(&r_q);
     if (e->classify) {
         if (anne_metrics_init(&m_f, e->n_classes, e->conf_f, (size_t)e->n_classes * e->n_classes) != ANNE_OK ||
             anne_metrics_init(&m_q, e->n_classes, e->conf_q, (size_t)e->n_classes * e->n_classes) != ANNE_OK) {
@@ -147,7 +166,13 @@ static int anne__quant_evaluate(const anne_model *mf, const anne_model *mq, cons
             anne_metrics_update_output(&m_f, y[r], of, no, 0.5f, NULL);
             anne_metrics_update_output(&m_q, y[r], oq, no, 0.5f, NULL);
         }
+        if (e->y != NULL) {
+            anne_regression_update(&r_f, e->y[r], (double)of[0]);
+            anne_regression_update(&r_q, e->y[r], (double)oq[0]);
+        }
     }
+    anne_regression_scores_get(&r_f, &e->reg_f);
+    anne_regression_scores_get(&r_q, &e->reg_q);
     if (e->classify) {
         e->acc_f = anne_metrics_accuracy(&m_f);
         e->acc_q = anne_metrics_accuracy(&m_q);
@@ -180,6 +205,15 @@ static void anne__print_matrix(const char *title, const uint32_t *c, uint16_t n)
     }
 }
 
+static cJSON *anne__json_regression(const anne_regression_scores *s) {
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL || anne_regression_json_add(o, s) != 0) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
 static int anne__quant_report(const anne__quant_args *a, const anne_model *mf, const anne_model *mq,
                               const anne_quantize_info *info, const anne__quant_eval *e) {
     const char *fmt = strcmp(a->to, "q16") == 0 ? "q16" : "int8";
@@ -197,13 +231,17 @@ static int anne__quant_report(const anne__quant_args *a, const anne_model *mf, c
         bad |= anne_cli_json_add(doc, "eval", ev);
         bad |= anne_cli_json_add(ev, "file", cJSON_CreateString(eval_path));
         bad |= anne_cli_json_add(ev, "rows", cJSON_CreateNumber((double)e->rows));
-        bad |= anne_cli_json_add(ev, "same_class", cJSON_CreateNumber((double)e->agree));
+        if (!e->regression) bad |= anne_cli_json_add(ev, "same_class", cJSON_CreateNumber((double)e->agree));
         bad |= anne_cli_json_add(ev, "max_output_error", cJSON_CreateNumber(e->max_err));
         if (e->classify) {
             bad |= anne_cli_json_add(ev, "float_accuracy", cJSON_CreateNumber(e->acc_f));
             bad |= anne_cli_json_add(ev, "quantized_accuracy", cJSON_CreateNumber(e->acc_q));
             bad |= anne_cli_json_add(ev, "float_confusion", anne__json_matrix(e->conf_f, e->n_classes));
             bad |= anne_cli_json_add(ev, "quantized_confusion", anne__json_matrix(e->conf_q, e->n_classes));
+        }
+        if (e->y != NULL) {
+            bad |= anne_cli_json_add(ev, "float", anne__json_regression(&e->reg_f));
+            bad |= anne_cli_json_add(ev, "quantized", anne__json_regression(&e->reg_q));
         }
         if (bad) {
             cJSON_Delete(doc);
@@ -227,7 +265,14 @@ static int anne__quant_report(const anne__quant_args *a, const anne_model *mf, c
         anne__print_matrix("float", e->conf_f, e->n_classes);
         anne__print_matrix(fmt, e->conf_q, e->n_classes);
     }
-    printf("  same predicted class: %zu of %zu rows\n", e->agree, e->rows);
+    if (e->y != NULL) {
+        printf("  %-10s %14s %14s\n", "", "float", fmt);
+        printf("  %-10s %14.9g %14.9g\n", "MAE", e->reg_f.mae, e->reg_q.mae);
+        printf("  %-10s %14.9g %14.9g\n", "RMSE", e->reg_f.rmse, e->reg_q.rmse);
+        printf("  %-10s %14.9g %14.9g\n", "R2", e->reg_f.r2, e->reg_q.r2);
+        printf("  %-10s %14.9g %14.9g\n", "max error", e->reg_f.max_error, e->reg_q.max_error);
+    }
+    if (!e->regression) printf("  same predicted class: %zu of %zu rows\n", e->agree, e->rows);
     printf("  largest output difference: %.6g\n", e->max_err);
     return anne_cli_flush("quantize");
 }
@@ -245,6 +290,7 @@ int anne_cmd_quantize(int argc, char **argv) {
     unsigned char *fbytes = NULL, *qbytes = NULL;
     size_t fsize = 0, qsize = 0, label_col = ANNE_CSV_NO_COLUMN, eval_label = ANNE_CSV_NO_COLUMN;
     float *xc = NULL, *xe = NULL;
+    double *targets = NULL;
     int rc = anne__quant_parse(argc, argv, &a);
     if (rc >= 0) return rc;
     memset(&tc, 0, sizeof tc);
@@ -258,7 +304,9 @@ int anne_cmd_quantize(int argc, char **argv) {
     }
     opts.to = strcmp(a.to, "q16") == 0 ? ANNE_DTYPE_Q16 : ANNE_DTYPE_S8;
     opts.per_tensor = a.per_tensor;
-    rc = anne_ir_serialize(&ir, &fbytes, &fsize, &err);
+    rc = anne_names_apply(&ir, a.name, a.classes, &err);
+    if (rc != 0) anne_error_prefix(&err, "%s", a.in);
+    if (rc == 0) rc = anne_ir_serialize(&ir, &fbytes, &fsize, &err);
     if (rc == 0 && anne_model_load(&mf, fbytes, fsize) != ANNE_OK) {
         rc = anne_error_set(&err, "internal error: the float model does not load");
     }
@@ -272,7 +320,17 @@ int anne_cmd_quantize(int argc, char **argv) {
         rc = a.eval ? anne__quant_rows(a.eval, a.label, 1, ir.n_inputs, &te, &eval_label, &xe, &err) : 0;
         if (a.eval == NULL) eval_label = label_col;
     }
-    if (rc == 0 && a.label != NULL) {
+    ev.regression = rc == 0 && anne_cli_regression(&mf, a.task);
+    if (rc == 0 && a.label != NULL && ev.regression) {
+        const anne_csv *t = a.eval ? &te : &tc;
+        if (eval_label == ANNE_CSV_NO_COLUMN) rc = anne_csv_find(t, a.label, &eval_label, &err);
+        if (rc == 0 && mf.n_outputs != 1) {
+            rc = anne_error_set(&err, "%s: regression scores one output against column \"%s\", but the model has %u "
+                                      "outputs", a.in, a.label, (unsigned)mf.n_outputs);
+        }
+        if (rc == 0) rc = anne_cli_targets(t, eval_label, &targets, &err);
+        ev.y = targets;
+    } else if (rc == 0 && a.label != NULL) {
         const anne_csv *t = a.eval ? &te : &tc;
         const char **names = NULL;
         uint16_t c;
@@ -301,6 +359,7 @@ int anne_cmd_quantize(int argc, char **argv) {
     if (rc == 0) rc = anne__quant_report(&a, &mf, &mq, &info, &ev);
     else rc = anne_cli_fail("quantize", err.msg);
     free(ev.conf_f);
+    free(targets);
     anne_csv_labels_free(&labels);
     free(xc);
     free(xe);

@@ -10,7 +10,8 @@
 #include "anne_file.h"
 #include "anne_ir_split.h"
 
-#define ANNE__SPLIT_USAGE "anne split MODEL FEATURES.anne HEAD.anne"
+#define ANNE__SPLIT_USAGE \
+    "anne split MODEL FEATURES.anne HEAD.anne\n       anne split DATA.csv TRAIN.csv TEST.csv --test F [--seed N]"
 
 static void anne__split_help(FILE *out) {
     fprintf(out, "usage: " ANNE__SPLIT_USAGE "\n"
@@ -19,12 +20,24 @@ static void anne__split_help(FILE *out) {
                  "its end (frozen; its output is the head's input), and HEAD, those Dense layers as a dense model\n"
                  "(the form anne train and the on-device trainer fine-tune). FEATURES then HEAD give MODEL's\n"
                  "outputs bit for bit. MODEL: any model file ANNE reads. Both files are written together or not\n"
-                 "at all.\n");
+                 "at all.\n"
+                 "\n"
+                 "With --test, splits data instead: DATA.csv's rows into TRAIN.csv and TEST.csv, the rows\n"
+                 "`anne train --split F --seed N` holds out going to TEST (anne split --test 0.2 --help).\n");
 }
 
 /* Serializes ir (for path's message). */
 static int anne__bytes(const anne_ir *ir, const char *path, unsigned char **b, size_t *n, anne_error *err) {
     if (anne_ir_serialize(ir, b, n, err) != 0) return anne_error_prefix(err, "%s", path);
+    return 0;
+}
+
+/* Whether the arguments ask for a data split: --test before any "--" (a model split has no options). */
+static int anne__splits_data(int argc, char **argv) {
+    int i;
+    for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (strcmp(argv[i], "--test") == 0 || strncmp(argv[i], "--test=", 7) == 0) return 1;
+    }
     return 0;
 }
 
@@ -38,8 +51,12 @@ int anne_cmd_split(int argc, char **argv) {
     unsigned char *fb = NULL, *hb = NULL;
     size_t fn = 0, hn = 0;
     int n_pos, rc;
+    if (anne__splits_data(argc, argv)) return anne_cmd_split_data(argc, argv);
     if ((rc = anne_cli_parse(&spec, argc, argv, &n_pos)) >= 0) return rc;
     if (n_pos < 3) return anne_cli_spec_error(&spec, "needs MODEL, FEATURES and HEAD");
+    if (strlen(pos[0]) >= 4 && strcmp(pos[0] + strlen(pos[0]) - 4, ".csv") == 0) {
+        return anne_cli_spec_error(&spec, "%s: splitting data needs --test F (the fraction of rows to hold out)", pos[0]);
+    }
     if (anne_import(&g, pos[0], &err) != 0) return anne_cli_fail("split", err.msg);
     if (g.n_ops == 0) {
         anne_ir_free(&g);

@@ -12,17 +12,19 @@
 #include "anne_graph_trace.h"
 #include "anne_quant.h"
 
-#define ANNE__TRACE_USAGE "anne trace MODEL --input V1,V2,... [--threshold T] [--full] [--json]"
+#define ANNE__TRACE_USAGE "anne trace MODEL --input V1,V2,... [--threshold T] [--task T] [--full] [--json]"
 
 static void anne__trace_help(FILE *out) {
     fprintf(out, "usage: " ANNE__TRACE_USAGE "\n\n"
            "Runs MODEL (an .anne file or ANNE JSON) on one raw input and prints, layer by layer and\n"
            "neuron by neuron, the value before the activation (z = weights . inputs + bias) and after\n"
-           "it (a), then the output and the class. When the model scales its inputs (mean/std or\n"
-           "min/max), the scaled input is shown first.\n\n"
+           "it (a), then the output and the class (none for a regression model). When the model\n"
+           "scales its inputs (mean/std or min/max), the scaled input is shown first.\n\n"
            "options:\n"
            "  --input V1,...   the raw input: one number per model input, separated by commas\n"
            "  --threshold T    one sigmoid output: class 1 when the output is above T (default 0.5)\n"
+           "  --task T         classification or regression (default: regression for a model with one\n"
+           "                   linear output and no class names, else classification)\n"
            "  --full           a graph model: every value of every tensor, not only a summary\n"
            "  --json           keys input, scaled_input (with scaling), layers (each with layer,\n"
            "                   units, activation, z, a), output, class, label (with class names);\n"
@@ -39,6 +41,7 @@ typedef struct anne__trace_args {
     const char *model, *input;
     float threshold;
     int json, full;
+    anne_cli_task task;
 } anne__trace_args;
 
 /* Returns -1 to go on, else the exit code (0 after --help, 2 on a usage error). */
@@ -49,6 +52,7 @@ static int anne__trace_parse(int argc, char **argv, anne__trace_args *a) {
         {"--input", NULL, NULL, 0, &a->input, NULL, NULL, "--input needs values V1,V2,..."},
         {"--threshold", NULL, NULL, 0, NULL, anne_cli_parse_float_opt, &a->threshold,
          "--threshold needs a number, got \"%s\""},
+        {"--task", NULL, NULL, 0, NULL, anne_cli_parse_task, &a->task, ANNE_CLI_TASK_ERROR},
         {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
     };
     const anne_cli_spec spec = {"trace", ANNE__TRACE_USAGE, anne__trace_help, opts, &a->model, 1,
@@ -119,10 +123,16 @@ static const char *anne__scaling_name(anne_scaling_kind kind) {
     return kind == ANNE_SCALING_STANDARDIZE ? "standardize: (x - mean) / std" : "min-max: (x - min) / (max - min)";
 }
 
-/* The output and its class (and name), as text or JSON. Returns non-zero when out of memory. */
-static int anne__trace_result(const anne_cli_model *m, const float *out, float threshold, cJSON *doc) {
-    uint16_t n = m->loaded.model.n_outputs, cls = anne_output_class(out, n, threshold);
+/* The output and its class (and name), as text or JSON; a regression model's output alone. Returns
+ * non-zero when out of memory. */
+static int anne__trace_result(const anne_cli_model *m, const float *out, const anne__trace_args *a, cJSON *doc) {
+    uint16_t n = m->loaded.model.n_outputs, cls = anne_output_class(out, n, a->threshold);
     int bad = 0;
+    if (anne_cli_regression(&m->loaded.model, a->task)) {
+        if (doc != NULL) bad |= anne_cli_json_add(doc, "output", anne__json_vector(out, n));
+        else anne__print_vector("output:", out, n);
+        return bad;
+    }
     if (doc != NULL) {
         bad |= anne_cli_json_add(doc, "output", anne__json_vector(out, n));
         bad |= anne_cli_json_add(doc, "class", cJSON_CreateNumber((double)cls));
@@ -285,7 +295,7 @@ static int anne__trace_run(anne_cli_model *m, const float *raw, const anne__trac
         free(buf);
         return anne_error_set(err, "internal error: the layer-by-layer output differs from anne_model_predict()");
     }
-    bad |= anne__trace_result(m, cur, a->threshold, doc);
+    bad |= anne__trace_result(m, cur, a, doc);
     free(buf);
     return bad ? anne_error_set(err, "out of memory") : 0;
 }
@@ -484,7 +494,7 @@ static int anne__trace_graph(anne_cli_model *m, const float *raw, const anne__tr
             anne__print_tensor(values, &y, a->full);
         }
     }
-    if (rc == 0 && !oom) oom |= anne__trace_result(m, out, a->threshold, doc);
+    if (rc == 0 && !oom) oom |= anne__trace_result(m, out, a, doc);
     if (rc == 0 && oom) rc = anne_error_set(err, "out of memory");
     free(out);
     anne_graph_trace_close(&t);

@@ -12,6 +12,7 @@
 #include "anne_commands.h"
 #include "anne_csv.h"
 #include "anne_file.h"
+#include "anne_names.h"
 #include "anne_train.h"
 #include "anne_train_data.h"
 #include "anne_train_graph.h"
@@ -49,10 +50,19 @@ static void anne__train_help(FILE *out) {
            "                       rows, stored in the model)\n"
            "  --minmax             scale inputs to [0, 1] (fitted on the training rows, stored)\n"
            "  --validation FILE    score this CSV file (same columns) after every epoch\n"
-           "  --split F            hold out a seeded random fraction F of the rows for validation\n"
+           "  --split F            hold out a seeded random fraction F of the rows for validation:\n"
+           "                       round(F x rows), at least 1 row in each part (anne split DATA.csv\n"
+           "                       --test F --seed N writes the same two parts as files)\n"
+           "  --patience N         early stopping: stop when val_loss has not improved for N epochs and\n"
+           "                       keep the weights of the epoch with the lowest val_loss (needs\n"
+           "                       --validation or --split)\n"
            "  --shuffle            shuffle the training rows every epoch (the default, as Keras)\n"
            "  --no-shuffle         keep the file's order (batches are consecutive rows)\n"
            "  --history FILE       write loss and accuracy per epoch as CSV\n"
+           "  --name NAME          the model's name (default: --init's)\n"
+           "  --classes A,B,...    the class names to store, one per output (one sigmoid output: 2); the\n"
+           "                       labels may then be these names or indices (default: the label texts,\n"
+           "                       or --init's names)\n"
            "  --json               print the final metrics as JSON on stdout\n"
            "  --verbose            print every epoch on stderr (the default when stderr is a terminal)\n"
            "  --quiet              print no progress\n"
@@ -62,8 +72,8 @@ static void anne__train_help(FILE *out) {
 }
 
 typedef struct anne__train_args {
-    const char *data, *label, *layers, *init, *out, *validation, *history;
-    long epochs, batch, freeze;
+    const char *data, *label, *layers, *init, *out, *validation, *history, *name, *classes;
+    long epochs, batch, freeze, patience;
     anne_optimizer_kind optimizer;
     int have_lr, have_loss, have_split, shuffle, json, progress;
     float lr;
@@ -97,23 +107,13 @@ static int anne__parse_freeze(const char *s, void *out) {
     return anne__parse_long(s, 0, (long)ANNE_MAX_LAYERS, (long *)out);
 }
 
-static int anne__parse_seed(const char *s, void *out) {
-    long v;
-    if (anne__parse_long(s, 0, 0x7FFFFFFFL, &v) != 0) return -1;
-    *(uint32_t *)out = (uint32_t)v;
-    return 0;
-}
-
 static int anne__parse_lr(const char *s, void *out) {
     float *lr = out;
     return anne_cli_parse_float(s, lr) != 0 || !(*lr > 0.0f) ? -1 : 0;
 }
 
-static int anne__parse_split(const char *s, void *out) {
-    float f;
-    if (anne_cli_parse_float(s, &f) != 0 || !(f > 0.0f && f < 1.0f)) return -1;
-    *(double *)out = (double)f;
-    return 0;
+static int anne__parse_patience(const char *s, void *out) {
+    return anne__parse_long(s, 1, 100000000L, (long *)out);
 }
 
 static int anne__parse_optimizer(const char *s, void *out) {
@@ -142,16 +142,20 @@ static int anne__train_parse(int argc, char **argv, anne__train_args *a) {
         {"-o", "--output", NULL, 0, &a->out, NULL, NULL, "-o needs a file name"},
         {"--validation", NULL, NULL, 0, &a->validation, NULL, NULL, "--validation needs a CSV file"},
         {"--history", NULL, NULL, 0, &a->history, NULL, NULL, "--history needs a file name"},
+        {"--name", NULL, NULL, 0, &a->name, NULL, NULL, "--name needs a value"},
+        {"--classes", NULL, NULL, 0, &a->classes, NULL, NULL, "--classes needs names, e.g. --classes cat,dog"},
+        {"--patience", NULL, NULL, 0, NULL, anne__parse_patience, &a->patience,
+         "--patience needs an integer >= 1, got \"%s\""},
         {"--epochs", NULL, NULL, 0, NULL, anne__parse_epochs, &a->epochs,
          "--epochs needs an integer >= 1, got \"%s\""},
         {"--batch", NULL, NULL, 0, NULL, anne__parse_batch, &a->batch,
          "--batch needs an integer >= 1, got \"%s\""},
         {"--freeze", NULL, NULL, 0, NULL, anne__parse_freeze, &a->freeze,
          "--freeze needs a layer count >= 0, got \"%s\""},
-        {"--seed", NULL, NULL, 0, NULL, anne__parse_seed, &a->seed,
+        {"--seed", NULL, NULL, 0, NULL, anne_cli_parse_seed, &a->seed,
          "--seed needs an integer 0..2147483647, got \"%s\""},
         {"--lr", NULL, NULL, 0, &lr, anne__parse_lr, &a->lr, "--lr needs a number > 0, got \"%s\""},
-        {"--split", NULL, NULL, 0, &split, anne__parse_split, &a->split,
+        {"--split", NULL, NULL, 0, &split, anne_cli_parse_fraction, &a->split,
          "--split needs a fraction between 0 and 1, got \"%s\""},
         {"--optimizer", NULL, NULL, 0, NULL, anne__parse_optimizer, &a->optimizer,
          "--optimizer must be sgd, momentum, nesterov or adam, got \"%s\""},
@@ -187,6 +191,9 @@ static int anne__train_parse(int argc, char **argv, anne__train_args *a) {
     if (a->validation != NULL && a->have_split) {
         return anne_cli_spec_error(&spec, "--validation and --split exclude each other");
     }
+    if (a->patience > 0 && a->validation == NULL && !a->have_split) {
+        return anne_cli_spec_error(&spec, "--patience needs validation rows: --validation FILE or --split F");
+    }
     a->progress = progress >= 0 ? progress : isatty(fileno(stderr));
     return -1;
 }
@@ -205,6 +212,11 @@ typedef struct anne__train_state {
     float *scale_a, *scale_b, *out;
     void *arena;
     const char **names;         /* (n_classes) class names for the model, or NULL */
+    uint16_t n_names;           /* how many names the labels map through (--init's or --classes) */
+    char **given;               /* (n_given) --classes, owned */
+    uint16_t n_given;
+    float *best;                /* --patience: (n_params) the weights of the best epoch so far */
+    long best_epoch, stopped_epoch;
     uint16_t n_inputs, n_outputs, n_classes;
     anne_activation last_act;
     int regression;
@@ -236,6 +248,8 @@ static void anne__train_free(anne__train_state *s) {
     free(s->confusion);
     free(s->history);
     free(s->model_bytes);
+    free(s->best);
+    anne_names_free(s->given, s->n_given);
 }
 
 /* Reads features and targets of a CSV file into rows. For classification the labels map through
@@ -308,6 +322,7 @@ static int anne__setup_network(anne__train_state *s, anne_error *err) {
             s->names = calloc(m->n_classes, sizeof *s->names);
             if (s->names == NULL) return anne_error_set(err, "out of memory");
             for (k = 0; k < m->n_classes; k++) s->names[k] = anne_model_class_name(m, k);
+            s->n_names = m->n_classes;
         }
         if (s->a.freeze >= m->n_layers) {
             return anne_error_set(err, "--freeze %ld: the model has %u layers; at least the last must train", s->a.freeze,
@@ -384,14 +399,30 @@ static int anne__sample(anne_trainer *t, const anne__train_state *s, const anne_
     return st == ANNE_OK && isfinite(*loss) ? 0 : -1;
 }
 
+/* --patience (Keras' EarlyStopping(monitor="val_loss", patience=N, restore_best_weights=True)): after
+ * epoch e, keeps a copy of the weights when val_loss is the lowest so far (strictly lower: a tie keeps
+ * the earlier epoch); returns 1 when N epochs have passed without a new lowest, so training stops. */
+static int anne__early_stop(anne__train_state *s, const anne_trainer *t, long e, const anne__epoch_result *res,
+                            anne__epoch_result *best) {
+    if (s->best_epoch == 0 || res->val_loss < best->val_loss) {
+        memcpy(s->best, t->params, (size_t)t->n_params * sizeof *s->best);
+        s->best_epoch = e;
+        *best = *res;
+        return 0;
+    }
+    return e - s->best_epoch >= s->a.patience;
+}
+
 static int anne__train_loop(anne__train_state *s, anne_trainer *t, anne_metrics *vm, anne__epoch_result *res,
                             anne_error *err) {
     const anne__train_args *a = &s->a;
     anne_rng rng;
+    anne__epoch_result best;
     size_t i;
     long e;
     char line[256];
-    int has_val = s->val.n > 0;
+    int has_val = s->val.n > 0, stop = 0;
+    memset(&best, 0, sizeof best);
     anne_rng_seed(&rng, a->seed, ANNE_TRAIN_STREAM_SHUFFLE);
     for (i = 0; i < s->train.n; i++) s->order[i] = i;
     if (a->history != NULL) {
@@ -399,7 +430,7 @@ static int anne__train_loop(anne__train_state *s, anne_trainer *t, anne_metrics 
                  has_val && !s->regression ? ",val_accuracy" : "");
         if (anne__history_add(s, line) != 0) return anne_error_set(err, "out of memory");
     }
-    for (e = 1; e <= a->epochs; e++) {
+    for (e = 1; e <= a->epochs && !stop; e++) {
         double sum = 0;
         size_t correct = 0, in_batch = 0;
         if (a->shuffle) anne_train_shuffle(s->order, s->train.n, &rng);
@@ -438,6 +469,7 @@ static int anne__train_loop(anne__train_state *s, anne_trainer *t, anne_metrics 
             }
             res->val_loss = sum / (double)s->val.n;
             res->val_accuracy = s->regression ? 0 : anne_metrics_accuracy(vm);
+            if (a->patience > 0) stop = anne__early_stop(s, t, e, res, &best);
         }
         if (a->progress) {
             fprintf(stderr, "epoch %ld/%ld  loss %.4f", e, a->epochs, res->loss);
@@ -455,6 +487,15 @@ static int anne__train_loop(anne__train_state *s, anne_trainer *t, anne_metrics 
             if (anne__history_add(s, line) != 0) return anne_error_set(err, "out of memory");
         }
     }
+    s->stopped_epoch = e - 1;
+    if (a->patience > 0) { /* the best epoch's weights are the model, and its figures the result */
+        memcpy(t->params, s->best, (size_t)t->n_params * sizeof *s->best);
+        *res = best;
+        if (a->progress) {
+            fprintf(stderr, "%s after epoch %ld; restored the weights of epoch %ld (val_loss %.4f)\n",
+                    stop ? "early stopping" : "finished", s->stopped_epoch, s->best_epoch, best.val_loss);
+        }
+    }
     return 0;
 }
 
@@ -468,6 +509,9 @@ static int anne__train_json(const anne__train_state *s, const anne_trainer *t, c
     bad |= anne_cli_json_add(doc, "n_train", cJSON_CreateNumber((double)s->train.n));
     bad |= anne_cli_json_add(doc, "n_validation", cJSON_CreateNumber((double)s->val.n));
     bad |= anne_cli_json_add(doc, "epochs", cJSON_CreateNumber((double)s->a.epochs));
+    bad |= anne_cli_json_add(doc, "epochs_run", cJSON_CreateNumber((double)s->stopped_epoch));
+    bad |= anne_cli_json_add(doc, "best_epoch",
+                             s->a.patience > 0 ? cJSON_CreateNumber((double)s->best_epoch) : cJSON_CreateNull());
     bad |= anne_cli_json_add(doc, "batch", cJSON_CreateNumber((double)s->a.batch));
     bad |= anne_cli_json_add(doc, "optimizer", cJSON_CreateString(anne_train_optimizer_name(t->opt.kind)));
     bad |= anne_cli_json_add(doc, "lr", anne_cli_json_float(t->opt.lr));
@@ -497,6 +541,29 @@ static int anne__train_json(const anne__train_state *s, const anne_trainer *t, c
     return anne_cli_json_print("train", doc);
 }
 
+/* --classes: the names replace --init's (or the label texts) and the labels map through them. */
+static int anne__given_classes(anne__train_state *s, anne_error *err) {
+    uint16_t k;
+    if (s->regression) {
+        return anne_error_set(err, "--classes: a regression model (--loss mse, one output that is not sigmoid) has no "
+                                   "classes");
+    }
+    if (anne_names_parse(s->a.classes, &s->given, &s->n_given, err) != 0) return -1;
+    if (s->n_given == 0) { /* an empty list: --init's names dropped; text labels name the classes as without it */
+        free(s->names);
+        s->names = NULL;
+        s->n_names = 0;
+        return 0;
+    }
+    if (anne_names_check(s->n_given, s->n_outputs, err) != 0) return -1;
+    free(s->names);
+    s->names = calloc(s->n_given, sizeof *s->names);
+    if (s->names == NULL) return anne_error_set(err, "out of memory");
+    for (k = 0; k < s->n_given; k++) s->names[k] = s->given[k];
+    s->n_names = s->n_given;
+    return 0;
+}
+
 static int anne__oom(anne_error *err) {
     anne_error_set(err, "out of memory");
     return 1;
@@ -512,6 +579,7 @@ static int anne__train_run(anne__train_state *s, anne_error *err) {
     size_t arena_size, model_size, l;
     uint16_t bad = 0;
     int has_val;
+    const char *name;
 
     memset(&vm, 0, sizeof vm);
     memset(&res, 0, sizeof res);
@@ -519,8 +587,8 @@ static int anne__train_run(anne__train_state *s, anne_error *err) {
     cfg.loss = a->have_loss ? a->loss : anne_train_default_loss(s->last_act, s->n_outputs);
     s->regression = cfg.loss == ANNE_LOSS_MSE && s->n_outputs == 1 && s->last_act != ANNE_ACT_SIGMOID &&
                     s->last_act != ANNE_ACT_HARD_SIGMOID && s->last_act != ANNE_ACT_HARD_SIGMOID_K3;
-    if (anne__load_rows(s, &s->csv, a->data, &s->labels, s->names, s->names ? (uint16_t)s->init.model.n_classes : 0,
-                        &s->all, err) != 0) {
+    if (a->classes != NULL && anne__given_classes(s, err) != 0) return 1;
+    if (anne__load_rows(s, &s->csv, a->data, &s->labels, s->names, s->n_names, &s->all, err) != 0) {
         return 1;
     }
     if (s->n_inputs == 0) s->n_inputs = s->all.n_features;
@@ -598,16 +666,16 @@ static int anne__train_run(anne__train_state *s, anne_error *err) {
     s->order = malloc(s->train.n * sizeof *s->order);
     if (has_val && !s->regression) s->confusion = calloc((size_t)s->n_classes * s->n_classes, sizeof *s->confusion);
     if (s->out == NULL || s->order == NULL || (has_val && !s->regression && s->confusion == NULL)) return anne__oom(err);
+    if (a->patience > 0 && (s->best = malloc((size_t)t.n_params * sizeof *s->best + 1u)) == NULL) return anne__oom(err);
     if (anne__train_loop(s, &t, &vm, &res, err) != 0) return 1;
 
     /* the model and the history: committed together, nothing half-written on failure */
-    st = anne_trainer_write(&t, s->init.bytes ? s->init.model.name : NULL, s->names ? s->n_classes : 0, s->names, NULL,
-                            0, &model_size);
+    name = a->name != NULL ? a->name : s->init.bytes ? s->init.model.name : NULL;
+    st = anne_trainer_write(&t, name, s->names ? s->n_classes : 0, s->names, NULL, 0, &model_size);
     if (st == ANNE_OK) {
         s->model_bytes = malloc(model_size);
         if (s->model_bytes == NULL) return anne__oom(err);
-        st = anne_trainer_write(&t, s->init.bytes ? s->init.model.name : NULL, s->names ? s->n_classes : 0, s->names,
-                                s->model_bytes, model_size, &model_size);
+        st = anne_trainer_write(&t, name, s->names ? s->n_classes : 0, s->names, s->model_bytes, model_size, &model_size);
     }
     if (st != ANNE_OK) {
         anne_error_set(err, "%s: writing the trained model failed: %s", a->out, anne_status_str(st));
@@ -615,6 +683,7 @@ static int anne__train_run(anne__train_state *s, anne_error *err) {
     }
     if (s->graph.graph.n_ops > 0) { /* the trained head back into the graph */
         unsigned char *whole;
+        if (anne_names_apply(&s->graph.graph, a->name, NULL, err) != 0) return 1;
         if (anne_train_graph_join(&s->graph, s->model_bytes, model_size, &whole, &model_size, err) != 0) {
             anne_error_prefix(err, "%s", a->out);
             return 1;
@@ -636,7 +705,15 @@ static int anne__train_run(anne__train_state *s, anne_error *err) {
     }
 
     if (a->json) return anne__train_json(s, &t, &vm, &res, model_size);
-    printf("trained %ld epoch%s on %zu rows (%s, batch %ld, lr %g, %s): loss %.4f", a->epochs, a->epochs == 1 ? "" : "s",
+    if (a->patience > 0) {
+        if (s->stopped_epoch < a->epochs) {
+            printf("early stopping: val_loss not lower than epoch %ld's for %ld epochs: stopped after epoch %ld\n",
+                   s->best_epoch, a->patience, s->stopped_epoch);
+        }
+        printf("restored the weights of epoch %ld (lowest val_loss %.4f)\n", s->best_epoch, res.val_loss);
+    }
+    printf("trained %ld epoch%s on %zu rows (%s, batch %ld, lr %g, %s): loss %.4f", s->stopped_epoch,
+           s->stopped_epoch == 1 ? "" : "s",
            s->train.n, anne_train_optimizer_name(t.opt.kind), a->batch, (double)t.opt.lr, anne_loss_name(t.loss),
            res.loss);
     if (!s->regression) printf(", accuracy %.4f", res.accuracy);

@@ -45,37 +45,55 @@ static void anne__rows_copy(anne_train_rows *dst, size_t d, const anne_train_row
     if (src->value != NULL) dst->value[d] = src->value[s];
 }
 
+size_t anne_train_split_count(size_t n, double fraction) {
+    /* to nearest, halves up: 0.2 of 900 is 180 (ceil made 181 of 900 x 0.2000000000000000111) */
+    size_t k = (size_t)floor(fraction * (double)n + 0.5);
+    if (k < 1) k = 1;
+    if (n >= 2 && k > n - 1) k = n - 1;
+    return k;
+}
+
+int anne_train_split_pick(size_t n, double fraction, uint32_t seed, unsigned char **is_held, size_t *n_held,
+                          anne_error *err) {
+    size_t *idx, i;
+    anne_rng rng;
+    *is_held = NULL;
+    if (n < 2) return anne_error_set(err, "splitting needs at least 2 rows, the data has %zu", n);
+    *n_held = anne_train_split_count(n, fraction);
+    idx = malloc(n * sizeof *idx);
+    *is_held = calloc(n, 1);
+    if (idx == NULL || *is_held == NULL) {
+        free(idx);
+        free(*is_held);
+        *is_held = NULL;
+        return anne_error_set(err, "out of memory");
+    }
+    for (i = 0; i < n; i++) idx[i] = i;
+    anne_rng_seed(&rng, seed, ANNE_TRAIN_STREAM_SPLIT);
+    anne_train_shuffle(idx, n, &rng);
+    for (i = 0; i < *n_held; i++) (*is_held)[idx[i]] = 1;
+    free(idx);
+    return 0;
+}
+
 int anne_train_rows_split(const anne_train_rows *all, double fraction, uint32_t seed, anne_train_rows *kept,
                           anne_train_rows *held, anne_error *err) {
     size_t n_held, i, k = 0, h = 0;
-    size_t *idx;
     unsigned char *is_held;
-    anne_rng rng;
     memset(kept, 0, sizeof *kept);
     memset(held, 0, sizeof *held);
     if (all->n < 2) return anne_error_set(err, "--split needs at least 2 rows, the data has %zu", all->n);
-    n_held = (size_t)ceil(fraction * (double)all->n);
-    if (n_held < 1) n_held = 1;
-    if (n_held > all->n - 1) n_held = all->n - 1;
-    idx = malloc(all->n * sizeof *idx);
-    is_held = calloc(all->n, 1);
-    if (idx == NULL || is_held == NULL || anne__rows_alloc(kept, all, all->n - n_held) != 0 ||
-        anne__rows_alloc(held, all, n_held) != 0) {
-        free(idx);
+    if (anne_train_split_pick(all->n, fraction, seed, &is_held, &n_held, err) != 0) return -1;
+    if (anne__rows_alloc(kept, all, all->n - n_held) != 0 || anne__rows_alloc(held, all, n_held) != 0) {
         free(is_held);
         anne_train_rows_free(kept);
         anne_train_rows_free(held);
         return anne_error_set(err, "out of memory");
     }
-    for (i = 0; i < all->n; i++) idx[i] = i;
-    anne_rng_seed(&rng, seed, ANNE_TRAIN_STREAM_SPLIT);
-    anne_train_shuffle(idx, all->n, &rng);
-    for (i = 0; i < n_held; i++) is_held[idx[i]] = 1;
     for (i = 0; i < all->n; i++) {
         if (is_held[i]) anne__rows_copy(held, h++, all, i);
         else anne__rows_copy(kept, k++, all, i);
     }
-    free(idx);
     free(is_held);
     return 0;
 }

@@ -19,9 +19,18 @@ typedef struct anne_train_rows {
 
 void anne_train_rows_free(anne_train_rows *r);
 
-/* Holds out ceil(fraction * n) rows (at least 1, at most n - 1) chosen by a seeded shuffle
- * (anne_rng stream ANNE_TRAIN_STREAM_SPLIT); both parts keep the file's order. */
+/* How many of n rows (n >= 2) a fraction holds out: fraction x n rounded to nearest (halves up), at
+ * least 1 and at most n - 1, so that each part has a row (docs/training.md). */
+size_t anne_train_split_count(size_t n, double fraction);
+
+/* Holds out anne_train_split_count(n, fraction) rows chosen by a seeded shuffle (anne_rng stream
+ * ANNE_TRAIN_STREAM_SPLIT); both parts keep the file's order. */
 #define ANNE_TRAIN_STREAM_SPLIT 2u
+
+/* Which of n rows (n >= 2) that split holds out: *is_held (n) malloc'd, 1 for a held-out row;
+ * *n_held of them. `anne split DATA.csv` writes the same parts `anne train --split` makes. */
+int anne_train_split_pick(size_t n, double fraction, uint32_t seed, unsigned char **is_held, size_t *n_held,
+                          anne_error *err);
 int anne_train_rows_split(const anne_train_rows *all, double fraction, uint32_t seed, anne_train_rows *kept,
                           anne_train_rows *held, anne_error *err);
 

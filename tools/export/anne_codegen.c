@@ -219,6 +219,28 @@ static void anne__put_banner(anne__text *t, const anne__names *nm, int header) {
     anne__put(t, "`. See docs/codegen.md. */\n");
 }
 
+/* The model's name and class names as macros: metadata for the firmware's own messages, costing no
+ * flash or RAM unless used (docs/codegen.md). Written whole, escaped as string literals. */
+static void anne__put_header_names(anne__text *h, const anne_model *m, const char *prefix) {
+    uint16_t k;
+    anne__put(h, "#define %s_NAME \"", prefix);
+    anne__put_escaped(h, m->name, (size_t)-1);
+    anne__put(h, "\" /* the model's name (\"\": none) */\n");
+    anne__put(h, "#define %s_CLASSES %u     /* class names the model carries (0: none) */\n", prefix,
+              (unsigned)m->n_classes);
+    if (m->n_classes > 0) {
+        anne__put(h, "/* The class names, class 0 first: static const char *const names[%s_CLASSES] = %s_CLASS_NAMES; */\n"
+                     "#define %s_CLASS_NAMES {", prefix, prefix, prefix);
+        for (k = 0; k < m->n_classes; k++) {
+            anne__put(h, "%s\"", k > 0 ? ", " : "");
+            anne__put_escaped(h, anne_model_class_name(m, k), (size_t)-1);
+            anne__put(h, "\"");
+        }
+        anne__put(h, "}\n");
+    }
+    anne__put(h, "\n");
+}
+
 static void anne__put_header(anne__text *h, const anne_model *m, const anne__names *nm) {
     anne_dtype dt = anne_model_dtype(m);
     const char *prefix = nm->prefix, *guard = nm->guard;
@@ -232,6 +254,7 @@ static void anne__put_header(anne__text *h, const anne_model *m, const anne__nam
               (unsigned long)m->arena_bytes, prefix);
     anne__put(h, "#define %s_DTYPE %d       /* number format of the layers (anne_dtype): 0 f32, 1 Q16.16, 2 int8 */"
                  "\n\n", prefix, (int)dt);
+    anne__put_header_names(h, m, prefix);
     anne__put(h, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
     anne__put(h, "/* Runs the model on one raw input: input (%s_INPUTS floats), output (%s_OUTPUTS floats),\n"
                  " * arena: %s_ARENA_BYTES bytes of 4-byte-aligned scratch memory, not overlapping output. */\n",

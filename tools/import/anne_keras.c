@@ -940,6 +940,20 @@ static size_t anne__ir_weights(const anne_ir *ir) {
     return n;
 }
 
+/* The model's own name, kept as the IR's: Keras' model.name is the "name" in the config of a Sequential
+ * or Functional model (Keras 2 and 3, and TF.js, which writes Keras' config). A Keras 2.2 Sequential's
+ * config is a bare list: no name. */
+static int anne__model_name(anne_ir *ir, const anne_keras_source *src, anne_error *err) {
+    const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(src->model, "config");
+    const char *name = cJSON_IsObject(cfg) ? anne_keras_str(cfg, "name") : NULL;
+    size_t n;
+    if (name == NULL || name[0] == '\0') return 0;
+    n = strlen(name) + 1u;
+    if ((ir->name = malloc(n)) == NULL) return anne_error_set(err, "out of memory");
+    memcpy(ir->name, name, n);
+    return 0;
+}
+
 int anne_keras_convert(anne_ir *ir, const anne_keras_source *src, anne_error *err) {
     anne_keras_kmodel m;
     anne__conv c;
@@ -949,6 +963,7 @@ int anne_keras_convert(anne_ir *ir, const anne_keras_source *src, anne_error *er
     if (anne_keras_needs_graph(src, &m)) {
         int rc = anne_keras_graph_convert(ir, src, &m, err);
         free(m.layers);
+        if (rc == 0 && ir->name == NULL) rc = anne__model_name(ir, src, err);
         if (rc != 0) anne_ir_free(ir);
         return rc;
     }
@@ -985,6 +1000,7 @@ int anne_keras_convert(anne_ir *ir, const anne_keras_source *src, anne_error *er
         anne_error_set(err, "%s: the model has no Dense or activation layer: nothing to convert", src->path);
         goto fail;
     }
+    if (anne__model_name(ir, src, err) != 0) goto fail;
     free(m.layers);
     return 0;
 fail:
