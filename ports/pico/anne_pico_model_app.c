@@ -35,6 +35,26 @@ static int anne_pico_model_fail(const char *what, anne_status st) {
     return 1;
 }
 
+/* `anne predict`'s rule: a model with one linear output and no class names gives a value, not a class
+ * (docs/cli.md, "Classification or regression"). */
+static int anne_pico_model_regression(const anne_model *m) {
+    anne_activation act = ANNE_ACT_LINEAR;
+    if (m->n_classes != 0u || model_OUTPUTS != 1) return 0;
+#if ANNE_CONFIG_GRAPH
+    if (m->op_table != NULL) {
+        anne_op last;
+        if (anne_model_op(m, (uint16_t)(m->n_ops - 1u), &last) != ANNE_OK) return 0;
+        act = last.activation;
+    } else
+#endif
+    {
+        anne_layer last;
+        if (anne_model_layer(m, (uint16_t)(m->n_layers - 1u), &last) != ANNE_OK) return 0;
+        act = last.activation;
+    }
+    return act == ANNE_ACT_LINEAR;
+}
+
 int anne_pico_model_info(void) {
     static const char *const dtypes[] = {"float32", "Q16.16", "int8"};
     const anne_model *m = model_model();
@@ -86,16 +106,19 @@ int anne_pico_model_step(void) {
     if (st != ANNE_OK) return anne_pico_model_fail("running the model", st);
     anne_pico_put_vector("input:", input, model_INPUTS);
     anne_pico_put_vector("output:", output, model_OUTPUTS);
-    cls = anne_output_class(output, model_OUTPUTS, 0.5f);
-    anne_port_puts("class ");
-    anne_port_put_u32(cls);
-    name = anne_model_class_name(model_model(), cls);
-    if (name != NULL) {
-        anne_port_puts(" (");
-        anne_port_puts(name);
-        anne_port_puts(")");
+    if (!anne_pico_model_regression(model_model())) {
+        cls = anne_output_class(output, model_OUTPUTS, 0.5f);
+        anne_port_puts("class ");
+        anne_port_put_u32(cls);
+        name = anne_model_class_name(model_model(), cls);
+        if (name != NULL) {
+            anne_port_puts(" (");
+            anne_port_puts(name);
+            anne_port_puts(")");
+        }
+        anne_port_puts(", ");
     }
-    anne_port_puts(", inference ");
+    anne_port_puts("inference ");
     anne_port_put_u32(t1 - t0);
     anne_port_puts(" us\n");
     return 0;

@@ -17,8 +17,9 @@ int anne_pico_read_input(float *input, unsigned n);
 int anne_pico_model_info(void);
 
 /* One step: reads the sensor, runs the model, prints the input, the outputs, the class (by `anne predict`'s
- * rule: one output above 0.5 is class 1, else the largest output) with its name when the model has class
- * names, and the time the inference took. Returns 0, or 1 after printing what failed. */
+ * rule: one output above 0.5 is class 1, else the largest output; none for a regression model, one
+ * linear output and no class names) with its name when the model has class names, and the time the
+ * inference took. Returns 0, or 1 after printing what failed. */
 int anne_pico_model_step(void);
 
 #endif /* ANNE_PICO_MODEL_APP_H */

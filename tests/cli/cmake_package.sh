@@ -36,7 +36,8 @@ predicted() {
         fail "anne predict $1: $(cat "$TMP/pred.err")"
         return
     }
-    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /^output/) n = i } NR == 2 {
+    # the outputs are the columns before `class` (or all of them: a regression model)
+    awk -F, 'NR == 1 { n = NF; for (i = NF; i >= 1; i--) if ($i == "class") n = i - 1 } NR == 2 {
         s = $1; for (i = 2; i <= n; i++) s = s "," $i; print s }' "$TMP/pred.csv"
 }
 "$ANNE" quantize "$IRIS/iris_8_neurons.json" "$TMP/iris8_int8.anne" --to int8 --calib "$IRIS/iris_train.csv" \

@@ -2,11 +2,12 @@
 # The Pico template (ports/pico with -DANNE_PICO_MODEL: any model, its sizes from the generated header,
 # fed by the stub sensor) cross-compiled and run on the emulated Cortex-M0+ (Pico) and Cortex-M33
 # (Pico 2): everything of the firmware but the Pico SDK glue (ports/pico/main.c; CI has no SDK), through
-# ports/CMakeLists.txt and anne_add_model(). Four models unlike each other: the paper's IRIS network
+# ports/CMakeLists.txt and anne_add_model(). Five models unlike each other: the paper's IRIS network
 # (4 inputs, 1 sigmoid output, 2 class names) in float32 and in int8 (quantized by anne_add_model), a
-# 2-input 3-class softmax network without class names, and a TF.js Conv1D graph model (20 inputs, 12
-# outputs). Each board prints the outputs and class that `anne predict` gives for the same sample (to
-# the 4 digits the board prints), the class names when the model has them; a sample of the wrong length
+# 2-input 3-class softmax network without class names, a TF.js Conv1D graph model (20 inputs, 12
+# outputs) and a regression model (one linear output). Each board prints the outputs and class that
+# `anne predict` gives for the same sample (to the 4 digits the board prints; no class for the
+# regression model), the class names when the model has them; a sample of the wrong length
 # fails the build and a sample that is not a number the configuration, each naming the problem.
 # Skips (77) when the cross tools are missing (scripts/setup-arm.sh installs them).
 set -u
@@ -60,17 +61,19 @@ check() {
             fail "$t: $name: the template exited $?"
         sed "s/^/  $t: /" "$name.$t.out"
         # the board's outputs (rounded to 4 digits) and class against anne predict's; the class name too
+        # (predict's columns: the outputs, then `class` and `name` when the model has them)
         awk -v who="$t: $name" -F', ' '
-            FNR == NR { if (FNR == 1) { for (i = 1; i <= split($0, h, ","); i++) if (h[i] ~ /^output/) no = i }
-                        else if (FNR == 2) { split($0, p, ","); cls = p[no + 1]; nm = p[no + 2] } next }
+            FNR == NR { if (FNR == 1) { n = split($0, h, ","); for (i = 1; i <= n; i++) col[h[i]] = i }
+                        else if (FNR == 2) { split($0, p, ","); cls = ("class" in col) ? p[col["class"]] : ""
+                                             nm = ("name" in col) ? p[col["name"]] : "" } next }
             /^output:/ { sub(/^output: /, ""); got = split($0, o, ", ")
                          for (i = 1; i <= got && i <= 8; i++) { d = o[i] - p[i]; if (d < 0) d = -d
                              w = p[i] < 0 ? -p[i] : p[i]
                              if (d > 5e-3 * w + 1e-6) { print "FAIL: " who ": output " i - 1 " " o[i] ", anne predict " p[i]; bad++ } }
                          seen++ }
-            /^class / { want = "class " cls (nm != "" ? " (" nm ")" : "") ","
+            /^(class|inference) / { want = cls == "" ? "inference " : "class " cls (nm != "" ? " (" nm ")" : "") ", "
                         if (index($0, want) != 1) { print "FAIL: " who ": \"" $0 "\", anne predict: " want; bad++ } seen++ }
-            END { if (seen != 2) { print "FAIL: " who ": no output or class line"; bad++ } exit bad > 0 }
+            END { if (seen != 2) { print "FAIL: " who ": no output line or class line"; bad++ } exit bad > 0 }
         ' FS=',' "$name.pred" FS=', ' "$name.$t.out" || failures=$((failures + 1))
     done
 }
@@ -85,6 +88,11 @@ grep -q "^classes" softmax_3class.m33.out && fail "a model without class names p
 check conv1d_graph "$ANNE_ROOT/tests/data/tfjs_graph/conv1d_same_k4_s3/model.json" \
     0.5,-1,2,0.25,-0.75,1.5,3,-2,0.1,0.9,-0.3,1.2,2.5,-1.5,0.7,-0.2,1.1,0.4,-0.6,2
 grep -q ", \.\.\. (12 values)" conv1d_graph.m0plus.out || fail "the 12 outputs of the graph model were not shortened"
+# one linear output and no class names: a value, no class (anne predict's rule)
+printf '{"name": "regression_3_1", "layers": [{"activation": "linear", "kernel": [[0.5], [-1.25], [2]],
+ "bias": [0.1]}]}\n' >regression.json
+check regression regression.json 1,2,-0.5
+grep -q "^class" regression.m0plus.out && fail "a regression model printed a class"
 
 # Bad samples: a build error naming the sample's length, a configuration error naming the value
 if build m0plus "$iris/iris_8_neurons.json" 6.8,2.8,4.8; then
@@ -102,4 +110,4 @@ if [ "$failures" -ne 0 ]; then
     echo "$failures failure(s)"
     exit 1
 fi
-echo "ok: the Pico template runs four models of other shapes and formats on m0plus and m33 as anne predict does"
+echo "ok: the Pico template runs five models of other shapes and formats on m0plus and m33 as anne predict does"
