@@ -1,12 +1,24 @@
 # Sourced by tests/cli/mcu_*.sh and bench/mcu-bench: checks the cross tools and builds the ports
 # (host reference programs, Cortex-M0+ and Cortex-M33 firmware) into $ANNE_MCU_BUILD.
 #   anne_mcu_check_tools      exits 77 (skip) naming the Debian packages when a tool is missing
+#   anne_mcu_need_anne        $ANNE as an absolute path, or exits 77 when it is not built
 #   anne_mcu_build [BENCH_DIR [TARGET...]]  configures and builds host, m0plus and m33 (or the TARGETs);
 #                             with $ANNE_MCU_PICO_MODEL (a converted iris_8_neurons.anne) also the Pico
 #                             example's application
 #   anne_mcu_quantize DIR NAME...  q16 and int8 versions of float models (needs $ANNE; only the formats
 #                             in $ANNE_MCU_QUANT_FORMATS when set, e.g. q16)
 ANNE_MCU_PACKAGES="gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
+
+# anne_mcu_need_anne: sets ANNE (default: build/anne) to an absolute path, or exits 77 (skip) when that
+# is not built
+anne_mcu_need_anne() {
+    ANNE=${ANNE:-$ANNE_ROOT/build/anne}
+    case "$ANNE" in /*) ;; *) ANNE="$PWD/$ANNE" ;; esac
+    if [ ! -x "$ANNE" ]; then
+        echo "SKIP: the anne binary ($ANNE) is not built"
+        exit 77
+    fi
+}
 
 anne_mcu_check_tools() {
     local missing=""

@@ -15,7 +15,8 @@ extern const unsigned anne_pico_test_rows;
 extern const float anne_pico_train[][5];
 extern const unsigned anne_pico_train_rows;
 
-/* Microseconds from a free-running clock (the Pico's timer; 0 where there is none). */
+/* Microseconds from a free-running clock (the Pico's timer; 0 where there is none); the template for
+ * your model (anne_pico_model_app.c) reads it too. */
 uint32_t anne_pico_time_us(void);
 
 /* Runs the demo; `epochs` of training (0: evaluation only). Returns 0 when everything worked. */

@@ -18,13 +18,8 @@
 set -u
 ANNE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 . "$ANNE_ROOT/ports/mcu-env.sh"
-ANNE=${ANNE:-$ANNE_ROOT/build/anne}
 anne_mcu_check_tools
-case "$ANNE" in /*) ;; *) ANNE="$PWD/$ANNE" ;; esac
-if [ ! -x "$ANNE" ]; then
-    echo "SKIP: the anne binary ($ANNE) is not built"
-    exit 77
-fi
+anne_mcu_need_anne
 ANNE_MCU_BUILD="$(cd "${ANNE_BINARY_DIR:-$ANNE_ROOT/build}" && pwd)/mcu"
 work="$ANNE_MCU_BUILD/qemu-test"
 rm -rf "$work"
