@@ -26,6 +26,7 @@ static int may_run_in_place(anne_op_kind kind) {
     case ANNE_OP_CHANNEL_AFFINE:
     case ANNE_OP_LAYER_NORM:
     case ANNE_OP_ACTIVATION:
+    case ANNE_OP_PRELU:
     case ANNE_OP_ADD:
     case ANNE_OP_SUBTRACT:
     case ANNE_OP_MULTIPLY:

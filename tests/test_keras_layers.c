@@ -330,8 +330,11 @@ static void test_graph_refusals(void **state) {
          "layer 2 \"k\" (Cropping1D): gives an axis of 0 (expected 1 to 65535)"},
         {SEQ_SHAPED("3, 2", "{\"class_name\": \"LayerNormalization\", \"config\": {\"name\": \"n\", \"axis\": [1]}}"),
          "layer 2 \"n\" (LayerNormalization): normalizes an axis other than the last"},
-        {SEQ_SHAPED("3, 2", "{\"class_name\": \"PReLU\", \"config\": {\"name\": \"q\"}}"),
-         "layer 2 \"q\" (PReLU): not supported in a graph model yet"},
+        {SEQ_SHAPED("3, 2", "{\"class_name\": \"PReLU\", \"config\": {\"name\": \"q\", \"shared_axes\": [3]}}"),
+         "layer 2 \"q\" (PReLU): \"shared_axes\" must list axes 1 to 2 of its (2-axis) input"},
+        /* alpha of the wrong shape: (2, 2) where shared_axes [1] leaves (1, 2) */
+        {SEQ_SHAPED("3, 2", "{\"class_name\": \"PReLU\", \"config\": {\"name\": \"d\", \"shared_axes\": [1]}}"),
+         "layer 2 \"d\" (PReLU): alpha has shape (2, 2), expected (1, 2)"},
         /* a merge of a (3, 2) and a (3, 4) tensor; a concatenation along a batch axis; two inputs */
         {"{\"class_name\": \"Functional\", \"config\": {\"layers\": ["
          "{\"class_name\": \"InputLayer\", \"name\": \"in\", \"config\": {\"name\": \"in\", \"batch_input_shape\": [null, 3, 2]},"
@@ -341,7 +344,7 @@ static void test_graph_refusals(void **state) {
          "{\"class_name\": \"Add\", \"name\": \"a\", \"config\": {\"name\": \"a\"},"
          " \"inbound_nodes\": [[[\"in\", 0, 0, {}], [\"z\", 0, 0, {}]]]}],"
          " \"input_layers\": [[\"in\", 0, 0]], \"output_layers\": [[\"a\", 0, 0]]}}",
-         "layer 3 \"a\" (Add): input 2 has shape (5, 2), input 1 (3, 2): inputs of different shapes"},
+         "layer 3 \"a\" (Add): input 2 has shape (5, 2), input 1 (3, 2): shapes that do not broadcast"},
         {"{\"class_name\": \"Functional\", \"config\": {\"layers\": ["
          "{\"class_name\": \"InputLayer\", \"name\": \"in\", \"config\": {\"name\": \"in\", \"batch_input_shape\": [null, 3, 2]},"
          " \"inbound_nodes\": []},"

@@ -403,7 +403,7 @@ void test_operator_names(void **state) {
             code == BuiltinOperator_QUANTIZE || code == BuiltinOperator_RESHAPE || code == BuiltinOperator_EXPAND_DIMS ||
             code == BuiltinOperator_SQUEEZE || code == BuiltinOperator_LOGISTIC || code == BuiltinOperator_TANH ||
             code == BuiltinOperator_ELU || code == BuiltinOperator_RELU || code == BuiltinOperator_RELU6 ||
-            code == BuiltinOperator_LEAKY_RELU || code == BuiltinOperator_SOFTMAX) {
+            code == BuiltinOperator_LEAKY_RELU || code == BuiltinOperator_HARD_SWISH || code == BuiltinOperator_SOFTMAX) {
             continue; /* read (a float graph model of one operator), not refused by name alone */
         }
         std::string msg = refusal(file_with(code), "operator 1 (");

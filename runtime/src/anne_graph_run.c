@@ -104,21 +104,46 @@ static ANNE__NOINLINE void anne__run_spatial(const anne_model *m, const uint8_t 
     }
 }
 
+/* The elementwise step of a merge op's kind. */
+ANNE__ALWAYS_INLINE anne_merge anne__merge_of(uint32_t kind) {
+    return kind == ANNE_OP_SUBTRACT   ? ANNE_MERGE_SUBTRACT
+           : kind == ANNE_OP_MULTIPLY ? ANNE_MERGE_MULTIPLY
+           : kind == ANNE_OP_MAXIMUM  ? ANNE_MERGE_MAXIMUM
+           : kind == ANNE_OP_MINIMUM  ? ANNE_MERGE_MINIMUM
+                                      : ANNE_MERGE_ADD; /* Add, and Average's sum */
+}
+
+/* Step k of a merge whose inputs are not both of the output's shape: y = a op input k, a being input 0
+ * for k = 1 and y after, broadcast. Out of line, so that its shapes take no room on the stack in the
+ * common merges of one shape. */
+static ANNE__NOINLINE void anne__run_broadcast(const anne_model *m, const uint8_t *rec, uint8_t *arena, uint32_t k) {
+    anne_broadcast_params p;
+    const uint8_t *tout = anne__output(m, rec), *ta = k == 1u ? anne__input(m, rec, 0) : tout;
+    uint32_t d;
+    for (d = 0; d < ANNE_MAX_RANK; d++) {
+        p.out[d] = (uint16_t)anne__t_dim4(tout, d);
+        p.a[d] = (uint16_t)anne__t_dim4(ta, d);
+        p.b[d] = (uint16_t)anne__t_dim4(anne__input(m, rec, k), d);
+    }
+    anne_merge_broadcast_forward_f32(anne__at(tout, arena), anne__at(ta, arena), anne__at(anne__input(m, rec, k), arena),
+                                     &p, anne__merge_of(rec[ANNE__O_KIND]));
+}
+
 /* The elementwise merges of 2 to 4 inputs (checked at load): Average sums, then divides by the count;
- * the others fold their inputs in order. */
+ * the others fold their inputs in order: y = in0 op in1, then y = y op in2, ... Inputs of the output's
+ * shape take the plain loop; others (broadcast, checked at load) the broadcasting one. */
 static ANNE__NOINLINE void anne__run_merge(const anne_model *m, const uint8_t *rec, uint8_t *arena) {
     uint32_t kind = rec[ANNE__O_KIND], k;
     const uint8_t *tout = anne__output(m, rec);
     float *y = anne__at(tout, arena);
-    anne_merge op = kind == ANNE_OP_SUBTRACT   ? ANNE_MERGE_SUBTRACT
-                    : kind == ANNE_OP_MULTIPLY ? ANNE_MERGE_MULTIPLY
-                    : kind == ANNE_OP_MAXIMUM  ? ANNE_MERGE_MAXIMUM
-                    : kind == ANNE_OP_MINIMUM  ? ANNE_MERGE_MINIMUM
-                                               : ANNE_MERGE_ADD; /* Add, and Average's sum */
-    anne_merge_forward_f32(y, anne__at(anne__input(m, rec, 0), arena), anne__at(anne__input(m, rec, 1), arena),
-                           anne__t_values(tout), op);
-    for (k = 2; k < rec[ANNE__O_N_INPUTS]; k++) {
-        anne_merge_forward_f32(y, y, anne__at(anne__input(m, rec, k), arena), anne__t_values(tout), op);
+    for (k = 1; k < rec[ANNE__O_N_INPUTS]; k++) {
+        const uint8_t *ta = k == 1u ? anne__input(m, rec, 0) : tout, *tb = anne__input(m, rec, k);
+        if (anne__t_same_shape(ta, tout) && anne__t_same_shape(tb, tout)) {
+            anne_merge_forward_f32(y, anne__at(ta, arena), anne__at(tb, arena), anne__t_values(tout),
+                                   anne__merge_of(kind));
+        } else {
+            anne__run_broadcast(m, rec, arena, k);
+        }
     }
     if (kind == ANNE_OP_AVERAGE) anne_div_scalar_f32(y, anne__t_values(tout), (float)rec[ANNE__O_N_INPUTS]);
 }
@@ -152,8 +177,8 @@ static ANNE__NOINLINE void anne__run_dense(const anne_model *m, const uint8_t *r
 }
 
 /* Ops over the last axis: the global poolings, and those that work in place (RESHAPE,
- * CHANNEL_AFFINE, LAYER_NORM, ACTIVATION: the input copied to the output first when the plan did not
- * put them in the same place). */
+ * CHANNEL_AFFINE, LAYER_NORM, ACTIVATION, PRELU: the input copied to the output first when the plan did
+ * not put them in the same place). */
 static ANNE__NOINLINE void anne__run_rows(const anne_model *m, const uint8_t *rec, uint8_t *arena) {
     uint32_t kind = rec[ANNE__O_KIND];
     const uint8_t *tin = anne__input(m, rec, 0), *tout = anne__output(m, rec);
@@ -177,6 +202,13 @@ static ANNE__NOINLINE void anne__run_rows(const anne_model *m, const uint8_t *re
             eps.u = anne__w32(rec + ANNE__O_ATTR); /* attr[0] | attr[1] << 16: epsilon's bits */
             anne_layer_norm_f32(y, anne__t_values(tout) / c, c, anne__array(m, rec, ANNE__O_KERNEL_OFF),
                                 anne__array(m, rec, ANNE__O_BIAS_OFF), eps.f);
+        } else if (kind == ANNE_OP_PRELU) {
+            /* alpha per channel, or per value (the loader checked that it is one of the two sizes) */
+            if (anne__w32(rec + ANNE__O_KERNEL_SIZE) == 4u * c) {
+                anne_prelu_channels_f32(y, anne__t_values(tout) / c, c, anne__array(m, rec, ANNE__O_KERNEL_OFF));
+            } else {
+                anne_prelu_forward_f32(y, anne__t_values(tout), anne__array(m, rec, ANNE__O_KERNEL_OFF));
+            }
         }
         /* RESHAPE and ACTIVATION: the copy is all (the activation follows for every op) */
     }

@@ -298,7 +298,9 @@ int anne__pad(const anne__gop &g) {
     return 0;
 }
 
-/* ADD, SUB, MUL, MAXIMUM, MINIMUM of two computed tensors of one shape; CONCATENATION of 2 to 4. */
+/* ADD, SUB, MUL, MAXIMUM, MINIMUM of two computed tensors, of one shape or shapes that broadcast (TFLite's
+ * rules, NumPy's: aligned at the last axis, each axis equal or 1; the output's shape is theirs);
+ * CONCATENATION of 2 to 4. */
 int anne__merge(const anne__gop &g) {
     const auto *in = g.op->inputs();
     const size_t n = in != nullptr ? in->size() : 0u;
@@ -309,8 +311,16 @@ int anne__merge(const anne__gop &g) {
     }
     for (uint32_t k = 0; k < n; k++) {
         if (anne__input(g, k, &xs[k]) != 0) return -1;
-        if (!concat && !anne_ir_tensor_same(&g.w->ir.tensors[xs[k]], &g.w->ir.tensors[xs[0]])) {
-            return anne__gfail(g, "inputs of different shapes (broadcasting) are not supported");
+    }
+    anne_ir_tensor want;
+    if (!concat) {
+        const anne_ir_tensor *shapes[2] = {&g.w->ir.tensors[xs[0]], &g.w->ir.tensors[xs[1]]};
+        if (anne_ir_broadcast(shapes, 2, &want) != 0) {
+            char a[48], b[48];
+            anne_ir_tensor_describe(shapes[0], a, sizeof a);
+            anne_ir_tensor_describe(shapes[1], b, sizeof b);
+            return anne__gfail(g, std::string("inputs of shapes ") + a + " and " + b +
+                                      " do not broadcast (each axis, counted from the last, must be equal or 1)");
         }
     }
     const anne_op_kind kind = g.code == BuiltinOperator_ADD       ? ANNE_OP_ADD
@@ -322,6 +332,12 @@ int anne__merge(const anne__gop &g) {
     const uint8_t rank = g.w->ir.tensors[xs[0]].rank;
     anne_ir_op *op = anne__emit(g, kind, xs, n);
     if (op == nullptr) return -1;
+    if (!concat && !anne_ir_tensor_same(&g.w->ir.tensors[g.w->ir.n_ops], &want)) {
+        char a[48], b[48];
+        anne_ir_tensor_describe(&g.w->ir.tensors[g.w->ir.n_ops], a, sizeof a);
+        anne_ir_tensor_describe(&want, b, sizeof b);
+        return anne__gfail(g, std::string("its output has shape ") + a + "; its inputs broadcast to " + b);
+    }
     ActivationFunctionType fused = ActivationFunctionType_NONE;
     if (const AddOptions *o = g.op->builtin_options_as_AddOptions()) fused = o->fused_activation_function();
     if (const SubOptions *o = g.op->builtin_options_as_SubOptions()) fused = o->fused_activation_function();
@@ -361,6 +377,7 @@ int anne__activation_op(const anne__gop &g) {
     case BuiltinOperator_RELU:
     case BuiltinOperator_RELU6: act = ANNE_ACT_RELU; break;
     case BuiltinOperator_LEAKY_RELU: act = ANNE_ACT_LEAKY_RELU; break;
+    case BuiltinOperator_HARD_SWISH: act = ANNE_ACT_HARD_SWISH; break;
     default: act = ANNE_ACT_SOFTMAX; break;
     }
     anne_ir_default_params(act, p);
@@ -452,7 +469,8 @@ bool anne__graph_operator_code(int32_t code) {
     case BuiltinOperator_ELU:
     case BuiltinOperator_RELU:
     case BuiltinOperator_RELU6:
-    case BuiltinOperator_LEAKY_RELU: return true;
+    case BuiltinOperator_LEAKY_RELU:
+    case BuiltinOperator_HARD_SWISH: return true;
     default: return false;
     }
 }
@@ -484,6 +502,7 @@ int anne__graph_operator(const anne__gop &g) {
     case BuiltinOperator_RELU:
     case BuiltinOperator_RELU6:
     case BuiltinOperator_LEAKY_RELU:
+    case BuiltinOperator_HARD_SWISH:
     case BuiltinOperator_SOFTMAX: return anne__activation_op(g);
     case BuiltinOperator_FULLY_CONNECTED: return anne__fully_connected(g);
     default: {
@@ -515,8 +534,9 @@ void anne__stand_in(const anne__ctx &c, anne__gwalk &w, const Operator *op) {
 
 const char *const anne__graph_supported_ops =
     "ANNE reads float32 CONV_2D, DEPTHWISE_CONV_2D, MAX_POOL_2D, AVERAGE_POOL_2D, MEAN (spatial), PAD/PADV2 (zeros), "
-    "RESHAPE, SQUEEZE, EXPAND_DIMS, ADD, SUB, MUL, MAXIMUM, MINIMUM (same shapes), CONCATENATION, FULLY_CONNECTED, "
-    "LOGISTIC, TANH, ELU, RELU, RELU6, LEAKY_RELU, SOFTMAX and DEQUANTIZE of constant weights";
+    "RESHAPE, SQUEEZE, EXPAND_DIMS, ADD, SUB, MUL, MAXIMUM, MINIMUM (of computed tensors, broadcasting), "
+    "CONCATENATION, FULLY_CONNECTED, LOGISTIC, TANH, ELU, RELU, RELU6, LEAKY_RELU, HARD_SWISH, SOFTMAX and DEQUANTIZE "
+    "of constant weights";
 
 /* A tensor of the form [n] or [1, n] (what a dense chain passes on). */
 bool anne__flat(const Tensor *t) {

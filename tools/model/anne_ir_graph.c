@@ -22,6 +22,25 @@ int anne_ir_tensor_same(const anne_ir_tensor *a, const anne_ir_tensor *b) {
     return 1;
 }
 
+size_t anne_ir_broadcast(const anne_ir_tensor *const *in, size_t n, anne_ir_tensor *out) {
+    size_t k, d;
+    *out = *in[0];
+    for (k = 1; k < n; k++) {
+        const anne_ir_tensor *t = in[k];
+        anne_ir_tensor r;
+        memset(&r, 0, sizeof r);
+        r.rank = t->rank > out->rank ? t->rank : out->rank;
+        for (d = 0; d < ANNE_MAX_RANK; d++) r.dims[d] = 1;
+        for (d = 0; d < r.rank; d++) { /* d: the d-th axis from the last */
+            uint16_t a = d < out->rank ? out->dims[out->rank - 1u - d] : 1u, b = d < t->rank ? t->dims[t->rank - 1u - d] : 1u;
+            if (a != b && a != 1u && b != 1u) return k + 1u;
+            r.dims[r.rank - 1u - d] = a > b ? a : b;
+        }
+        *out = r;
+    }
+    return 0;
+}
+
 void anne_ir_tensor_describe(const anne_ir_tensor *t, char *buf, size_t cap) {
     size_t at = 0, k;
     at += (size_t)snprintf(buf, cap, "(");
@@ -33,7 +52,7 @@ const char *anne_op_kind_name(anne_op_kind kind) {
     static const char *const names[] = {
         "?", "Dense", "Conv2D", "DepthwiseConv2D", "MaxPool2D", "AvgPool2D", "GlobalAvgPool", "GlobalMaxPool",
         "ZeroPad2D", "Crop2D", "UpSample2D", "Reshape", "Permute", "ChannelAffine", "LayerNorm", "Add",
-        "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Activation",
+        "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Activation", "PReLU",
     };
     return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "?";
 }
@@ -205,7 +224,7 @@ int anne_ir_graph_simplify(anne_ir *ir, anne_error *err) {
  * (docs/format.md, "Memory plan"). */
 static int anne__elementwise(anne_op_kind k) {
     return k == ANNE_OP_RESHAPE || k == ANNE_OP_CHANNEL_AFFINE || k == ANNE_OP_LAYER_NORM || k == ANNE_OP_ACTIVATION ||
-           (k >= ANNE_OP_ADD && k <= ANNE_OP_MINIMUM);
+           k == ANNE_OP_PRELU || (k >= ANNE_OP_ADD && k <= ANNE_OP_MINIMUM);
 }
 
 /* Lifetimes and in-place pairs for the planner: a tensor lives from its writer (op i - 1) to its last

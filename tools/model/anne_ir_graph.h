@@ -16,6 +16,11 @@ size_t anne_ir_tensor_values(const anne_ir_tensor *t);
 /* Whether two tensors have the same shape. */
 int anne_ir_tensor_same(const anne_ir_tensor *a, const anne_ir_tensor *b);
 
+/* The shape NumPy's broadcasting gives the n >= 1 shapes in[0 .. n-1] (as Keras' merges and TFLite's
+ * elementwise operators broadcast: axes aligned at the last, each axis equal or 1), into *out. Returns
+ * 0, or k + 1 when in[k] does not broadcast with the shapes before it. */
+size_t anne_ir_broadcast(const anne_ir_tensor *const *in, size_t n, anne_ir_tensor *out);
+
 /* "(26, 26, 8)" into buf. */
 void anne_ir_tensor_describe(const anne_ir_tensor *t, char *buf, size_t cap);
 
