@@ -584,7 +584,7 @@ done:
  * 1 after the batch axis) of size 1. Stored per channel when every axis but the last is shared (one
  * slope per channel), else spread over the whole shape (one slope per value). */
 static int anne__prelu(anne_kg *g) {
-    const anne_ir_tensor *in = anne_kg_shape(g, 0);
+    const anne_ir_tensor shape = *anne_kg_shape(g, 0), *in = &shape; /* a copy: adding the op moves the tensors */
     const cJSON *sh = cJSON_GetObjectItemCaseSensitive(g->layer->config, "shared_axes"), *e;
     size_t rank = in->rank, c = in->dims[rank - 1u], all = anne_ir_tensor_values(in), dims[ANNE_MAX_RANK], k, i, n = 0;
     int per_channel = 1;
