@@ -185,7 +185,7 @@ static void test_activation_errors(void **state) {
         {ANNE_ACT_HARD_SIGMOID, {0, 0, 0}, -10, 10, 7.7e-6},
         {ANNE_ACT_HARD_SIGMOID_K3, {0, 0, 0}, -10, 10, 7.7e-6},
         {ANNE_ACT_SWISH, {0, 0, 0}, -20, 20, 1.3e-4},
-        {ANNE_ACT_HARD_SWISH, {0, 0, 0}, -20, 20, 1.6e-4},
+        {ANNE_ACT_HARD_SWISH, {0, 0, 0}, -20, 20, 4e-5},
         {ANNE_ACT_GELU, {0, 0, 0}, -20, 20, 6.5e-5},
         {ANNE_ACT_GELU_TANH, {0, 0, 0}, -20, 20, 7.5e-5},
         {ANNE_ACT_EXPONENTIAL, {0, 0, 0}, -20, 0, 1.2e-5},
