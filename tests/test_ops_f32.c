@@ -754,11 +754,12 @@ static void test_merge_broadcast(void **state) {
                 want[i] = ref_merge(a[ia], b[ib], (anne_merge)op);
             }
             fill_nan(out, n);
-            anne_merge_broadcast_forward_f32(out, a, b, &p, (anne_merge)op);
+            p.op = (anne_merge)op;
+            anne_merge_broadcast_forward_f32(out, a, b, &p);
             check_bits("merge broadcast", t * 10 + op, out, want, n);
             if (na == n) {
                 memcpy(out, a, n * sizeof *out);
-                anne_merge_broadcast_forward_f32(out, out, b, &p, (anne_merge)op);
+                anne_merge_broadcast_forward_f32(out, out, b, &p);
                 check_bits("merge broadcast in place", t * 10 + op, out, want, n);
             }
         }

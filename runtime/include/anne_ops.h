@@ -125,9 +125,11 @@ typedef enum anne_merge {
 } anne_merge;
 void anne_merge_forward_f32(float *out, const float *a, const float *b, uint32_t n, anne_merge op);
 
-/* The shapes of a broadcasting merge, each as rank 4 aligned at the last axis (a rank-r shape is
- * (1, ..., 1, d_0, ..., d_{r-1})): out's, and a's and b's, whose every axis is out's or 1. */
+/* A broadcasting merge: the operation, and the shapes, each as rank 4 aligned at the last axis (a
+ * rank-r shape is (1, ..., 1, d_0, ..., d_{r-1})): out's, and a's and b's, whose every axis is out's or 1.
+ * One struct passed by pointer, as the windowed kernels' (a call of four words: the boards' stack). */
 typedef struct anne_broadcast_params {
+    anne_merge op;
     uint16_t out[4];
     uint16_t a[4];
     uint16_t b[4];
@@ -136,8 +138,7 @@ typedef struct anne_broadcast_params {
 /* A merge of inputs of other shapes than out's, as NumPy, Keras and TFLite broadcast them: an axis of 1
  * in an input is repeated along out's. out[i0][i1][i2][i3] = a[j] op b[k], with j (and k) the input's
  * own index of (i0, i1, i2, i3), 0 along its axes of 1. out may be a when a has out's shape. */
-void anne_merge_broadcast_forward_f32(float *out, const float *a, const float *b, const anne_broadcast_params *p,
-                                      anne_merge op);
+void anne_merge_broadcast_forward_f32(float *out, const float *a, const float *b, const anne_broadcast_params *p);
 
 /* x[i] = x[i] / d, i < n, in place: Keras' Average of k inputs is their sum (in input order) divided
  * by k. */

@@ -113,39 +113,60 @@ ANNE__ALWAYS_INLINE anne_merge anne__merge_of(uint32_t kind) {
                                       : ANNE_MERGE_ADD; /* Add, and Average's sum */
 }
 
-/* Step k of a merge whose inputs are not both of the output's shape: y = a op input k, a being input 0
- * for k = 1 and y after, broadcast. Out of line, so that its shapes take no room on the stack in the
- * common merges of one shape. */
-static ANNE__NOINLINE void anne__run_broadcast(const anne_model *m, const uint8_t *rec, uint8_t *arena, uint32_t k) {
-    anne_broadcast_params p;
-    const uint8_t *tout = anne__output(m, rec), *ta = k == 1u ? anne__input(m, rec, 0) : tout;
-    uint32_t d;
-    for (d = 0; d < ANNE_MAX_RANK; d++) {
-        p.out[d] = (uint16_t)anne__t_dim4(tout, d);
-        p.a[d] = (uint16_t)anne__t_dim4(ta, d);
-        p.b[d] = (uint16_t)anne__t_dim4(anne__input(m, rec, k), d);
-    }
-    anne_merge_broadcast_forward_f32(anne__at(tout, arena), anne__at(ta, arena), anne__at(anne__input(m, rec, k), arena),
-                                     &p, anne__merge_of(rec[ANNE__O_KIND]));
-}
-
-/* The elementwise merges of 2 to 4 inputs (checked at load): Average sums, then divides by the count;
- * the others fold their inputs in order: y = in0 op in1, then y = y op in2, ... Inputs of the output's
- * shape take the plain loop; others (broadcast, checked at load) the broadcasting one. */
+/* The elementwise merges of 2 to 4 inputs of the output's shape (checked at load): Average sums, then
+ * divides by the count; the others fold their inputs in order. */
 static ANNE__NOINLINE void anne__run_merge(const anne_model *m, const uint8_t *rec, uint8_t *arena) {
     uint32_t kind = rec[ANNE__O_KIND], k;
     const uint8_t *tout = anne__output(m, rec);
     float *y = anne__at(tout, arena);
-    for (k = 1; k < rec[ANNE__O_N_INPUTS]; k++) {
-        const uint8_t *ta = k == 1u ? anne__input(m, rec, 0) : tout, *tb = anne__input(m, rec, k);
-        if (anne__t_same_shape(ta, tout) && anne__t_same_shape(tb, tout)) {
-            anne_merge_forward_f32(y, anne__at(ta, arena), anne__at(tb, arena), anne__t_values(tout),
-                                   anne__merge_of(kind));
-        } else {
-            anne__run_broadcast(m, rec, arena, k);
-        }
+    anne_merge op = anne__merge_of(kind);
+    anne_merge_forward_f32(y, anne__at(anne__input(m, rec, 0), arena), anne__at(anne__input(m, rec, 1), arena),
+                           anne__t_values(tout), op);
+    for (k = 2; k < rec[ANNE__O_N_INPUTS]; k++) {
+        anne_merge_forward_f32(y, y, anne__at(anne__input(m, rec, k), arena), anne__t_values(tout), op);
     }
     if (kind == ANNE_OP_AVERAGE) anne_div_scalar_f32(y, anne__t_values(tout), (float)rec[ANNE__O_N_INPUTS]);
+}
+
+/* Whether every input of a merge has its output's shape (the common case: anne__run_merge). */
+static ANNE__NOINLINE int anne__merge_same_shapes(const anne_model *m, const uint8_t *rec) {
+    uint32_t k;
+    for (k = 0; k < rec[ANNE__O_N_INPUTS]; k++) {
+        if (!anne__t_same_shape(anne__input(m, rec, k), anne__output(m, rec))) return 0;
+    }
+    return 1;
+}
+
+/* The shapes of step k of a broadcasting merge, as rank 4: the output, a (input 0 for k = 1, then the
+ * output, which holds the fold so far) and input k. Out of line, so that its loop's registers are not
+ * on the stack while the kernel runs. */
+static ANNE__NOINLINE void anne__broadcast_shapes(anne_broadcast_params *p, const anne_model *m, const uint8_t *rec,
+                                                  uint32_t k) {
+    const uint8_t *tout = anne__output(m, rec), *ta = k == 1u ? anne__input(m, rec, 0) : tout;
+    uint32_t d;
+    p->op = anne__merge_of(rec[ANNE__O_KIND]);
+    for (d = 0; d < ANNE_MAX_RANK; d++) {
+        p->out[d] = (uint16_t)anne__t_dim4(tout, d);
+        p->a[d] = (uint16_t)anne__t_dim4(ta, d);
+        p->b[d] = (uint16_t)anne__t_dim4(anne__input(m, rec, k), d);
+    }
+}
+
+/* A merge whose inputs broadcast (checked at load): the same fold, each step y = a op input k through
+ * anne_merge_broadcast_forward_f32 (a: input 0 for k = 1, then y, already of the output's shape). */
+static ANNE__NOINLINE void anne__run_broadcast(const anne_model *m, const uint8_t *rec, uint8_t *arena) {
+    anne_broadcast_params p;
+    uint32_t k;
+    for (k = 1; k < rec[ANNE__O_N_INPUTS]; k++) {
+        anne__broadcast_shapes(&p, m, rec, k);
+        anne_merge_broadcast_forward_f32(anne__at(anne__output(m, rec), arena),
+                                         anne__at(k == 1u ? anne__input(m, rec, 0) : anne__output(m, rec), arena),
+                                         anne__at(anne__input(m, rec, k), arena), &p);
+    }
+    if (rec[ANNE__O_KIND] == ANNE_OP_AVERAGE) {
+        anne_div_scalar_f32(anne__at(anne__output(m, rec), arena), anne__t_values(anne__output(m, rec)),
+                            (float)rec[ANNE__O_N_INPUTS]);
+    }
 }
 
 /* Concatenation of 2 to 4 inputs along attr[0]. */
@@ -249,7 +270,10 @@ anne_status anne_graph_run_f32(const anne_model *m, float *output, const float *
         case ANNE_OP_MULTIPLY:
         case ANNE_OP_AVERAGE:
         case ANNE_OP_MAXIMUM:
-        case ANNE_OP_MINIMUM: anne__run_merge(m, rec, arena); break;
+        case ANNE_OP_MINIMUM:
+            if (anne__merge_same_shapes(m, rec)) anne__run_merge(m, rec, arena);
+            else anne__run_broadcast(m, rec, arena);
+            break;
         case ANNE_OP_CONCAT: anne__run_concat(m, rec, arena); break;
         default: anne__run_rows(m, rec, arena); break; /* the loader knows no other kinds */
         }
