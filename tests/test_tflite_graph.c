@@ -11,7 +11,7 @@ static void test_tflite_graph_models_match_tflite(void **state) {
     static const anne_graph_refusal refused[] = {
         {"conv2d_relu_n1_to_1", "operator 1 (CONV_2D): fused activation RELU_N1_TO_1 is not supported"},
     };
-    const anne_graph_refs refs = {"tests/data/tflite_graph", "model.tflite", "TFLite", 65, refused,
+    const anne_graph_refs refs = {"tests/data/tflite_graph", "model.tflite", "TFLite", 68, refused,
                                   sizeof refused / sizeof refused[0]};
     (void)state;
     anne_graph_refs_check(&refs);

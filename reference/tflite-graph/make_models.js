@@ -460,6 +460,17 @@ def('mul_squeeze_excitation', [6, 6, 3], (m, x) => {
   return binary(m, 'MUL', h, s);
 });
 
+// PRELU as the converter writes a Keras PReLU: alpha a constant of the layer's shape, [1, 1, C] for
+// shared_axes [1, 2] (one slope per channel), [H, W, C] without shared axes, [H, 1, C] for [2]
+function prelu(m, x, alphaShape) {
+  const name = m.next('p_re_lu');
+  const a = m.floats(alphaShape, 0.05, 0.5, `${name}/ReadVariableOp`);
+  return m.op('PRELU', [x, a], m.shape(x), `${name}/Relu;${name}/Neg`);
+}
+def('prelu_channels', [4, 5, 2], (m, x) => prelu(m, fmap(m, x), [1, 1, 3]));
+def('prelu_full', [4, 5, 2], (m, x) => prelu(m, fmap(m, x), [4, 5, 3]));
+def('prelu_rows', [4, 5, 2], (m, x) => prelu(m, fmap(m, x), [4, 1, 3]));
+
 // ---- flatc
 
 function flatc(args) {
@@ -641,6 +652,12 @@ function interpret(model, input) {
       case 'RELU': y = x.map((v) => Math.max(0, v)); break;
       case 'RELU6': y = x.map((v) => Math.min(6, Math.max(0, v))); break;
       case 'LEAKY_RELU': y = x.map((v) => (v > 0 ? v : o.alpha * v)); break;
+      case 'PRELU': {
+        const al = get(ins[1]), as = shapeOf(ins[1]);
+        if (JSON.stringify(broadcastShape(is, as)) !== JSON.stringify(is)) throw new Error(`PRELU alpha ${as} for ${is}`);
+        y = x.map((v, i) => (v >= 0 ? v : al[broadcastIndex(i, is, as)] * v));
+        break;
+      }
       case 'HARD_SWISH': y = x.map((v) => (v * Math.min(6, Math.max(0, v + 3))) / 6); break;
       case 'SOFTMAX': {
         const c = is[is.length - 1];

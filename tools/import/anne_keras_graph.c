@@ -584,13 +584,13 @@ done:
  * 1 after the batch axis) of size 1. Stored per channel when every axis but the last is shared (one
  * slope per channel), else spread over the whole shape (one slope per value). */
 static int anne__prelu(anne_kg *g) {
-    const anne_ir_tensor shape = *anne_kg_shape(g, 0), *in = &shape; /* a copy: adding the op moves the tensors */
+    const anne_ir_tensor in = *anne_kg_shape(g, 0); /* a copy: adding the op moves the tensors */
     const cJSON *sh = cJSON_GetObjectItemCaseSensitive(g->layer->config, "shared_axes"), *e;
-    size_t rank = in->rank, c = in->dims[rank - 1u], all = anne_ir_tensor_values(in), dims[ANNE_MAX_RANK], k, i, n = 0;
-    int per_channel = 1;
+    size_t rank = in.rank, dims[ANNE_MAX_RANK], k, n = 0;
+    anne_ir_tensor a = in;
     anne_keras_array *w = NULL;
     anne_ir_op *op;
-    for (k = 0; k < rank; k++) dims[k] = in->dims[k];
+    for (k = 0; k < rank; k++) dims[k] = in.dims[k];
     if (cJSON_IsNumber(sh) || cJSON_IsArray(sh)) {
         for (e = cJSON_IsArray(sh) ? sh->child : sh; e != NULL; e = cJSON_IsArray(sh) ? e->next : NULL) {
             if (!cJSON_IsNumber(e) || floor(e->valuedouble) != e->valuedouble || e->valuedouble < 1 ||
@@ -602,27 +602,16 @@ static int anne__prelu(anne_kg *g) {
     } else if (sh != NULL && !cJSON_IsNull(sh)) {
         return anne_kg_fail(g, "\"shared_axes\" must be an axis or a list of axes");
     }
-    for (k = 0; k + 1u < rank; k++) per_channel = per_channel && dims[k] == 1u;
+    for (k = 0; k < rank; k++) a.dims[k] = (uint16_t)dims[k];
     if (anne_kg_weights(g, &w, &n, 1, 1, "1: alpha") != 0) return -1;
     if (anne_kg_array_shape(g, &w[0], "alpha", (int)rank, dims) != 0) goto fail;
-    op = anne_kg_op(g, ANNE_OP_PRELU, in, 1);
+    op = anne_kg_op(g, ANNE_OP_PRELU, &in, 1);
     if (op == NULL) goto fail;
-    op->kernel_n = (uint32_t)(per_channel ? c : all);
-    op->kernel = malloc(op->kernel_n * sizeof *op->kernel);
+    op->kernel = anne_ir_prelu_slopes(&in, &a, w[0].data, &op->kernel_n);
     if (op->kernel == NULL) {
+        op->kernel_n = 0;
         anne_kg_fail(g, "out of memory");
         goto fail;
-    }
-    for (i = 0; i < op->kernel_n; i++) {
-        /* value i of the (per_channel ? (C) : input's) shape reads alpha at its own index, 0 on shared axes */
-        size_t rest = i, at = 0, stride = 1, d;
-        for (d = rank; d-- > 0;) {
-            size_t size = per_channel && d + 1u < rank ? 1u : in->dims[d], idx = rest % size;
-            rest /= size;
-            at += (dims[d] == 1u ? 0u : idx) * stride;
-            stride *= dims[d];
-        }
-        op->kernel[i] = w[0].data[at];
     }
     anne_keras_arrays_free(w, n);
     return 0;

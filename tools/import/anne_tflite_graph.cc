@@ -401,6 +401,52 @@ int anne__activation_op(const anne__gop &g) {
     return 0;
 }
 
+/* PRELU (a Keras PReLU): alpha a constant that broadcasts to the input (TFLite's rule; the converter
+ * writes the layer's alpha, [1, 1, C] for shared_axes [1, 2]): one slope per channel, or per value. */
+int anne__prelu(const anne__gop &g) {
+    const auto *in = g.op->inputs();
+    uint16_t x;
+    if (in == nullptr || in->size() != 2) return anne__gfail(g, "expected inputs (input, alpha)");
+    if (anne__input(g, 0, &x) != 0) return -1;
+    const anne_ir_tensor xs = g.w->ir.tensors[x];
+    const Tensor *at = anne__tensor(*g.c, in->Get(1));
+    const auto *ash = at != nullptr ? at->shape() : nullptr;
+    anne_ir_tensor a, b;
+    std::memset(&a, 0, sizeof a);
+    uint32_t skip = 0; /* leading axes of 1 beyond the input's rank (a batch axis) */
+    while (ash != nullptr && ash->size() - skip > xs.rank && ash->Get(skip) == 1) skip++;
+    if (ash == nullptr || ash->size() - skip < 1 || ash->size() - skip > xs.rank) {
+        return anne__gfail(g, "alpha " + anne__shape(at) + " has more axes than the input");
+    }
+    a.rank = static_cast<uint8_t>(ash->size() - skip);
+    for (uint32_t k = 0; k < ANNE_MAX_RANK; k++) {
+        const int32_t d = k < a.rank ? ash->Get(skip + k) : 1;
+        if (d < 1 || d > 65535) return anne__gfail(g, "alpha has shape " + anne__shape(at));
+        a.dims[k] = static_cast<uint16_t>(d);
+    }
+    const anne_ir_tensor *shapes[2] = {&xs, &a};
+    if (anne_ir_broadcast(shapes, 2, &b) != 0 || !anne_ir_tensor_same(&b, &xs)) {
+        char want[48];
+        anne_ir_tensor_describe(&xs, want, sizeof want);
+        return anne__gfail(g, "alpha " + anne__shape(at) + " does not broadcast to the input " + want);
+    }
+    float *alpha = nullptr;
+    if (anne__constant(*g.c, g.n_op, "PRELU", in->Get(1), anne_ir_tensor_values(&a), "alpha", &alpha) != 0) return -1;
+    anne_ir_op *op = anne__emit(g, ANNE_OP_PRELU, &x, 1);
+    if (op != nullptr && !anne_ir_tensor_same(&g.w->ir.tensors[g.w->ir.n_ops], &xs)) {
+        std::free(alpha);
+        return anne__gfail(g, "its output's shape is not its input's");
+    }
+    if (op != nullptr) op->kernel = anne_ir_prelu_slopes(&xs, &a, alpha, &op->kernel_n);
+    std::free(alpha);
+    if (op == nullptr) return -1;
+    if (op->kernel == nullptr) {
+        op->kernel_n = 0;
+        return anne_error_set(g.c->err, "out of memory");
+    }
+    return 0;
+}
+
 /* FULLY_CONNECTED on the last axis; an input whose values are the weights' inputs but whose last axis
  * is not (TFLite flattens it) gets a reshape first. */
 int anne__fully_connected(const anne__gop &g) {
@@ -470,7 +516,8 @@ bool anne__graph_operator_code(int32_t code) {
     case BuiltinOperator_RELU:
     case BuiltinOperator_RELU6:
     case BuiltinOperator_LEAKY_RELU:
-    case BuiltinOperator_HARD_SWISH: return true;
+    case BuiltinOperator_HARD_SWISH:
+    case BuiltinOperator_PRELU: return true;
     default: return false;
     }
 }
@@ -505,6 +552,7 @@ int anne__graph_operator(const anne__gop &g) {
     case BuiltinOperator_HARD_SWISH:
     case BuiltinOperator_SOFTMAX: return anne__activation_op(g);
     case BuiltinOperator_FULLY_CONNECTED: return anne__fully_connected(g);
+    case BuiltinOperator_PRELU: return anne__prelu(g);
     default: {
         const std::string hint = anne__keras_hint(*g.c, static_cast<uint32_t>(g.n_op - 1), g.code);
         return anne__gfail(g, "not supported" + (hint.empty() ? std::string() : " (" + hint + ")") + "; " +
@@ -535,8 +583,8 @@ void anne__stand_in(const anne__ctx &c, anne__gwalk &w, const Operator *op) {
 const char *const anne__graph_supported_ops =
     "ANNE reads float32 CONV_2D, DEPTHWISE_CONV_2D, MAX_POOL_2D, AVERAGE_POOL_2D, MEAN (spatial), PAD/PADV2 (zeros), "
     "RESHAPE, SQUEEZE, EXPAND_DIMS, ADD, SUB, MUL, MAXIMUM, MINIMUM (of computed tensors, broadcasting), "
-    "CONCATENATION, FULLY_CONNECTED, LOGISTIC, TANH, ELU, RELU, RELU6, LEAKY_RELU, HARD_SWISH, SOFTMAX and DEQUANTIZE "
-    "of constant weights";
+    "CONCATENATION, FULLY_CONNECTED, LOGISTIC, TANH, ELU, RELU, RELU6, LEAKY_RELU, HARD_SWISH, PRELU (constant alpha), "
+    "SOFTMAX and DEQUANTIZE of constant weights";
 
 /* A tensor of the form [n] or [1, n] (what a dense chain passes on). */
 bool anne__flat(const Tensor *t) {

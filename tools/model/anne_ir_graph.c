@@ -41,6 +41,29 @@ size_t anne_ir_broadcast(const anne_ir_tensor *const *in, size_t n, anne_ir_tens
     return 0;
 }
 
+float *anne_ir_prelu_slopes(const anne_ir_tensor *in, const anne_ir_tensor *a, const float *alpha, uint32_t *n) {
+    size_t k, i, lead = (size_t)in->rank - a->rank, c = in->dims[in->rank - 1u];
+    int per_channel = 1;
+    float *s;
+    for (k = 0; k + 1u < a->rank; k++) per_channel = per_channel && a->dims[k] == 1u;
+    *n = (uint32_t)(per_channel ? c : anne_ir_tensor_values(in));
+    s = malloc(*n * sizeof *s);
+    if (s == NULL) return NULL;
+    for (i = 0; i < *n; i++) {
+        /* value i of (C) or of in's shape, read at alpha's own index: 0 along its axes of 1 */
+        size_t rest = i, at = 0, stride = 1, d;
+        for (d = in->rank; d-- > 0;) {
+            size_t size = per_channel && d + 1u < in->rank ? 1u : in->dims[d], idx = rest % size;
+            size_t ad = d >= lead ? a->dims[d - lead] : 1u;
+            rest /= size;
+            at += (ad == 1u ? 0u : idx) * stride;
+            stride *= ad;
+        }
+        s[i] = alpha[at];
+    }
+    return s;
+}
+
 void anne_ir_tensor_describe(const anne_ir_tensor *t, char *buf, size_t cap) {
     size_t at = 0, k;
     at += (size_t)snprintf(buf, cap, "(");
