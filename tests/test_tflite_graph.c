@@ -1,7 +1,7 @@
 /* The .tflite importer on float32 graph models against TFLite itself: convolutional, pooling, padding,
  * reshaping and merge models (broadcasting ADD, SUB, MUL, MAXIMUM, MINIMUM and a squeeze-and-excitation
- * block among them; HARD_SWISH) written as the TFLite converter writes Keras layers and run by LiteRT.js
- * (reference/tflite-graph/make_models.js, outputs in tests/data/tflite_graph/), must reproduce
+ * block among them; HARD_SWISH, PRELU) written as the TFLite converter writes Keras layers and run by
+ * LiteRT.js (reference/tflite-graph/make_models.js, outputs in tests/data/tflite_graph/), must reproduce
  * TFLite's own outputs within 1e-5 (relative above 1); the models of features ANNE does not have
  * must be refused by name instead. Every failing model is listed (graph_references.h). */
 #include "graph_references.h"
