@@ -492,6 +492,8 @@ static void test_errors_name_their_place(void **state) {
          "model.json: op 1: unknown op \"conv3d\" (known: dense, conv2d, depthwise_conv2d, max_pool2d, avg_pool2d, "
          "global_avg_pool, global_max_pool, zero_pad2d, crop2d, upsample2d, reshape, permute, channel_affine, "
          "layer_norm, add, subtract, multiply, average, maximum, minimum, concat, activation, prelu)"},
+        {IN4 "{\"op\": \"prelu\", \"alphas\": [0.1, 0.2]}]}",
+         "model.json: op 1: \"alphas\" must be a list of 1 slopes (one per channel) or 16 (one per value), got a list"},
         {IN4 "{\"name\": \"c\"}]}",
          "model.json: op 1 (\"c\"): missing \"op\" (what the op does, e.g. \"conv2d\" or \"add\")"},
         {IN4 "{\"op\": \"conv2d\", \"filters\": 1}]}",
