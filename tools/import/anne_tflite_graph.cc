@@ -416,7 +416,8 @@ int anne__prelu(const anne__gop &g) {
     uint32_t skip = 0; /* leading axes of 1 beyond the input's rank (a batch axis) */
     while (ash != nullptr && ash->size() - skip > xs.rank && ash->Get(skip) == 1) skip++;
     if (ash == nullptr || ash->size() - skip < 1 || ash->size() - skip > xs.rank) {
-        return anne__gfail(g, "alpha " + anne__shape(at) + " has more axes than the input");
+        return anne__gfail(g, "alpha " + anne__shape(at) + " must have 1 to " + std::to_string(xs.rank) +
+                                  " axes (besides leading ones of size 1), as its input");
     }
     a.rank = static_cast<uint8_t>(ash->size() - skip);
     for (uint32_t k = 0; k < ANNE_MAX_RANK; k++) {
