@@ -6,8 +6,8 @@
 #include <string.h>
 
 typedef struct anne__gseed {
-    anne_tensor t[15];
-    anne_op op[14];
+    anne_tensor t[18];
+    anne_op op[17];
     uint16_t n;
 } anne__gseed;
 
@@ -77,11 +77,15 @@ anne_status anne_sample_graph(void **bytes, size_t *size) {
     op = anne__gop(&g, ANNE_OP_PERMUTE, 10, 0xFFFFu, 3, 2, 2, 8); /* t11 */
     op->attr[0] = 1, op->attr[1] = 0, op->attr[2] = 2;
     anne__gop(&g, ANNE_OP_GLOBAL_MAX_POOL, 11, 0xFFFFu, 1, 8, 1, 1); /* t12 */
-    op = anne__gop(&g, ANNE_OP_LAYER_NORM, 12, 0xFFFFu, 1, 8, 1, 1); /* t13 */
+    anne__gop(&g, ANNE_OP_MULTIPLY, 11, 12, 3, 2, 2, 8);             /* t13: (2, 2, 8) x (8), broadcast */
+    op = anne__gop(&g, ANNE_OP_PRELU, 13, 0xFFFFu, 3, 2, 2, 8);      /* t14: alpha per channel */
+    op->kernel = anne__weights, op->kernel_size = 4u * 8;
+    anne__gop(&g, ANNE_OP_GLOBAL_AVG_POOL, 14, 0xFFFFu, 1, 8, 1, 1); /* t15 */
+    op = anne__gop(&g, ANNE_OP_LAYER_NORM, 15, 0xFFFFu, 1, 8, 1, 1); /* t16 */
     memcpy(&eps_bits, &eps, sizeof eps_bits);
     op->attr[0] = (uint16_t)(eps_bits & 0xFFFFu), op->attr[1] = (uint16_t)(eps_bits >> 16);
     op->kernel = anne__weights, op->kernel_size = 4u * 8;
-    op = anne__gop(&g, ANNE_OP_DENSE, 13, 0xFFFFu, 1, 3, 1, 1); /* t14 */
+    op = anne__gop(&g, ANNE_OP_DENSE, 16, 0xFFFFu, 1, 3, 1, 1); /* t17 */
     op->kernel = anne__weights, op->kernel_size = 4u * 3 * 8, op->bias = anne__weights, op->bias_size = 4u * 3;
     op->activation = ANNE_ACT_SOFTMAX;
     for (i = 0; i <= g.n; i++) { /* every tensor in a place of its own */

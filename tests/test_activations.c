@@ -41,6 +41,7 @@ static double r_softsign(double x, const double *p) { (void)p; return x / (1.0 +
 static double r_hard_sigmoid(double x, const double *p) { (void)p; return clip(0.2 * x + 0.5, 0.0, 1.0); }
 static double r_hard_sigmoid_k3(double x, const double *p) { (void)p; return clip(x + 3.0, 0.0, 6.0) / 6.0; }
 static double r_swish(double x, const double *p) { (void)p; return x / (1.0 + exp(-x)); }
+static double r_hard_swish(double x, const double *p) { (void)p; return x * clip(x + 3.0, 0.0, 6.0) / 6.0; }
 /* 0.5 x (1 + erf(x / sqrt 2)), written with erfc so the reference keeps its digits for x << 0. */
 static double r_gelu(double x, const double *p) { (void)p; return 0.5 * x * erfc(-x / sqrt(2.0)); }
 static double r_gelu_tanh(double x, const double *p) {
@@ -81,6 +82,7 @@ static const act_case cases[] = {
     {"hard_sigmoid (Keras 2)", ANNE_ACT_HARD_SIGMOID, {0, 0, 0}, r_hard_sigmoid, 6e-8, 0},
     {"hard_sigmoid (Keras 3)", ANNE_ACT_HARD_SIGMOID_K3, {0, 0, 0}, r_hard_sigmoid_k3, 7e-8, 0},
     {"swish", ANNE_ACT_SWISH, {0, 0, 0}, r_swish, 8e-8, 1.5e-7},
+    {"hard_swish", ANNE_ACT_HARD_SWISH, {0, 0, 0}, r_hard_swish, 8e-8, 1.3e-7},
     {"gelu", ANNE_ACT_GELU, {0, 0, 0}, r_gelu, 1e-7, 1.1e-7},
     {"gelu_tanh", ANNE_ACT_GELU_TANH, {0, 0, 0}, r_gelu_tanh, 9e-8, 1.2e-7},
     {"exponential", ANNE_ACT_EXPONENTIAL, {0, 0, 0}, r_exponential, 4e-8, 7e-8},
@@ -177,6 +179,10 @@ static void test_activation_edges(void **state) {
     v = 2.5f, anne_activation_forward_f32(&v, 1, ANNE_ACT_HARD_SIGMOID_K3, none);
     assert_float_equal(v, 5.5 / 6.0, 1e-7);
     v = -3.0f, anne_activation_forward_f32(&v, 1, ANNE_ACT_HARD_SIGMOID_K3, none), assert_true(v == 0.0f);
+    /* hard_swish: 0 from -3 down (-0 below it, as x * 0 is in Keras), x from 3 up, x (x + 3) / 6 between */
+    v = -3.0f, anne_activation_forward_f32(&v, 1, ANNE_ACT_HARD_SWISH, none), assert_true(v == 0.0f);
+    v = 3.0f, anne_activation_forward_f32(&v, 1, ANNE_ACT_HARD_SWISH, none), assert_true(v == 3.0f);
+    v = 1.5f, anne_activation_forward_f32(&v, 1, ANNE_ACT_HARD_SWISH, none), assert_true(v == 1.125f);
     v = 0.0f, anne_activation_forward_f32(&v, 1, ANNE_ACT_SIGMOID, none), assert_true(v == 0.5f);
     /* exp(88.72) is the last float below FLT_MAX; exp(88.73) overflows to +inf */
     v = 88.72f, anne_activation_forward_f32(&v, 1, ANNE_ACT_EXPONENTIAL, none), assert_true(isfinite(v));

@@ -319,6 +319,128 @@ static void test_residual_concat_1d(void **state) {
     free(b), free(k), free(bias), free(kd), free(gamma), free(x);
 }
 
+/* ---- broadcasting merges and PReLU ------------------------------------------------------------- */
+
+/* (4, 5, 3) -> global average s (3) -> reshape (1, 1, 3) -> multiply with the input (squeeze-and-
+ * excitation) -> PReLU per channel -> PReLU per value -> add (1, 1, 3) + (4, 5, 3) (the smaller first)
+ * -> maximum of (4, 5, 3), (3) and (1, 1, 3) -> subtract (3) - (4, 5, 3). a1: (3), a2: (60) slopes. */
+static void make_se(graph *g, const float *a1, const float *a2) {
+    uint16_t in[3];
+    anne_op *op;
+    memset(g, 0, sizeof *g);
+    set_tensor(g, 0, 3, 4, 5, 3);
+    in[0] = 0;
+    add_op(g, ANNE_OP_GLOBAL_AVG_POOL, 1, in, 1, 3, 0, 0);
+    in[0] = 1;
+    add_op(g, ANNE_OP_RESHAPE, 1, in, 3, 1, 1, 3);
+    in[0] = 0, in[1] = 2;
+    add_op(g, ANNE_OP_MULTIPLY, 2, in, 3, 4, 5, 3);
+    in[0] = 3;
+    op = add_op(g, ANNE_OP_PRELU, 1, in, 3, 4, 5, 3);
+    op->kernel = a1, op->kernel_size = 3 * 4;
+    in[0] = 4;
+    op = add_op(g, ANNE_OP_PRELU, 1, in, 3, 4, 5, 3);
+    op->kernel = a2, op->kernel_size = 60 * 4;
+    in[0] = 2, in[1] = 5;
+    add_op(g, ANNE_OP_ADD, 2, in, 3, 4, 5, 3);
+    in[0] = 6, in[1] = 1, in[2] = 2;
+    add_op(g, ANNE_OP_MAXIMUM, 3, in, 3, 4, 5, 3);
+    in[0] = 1, in[1] = 7;
+    add_op(g, ANNE_OP_SUBTRACT, 2, in, 3, 4, 5, 3);
+}
+
+/* The broadcast values computed elementwise by hand, in float with the kernels' operations, must be the
+ * model's bit for bit, with every tensor in a place of its own and with the converter's kind of plan
+ * (merges and PReLUs in place over their first input where it dies). */
+static void test_broadcast_merges_and_prelu(void **state) {
+    graph g;
+    float *x = randoms(60), *a1 = randoms(3), *a2 = randoms(60), s[3], want[60], got[60];
+    uint8_t *b;
+    size_t size, i;
+    int plan;
+    (void)state;
+    anne_global_avg_pool_forward_f32(s, x, 20, 3);
+    for (i = 0; i < 60; i++) {
+        float v = x[i] * s[i % 3], m;
+        v = v >= 0.0f ? v : a1[i % 3] * v;
+        v = v >= 0.0f ? v : a2[i] * v;
+        v = s[i % 3] + v;
+        m = s[i % 3] > v ? s[i % 3] : v; /* Maximum: b > a ? b : a, folded from the left */
+        m = s[i % 3] > m ? s[i % 3] : m;
+        want[i] = s[i % 3] - m;
+    }
+    for (plan = 0; plan < 2; plan++) {
+        make_se(&g, a1, a2);
+        plan_separate(&g);
+        if (plan == 1) {
+            /* t3..t5 in place over the input, t7 over t6, t8 over the dead input's place */
+            static const uint32_t at[9] = {0, 240, 252, 0, 0, 0, 264, 264, 0};
+            for (i = 0; i < 9; i++) g.t[i].offset = at[i];
+            fit_arena(&g);
+            assert_int_equal(g.arena, 504);
+        }
+        b = write_graph(&g, &size);
+        assert_int_equal(run(b, size, x, got), ANNE_OK);
+        assert_memory_equal(got, want, sizeof got);
+        free(b);
+    }
+    free(x), free(a1), free(a2);
+}
+
+/* Broadcasting merges and PReLU records set by hand: each refused with the status the format promises. */
+static void test_bad_broadcast_and_prelu_records(void **state) {
+    float *a1 = randoms(3), *a2 = randoms(60);
+    struct {
+        int what;
+        anne_status want;
+    } cases[] = {
+        {0, ANNE_ERR_SHAPE},      /* multiply (4, 5, 3) by (3, 1, 1): no broadcast */
+        {1, ANNE_ERR_SHAPE},      /* add of two (1, 1, 3) into (4, 5, 3): larger than their broadcast */
+        {2, ANNE_ERR_SHAPE},      /* subtract into (20, 3): an input of higher rank than the output */
+        {3, ANNE_ERR_BAD_LAYER},  /* prelu alpha of 2 values for 3 channels */
+        {4, ANNE_ERR_BAD_LAYER},  /* prelu with a bias */
+        {5, ANNE_ERR_BAD_LAYER},  /* prelu with an attribute set */
+        {6, ANNE_ERR_BAD_VALUE},  /* prelu alpha NaN */
+        {7, ANNE_ERR_BAD_LAYER},  /* prelu of two inputs */
+        {8, ANNE_ERR_SHAPE},      /* prelu from (5, 4, 3) to (4, 5, 3) */
+        {9, ANNE_ERR_BAD_LAYER},  /* prelu without alpha */
+    };
+    size_t k;
+    graph g;
+    anne_graph_desc d;
+    uint8_t *b;
+    size_t size;
+    (void)state;
+    for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        anne_status st;
+        make_se(&g, a1, a2);
+        switch (cases[k].what) {
+        case 0: set_tensor(&g, 2, 3, 3, 1, 1); break;
+        case 1: g.op[5].inputs[1] = 2; break;
+        case 2: set_tensor(&g, 8, 2, 20, 3, 0); break;
+        case 3: g.op[3].kernel_size = 2 * 4; break;
+        case 4: g.op[3].bias = a1, g.op[3].bias_size = 3 * 4; break;
+        case 5: g.op[3].attr[0] = 1; break;
+        case 6: a2[7] = NAN; break;
+        case 7: g.op[3].n_inputs = 2, g.op[3].inputs[1] = 0; break;
+        case 8: set_tensor(&g, 3, 3, 5, 4, 3); break;
+        default: g.op[4].kernel = NULL, g.op[4].kernel_size = 0; break;
+        }
+        plan_separate(&g);
+        memset(&d, 0, sizeof d);
+        d.n_tensors = 9, d.tensors = g.t, d.n_ops = 8, d.ops = g.op, d.arena_bytes = g.arena;
+        b = aligned_alloc(4, 4096);
+        assert_non_null(b);
+        st = anne_graph_write(&d, b, 4096, &size);
+        if (st != cases[k].want) {
+            fail_msg("case %d: expected %s, got %s", cases[k].what, anne_status_str(cases[k].want), anne_status_str(st));
+        }
+        free(b);
+        a2[7] = 0.5f;
+    }
+    free(a1), free(a2);
+}
+
 /* ---- damaged files ------------------------------------------------------------------------------ */
 
 static void fix_crc(uint8_t *b, size_t n) {
@@ -326,20 +448,15 @@ static void fix_crc(uint8_t *b, size_t n) {
     b[12] = (uint8_t)c, b[13] = (uint8_t)(c >> 8), b[14] = (uint8_t)(c >> 16), b[15] = (uint8_t)(c >> 24);
 }
 
-/* Every byte of the CNN flipped (three ways), the CRC made right: a status; when one loads, it runs in
+/* Every byte of a model flipped (three ways), the CRC made right: a status; when one loads, it runs in
  * its own arena size without touching anything else. Every truncation: a status. */
-static void test_damaged_graph_files(void **state) {
-    cnn c;
-    size_t size, i, loaded = 0;
-    uint8_t *b, *d;
+static void damage(const uint8_t *b, size_t size) {
+    size_t i, loaded = 0;
+    uint8_t *d;
     float *x = randoms(128);
     static const uint8_t flips[3] = {0x01, 0x80, 0xFF};
     int f;
     anne_model m;
-    (void)state;
-    make_cnn(&c);
-    plan_separate(&c.g);
-    b = write_graph(&c.g, &size);
     d = aligned_alloc(4, size);
     assert_non_null(d);
     for (i = 16; i < size; i++) {
@@ -369,8 +486,28 @@ static void test_damaged_graph_files(void **state) {
         assert_int_not_equal(anne_model_load(&m, t, i), ANNE_OK);
         free(t);
     }
-    free(d), free(b), free(x);
+    free(d), free(x);
+}
+
+/* The CNN, and the graph of broadcasting merges and PReLUs (make_se). */
+static void test_damaged_graph_files(void **state) {
+    cnn c;
+    graph g;
+    float *a1 = randoms(3), *a2 = randoms(60);
+    size_t size;
+    uint8_t *b;
+    (void)state;
+    make_cnn(&c);
+    plan_separate(&c.g);
+    b = write_graph(&c.g, &size);
+    damage(b, size);
+    free(b);
     free_cnn(&c);
+    make_se(&g, a1, a2);
+    plan_separate(&g);
+    b = write_graph(&g, &size);
+    damage(b, size);
+    free(b), free(a1), free(a2);
 }
 
 /* Records set by hand: each refused with the status the format promises. */
@@ -481,6 +618,7 @@ int main(void) {
         cmocka_unit_test(test_cnn_matches_kernels_by_hand), cmocka_unit_test(test_plan_reuse_and_overlap),
         cmocka_unit_test(test_residual_concat_1d),          cmocka_unit_test(test_damaged_graph_files),
         cmocka_unit_test(test_bad_records),                 cmocka_unit_test(test_tools_read_graph_models),
+        cmocka_unit_test(test_broadcast_merges_and_prelu),  cmocka_unit_test(test_bad_broadcast_and_prelu_records),
     };
     return cmocka_run_group_tests(tests, anne_test_tmp_setup, anne_test_tmp_teardown);
 }

@@ -26,6 +26,7 @@ static int may_run_in_place(anne_op_kind kind) {
     case ANNE_OP_CHANNEL_AFFINE:
     case ANNE_OP_LAYER_NORM:
     case ANNE_OP_ACTIVATION:
+    case ANNE_OP_PRELU:
     case ANNE_OP_ADD:
     case ANNE_OP_SUBTRACT:
     case ANNE_OP_MULTIPLY:
@@ -48,16 +49,16 @@ static uint8_t *planned_sample(size_t *size, uint32_t *in_place) {
     void *bytes;
     size_t sample_size;
     anne_model m;
-    anne_tensor t[16];
-    anne_op op[15];
-    anne_plan_tensor p[16];
+    anne_tensor t[20];
+    anne_op op[19];
+    anne_plan_tensor p[20];
     anne_graph_desc d;
     anne_error err;
     uint8_t *out;
     uint32_t arena, i, k;
     assert_int_equal(anne_sample_graph(&bytes, &sample_size), ANNE_OK);
     assert_int_equal(anne_model_load(&m, bytes, sample_size), ANNE_OK);
-    assert_true(m.n_ops < 15 && m.n_inputs == N_IN);
+    assert_true(m.n_ops < 19 && m.n_inputs == N_IN);
     for (i = 0; i < m.n_tensors; i++) {
         assert_int_equal(anne_model_tensor(&m, (uint16_t)i, &t[i]), ANNE_OK);
         p[i].bytes = 4u * values_of(&t[i]);
@@ -152,6 +153,12 @@ static void expected_output(const anne_op *op, const anne_tensor *in, const floa
         memcpy(&eps, &bits, sizeof eps);
         memcpy(y, x[0], n * sizeof *y);
         anne_layer_norm_f32(y, n / c, c, kernel, bias, eps);
+    } else if (op->kind == ANNE_OP_MULTIPLY) { /* (..., C) times (C): each row by the vector */
+        for (k = 0; k < n; k++) y[k] = x[0][k] * x[1][k % c];
+    } else if (op->kind == ANNE_OP_PRELU) { /* one slope per channel */
+        for (k = 0; k < n; k++) y[k] = x[0][k] >= 0.0f ? x[0][k] : kernel[k % c] * x[0][k];
+    } else if (op->kind == ANNE_OP_GLOBAL_AVG_POOL) {
+        anne_global_avg_pool_forward_f32(y, x[0], values_of(&in[0]) / c, c);
     } else if (op->kind == ANNE_OP_DENSE) {
         anne_dense_rows_forward_f32(y, x[0], kernel, bias, n / c, in[0].dims[in[0].rank - 1u], c);
     } else {

@@ -245,7 +245,8 @@ static void test_errors_name_their_place(void **state) {
         {"{\"layers\": [{\"activation\": \"relux\", \"kernel\": [[1]]}]}",
          "model.json: layer 1: unknown activation \"relux\" (known: linear, relu, leaky_relu, sigmoid, tanh, softmax, "
          "elu, selu, softplus, softsign, hard_sigmoid, hard_sigmoid_k3, swish, gelu, gelu_tanh, exponential, "
-         "thresholded_relu, prelu; aliases: relu6, silu, hardSigmoid, leakyRelu, gelu_approximate)"},
+         "thresholded_relu, prelu, hard_swish; aliases: relu6, silu, hardSigmoid, leakyRelu, gelu_approximate, "
+         "hard_silu)"},
         {"{\"layers\": [{\"units\": \"two\", \"kernel\": [[1, 2]]}]}",
          "model.json: layer 1: \"units\" must be a positive integer, got \"two\""},
         {"{\"layers\": [{\"units\": 1.5, \"kernel\": [[1, 2]]}]}",

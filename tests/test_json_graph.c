@@ -144,7 +144,7 @@ static void test_tfjs_graph_models_round_trip(void **state) {
         anne_ir_free(&ir);
     }
     cJSON_Delete(index);
-    assert_true(n >= 76);
+    assert_true(n >= 85);
     for (k = 1; k < ANNE_OP_KIND_COUNT; k++) covered += kinds[k] != 0;
     print_message("%zu TF.js graph models, %zu of %d op kinds among them\n", n, covered, ANNE_OP_KIND_COUNT - 1);
     if (failed > 0) fail_msg("%zu of %zu models do not round-trip through ANNE JSON (listed above)", failed, n);
@@ -318,8 +318,8 @@ static const char all_kinds_2d[] =
     "], \"classes\": [\"a\", \"b\", \"c\"]}\n";
 
 /* (steps, channels) tensors: Conv1D 'causal' with dilation, a 2-axis window ([1, 3]) over them as the
- * runtime runs it, 1-D pooling, padding, cropping and upsampling, a Dense on a rank-2 tensor, input
- * scaling. */
+ * runtime runs it, 1-D pooling, padding, cropping and upsampling, PReLU per channel and per value, a
+ * broadcasting multiply ((6, 2) by (1, 2)), a Dense on a rank-2 tensor, input scaling. */
 static const char all_kinds_1d[] =
     "{\"input\": {\"shape\": [6, 2], \"min\": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1], "
     "\"max\": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0.5]}, \"ops\": [\n"
@@ -333,6 +333,11 @@ static const char all_kinds_1d[] =
     "{\"op\": \"crop2d\", \"name\": \"cr\", \"shape\": [2, 2], \"cropping\": [1, 1]},\n"
     "{\"op\": \"upsample2d\", \"name\": \"up\", \"shape\": [6, 2], \"size\": 3},\n"
     "{\"op\": \"add\", \"name\": \"x\", \"inputs\": [\"up\", \"c\"], \"activation\": \"gelu_tanh\"},\n"
+    "{\"op\": \"prelu\", \"name\": \"pc\", \"alphas\": @2@},\n"
+    "{\"op\": \"prelu\", \"name\": \"pv\", \"alphas\": @12@},\n"
+    "{\"op\": \"global_avg_pool\", \"name\": \"gs\", \"shape\": [1, 2], \"keepdims\": true},\n"
+    "{\"op\": \"multiply\", \"name\": \"se\", \"inputs\": [\"pv\", \"gs\"], \"shape\": [6, 2], "
+    "\"activation\": \"hard_swish\"},\n"
     "{\"op\": \"global_avg_pool\", \"name\": \"g\", \"shape\": [1, 2], \"keepdims\": true},\n"
     "{\"op\": \"dense\", \"name\": \"d\", \"shape\": [1, 2], \"activation\": \"sigmoid\", \"kernel\": @2x2@}\n"
     "], \"classes\": [\"left\", \"right\"]}\n";
@@ -486,7 +491,9 @@ static void test_errors_name_their_place(void **state) {
         {IN4 "{\"op\": \"conv3d\"}]}",
          "model.json: op 1: unknown op \"conv3d\" (known: dense, conv2d, depthwise_conv2d, max_pool2d, avg_pool2d, "
          "global_avg_pool, global_max_pool, zero_pad2d, crop2d, upsample2d, reshape, permute, channel_affine, "
-         "layer_norm, add, subtract, multiply, average, maximum, minimum, concat, activation)"},
+         "layer_norm, add, subtract, multiply, average, maximum, minimum, concat, activation, prelu)"},
+        {IN4 "{\"op\": \"prelu\", \"alphas\": [0.1, 0.2]}]}",
+         "model.json: op 1: \"alphas\" must be a list of 1 slopes (one per channel) or 16 (one per value), got a list"},
         {IN4 "{\"name\": \"c\"}]}",
          "model.json: op 1 (\"c\"): missing \"op\" (what the op does, e.g. \"conv2d\" or \"add\")"},
         {IN4 "{\"op\": \"conv2d\", \"filters\": 1}]}",
@@ -518,7 +525,7 @@ static void test_errors_name_their_place(void **state) {
         {IN4 "{\"op\": \"conv2d\", \"name\": \"a\", \"kernel\": " K22 "}, {\"op\": \"add\", \"name\": \"s\", "
              "\"inputs\": [\"a\", \"input\"]}]}",
          "model.json: op 2 (\"s\"): input 2 (\"input\") is (4, 4, 1) but input 1 (\"a\") is (3, 3, 1): add takes "
-         "inputs of one shape"},
+         "inputs of one shape, or shapes that broadcast (each axis, counted from the last, equal or 1)"},
         {IN4 "{\"op\": \"reshape\", \"name\": \"flat\", \"shape\": [-1]}, {\"op\": \"concat\", \"inputs\": [\"input\", "
              "\"flat\"]}]}",
          "model.json: op 2: input 2 (\"flat\") is (16,) but input 1 (\"input\") is (4, 4, 1): concat's inputs agree on "
@@ -556,8 +563,8 @@ static void test_errors_name_their_place(void **state) {
         {IN4 "{\"op\": \"max_pool2d\", \"stride\": 3}]}",
          "model.json: op 1: unknown key \"stride\" (known: op, name, inputs, shape, activation, alpha, negative_slope, "
          "max_value, threshold, theta, units, filters, kernel_size, pool_size, strides, dilation, padding, "
-         "depth_multiplier, cropping, size, keepdims, dims, axis, epsilon, kernel, bias, scale, shift, gamma, beta; "
-         "did you mean \"strides\"?)"},
+         "depth_multiplier, cropping, size, keepdims, dims, axis, epsilon, kernel, bias, scale, shift, gamma, beta, "
+         "alphas; did you mean \"strides\"?)"},
         {IN4 "{\"op\": \"max_pool2d\", \"shape\": [2, 2, 2]}]}",
          "model.json: op 1: \"shape\" says (2, 2, 2) but the op's settings and inputs give (2, 2, 1)"},
         {IN4 "{\"op\": \"activation\", \"name\": \"a\"}, {\"op\": \"activation\", \"name\": \"a\"}]}",

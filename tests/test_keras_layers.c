@@ -330,8 +330,11 @@ static void test_graph_refusals(void **state) {
          "layer 2 \"k\" (Cropping1D): gives an axis of 0 (expected 1 to 65535)"},
         {SEQ_SHAPED("3, 2", "{\"class_name\": \"LayerNormalization\", \"config\": {\"name\": \"n\", \"axis\": [1]}}"),
          "layer 2 \"n\" (LayerNormalization): normalizes an axis other than the last"},
-        {SEQ_SHAPED("3, 2", "{\"class_name\": \"PReLU\", \"config\": {\"name\": \"q\"}}"),
-         "layer 2 \"q\" (PReLU): not supported in a graph model yet"},
+        {SEQ_SHAPED("3, 2", "{\"class_name\": \"PReLU\", \"config\": {\"name\": \"q\", \"shared_axes\": [3]}}"),
+         "layer 2 \"q\" (PReLU): \"shared_axes\" must list axes 1 to 2 of its (2-axis) input"},
+        /* alpha of the wrong shape: (2, 2) where shared_axes [1] leaves (1, 2) */
+        {SEQ_SHAPED("3, 2", "{\"class_name\": \"PReLU\", \"config\": {\"name\": \"d\", \"shared_axes\": [1]}}"),
+         "layer 2 \"d\" (PReLU): alpha has shape (2, 2), expected (1, 2)"},
         /* a merge of a (3, 2) and a (3, 4) tensor; a concatenation along a batch axis; two inputs */
         {"{\"class_name\": \"Functional\", \"config\": {\"layers\": ["
          "{\"class_name\": \"InputLayer\", \"name\": \"in\", \"config\": {\"name\": \"in\", \"batch_input_shape\": [null, 3, 2]},"
@@ -341,7 +344,7 @@ static void test_graph_refusals(void **state) {
          "{\"class_name\": \"Add\", \"name\": \"a\", \"config\": {\"name\": \"a\"},"
          " \"inbound_nodes\": [[[\"in\", 0, 0, {}], [\"z\", 0, 0, {}]]]}],"
          " \"input_layers\": [[\"in\", 0, 0]], \"output_layers\": [[\"a\", 0, 0]]}}",
-         "layer 3 \"a\" (Add): input 2 has shape (5, 2), input 1 (3, 2): inputs of different shapes"},
+         "layer 3 \"a\" (Add): input 2 has shape (5, 2), input 1 (3, 2): shapes that do not broadcast"},
         {"{\"class_name\": \"Functional\", \"config\": {\"layers\": ["
          "{\"class_name\": \"InputLayer\", \"name\": \"in\", \"config\": {\"name\": \"in\", \"batch_input_shape\": [null, 3, 2]},"
          " \"inbound_nodes\": []},"
@@ -379,6 +382,59 @@ static void test_graph_refusals(void **state) {
             fail_msg("case %zu converted; expected \"%s\"", i + 1u, cases[i].want);
         }
         if (strstr(err.msg, cases[i].want) == NULL) fail_msg("case %zu: \"%s\" lacks \"%s\"", i + 1u, err.msg, cases[i].want);
+    }
+}
+
+/* Keras 3's hard_swish and its other name hard_silu: ANNE's hard_swish activation. */
+static void test_hard_swish_names(void **state) {
+    static const char *const names[] = {"hard_swish", "hard_silu"};
+    size_t i;
+    (void)state;
+    g_weights = &dense_d;
+    g_n_weights = 1;
+    for (i = 0; i < 2; i++) {
+        char cfg[512];
+        anne_ir ir;
+        anne_error err;
+        snprintf(cfg, sizeof cfg, SEQ("{\"class_name\": \"Dense\", \"config\": {\"name\": \"d\", \"units\": 2, "
+                                      "\"activation\": \"%s\"}}"), names[i]);
+        if (run(cfg, 3, 0, &ir, &err) != 0) fail_msg("%s", err.msg);
+        assert_int_equal(ir.layers[0].activation, ANNE_ACT_HARD_SWISH);
+        anne_ir_free(&ir);
+    }
+}
+
+/* PReLU in a graph model (a (2, 3) input): alpha of the input's shape with shared_axes of size 1 becomes
+ * one slope per channel when only the channels are left, else one per value, repeated along the
+ * shared axes in the input's row-major order. */
+static void test_prelu_graph_alphas(void **state) {
+    static const struct {
+        const char *shared;
+        fake_weights w;
+        uint32_t n;
+        float want[6];
+    } cases[] = {
+        {"[1]", {"q", 1, {2}, {{1, 3}}, {{0.1f, 0.2f, 0.3f}}}, 3, {0.1f, 0.2f, 0.3f}},
+        {"null", {"q", 1, {2}, {{2, 3}}, {{1, 2, 3, 4, 5, 6}}}, 6, {1, 2, 3, 4, 5, 6}},
+        {"[2]", {"q", 1, {2}, {{2, 1}}, {{-1, 0.5f}}}, 6, {-1, -1, -1, 0.5f, 0.5f, 0.5f}},
+        {"[1, 2]", {"q", 1, {2}, {{1, 1}}, {{0.25f}}}, 3, {0.25f, 0.25f, 0.25f}},
+    };
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char cfg[512];
+        anne_ir ir;
+        anne_error err;
+        snprintf(cfg, sizeof cfg, SEQ_SHAPED("2, 3", "{\"class_name\": \"PReLU\", \"config\": {\"name\": \"q\", "
+                                                     "\"shared_axes\": %s}}"), cases[i].shared);
+        g_weights = &cases[i].w;
+        g_n_weights = 1;
+        if (run(cfg, 3, 0, &ir, &err) != 0) fail_msg("shared_axes %s: %s", cases[i].shared, err.msg);
+        assert_int_equal(ir.n_ops, 1);
+        assert_int_equal(ir.ops[0].kind, ANNE_OP_PRELU);
+        assert_int_equal(ir.ops[0].kernel_n, cases[i].n);
+        assert_memory_equal(ir.ops[0].kernel, cases[i].want, cases[i].n * sizeof(float));
+        anne_ir_free(&ir);
     }
 }
 
@@ -425,6 +481,7 @@ int main(void) {
         cmocka_unit_test(test_batchnorm_diagonal),      cmocka_unit_test(test_functional_chains),
         cmocka_unit_test(test_refusals),                cmocka_unit_test(test_snake_case),
         cmocka_unit_test(test_graph_refusals),          cmocka_unit_test(test_causal_conv1d),
+        cmocka_unit_test(test_hard_swish_names),        cmocka_unit_test(test_prelu_graph_alphas),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -724,6 +724,60 @@ static void test_merge_and_div(void **state) {
     }
 }
 
+/* Broadcasting merges on random shapes of rank 4 (any rank aligned at the last axis is one): each axis
+ * of a and of b is out's or 1. The reference walks each output value's flat index, takes its digits in
+ * out's dims and reads each input at the digits reduced modulo the input's dims (another route to the
+ * same index); every value must match the elementwise merge bit for bit, also in place (out is a when a
+ * has out's shape). */
+static void test_merge_broadcast(void **state) {
+    int t;
+    (void)state;
+    rng_seed(12);
+    for (t = 0; t < 300; t++) {
+        anne_broadcast_params p;
+        uint32_t n = 1, na = 1, nb = 1, i, k;
+        float *a, *b, *out, *want;
+        int op;
+        for (k = 0; k < 4; k++) {
+            p.out[k] = (uint16_t)rnd_in(1, 5);
+            p.a[k] = rnd_in(0, 2) == 0 ? 1u : p.out[k]; /* a third of the axes broadcast */
+            p.b[k] = rnd_in(0, 2) == 0 ? 1u : p.out[k];
+            n *= p.out[k], na *= p.a[k], nb *= p.b[k];
+        }
+        a = alloc_f(n), b = alloc_f(nb), out = alloc_f(n), want = alloc_f(n);
+        fill_with_zeros(a, na), fill_with_zeros(b, nb);
+        for (op = 0; op < ANNE_MERGE_COUNT; op++) {
+            for (i = 0; i < n; i++) {
+                uint32_t rest = i, ia = 0, ib = 0, digit[4];
+                for (k = 4; k-- > 0;) digit[k] = rest % p.out[k], rest /= p.out[k];
+                for (k = 0; k < 4; k++) ia = ia * p.a[k] + digit[k] % p.a[k], ib = ib * p.b[k] + digit[k] % p.b[k];
+                want[i] = ref_merge(a[ia], b[ib], (anne_merge)op);
+            }
+            fill_nan(out, n);
+            p.op = (anne_merge)op;
+            anne_merge_broadcast_forward_f32(out, a, b, &p);
+            check_bits("merge broadcast", t * 10 + op, out, want, n);
+            if (na == n) {
+                memcpy(out, a, n * sizeof *out);
+                anne_merge_broadcast_forward_f32(out, out, b, &p);
+                check_bits("merge broadcast in place", t * 10 + op, out, want, n);
+            }
+        }
+        free(a), free(b), free(out), free(want);
+    }
+}
+
+/* PReLU per channel: each row of c values takes the c slopes; x >= 0 (+0 and -0 too) passes unchanged. */
+static void test_prelu_channels(void **state) {
+    float x[12] = {-1, 2, -3, 0.0f, -0.0f, -6, 7, -8, 9, -10, -11, 12}, alpha[3] = {0.5f, -2, 0.25f}, want[12];
+    int i;
+    (void)state;
+    for (i = 0; i < 12; i++) want[i] = x[i] >= 0.0f ? x[i] : (float)((double)alpha[i % 3] * (double)x[i]);
+    anne_prelu_channels_f32(x, 4, 3, alpha);
+    check_bits("prelu channels", 0, x, want, 12);
+    assert_true(same_bits(x[4], -0.0f)); /* -0 >= 0: kept as it is */
+}
+
 /* Keras Maximum/Minimum as the contract writes them: b > a ? b : a keeps a when b is NaN and when
  * a is; -0 and +0 tie, and a is kept. Subtract is a - b, not b - a. */
 static void test_merge_specials(void **state) {
@@ -1057,6 +1111,8 @@ int main(void) {
         cmocka_unit_test(test_spatial_keras),
         cmocka_unit_test(test_merge_and_div),
         cmocka_unit_test(test_merge_specials),
+        cmocka_unit_test(test_merge_broadcast),
+        cmocka_unit_test(test_prelu_channels),
         cmocka_unit_test(test_concat),
         cmocka_unit_test(test_concat_keras),
         cmocka_unit_test(test_permute),

@@ -133,6 +133,7 @@ static double d_act(anne_activation act, double x, const float p[3]) {
     case ANNE_ACT_HARD_SIGMOID: return fmin(1.0, fmax(0.0, 0.2 * x + 0.5));
     case ANNE_ACT_HARD_SIGMOID_K3: return fmin(6.0, fmax(0.0, x + 3.0)) / 6.0;
     case ANNE_ACT_SWISH: return x * d_sigmoid(x);
+    case ANNE_ACT_HARD_SWISH: return x * fmin(6.0, fmax(0.0, x + 3.0)) / 6.0;
     case ANNE_ACT_GELU: return x * d_phi(x);
     case ANNE_ACT_GELU_TANH: return 0.5 * x * (1 + tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
     case ANNE_ACT_EXPONENTIAL: return exp(x);
@@ -184,6 +185,7 @@ static void test_activation_errors(void **state) {
         {ANNE_ACT_HARD_SIGMOID, {0, 0, 0}, -10, 10, 7.7e-6},
         {ANNE_ACT_HARD_SIGMOID_K3, {0, 0, 0}, -10, 10, 7.7e-6},
         {ANNE_ACT_SWISH, {0, 0, 0}, -20, 20, 1.3e-4},
+        {ANNE_ACT_HARD_SWISH, {0, 0, 0}, -20, 20, 4e-5},
         {ANNE_ACT_GELU, {0, 0, 0}, -20, 20, 6.5e-5},
         {ANNE_ACT_GELU_TANH, {0, 0, 0}, -20, 20, 7.5e-5},
         {ANNE_ACT_EXPONENTIAL, {0, 0, 0}, -20, 0, 1.2e-5},

@@ -403,11 +403,62 @@ void test_operator_names(void **state) {
             code == BuiltinOperator_QUANTIZE || code == BuiltinOperator_RESHAPE || code == BuiltinOperator_EXPAND_DIMS ||
             code == BuiltinOperator_SQUEEZE || code == BuiltinOperator_LOGISTIC || code == BuiltinOperator_TANH ||
             code == BuiltinOperator_ELU || code == BuiltinOperator_RELU || code == BuiltinOperator_RELU6 ||
-            code == BuiltinOperator_LEAKY_RELU || code == BuiltinOperator_SOFTMAX) {
+            code == BuiltinOperator_LEAKY_RELU || code == BuiltinOperator_HARD_SWISH || code == BuiltinOperator_SOFTMAX) {
             continue; /* read (a float graph model of one operator), not refused by name alone */
         }
         std::string msg = refusal(file_with(code), "operator 1 (");
         if (msg.find("builtin code") != std::string::npos) fail_msg("code %d is not named: %s", code, msg.c_str());
+    }
+}
+
+/* Graph operators whose shapes do not fit are refused naming them: an ADD of a [1, 4, 3] and a [1, 4, 2]
+ * tensor (no broadcast), a PRELU whose alpha [1, 2] fits neither the channels (3) nor the steps, one
+ * whose alpha has more axes than its input; a PRELU with alpha [1, 1, 3] converts (one slope per
+ * channel) and runs x or alpha * x. --check agrees each time. */
+void test_broadcast_and_prelu_shapes(void **state) {
+    (void)state;
+    const TensorType f32 = TensorType_FLOAT32;
+    auto relu_of = [&](file_builder &f, int32_t in) { /* a computed tensor of the input's shape */
+        int32_t r = f.tensor({1, 4, 3}, f32, {}, "r");
+        f.op(BuiltinOperator_RELU, {in}, {r});
+        return r;
+    };
+    {
+        file_builder f;
+        int32_t in = f.tensor({1, 4, 3}, f32, {}, "in"), r = relu_of(f, in);
+        int32_t d = f.tensor({1, 4, 2}, f32, {}, "d"), y = f.tensor({1, 4, 3}, f32, {}, "y");
+        int32_t w = f.tensor({2, 3}, f32, bytes_of({1, 0, 0, 0, 1, 0}), "w"), b = f.tensor({2}, f32, bytes_of({0, 0}), "b");
+        f.fc(r, w, b, d, ActivationFunctionType_NONE); /* (4, 2): a Dense on each step */
+        f.op(BuiltinOperator_ADD, {r, d}, {y});
+        refusal(f.finish(in, y), "operator 3 (ADD): inputs of shapes (4, 3) and (4, 2) do not broadcast");
+    }
+    {
+        file_builder f;
+        int32_t in = f.tensor({1, 4, 3}, f32, {}, "in"), r = relu_of(f, in), y = f.tensor({1, 4, 3}, f32, {}, "y");
+        int32_t a = f.tensor({1, 2}, f32, bytes_of({0.5f, 0.25f}), "alpha");
+        f.op(BuiltinOperator_PRELU, {r, a}, {y});
+        refusal(f.finish(in, y), "operator 2 (PRELU): alpha [1, 2] does not broadcast to the input (4, 3)");
+    }
+    {
+        file_builder f;
+        int32_t in = f.tensor({1, 4, 3}, f32, {}, "in"), r = relu_of(f, in), y = f.tensor({1, 4, 3}, f32, {}, "y");
+        int32_t a = f.tensor({2, 1, 1, 3}, f32, bytes_of({1, 2, 3, 4, 5, 6}), "alpha");
+        f.op(BuiltinOperator_PRELU, {r, a}, {y});
+        refusal(f.finish(in, y), "operator 2 (PRELU): alpha [2, 1, 1, 3] must have 1 to 2 axes");
+    }
+    {
+        file_builder f;
+        int32_t in = f.tensor({1, 4, 3}, f32, {}, "in"), y = f.tensor({1, 4, 3}, f32, {}, "y");
+        int32_t a = f.tensor({1, 1, 3}, f32, bytes_of({0.5f, -2.0f, 0.0f}), "alpha");
+        f.op(BuiltinOperator_PRELU, {in, a}, {y});
+        converted c;
+        convert(f.finish(in, y), &c);
+        /* alpha 0 keeps the sign of a negative x: -0 */
+        const float x[12] = {-1, -2, -3, 4, 5, 6, -0.5f, 0.5f, -8, 0, -1, 1}, want[12] = {-0.5f, 4, -0.0f, 4, 5, 6,
+                                                                                          -0.25f, 0.5f, -0.0f, 0, 2, 1};
+        float out[12], arena[64];
+        assert_int_equal(anne_model_predict(&c.m, out, x, arena, sizeof arena), ANNE_OK);
+        assert_memory_equal(out, want, sizeof out);
     }
 }
 
@@ -455,6 +506,7 @@ int main(void) {
         cmocka_unit_test(test_float16_infinity_refused), cmocka_unit_test(test_hybrid_weights),
         cmocka_unit_test(test_hybrid_refusal_names_it),  cmocka_unit_test(test_operator_names),
         cmocka_unit_test(test_check_lists_every_operator),
+        cmocka_unit_test(test_broadcast_and_prelu_shapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,6 +43,7 @@ static double ref_act(anne_activation act, const float p[3], double x) {
     case ANNE_ACT_HARD_SIGMOID: return fmin(1.0, fmax(0.0, 0.2 * x + 0.5));
     case ANNE_ACT_HARD_SIGMOID_K3: return fmin(6.0, fmax(0.0, x + 3.0)) / 6.0;
     case ANNE_ACT_SWISH: return x * ref_sigmoid(x);
+    case ANNE_ACT_HARD_SWISH: return x * fmin(6.0, fmax(0.0, x + 3.0)) / 6.0;
     case ANNE_ACT_GELU: return 0.5 * x * (1.0 + erf(x / sqrt(2.0)));
     case ANNE_ACT_GELU_TANH: return 0.5 * x * (1.0 + tanh(sqrt(2.0 / 3.14159265358979323846) * (x + 0.044715 * x * x * x)));
     case ANNE_ACT_EXPONENTIAL: return exp(x);
@@ -131,6 +132,7 @@ static const act_case act_cases[] = {
     {ANNE_ACT_HARD_SIGMOID, {0, 0, 0}},
     {ANNE_ACT_HARD_SIGMOID_K3, {0, 0, 0}},
     {ANNE_ACT_SWISH, {0, 0, 0}},
+    {ANNE_ACT_HARD_SWISH, {0, 0, 0}},
     {ANNE_ACT_GELU, {0, 0, 0}},
     {ANNE_ACT_GELU_TANH, {0, 0, 0}},
     {ANNE_ACT_EXPONENTIAL, {0, 0, 0}},

@@ -241,14 +241,41 @@ function runLayer(cls, cfg, ins, w) {
     case 'ELU': return T(x.shape, x.data.map((v) => (v > 0 ? v : f(f(cfg.alpha) * f(Math.expm1(v))))));
     case 'Softmax': return act(T(x.shape, Float32Array.from(x.data)), 'softmax');
     case 'Add': case 'Subtract': case 'Multiply': case 'Average': case 'Maximum': case 'Minimum': {
-      const y = T(x.shape.slice(), Float32Array.from(x.data));
-      for (let k = 1; k < ins.length; k++) ins[k].data.forEach((b, i) => {
-        const a = y.data[i];
-        y.data[i] = cls === 'Add' || cls === 'Average' ? f(a + b) : cls === 'Subtract' ? f(a - b)
-          : cls === 'Multiply' ? f(a * b) : cls === 'Maximum' ? (b > a ? b : a) : (b < a ? b : a);
-      });
-      if (cls === 'Average') y.data.forEach((v, i) => { y.data[i] = f(v / ins.length); });
+      // inputs of one shape or shapes that broadcast (aligned at the last axis, axes of 1 repeated),
+      // folded from the left: y = in0 op in1, then y op in2, ...
+      const oshape = ins.reduce((s, t) => {
+        const n = Math.max(s.length, t.shape.length), r = [];
+        for (let k = 0; k < n; k++) r.push(Math.max(s[s.length - n + k] || 1, t.shape[t.shape.length - n + k] || 1));
+        return r;
+      }, []);
+      const at = (t, i) => { // t's value at output index i
+        let j = 0, rest = i;
+        const idx = oshape.map(() => 0);
+        for (let k = oshape.length - 1; k >= 0; k--) { idx[k] = rest % oshape[k]; rest = Math.floor(rest / oshape[k]); }
+        t.shape.forEach((d, k) => { j = j * d + (d === 1 ? 0 : idx[oshape.length - t.shape.length + k]); });
+        return t.data[j];
+      };
+      const y = T(oshape);
+      for (let i = 0; i < y.data.length; i++) {
+        let a = at(ins[0], i);
+        for (let k = 1; k < ins.length; k++) {
+          const b = at(ins[k], i);
+          a = cls === 'Add' || cls === 'Average' ? f(a + b) : cls === 'Subtract' ? f(a - b)
+            : cls === 'Multiply' ? f(a * b) : cls === 'Maximum' ? (b > a ? b : a) : (b < a ? b : a);
+        }
+        y.data[i] = cls === 'Average' ? f(a / ins.length) : a;
+      }
       return y;
+    }
+    case 'PReLU': { // alpha of the input's shape with the shared axes 1
+      const al = w.alpha, ash = x.shape.map((d, k) => ((cfg.shared_axes || []).includes(k + 1) ? 1 : d));
+      return T(x.shape, x.data.map((v, i) => {
+        let j = 0, rest = i;
+        const idx = x.shape.map(() => 0);
+        for (let k = x.shape.length - 1; k >= 0; k--) { idx[k] = rest % x.shape[k]; rest = Math.floor(rest / x.shape[k]); }
+        ash.forEach((d, k) => { j = j * d + (d === 1 ? 0 : idx[k]); });
+        return v >= 0 ? v : f(al[j] * v);
+      }));
     }
     case 'Concatenate': {
       const r = x.shape.length;

@@ -327,6 +327,56 @@ seq('cnn2d_small', [28, 28, 1],
          conv2d({ filters: 16, kernelSize: 3, activation: 'relu' }), tfl.layers.maxPooling2d({ poolSize: 2 }),
          tfl.layers.flatten(), dense({ units: 10, activation: 'softmax' })], { rows: 3, samples: 32 });
 
+// ---- PReLU (after a convolution), each form of alpha: the layer's whole shape (no shared axes), one
+// slope per channel (shared over the spatial axes, as Keras applications write it), and one per row and
+// channel (shared over the columns only). Slopes drawn in [0.05, 0.5): TF.js' default is zeros.
+const prelu = (o) => tfl.layers.prelu(Object.assign({ alphaInitializer: uniform(0.05, 0.5) }, o));
+seq('prelu_conv2d', [5, 4, 2], () => [conv2d({ filters: 3, kernelSize: 3, padding: 'same' }), prelu()]);
+seq('prelu_shared_hw', [6, 5, 2],
+  () => [conv2d({ filters: 4, kernelSize: 3, padding: 'same' }), prelu({ sharedAxes: [1, 2] }),
+         conv2d({ filters: 2, kernelSize: 1 })]);
+seq('prelu_shared_w', [5, 6, 2], () => [conv2d({ filters: 3, kernelSize: 3 }), prelu({ sharedAxes: [2] })]);
+seq('prelu_conv1d_shared_steps', [9, 2], () => [conv1d({ filters: 4, kernelSize: 3 }), prelu({ sharedAxes: [1] })]);
+
+// ---- Merges that broadcast (NumPy's rules, as Keras: the lower rank aligned at the last axis)
+// squeeze-and-excitation: GlobalAveragePooling2D -> Dense -> Dense sigmoid -> Reshape (1, 1, C) ->
+// Multiply with the feature map: (H, W, C) * (1, 1, C)
+fn('squeeze_excitation', [6, 6, 3], (x) => {
+  const h = conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(x);
+  let s = tfl.layers.globalAveragePooling2d({}).apply(h);
+  s = dense({ units: 2, activation: 'relu' }).apply(s);
+  s = dense({ units: 8, activation: 'sigmoid' }).apply(s);
+  s = tfl.layers.reshape({ targetShape: [1, 1, 8] }).apply(s);
+  return tfl.layers.multiply().apply([h, s]);
+});
+// the same gate as a (C) vector, without the Reshape: (H, W, C) * (C)
+fn('squeeze_excitation_rank1', [5, 5, 2], (x) => {
+  const h = conv2d({ filters: 4, kernelSize: 3, padding: 'same' }).apply(x);
+  const s = dense({ units: 4, activation: 'sigmoid' }).apply(tfl.layers.globalAveragePooling2d({}).apply(h));
+  return tfl.layers.multiply().apply([h, s]);
+});
+// (1, C) + (T, C): the smaller input first
+fn('broadcast_add_seq', [7, 3], (x) => {
+  const h = conv1d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'tanh' }).apply(x);
+  const g = tfl.layers.reshape({ targetShape: [1, 4] }).apply(tfl.layers.globalMaxPooling1d().apply(h));
+  return tfl.layers.add().apply([g, h]);
+});
+// three inputs, two of them (1, 1, C): the fold broadcasts at each step. Untrained: TF.js 4.22's gradient
+// of a broadcasting Maximum has the output's shape ("The gradient of input 'b' has shape '16,5,4,3', which
+// does not match the shape of the input '16,1,1,3'")
+fn('broadcast_maximum3', [5, 4, 2], (x) => {
+  const h = conv2d({ filters: 3, kernelSize: 3, padding: 'same' }).apply(x);
+  const a = tfl.layers.reshape({ targetShape: [1, 1, 3] }).apply(tfl.layers.globalAveragePooling2d({}).apply(h));
+  const b = tfl.layers.reshape({ targetShape: [1, 1, 3] }).apply(
+    dense({ units: 3 }).apply(tfl.layers.globalMaxPooling2d({}).apply(h)));
+  return tfl.layers.maximum().apply([a, h, b]);
+}, { noTrain: true });
+fn('broadcast_average', [4, 5, 2], (x) => {
+  const h = conv2d({ filters: 3, kernelSize: 1, activation: 'relu' }).apply(x);
+  const g = tfl.layers.reshape({ targetShape: [1, 1, 3] }).apply(tfl.layers.globalAveragePooling2d({}).apply(h));
+  return tfl.layers.average().apply([h, g]);
+});
+
 // ---- Writing
 
 // The shortest decimal that reads back (as a double, then rounded to float32) to the float32 value v.

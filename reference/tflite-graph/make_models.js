@@ -287,11 +287,38 @@ function dense(m, x, units, o) {
   return m.op('FULLY_CONNECTED', [x, wt, b], out, `${name}/MatMul;${name}/BiasAdd`, 'FullyConnectedOptions', opts);
 }
 
+// NumPy's broadcast of two shapes (aligned at the last axis, each axis equal or 1), as TFLite's
+// elementwise operators take them; throws when they do not broadcast.
+function broadcastShape(a, b) {
+  const n = Math.max(a.length, b.length), out = [];
+  for (let k = 0; k < n; k++) {
+    const p = a[a.length - n + k] || 1, q = b[b.length - n + k] || 1;
+    if (p !== q && p !== 1 && q !== 1) throw new Error(`shapes ${a} and ${b} do not broadcast`);
+    out.push(Math.max(p, q));
+  }
+  return out;
+}
+
+// The index into a tensor of shape s of the element at index i of the broadcast shape out.
+function broadcastIndex(i, out, s) {
+  let j = 0, rest = i;
+  const idx = new Array(out.length);
+  for (let k = out.length - 1; k >= 0; k--) { idx[k] = rest % out[k]; rest = Math.floor(rest / out[k]); }
+  for (let k = 0; k < s.length; k++) {
+    const d = s[k], at = idx[out.length - s.length + k];
+    j = j * d + (d === 1 ? 0 : at);
+  }
+  return j;
+}
+
+// ADD, SUB, MUL (with a fused activation), MAXIMUM, MINIMUM (no options) of two tensors whose shapes
+// broadcast
 const OPTIONS_OF = { ADD: 'AddOptions', SUB: 'SubOptions', MUL: 'MulOptions' };
 function binary(m, code, a, b, act) {
-  if (JSON.stringify(m.shape(a)) !== JSON.stringify(m.shape(b))) throw new Error(`${code} of different shapes`);
   const name = m.next(code.toLowerCase());
-  return m.op(code, [a, b], m.shape(a), `${name}/${code}`, OPTIONS_OF[code], { fused_activation_function: act || 'NONE' });
+  const out = broadcastShape(m.shape(a), m.shape(b));
+  if (!OPTIONS_OF[code]) return m.op(code, [a, b], out, `${name}/${code}`);
+  return m.op(code, [a, b], out, `${name}/${code}`, OPTIONS_OF[code], { fused_activation_function: act || 'NONE' });
 }
 
 function concat(m, xs, axis) {
@@ -411,6 +438,38 @@ def('cnn2d_small', [28, 28, 1], (m, x) => {
   y = reshape(m, y, [1, 400], 'model/flatten', [-1, 400]);
   return activation(m, 'SOFTMAX', dense(m, y, 10), 1);
 }, { rows: 3 });
+// Elementwise operators whose inputs broadcast (both computed): a per-channel (1, 1, 1, C) mean added
+// to, subtracted from, multiplied with, compared with the feature map
+const fmap = (m, x) => conv2d(m, x, { filters: 3, k: [3, 3], padding: 'SAME' });
+def('add_broadcast_channels', [4, 5, 2], (m, x) => { const h = fmap(m, x); return binary(m, 'ADD', h, mean(m, h, [1, 2], true)); });
+def('sub_broadcast_first', [4, 5, 2], (m, x) => { const h = fmap(m, x); return binary(m, 'SUB', mean(m, h, [1, 2], true), h); });
+def('maximum_broadcast', [4, 5, 2], (m, x) => { const h = fmap(m, x); return binary(m, 'MAXIMUM', h, mean(m, h, [1, 2], true)); });
+def('minimum_broadcast', [4, 5, 2], (m, x) => { const h = fmap(m, x); return binary(m, 'MINIMUM', mean(m, h, [1, 2], true), h); });
+// a (1, L, C) sequence plus its (1, 1, C) mean over the steps
+def('add_broadcast_seq', [7, 3], (m, x) => {
+  const h = dense(m, x, 4, { keepNumDims: true });
+  return binary(m, 'ADD', h, mean(m, h, [1], true), 'RELU');
+});
+// squeeze-and-excitation as the converter writes the Keras block: MEAN over the spatial axes, two
+// FULLY_CONNECTED (relu, then LOGISTIC), RESHAPE to [1, 1, 1, C], MUL with the feature map
+def('mul_squeeze_excitation', [6, 6, 3], (m, x) => {
+  const h = conv2d(m, x, { filters: 8, k: [3, 3], padding: 'SAME', act: 'RELU' });
+  let s = dense(m, mean(m, h, [1, 2], false), 2, { act: 'RELU' });
+  s = activation(m, 'LOGISTIC', dense(m, s, 8));
+  s = reshape(m, s, [1, 1, 1, 8], 'model/reshape', [-1, 1, 1, 8]);
+  return binary(m, 'MUL', h, s);
+});
+
+// PRELU as the converter writes a Keras PReLU: alpha a constant of the layer's shape, [1, 1, C] for
+// shared_axes [1, 2] (one slope per channel), [H, W, C] without shared axes, [H, 1, C] for [2]
+function prelu(m, x, alphaShape) {
+  const name = m.next('p_re_lu');
+  const a = m.floats(alphaShape, 0.05, 0.5, `${name}/ReadVariableOp`);
+  return m.op('PRELU', [x, a], m.shape(x), `${name}/Relu;${name}/Neg`);
+}
+def('prelu_channels', [4, 5, 2], (m, x) => prelu(m, fmap(m, x), [1, 1, 3]));
+def('prelu_full', [4, 5, 2], (m, x) => prelu(m, fmap(m, x), [4, 5, 3]));
+def('prelu_rows', [4, 5, 2], (m, x) => prelu(m, fmap(m, x), [4, 1, 3]));
 
 // ---- flatc
 
@@ -565,11 +624,13 @@ function interpret(model, input) {
         }
         break;
       }
-      case 'ADD': case 'SUB': case 'MUL': {
-        const b = get(ins[1]);
-        if (JSON.stringify(shapeOf(ins[1])) !== JSON.stringify(is)) throw new Error(`${code} of different shapes`);
-        const f = { ADD: (p, q) => p + q, SUB: (p, q) => p - q, MUL: (p, q) => p * q }[code];
-        y = x.map((v, i) => clamp(f(v, b[i]), o.fused_activation_function));
+      case 'ADD': case 'SUB': case 'MUL': case 'MAXIMUM': case 'MINIMUM': {
+        const b = get(ins[1]), bs = shapeOf(ins[1]);
+        if (JSON.stringify(broadcastShape(is, bs)) !== JSON.stringify(os_)) throw new Error(`${code} ${is}, ${bs} -> ${os_}`);
+        const f = { ADD: (p, q) => p + q, SUB: (p, q) => p - q, MUL: (p, q) => p * q, MAXIMUM: Math.max,
+                    MINIMUM: Math.min }[code];
+        y = Array.from({ length: prod(os_) }, (_, i) =>
+          clamp(f(x[broadcastIndex(i, os_, is)], b[broadcastIndex(i, os_, bs)]), o.fused_activation_function || 'NONE'));
         break;
       }
       case 'CONCATENATION': {
@@ -591,6 +652,12 @@ function interpret(model, input) {
       case 'RELU': y = x.map((v) => Math.max(0, v)); break;
       case 'RELU6': y = x.map((v) => Math.min(6, Math.max(0, v))); break;
       case 'LEAKY_RELU': y = x.map((v) => (v > 0 ? v : o.alpha * v)); break;
+      case 'PRELU': {
+        const al = get(ins[1]), as = shapeOf(ins[1]);
+        if (JSON.stringify(broadcastShape(is, as)) !== JSON.stringify(is)) throw new Error(`PRELU alpha ${as} for ${is}`);
+        y = x.map((v, i) => (v >= 0 ? v : al[broadcastIndex(i, is, as)] * v));
+        break;
+      }
       case 'HARD_SWISH': y = x.map((v) => (v * Math.min(6, Math.max(0, v + 3))) / 6); break;
       case 'SOFTMAX': {
         const c = is[is.length - 1];

@@ -97,6 +97,8 @@ typedef enum anne_activation {
     ANNE_ACT_PRELU,             /* Keras PReLU: x if x >= 0 else alpha[j]*x, one alpha per unit j, held in
                                    anne_layer.act_data (params unused, 0). anne_activation_forward_f32()
                                    has no alphas and leaves x unchanged: use anne_prelu_forward_f32(). */
+    ANNE_ACT_HARD_SWISH,        /* x * relu6(x + 3) / 6, computed as x * hard_sigmoid_k3(x) (Keras 3
+                                   hard_silu / hard_swish; TFLite HARD_SWISH) */
     ANNE_ACT_COUNT
 } anne_activation;
 
@@ -260,7 +262,10 @@ typedef enum anne_op_kind {
     ANNE_OP_CHANNEL_AFFINE,     /* x * kernel[c] + bias[c] over the last axis (BatchNormalization) */
     ANNE_OP_LAYER_NORM,         /* over the last axis; kernel gamma, bias beta (each optional);
                                    attr[0] | attr[1] << 16: epsilon's float bits */
-    ANNE_OP_ADD,                /* 2-4 inputs of one shape, summed in input order */
+    ANNE_OP_ADD,                /* 2-4 inputs, summed in input order. The merges' inputs have the output's
+                                   shape or broadcast to it (NumPy's rules, axes aligned at the last: each
+                                   axis of an input is the output's or 1, which repeats it): (H, W, C) and
+                                   (1, 1, C) or (C); (T, C) and (1, C) */
     ANNE_OP_SUBTRACT,           /* 2 inputs: in0 - in1 */
     ANNE_OP_MULTIPLY,           /* 2-4 inputs, multiplied in input order */
     ANNE_OP_AVERAGE,            /* 2-4 inputs: their sum in input order, divided by their count */
@@ -268,6 +273,9 @@ typedef enum anne_op_kind {
     ANNE_OP_MINIMUM,            /* 2-4 inputs */
     ANNE_OP_CONCAT,             /* 2-4 inputs, attr[0]: the axis (0 = the first axis after the batch) */
     ANNE_OP_ACTIVATION,         /* only the op's activation (softmax: over the last axis) */
+    ANNE_OP_PRELU,              /* Keras PReLU: x if x >= 0 else alpha * x, same shape in and out; kernel
+                                   alpha: (C), one slope per channel (shared over every other axis), or
+                                   the output's whole shape (one per value) */
     ANNE_OP_KIND_COUNT
 } anne_op_kind;
 

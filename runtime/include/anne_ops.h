@@ -125,6 +125,21 @@ typedef enum anne_merge {
 } anne_merge;
 void anne_merge_forward_f32(float *out, const float *a, const float *b, uint32_t n, anne_merge op);
 
+/* A broadcasting merge: the operation, and the shapes, each as rank 4 aligned at the last axis (a
+ * rank-r shape is (1, ..., 1, d_0, ..., d_{r-1})): out's, and a's and b's, whose every axis is out's or 1.
+ * One struct passed by pointer, as the windowed kernels' (a call of four words: the boards' stack). */
+typedef struct anne_broadcast_params {
+    anne_merge op;
+    uint16_t out[4];
+    uint16_t a[4];
+    uint16_t b[4];
+} anne_broadcast_params;
+
+/* A merge of inputs of other shapes than out's, as NumPy, Keras and TFLite broadcast them: an axis of 1
+ * in an input is repeated along out's. out[i0][i1][i2][i3] = a[j] op b[k], with j (and k) the input's
+ * own index of (i0, i1, i2, i3), 0 along its axes of 1. out may be a when a has out's shape. */
+void anne_merge_broadcast_forward_f32(float *out, const float *a, const float *b, const anne_broadcast_params *p);
+
 /* x[i] = x[i] / d, i < n, in place: Keras' Average of k inputs is their sum (in input order) divided
  * by k. */
 void anne_div_scalar_f32(float *x, uint32_t n, float d);
@@ -135,6 +150,11 @@ void anne_div_scalar_f32(float *x, uint32_t n, float d);
  * values of input 0, then of input 1, ... */
 void anne_concat_forward_f32(float *out, const float *const *in, const uint32_t *inner, uint16_t n_in,
                              uint32_t outer);
+
+/* PReLU over the last axis (Keras' PReLU layer with shared_axes covering every axis but the channels):
+ * x[p][c] = x[p][c] >= 0 ? x[p][c] : alpha[c] * x[p][c] for p < n, in place. With one slope per value
+ * (no shared axes) it is anne_prelu_forward_f32 (anne.h) over the whole tensor. */
+void anne_prelu_channels_f32(float *x, uint32_t n, uint16_t c, const float *alpha);
 
 /* Permute (transpose) of a rank-r tensor, r <= 4: out's axis k is in's axis perm[k], so
  * out[i_0]...[i_{r-1}] = in[j] with j's axis perm[k] index i_k. in_dims: (r) dimensions of in. */

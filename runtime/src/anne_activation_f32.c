@@ -32,6 +32,12 @@ static float anne__relu(float x, const float param[3]) {
     return y;
 }
 
+/* Keras 3's hard_sigmoid: relu6(x + 3) / 6. */
+static float anne__hard_sigmoid_k3(float x) {
+    float y = x + 3.0f;
+    return (y < 0.0f ? 0.0f : (y > 6.0f ? 6.0f : y)) / 6.0f;
+}
+
 static void anne__softmax(float *x, size_t n) {
     size_t i;
     float max = x[0], neg_max, sum = 0.0f;
@@ -61,11 +67,10 @@ static float anne__elementwise(anne_activation act, const float param[3], float 
         float y = 0.2f * x + 0.5f;
         return y < 0.0f ? 0.0f : (y > 1.0f ? 1.0f : y);
     }
-    case ANNE_ACT_HARD_SIGMOID_K3: {
-        if (!ANNE_CONFIG_HAS_ACTIVATION(ANNE_ACT_HARD_SIGMOID_K3)) break;
-        float y = x + 3.0f;
-        return (y < 0.0f ? 0.0f : (y > 6.0f ? 6.0f : y)) / 6.0f;
-    }
+    case ANNE_ACT_HARD_SIGMOID_K3: return ANNE__IF(HARD_SIGMOID_K3, anne__hard_sigmoid_k3(x));
+    /* Keras 3's hard_silu: x * hard_sigmoid(x), the quotient rounded before the product (TFLite's
+     * reference divides the product by 6 instead: at most an ulp or so apart) */
+    case ANNE_ACT_HARD_SWISH: return ANNE__IF(HARD_SWISH, x * anne__hard_sigmoid_k3(x));
     case ANNE_ACT_SWISH: return ANNE__IF(SWISH, x * anne__sigmoid(x));
     /* erfc(-x/sqrt2) = 1 + erf(x/sqrt2), without the cancellation of 1 + erf for x < -3 (as tf.nn.gelu) */
     case ANNE_ACT_GELU: return ANNE__IF(GELU, 0.5f * x * erfcf(-x * 0.70710678118654752f));
@@ -149,6 +154,9 @@ static float anne__elementwise_grad(anne_activation act, const float param[3], f
     }
     case ANNE_ACT_HARD_SIGMOID: return (x > -2.5f && x < 2.5f) ? 0.2f : 0.0f;
     case ANNE_ACT_HARD_SIGMOID_K3: return (x > -3.0f && x < 3.0f) ? 1.0f / 6.0f : 0.0f;
+    /* d/dx x (x + 3) / 6 = (2x + 3) / 6 inside (-3, 3); 1 above, 0 below (at the kinks, the side
+     * TF's gradient of relu6 takes: the flat one) */
+    case ANNE_ACT_HARD_SWISH: return x >= 3.0f ? 1.0f : (x > -3.0f ? (2.0f * x + 3.0f) / 6.0f : 0.0f);
     case ANNE_ACT_SWISH: {
         float s = anne__sigmoid(x);
         return s + x * s * (1.0f - s);

@@ -25,6 +25,7 @@ const char *anne_activation_name(anne_activation act) {
     case ANNE_ACT_EXPONENTIAL: return "exponential";
     case ANNE_ACT_THRESHOLDED_RELU: return "thresholded_relu";
     case ANNE_ACT_PRELU: return "prelu";
+    case ANNE_ACT_HARD_SWISH: return "hard_swish";
     case ANNE_ACT_COUNT: break;
     }
     return "?";

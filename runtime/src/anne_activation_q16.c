@@ -253,6 +253,7 @@ ANNE__Q16_LOOP(anne__q16_softsign_map, (void)param, anne__q16_softsign(v))
 ANNE__Q16_LOOP(anne__q16_hard_sigmoid_map, (void)param, anne__q16_hard_sigmoid(v))
 ANNE__Q16_LOOP(anne__q16_hard_sigmoid_k3_map, (void)param, anne__q16_hard_sigmoid_k3(v))
 ANNE__Q16_LOOP(anne__q16_swish_map, (void)param, anne__q16_mul(v, anne__q16_sigmoid(v)))
+ANNE__Q16_LOOP(anne__q16_hard_swish_map, (void)param, anne__q16_mul(v, anne__q16_hard_sigmoid_k3(v)))
 ANNE__Q16_LOOP(anne__q16_gelu_map, (void)param, anne__q16_gelu(v))
 ANNE__Q16_LOOP(anne__q16_gelu_tanh_map, (void)param, anne__q16_gelu_tanh(v))
 ANNE__Q16_LOOP(anne__q16_exp_map, (void)param, anne__q16_exp(v))
@@ -334,6 +335,7 @@ void anne_activation_forward_q16(int32_t *x, size_t n, anne_activation act, cons
         if (ANNE__HAS(THRESHOLDED_RELU)) anne__q16_thresholded_relu_map(x, n, param);
         break;
     case ANNE_ACT_PRELU: if (unit_param != NULL && ANNE__HAS(PRELU)) anne__q16_prelu(x, n, unit_param); break;
+    case ANNE_ACT_HARD_SWISH: if (ANNE__HAS(HARD_SWISH)) anne__q16_hard_swish_map(x, n, param); break;
     default: break; /* linear */
     }
 #undef ANNE__HAS

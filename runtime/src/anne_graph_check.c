@@ -43,10 +43,22 @@ ANNE__ALWAYS_INLINE int anne__hwc_of(const uint8_t *t, anne_hwc *s) {
     return 1;
 }
 
-/* Rank and dims equal: the records' second and third words (rank in the first) */
-static int anne__same_shape(const uint8_t *a, const uint8_t *b) {
-    return anne__t_rank(a) == anne__t_rank(b) && anne__w32(a + ANNE__T_DIMS) == anne__w32(b + ANNE__T_DIMS) &&
-           anne__w32(a + ANNE__T_DIMS + 4u) == anne__w32(b + ANNE__T_DIMS + 4u);
+/* The elementwise merges' shapes: every input's broadcasts to the output's (aligned at the last axis, each
+ * axis the output's or 1, no higher rank), and the output's is exactly their broadcast (its rank an
+ * input's, each axis an input's): the shape Keras and TFLite give, nothing larger. */
+static anne_status anne__check_broadcast(const anne_model *m, const uint8_t *rec, uint32_t n_in, const uint8_t *out) {
+    uint32_t k, d, reached = 0, rank = 0; /* reached: bit d when an input has out's axis d */
+    for (k = 0; k < n_in; k++) {
+        const uint8_t *in = anne__tensor_at(m, anne__rd16(rec + ANNE__O_INPUTS + 2u * k)); /* index checked */
+        if (anne__t_rank(in) > anne__t_rank(out)) return ANNE_ERR_SHAPE;
+        if (anne__t_rank(in) > rank) rank = anne__t_rank(in);
+        for (d = 0; d < ANNE_MAX_RANK; d++) {
+            uint32_t i = anne__t_dim4(in, d), o = anne__t_dim4(out, d);
+            if (i == o) reached |= 1u << d;
+            else if (i != 1u) return ANNE_ERR_SHAPE;
+        }
+    }
+    return reached == 0xFu && rank == anne__t_rank(out) ? ANNE_OK : ANNE_ERR_SHAPE;
 }
 
 /* One axis of a window: out positions reading in positions o * stride - pad + k * dilation, k < size.
@@ -137,25 +149,22 @@ static anne_status anne__check_spatial(uint32_t kind, const uint16_t *attr, cons
     return o.h % i.h == 0 && o.w % i.w == 0 ? ANNE_OK : ANNE_ERR_SHAPE; /* upsampling */
 }
 
-/* Merges (same shapes) and concatenation (attr[0] the axis). */
+/* Merges (shapes that broadcast) and concatenation (attr[0] the axis). */
 static anne_status anne__check_merge(const anne_model *m, const uint8_t *rec, uint32_t kind, uint32_t n_in,
                                      const uint16_t *attr, const uint8_t *out) {
     uint32_t k, axis = attr[0], sum = 0, d, rank = anne__t_rank(out);
     if (n_in < 2u || (kind == ANNE_OP_SUBTRACT && n_in != 2u)) return ANNE_ERR_BAD_LAYER;
     if (!anne__attrs_unused_from(attr, kind == ANNE_OP_CONCAT ? 1u : 0u)) return ANNE_ERR_BAD_LAYER;
+    if (kind != ANNE_OP_CONCAT) return anne__check_broadcast(m, rec, n_in, out);
     for (k = 0; k < n_in; k++) {
         const uint8_t *in = anne__tensor_at(m, anne__rd16(rec + ANNE__O_INPUTS + 2u * k)); /* index checked */
-        if (kind != ANNE_OP_CONCAT) {
-            if (!anne__same_shape(in, out)) return ANNE_ERR_SHAPE;
-            continue;
-        }
         if (axis >= rank || anne__t_rank(in) != rank) return ANNE_ERR_SHAPE;
         for (d = 0; d < rank; d++) {
             if (d != axis && anne__t_dim(in, d) != anne__t_dim(out, d)) return ANNE_ERR_SHAPE;
         }
         sum += anne__t_dim(in, axis);
     }
-    return kind != ANNE_OP_CONCAT || sum == anne__t_dim(out, axis) ? ANNE_OK : ANNE_ERR_SHAPE;
+    return sum == anne__t_dim(out, axis) ? ANNE_OK : ANNE_ERR_SHAPE;
 }
 
 /* The shapes, attributes and weights of one op of kind `kind` with n_in inputs (in: input 0's record)
@@ -208,9 +217,15 @@ static anne_status anne__check_op_kind(const anne_model *m, const uint8_t *rec, 
     case ANNE_OP_CHANNEL_AFFINE:
     case ANNE_OP_LAYER_NORM:
     case ANNE_OP_ACTIVATION:
-        if (!anne__same_shape(in, out)) return ANNE_ERR_SHAPE;
+    case ANNE_OP_PRELU:
+        if (!anne__t_same_shape(in, out)) return ANNE_ERR_SHAPE;
         if (kind == ANNE_OP_ACTIVATION) {
             return anne__attrs_unused_from(attr, 0) ? anne__check_weights(m, rec, 0, 0, 0) : ANNE_ERR_BAD_LAYER;
+        }
+        if (kind == ANNE_OP_PRELU) {
+            /* alpha: one per channel (C), or one per value (the whole shape); no bias */
+            uint32_t want = anne__w32(rec + ANNE__O_KERNEL_SIZE) == 4u * c ? 4u * c : 4u * anne__t_values(out);
+            return anne__attrs_unused_from(attr, 0) ? anne__check_weights(m, rec, want, 0, 0) : ANNE_ERR_BAD_LAYER;
         }
         if (kind == ANNE_OP_CHANNEL_AFFINE) {
             if (!anne__attrs_unused_from(attr, 0)) return ANNE_ERR_BAD_LAYER;
@@ -260,7 +275,7 @@ static ANNE__NOINLINE anne_status anne__check_op(const anne_model *m, uint32_t i
 static int anne__in_place_ok(const uint8_t *rec, uint32_t u, const uint8_t *tu, const uint8_t *to) {
     uint32_t kind = rec[ANNE__O_KIND];
     int elementwise = kind == ANNE_OP_RESHAPE || kind == ANNE_OP_CHANNEL_AFFINE || kind == ANNE_OP_LAYER_NORM ||
-                      kind == ANNE_OP_ACTIVATION || (kind >= ANNE_OP_ADD && kind <= ANNE_OP_MINIMUM);
+                      kind == ANNE_OP_ACTIVATION || kind == ANNE_OP_PRELU || (kind >= ANNE_OP_ADD && kind <= ANNE_OP_MINIMUM);
     return elementwise && anne__rd16(rec + ANNE__O_INPUTS) == u && anne__t_offset(tu) == anne__t_offset(to) &&
            anne__t_values(tu) == anne__t_values(to);
 }

@@ -69,6 +69,20 @@ ANNE__ALWAYS_INLINE uint32_t anne__t_offset(const uint8_t *t) {
     return anne__w32(t + ANNE__T_OFFSET);
 }
 
+/* Whether tensor records a and b have the same shape: rank and dims (the records' first byte pair after
+ * dtype, and the two words of dims). */
+ANNE__ALWAYS_INLINE int anne__t_same_shape(const uint8_t *a, const uint8_t *b) {
+    return anne__t_rank(a) == anne__t_rank(b) && anne__w32(a + ANNE__T_DIMS) == anne__w32(b + ANNE__T_DIMS) &&
+           anne__w32(a + ANNE__T_DIMS + 4u) == anne__w32(b + ANNE__T_DIMS + 4u);
+}
+
+/* Dim k (< 4) of tensor record t as a rank-4 shape aligned at the last axis: 1 before its own axes. The
+ * broadcasting merges compare and run their shapes this way. */
+ANNE__ALWAYS_INLINE uint32_t anne__t_dim4(const uint8_t *t, uint32_t k) {
+    uint32_t lead = ANNE_MAX_RANK - anne__t_rank(t); /* rank 1 ... 4 */
+    return k < lead ? 1u : anne__t_dim(t, k - lead);
+}
+
 /* The loader's checks of a graph model's sections (anne_graph_check.c): fills the graph fields of *m,
  * whose weights are already set. */
 anne_status anne__load_graph_model(anne_model *m, const uint8_t *tensors, uint32_t tensors_size, const uint8_t *ops,

@@ -104,23 +104,69 @@ static ANNE__NOINLINE void anne__run_spatial(const anne_model *m, const uint8_t 
     }
 }
 
-/* The elementwise merges of 2 to 4 inputs (checked at load): Average sums, then divides by the count;
- * the others fold their inputs in order. */
+/* The elementwise step of a merge op's kind. */
+ANNE__ALWAYS_INLINE anne_merge anne__merge_of(uint32_t kind) {
+    return kind == ANNE_OP_SUBTRACT   ? ANNE_MERGE_SUBTRACT
+           : kind == ANNE_OP_MULTIPLY ? ANNE_MERGE_MULTIPLY
+           : kind == ANNE_OP_MAXIMUM  ? ANNE_MERGE_MAXIMUM
+           : kind == ANNE_OP_MINIMUM  ? ANNE_MERGE_MINIMUM
+                                      : ANNE_MERGE_ADD; /* Add, and Average's sum */
+}
+
+/* The elementwise merges of 2 to 4 inputs of the output's shape (checked at load): Average sums, then
+ * divides by the count; the others fold their inputs in order. */
 static ANNE__NOINLINE void anne__run_merge(const anne_model *m, const uint8_t *rec, uint8_t *arena) {
     uint32_t kind = rec[ANNE__O_KIND], k;
     const uint8_t *tout = anne__output(m, rec);
     float *y = anne__at(tout, arena);
-    anne_merge op = kind == ANNE_OP_SUBTRACT   ? ANNE_MERGE_SUBTRACT
-                    : kind == ANNE_OP_MULTIPLY ? ANNE_MERGE_MULTIPLY
-                    : kind == ANNE_OP_MAXIMUM  ? ANNE_MERGE_MAXIMUM
-                    : kind == ANNE_OP_MINIMUM  ? ANNE_MERGE_MINIMUM
-                                               : ANNE_MERGE_ADD; /* Add, and Average's sum */
+    anne_merge op = anne__merge_of(kind);
     anne_merge_forward_f32(y, anne__at(anne__input(m, rec, 0), arena), anne__at(anne__input(m, rec, 1), arena),
                            anne__t_values(tout), op);
     for (k = 2; k < rec[ANNE__O_N_INPUTS]; k++) {
         anne_merge_forward_f32(y, y, anne__at(anne__input(m, rec, k), arena), anne__t_values(tout), op);
     }
     if (kind == ANNE_OP_AVERAGE) anne_div_scalar_f32(y, anne__t_values(tout), (float)rec[ANNE__O_N_INPUTS]);
+}
+
+/* Whether every input of a merge has its output's shape (the common case: anne__run_merge). */
+static ANNE__NOINLINE int anne__merge_same_shapes(const anne_model *m, const uint8_t *rec) {
+    uint32_t k;
+    for (k = 0; k < rec[ANNE__O_N_INPUTS]; k++) {
+        if (!anne__t_same_shape(anne__input(m, rec, k), anne__output(m, rec))) return 0;
+    }
+    return 1;
+}
+
+/* The shapes of step k of a broadcasting merge, as rank 4: the output, a (input 0 for k = 1, then the
+ * output, which holds the fold so far) and input k. Out of line, so that its loop's registers are not
+ * on the stack while the kernel runs. */
+static ANNE__NOINLINE void anne__broadcast_shapes(anne_broadcast_params *p, const anne_model *m, const uint8_t *rec,
+                                                  uint32_t k) {
+    const uint8_t *tout = anne__output(m, rec), *ta = k == 1u ? anne__input(m, rec, 0) : tout;
+    uint32_t d;
+    p->op = anne__merge_of(rec[ANNE__O_KIND]);
+    for (d = 0; d < ANNE_MAX_RANK; d++) {
+        p->out[d] = (uint16_t)anne__t_dim4(tout, d);
+        p->a[d] = (uint16_t)anne__t_dim4(ta, d);
+        p->b[d] = (uint16_t)anne__t_dim4(anne__input(m, rec, k), d);
+    }
+}
+
+/* A merge whose inputs broadcast (checked at load): the same fold, each step y = a op input k through
+ * anne_merge_broadcast_forward_f32 (a: input 0 for k = 1, then y, already of the output's shape). */
+static ANNE__NOINLINE void anne__run_broadcast(const anne_model *m, const uint8_t *rec, uint8_t *arena) {
+    anne_broadcast_params p;
+    uint32_t k;
+    for (k = 1; k < rec[ANNE__O_N_INPUTS]; k++) {
+        anne__broadcast_shapes(&p, m, rec, k);
+        anne_merge_broadcast_forward_f32(anne__at(anne__output(m, rec), arena),
+                                         anne__at(k == 1u ? anne__input(m, rec, 0) : anne__output(m, rec), arena),
+                                         anne__at(anne__input(m, rec, k), arena), &p);
+    }
+    if (rec[ANNE__O_KIND] == ANNE_OP_AVERAGE) {
+        anne_div_scalar_f32(anne__at(anne__output(m, rec), arena), anne__t_values(anne__output(m, rec)),
+                            (float)rec[ANNE__O_N_INPUTS]);
+    }
 }
 
 /* Concatenation of 2 to 4 inputs along attr[0]. */
@@ -152,8 +198,8 @@ static ANNE__NOINLINE void anne__run_dense(const anne_model *m, const uint8_t *r
 }
 
 /* Ops over the last axis: the global poolings, and those that work in place (RESHAPE,
- * CHANNEL_AFFINE, LAYER_NORM, ACTIVATION: the input copied to the output first when the plan did not
- * put them in the same place). */
+ * CHANNEL_AFFINE, LAYER_NORM, ACTIVATION, PRELU: the input copied to the output first when the plan did
+ * not put them in the same place). */
 static ANNE__NOINLINE void anne__run_rows(const anne_model *m, const uint8_t *rec, uint8_t *arena) {
     uint32_t kind = rec[ANNE__O_KIND];
     const uint8_t *tin = anne__input(m, rec, 0), *tout = anne__output(m, rec);
@@ -177,6 +223,13 @@ static ANNE__NOINLINE void anne__run_rows(const anne_model *m, const uint8_t *re
             eps.u = anne__w32(rec + ANNE__O_ATTR); /* attr[0] | attr[1] << 16: epsilon's bits */
             anne_layer_norm_f32(y, anne__t_values(tout) / c, c, anne__array(m, rec, ANNE__O_KERNEL_OFF),
                                 anne__array(m, rec, ANNE__O_BIAS_OFF), eps.f);
+        } else if (kind == ANNE_OP_PRELU) {
+            /* alpha per channel, or per value (the loader checked that it is one of the two sizes) */
+            if (anne__w32(rec + ANNE__O_KERNEL_SIZE) == 4u * c) {
+                anne_prelu_channels_f32(y, anne__t_values(tout) / c, c, anne__array(m, rec, ANNE__O_KERNEL_OFF));
+            } else {
+                anne_prelu_forward_f32(y, anne__t_values(tout), anne__array(m, rec, ANNE__O_KERNEL_OFF));
+            }
         }
         /* RESHAPE and ACTIVATION: the copy is all (the activation follows for every op) */
     }
@@ -217,7 +270,10 @@ anne_status anne_graph_run_f32(const anne_model *m, float *output, const float *
         case ANNE_OP_MULTIPLY:
         case ANNE_OP_AVERAGE:
         case ANNE_OP_MAXIMUM:
-        case ANNE_OP_MINIMUM: anne__run_merge(m, rec, arena); break;
+        case ANNE_OP_MINIMUM:
+            if (anne__merge_same_shapes(m, rec)) anne__run_merge(m, rec, arena);
+            else anne__run_broadcast(m, rec, arena);
+            break;
         case ANNE_OP_CONCAT: anne__run_concat(m, rec, arena); break;
         default: anne__run_rows(m, rec, arena); break; /* the loader knows no other kinds */
         }

@@ -135,11 +135,12 @@ done
 # lone activation, which they fold into the op before it)
 graphs="conv1d_imu cnn2d_small combo_mobilenet_block residual concat_channels permute_312 layernorm_seq
     upsampling2d_23 zeropad2d_asym cropping2d_asym merge_average3 merge_subtract merge_multiply merge_maximum
-    merge_minimum global_maxpool2d avgpool2d_same_s2 time_distributed_dense act_layers_2d batchnorm_after_pool"
+    merge_minimum global_maxpool2d avgpool2d_same_s2 time_distributed_dense act_layers_2d batchnorm_after_pool
+    prelu_shared_w prelu_shared_hw squeeze_excitation broadcast_add_seq broadcast_maximum3"
 for d in $graphs; do
     models="$models tests/data/tfjs_graph/$d/model.json"
 done
-models="$models tests/data/tflite_graph/cnn2d_small/model.tflite"
+models="$models tests/data/tflite_graph/cnn2d_small/model.tflite tests/data/tflite_graph/hard_swish/model.tflite"
 if [ -n "${ANNE_SHARED_DIR:-}" ] && [ -f "$ANNE_SHARED_DIR/fixtures/keras/k3_h5_iris_mit/iris_model.h5" ]; then
     models="$models $ANNE_SHARED_DIR/fixtures/keras/k3_h5_iris_mit/iris_model.h5"
 else

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The `anne` commands on a graph model (format 2.0): the sample graph of tests/sample_graph.h (14 ops;
+# The `anne` commands on a graph model (format 2.0): the sample graph of tests/sample_graph.h (17 ops;
 # written by tests/graph_ref.c, the bytes `anne_mcu_host graph` writes for the boards) through
 #  - info: its ops and shapes, and every figure against numbers computed here from the graph's
 #    definition (parameters, MACs, weight bytes, arena places, file bytes);
@@ -41,8 +41,11 @@ ROWS="0|Input|(5, 5, 2)|0|0
 10|ChannelAffine|(2, 2, 8)|$((8 + 8))|$((2 * 2 * 8))
 11|Permute|(2, 2, 8)|0|0
 12|GlobalMaxPool|(8)|0|0
-13|LayerNorm|(8)|8|0
-14|Dense|(3)|$((3 * 8 + 3))|$((1 * 8 * 3))"
+13|Multiply|(2, 2, 8)|0|0
+14|PReLU|(2, 2, 8)|8|0
+15|GlobalAvgPool|(8)|0|0
+16|LayerNorm|(8)|8|0
+17|Dense|(3)|$((3 * 8 + 3))|$((1 * 8 * 3))"
 WINDOWS="1|3x3 s1 same
 2|pad ((1, 1), (1, 1))
 3|2x2 s2 valid
@@ -52,21 +55,22 @@ WINDOWS="1|3x3 s1 same
 8|axis 2
 9|2x2 s2 same
 11|perm (1, 0, 2)
-13|epsilon 0.001"
+14|alpha per channel
+16|epsilon 0.001"
 PARAMS=$(echo "$ROWS" | awk -F'|' '{ s += $4 } END { print s }')
 MACS=$(echo "$ROWS" | awk -F'|' '{ s += $5 } END { print s }')
 # every tensor in a place of its own, one after the other: the arena is the sum of the tensors' bytes
 ARENA=$(echo "$ROWS" | awk -F'|' '{ n = 1; s = $3; gsub(/[(),]/, " ", s); k = split(s, d, " ");
     for (i = 1; i <= k; i++) n *= d[i]; b += 4 * n } END { print b }')
-[ "$PARAMS" = 167 ] && [ "$MACS" = 2180 ] && [ "$ARENA" = 2724 ] ||
+[ "$PARAMS" = 175 ] && [ "$MACS" = 2180 ] && [ "$ARENA" = 3012 ] ||
     fail "the script's own figures are off: $PARAMS parameters, $MACS MACs, $ARENA arena bytes"
 
 run 0 info "$G"
-stdout_has "Model: \"graph_sample\"  ($G, format 2.0, a graph of 14 ops)"
+stdout_has "Model: \"graph_sample\"  ($G, format 2.0, a graph of 17 ops)"
 # the rows, cells split at two or more spaces (no cell holds two): index, op, activation, inputs, shape,
 # window, params, MACs, weight bytes, arena offset, arena bytes
 awk -F'  +' '/^-+$/ { part++; next } part == 1' "$TMP/out" >"$TMP/rows"
-[ "$(wc -l <"$TMP/rows")" -eq 15 ] || fail "info lists $(wc -l <"$TMP/rows") rows, expected the input and 14 ops"
+[ "$(wc -l <"$TMP/rows")" -eq 18 ] || fail "info lists $(wc -l <"$TMP/rows") rows, expected the input and 17 ops"
 awk -F'  +' -v rows="$ROWS" -v windows="$WINDOWS" '
     BEGIN {
         n = split(rows, r, "\n")
@@ -89,7 +93,7 @@ awk -F'  +' -v rows="$ROWS" -v windows="$WINDOWS" '
     }' "$TMP/rows" >"$TMP/row_failures"
 while read -r line; do fail "${line#FAIL: }"; done <"$TMP/row_failures"
 got=$(awk -F'  +' '{ printf "%s|%s|%s;", $1, $3, $4 }' "$TMP/rows")
-[ "$got" = "0|-|-;1|relu|0;2|linear|1;3|linear|2;4|linear|3;5|linear|4, 3;6|linear|5;7|linear|6;8|linear|7, 5;9|linear|8;10|linear|9;11|linear|10;12|linear|11;13|linear|12;14|softmax|13;" ] ||
+[ "$got" = "0|-|-;1|relu|0;2|linear|1;3|linear|2;4|linear|3;5|linear|4, 3;6|linear|5;7|linear|6;8|linear|7, 5;9|linear|8;10|linear|9;11|linear|10;12|linear|11;13|linear|11, 12;14|linear|13;15|linear|14;16|linear|15;17|softmax|16;" ] ||
     fail "info's activations and input tensors are $got"
 grep -Eq "^Parameters: +$PARAMS\$" "$TMP/out" || fail "info: parameters are not $PARAMS"
 grep -Eq "^MACs: +$MACS per inference\$" "$TMP/out" || fail "info: MACs are not $MACS"
@@ -112,7 +116,7 @@ for pair in '"format_version":"2.0"' '"inputs":50' '"outputs":3' '"input_shape":
     *) fail "info --json lacks $pair" ;;
     esac
 done
-[ "$(grep -c '"type":' "$TMP/out")" -eq 14 ] || fail "info --json has $(grep -c '"type":' "$TMP/out") ops, expected 14"
+[ "$(grep -c '"type":' "$TMP/out")" -eq 17 ] || fail "info --json has $(grep -c '"type":' "$TMP/out") ops, expected 17"
 
 # --- predict: bit for bit the runtime's anne_model_predict() -----------------------------------------
 # 6 rows of 50 inputs (the (5, 5, 2) tensor flattened) from a fixed LCG, and a label column
@@ -145,8 +149,8 @@ stderr_is "anne predict: $TMP/rows.csv: 51 feature columns, but the model has 50
 input=$(sed -n 2p "$TMP/features.csv")
 run 0 trace "$G" --input "$input" --full
 cp "$TMP/out" "$TMP/trace"
-stdout_has "model: graph_sample (input (5, 5, 2), 14 ops, output (3))"
-[ "$(grep -c '^op [0-9]*: ' "$TMP/trace")" -eq 14 ] || fail "trace shows $(grep -c '^op [0-9]*: ' "$TMP/trace") ops"
+stdout_has "model: graph_sample (input (5, 5, 2), 17 ops, output (3))"
+[ "$(grep -c '^op [0-9]*: ' "$TMP/trace")" -eq 17 ] || fail "trace shows $(grep -c '^op [0-9]*: ' "$TMP/trace") ops"
 # each op's line ends in the shape info lists for it
 got=$(sed -n 's/^op \([0-9]*\): \([A-Za-z0-9]*\).* -> \(.*\)$/\1|\2|\3/p' "$TMP/trace" | tr '\n' ';')
 want=$(echo "$ROWS" | tail -n +2 | cut -d'|' -f1-3 | tr '\n' ';')
@@ -158,7 +162,7 @@ block() {
     awk -v k="$1" '/^op [0-9]+: / { on = ($2 == k ":") ; next } /^output:/ { on = 0 } on' "$TMP/trace"
 }
 # the last op's values (the output) and the output line: predict's first row, float for float
-block 14 | sed -n 's/^  values://p' | "$REF" f32 >"$TMP/last"
+block 17 | sed -n 's/^  values://p' | "$REF" f32 >"$TMP/last"
 sed -n 's/^output://p' "$TMP/trace" | "$REF" f32 >"$TMP/output"
 sed -n 1p "$TMP/ref" | "$REF" f32 >"$TMP/want"
 cmp -s "$TMP/last" "$TMP/want" || fail "trace --full's last op is $(tr '\n' ' ' <"$TMP/last"), predict's $(tr '\n' ' ' <"$TMP/want")"
@@ -171,15 +175,23 @@ block 6 | sed -n 's/^  values://p' | "$REF" f32 >"$TMP/crop"
 block 11 | sed -n 's/^  channel [0-9]* *min .* max //p' | "$REF" f32 >"$TMP/maxes"
 block 12 | sed -n 's/^  values://p' | "$REF" f32 >"$TMP/gmax"
 [ -s "$TMP/gmax" ] && cmp -s "$TMP/gmax" "$TMP/maxes" || fail "trace: op 12 (global max) is not op 11's channel maxima"
+# the broadcasting multiply: each position of the permuted (2, 2, 8) tensor times the 8 maxima (trace
+# prints 8 significant digits: within 1e-6 relative)
+col() { tr -s ' ' '\n' | sed '/^$/d'; }
+paste -d' ' <(block 11 | sed -n 's/^  \[1, 0\]://p' | col) <(block 12 | sed -n 's/^  values://p' | col) \
+    <(block 13 | sed -n 's/^  \[1, 0\]://p' | col) >"$TMP/mul"
+[ "$(wc -l <"$TMP/mul")" -eq 8 ] && awk '{ p = $1 * $2; d = $3 - p; if (d < 0) d = -d; a = p < 0 ? -p : p
+    if (NF != 3 || d > 1e-6 * a + 1e-9) bad++ } END { exit bad > 0 }' "$TMP/mul" ||
+    fail "trace: op 13 (broadcast multiply) is not op 11 x op 12: $(tr '\n' ';' <"$TMP/mul")"
 # without --full: summaries only; the input's values appear nowhere
 run 0 trace "$G" --input "$input"
 grep -q '^  \[' "$TMP/out" && fail "trace without --full prints positions"
 stdout_has "  channel 3    min 0"
 run 0 trace "$G" --input "$input" --json
 flat=$(tr -d ' \t\n' <"$TMP/out")
-[ "$(grep -c '"op":' "$TMP/out")" -eq 14 ] || fail "trace --json has $(grep -c '"op":' "$TMP/out") ops"
+[ "$(grep -c '"op":' "$TMP/out")" -eq 17 ] || fail "trace --json has $(grep -c '"op":' "$TMP/out") ops"
 case $flat in
-*'"op":14,"type":"Dense","activation":"softmax","input_tensors":[13],"shape":[3],'*) ;;
+*'"op":17,"type":"Dense","activation":"softmax","input_tensors":[16],"shape":[3],'*) ;;
 *) fail "trace --json lacks the dense op: $(echo "$flat" | tail -c 400)" ;;
 esac
 grep -q '"values":' "$TMP/out" && fail "trace --json without --full has values"

@@ -82,7 +82,7 @@ act_model() { # act_model NAME 'ACTIVATION KEYS': writes NAME.json, converts it 
         exit 1
     }
 }
-acts=(linear relu relu6 sigmoid tanh softmax selu softplus softsign hard_sigmoid hard_sigmoid_k3 swish gelu
+acts=(linear relu relu6 sigmoid tanh softmax selu softplus softsign hard_sigmoid hard_sigmoid_k3 swish hard_swish gelu
     gelu_tanh exponential)
 for a in "${acts[@]}"; do act_model "act_$a" "\"activation\": \"$a\""; done
 act_model act_relu_slope '"activation": "relu", "negative_slope": 0.1'

@@ -9,7 +9,7 @@ const char *anne_graph_op_name(anne_op_kind kind) {
     static const char *const names[ANNE_OP_KIND_COUNT] = {
         "?", "Dense", "Conv2D", "DepthwiseConv2D", "MaxPool2D", "AvgPool2D", "GlobalAvgPool", "GlobalMaxPool",
         "ZeroPad2D", "Crop2D", "UpSample2D", "Reshape", "Permute", "ChannelAffine", "LayerNorm", "Add",
-        "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Activation",
+        "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Activation", "PReLU",
     };
     return (unsigned)kind < (unsigned)ANNE_OP_KIND_COUNT ? names[kind] : "?";
 }
@@ -159,6 +159,9 @@ void anne_graph_attr_text(const anne_graph_op_info *v, char *buf, size_t cap) {
         break;
     }
     case ANNE_OP_CONCAT: snprintf(buf, cap, "axis %u", (unsigned)op->attr[0]); break;
+    case ANNE_OP_PRELU: /* alpha (C) or the whole shape */
+        snprintf(buf, cap, "alpha per %s", op->kernel_size == 4u * v->out.dims[v->out.rank - 1u] ? "channel" : "value");
+        break;
     case ANNE_OP_PERMUTE: {
         uint8_t k;
         at = (size_t)snprintf(buf, cap, "perm (");

@@ -308,11 +308,6 @@ int anne_keras_layer_supported(const anne_keras_source *src, const anne_keras_kl
         if (anne_keras_bool(l->config, "invert", 0)) snprintf(why, cap, "invert=True is not supported");
         else if (!anne__maybe_last_axis(l->config, "axis")) snprintf(why, cap, "normalizes an axis other than the last");
         return why[0] == '\0';
-    case ANNE__K_PRELU: {
-        const cJSON *sh = cJSON_GetObjectItemCaseSensitive(l->config, "shared_axes");
-        if (sh != NULL && !cJSON_IsNull(sh)) snprintf(why, cap, "shared_axes is not supported");
-        return why[0] == '\0';
-    }
     case ANNE__K_RESCALING: {
         double d;
         if (anne_keras_num(l->config, "scale", 1.0, &d) != 0 || anne_keras_num(l->config, "offset", 0.0, &d) != 0) {

@@ -580,23 +580,68 @@ done:
     return rc;
 }
 
+/* PReLU: x if x >= 0 else alpha * x, alpha of the input's shape with Keras' shared_axes (numbered from
+ * 1 after the batch axis) of size 1. Stored per channel when every axis but the last is shared (one
+ * slope per channel), else spread over the whole shape (one slope per value). */
+static int anne__prelu(anne_kg *g) {
+    const anne_ir_tensor in = *anne_kg_shape(g, 0); /* a copy: adding the op moves the tensors */
+    const cJSON *sh = cJSON_GetObjectItemCaseSensitive(g->layer->config, "shared_axes"), *e;
+    size_t rank = in.rank, dims[ANNE_MAX_RANK], k, n = 0;
+    anne_ir_tensor a = in;
+    anne_keras_array *w = NULL;
+    anne_ir_op *op;
+    for (k = 0; k < rank; k++) dims[k] = in.dims[k];
+    if (cJSON_IsNumber(sh) || cJSON_IsArray(sh)) {
+        for (e = cJSON_IsArray(sh) ? sh->child : sh; e != NULL; e = cJSON_IsArray(sh) ? e->next : NULL) {
+            if (!cJSON_IsNumber(e) || floor(e->valuedouble) != e->valuedouble || e->valuedouble < 1 ||
+                e->valuedouble > (double)rank) {
+                return anne_kg_fail(g, "\"shared_axes\" must list axes 1 to %zu of its (%zu-axis) input", rank, rank);
+            }
+            dims[(size_t)e->valuedouble - 1u] = 1;
+        }
+    } else if (sh != NULL && !cJSON_IsNull(sh)) {
+        return anne_kg_fail(g, "\"shared_axes\" must be an axis or a list of axes");
+    }
+    for (k = 0; k < rank; k++) a.dims[k] = (uint16_t)dims[k];
+    if (anne_kg_weights(g, &w, &n, 1, 1, "1: alpha") != 0) return -1;
+    if (anne_kg_array_shape(g, &w[0], "alpha", (int)rank, dims) != 0) goto fail;
+    op = anne_kg_op(g, ANNE_OP_PRELU, &in, 1);
+    if (op == NULL) goto fail;
+    op->kernel = anne_ir_prelu_slopes(&in, &a, w[0].data, &op->kernel_n);
+    if (op->kernel == NULL) {
+        op->kernel_n = 0;
+        anne_kg_fail(g, "out of memory");
+        goto fail;
+    }
+    anne_keras_arrays_free(w, n);
+    return 0;
+fail:
+    anne_keras_arrays_free(w, n);
+    return -1;
+}
+
 /* ---- merges and activations ------------------------------------------------------------------- */
 
+/* Add, Subtract, Multiply, Average, Maximum, Minimum: inputs of one shape, or shapes that broadcast as
+ * Keras' merges do (a lower rank aligned at the last axis; each axis equal or 1: the squeeze-and-
+ * excitation product of (H, W, C) and (1, 1, C)). */
 static int anne__merge(anne_kg *g, anne_op_kind kind) {
     size_t k;
     char a[48], b[48];
+    const anne_ir_tensor *in[ANNE_MAX_OP_INPUTS];
+    anne_ir_tensor out;
     if (g->n_in < 2 || g->n_in > ANNE_MAX_OP_INPUTS || (kind == ANNE_OP_SUBTRACT && g->n_in != 2)) {
         return anne_kg_fail(g, "has %zu inputs; ANNE merges %s", g->n_in, kind == ANNE_OP_SUBTRACT ? "2" : "2 to 4");
     }
-    for (k = 1; k < g->n_in; k++) {
-        if (!anne_ir_tensor_same(anne_kg_shape(g, k), anne_kg_shape(g, 0))) {
-            anne_ir_tensor_describe(anne_kg_shape(g, 0), a, sizeof a);
-            anne_ir_tensor_describe(anne_kg_shape(g, k), b, sizeof b);
-            return anne_kg_fail(g, "input %zu has shape %s, input 1 %s: inputs of different shapes (broadcasting) are "
-                                   "not supported", k + 1u, b, a);
-        }
+    for (k = 0; k < g->n_in; k++) in[k] = anne_kg_shape(g, k);
+    k = anne_ir_broadcast(in, g->n_in, &out);
+    if (k != 0) {
+        anne_ir_tensor_describe(in[0], a, sizeof a);
+        anne_ir_tensor_describe(in[k - 1u], b, sizeof b);
+        return anne_kg_fail(g, "input %zu has shape %s, input 1 %s: shapes that do not broadcast (each axis, counted "
+                               "from the last, must be equal or 1)", k, b, a);
     }
-    return anne_kg_op(g, kind, anne_kg_shape(g, 0), 0) == NULL ? -1 : 0;
+    return anne_kg_op(g, kind, &out, 0) == NULL ? -1 : 0;
 }
 
 static int anne__concat(anne_kg *g) {
@@ -699,9 +744,7 @@ static int anne__convert_layer(anne_kg *g) {
     if (anne__is(g->layer, "BatchNormalization")) return anne__batchnorm(g);
     if (anne__is(g->layer, "Rescaling")) return anne__rescale(g, 0);
     if (anne__is(g->layer, "Normalization")) return anne__rescale(g, 1);
-    if (anne__is(g->layer, "PReLU")) {
-        return anne_kg_fail(g, "not supported in a graph model yet (PReLU is supported in dense chains)");
-    }
+    if (anne__is(g->layer, "PReLU")) return anne__prelu(g);
     if (anne_keras_activation_layer(g->src, g->layer, &(anne_activation){ANNE_ACT_LINEAR}, (float[3]){0, 0, 0}, why,
                                     sizeof why) == 0 ||
         strcmp(why, "not an activation layer") != 0) {

@@ -298,7 +298,9 @@ int anne__pad(const anne__gop &g) {
     return 0;
 }
 
-/* ADD, SUB, MUL, MAXIMUM, MINIMUM of two computed tensors of one shape; CONCATENATION of 2 to 4. */
+/* ADD, SUB, MUL, MAXIMUM, MINIMUM of two computed tensors, of one shape or shapes that broadcast (TFLite's
+ * rules, NumPy's: aligned at the last axis, each axis equal or 1; the output's shape is theirs);
+ * CONCATENATION of 2 to 4. */
 int anne__merge(const anne__gop &g) {
     const auto *in = g.op->inputs();
     const size_t n = in != nullptr ? in->size() : 0u;
@@ -309,8 +311,16 @@ int anne__merge(const anne__gop &g) {
     }
     for (uint32_t k = 0; k < n; k++) {
         if (anne__input(g, k, &xs[k]) != 0) return -1;
-        if (!concat && !anne_ir_tensor_same(&g.w->ir.tensors[xs[k]], &g.w->ir.tensors[xs[0]])) {
-            return anne__gfail(g, "inputs of different shapes (broadcasting) are not supported");
+    }
+    anne_ir_tensor want;
+    if (!concat) {
+        const anne_ir_tensor *shapes[2] = {&g.w->ir.tensors[xs[0]], &g.w->ir.tensors[xs[1]]};
+        if (anne_ir_broadcast(shapes, 2, &want) != 0) {
+            char a[48], b[48];
+            anne_ir_tensor_describe(shapes[0], a, sizeof a);
+            anne_ir_tensor_describe(shapes[1], b, sizeof b);
+            return anne__gfail(g, std::string("inputs of shapes ") + a + " and " + b +
+                                      " do not broadcast (each axis, counted from the last, must be equal or 1)");
         }
     }
     const anne_op_kind kind = g.code == BuiltinOperator_ADD       ? ANNE_OP_ADD
@@ -322,6 +332,12 @@ int anne__merge(const anne__gop &g) {
     const uint8_t rank = g.w->ir.tensors[xs[0]].rank;
     anne_ir_op *op = anne__emit(g, kind, xs, n);
     if (op == nullptr) return -1;
+    if (!concat && !anne_ir_tensor_same(&g.w->ir.tensors[g.w->ir.n_ops], &want)) {
+        char a[48], b[48];
+        anne_ir_tensor_describe(&g.w->ir.tensors[g.w->ir.n_ops], a, sizeof a);
+        anne_ir_tensor_describe(&want, b, sizeof b);
+        return anne__gfail(g, std::string("its output has shape ") + a + "; its inputs broadcast to " + b);
+    }
     ActivationFunctionType fused = ActivationFunctionType_NONE;
     if (const AddOptions *o = g.op->builtin_options_as_AddOptions()) fused = o->fused_activation_function();
     if (const SubOptions *o = g.op->builtin_options_as_SubOptions()) fused = o->fused_activation_function();
@@ -361,6 +377,7 @@ int anne__activation_op(const anne__gop &g) {
     case BuiltinOperator_RELU:
     case BuiltinOperator_RELU6: act = ANNE_ACT_RELU; break;
     case BuiltinOperator_LEAKY_RELU: act = ANNE_ACT_LEAKY_RELU; break;
+    case BuiltinOperator_HARD_SWISH: act = ANNE_ACT_HARD_SWISH; break;
     default: act = ANNE_ACT_SOFTMAX; break;
     }
     anne_ir_default_params(act, p);
@@ -381,6 +398,53 @@ int anne__activation_op(const anne__gop &g) {
     if (op == nullptr) return -1;
     op->activation = act;
     std::memcpy(op->param, p, sizeof p);
+    return 0;
+}
+
+/* PRELU (a Keras PReLU): alpha a constant that broadcasts to the input (TFLite's rule; the converter
+ * writes the layer's alpha, [1, 1, C] for shared_axes [1, 2]): one slope per channel, or per value. */
+int anne__prelu(const anne__gop &g) {
+    const auto *in = g.op->inputs();
+    uint16_t x;
+    if (in == nullptr || in->size() != 2) return anne__gfail(g, "expected inputs (input, alpha)");
+    if (anne__input(g, 0, &x) != 0) return -1;
+    const anne_ir_tensor xs = g.w->ir.tensors[x];
+    const Tensor *at = anne__tensor(*g.c, in->Get(1));
+    const auto *ash = at != nullptr ? at->shape() : nullptr;
+    anne_ir_tensor a, b;
+    std::memset(&a, 0, sizeof a);
+    uint32_t skip = 0; /* leading axes of 1 beyond the input's rank (a batch axis) */
+    while (ash != nullptr && ash->size() - skip > xs.rank && ash->Get(skip) == 1) skip++;
+    if (ash == nullptr || ash->size() - skip < 1 || ash->size() - skip > xs.rank) {
+        return anne__gfail(g, "alpha " + anne__shape(at) + " must have 1 to " + std::to_string(xs.rank) +
+                                  " axes (besides leading ones of size 1), as its input");
+    }
+    a.rank = static_cast<uint8_t>(ash->size() - skip);
+    for (uint32_t k = 0; k < ANNE_MAX_RANK; k++) {
+        const int32_t d = k < a.rank ? ash->Get(skip + k) : 1;
+        if (d < 1 || d > 65535) return anne__gfail(g, "alpha has shape " + anne__shape(at));
+        a.dims[k] = static_cast<uint16_t>(d);
+    }
+    const anne_ir_tensor *shapes[2] = {&xs, &a};
+    if (anne_ir_broadcast(shapes, 2, &b) != 0 || !anne_ir_tensor_same(&b, &xs)) {
+        char want[48];
+        anne_ir_tensor_describe(&xs, want, sizeof want);
+        return anne__gfail(g, "alpha " + anne__shape(at) + " does not broadcast to the input " + want);
+    }
+    float *alpha = nullptr;
+    if (anne__constant(*g.c, g.n_op, "PRELU", in->Get(1), anne_ir_tensor_values(&a), "alpha", &alpha) != 0) return -1;
+    anne_ir_op *op = anne__emit(g, ANNE_OP_PRELU, &x, 1);
+    if (op != nullptr && !anne_ir_tensor_same(&g.w->ir.tensors[g.w->ir.n_ops], &xs)) {
+        std::free(alpha);
+        return anne__gfail(g, "its output's shape is not its input's");
+    }
+    if (op != nullptr) op->kernel = anne_ir_prelu_slopes(&xs, &a, alpha, &op->kernel_n);
+    std::free(alpha);
+    if (op == nullptr) return -1;
+    if (op->kernel == nullptr) {
+        op->kernel_n = 0;
+        return anne_error_set(g.c->err, "out of memory");
+    }
     return 0;
 }
 
@@ -452,7 +516,9 @@ bool anne__graph_operator_code(int32_t code) {
     case BuiltinOperator_ELU:
     case BuiltinOperator_RELU:
     case BuiltinOperator_RELU6:
-    case BuiltinOperator_LEAKY_RELU: return true;
+    case BuiltinOperator_LEAKY_RELU:
+    case BuiltinOperator_HARD_SWISH:
+    case BuiltinOperator_PRELU: return true;
     default: return false;
     }
 }
@@ -484,8 +550,10 @@ int anne__graph_operator(const anne__gop &g) {
     case BuiltinOperator_RELU:
     case BuiltinOperator_RELU6:
     case BuiltinOperator_LEAKY_RELU:
+    case BuiltinOperator_HARD_SWISH:
     case BuiltinOperator_SOFTMAX: return anne__activation_op(g);
     case BuiltinOperator_FULLY_CONNECTED: return anne__fully_connected(g);
+    case BuiltinOperator_PRELU: return anne__prelu(g);
     default: {
         const std::string hint = anne__keras_hint(*g.c, static_cast<uint32_t>(g.n_op - 1), g.code);
         return anne__gfail(g, "not supported" + (hint.empty() ? std::string() : " (" + hint + ")") + "; " +
@@ -515,8 +583,9 @@ void anne__stand_in(const anne__ctx &c, anne__gwalk &w, const Operator *op) {
 
 const char *const anne__graph_supported_ops =
     "ANNE reads float32 CONV_2D, DEPTHWISE_CONV_2D, MAX_POOL_2D, AVERAGE_POOL_2D, MEAN (spatial), PAD/PADV2 (zeros), "
-    "RESHAPE, SQUEEZE, EXPAND_DIMS, ADD, SUB, MUL, MAXIMUM, MINIMUM (same shapes), CONCATENATION, FULLY_CONNECTED, "
-    "LOGISTIC, TANH, ELU, RELU, RELU6, LEAKY_RELU, SOFTMAX and DEQUANTIZE of constant weights";
+    "RESHAPE, SQUEEZE, EXPAND_DIMS, ADD, SUB, MUL, MAXIMUM, MINIMUM (of computed tensors, broadcasting), "
+    "CONCATENATION, FULLY_CONNECTED, LOGISTIC, TANH, ELU, RELU, RELU6, LEAKY_RELU, HARD_SWISH, PRELU (constant alpha), "
+    "SOFTMAX and DEQUANTIZE of constant weights";
 
 /* A tensor of the form [n] or [1, n] (what a dense chain passes on). */
 bool anne__flat(const Tensor *t) {

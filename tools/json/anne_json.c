@@ -320,7 +320,7 @@ int anne_json_read_activation(anne_json_ctx *c, const cJSON *act_v, const cJSON 
             if (at >= sizeof list) at = sizeof list - 1u;
         }
         return anne_json_fail(c, "unknown activation \"%.60s\" (known: %s; aliases: relu6, silu, hardSigmoid, "
-                                 "leakyRelu, gelu_approximate)", name, list);
+                                 "leakyRelu, gelu_approximate, hard_silu)", name, list);
     }
     anne_ir_default_params(*act, param);
     if (strcmp(name, "relu6") == 0) {

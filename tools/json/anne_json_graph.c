@@ -12,13 +12,13 @@
 
 /* ---- tables ----------------------------------------------------------------------------------- */
 
-_Static_assert(ANNE_OP_KIND_COUNT == 23, "give the new op kind its ANNE JSON name, keys and reader");
+_Static_assert(ANNE_OP_KIND_COUNT == 24, "give the new op kind its ANNE JSON name, keys and reader");
 
 static const char *const anne__op_names[ANNE_OP_KIND_COUNT] = {
     NULL,         "dense",      "conv2d",  "depthwise_conv2d", "max_pool2d",     "avg_pool2d", "global_avg_pool",
     "global_max_pool", "zero_pad2d", "crop2d", "upsample2d", "reshape", "permute", "channel_affine", "layer_norm",
     "add",        "subtract",   "multiply", "average",         "maximum",        "minimum",    "concat",
-    "activation",
+    "activation", "prelu",
 };
 
 const char *anne_json_op_name(anne_op_kind kind) {
@@ -100,14 +100,14 @@ enum {
     ANNE__K_MAX_VALUE, ANNE__K_THRESHOLD, ANNE__K_THETA, ANNE__K_UNITS, ANNE__K_FILTERS, ANNE__K_KERNEL_SIZE,
     ANNE__K_POOL_SIZE, ANNE__K_STRIDES, ANNE__K_DILATION, ANNE__K_PADDING, ANNE__K_MULTIPLIER, ANNE__K_CROPPING,
     ANNE__K_SIZE, ANNE__K_KEEPDIMS, ANNE__K_DIMS, ANNE__K_AXIS, ANNE__K_EPSILON, ANNE__K_KERNEL, ANNE__K_BIAS,
-    ANNE__K_SCALE, ANNE__K_SHIFT, ANNE__K_GAMMA, ANNE__K_BETA, ANNE__K_COUNT
+    ANNE__K_SCALE, ANNE__K_SHIFT, ANNE__K_GAMMA, ANNE__K_BETA, ANNE__K_ALPHAS, ANNE__K_COUNT
 };
 
 static const char *const anne__op_keys[ANNE__K_COUNT + 1] = {
     "op",      "name",     "inputs",    "shape",     "activation", "alpha",   "negative_slope", "max_value",
     "threshold", "theta",  "units",     "filters",   "kernel_size", "pool_size", "strides",      "dilation",
     "padding", "depth_multiplier", "cropping", "size", "keepdims",  "dims",    "axis",           "epsilon",
-    "kernel",  "bias",     "scale",     "shift",     "gamma",      "beta",    NULL,
+    "kernel",  "bias",     "scale",     "shift",     "gamma",      "beta",    "alphas", NULL,
 };
 
 #define ANNE__B(k) (1ul << (k))
@@ -132,6 +132,7 @@ static unsigned long anne__kind_keys(anne_op_kind kind) {
     case ANNE_OP_CHANNEL_AFFINE: return ANNE__B(ANNE__K_SCALE) | ANNE__B(ANNE__K_SHIFT);
     case ANNE_OP_LAYER_NORM: return ANNE__B(ANNE__K_EPSILON) | ANNE__B(ANNE__K_GAMMA) | ANNE__B(ANNE__K_BETA);
     case ANNE_OP_CONCAT: return ANNE__B(ANNE__K_AXIS);
+    case ANNE_OP_PRELU: return ANNE__B(ANNE__K_ALPHAS);
     default: return 0; /* reshape (its "shape" is every op's key), the merges, activation */
     }
 }
@@ -702,6 +703,20 @@ static int anne__op_norm(anne__g *g) {
     return anne__channel_list(g, ANNE__K_BETA, c, per, 0, &g->bias, &g->bias_n);
 }
 
+/* PReLU: "alphas", one slope per channel (Keras' shared_axes over every other axis) or one per value
+ * (none shared; row-major, as the tensor is flattened). */
+static int anne__op_prelu(anne__g *g) {
+    size_t c = g->in[0].dims[g->in[0].rank - 1u], all = anne_ir_tensor_values(&g->in[0]);
+    const cJSON *v = g->f[ANNE__K_ALPHAS];
+    g->out = g->in[0];
+    if (!cJSON_IsArray(v) || (anne_json_array_len(v) != c && anne_json_array_len(v) != all)) {
+        char got[64];
+        return anne_json_fail(g->c, "\"alphas\" must be a list of %zu slopes (one per channel) or %zu (one per value), "
+                                    "got %s", c, all, v != NULL ? anne_json_describe(v, got, sizeof got) : "nothing");
+    }
+    return anne__channel_list(g, ANNE__K_ALPHAS, anne_json_array_len(v), "slope", 1, &g->kernel, &g->kernel_n);
+}
+
 /* "input 2 (\"pool\")" into buf. */
 static const char *anne__input_name(const anne__g *g, size_t k, char *buf, size_t cap) {
     const char *name = g->names[g->inputs[k]];
@@ -742,14 +757,18 @@ static int anne__op_merge(anne__g *g) {
         g->out.dims[ax] = (uint16_t)sum;
         return 0;
     }
-    for (k = 1; k < g->n_in; k++) {
-        if (!anne_ir_tensor_same(&g->in[k], &g->in[0])) {
-            anne_ir_tensor_describe(&g->in[k], sa, sizeof sa);
-            anne_ir_tensor_describe(&g->in[0], sb, sizeof sb);
-            return anne_json_fail(g->c, "%s is %s but %s is %s: %s takes inputs of one shape",
-                                  anne__input_name(g, k, a, sizeof a), sa, anne__input_name(g, 0, b, sizeof b), sb,
-                                  g->kind_name);
-        }
+    {
+        const anne_ir_tensor *in[ANNE_MAX_OP_INPUTS];
+        for (k = 0; k < g->n_in; k++) in[k] = &g->in[k];
+        k = anne_ir_broadcast(in, g->n_in, &g->out);
+    }
+    if (k != 0) {
+        anne_ir_tensor_describe(&g->in[k - 1u], sa, sizeof sa);
+        anne_ir_tensor_describe(&g->in[0], sb, sizeof sb);
+        return anne_json_fail(g->c, "%s is %s but %s is %s: %s takes inputs of one shape, or shapes that broadcast "
+                                    "(each axis, counted from the last, equal or 1)",
+                              anne__input_name(g, k - 1u, a, sizeof a), sa, anne__input_name(g, 0, b, sizeof b), sb,
+                              g->kind_name);
     }
     return 0;
 }
@@ -942,6 +961,7 @@ static int anne__read_op(anne__g *g, const cJSON *obj) {
     case ANNE_OP_CHANNEL_AFFINE:
     case ANNE_OP_LAYER_NORM: rc = anne__op_norm(g); break;
     case ANNE_OP_ACTIVATION: g->out = g->in[0]; rc = 0; break;
+    case ANNE_OP_PRELU: rc = anne__op_prelu(g); break;
     default: rc = anne__op_merge(g); break;
     }
     if (rc != 0 || anne_json_read_activation(g->c, g->f[ANNE__K_ACT], &g->f[ANNE__K_ALPHA], &act, param) != 0) {

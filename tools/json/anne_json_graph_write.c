@@ -205,6 +205,11 @@ static int anne__put_settings(anne_json_buf *b, const anne_ir *ir, size_t i, ann
             anne_json_put_float(b, eps);
         }
         return 0; /* the weights follow the activation */
+    case ANNE_OP_PRELU:
+        if (op->kernel == NULL || (op->kernel_n != c_in && op->kernel_n != anne_ir_tensor_values(in))) {
+            return anne_error_set(err, "op %zu: %u prelu slopes for %zu channels", i + 1u, op->kernel_n, c_in);
+        }
+        return 0; /* the slopes follow the activation */
     case ANNE_OP_CONCAT:
         if (op->attr[0] + 1u == out->rank) anne_json_put(b, ", \"axis\": -1");
         else anne_json_put(b, ", \"axis\": %u", op->attr[0] + 1u);
@@ -240,6 +245,7 @@ static void anne__put_weights(anne_json_buf *b, const anne_ir *ir, size_t i) {
         if (op->kernel != NULL) anne__put_list(b, "gamma", op->kernel, op->kernel_n);
         if (op->bias != NULL) anne__put_list(b, "beta", op->bias, op->bias_n);
         break;
+    case ANNE_OP_PRELU: anne__put_list(b, "alphas", op->kernel, op->kernel_n); break;
     default: break;
     }
 }

@@ -67,6 +67,7 @@ int anne_activation_from_name(const char *name, anne_activation *act) {
         {"silu", ANNE_ACT_SWISH},          {"hardSigmoid", ANNE_ACT_HARD_SIGMOID},
         {"leakyrelu", ANNE_ACT_LEAKY_RELU}, {"leakyRelu", ANNE_ACT_LEAKY_RELU},
         {"relu6", ANNE_ACT_RELU},          {"gelu_approximate", ANNE_ACT_GELU_TANH},
+        {"hard_silu", ANNE_ACT_HARD_SWISH},
     };
     size_t i;
     for (i = 0; i < (size_t)ANNE_ACT_COUNT; i++) {

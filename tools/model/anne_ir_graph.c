@@ -22,6 +22,48 @@ int anne_ir_tensor_same(const anne_ir_tensor *a, const anne_ir_tensor *b) {
     return 1;
 }
 
+size_t anne_ir_broadcast(const anne_ir_tensor *const *in, size_t n, anne_ir_tensor *out) {
+    size_t k, d;
+    *out = *in[0];
+    for (k = 1; k < n; k++) {
+        const anne_ir_tensor *t = in[k];
+        anne_ir_tensor r;
+        memset(&r, 0, sizeof r);
+        r.rank = t->rank > out->rank ? t->rank : out->rank;
+        for (d = 0; d < ANNE_MAX_RANK; d++) r.dims[d] = 1;
+        for (d = 0; d < r.rank; d++) { /* d: the d-th axis from the last */
+            uint16_t a = d < out->rank ? out->dims[out->rank - 1u - d] : 1u, b = d < t->rank ? t->dims[t->rank - 1u - d] : 1u;
+            if (a != b && a != 1u && b != 1u) return k + 1u;
+            r.dims[r.rank - 1u - d] = a > b ? a : b;
+        }
+        *out = r;
+    }
+    return 0;
+}
+
+float *anne_ir_prelu_slopes(const anne_ir_tensor *in, const anne_ir_tensor *a, const float *alpha, uint32_t *n) {
+    size_t k, i, lead = (size_t)in->rank - a->rank, c = in->dims[in->rank - 1u];
+    int per_channel = 1;
+    float *s;
+    for (k = 0; k + 1u < a->rank; k++) per_channel = per_channel && a->dims[k] == 1u;
+    *n = (uint32_t)(per_channel ? c : anne_ir_tensor_values(in));
+    s = malloc(*n * sizeof *s);
+    if (s == NULL) return NULL;
+    for (i = 0; i < *n; i++) {
+        /* value i of (C) or of in's shape, read at alpha's own index: 0 along its axes of 1 */
+        size_t rest = i, at = 0, stride = 1, d;
+        for (d = in->rank; d-- > 0;) {
+            size_t size = per_channel && d + 1u < in->rank ? 1u : in->dims[d], idx = rest % size;
+            size_t ad = d >= lead ? a->dims[d - lead] : 1u;
+            rest /= size;
+            at += (ad == 1u ? 0u : idx) * stride;
+            stride *= ad;
+        }
+        s[i] = alpha[at];
+    }
+    return s;
+}
+
 void anne_ir_tensor_describe(const anne_ir_tensor *t, char *buf, size_t cap) {
     size_t at = 0, k;
     at += (size_t)snprintf(buf, cap, "(");
@@ -33,7 +75,7 @@ const char *anne_op_kind_name(anne_op_kind kind) {
     static const char *const names[] = {
         "?", "Dense", "Conv2D", "DepthwiseConv2D", "MaxPool2D", "AvgPool2D", "GlobalAvgPool", "GlobalMaxPool",
         "ZeroPad2D", "Crop2D", "UpSample2D", "Reshape", "Permute", "ChannelAffine", "LayerNorm", "Add",
-        "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Activation",
+        "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Activation", "PReLU",
     };
     return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "?";
 }
@@ -205,7 +247,7 @@ int anne_ir_graph_simplify(anne_ir *ir, anne_error *err) {
  * (docs/format.md, "Memory plan"). */
 static int anne__elementwise(anne_op_kind k) {
     return k == ANNE_OP_RESHAPE || k == ANNE_OP_CHANNEL_AFFINE || k == ANNE_OP_LAYER_NORM || k == ANNE_OP_ACTIVATION ||
-           (k >= ANNE_OP_ADD && k <= ANNE_OP_MINIMUM);
+           k == ANNE_OP_PRELU || (k >= ANNE_OP_ADD && k <= ANNE_OP_MINIMUM);
 }
 
 /* Lifetimes and in-place pairs for the planner: a tensor lives from its writer (op i - 1) to its last

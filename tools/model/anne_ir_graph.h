@@ -16,6 +16,17 @@ size_t anne_ir_tensor_values(const anne_ir_tensor *t);
 /* Whether two tensors have the same shape. */
 int anne_ir_tensor_same(const anne_ir_tensor *a, const anne_ir_tensor *b);
 
+/* The shape NumPy's broadcasting gives the n >= 1 shapes in[0 .. n-1] (as Keras' merges and TFLite's
+ * elementwise operators broadcast: axes aligned at the last, each axis equal or 1), into *out. Returns
+ * 0, or k + 1 when in[k] does not broadcast with the shapes before it. */
+size_t anne_ir_broadcast(const anne_ir_tensor *const *in, size_t n, anne_ir_tensor *out);
+
+/* The slopes of a PRELU op over a tensor of shape *in, from alpha of shape *a that broadcasts to it (the
+ * caller checked: aligned at the last axis, each axis in's or 1): one per channel (C values) when a's
+ * every axis but the last is 1, else one per value of in, alpha repeated along a's axes of 1. malloc'd,
+ * *n values; NULL when out of memory. */
+float *anne_ir_prelu_slopes(const anne_ir_tensor *in, const anne_ir_tensor *a, const float *alpha, uint32_t *n);
+
 /* "(26, 26, 8)" into buf. */
 void anne_ir_tensor_describe(const anne_ir_tensor *t, char *buf, size_t cap);
 
