@@ -147,6 +147,8 @@ static anne_status anne__load_graph(anne_model *m, const uint8_t *g, uint32_t g_
     if (g_size != ANNE__GRAPH_HDR_SIZE + (uint32_t)m->n_layers * ANNE__LAYER_SIZE) return ANNE_ERR_BAD_SECTION;
     if (m->n_inputs == 0) return ANNE_ERR_SHAPE;
     m->layer_table = g + ANNE__GRAPH_HDR_SIZE;
+    m->n_input_tensors = 1;
+    m->n_output_tensors = 1;
 
     prev = m->n_inputs;
     for (i = 0; i < m->n_layers; i++) {
