@@ -64,7 +64,9 @@ static anne_status anne__check_gdesc(const anne_graph_desc *d) {
     n_in = anne__row(d, 0);
     n_out = anne__row(d, 1);
     if (n_in > 0xFFFFu || n_out > 0xFFFFu) return ANNE_ERR_SHAPE;
-    return anne__check_extras(&d->scaling, n_in, n_out, d->n_classes, d->class_names);
+    /* class names name the values of the first output (a model's other outputs: regressions, ...) */
+    return anne__check_extras(&d->scaling, n_in, anne__tensor_values(&d->tensors[anne__output(d, 0)]), d->n_classes,
+                              d->class_names);
 }
 
 static anne_status anne__make_gplan(const anne_graph_desc *d, anne__gplan *p) {

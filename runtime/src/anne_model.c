@@ -200,8 +200,13 @@ static int anne__check_strings(const uint8_t *s, uint32_t size, uint32_t count) 
     return 1;
 }
 
+/* Class names name the values of the first output (all of a dense chain's): one value is a sigmoid's
+ * two classes. */
 static anne_status anne__load_classes(anne_model *m, const uint8_t *s, uint32_t size) {
-    uint32_t count, expected = m->n_outputs == 1 ? 2u : m->n_outputs;
+    anne_model_io first;
+    uint32_t count, expected;
+    if (anne_model_output(m, 0, &first) != ANNE_OK) return ANNE_ERR_BAD_CLASSES;
+    expected = first.values == 1u ? 2u : first.values;
     if (size < ANNE__CLASSES_HDR_SIZE) return ANNE_ERR_BAD_CLASSES;
     count = anne__w32(s);
     if (count != expected || count > ANNE_MAX_CLASSES) return ANNE_ERR_BAD_CLASSES;

@@ -15,7 +15,12 @@ int anne_cli_model_open(anne_cli_model *m, const char *path, anne_error *err) {
     memset(m, 0, sizeof *m);
     if (anne_loaded_open(&m->loaded, path, err) != 0) return -1;
     model = &m->loaded.model;
-    m->n_classes = model->n_outputs == 1 ? 2u : model->n_outputs;
+    {
+        anne_model_io first;
+        anne_model_output(model, 0, &first);
+        m->class_values = (uint16_t)first.values;
+    }
+    m->n_classes = m->class_values == 1 ? 2u : m->class_values;
     m->arena_bytes = anne_model_arena_size(model);
     if (m->arena_bytes < sizeof(float)) m->arena_bytes = sizeof(float);
     m->arena = malloc(m->arena_bytes); /* malloc is aligned for float */

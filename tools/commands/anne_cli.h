@@ -20,7 +20,9 @@ typedef struct anne_cli_model {
     float *arena;               /* anne_model_arena_size() bytes (at least 4) */
     size_t arena_bytes;
     float *out;                 /* (n_outputs): room for one result */
-    uint16_t n_classes;         /* classes the outputs stand for: 2 for one output, else n_outputs */
+    uint16_t class_values;      /* the values that give the class: the first output's (all of them for a
+                                   model with one output) */
+    uint16_t n_classes;         /* classes they stand for: 2 for one value, else class_values */
     const char **class_names;   /* (n_classes) pointers into the model, or NULL when it has none */
 } anne_cli_model;
 

@@ -81,7 +81,7 @@ static int anne__predict_text(anne_cli_model *m, const float *x, size_t n_rows, 
     for (r = 0; r < n_rows; r++) {
         uint16_t cls;
         if (anne_cli_model_predict(m, out, x + r * model->n_inputs, err) != 0) return -1;
-        cls = anne_output_class(out, model->n_outputs, threshold);
+        cls = anne_output_class(out, m->class_values, threshold); /* the first output's class */
         for (k = 0; k < model->n_outputs; k++) printf("%.9g,", (double)out[k]);
         printf("%u", (unsigned)cls);
         if (m->class_names != NULL) {
@@ -116,7 +116,7 @@ static int anne__predict_json(anne_cli_model *m, const float *x, size_t n_rows, 
         bad |= anne_cli_json_add(outputs, NULL, row);
         for (k = 0; k < model->n_outputs && !bad; k++) bad |= anne_cli_json_add(row, NULL, anne_cli_json_float(out[k]));
         bad |= anne_cli_json_add(classes, NULL,
-                                 cJSON_CreateNumber((double)anne_output_class(out, model->n_outputs, threshold)));
+                                 cJSON_CreateNumber((double)anne_output_class(out, m->class_values, threshold)));
     }
     if (bad) {
         cJSON_Delete(doc);
