@@ -219,7 +219,7 @@ static int anne__read_input(anne_json_ctx *c, const cJSON *in, anne_ir *ir, size
     char got[64];
     size_t n = 0, i, values = 0;
     uint16_t size = 0;
-    snprintf(c->where, sizeof c->where, "input");
+    if (!named) snprintf(c->where, sizeof c->where, "input"); /* else the caller's "inputs value k" */
     if (!cJSON_IsObject(in)) {
         return anne_json_fail(c, "must be an object such as {\"size\": 4} or {\"shape\": [28, 28, 1]}, got %s",
                               anne_json_describe(in, got, sizeof got));
@@ -576,8 +576,8 @@ static int anne__read_graph_inputs(anne_json_ctx *c, const cJSON *list, anne_ir 
         size_t before = ir->n_inputs;
         anne_ir_init(&one);
         rank = 0;
-        rc = anne__read_input(c, e, &one, &rank, dims, 1);
         snprintf(c->where, sizeof c->where, "inputs value %zu", k + 1u);
+        rc = anne__read_input(c, e, &one, &rank, dims, 1);
         if (rc == 0) rc = anne__input_name(c, e, &names[k]);
         for (j = 0; rc == 0 && j < k; j++) {
             if (strcmp(names[j], names[k]) == 0) rc = anne_json_fail(c, "the name \"%.60s\" is taken", names[k]);
