@@ -351,10 +351,11 @@ static uint32_t anne__row_values(const anne_model *m, int outputs) {
     return n; /* <= 16 x 2^24 */
 }
 
-anne_status anne__load_graph_model(anne_model *m, const uint8_t *ts, uint32_t ts_size, const uint8_t *os,
-                                   uint32_t os_size) {
-    uint32_t i, arena, n_t, n_o, n_in, n_out, list;
-    anne_status st;
+/* The TENSORS and OPS headers and the sections' sizes; fills the counts and tables of *m. Out of line,
+ * so that its values are not kept in anne__load_graph_model's frame under every op's check. */
+static ANNE__NOINLINE anne_status anne__read_headers(anne_model *m, const uint8_t *ts, uint32_t ts_size,
+                                                    const uint8_t *os, uint32_t os_size) {
+    uint32_t arena, n_t, n_o, n_in, n_out, list;
     if (ts_size < ANNE__TENSORS_HDR_SIZE || os_size < ANNE__OPS_HDR_SIZE) return ANNE_ERR_BAD_SECTION;
     n_t = anne__w32(ts) & 0xFFFFu;
     n_o = anne__w32(os) & 0xFFFFu;
@@ -380,11 +381,19 @@ anne_status anne__load_graph_model(anne_model *m, const uint8_t *ts, uint32_t ts
     m->n_output_tensors = (uint16_t)n_out;
     m->output_list = list != 0 ? m->op_table + n_o * ANNE__OP_SIZE : NULL;
     m->arena_bytes = arena;
+    return ANNE_OK;
+}
+
+anne_status anne__load_graph_model(anne_model *m, const uint8_t *ts, uint32_t ts_size, const uint8_t *os,
+                                   uint32_t os_size) {
+    uint32_t i;
+    anne_status st = anne__read_headers(m, ts, ts_size, os, os_size);
+    if (st != ANNE_OK) return st;
     st = anne__check_outputs(m);
     if (st != ANNE_OK) return st;
     st = anne__check_tensors(m);
     if (st != ANNE_OK) return st;
-    for (i = 0; i < n_o; i++) {
+    for (i = 0; i < m->n_ops; i++) {
         st = anne__check_op(m, i);
         if (st != ANNE_OK) return st;
     }

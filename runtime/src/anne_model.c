@@ -203,10 +203,11 @@ static int anne__check_strings(const uint8_t *s, uint32_t size, uint32_t count) 
 /* Class names name the values of the first output (all of a dense chain's): one value is a sigmoid's
  * two classes. */
 static anne_status anne__load_classes(anne_model *m, const uint8_t *s, uint32_t size) {
-    anne_model_io first;
-    uint32_t count, expected;
-    if (anne_model_output(m, 0, &first) != ANNE_OK) return ANNE_ERR_BAD_CLASSES;
-    expected = first.values == 1u ? 2u : first.values;
+    /* read in place, with no record on the stack (the loader's frame counts against a board's budget) */
+    uint32_t first = m->tensor_table != NULL
+                         ? anne__t_values(m->tensor_table + anne__output_tensor(m, 0) * ANNE__TENSOR_SIZE)
+                         : m->n_outputs;
+    uint32_t count, expected = first == 1u ? 2u : first;
     if (size < ANNE__CLASSES_HDR_SIZE) return ANNE_ERR_BAD_CLASSES;
     count = anne__w32(s);
     if (count != expected || count > ANNE_MAX_CLASSES) return ANNE_ERR_BAD_CLASSES;
