@@ -54,20 +54,58 @@ static size_t shape_values(const cJSON *shape) {
     return n;
 }
 
+/* Whether the model's inputs (outputs: 1) have the shapes io.json gives ("input_shape", or for several
+ * "input_shapes", in the model's order); *values gets their values side by side (0: no shapes). */
+static int io_shapes_match(const anne_model *m, const cJSON *io, int outputs, size_t *values) {
+    const cJSON *one = cJSON_GetObjectItem(io, outputs ? "output_shape" : "input_shape");
+    const cJSON *list = cJSON_GetObjectItem(io, outputs ? "output_shapes" : "input_shapes"), *shape;
+    size_t k = 0, n = outputs ? m->n_output_tensors : m->n_input_tensors;
+    int ok = 1;
+    *values = 0;
+    if (one != NULL) {
+        *values = shape_values(one);
+        return n == 1;
+    }
+    if (!cJSON_IsArray(list)) return 0;
+    cJSON_ArrayForEach(shape, list) {
+        anne_model_io part;
+        const cJSON *d;
+        size_t j = 0;
+        if (shape_values(shape) == 0) {
+            *values = 0;
+            return 0;
+        }
+        *values += shape_values(shape);
+        if (k >= n || (outputs ? anne_model_output(m, (uint16_t)k, &part) : anne_model_input(m, (uint16_t)k, &part)) != ANNE_OK ||
+            part.rank != (size_t)cJSON_GetArraySize(shape)) {
+            ok = 0;
+        } else {
+            cJSON_ArrayForEach(d, shape) ok &= part.dims[j++] == (uint16_t)d->valuedouble;
+        }
+        k++;
+    }
+    return ok && k == n;
+}
+
 /* Compares the model's predictions with the framework's for every row of io; returns NULL when all agree, or
  * the reason (in msg) otherwise. *worst gets the largest absolute difference seen. */
 static const char *compare_rows(const anne_graph_refs *refs, const char *name, const anne_model *m, const cJSON *io,
                                 double *worst, char *msg, size_t msg_size) {
     const cJSON *inputs = cJSON_GetObjectItem(io, "inputs"), *outputs = cJSON_GetObjectItem(io, "outputs"), *row;
-    size_t in_values = shape_values(cJSON_GetObjectItem(io, "input_shape"));
-    size_t out_values = shape_values(cJSON_GetObjectItem(io, "output_shape"));
+    size_t in_values, out_values;
+    int in_match = io_shapes_match(m, io, 0, &in_values), out_match = io_shapes_match(m, io, 1, &out_values);
     size_t r = 0, bad = 0, first_row = 0, first_out = 0;
     double first_got = 0, first_want = 0;
     float *x, *y;
     void *arena;
     if (in_values == 0 || out_values == 0 || !cJSON_IsArray(inputs) || !cJSON_IsArray(outputs) ||
         cJSON_GetArraySize(inputs) == 0 || cJSON_GetArraySize(inputs) != cJSON_GetArraySize(outputs)) {
-        snprintf(msg, msg_size, "%s: io.json: no input_shape, output_shape, or as many inputs as outputs", name);
+        snprintf(msg, msg_size, "%s: io.json: no input and output shapes, or not as many inputs as outputs", name);
+        return msg;
+    }
+    if (!in_match || !out_match) {
+        snprintf(msg, msg_size, "%s: the model's %u inputs and %u outputs do not have the shapes %s gives", name,
+                 (unsigned)m->n_input_tensors, (unsigned)m->n_output_tensors, refs->framework);
         return msg;
     }
     if (m->n_inputs != in_values || m->n_outputs != out_values) {

@@ -1,6 +1,7 @@
 /* Graph models against the outputs their own framework computed (TF.js, TFLite through LiteRT): every
  * model of a reference folder (tests/data/<dir>: index.json, and per model its file and io.json with
- * "inputs", "outputs", "input_shape", "output_shape") is imported, written, loaded and run; each must
+ * "inputs", "outputs", "input_shape", "output_shape", or "input_shapes" and "output_shapes" for several, each
+ * checked against the model's inputs and outputs) is imported, written, loaded and run; each must
  * reproduce the framework within 1e-5 (relative above 1), or be refused with the message given.
  * Every failing model is listed before the test fails, so that one run shows all that is left. */
 #ifndef GRAPH_REFERENCES_H

@@ -77,7 +77,7 @@ static uint8_t *planned_sample(size_t *size, uint32_t *in_place) {
             (*in_place)++;
         }
     }
-    assert_int_equal(anne_plan_arena(p, m.n_tensors, &arena, &err), 0);
+    assert_int_equal(anne_plan_arena(p, m.n_tensors, m.n_input_tensors, &arena, &err), 0);
     for (i = 0; i < m.n_tensors; i++) t[i].offset = p[i].offset;
     for (i = 0; i < N_IN; i++) std_dev[i] = 0.5f + 0.125f * (float)(i % 5u);
     memset(&d, 0, sizeof d);

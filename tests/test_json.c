@@ -259,7 +259,7 @@ static void test_errors_name_their_place(void **state) {
          "model.json: layer 2: unknown key \"activaton\" (known: type, name, units, activation, kernel, bias, alpha, "
          "negative_slope, max_value, threshold, theta; did you mean \"activation\"?)"},
         {"{\"layer\": []}",
-         "model.json: unknown key \"layer\" (known: name, input, layers, ops, classes; did you mean \"layers\"?)"},
+         "model.json: unknown key \"layer\" (known: name, input, layers, ops, classes, inputs, outputs; did you mean \"layers\"?)"},
         {"{\"input\": {\"sise\": 2}, \"layers\": [{\"kernel\": [[1]]}]}",
          "model.json: input: unknown key \"sise\" (known: size, shape, mean, std, min, max; did you mean \"size\"?)"},
         {"{\"layers\": [{\"activation\": \"sigmoid\", \"alpha\": 0.1, \"kernel\": [[1]]}]}",

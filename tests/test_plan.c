@@ -48,7 +48,7 @@ static void test_chain_gets_the_lower_bound(void **state) {
         for (i = 0; i + 1u < n; i++) {
             if (t[i].bytes + t[i + 1u].bytes > bound) bound = t[i].bytes + t[i + 1u].bytes;
         }
-        assert_int_equal(anne_plan_arena(t, n, &arena, &err), 0);
+        assert_int_equal(anne_plan_arena(t, n, 1, &arena, &err), 0);
         assert_int_equal(arena, bound);
         assert_valid(t, n, arena);
     }
@@ -148,7 +148,7 @@ static void test_random_graphs(void **state) {
         uint8_t *b1, *b2;
         float x[64], y1[64], y2[64];
         make_rgraph(&g);
-        assert_int_equal(anne_plan_arena(g.p, g.n_ops + 1u, &arena, &err), 0);
+        assert_int_equal(anne_plan_arena(g.p, g.n_ops + 1u, 1, &arena, &err), 0);
         assert_valid(g.p, g.n_ops + 1u, arena);
         for (i = 0; i <= g.n_ops; i++) {
             g.t[i].offset = separate;
@@ -179,18 +179,18 @@ static void test_refusals(void **state) {
     t[0].bytes = 8, t[0].last = 0, t[0].in_place_of = -1;
     t[1].bytes = 6, t[1].last = 1, t[1].in_place_of = -1; /* not a multiple of 4 */
     t[2].bytes = 4, t[2].last = 2, t[2].in_place_of = -1;
-    assert_int_equal(anne_plan_arena(t, 3, &arena, &err), -1);
+    assert_int_equal(anne_plan_arena(t, 3, 1, &arena, &err), -1);
     assert_non_null(strstr(err.msg, "tensor 1: 6 bytes"));
     t[1].bytes = 8, t[1].in_place_of = 0; /* fine: the same size, op 0 its last reader */
-    assert_int_equal(anne_plan_arena(t, 3, &arena, &err), 0);
+    assert_int_equal(anne_plan_arena(t, 3, 1, &arena, &err), 0);
     assert_int_equal(t[1].offset, t[0].offset);
     t[2].in_place_of = 0; /* tensor 0 is not read by op 1 */
-    assert_int_equal(anne_plan_arena(t, 3, &arena, &err), -1);
+    assert_int_equal(anne_plan_arena(t, 3, 1, &arena, &err), -1);
     assert_non_null(strstr(err.msg, "tensor 2 cannot take the place of tensor 0"));
     t[2].in_place_of = -1, t[0].last = 2; /* read by op 2, which comes after op 1: fine */
-    assert_int_equal(anne_plan_arena(t, 3, &arena, &err), -1); /* ... but tensor 1 is in place of it */
+    assert_int_equal(anne_plan_arena(t, 3, 1, &arena, &err), -1); /* ... but tensor 1 is in place of it */
     t[1].in_place_of = -1;
-    assert_int_equal(anne_plan_arena(t, 3, &arena, &err), 0);
+    assert_int_equal(anne_plan_arena(t, 3, 1, &arena, &err), 0);
     assert_valid(t, 3, arena);
 }
 

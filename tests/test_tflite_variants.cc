@@ -69,8 +69,10 @@ class file_builder {
         op(BuiltinOperator_SOFTMAX, {in}, {out}, BuiltinOptions_SoftmaxOptions, CreateSoftmaxOptions(b_, 1.0f).Union());
     }
 
-    std::vector<uint8_t> finish(int32_t input, int32_t output) {
-        std::vector<int32_t> sg_in{input}, sg_out{output};
+    std::vector<uint8_t> finish(int32_t input, int32_t output) { return finish(std::vector<int32_t>{input}, {output}); }
+
+    /* A subgraph of several inputs and outputs, in their order. */
+    std::vector<uint8_t> finish(std::vector<int32_t> sg_in, std::vector<int32_t> sg_out) {
         std::vector<flatbuffers::Offset<SubGraph>> sgs{CreateSubGraphDirect(b_, &tensors_, &sg_in, &sg_out, &ops_,
                                                                             "main")};
         std::vector<flatbuffers::Offset<OperatorCode>> codes;
@@ -500,6 +502,44 @@ void test_check_lists_every_operator(void **state) {
 
 } // namespace
 
+/* Several subgraph inputs and outputs: a [1, 3] and b [1, 2]; h = FULLY_CONNECTED(a) relu [1, 2];
+ * s = ADD(h, b); outputs s, then h. The row is a then b, the prediction s then h, as computed here. */
+void test_two_inputs_two_outputs(void **state) {
+    (void)state;
+    const std::vector<float> w{0.5f, -1.0f, 0.25f, 2.0f, 0.75f, -0.5f}, bias{0.125f, -0.25f}; /* [units, inputs] */
+    file_builder f;
+    int32_t a = f.tensor({1, 3}, TensorType_FLOAT32, {}, "a"), b = f.tensor({1, 2}, TensorType_FLOAT32, {}, "b");
+    int32_t wt = f.tensor({2, 3}, TensorType_FLOAT32, bytes_of(w), "w"), bt = f.tensor({2}, TensorType_FLOAT32, bytes_of(bias), "bias");
+    int32_t h = f.tensor({1, 2}, TensorType_FLOAT32, {}, "h"), sum = f.tensor({1, 2}, TensorType_FLOAT32, {}, "s");
+    f.fc(a, wt, bt, h, ActivationFunctionType_RELU);
+    f.op(BuiltinOperator_ADD, {h, b}, {sum});
+    converted c;
+    convert(f.finish(std::vector<int32_t>{a, b}, {sum, h}), &c);
+    assert_int_equal(c.m.n_input_tensors, 2);
+    assert_int_equal(c.m.n_output_tensors, 2);
+    assert_int_equal(c.m.n_inputs, 5);
+    assert_int_equal(c.m.n_outputs, 4);
+    float arena[64];
+    uint64_t st = 11;
+    assert_true(anne_model_arena_size(&c.m) <= sizeof arena);
+    for (int r = 0; r < 50; r++) {
+        float x[5], y[4];
+        double hh[2], want[4];
+        for (float &v : x) v = static_cast<float>(static_cast<int>(ref_rand(&st) % 2001u) - 1000) / 250.0f;
+        assert_int_equal(anne_model_predict(&c.m, y, x, arena, sizeof arena), ANNE_OK);
+        for (int j = 0; j < 2; j++) {
+            double z = static_cast<double>(bias[static_cast<size_t>(j)]);
+            for (int i = 0; i < 3; i++) z += static_cast<double>(w[static_cast<size_t>(3 * j + i)]) * static_cast<double>(x[i]);
+            hh[j] = z > 0 ? z : 0;
+            want[j] = hh[j] + static_cast<double>(x[3 + j]);
+            want[2 + j] = hh[j];
+        }
+        for (int k = 0; k < 4; k++) {
+            if (std::fabs(static_cast<double>(y[k]) - want[k]) > 1e-6) fail_msg("row %d output %d: %.9g, want %.9g", r, k, static_cast<double>(y[k]), want[k]);
+        }
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reshape_as_flatten),       cmocka_unit_test(test_float16_weights),
@@ -507,6 +547,7 @@ int main(void) {
         cmocka_unit_test(test_hybrid_refusal_names_it),  cmocka_unit_test(test_operator_names),
         cmocka_unit_test(test_check_lists_every_operator),
         cmocka_unit_test(test_broadcast_and_prelu_shapes),
+        cmocka_unit_test(test_two_inputs_two_outputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,9 +5,10 @@
 // predictions on random inputs. Writes tests/data/tfjs_graph/<name>/ and index.json. Run it with
 // scripts/regen-tfjs-graph-references.sh.
 //
-// io.json: "input_shape" and "output_shape" without the batch axis; "inputs" and "outputs", one row a
-// sample, each the tensor flattened row-major, channels last (the order Keras' Flatten gives). Every
-// number is a float32 value written with the fewest digits that read back to it.
+// io.json: "input_shape" and "output_shape" without the batch axis (a model with several inputs or
+// outputs: "input_shapes" and "output_shapes", in the model's order); "inputs" and "outputs", one row a
+// sample, each tensor flattened row-major, channels last (the order Keras' Flatten gives), several
+// side by side. Every number is a float32 value written with the fewest digits that read back to it.
 //
 // Left out because tfjs-layers 4.22 cannot make them (see the comments where they would be):
 // Conv1D padding 'causal' (NotImplementedError), DepthwiseConv2D dilation (saved, but not applied),
@@ -377,6 +378,46 @@ fn('broadcast_average', [4, 5, 2], (x) => {
   return tfl.layers.average().apply([h, g]);
 });
 
+// ---- Several inputs and outputs (a functional model's input_layers and output_layers with more than
+// one entry). `shapes` lists the inputs; build gets them in that order. io.json then has "input_shapes"
+// and "output_shapes", and a row holds every input (output) flattened, one after the other, in the
+// model's order: the row anne_model_predict() takes (gives).
+const multi = (name, shapes, build, extra) => MODELS.push(Object.assign({ name, shapes, build }, extra || {}));
+// a sensor window through a Conv1D branch and a few scalar features through a Dense one, concatenated
+multi('two_inputs_conv1d_dense', [[12, 3], [4]], ([w, f]) => {
+  let h = conv1d({ filters: 4, kernelSize: 3, activation: 'relu' }).apply(w);
+  h = tfl.layers.globalMaxPooling1d().apply(h);
+  const g = dense({ units: 3, activation: 'tanh' }).apply(f);
+  const c = tfl.layers.concatenate().apply([h, g]);
+  return dense({ units: 3, activation: 'softmax' }).apply(c);
+});
+// two inputs of one shape added, the second input listed first in the merge
+multi('two_inputs_added', [[6, 2], [6, 2]], ([a, b]) => {
+  const s = tfl.layers.add().apply([b, a]);
+  return conv1d({ filters: 3, kernelSize: 2, activation: 'relu' }).apply(s);
+});
+// the inputs in another order than their use: the Dense branch's input is the model's first input
+multi('two_inputs_swapped', [[5], [4, 4, 1]], ([f, img]) => {
+  let h = conv2d({ filters: 2, kernelSize: 3 }).apply(img);
+  h = tfl.layers.flatten().apply(h);
+  const g = dense({ units: 2 }).apply(f);
+  return dense({ units: 2, activation: 'sigmoid' }).apply(tfl.layers.concatenate().apply([h, g]));
+});
+// two heads: a class and a regression value, from one trunk
+multi('two_outputs', [[10, 2]], ([x]) => {
+  let h = conv1d({ filters: 4, kernelSize: 3, activation: 'relu' }).apply(x);
+  h = tfl.layers.flatten().apply(h);
+  const cls = dense({ units: 3, activation: 'softmax' }).apply(h);
+  const value = dense({ units: 1 }).apply(h);
+  return [cls, value];
+});
+// two inputs and two outputs, one output read by a later layer too (it stays alive to the end)
+multi('two_in_two_out', [[4], [3]], ([a, b]) => {
+  const h = dense({ units: 4, activation: 'relu' }).apply(a);
+  const c = tfl.layers.concatenate().apply([h, b]);
+  return [h, dense({ units: 2 }).apply(c)];
+});
+
 // ---- Writing
 
 // The shortest decimal that reads back (as a double, then rounded to float32) to the float32 value v.
@@ -424,6 +465,10 @@ async function artifactsOf(model) {
 }
 
 function build(spec) {
+  if (spec.shapes) {
+    const xs = spec.shapes.map((shape) => tfl.input({ shape }));
+    return tfl.model({ inputs: xs, outputs: spec.build(xs) });
+  }
   if (spec.build) {
     const x = tfl.input({ shape: spec.shape });
     return tfl.model({ inputs: x, outputs: spec.build(x) });
@@ -437,32 +482,50 @@ function build(spec) {
 
 const flat = (a) => (Array.isArray(a) ? a.flat(Infinity) : [a]);
 
+const sizeOf = (shape) => shape.reduce((p, q) => p * q, 1);
+
+// Rows of values (each all inputs, or outputs, side by side) as one tensor per shape, and back.
+function split(rows, shapes) {
+  let at = 0;
+  const ts = shapes.map((shape) => {
+    const size = sizeOf(shape);
+    const t = tf.reshape(tf.tensor(rows.map((row) => row.slice(at, at + size))), [rows.length].concat(shape));
+    at += size;
+    return t;
+  });
+  return ts.length === 1 ? ts[0] : ts;
+}
+async function joined(ts) {
+  const parts = await Promise.all((Array.isArray(ts) ? ts : [ts]).map(async (t) => (await t.array()).map(flat)));
+  return parts[0].map((_, i) => [].concat(...parts.map((p) => p[i])));
+}
+
 // Builds, trains and writes one model; returns its index.json entry.
 async function makeModel(spec, k) {
   SEED = 1000 * (k + 1);
   const model = build(spec);
   const r = rng(1000 + k);
-  const inShape = spec.shape;
-  const outShape = model.outputs[0].shape.slice(1);
-  const inSize = inShape.reduce((p, q) => p * q, 1);
-  const outSize = outShape.reduce((p, q) => p * q, 1);
+  const inShapes = spec.shapes || [spec.shape];
+  const outShapes = model.outputs.map((o) => o.shape.slice(1));
+  const inSize = inShapes.map(sizeOf).reduce((p, q) => p + q, 0);
+  const outSize = outShapes.map(sizeOf).reduce((p, q) => p + q, 0);
   const n = spec.samples || 48;
-  const xs = tf.reshape(tf.tensor(matrix(r, n, inSize, -2, 2)), [n].concat(inShape));
-  const ys = tf.reshape(tf.tensor(matrix(r, n, outSize, 0, 1)), [n].concat(outShape));
+  const xs = split(matrix(r, n, inSize, -2, 2), inShapes);
+  const ys = split(matrix(r, n, outSize, 0, 1), outShapes);
   model.compile({ optimizer: tf.train.adam(0.02), loss: 'meanSquaredError' });
   if (!spec.noTrain) await model.fit(xs, ys, { epochs: 3, batchSize: 16, shuffle: false, verbose: 0 });
   const rows = spec.rows || 6;
   const inputs = matrix(r, rows, inSize, -3, 3);
-  const xt = tf.reshape(tf.tensor(inputs), [rows].concat(inShape));
+  const xt = split(inputs, inShapes);
   const yt = model.predict(xt);
-  const outputs = (await yt.array()).map(flat);
+  const outputs = await joined(yt);
   const a = await artifactsOf(model);
   addDepthMultiplier(model, a.modelTopology);
   if (spec.reverseLayers) a.modelTopology.config.layers.reverse();
   // What was written must load in TF.js and give the same outputs, bit for bit.
   const back = await tfl.loadLayersModel(tf.io.fromMemory(
     { modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightData: a.weightData }));
-  const again = (await back.predict(xt).array()).map(flat);
+  const again = await joined(back.predict(xt));
   again.forEach((row, i) => row.forEach((v, j) => {
     if (!Object.is(v, outputs[i][j])) throw new Error(`the reloaded model gives ${v}, not ${outputs[i][j]}`);
   }));
@@ -476,10 +539,12 @@ async function makeModel(spec, k) {
     weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
   }));
   fs.writeFileSync(path.join(dir, 'weights.bin'), Buffer.from(a.weightData));
+  const shapes = spec.shapes
+    ? `{"input_shapes": ${JSON.stringify(inShapes)}, "output_shapes": ${JSON.stringify(outShapes)},\n`
+    : `{"input_shape": ${JSON.stringify(inShapes[0])}, "output_shape": ${JSON.stringify(outShapes[0])},\n`;
   fs.writeFileSync(path.join(dir, 'io.json'),
-    `{"input_shape": ${JSON.stringify(inShape)}, "output_shape": ${JSON.stringify(outShape)},\n` +
-    `"inputs": ${rowsText(inputs)},\n"outputs": ${rowsText(outputs)}}\n`);
-  tf.dispose([xs, ys, xt, yt]);
+    shapes + `"inputs": ${rowsText(inputs)},\n"outputs": ${rowsText(outputs)}}\n`);
+  tf.dispose([xs, ys, xt, yt].flat());
   back.dispose();
   model.dispose();
   return { name: spec.name, ops: opsOf(a.modelTopology) };

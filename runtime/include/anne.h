@@ -23,10 +23,11 @@ extern "C" {
  * major version (docs/format.md, "Versioning"). */
 #define ANNE_FORMAT_MAJOR 1
 #define ANNE_FORMAT_MINOR 0
-/* Graph models (operations over shaped tensors) are format 2.0; the runtime reads 1.x and 2.x. Dense
- * chains are still written as 1.0, which older runtimes read. */
+/* Graph models (operations over shaped tensors) are format 2.x; the runtime reads 1.x and 2.x. Dense
+ * chains are still written as 1.0, which older runtimes read, and graphs with one input and one output
+ * as 2.0; 2.1 adds several inputs and outputs. */
 #define ANNE_FORMAT_GRAPH_MAJOR 2
-#define ANNE_FORMAT_GRAPH_MINOR 0
+#define ANNE_FORMAT_GRAPH_MINOR 1
 
 /* ------------------------------------------------------------------------------------------------
  * Status codes. Values are stable (tools print them); new codes only grow at the end.
@@ -167,6 +168,13 @@ typedef struct anne_model {
     uint16_t n_tensors;
     uint16_t n_ops;
     uint16_t format_major;      /* 1: a dense chain; 2: a graph */
+    /* a graph model's inputs and outputs (anne_model_input() and anne_model_output() describe each): its
+     * first n_input_tensors tensors are its inputs; its outputs are the tensors output_list names (u16
+     * tensor indices, in the model's output order), or, when output_list is NULL, its last tensor. A
+     * dense chain has one of each. */
+    uint16_t n_input_tensors;
+    uint16_t n_output_tensors;
+    const uint8_t *output_list;
     /* graph models: their runner (anne_graph_run_f32), set by the loader and by generated C, so that a
      * firmware that never has a graph model (a dense model shipped as generated C) links no graph code */
     anne_status (*graph_run)(const struct anne_model *model, float *output, const float *input, uint8_t *arena);
@@ -192,7 +200,10 @@ anne_status anne_model_scale_input(const anne_model *model, float *out, const fl
 
 /* Runs the model on one raw (unscaled) sample.
  * output: (n_outputs) floats; input: (n_inputs) floats; arena: caller memory, 4-byte aligned, at
- * least anne_model_arena_size() bytes. output may not overlap arena. Needs no other memory. */
+ * least anne_model_arena_size() bytes. output may not overlap arena. Needs no other memory.
+ * A graph model with several inputs takes them concatenated in its input order, each flattened
+ * row-major (channels last), and gives its outputs the same way: anne_model_input() and
+ * anne_model_output() say where each one is in the row. */
 anne_status anne_model_predict(const anne_model *model, float *output, const float *input,
                                void *arena, size_t arena_size);
 
@@ -239,9 +250,10 @@ anne_status anne_model_write(const anne_model_desc *desc, void *buf, size_t cap,
 
 /* ------------------------------------------------------------------------------------------------
  * Graph models (format 2): operations over shaped tensors. Tensors have no batch axis and are
- * channels last, as Keras and TFLite store them: (C), (L, C), (H, W, C). Tensor 0 is the model's
- * input, the last tensor its output; every other tensor is written by exactly one op, and the ops are
- * stored in an order where each reads only tensors written before it. Every tensor has its place in
+ * channels last, as Keras and TFLite store them: (C), (L, C), (H, W, C). The first tensors are the
+ * model's inputs (tensor 0 alone for most models), and its output is the last tensor or the tensors
+ * it lists; every tensor after the inputs is written by exactly one op, and the ops are stored in an
+ * order where each reads only tensors written before it. Every tensor has its place in
  * the arena, planned by the converter: the runtime only runs the ops in order (anne_model_predict()
  * runs graph models too). The kernels are in anne_ops.h; docs/ops.md has each op's formula.
  * These values are stored in model files: they only grow at the end.
@@ -283,6 +295,7 @@ typedef enum anne_op_kind {
 #define ANNE_MAX_OP_INPUTS 4u       /* inputs of one op; longer merges are chains of ops */
 #define ANNE_MAX_TENSORS 1024u
 #define ANNE_MAX_TENSOR_VALUES (1u << 24) /* values of one tensor */
+#define ANNE_MAX_MODEL_IO 16u       /* input tensors of a graph model, and output tensors */
 
 /* A tensor as the runtime sees it. */
 typedef struct anne_tensor {
@@ -322,19 +335,37 @@ anne_status anne_graph_run_f32(const anne_model *model, float *output, const flo
 /* Tensor `index` of a graph model. */
 anne_status anne_model_tensor(const anne_model *model, uint16_t index, anne_tensor *tensor);
 
+/* One input or output of a model, and where its values are in the flat row anne_model_predict() takes
+ * (inputs) or gives (outputs). */
+typedef struct anne_model_io {
+    uint16_t tensor;            /* a graph model's tensor index; 0 for a dense chain */
+    uint8_t rank;               /* 1 ... 4 (a dense chain: 1) */
+    uint16_t dims[ANNE_MAX_RANK]; /* dims[0 .. rank-1]; the others 1 */
+    uint32_t first;             /* the index of its first value in the row */
+    uint32_t values;            /* its values, flattened row-major (channels last) */
+} anne_model_io;
+
+/* Input k (0-based, k < model->n_input_tensors) and output k (k < model->n_output_tensors) of a loaded
+ * model. A dense chain has one of each, of rank 1. */
+anne_status anne_model_input(const anne_model *model, uint16_t k, anne_model_io *io);
+anne_status anne_model_output(const anne_model *model, uint16_t k, anne_model_io *io);
+
 /* What anne_graph_write() serializes: tensors with their arena offsets (planned by the caller; every
  * tensor live at the same time as another must not overlap it, except where an op may run in place:
  * docs/format.md), and ops in run order. */
 typedef struct anne_graph_desc {
     const char *name;           /* NULL or "": no name section */
-    uint16_t n_tensors;
-    const anne_tensor *tensors; /* (n_tensors); 0 the input, n_tensors - 1 the output */
+    uint16_t n_tensors;         /* n_ops + the input tensors */
+    const anne_tensor *tensors; /* (n_tensors): the inputs first, then op i's output at n_input_tensors + i */
     uint16_t n_ops;
     const anne_op *ops;         /* (n_ops) */
     uint32_t arena_bytes;       /* at least the end of every tensor */
-    anne_scaling scaling;       /* of the input tensor's values; kind NONE: none */
+    anne_scaling scaling;       /* of the inputs' values, in the model's input order; kind NONE: none */
     uint16_t n_classes;
     const char *const *class_names;
+    uint16_t n_input_tensors;   /* 0 or 1: one input, tensor 0; up to ANNE_MAX_MODEL_IO */
+    uint16_t n_output_tensors;  /* 0 or 1 with outputs NULL: one output, the last tensor; up to ANNE_MAX_MODEL_IO */
+    const uint16_t *outputs;    /* (n_output_tensors) tensor indices in the model's output order, or NULL */
 } anne_graph_desc;
 
 /* Serializes *desc into buf (cap bytes, 4-aligned), as anne_model_write() does for dense chains; the

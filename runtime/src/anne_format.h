@@ -173,6 +173,11 @@ static inline uint16_t anne__w16(const uint8_t *p) {
     return *(const uint16_t *)(const void *)p;
 }
 
+/* The input scaling of values first .. first + n - 1 of the model's input row: out (n) = scale(in (n)).
+ * anne_model_scale_input() scales the whole row; a graph model with several inputs, each input into
+ * its own place in the arena. */
+void anne__scale_span(const anne_model *model, float *out, const float *in, uint32_t first, uint32_t n);
+
 /* Bytes one element of a number format takes in a kernel (0 for unknown formats). */
 static inline uint32_t anne__dtype_size(anne_dtype dtype) {
     return dtype == ANNE_DTYPE_F32 || dtype == ANNE_DTYPE_Q16 ? 4u : dtype == ANNE_DTYPE_S8 ? 1u : 0u;

@@ -246,19 +246,19 @@ static anne_status anne__check_op_kind(const anne_model *m, const uint8_t *rec, 
     }
 }
 
-/* Op i: its record's fields, its inputs (tensors written before it: the input, or an earlier op's
- * output), its output (tensor i + 1), its activation, then its kind's shapes and weights. attr and the
- * tensor records are read where they are (4-aligned, little-endian). */
+/* Op i: its record's fields, its inputs (tensors written before it: the model's inputs, or an earlier
+ * op's output), its output (tensor n_inputs + i: never an input), its activation, then its kind's
+ * shapes and weights. attr and the tensor records are read where they are (4-aligned, little-endian). */
 static ANNE__NOINLINE anne_status anne__check_op(const anne_model *m, uint32_t i) {
     const uint8_t *rec = m->op_table + i * ANNE__OP_SIZE;
     uint32_t head = anne__w32(rec), kind = head & 0xFFu, act = (head >> 8) & 0xFFu;
-    uint32_t n_in = (head >> 16) & 0xFFu, k;
+    uint32_t n_in = (head >> 16) & 0xFFu, k, self = anne__n_in_tensors(m) + i;
     if (kind == 0 || kind >= ANNE_OP_KIND_COUNT || (head >> 24) != 0) return ANNE_ERR_BAD_LAYER;
     if (n_in == 0 || n_in > ANNE_MAX_OP_INPUTS) return ANNE_ERR_BAD_LAYER;
-    if (anne__w32(rec + ANNE__O_OUTPUT) != i + 1u) return ANNE_ERR_BAD_LAYER; /* output u16, reserved u16 0 */
+    if (anne__w32(rec + ANNE__O_OUTPUT) != self) return ANNE_ERR_BAD_LAYER; /* output u16, reserved u16 0 */
     for (k = 0; k < ANNE_MAX_OP_INPUTS; k++) {
         uint32_t t = anne__rd16(rec + ANNE__O_INPUTS + 2u * k);
-        if (k < n_in ? t > i : t != 0) return ANNE_ERR_BAD_LAYER; /* read before written */
+        if (k < n_in ? t >= self : t != 0) return ANNE_ERR_BAD_LAYER; /* read before written */
     }
     if (act == ANNE_ACT_PRELU ||
         !anne__activation_ok_bits(act, anne__w32(rec + ANNE__O_PARAM), anne__w32(rec + ANNE__O_PARAM + 4u),
@@ -267,7 +267,7 @@ static ANNE__NOINLINE anne_status anne__check_op(const anne_model *m, uint32_t i
         return ANNE_ERR_BAD_ACTIVATION;
     }
     return anne__check_op_kind(m, rec, kind, n_in, (const uint16_t *)(const void *)(rec + ANNE__O_ATTR),
-                               anne__tensor_at(m, anne__rd16(rec + ANNE__O_INPUTS)), anne__tensor_at(m, i + 1u));
+                               anne__tensor_at(m, anne__rd16(rec + ANNE__O_INPUTS)), anne__tensor_at(m, self));
 }
 
 /* Whether op i may write its output over tensor u: only an elementwise op over its first input,
@@ -280,34 +280,47 @@ static int anne__in_place_ok(const uint8_t *rec, uint32_t u, const uint8_t *tu, 
            anne__t_values(tu) == anne__t_values(to);
 }
 
-/* The memory plan: while tensor u is live (from its writing, op u - 1, to its last reader; the model's
- * output to the end), no op writes over it, except its last reader in place. */
+/* Whether tensors a and b (records) share a byte of the arena. */
+static int anne__overlap(const uint8_t *a, const uint8_t *b) {
+    return anne__t_offset(b) < anne__t_offset(a) + 4u * anne__t_values(a) &&
+           anne__t_offset(a) < anne__t_offset(b) + 4u * anne__t_values(b);
+}
+
+/* Whether tensor u is one of the model's outputs, which are read at the end. */
+static int anne__is_output(const anne_model *m, uint32_t u) {
+    uint32_t k;
+    for (k = 0; k < m->n_output_tensors; k++) {
+        if (anne__output_tensor(m, k) == u) return 1;
+    }
+    return 0;
+}
+
+/* The memory plan: while tensor u is live (from its writing, op u - n_inputs, or for an input from the
+ * start, to its last reader; an output to the end), no op writes over it, except its last reader in
+ * place. The inputs, all written before op 0, do not overlap one another. */
 static ANNE__NOINLINE anne_status anne__check_plan(const anne_model *m) {
-    uint32_t u, i, k, n_ops = m->n_ops;
+    uint32_t u, i, k, n_ops = m->n_ops, n_in = anne__n_in_tensors(m);
     for (u = 0; u < m->n_tensors; u++) {
         const uint8_t *tu = anne__tensor_at(m, u);
-        /* last: the last op that reads u (n_ops: the model's output, read at the end; u - 1, u's own
-         * writer: nobody reads it) */
-        uint32_t last = u == n_ops ? n_ops : u - 1u, begin, end;
-        for (i = u; i < n_ops; i++) { /* readers of u come after its writer, op u - 1 */
+        uint32_t from = u < n_in ? 0u : u - n_in + 1u; /* the first op that runs while u is live */
+        uint32_t last = n_ops + 1u;                    /* its last reader; n_ops: the end; n_ops + 1: none */
+        if (anne__is_output(m, u)) last = n_ops;
+        for (i = from; i < n_ops && last != n_ops; i++) { /* readers of u come after its writer */
             const uint8_t *rec = m->op_table + i * ANNE__OP_SIZE;
             for (k = 0; k < rec[ANNE__O_N_INPUTS]; k++) {
                 if (anne__rd16(rec + ANNE__O_INPUTS + 2u * k) == u) last = i;
             }
         }
-        if (last + 1u == u) continue; /* never read (u - 1 wraps for the input, which op 0 reads) */
-        begin = anne__t_offset(tu);
-        end = begin + 4u * anne__t_values(tu);
-        for (i = u; i < last; i++) { /* ops u .. last - 1 write while u is live */
-            const uint8_t *to = anne__tensor_at(m, i + 1u);
-            if (anne__t_offset(to) < end && begin < anne__t_offset(to) + 4u * anne__t_values(to)) return ANNE_ERR_BAD_LAYER;
+        for (k = 0; k < u && u < n_in; k++) {
+            if (anne__overlap(tu, anne__tensor_at(m, k))) return ANNE_ERR_BAD_LAYER;
+        }
+        if (last > n_ops) continue; /* never read */
+        for (i = from; i < last; i++) { /* ops from .. last - 1 write while u is live */
+            if (anne__overlap(tu, anne__tensor_at(m, n_in + i))) return ANNE_ERR_BAD_LAYER;
         }
         if (last < n_ops) { /* the last reader: in place, or not over u */
-            const uint8_t *rec = m->op_table + last * ANNE__OP_SIZE, *to = anne__tensor_at(m, last + 1u);
-            if (anne__t_offset(to) < end && begin < anne__t_offset(to) + 4u * anne__t_values(to) &&
-                !anne__in_place_ok(rec, u, tu, to)) {
-                return ANNE_ERR_BAD_LAYER;
-            }
+            const uint8_t *rec = m->op_table + last * ANNE__OP_SIZE, *to = anne__tensor_at(m, n_in + last);
+            if (anne__overlap(tu, to) && !anne__in_place_ok(rec, u, tu, to)) return ANNE_ERR_BAD_LAYER;
         }
     }
     return ANNE_OK;
@@ -328,38 +341,83 @@ static ANNE__NOINLINE anne_status anne__check_tensors(const anne_model *m) {
     return m->arena_bytes != end || m->arena_bytes > total ? ANNE_ERR_BAD_LAYER : ANNE_OK;
 }
 
-anne_status anne__load_graph_model(anne_model *m, const uint8_t *ts, uint32_t ts_size, const uint8_t *os,
-                                   uint32_t os_size) {
-    uint32_t i, arena, n_t, n_o;
-    anne_status st;
+/* The output list (after the op records when there are several outputs): tensors written by ops, each
+ * once, the padding after an odd count zero. */
+static ANNE__NOINLINE anne_status anne__check_outputs(const anne_model *m) {
+    uint32_t k, j, t;
+    for (k = 0; k < m->n_output_tensors; k++) {
+        t = anne__output_tensor(m, k);
+        if (t < anne__n_in_tensors(m) || t >= m->n_tensors) return ANNE_ERR_BAD_LAYER;
+        for (j = 0; j < k; j++) {
+            if (anne__output_tensor(m, j) == t) return ANNE_ERR_BAD_LAYER;
+        }
+    }
+    if (m->output_list != NULL && (m->n_output_tensors & 1u) != 0 &&
+        anne__w16(m->output_list + 2u * m->n_output_tensors) != 0) {
+        return ANNE_ERR_BAD_SECTION;
+    }
+    return ANNE_OK;
+}
+
+/* The flat row of the inputs (outputs): the values of all of them, at most 65535 (anne_model.n_inputs). */
+static uint32_t anne__row_values(const anne_model *m, int outputs) {
+    uint32_t k, n = 0, count = outputs ? m->n_output_tensors : anne__n_in_tensors(m);
+    for (k = 0; k < count; k++) n += anne__t_values(anne__tensor_at(m, outputs ? anne__output_tensor(m, k) : k));
+    return n; /* <= 16 x 2^24 */
+}
+
+/* The TENSORS and OPS headers and the sections' sizes; fills the counts and tables of *m. Out of line,
+ * so that its values are not kept in anne__load_graph_model's frame under every op's check. */
+static ANNE__NOINLINE anne_status anne__read_headers(anne_model *m, const uint8_t *ts, uint32_t ts_size,
+                                                    const uint8_t *os, uint32_t os_size) {
+    uint32_t arena, n_t, n_o, n_in, n_out, list;
     if (ts_size < ANNE__TENSORS_HDR_SIZE || os_size < ANNE__OPS_HDR_SIZE) return ANNE_ERR_BAD_SECTION;
     n_t = anne__w32(ts) & 0xFFFFu;
     n_o = anne__w32(os) & 0xFFFFu;
     arena = anne__w32(ts + 4u);
-    if ((anne__w32(ts) >> 16) != 0 || (anne__w32(os) >> 16) != 0) return ANNE_ERR_BAD_SECTION;
-    /* op i writes tensor i + 1: one tensor more than ops */
-    if (n_o == 0 || n_o > ANNE_MAX_LAYERS || n_t != n_o + 1u || n_t > ANNE_MAX_TENSORS) return ANNE_ERR_BAD_LAYER;
-    if (ts_size != ANNE__TENSORS_HDR_SIZE + n_t * ANNE__TENSOR_SIZE || os_size != ANNE__OPS_HDR_SIZE + n_o * ANNE__OP_SIZE) {
+    /* 0: one input (output), as 2.0 files have; 1 is written as 0, so that a model has one encoding */
+    n_in = anne__w32(ts) >> 16;
+    n_out = anne__w32(os) >> 16;
+    if (n_in == 1u || n_in > ANNE_MAX_MODEL_IO || n_out == 1u || n_out > ANNE_MAX_MODEL_IO) return ANNE_ERR_BAD_SECTION;
+    n_in += n_in == 0u;
+    list = n_out == 0u ? 0u : anne__pad4(2u * n_out);
+    n_out += n_out == 0u;
+    /* op i writes tensor n_in + i: n_in tensors more than ops */
+    if (n_o == 0 || n_o > ANNE_MAX_LAYERS || n_t != n_o + n_in || n_t > ANNE_MAX_TENSORS) return ANNE_ERR_BAD_LAYER;
+    if (ts_size != ANNE__TENSORS_HDR_SIZE + n_t * ANNE__TENSOR_SIZE ||
+        os_size != ANNE__OPS_HDR_SIZE + n_o * ANNE__OP_SIZE + list) {
         return ANNE_ERR_BAD_SECTION;
     }
     m->tensor_table = ts + ANNE__TENSORS_HDR_SIZE;
     m->op_table = os + ANNE__OPS_HDR_SIZE;
     m->n_tensors = (uint16_t)n_t;
     m->n_ops = (uint16_t)n_o;
+    m->n_input_tensors = (uint16_t)n_in;
+    m->n_output_tensors = (uint16_t)n_out;
+    m->output_list = list != 0 ? m->op_table + n_o * ANNE__OP_SIZE : NULL;
     m->arena_bytes = arena;
+    return ANNE_OK;
+}
+
+anne_status anne__load_graph_model(anne_model *m, const uint8_t *ts, uint32_t ts_size, const uint8_t *os,
+                                   uint32_t os_size) {
+    uint32_t i;
+    anne_status st = anne__read_headers(m, ts, ts_size, os, os_size);
+    if (st != ANNE_OK) return st;
+    st = anne__check_outputs(m);
+    if (st != ANNE_OK) return st;
     st = anne__check_tensors(m);
     if (st != ANNE_OK) return st;
-    for (i = 0; i < n_o; i++) {
+    for (i = 0; i < m->n_ops; i++) {
         st = anne__check_op(m, i);
         if (st != ANNE_OK) return st;
     }
     st = anne__check_plan(m);
     if (st != ANNE_OK) return st;
-    /* the flat input and output of anne_model_predict() */
-    if (anne__t_values(anne__tensor_at(m, 0)) > 0xFFFFu) return ANNE_ERR_SHAPE;
-    m->n_inputs = (uint16_t)anne__t_values(anne__tensor_at(m, 0));
-    if (anne__t_values(anne__tensor_at(m, n_o)) > 0xFFFFu) return ANNE_ERR_SHAPE;
-    m->n_outputs = (uint16_t)anne__t_values(anne__tensor_at(m, n_o));
+    /* the flat input and output rows of anne_model_predict() */
+    if (anne__row_values(m, 0) > 0xFFFFu || anne__row_values(m, 1) > 0xFFFFu) return ANNE_ERR_SHAPE;
+    m->n_inputs = (uint16_t)anne__row_values(m, 0);
+    m->n_outputs = (uint16_t)anne__row_values(m, 1);
     m->graph_run = anne_graph_run_f32;
     return ANNE_OK;
 }

@@ -9,7 +9,8 @@
 #define ANNE__SEC_TENSORS 6u      /* tensor records (format 2) */
 #define ANNE__SEC_OPS 7u          /* op records (format 2) */
 
-/* TENSORS section: n_tensors u16, reserved u16, arena_bytes u32, then the records. */
+/* TENSORS section: n_tensors u16, n_inputs u16 (0: one, tensor 0; else 2 ... ANNE_MAX_MODEL_IO: tensors
+ * 0 .. n_inputs-1), arena_bytes u32, then the records. */
 #define ANNE__TENSORS_HDR_SIZE 8u
 /* Tensor record, 16 bytes. */
 #define ANNE__T_DTYPE 0u          /* u8 anne_dtype */
@@ -19,7 +20,9 @@
 #define ANNE__T_OFFSET 12u        /* u32: bytes from the arena's start, a multiple of 4 */
 #define ANNE__TENSOR_SIZE 16u
 
-/* OPS section: n_ops u16, reserved u16, then the records; op i writes tensor i + 1. */
+/* OPS section: n_ops u16, n_outputs u16 (0: one, the last tensor; else 2 ... ANNE_MAX_MODEL_IO), then the
+ * records; op i writes tensor n_inputs + i. With n_outputs >= 2 the output list follows the records:
+ * n_outputs u16 tensor indices, zero-padded to a multiple of 4 bytes. */
 #define ANNE__OPS_HDR_SIZE 4u
 /* Op record, 64 bytes. Weight offsets are relative to the WEIGHTS section. */
 #define ANNE__O_KIND 0u           /* u8 anne_op_kind */
@@ -81,6 +84,14 @@ ANNE__ALWAYS_INLINE int anne__t_same_shape(const uint8_t *a, const uint8_t *b) {
 ANNE__ALWAYS_INLINE uint32_t anne__t_dim4(const uint8_t *t, uint32_t k) {
     uint32_t lead = ANNE_MAX_RANK - anne__t_rank(t); /* rank 1 ... 4 */
     return k < lead ? 1u : anne__t_dim(t, k - lead);
+}
+
+/* The input tensors of a graph model (the first ones), and the tensor index of its output k. */
+ANNE__ALWAYS_INLINE uint32_t anne__n_in_tensors(const anne_model *m) {
+    return m->n_input_tensors;
+}
+ANNE__ALWAYS_INLINE uint32_t anne__output_tensor(const anne_model *m, uint32_t k) {
+    return m->output_list != NULL ? anne__w16(m->output_list + 2u * k) : m->n_tensors - 1u;
 }
 
 /* The loader's checks of a graph model's sections (anne_graph_check.c): fills the graph fields of *m,

@@ -1,6 +1,6 @@
-/* Running a graph model (format 2): the scaled input goes into tensor 0's place in the arena, each op
- * runs in order from the places the converter planned (checked by the loader), and the last tensor is
- * the output. One kernel call per op (anne_ops.h), then the op's activation. */
+/* Running a graph model (format 2): the scaled inputs go into their tensors' places in the arena, each
+ * op runs in order from the places the converter planned (checked by the loader), and the outputs are
+ * copied out of theirs. One kernel call per op (anne_ops.h), then the op's activation. */
 #include <stddef.h>
 #include <string.h>
 
@@ -248,12 +248,33 @@ static ANNE__NOINLINE void anne__run_activation(const anne_model *m, const uint8
     }
 }
 
+/* The input row, input by input (each flattened, in the model's input order), scaled into the inputs'
+ * places; out of line, before the ops, so that its frame is never under a kernel's. */
+static ANNE__NOINLINE void anne__put_inputs(const anne_model *m, const float *input, uint8_t *arena) {
+    uint32_t k, first = 0;
+    for (k = 0; k < anne__n_in_tensors(m); k++) {
+        const uint8_t *t = anne__trec(m, k);
+        anne__scale_span(m, anne__at(t, arena), input + first, first, anne__t_values(t));
+        first += anne__t_values(t);
+    }
+}
+
+/* The outputs, in the model's output order, into the output row. */
+static ANNE__NOINLINE void anne__get_outputs(const anne_model *m, float *output, const uint8_t *arena) {
+    uint32_t k;
+    for (k = 0; k < m->n_output_tensors; k++) {
+        const uint8_t *t = anne__trec(m, anne__output_tensor(m, k));
+        memcpy(output, arena + anne__t_offset(t), (size_t)anne__t_values(t) * sizeof *output);
+        output += anne__t_values(t);
+    }
+}
+
 /* Each op: its kernel through the helper of its group, then its activation, which runs from this
  * frame under no helper's (the deepest calls: softmax, expf, and soft-float on the M0+). The end of the
  * records is found from the model each time rather than kept: one register less across the calls. */
 anne_status anne_graph_run_f32(const anne_model *m, float *output, const float *input, uint8_t *arena) {
     const uint8_t *rec;
-    (void)anne_model_scale_input(m, anne__at(anne__trec(m, 0), arena), input);
+    anne__put_inputs(m, input, arena);
     for (rec = m->op_table; rec != m->op_table + (uint32_t)m->n_ops * ANNE__OP_SIZE; rec += ANNE__OP_SIZE) {
         switch (rec[ANNE__O_KIND]) {
         case ANNE_OP_DENSE: anne__run_dense(m, rec, arena); break;
@@ -279,7 +300,7 @@ anne_status anne_graph_run_f32(const anne_model *m, float *output, const float *
         }
         if (rec[ANNE__O_ACT] != ANNE_ACT_LINEAR) anne__run_activation(m, rec, arena);
     }
-    memcpy(output, anne__at(anne__trec(m, m->n_ops), arena), (size_t)m->n_outputs * sizeof *output);
+    anne__get_outputs(m, output, arena);
     return ANNE_OK;
 }
 

@@ -16,12 +16,44 @@ typedef struct anne__gplan {
     uint32_t total;
 } anne__gplan;
 
+/* Input tensors, and output tensors, of a description: 0 means 1. */
+static uint32_t anne__n_inputs(const anne_graph_desc *d) {
+    return d->n_input_tensors > 1u ? d->n_input_tensors : 1u;
+}
+static uint32_t anne__n_outputs(const anne_graph_desc *d) {
+    return d->n_output_tensors > 1u ? d->n_output_tensors : 1u;
+}
+
+/* Tensor index of output k: the list's, or the last tensor. */
+static uint32_t anne__output(const anne_graph_desc *d, uint32_t k) {
+    return d->outputs != NULL ? d->outputs[k] : d->n_tensors - 1u;
+}
+
+/* The values of the inputs (outputs: 1) side by side; 0x10000 when more than 65535 (or an index is out
+ * of range, which the loader then names). */
+static uint32_t anne__row(const anne_graph_desc *d, int outputs) {
+    uint32_t k, t, n = 0, count = outputs ? anne__n_outputs(d) : anne__n_inputs(d);
+    for (k = 0; k < count; k++) {
+        t = outputs ? anne__output(d, k) : k;
+        if (t >= d->n_tensors) return 0x10000u;
+        n += anne__tensor_values(&d->tensors[t]) > 0xFFFFu ? 0x10000u : anne__tensor_values(&d->tensors[t]);
+        if (n > 0xFFFFu) return 0x10000u;
+    }
+    return n;
+}
+
 /* What the loader cannot check on bytes that are not written yet: counts, and pointers that the sizes
  * say are there. The rest is the loader's, on the written bytes. */
 static anne_status anne__check_gdesc(const anne_graph_desc *d) {
-    uint32_t i, n_in, n_out, t;
+    uint32_t i, n_in, n_out;
     if (d->tensors == NULL || d->ops == NULL) return ANNE_ERR_NULL_ARG;
-    if (d->n_ops == 0 || d->n_ops > ANNE_MAX_LAYERS || d->n_tensors != d->n_ops + 1u) return ANNE_ERR_BAD_ARG;
+    if (d->n_input_tensors > ANNE_MAX_MODEL_IO || d->n_output_tensors > ANNE_MAX_MODEL_IO) return ANNE_ERR_BAD_ARG;
+    if (d->n_output_tensors > 1u && d->outputs == NULL) return ANNE_ERR_NULL_ARG;
+    /* one output is the last tensor (the format has no list for one) */
+    if (anne__n_outputs(d) == 1u && d->outputs != NULL && d->outputs[0] + 1u != d->n_tensors) return ANNE_ERR_BAD_ARG;
+    if (d->n_ops == 0 || d->n_ops > ANNE_MAX_LAYERS || d->n_tensors != d->n_ops + anne__n_inputs(d)) {
+        return ANNE_ERR_BAD_ARG;
+    }
     for (i = 0; i < d->n_ops; i++) {
         const anne_op *op = &d->ops[i];
         if ((op->kernel_size != 0 && op->kernel == NULL) || (op->bias_size != 0 && op->bias == NULL)) {
@@ -29,17 +61,16 @@ static anne_status anne__check_gdesc(const anne_graph_desc *d) {
         }
         if ((op->kernel_size | op->bias_size) & 3u) return ANNE_ERR_BAD_LAYER; /* float arrays */
     }
-    for (i = 0, n_in = 1, n_out = 1; i < ANNE_MAX_RANK; i++) {
-        t = d->n_tensors - 1u;
-        n_in *= d->tensors[0].dims[i];
-        n_out *= d->tensors[t].dims[i];
-        if (n_in > 0xFFFFu || n_out > 0xFFFFu) return ANNE_ERR_SHAPE; /* checked at each step */
-    }
-    return anne__check_extras(&d->scaling, n_in, n_out, d->n_classes, d->class_names);
+    n_in = anne__row(d, 0);
+    n_out = anne__row(d, 1);
+    if (n_in > 0xFFFFu || n_out > 0xFFFFu) return ANNE_ERR_SHAPE;
+    /* class names name the values of the first output (a model's other outputs: regressions, ...) */
+    return anne__check_extras(&d->scaling, n_in, anne__tensor_values(&d->tensors[anne__output(d, 0)]), d->n_classes,
+                              d->class_names);
 }
 
 static anne_status anne__make_gplan(const anne_graph_desc *d, anne__gplan *p) {
-    uint32_t i, at, n_in = anne__tensor_values(&d->tensors[0]);
+    uint32_t i, at, n_in = anne__row(d, 0);
     anne_status st;
     memset(p, 0, sizeof *p);
     p->n_sections = 3u + anne__extras_count(&d->scaling, d->n_classes, d->name);
@@ -49,6 +80,7 @@ static anne_status anne__make_gplan(const anne_graph_desc *d, anne__gplan *p) {
     at += p->tensors_size;
     p->ops_off = at;
     p->ops_size = ANNE__OPS_HDR_SIZE + (uint32_t)d->n_ops * ANNE__OP_SIZE;
+    if (anne__n_outputs(d) > 1u) p->ops_size += anne__pad4(2u * anne__n_outputs(d)); /* the output list */
     at += p->ops_size;
     st = anne__plan_extras(&p->extras, &at, &d->scaling, n_in, d->n_classes, d->class_names, d->name);
     if (st != ANNE_OK) return st;
@@ -65,6 +97,7 @@ static anne_status anne__make_gplan(const anne_graph_desc *d, anne__gplan *p) {
 static void anne__write_tensors(uint8_t *s, const anne_graph_desc *d) {
     uint32_t i, k;
     anne__wr16(s, d->n_tensors);
+    anne__wr16(s + 2u, (uint16_t)(anne__n_inputs(d) > 1u ? anne__n_inputs(d) : 0u)); /* one input: 0, as 2.0 */
     anne__wr32(s + 4u, d->arena_bytes);
     for (i = 0; i < d->n_tensors; i++) {
         const anne_tensor *t = &d->tensors[i];
@@ -89,6 +122,12 @@ static void anne__write_array(uint8_t *rec, uint32_t field, uint8_t *weights, ui
 static void anne__write_ops(uint8_t *s, uint8_t *weights, const anne_graph_desc *d) {
     uint32_t i, k, w = 0;
     anne__wr16(s, d->n_ops);
+    if (anne__n_outputs(d) > 1u) { /* one output: 0 and no list, as 2.0 */
+        anne__wr16(s + 2u, (uint16_t)anne__n_outputs(d));
+        for (k = 0; k < anne__n_outputs(d); k++) {
+            anne__wr16(s + ANNE__OPS_HDR_SIZE + (uint32_t)d->n_ops * ANNE__OP_SIZE + 2u * k, (uint16_t)anne__output(d, k));
+        }
+    }
     for (i = 0; i < d->n_ops; i++) {
         const anne_op *op = &d->ops[i];
         uint8_t *rec = s + ANNE__OPS_HDR_SIZE + i * ANNE__OP_SIZE;
@@ -121,12 +160,15 @@ anne_status anne_graph_write(const anne_graph_desc *desc, void *buf, size_t cap,
     if (cap < p.total) return ANNE_ERR_BUFFER_TOO_SMALL;
     if (((uintptr_t)buf & 3u) != 0) return ANNE_ERR_ALIGNMENT;
 
-    anne__write_header(b, p.total, ANNE_FORMAT_GRAPH_MAJOR, ANNE_FORMAT_GRAPH_MINOR, p.n_sections);
+    /* 2.1 only for what 2.0 cannot say: a model with one input and one output stays readable by 2.0 */
+    anne__write_header(b, p.total, ANNE_FORMAT_GRAPH_MAJOR,
+                       anne__n_inputs(desc) > 1u || anne__n_outputs(desc) > 1u ? ANNE_FORMAT_GRAPH_MINOR : 0u,
+                       p.n_sections);
     anne__write_section(b, &sec, ANNE__SEC_TENSORS, p.tensors_off, p.tensors_size);
     anne__write_tensors(b + p.tensors_off, desc);
     anne__write_section(b, &sec, ANNE__SEC_OPS, p.ops_off, p.ops_size);
     anne__write_ops(b + p.ops_off, b + p.weights_off, desc);
-    anne__write_extras(b, &sec, &p.extras, &desc->scaling, anne__tensor_values(&desc->tensors[0]), desc->n_classes,
+    anne__write_extras(b, &sec, &p.extras, &desc->scaling, anne__row(desc, 0), desc->n_classes,
                        desc->class_names, desc->name);
     anne__write_section(b, &sec, ANNE__SEC_WEIGHTS, p.weights_off, p.weights_size);
     anne__wr32(b + ANNE__HDR_CRC, anne__file_crc(b, p.total));

@@ -147,6 +147,8 @@ static anne_status anne__load_graph(anne_model *m, const uint8_t *g, uint32_t g_
     if (g_size != ANNE__GRAPH_HDR_SIZE + (uint32_t)m->n_layers * ANNE__LAYER_SIZE) return ANNE_ERR_BAD_SECTION;
     if (m->n_inputs == 0) return ANNE_ERR_SHAPE;
     m->layer_table = g + ANNE__GRAPH_HDR_SIZE;
+    m->n_input_tensors = 1;
+    m->n_output_tensors = 1;
 
     prev = m->n_inputs;
     for (i = 0; i < m->n_layers; i++) {
@@ -198,8 +200,14 @@ static int anne__check_strings(const uint8_t *s, uint32_t size, uint32_t count) 
     return 1;
 }
 
+/* Class names name the values of the first output (all of a dense chain's): one value is a sigmoid's
+ * two classes. */
 static anne_status anne__load_classes(anne_model *m, const uint8_t *s, uint32_t size) {
-    uint32_t count, expected = m->n_outputs == 1 ? 2u : m->n_outputs;
+    /* read in place, with no record on the stack (the loader's frame counts against a board's budget) */
+    uint32_t first = m->tensor_table != NULL
+                         ? anne__t_values(m->tensor_table + anne__output_tensor(m, 0) * ANNE__TENSOR_SIZE)
+                         : m->n_outputs;
+    uint32_t count, expected = first == 1u ? 2u : first;
     if (size < ANNE__CLASSES_HDR_SIZE) return ANNE_ERR_BAD_CLASSES;
     count = anne__w32(s);
     if (count != expected || count > ANNE_MAX_CLASSES) return ANNE_ERR_BAD_CLASSES;

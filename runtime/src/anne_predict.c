@@ -7,26 +7,29 @@
 #include "anne_math_f32.h"
 #include "anne_quant_format.h"
 
-anne_status anne_model_scale_input(const anne_model *model, float *out, const float *in) {
-    uint16_t i, n;
-    const float *a, *b;
-    if (model == NULL || out == NULL || in == NULL) return ANNE_ERR_NULL_ARG;
-    n = model->n_inputs;
-    a = model->scaling.a;
-    b = model->scaling.b;
+void anne__scale_span(const anne_model *model, float *out, const float *in, uint32_t first, uint32_t n) {
+    uint32_t i;
+    const float *a = model->scaling.a, *b = model->scaling.b;
     switch (model->scaling.kind) {
     /* x - a written x + (-a), which IEEE-754 defines to be the same, so that a soft-float build links
      * one addition function and not __aeabi_fsub as well (anne_math_f32.h) */
     case ANNE_SCALING_STANDARDIZE:
-        for (i = 0; i < n; i++) out[i] = (in[i] + anne__f32_neg(a[i])) / b[i];
+        for (i = 0; i < n; i++) out[i] = (in[i] + anne__f32_neg(a[first + i])) / b[first + i];
         break;
     case ANNE_SCALING_MINMAX:
-        for (i = 0; i < n; i++) out[i] = (in[i] + anne__f32_neg(a[i])) / (b[i] + anne__f32_neg(a[i]));
+        for (i = 0; i < n; i++) {
+            out[i] = (in[i] + anne__f32_neg(a[first + i])) / (b[first + i] + anne__f32_neg(a[first + i]));
+        }
         break;
     default:
         if (out != in) memmove(out, in, (size_t)n * sizeof *out);
         break;
     }
+}
+
+anne_status anne_model_scale_input(const anne_model *model, float *out, const float *in) {
+    if (model == NULL || out == NULL || in == NULL) return ANNE_ERR_NULL_ARG;
+    anne__scale_span(model, out, in, 0, model->n_inputs);
     return ANNE_OK;
 }
 

@@ -132,11 +132,12 @@ for d in layer_prelu deep_mixed rescaling_input bn_first no_bias; do
     models="$models tests/data/tfjs_import/$d/model.json"
 done
 # graph models (TF.js and TFLite CNNs: every op kind the importers write, i.e. all of docs/ops.md but a
-# lone activation, which they fold into the op before it)
+# lone activation, which they fold into the op before it; two with two inputs, one with two outputs)
 graphs="conv1d_imu cnn2d_small combo_mobilenet_block residual concat_channels permute_312 layernorm_seq
     upsampling2d_23 zeropad2d_asym cropping2d_asym merge_average3 merge_subtract merge_multiply merge_maximum
     merge_minimum global_maxpool2d avgpool2d_same_s2 time_distributed_dense act_layers_2d batchnorm_after_pool
-    prelu_shared_w prelu_shared_hw squeeze_excitation broadcast_add_seq broadcast_maximum3"
+    prelu_shared_w prelu_shared_hw squeeze_excitation broadcast_add_seq broadcast_maximum3
+    two_inputs_conv1d_dense two_in_two_out"
 for d in $graphs; do
     models="$models tests/data/tfjs_graph/$d/model.json"
 done

@@ -3,8 +3,9 @@
 # RP2350), checked against the host: the same test programs (ports/apps) run on the host to write
 # reference results and on both boards to compare with them; QEMU's exit code decides.
 #  - test vectors: the paper's two IRIS networks, a 64x64 dense layer, a 64-64-64-10 MLP, one
-#    small model per activation kind (relu's variants and prelu included) and a graph model of 13 op
-#    kinds (tests/sample_graph.h: float32 only), 64 inputs each, in float32
+#    small model per activation kind (relu's variants and prelu included), a graph model of 13 op
+#    kinds (tests/sample_graph.h: float32 only) and two graph models with two inputs (one with two
+#    outputs), 64 inputs each, in float32
 #    and quantized to Q16.16 and int8 by `anne quantize`, all bit-identical to the host (the runtime's
 #    own expf makes float32 round alike everywhere) but the float32 activations that call the C
 #    library's tanhf, expm1f, log1pf or erfcf (within 1e-6: glibc and newlib differ);
@@ -66,6 +67,16 @@ for m in iris_8_neurons iris_6_neurons dense_64x64 mlp_64_64_64_10; do models+=(
 models+=(odd_10_12_5 odd_10_12_5__q16 odd_10_12_5__s8)
 # a graph model (format 2.0: conv, pools, depthwise, merges, layer norm...), float32 (anne_mcu_host graph)
 models+=(graph_sample)
+# graph models with several inputs and outputs (format 2.1), the TF.js 4.22 references: a Conv1D branch
+# and a Dense branch concatenated (two inputs); two inputs and two outputs, one of them read again
+"$ANNE" convert "$ANNE_ROOT/tests/data/tfjs_graph/two_inputs_conv1d_dense/model.json" graph_two_inputs.anne \
+    >/dev/null &&
+    "$ANNE" convert "$ANNE_ROOT/tests/data/tfjs_graph/two_in_two_out/model.json" graph_two_in_two_out.anne \
+        >/dev/null || {
+    echo "FAIL: cannot convert the graph models with two inputs"
+    exit 1
+}
+models+=(graph_two_inputs graph_two_in_two_out)
 
 # One model per activation kind of the runtime (anne_activation in runtime/include/anne.h), relu's
 # parameter variants (each takes another path in the Q16 kernel) and prelu: a dense layer of 4 inputs

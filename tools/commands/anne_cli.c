@@ -16,7 +16,12 @@ int anne_cli_model_open(anne_cli_model *m, const char *path, anne_error *err) {
     memset(m, 0, sizeof *m);
     if (anne_loaded_open(&m->loaded, path, err) != 0) return -1;
     model = &m->loaded.model;
-    m->n_classes = model->n_outputs == 1 ? 2u : model->n_outputs;
+    {
+        anne_model_io first;
+        anne_model_output(model, 0, &first);
+        m->class_values = (uint16_t)first.values;
+    }
+    m->n_classes = m->class_values == 1 ? 2u : m->class_values;
     m->arena_bytes = anne_model_arena_size(model);
     if (m->arena_bytes < sizeof(float)) m->arena_bytes = sizeof(float);
     m->arena = malloc(m->arena_bytes); /* malloc is aligned for float */
@@ -79,9 +84,13 @@ int anne_cli_parse_task(const char *text, void *out) {
 
 int anne_cli_output_activation(const anne_model *m, anne_activation *act) {
     if (m->op_table != NULL) {
-        anne_op last;
-        if (m->n_ops == 0 || anne_model_op(m, (uint16_t)(m->n_ops - 1u), &last) != ANNE_OK) return -1;
-        *act = last.activation;
+        anne_model_io first;
+        anne_op op; /* the op that writes the first output: tensors after the inputs are written in op order */
+        if (anne_model_output(m, 0, &first) != ANNE_OK || first.tensor < m->n_input_tensors ||
+            anne_model_op(m, (uint16_t)(first.tensor - m->n_input_tensors), &op) != ANNE_OK) {
+            return -1;
+        }
+        *act = op.activation;
     } else {
         anne_layer last;
         if (m->n_layers == 0 || anne_model_layer(m, (uint16_t)(m->n_layers - 1u), &last) != ANNE_OK) return -1;

@@ -20,7 +20,9 @@ typedef struct anne_cli_model {
     float *arena;               /* anne_model_arena_size() bytes (at least 4) */
     size_t arena_bytes;
     float *out;                 /* (n_outputs): room for one result */
-    uint16_t n_classes;         /* classes the outputs stand for: 2 for one output, else n_outputs */
+    uint16_t class_values;      /* the values that give the class: the first output's (all of them for a
+                                   model with one output) */
+    uint16_t n_classes;         /* classes they stand for: 2 for one value, else class_values */
     const char **class_names;   /* (n_classes) pointers into the model, or NULL when it has none */
 } anne_cli_model;
 
@@ -43,8 +45,8 @@ typedef enum anne_cli_task {
 int anne_cli_parse_task(const char *text, void *out);
 #define ANNE_CLI_TASK_ERROR "--task must be classification or regression, got \"%s\""
 
-/* The activation of the model's output: its last layer's, or a graph model's last op's. -1 when the
- * model has neither (cannot happen for a loaded model). */
+/* The activation of the model's (first) output: its last layer's, or that of the graph op writing it. -1
+ * when the model has neither (cannot happen for a loaded model). */
 int anne_cli_output_activation(const anne_model *m, anne_activation *act);
 
 /* 1 when the model is run as a regression model under task, else 0. */

@@ -9,9 +9,10 @@
 
 /* The description of m with tensor i at the sum of the sizes of tensors 0 .. i-1. Pointers into m. */
 static int anne__separate_places(const anne_model *m, anne_graph_desc *d, anne_tensor *tensors, anne_op *ops,
-                                 const char **classes, anne_error *err) {
+                                 const char **classes, uint16_t *outputs, anne_error *err) {
     uint64_t at = 0;
     uint16_t i;
+    anne_model_io io;
     for (i = 0; i < m->n_tensors; i++) {
         if (anne_model_tensor(m, i, &tensors[i]) != ANNE_OK) {
             return anne_error_set(err, "tensor %u: cannot be read", (unsigned)i);
@@ -36,6 +37,10 @@ static int anne__separate_places(const anne_model *m, anne_graph_desc *d, anne_t
     d->scaling = m->scaling;
     d->n_classes = m->n_classes;
     d->class_names = classes;
+    d->n_input_tensors = m->n_input_tensors;
+    d->n_output_tensors = m->n_output_tensors;
+    for (i = 0; i < m->n_output_tensors && anne_model_output(m, i, &io) == ANNE_OK; i++) outputs[i] = io.tensor;
+    d->outputs = outputs;
     return 0;
 }
 
@@ -44,6 +49,7 @@ int anne_graph_trace_open(anne_graph_trace *t, const anne_model *m, anne_error *
     anne_op *ops;
     const char **classes;
     anne_graph_desc d;
+    uint16_t outputs[ANNE_MAX_MODEL_IO];
     anne_status st = ANNE_OK;
     int rc;
     memset(t, 0, sizeof *t);
@@ -52,7 +58,7 @@ int anne_graph_trace_open(anne_graph_trace *t, const anne_model *m, anne_error *
     ops = calloc(m->n_ops, sizeof *ops);
     classes = calloc((size_t)m->n_classes + 1u, sizeof *classes);
     rc = tensors == NULL || ops == NULL || classes == NULL ? anne_error_set(err, "out of memory")
-                                                           : anne__separate_places(m, &d, tensors, ops, classes, err);
+                                                           : anne__separate_places(m, &d, tensors, ops, classes, outputs, err);
     if (rc == 0) st = anne_graph_write(&d, NULL, 0, &t->size);
     if (rc == 0 && st == ANNE_OK) {
         t->bytes = malloc(t->size); /* malloc's memory is aligned for the loader */

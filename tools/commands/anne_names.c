@@ -89,7 +89,8 @@ int anne_names_apply(anne_ir *ir, const char *name, const char *classes, anne_er
     if (name != NULL && anne__set_name(ir, name, err) != 0) return -1;
     if (classes == NULL) return 0;
     if (anne_names_parse(classes, &names, &n, err) != 0) return -1;
-    outputs = ir->n_ops > 0 ? (uint32_t)anne_ir_tensor_values(&ir->tensors[ir->n_ops])
+    /* the names are the first output's (a graph's other outputs may be regressions) */
+    outputs = ir->n_ops > 0 ? (uint32_t)anne_ir_tensor_values(&ir->tensors[anne_ir_output(ir, 0)])
                             : (ir->n_layers > 0 ? ir->layers[ir->n_layers - 1].n_out : 0u);
     if (n != 0 && anne_names_check(n, outputs, err) != 0) {
         anne_names_free(names, n);

@@ -70,21 +70,23 @@ static int anne__eval_parse(int argc, char **argv, anne__eval_args *a) {
     return -1;
 }
 
-/* Log loss means something only when the outputs are probabilities: the activation of the last layer
- * (a dense chain) or of the last op (a graph), whose softmax runs over the output's last axis, so that
- * the outputs sum to 1 only when that axis holds them all. */
+/* Log loss means something only when the outputs that give the class (the first output's) are
+ * probabilities: the activation of the last layer (a dense chain) or of the op writing the first output
+ * (a graph), whose softmax runs over the output's last axis, so that the outputs sum to 1 only when that
+ * axis holds them all. */
 static int anne__outputs_are_probabilities(const anne_model *model) {
     anne_activation act;
-    if (anne_cli_output_activation(model, &act) != 0) return 0;
+    anne_model_io first;
+    if (anne_model_output(model, 0, &first) != ANNE_OK || anne_cli_output_activation(model, &act) != 0) return 0;
     if (model->op_table != NULL && act == ANNE_ACT_SOFTMAX) {
         anne_op last;
         anne_tensor out;
-        if (anne_model_op(model, (uint16_t)(model->n_ops - 1u), &last) != ANNE_OK ||
-            anne_model_tensor(model, last.output, &out) != ANNE_OK || out.dims[out.rank - 1u] != model->n_outputs) {
+        if (anne_model_op(model, (uint16_t)(first.tensor - model->n_input_tensors), &last) != ANNE_OK ||
+            anne_model_tensor(model, last.output, &out) != ANNE_OK || out.dims[out.rank - 1u] != first.values) {
             return 0;
         }
     }
-    if (model->n_outputs == 1) {
+    if (first.values == 1) {
         return act == ANNE_ACT_SIGMOID || act == ANNE_ACT_HARD_SIGMOID || act == ANNE_ACT_HARD_SIGMOID_K3;
     }
     return act == ANNE_ACT_SOFTMAX;
@@ -242,7 +244,7 @@ static int anne__eval_run(anne_cli_model *m, const float *x, const anne_csv_labe
     for (r = 0; r < n_rows; r++) {
         anne_status st;
         if (anne_cli_model_predict(m, out, x + r * model->n_inputs, err) != 0) return -1;
-        st = anne_metrics_update_output(metrics, labels->y[r], out, model->n_outputs, threshold, NULL);
+        st = anne_metrics_update_output(metrics, labels->y[r], out, m->class_values, threshold, NULL); /* output 1 */
         if (st != ANNE_OK) {
             return anne_error_set(err, "%s: line %zu: counting the result failed: %s", t->path, anne_csv_line(t, r),
                                   anne_status_str(st));

@@ -21,10 +21,11 @@ static void anne__info_usage(FILE *out) {
             "inputs, units, parameters (kernel + bias + prelu alphas), multiply-accumulates and number format; then the\n"
             "totals, weight bytes, the arena (working memory) bytes a run needs, the model file's bytes\n"
             "(for ANNE JSON: the size it has as an .anne file), input scaling and class names.\n"
-            "A graph model (format 2.0): a row for the input tensor and one per op (op k writes tensor k):\n"
-            "its kind, activation, input tensors, output shape, window or attributes, parameters, MACs,\n"
-            "weight bytes and the output's place in the arena (offset, bytes); docs/cli.md says how each\n"
-            "figure is counted.\n"
+            "A graph model (format 2.x): a row for each input tensor and one per op (each row's # is the\n"
+            "tensor it writes): its kind, activation, input tensors, output shape, window or attributes,\n"
+            "parameters, MACs, weight bytes and the output's place in the arena (offset, bytes); then each\n"
+            "input and output with its shape and where its values are in a CSV row (inputs) or in the\n"
+            "prediction (outputs). docs/cli.md says how each figure is counted.\n"
             "\n"
             "options:\n"
             "  --json       one JSON object instead of the table\n"
@@ -130,8 +131,8 @@ static void anne__print_layers(const anne_model *m, anne__totals *t) {
     printf("------------------------------------------------------------------------------------------------\n");
 }
 
-/* A graph model's table: a row for the input tensor, then one per op (op k writes tensor k). The
- * columns are as wide as their widest cell: text left-aligned, figures right-aligned. */
+/* A graph model's table: a row for each input tensor, then one per op (row k: the op writing tensor k).
+ * The columns are as wide as their widest cell: text left-aligned, figures right-aligned. */
 #define ANNE__GRAPH_COLS 11
 typedef char anne__cell[96];
 
@@ -140,19 +141,20 @@ static const char *const anne__graph_head[ANNE__GRAPH_COLS] = {
     "Arena bytes",
 };
 
-/* Row k's cells: the input tensor (k = 0) or op k. */
+/* Row k's cells: input tensor k (k < n_input_tensors) or the op writing tensor k. */
 static void anne__graph_row(const anne_model *m, uint16_t k, anne__cell *c, anne__totals *t) {
     anne_graph_op_info v;
     const anne_tensor *out = &v.out;
     uint8_t j;
     size_t at = 0;
-    if (k == 0) {
-        anne_model_tensor(m, 0, &v.out);
-        snprintf(c[0], sizeof c[0], "0");
-        snprintf(c[1], sizeof c[1], "Input");
+    if (k < m->n_input_tensors) {
+        anne_model_tensor(m, k, &v.out);
+        snprintf(c[0], sizeof c[0], "%u", (unsigned)k);
+        if (m->n_input_tensors == 1) snprintf(c[1], sizeof c[1], "Input");
+        else snprintf(c[1], sizeof c[1], "Input %u", (unsigned)k + 1u);
         for (j = 2; j < 9; j++) snprintf(c[j], sizeof c[j], "%s", j >= 6 ? "0" : "-");
     } else {
-        anne_graph_op_info_get(m, (uint16_t)(k - 1u), &v);
+        anne_graph_op_info_get(m, (uint16_t)(k - m->n_input_tensors), &v);
         snprintf(c[0], sizeof c[0], "%u", (unsigned)k);
         snprintf(c[1], sizeof c[1], "%s", anne_graph_op_name(v.op.kind));
         anne__activation_text(v.op.activation, v.op.param, c[2], sizeof c[2]);
@@ -183,7 +185,7 @@ static void anne__graph_print_row(const char *const *cells, const int *width) {
 }
 
 static int anne__print_graph(const anne_model *m, anne__totals *t) {
-    size_t n = (size_t)m->n_ops + 1u, r;
+    size_t n = m->n_tensors, r;
     anne__cell *cells = calloc(n * ANNE__GRAPH_COLS, sizeof *cells);
     const char *row[ANNE__GRAPH_COLS];
     int width[ANNE__GRAPH_COLS], j, total = 0;
@@ -210,6 +212,33 @@ static int anne__print_graph(const anne_model *m, anne__totals *t) {
     return 0;
 }
 
+/* A graph model's inputs (outputs: 1): one line for one, else a line for each, with its tensor and
+ * the values of the row (a CSV row, the prediction) it takes. */
+static void anne__print_graph_io(const anne_model *m, int outputs) {
+    uint16_t k, n = outputs ? m->n_output_tensors : m->n_input_tensors;
+    anne_model_io io;
+    anne_tensor t;
+    char shape[96];
+    if (n == 1) {
+        (outputs ? anne_model_output : anne_model_input)(m, 0, &io);
+        anne_model_tensor(m, io.tensor, &t);
+        anne_graph_shape_text(&t, shape, sizeof shape);
+        if (outputs) printf("Output:        %s, %u values\n", shape, m->n_outputs);
+        else printf("Input:         %s, %u values (a CSV row: row-major, channels last)\n", shape, m->n_inputs);
+        return;
+    }
+    if (outputs) printf("Outputs:       %u, %u values, one after the other:\n", n, m->n_outputs);
+    else printf("Inputs:        %u, %u values in a CSV row, one after the other (each row-major, channels last):\n", n,
+                m->n_inputs);
+    for (k = 0; k < n; k++) {
+        (outputs ? anne_model_output : anne_model_input)(m, k, &io);
+        anne_model_tensor(m, io.tensor, &t);
+        anne_graph_shape_text(&t, shape, sizeof shape);
+        printf("  %-6s %-5u %s (tensor %u), values %lu to %lu\n", outputs ? "output" : "input", (unsigned)k + 1u, shape,
+               (unsigned)io.tensor, (unsigned long)io.first + 1u, (unsigned long)(io.first + io.values));
+    }
+}
+
 static int anne__print_table(const anne_model *m, const char *path) {
     anne__totals t = {0, 0, 0};
     uint16_t i;
@@ -229,14 +258,8 @@ static int anne__print_table(const anne_model *m, const char *path) {
     printf("Arena bytes:   %lu (working memory for one inference)\n", (unsigned long)anne_model_arena_size(m));
     printf("File bytes:    %lu (as an .anne model file)\n", (unsigned long)m->size);
     if (m->op_table != NULL) {
-        anne_tensor in, out;
-        char shape[96];
-        anne_model_tensor(m, 0, &in);
-        anne_model_tensor(m, m->n_ops, &out);
-        anne_graph_shape_text(&in, shape, sizeof shape);
-        printf("Input:         %s, %u values (a CSV row: row-major, channels last)\n", shape, m->n_inputs);
-        anne_graph_shape_text(&out, shape, sizeof shape);
-        printf("Output:        %s, %u values\n", shape, m->n_outputs);
+        anne__print_graph_io(m, 0);
+        anne__print_graph_io(m, 1);
     } else {
         printf("Inputs:        %u\n", m->n_inputs);
         printf("Outputs:       %u\n", m->n_outputs);
@@ -403,24 +426,54 @@ static int anne__json_attrs(cJSON *o, const anne_graph_op_info *v) {
     }
 }
 
-/* A graph model's input and output shapes and its ops, in run order; op k (from 1) writes tensor k. */
+/* A graph model's inputs (outputs: 1): for each its tensor, shape, place in the row and in the arena. */
+static cJSON *anne__json_graph_io(const anne_model *m, int outputs) {
+    cJSON *list = cJSON_CreateArray();
+    uint16_t k, n = outputs ? m->n_output_tensors : m->n_input_tensors;
+    int bad = list == NULL;
+    for (k = 0; !bad && k < n; k++) {
+        cJSON *o = cJSON_CreateObject();
+        anne_model_io io;
+        anne_tensor t;
+        (outputs ? anne_model_output : anne_model_input)(m, k, &io);
+        anne_model_tensor(m, io.tensor, &t);
+        if (anne__push(list, o) != 0) break;
+        bad |= anne__add_num(o, "tensor", io.tensor);
+        bad |= anne__add(o, "shape", anne__json_ints(t.dims, t.rank));
+        bad |= anne__add_num(o, "first_value", io.first);
+        bad |= anne__add_num(o, "values", io.values);
+        bad |= anne__add_num(o, "arena_offset", t.offset);
+    }
+    if (bad || k < n) {
+        cJSON_Delete(list);
+        return NULL;
+    }
+    return list;
+}
+
+/* A graph model's input and output shapes (the first of each when there are several; all of them in
+ * "input_tensors" and "output_tensors") and its ops, in run order; op i writes tensor index. */
 static int anne__json_ops(cJSON *root, const anne_model *m, anne__totals *t) {
     cJSON *ops = cJSON_CreateArray();
     anne_graph_op_info v;
-    anne_tensor in;
+    anne_tensor in, out;
+    anne_model_io io;
     uint16_t i;
     int bad = 0;
     anne_model_tensor(m, 0, &in);
+    anne_model_output(m, 0, &io);
+    anne_model_tensor(m, io.tensor, &out);
     bad |= anne__add(root, "input_shape", anne__json_ints(in.dims, in.rank));
     bad |= anne__add_num(root, "input_arena_offset", in.offset);
     bad |= anne__add_num(root, "input_arena_bytes", 4.0 * anne_graph_tensor_values(&in));
+    bad |= anne__add(root, "output_shape", anne__json_ints(out.dims, out.rank));
+    bad |= anne__add(root, "input_tensors", anne__json_graph_io(m, 0));
+    bad |= anne__add(root, "output_tensors", anne__json_graph_io(m, 1));
     for (i = 0; !bad && i < m->n_ops; i++) {
         cJSON *o = cJSON_CreateObject();
         anne_graph_op_info_get(m, i, &v);
-        if (i + 1u == m->n_ops) bad |= anne__add(root, "output_shape", anne__json_ints(v.out.dims, v.out.rank));
-        if (bad) cJSON_Delete(o);
-        if (bad || anne__push(ops, o) != 0) break;
-        bad |= anne__add_num(o, "index", i + 1u);
+        if (anne__push(ops, o) != 0) break;
+        bad |= anne__add_num(o, "index", i + m->n_input_tensors);
         bad |= anne__add(o, "type", cJSON_CreateString(anne_graph_op_name(v.op.kind)));
         bad |= anne__add(o, "activation", cJSON_CreateString(anne_activation_name(v.op.activation)));
         bad |= anne__add_params(o, v.op.activation, v.op.param, NULL, 0);

@@ -79,10 +79,11 @@ static int anne__predict_parse(int argc, char **argv, anne__predict_args *a) {
 }
 
 /* Whether the output columns can carry the class names: each output stands for one class (one sigmoid
- * output: class 1's probability), and no name repeats another or the columns "class" and "name". */
+ * output: class 1's probability; not a model with several outputs), and no name repeats another or the
+ * columns "class" and "name". */
 static int anne__named_columns(const anne_cli_model *m) {
     uint16_t n = m->loaded.model.n_outputs, first = n == 1 ? 1u : 0u, i, j;
-    if (m->class_names == NULL) return 0;
+    if (m->class_names == NULL || m->class_values != n) return 0;
     for (i = first; i < m->n_classes; i++) {
         if (strcmp(m->class_names[i], "class") == 0 || strcmp(m->class_names[i], "name") == 0) return 0;
         for (j = first; j < i; j++) {
@@ -110,7 +111,7 @@ static int anne__predict_text(anne_cli_model *m, const float *x, size_t n_rows, 
         if (anne_cli_model_predict(m, out, x + r * model->n_inputs, err) != 0) return -1;
         for (k = 0; k < model->n_outputs; k++) printf(k > 0 ? ",%.9g" : "%.9g", (double)out[k]);
         if (!regression) {
-            cls = anne_output_class(out, model->n_outputs, threshold);
+            cls = anne_output_class(out, m->class_values, threshold); /* the first output's class */
             printf(",%u", (unsigned)cls);
             if (m->class_names != NULL) {
                 putchar(',');
@@ -147,7 +148,7 @@ static int anne__predict_json(anne_cli_model *m, const float *x, size_t n_rows, 
         for (k = 0; k < model->n_outputs && !bad; k++) bad |= anne_cli_json_add(row, NULL, anne_cli_json_float(out[k]));
         if (!regression) {
             bad |= anne_cli_json_add(classes, NULL,
-                                     cJSON_CreateNumber((double)anne_output_class(out, model->n_outputs, threshold)));
+                                     cJSON_CreateNumber((double)anne_output_class(out, m->class_values, threshold)));
         }
     }
     if (bad) {

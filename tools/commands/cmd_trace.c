@@ -123,10 +123,10 @@ static const char *anne__scaling_name(anne_scaling_kind kind) {
     return kind == ANNE_SCALING_STANDARDIZE ? "standardize: (x - mean) / std" : "min-max: (x - min) / (max - min)";
 }
 
-/* The output and its class (and name), as text or JSON; a regression model's output alone. Returns
- * non-zero when out of memory. */
+/* The output and its class (and name; the first output's), as text or JSON; a regression model's output
+ * alone. Returns non-zero when out of memory. */
 static int anne__trace_result(const anne_cli_model *m, const float *out, const anne__trace_args *a, cJSON *doc) {
-    uint16_t n = m->loaded.model.n_outputs, cls = anne_output_class(out, n, a->threshold);
+    uint16_t n = m->loaded.model.n_outputs, cls = anne_output_class(out, m->class_values, a->threshold);
     int bad = 0;
     if (anne_cli_regression(&m->loaded.model, a->task)) {
         if (doc != NULL) bad |= anne_cli_json_add(doc, "output", anne__json_vector(out, n));
@@ -416,10 +416,12 @@ static int anne__json_op(cJSON *ops, const anne_graph_op_info *v, const float *y
     return bad;
 }
 
-/* The input as given and, when the model scales it, as the first op sees it (tensor 0). */
+/* The input as given and, when the model scales it, as the first op sees it (the input tensors; JSON:
+ * the whole row, and the first input's shape). */
 static int anne__trace_graph_input(const anne_model *model, const anne_graph_trace *t, const float *raw,
                                    const anne__trace_args *a, cJSON *doc) {
     anne_tensor in;
+    uint16_t k;
     const float *scaled = anne_graph_trace_values(t, 0, &in);
     char shape[96];
     int bad = 0;
@@ -435,18 +437,27 @@ static int anne__trace_graph_input(const anne_model *model, const anne_graph_tra
         }
         return bad;
     }
-    printf("model: %s (input %s, %u op%s, output ", model->name[0] ? model->name : "(unnamed)", shape,
-           (unsigned)model->n_ops, model->n_ops == 1 ? "" : "s");
-    anne_model_tensor(model, model->n_ops, &in);
+    printf("model: %s (input %s%s, %u op%s, output ", model->name[0] ? model->name : "(unnamed)", shape,
+           model->n_input_tensors > 1 ? " and more" : "", (unsigned)model->n_ops, model->n_ops == 1 ? "" : "s");
+    {
+        anne_model_io io;
+        anne_model_output(model, 0, &io);
+        anne_model_tensor(model, io.tensor, &in);
+    }
     anne_graph_shape_text(&in, shape, sizeof shape);
-    printf("%s)\n", shape);
-    anne_model_tensor(model, 0, &in);
-    anne_graph_shape_text(&in, shape, sizeof shape);
-    printf("input %s:\n", shape);
-    anne__print_tensor(raw, &in, a->full);
-    if (model->scaling.kind != ANNE_SCALING_NONE) {
-        printf("scaled input (%s):\n", anne__scaling_name(model->scaling.kind));
-        anne__print_tensor(scaled, &in, a->full);
+    printf("%s%s)\n", shape, model->n_output_tensors > 1 ? " and more" : "");
+    for (k = 0; k < model->n_input_tensors; k++) { /* each input: its part of the row */
+        anne_model_io io;
+        anne_model_input(model, k, &io);
+        scaled = anne_graph_trace_values(t, k, &in);
+        anne_graph_shape_text(&in, shape, sizeof shape);
+        if (model->n_input_tensors == 1) printf("input %s:\n", shape);
+        else printf("input %u %s (tensor %u):\n", (unsigned)k + 1u, shape, (unsigned)k);
+        anne__print_tensor(raw + io.first, &in, a->full);
+        if (model->scaling.kind != ANNE_SCALING_NONE) {
+            printf("scaled input (%s):\n", anne__scaling_name(model->scaling.kind));
+            anne__print_tensor(scaled, &in, a->full);
+        }
     }
     return 0;
 }
@@ -477,7 +488,7 @@ static int anne__trace_graph(anne_cli_model *m, const float *raw, const anne__tr
     if (rc == 0 && doc != NULL) oom |= anne_cli_json_add(doc, "ops", ops = cJSON_CreateArray());
     for (i = 0; i < model->n_ops && rc == 0 && !oom; i++) {
         anne_tensor y;
-        const float *values = anne_graph_trace_values(&t, (uint16_t)(i + 1u), &y);
+        const float *values = anne_graph_trace_values(&t, (uint16_t)(i + model->n_input_tensors), &y);
         anne_graph_op_info_get(model, i, &v);
         if (doc != NULL) {
             oom |= anne__json_op(ops, &v, values, a->full);

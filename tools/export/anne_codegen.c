@@ -447,9 +447,11 @@ static void anne__put_source(anne__text *c, const anne_model *m, const unsigned 
         anne__ptr(c, "const uint8_t *", prefix, m, m->tensor_table);
         anne__put(c, ",\n    .op_table = ");
         anne__ptr(c, "const uint8_t *", prefix, m, m->op_table);
-        anne__put(c, ",\n    .n_tensors = %u,\n    .n_ops = %u,\n", m->n_tensors, m->n_ops);
-        anne__put(c, "    .graph_run = anne_graph_run_f32,\n");
+        anne__put(c, ",\n    .n_tensors = %u,\n    .n_ops = %u,\n    .output_list = ", m->n_tensors, m->n_ops);
+        anne__ptr(c, "const uint8_t *", prefix, m, m->output_list);
+        anne__put(c, ",\n    .graph_run = anne_graph_run_f32,\n");
     }
+    anne__put(c, "    .n_input_tensors = %u,\n    .n_output_tensors = %u,\n", m->n_input_tensors, m->n_output_tensors);
     anne__put(c, "};\n\n");
     anne__put(c, "anne_status %s_predict(const float *input, float *output, void *arena) {\n", prefix);
     anne__put(c, "    return anne_model_predict(&%s__model, output, input, arena, %s_ARENA_BYTES);\n}\n\n", prefix,

@@ -790,13 +790,59 @@ static int anne__ref(const anne_keras_source *src, const anne_keras_kmodel *m, s
     return 0;
 }
 
+/* A Functional model's input_layers (or output_layers) in *n, names[k] and nodes[k] (at most
+ * ANNE_MAX_MODEL_IO; *n counts them all). Keras 2 and TF.js list [name, node, tensor] entries, Keras 3
+ * the same, or one bare entry for a single input. */
+static void anne__io_refs(const anne_keras_source *src, const char *key, const char **names, size_t *nodes, size_t *n) {
+    *n = 0;
+    anne_keras_inbound_refs(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(src->model, "config"), key),
+                            names, nodes, n, ANNE_MAX_MODEL_IO);
+}
+
+/* input_layers names every InputLayer once (their order is the model's input order); output_layers 1
+ * to ANNE_MAX_MODEL_IO calls of layers of the model. */
+static int anne__check_io(const anne_keras_source *src, const anne_keras_kmodel *m, size_t inputs, anne_error *err) {
+    const char *names[ANNE_MAX_MODEL_IO];
+    size_t nodes[ANNE_MAX_MODEL_IO], n, k, j, at;
+    anne__io_refs(src, "input_layers", names, nodes, &n);
+    if (n != inputs) {
+        return anne_error_set(err, "%s: input_layers lists %zu inputs, but the model has %zu input layers", src->path, n,
+                              inputs);
+    }
+    for (k = 0; k < n; k++) {
+        at = anne__find(m, names[k]);
+        if (at == m->n || !anne__is(&m->layers[at], "InputLayer")) {
+            return anne_error_set(err, "%s: input %zu \"%.60s\" in input_layers is not an input layer of the model",
+                                  src->path, k + 1u, names[k]);
+        }
+        for (j = 0; j < k; j++) {
+            if (strcmp(names[j], names[k]) == 0) {
+                return anne_error_set(err, "%s: input_layers lists \"%.60s\" twice", src->path, names[k]);
+            }
+        }
+    }
+    anne__io_refs(src, "output_layers", names, nodes, &n);
+    if (n < 1 || n > ANNE_MAX_MODEL_IO) {
+        return anne_error_set(err, "%s: the model has %zu outputs; ANNE converts models with 1 to %u", src->path, n,
+                              (unsigned)ANNE_MAX_MODEL_IO);
+    }
+    for (k = 0; k < n; k++) {
+        if (anne__find(m, names[k]) == m->n || nodes[k] >= anne__calls(m, anne__find(m, names[k]))) {
+            return anne_error_set(err, "%s: the model's output \"%.60s\" is not a layer of the model", src->path,
+                                  names[k]);
+        }
+    }
+    return 0;
+}
+
 int anne_keras_graph_structure(const anne_keras_source *src, const anne_keras_kmodel *m, anne_error *err) {
     size_t i, k, c, inputs = 0, at, nodes[ANNE_MAX_OP_INPUTS + 1u];
     const char *names[ANNE_MAX_OP_INPUTS + 1u];
     for (i = 0; i < m->n; i++) inputs += anne__is(&m->layers[i], "InputLayer") ? 1u : 0u;
     if (!m->functional) return 0;
-    if (inputs != 1) {
-        return anne_error_set(err, "%s: the model has %zu inputs; ANNE converts models with one", src->path, inputs);
+    if (inputs < 1 || inputs > ANNE_MAX_MODEL_IO) {
+        return anne_error_set(err, "%s: the model has %zu inputs; ANNE converts models with 1 to %u", src->path, inputs,
+                              (unsigned)ANNE_MAX_MODEL_IO);
     }
     for (i = 0; i < m->n; i++) {
         const anne_keras_klayer *l = &m->layers[i];
@@ -819,17 +865,7 @@ int anne_keras_graph_structure(const anne_keras_source *src, const anne_keras_km
             }
         }
     }
-    {
-        const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(src->model, "config");
-        size_t n = 0;
-        anne_keras_inbound_refs(cJSON_GetObjectItemCaseSensitive(cfg, "output_layers"), names, nodes, &n, 2);
-        if (n != 1) return anne_error_set(err, "%s: the model has %zu outputs; ANNE converts models with one", src->path, n);
-        if (anne__find(m, names[0]) == m->n || nodes[0] >= anne__calls(m, anne__find(m, names[0]))) {
-            return anne_error_set(err, "%s: the model's output \"%.60s\" is not a layer of the model", src->path,
-                                  names[0]);
-        }
-    }
-    return 0;
+    return anne__check_io(src, m, inputs, err);
 }
 
 int anne_keras_needs_graph(const anne_keras_source *src, const anne_keras_kmodel *m) {
@@ -858,7 +894,7 @@ int anne_keras_needs_graph(const anne_keras_source *src, const anne_keras_kmodel
     return 0;
 }
 
-/* Starts the graph from a [null, d1, d2, ...] shape. */
+/* Starts the graph from a [null, d1, d2, ...] shape, or adds an input of that shape. */
 static int anne__start(anne_kg *g, const cJSON *shape) {
     const cJSON *e;
     size_t dims[ANNE_MAX_RANK], rank = 0;
@@ -877,7 +913,8 @@ static int anne__start(anne_kg *g, const cJSON *shape) {
         }
         dims[rank++] = (size_t)e->valuedouble;
     }
-    if (anne_ir_graph_start(g->ir, rank, dims, g->err) != 0) {
+    if ((g->ir->n_input_tensors == 0 ? anne_ir_graph_start(g->ir, rank, dims, g->err)
+                                     : anne_ir_graph_add_input(g->ir, rank, dims, g->err)) != 0) {
         char why[sizeof g->err->msg];
         memcpy(why, g->err->msg, sizeof why);
         return anne_kg_fail(g, "%s", why);
@@ -908,10 +945,33 @@ static size_t anne__weights_so_far(const anne_ir *ir) {
     return n;
 }
 
+/* A Functional model's inputs, tensors 0, 1, ... in input_layers' order (checked by anne__check_io),
+ * before any op: out gets each input layer's tensor. */
+static int anne__start_inputs(anne_kg *g, uint16_t *out) {
+    const char *names[ANNE_MAX_MODEL_IO];
+    size_t nodes[ANNE_MAX_MODEL_IO], n, k;
+    anne__io_refs(g->src, "input_layers", names, nodes, &n);
+    for (k = 0; k < n; k++) {
+        const cJSON *s;
+        g->index = anne__find(g->m, names[k]);
+        g->layer = &g->m->layers[g->index];
+        s = anne_keras_declared_shape(g->layer->config);
+        if (s == NULL) return anne_kg_fail(g, "the input layer declares no shape");
+        if (anne__start(g, s) != 0) return -1;
+        out[g->index * ANNE__MAX_CALLS] = (uint16_t)k;
+    }
+    return 0;
+}
+
 static int anne__walk(anne_kg *g, uint16_t *out) {
     const anne_keras_kmodel *m = g->m;
     size_t i, c, done = 0, total = 0, pass;
     int started = 0;
+    if (m->functional) {
+        if (anne__start_inputs(g, out) != 0) return -1;
+        started = 1;
+        done = g->ir->n_input_tensors;
+    }
     for (i = 0; i < m->n; i++) total += anne__calls(m, i);
     for (pass = 0; done < total && pass <= total; pass++) {
         for (i = 0; i < m->n; i++) {
@@ -921,9 +981,9 @@ static int anne__walk(anne_kg *g, uint16_t *out) {
             for (c = 0; c < anne__calls(m, i); c++) {
                 uint16_t *slot = &out[i * ANNE__MAX_CALLS + c];
                 if (*slot != ANNE__NONE) continue;
-                if (anne__is(l, "InputLayer")) {
+                if (anne__is(l, "InputLayer")) { /* a Sequential model's */
                     const cJSON *s = anne_keras_declared_shape(l->config);
-                    if (started) return anne_kg_fail(g, "a second input: ANNE converts models with one input");
+                    if (started) return anne_kg_fail(g, "a second input: a Sequential model has one input");
                     if (s == NULL) return anne_kg_fail(g, "the input layer declares no shape");
                     if (anne__start(g, s) != 0) return -1;
                     started = 1;
@@ -984,21 +1044,25 @@ int anne_keras_graph_convert(anne_ir *ir, const anne_keras_source *src, const an
     g.ir = ir;
     g.err = err;
     if (anne__walk(&g, out) != 0) goto done;
-    /* the output: the last layer (Sequential) or the call output_layers names */
+    /* the output: the last layer (Sequential) or the calls output_layers names, in its order */
     result = out[(m->n - 1u) * ANNE__MAX_CALLS];
     if (m->functional) {
-        const char *names[1];
-        size_t n = 0, node[1];
-        anne_keras_inbound_refs(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(src->model, "config"),
-                                                                 "output_layers"),
-                                names, node, &n, 1);
-        result = out[anne__find(m, names[0]) * ANNE__MAX_CALLS + node[0]];
+        const char *names[ANNE_MAX_MODEL_IO];
+        size_t n, node[ANNE_MAX_MODEL_IO];
+        uint16_t list[ANNE_MAX_MODEL_IO];
+        anne__io_refs(src, "output_layers", names, node, &n);
+        for (i = 0; i < n; i++) list[i] = out[anne__find(m, names[i]) * ANNE__MAX_CALLS + node[i]];
+        result = list[0];
+        if (ir->n_ops > 0 && n > 1u && anne_ir_set_outputs(ir, n, list, err) != 0) {
+            anne_error_prefix(err, "%s", src->path);
+            goto done;
+        }
     }
     if (ir->n_ops == 0) {
         anne_error_set(err, "%s: the model computes nothing (no layer besides the input and identities)", src->path);
         goto done;
     }
-    if (result != ir->n_ops) {
+    if (ir->n_output_tensors == 0 && result + 1u != anne_ir_n_tensors(ir)) {
         anne_error_set(err, "%s: the output is not the last result computed: a graph whose layers do not all lead to "
                             "the output is not supported", src->path);
         goto done;

@@ -536,15 +536,21 @@ namespace {
  * writer's own checks on a "model:" line, so that --check says exactly what convert would do. */
 int anne__convert(anne__ctx &c, unsigned char **out, size_t *out_size, std::string *report, bool *all) {
     const auto *ops = c.sg->operators();
-    if (c.sg->inputs() == nullptr || c.sg->inputs()->size() != 1 || c.sg->outputs() == nullptr ||
-        c.sg->outputs()->size() != 1 || anne__tensor(c, c.sg->inputs()->Get(0)) == nullptr) {
-        return anne_error_set(c.err, "%s: the model must have one input and one output tensor", c.path);
+    if (c.sg->inputs() == nullptr || c.sg->inputs()->size() < 1 || c.sg->inputs()->size() > ANNE_MAX_MODEL_IO ||
+        c.sg->outputs() == nullptr || c.sg->outputs()->size() < 1 || c.sg->outputs()->size() > ANNE_MAX_MODEL_IO ||
+        anne__tensor(c, c.sg->inputs()->Get(0)) == nullptr) {
+        return anne_error_set(c.err, "%s: the model must have 1 to %u input and output tensors", c.path,
+                              static_cast<unsigned>(ANNE_MAX_MODEL_IO));
     }
     if (ops == nullptr || ops->size() == 0 || c.model->operator_codes() == nullptr) {
         return anne_error_set(c.err, "%s: the model has no operators", c.path);
     }
     anne__find_weight_dequantize(c);
     if (anne__is_graph_model(c)) return anne__graph_convert(c, out, out_size, report, all);
+    if (c.sg->inputs()->size() != 1 || c.sg->outputs()->size() != 1) { /* an int8 model */
+        return anne_error_set(c.err, "%s: the model has %u inputs and %u outputs; ANNE converts several only for "
+                              "float32 graph models", c.path, c.sg->inputs()->size(), c.sg->outputs()->size());
+    }
     anne__walk w;
     w.cur = c.sg->inputs()->Get(0);
     bool ok = true;

@@ -185,7 +185,7 @@ int anne__conv(const anne__gop &g) {
     }
     anne_ir_op *op = anne__emit(g, dw ? ANNE_OP_DEPTHWISE_CONV2D : ANNE_OP_CONV2D, &x, 1);
     if (op == nullptr) return -1;
-    const anne_ir_tensor os = g.w->ir.tensors[g.w->ir.n_ops];
+    const anne_ir_tensor os = g.w->ir.tensors[anne_ir_n_tensors(&g.w->ir) - 1u];
     if (os.rank != 3 || os.dims[2] != out_c) return anne__gfail(g, "its output does not have " + std::to_string(out_c) + " channels");
     if (anne__window(g, xs, os, kh, kw, sh, sw, dh, dw_, pad, op) != 0 || anne__fused(*g.c, g.n_op, g.code, fused, op)) {
         return -1;
@@ -213,7 +213,7 @@ int anne__pool(const anne__gop &g) {
     if (o == nullptr) return anne__gfail(g, "its Pool2DOptions are missing");
     anne_ir_op *op = anne__emit(g, g.code == BuiltinOperator_MAX_POOL_2D ? ANNE_OP_MAX_POOL2D : ANNE_OP_AVG_POOL2D, &x, 1);
     if (op == nullptr) return -1;
-    return anne__window(g, xs, g.w->ir.tensors[g.w->ir.n_ops], o->filter_height(), o->filter_width(), o->stride_h(),
+    return anne__window(g, xs, g.w->ir.tensors[anne_ir_n_tensors(&g.w->ir) - 1u], o->filter_height(), o->filter_width(), o->stride_h(),
                         o->stride_w(), 1, 1, o->padding(), op) != 0 ||
                    anne__fused(*g.c, g.n_op, g.code, o->fused_activation_function(), op) != 0
                ? -1
@@ -332,9 +332,9 @@ int anne__merge(const anne__gop &g) {
     const uint8_t rank = g.w->ir.tensors[xs[0]].rank;
     anne_ir_op *op = anne__emit(g, kind, xs, n);
     if (op == nullptr) return -1;
-    if (!concat && !anne_ir_tensor_same(&g.w->ir.tensors[g.w->ir.n_ops], &want)) {
+    if (!concat && !anne_ir_tensor_same(&g.w->ir.tensors[anne_ir_n_tensors(&g.w->ir) - 1], &want)) {
         char a[48], b[48];
-        anne_ir_tensor_describe(&g.w->ir.tensors[g.w->ir.n_ops], a, sizeof a);
+        anne_ir_tensor_describe(&g.w->ir.tensors[anne_ir_n_tensors(&g.w->ir) - 1], a, sizeof a);
         anne_ir_tensor_describe(&want, b, sizeof b);
         return anne__gfail(g, std::string("its output has shape ") + a + "; its inputs broadcast to " + b);
     }
@@ -360,7 +360,7 @@ int anne__reshape_op(const anne__gop &g) {
     if (anne__input(g, 0, &x) != 0) return -1;
     const size_t values = anne_ir_tensor_values(&g.w->ir.tensors[x]);
     if (anne__emit(g, ANNE_OP_RESHAPE, &x, 1) == nullptr) return -1;
-    if (anne_ir_tensor_values(&g.w->ir.tensors[g.w->ir.n_ops]) != values) {
+    if (anne_ir_tensor_values(&g.w->ir.tensors[anne_ir_n_tensors(&g.w->ir) - 1u]) != values) {
         return anne__gfail(g, "its output has another number of values than its input");
     }
     return 0;
@@ -434,7 +434,7 @@ int anne__prelu(const anne__gop &g) {
     float *alpha = nullptr;
     if (anne__constant(*g.c, g.n_op, "PRELU", in->Get(1), anne_ir_tensor_values(&a), "alpha", &alpha) != 0) return -1;
     anne_ir_op *op = anne__emit(g, ANNE_OP_PRELU, &x, 1);
-    if (op != nullptr && !anne_ir_tensor_same(&g.w->ir.tensors[g.w->ir.n_ops], &xs)) {
+    if (op != nullptr && !anne_ir_tensor_same(&g.w->ir.tensors[anne_ir_n_tensors(&g.w->ir) - 1], &xs)) {
         std::free(alpha);
         return anne__gfail(g, "its output's shape is not its input's");
     }
@@ -476,7 +476,7 @@ int anne__fully_connected(const anne__gop &g) {
     }
     anne_ir_op *op = anne__emit(g, ANNE_OP_DENSE, &x, 1);
     if (op == nullptr) return -1;
-    const anne_ir_tensor os = g.w->ir.tensors[g.w->ir.n_ops];
+    const anne_ir_tensor os = g.w->ir.tensors[anne_ir_n_tensors(&g.w->ir) - 1u];
     if (os.dims[os.rank - 1u] != units) return anne__gfail(g, "its output's last axis is not " + std::to_string(units));
     const FullyConnectedOptions *o = g.op->builtin_options_as_FullyConnectedOptions();
     if (o != nullptr && o->weights_format() != 0) return anne__gfail(g, "its weights are stored in a shuffled format");
@@ -596,6 +596,7 @@ bool anne__flat(const Tensor *t) {
 bool anne__is_graph_model(const anne__ctx &c) {
     const Tensor *input = anne__tensor(c, c.sg->inputs()->Get(0));
     if (input == nullptr || input->type() != TensorType_FLOAT32) return false;
+    if (c.sg->inputs()->size() > 1 || c.sg->outputs()->size() > 1) return true; /* a float model: only a graph */
     for (uint32_t i = 0; i < c.sg->operators()->size(); i++) {
         const int32_t code = anne__code_at(c, i);
         const Operator *op = c.sg->operators()->Get(i);
@@ -619,25 +620,33 @@ bool anne__is_graph_model(const anne__ctx &c) {
 int anne__graph_convert(const anne__ctx &c, unsigned char **out, size_t *out_size, std::string *report, bool *all) {
     anne__gwalk w;
     const auto *ops = c.sg->operators();
-    const Tensor *input = anne__tensor(c, c.sg->inputs()->Get(0));
+    const Tensor *input;
     anne_ir_tensor in_shape;
     bool ok = true;
     int rc = -1;
     anne_ir_init(&w.ir);
     if (c.sg->tensors() == nullptr) return anne_error_set(c.err, "%s: the model has no tensors", c.path);
     w.at.assign(c.sg->tensors()->size(), -1);
-    if (!anne__ir_shape(input, &in_shape)) {
-        return anne_error_set(c.err, "%s: the model input '%s' has shape %s; expected a batch of one and 1 to 4 more axes",
-                              c.path, anne__tname(input), anne__shape(input).c_str());
+    /* the subgraph's inputs, tensors 0, 1, ... in its order */
+    for (uint32_t k = 0; k < c.sg->inputs()->size(); k++) {
+        const int32_t t = c.sg->inputs()->Get(k);
+        size_t dims[ANNE_MAX_RANK];
+        input = anne__tensor(c, t);
+        if (!anne__ir_shape(input, &in_shape) || input->type() != TensorType_FLOAT32) {
+            anne_ir_free(&w.ir);
+            return anne_error_set(c.err, "%s: the model input '%s' has shape %s%s; expected a float32 batch of one and "
+                                  "1 to 4 more axes", c.path, anne__tname(input), anne__shape(input).c_str(),
+                                  input != nullptr && input->type() != TensorType_FLOAT32 ? " and is not float32" : "");
+        }
+        for (uint32_t j = 0; j < ANNE_MAX_RANK; j++) dims[j] = in_shape.dims[j];
+        if ((k == 0 ? anne_ir_graph_start(&w.ir, in_shape.rank, dims, c.err)
+                    : anne_ir_graph_add_input(&w.ir, in_shape.rank, dims, c.err)) != 0) {
+            anne_error_prefix(c.err, "%s: input %u", c.path, k + 1u);
+            anne_ir_free(&w.ir);
+            return -1;
+        }
+        w.at[static_cast<size_t>(t)] = static_cast<int32_t>(k);
     }
-    size_t dims[ANNE_MAX_RANK];
-    for (uint32_t k = 0; k < ANNE_MAX_RANK; k++) dims[k] = in_shape.dims[k];
-    if (anne_ir_graph_start(&w.ir, in_shape.rank, dims, c.err) != 0) {
-        anne_error_prefix(c.err, "%s", c.path);
-        anne_ir_free(&w.ir);
-        return -1;
-    }
-    w.at[static_cast<size_t>(c.sg->inputs()->Get(0))] = 0;
     for (uint32_t i = 0; i < ops->size(); i++) {
         anne__gop g;
         g.c = &c;
@@ -672,12 +681,24 @@ int anne__graph_convert(const anne__ctx &c, unsigned char **out, size_t *out_siz
         goto done;
     }
     {
-        const int32_t o = c.sg->outputs()->Get(0);
-        if (o < 0 || static_cast<size_t>(o) >= w.at.size() || w.at[static_cast<size_t>(o)] != static_cast<int32_t>(w.ir.n_ops)) {
-            rc = anne_error_set(c.err, "%s: the model's output is not the last operator's result", c.path);
-        } else {
-            rc = anne_ir_graph_simplify(&w.ir, c.err);
+        /* the outputs: one, the last operator's result; several, in the subgraph's order */
+        const uint32_t n_out = c.sg->outputs()->size();
+        uint16_t list[ANNE_MAX_MODEL_IO];
+        rc = 0;
+        for (uint32_t k = 0; k < n_out && rc == 0; k++) {
+            const int32_t o = c.sg->outputs()->Get(k);
+            if (o < 0 || static_cast<size_t>(o) >= w.at.size() || w.at[static_cast<size_t>(o)] < 0) {
+                rc = anne_error_set(c.err, "%s: the model's output %u is no operator's result", c.path, k + 1u);
+            } else {
+                list[k] = static_cast<uint16_t>(w.at[static_cast<size_t>(o)]);
+            }
         }
+        if (rc == 0 && n_out == 1 && list[0] + 1u != anne_ir_n_tensors(&w.ir)) {
+            rc = anne_error_set(c.err, "%s: the model's output is not the last operator's result", c.path);
+        } else if (rc == 0 && n_out > 1 && anne_ir_set_outputs(&w.ir, n_out, list, c.err) != 0) {
+            rc = anne_error_prefix(c.err, "%s", c.path);
+        }
+        if (rc == 0) rc = anne_ir_graph_simplify(&w.ir, c.err);
     }
     if (rc == 0) {
         unsigned char *bytes = nullptr;

@@ -209,20 +209,23 @@ static int anne__read_input_shape(anne_json_ctx *c, const cJSON *v, size_t *rank
 }
 
 /* Reads "input" into ir (scaling, n_inputs); a graph's "shape" goes to *rank and dims (*rank 0: none). */
-static int anne__read_input(anne_json_ctx *c, const cJSON *in, anne_ir *ir, size_t *rank, size_t dims[ANNE_MAX_RANK]) {
+static int anne__read_input(anne_json_ctx *c, const cJSON *in, anne_ir *ir, size_t *rank, size_t dims[ANNE_MAX_RANK],
+                            int named) {
     static const char *const known[] = {"size", "shape", "mean", "std", "min", "max", NULL};
+    static const char *const known_named[] = {"name", "shape", "mean", "std", "min", "max", NULL};
     const cJSON *f[6];
     const cJSON *va, *vb;
     const char *ka, *kb, *size_why = "\"size\"";
     char got[64];
     size_t n = 0, i, values = 0;
     uint16_t size = 0;
-    snprintf(c->where, sizeof c->where, "input");
+    if (!named) snprintf(c->where, sizeof c->where, "input"); /* else the caller's "inputs value k" */
     if (!cJSON_IsObject(in)) {
         return anne_json_fail(c, "must be an object such as {\"size\": 4} or {\"shape\": [28, 28, 1]}, got %s",
                               anne_json_describe(in, got, sizeof got));
     }
-    if (anne_json_keys(c, in, known, f) != 0) return -1;
+    if (anne_json_keys(c, in, named ? known_named : known, f) != 0) return -1;
+    if (named) f[0] = NULL; /* "name": the caller's */
     if (f[0] != NULL && f[1] != NULL) {
         return anne_json_fail(c, "give \"size\" (a dense chain, \"layers\") or \"shape\" (a graph, \"ops\"), not both");
     }
@@ -494,9 +497,8 @@ static int anne__read_layer(anne_json_ctx *c, const cJSON *obj, size_t index, an
 static int anne__read_classes(anne_json_ctx *c, const cJSON *v, anne_ir *ir) {
     const cJSON *e;
     size_t n, i = 0;
-    size_t outputs = ir->n_ops > 0 ? anne_ir_tensor_values(&ir->tensors[ir->n_ops])
-                                   : ir->layers[ir->n_layers - 1].n_out;
-    const char *what = ir->n_ops > 0 ? "the last op" : "the last layer";
+    size_t outputs = ir->n_ops > 0 ? anne_ir_output_values(ir) : ir->layers[ir->n_layers - 1].n_out;
+    const char *what = ir->n_ops == 0 ? "the last layer" : anne_ir_n_outputs(ir) == 1 ? "the last op" : "the outputs";
     char got[64];
     c->where[0] = '\0';
     if (cJSON_IsNull(v)) return 0;
@@ -544,10 +546,77 @@ static int anne__read_layers(anne_json_ctx *c, const cJSON *layers, anne_ir *ir)
     return 0;
 }
 
+/* The "name" of one of a graph's "inputs" (ops' "inputs" name it): a non-empty string. */
+static int anne__input_name(anne_json_ctx *c, const cJSON *in, const char **name) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(in, "name");
+    char got[64];
+    if (v == NULL) return anne_json_fail(c, "needs a \"name\" (ops' \"inputs\" refer to it)");
+    if (!cJSON_IsString(v) || v->valuestring[0] == '\0') {
+        return anne_json_fail(c, "\"name\" must be a non-empty string, got %s", anne_json_describe(v, got, sizeof got));
+    }
+    *name = v->valuestring;
+    return 0;
+}
+
+/* A graph's "inputs": several inputs, each {"name": ..., "shape": [...]} with the scaling of its own
+ * values, all scaled the same way (standardized, min-max) or none; tensors 0, 1, ... in list order. */
+static int anne__read_graph_inputs(anne_json_ctx *c, const cJSON *list, anne_ir *ir, const char **names) {
+    const cJSON *e;
+    size_t k = 0, j, rank, dims[ANNE_MAX_RANK];
+    char got[64];
+    if (!cJSON_IsArray(list) || anne_json_array_len(list) < 2 || anne_json_array_len(list) > ANNE_MAX_MODEL_IO) {
+        return anne_json_fail(c, "\"inputs\" must be a list of 2 to %u inputs such as {\"name\": \"window\", "
+                                 "\"shape\": [32, 3]} (one input: \"input\"), got %s", (unsigned)ANNE_MAX_MODEL_IO,
+                              anne_json_describe(list, got, sizeof got));
+    }
+    for (e = list->child; e != NULL; e = e->next, k++) {
+        anne_ir one;
+        anne_error err;
+        int rc;
+        size_t before = ir->n_inputs;
+        anne_ir_init(&one);
+        rank = 0;
+        snprintf(c->where, sizeof c->where, "inputs value %zu", k + 1u);
+        rc = anne__read_input(c, e, &one, &rank, dims, 1);
+        if (rc == 0) rc = anne__input_name(c, e, &names[k]);
+        for (j = 0; rc == 0 && j < k; j++) {
+            if (strcmp(names[j], names[k]) == 0) rc = anne_json_fail(c, "the name \"%.60s\" is taken", names[k]);
+        }
+        if (rc == 0 && rank == 0) rc = anne_json_fail(c, "needs its \"shape\", e.g. [32, 3]");
+        if (rc == 0 && k > 0 && one.scaling != ir->scaling) {
+            rc = anne_json_fail(c, "is scaled %s, input 1 %s: a model scales all its inputs the same way (or none)",
+                                one.scaling == ANNE_SCALING_NONE ? "not at all" : "otherwise",
+                                ir->scaling == ANNE_SCALING_NONE ? "not at all" : "otherwise");
+        }
+        if (rc == 0) {
+            rc = k == 0 ? anne_ir_graph_start(ir, rank, dims, &err) : anne_ir_graph_add_input(ir, rank, dims, &err);
+            if (rc != 0) rc = anne_json_fail(c, "%s", err.msg);
+        }
+        if (rc == 0 && one.scaling != ANNE_SCALING_NONE) { /* this input's scaling after the others' */
+            float *a = realloc(ir->scale_a, ir->n_inputs * sizeof *a), *b;
+            if (a != NULL) ir->scale_a = a;
+            b = a != NULL ? realloc(ir->scale_b, ir->n_inputs * sizeof *b) : NULL;
+            if (b != NULL) ir->scale_b = b;
+            if (a == NULL || b == NULL) {
+                rc = anne_json_fail(c, "out of memory");
+            } else {
+                memcpy(a + before, one.scale_a, (ir->n_inputs - before) * sizeof *a);
+                memcpy(b + before, one.scale_b, (ir->n_inputs - before) * sizeof *b);
+            }
+        }
+        if (k == 0) ir->scaling = one.scaling;
+        anne_ir_free(&one);
+        if (rc != 0) return -1;
+    }
+    c->where[0] = '\0';
+    return 0;
+}
+
 static int anne__read_document(anne_json_ctx *c, const cJSON *root, anne_ir *ir) {
-    static const char *const known[] = {"name", "input", "layers", "ops", "classes", NULL};
-    const cJSON *f[5];
+    static const char *const known[] = {"name", "input", "layers", "ops", "classes", "inputs", "outputs", NULL};
+    const cJSON *f[7];
     size_t rank = 0, dims[ANNE_MAX_RANK];
+    const char *input_names[ANNE_MAX_MODEL_IO];
     char got[64];
     if (!cJSON_IsObject(root)) {
         return anne_json_fail(c, "expected a JSON object ({\"layers\": [...]} or {\"input\": ..., \"ops\": [...]}) at "
@@ -565,16 +634,27 @@ static int anne__read_document(anne_json_ctx *c, const cJSON *root, anne_ir *ir)
     if (f[2] != NULL && f[3] != NULL) {
         return anne_json_fail(c, "give \"layers\" (a dense chain) or \"ops\" (a graph), not both");
     }
-    if (f[1] != NULL && anne__read_input(c, f[1], ir, &rank, dims) != 0) return -1;
+    if (f[5] != NULL && (f[1] != NULL || f[3] == NULL)) {
+        return anne_json_fail(c, "\"inputs\" is for a graph (\"ops\") with several inputs: give it or \"input\", not "
+                                 "both");
+    }
+    if (f[6] != NULL && f[3] == NULL) return anne_json_fail(c, "\"outputs\" is for a graph (\"ops\")");
+    if (f[1] != NULL && anne__read_input(c, f[1], ir, &rank, dims, 0) != 0) return -1;
+    input_names[0] = "input";
     c->where[0] = '\0';
-    if (f[3] != NULL) {
+    if (f[5] != NULL) {
+        if (anne__read_graph_inputs(c, f[5], ir, input_names) != 0 ||
+            anne_json_read_ops(c, f[3], f[6], input_names, ir) != 0) {
+            return -1;
+        }
+    } else if (f[3] != NULL) {
         anne_error e;
         if (rank == 0) {
             return anne_json_fail(c, "a graph (\"ops\") needs its input's shape: \"input\": {\"shape\": [...]}, e.g. "
                                      "[28, 28, 1] for 28 × 28 images of one channel");
         }
         if (anne_ir_graph_start(ir, rank, dims, &e) != 0) return anne_json_fail(c, "input: %s", e.msg);
-        if (anne_json_read_ops(c, f[3], ir) != 0) return -1;
+        if (anne_json_read_ops(c, f[3], f[6], input_names, ir) != 0) return -1;
     } else {
         if (rank != 0) {
             snprintf(c->where, sizeof c->where, "input");

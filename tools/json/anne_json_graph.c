@@ -146,7 +146,9 @@ static int anne__is_merge(anne_op_kind kind) {
 typedef struct anne__g {
     anne_json_ctx *c;
     anne_ir *ir;
-    const char **names;         /* (n + 1): names[t] the name of tensor t: "input", then each op's or NULL */
+    const char **names;         /* (n_model_in + n): names[t] the name of tensor t: the inputs' ("input" when there
+                                   is one), then each op's or NULL */
+    size_t n_model_in;          /* the model's inputs */
     size_t n;                   /* ops in the list */
     size_t index;               /* the op being read, from 0 */
     anne_op_kind kind;
@@ -822,37 +824,48 @@ static int anne__read_kind(anne__g *g) {
     return 0;
 }
 
-/* One of "inputs": "input", or the name of an op before this one. */
-static int anne__resolve(anne__g *g, const cJSON *v, size_t k, uint16_t *t) {
+/* The input of the model named name, or n_model_in. */
+static size_t anne__input_named(const anne__g *g, const char *name) {
     size_t j;
+    for (j = 0; j < g->n_model_in && strcmp(g->names[j], name) != 0; j++) {
+    }
+    return j;
+}
+
+/* One of "inputs": an input of the model ("input" when there is one), or the name of an op before this
+ * one. */
+static int anne__resolve(anne__g *g, const cJSON *v, size_t k, uint16_t *t) {
+    size_t j, self = g->n_model_in + g->index;
     char got[64];
     if (!cJSON_IsString(v)) {
-        return anne_json_fail(g->c, "\"inputs\" value %zu must be the name of an op before this one (or \"input\"), "
-                                    "got %s", k + 1u, anne_json_describe(v, got, sizeof got));
+        return anne_json_fail(g->c, "\"inputs\" value %zu must be the name of an op before this one (or of an input "
+                                    "of the model), got %s", k + 1u, anne_json_describe(v, got, sizeof got));
     }
-    if (strcmp(v->valuestring, "input") == 0) {
-        *t = 0;
+    if (anne__input_named(g, v->valuestring) < g->n_model_in) {
+        *t = (uint16_t)anne__input_named(g, v->valuestring);
         return 0;
     }
-    for (j = 1; j <= g->index; j++) {
+    for (j = g->n_model_in; j < self; j++) {
         if (g->names[j] != NULL && strcmp(g->names[j], v->valuestring) == 0) {
             *t = (uint16_t)j;
             return 0;
         }
     }
-    for (j = g->index + 1u; j <= g->n; j++) {
+    for (j = self; j < g->n_model_in + g->n; j++) {
         if (g->names[j] != NULL && strcmp(g->names[j], v->valuestring) == 0) {
-            if (j == g->index + 1u) {
+            if (j == self) {
                 return anne_json_fail(g->c, "\"inputs\" value %zu names this op itself (\"%.60s\"): an op reads the "
                                             "input or ops before it", k + 1u, v->valuestring);
             }
             return anne_json_fail(g->c, "\"inputs\" value %zu names op %zu (\"%.60s\"), which comes later: an op reads "
-                                        "only \"input\" and the ops before it (list the ops in the order they run)",
-                                  k + 1u, j, v->valuestring);
+                                        "only %s and the ops before it (list the ops in the order they run)", k + 1u,
+                                  j - g->n_model_in + 1u, v->valuestring,
+                                  g->n_model_in == 1 ? "\"input\"" : "the model's inputs");
         }
     }
-    return anne_json_fail(g->c, "\"inputs\" value %zu: no op is named \"%.60s\" (an input is \"input\" or the name of "
-                                "an op before this one)", k + 1u, v->valuestring);
+    return anne_json_fail(g->c, "\"inputs\" value %zu: no op is named \"%.60s\" (an input is %s or the name of an op "
+                                "before this one)", k + 1u, v->valuestring,
+                          g->n_model_in == 1 ? "\"input\"" : "the name of an input of the model");
 }
 
 static int anne__read_inputs(anne__g *g) {
@@ -860,8 +873,8 @@ static int anne__read_inputs(anne__g *g) {
     size_t k = 0, lo = anne__is_merge(g->kind) ? 2u : 1u, hi = anne__is_merge(g->kind) ? ANNE_MAX_OP_INPUTS : 1u;
     char got[64];
     if (g->kind == ANNE_OP_SUBTRACT) lo = hi = 2;
-    if (v == NULL) { /* the op before (or the model's input) */
-        g->inputs[0] = (uint16_t)g->index;
+    if (v == NULL) { /* the op before (or the model's first input) */
+        g->inputs[0] = (uint16_t)(g->index == 0 ? 0u : g->n_model_in + g->index - 1u);
         g->n_in = 1;
     } else {
         if (!cJSON_IsArray(v)) {
@@ -899,13 +912,13 @@ static int anne__read_name(anne__g *g) {
     }
     if (v->valuestring[0] == '\0') return 0;
     snprintf(g->c->where, sizeof g->c->where, "op %zu (\"%.60s\")", g->index + 1u, v->valuestring);
-    if (strcmp(v->valuestring, "input") == 0) {
-        return anne_json_fail(g->c, "the name \"input\" is the model's input's: give the op another");
+    if (anne__input_named(g, v->valuestring) < g->n_model_in) {
+        return anne_json_fail(g->c, "the name \"%.60s\" is the model's input's: give the op another", v->valuestring);
     }
-    for (j = 1; j <= g->index; j++) {
+    for (j = g->n_model_in; j < g->n_model_in + g->index; j++) {
         if (g->names[j] != NULL && strcmp(g->names[j], v->valuestring) == 0) {
             return anne_json_fail(g->c, "the name \"%.60s\" is op %zu's already: every op needs a name of its own "
-                                        "(inputs refer to ops by name)", v->valuestring, j);
+                                        "(inputs refer to ops by name)", v->valuestring, j - g->n_model_in + 1u);
         }
     }
     return 0;
@@ -983,13 +996,55 @@ static int anne__read_op(anne__g *g, const cJSON *obj) {
     op->bias_n = g->bias_n;
     g->kernel = g->bias = NULL;
     g->kernel_n = g->bias_n = 0;
-    if (g->names[g->index + 1u] != NULL && (op->name = anne_json_strdup(g->names[g->index + 1u])) == NULL) {
+    if (g->names[g->n_model_in + g->index] != NULL &&
+        (op->name = anne_json_strdup(g->names[g->n_model_in + g->index])) == NULL) {
         return anne_json_fail(g->c, "out of memory");
     }
     return 0;
 }
 
-int anne_json_read_ops(anne_json_ctx *c, const cJSON *ops, anne_ir *ir) {
+/* "outputs": op names, each once, in the model's output order; absent: the last op. Then the outputs'
+ * values side by side, at most 65535. */
+static int anne__read_outputs(anne__g *g, const cJSON *v) {
+    uint16_t list[ANNE_MAX_MODEL_IO];
+    size_t k = 0, j, values;
+    const cJSON *e;
+    char got[64];
+    anne_error err;
+    anne_ir *ir = g->ir;
+    if (v != NULL && !cJSON_IsNull(v)) {
+        if (!cJSON_IsArray(v) || anne_json_array_len(v) < 1 || anne_json_array_len(v) > ANNE_MAX_MODEL_IO) {
+            return anne_json_fail(g->c, "\"outputs\" must be a list of 1 to %u op names, got %s",
+                                  (unsigned)ANNE_MAX_MODEL_IO, anne_json_describe(v, got, sizeof got));
+        }
+        for (e = v->child; e != NULL; e = e->next, k++) {
+            for (j = g->n_model_in; j < g->n_model_in + g->n; j++) {
+                if (cJSON_IsString(e) && g->names[j] != NULL && strcmp(g->names[j], e->valuestring) == 0) break;
+            }
+            if (j == g->n_model_in + g->n) {
+                return anne_json_fail(g->c, "\"outputs\" value %zu must name an op, got %s", k + 1u,
+                                      anne_json_describe(e, got, sizeof got));
+            }
+            list[k] = (uint16_t)j;
+        }
+        if (anne_ir_set_outputs(ir, k, list, &err) != 0) return anne_json_fail(g->c, "\"outputs\": %s", err.msg);
+    }
+    values = anne_ir_output_values(ir);
+    if (values > 65535u && anne_ir_n_outputs(ir) == 1) {
+        char shape[64];
+        const anne_ir_tensor *t = &ir->tensors[anne_ir_output(ir, 0)];
+        anne_ir_tensor_describe(t, shape, sizeof shape);
+        return anne_json_fail(g->c, "the model's output (the %s op's) is %s, %zu values; a model's output holds at most "
+                                    "65535", ir->n_output_tensors == 0 ? "last" : "listed", shape, values);
+    }
+    if (values > 65535u) {
+        return anne_json_fail(g->c, "the model's outputs have %zu values; a model's outputs hold at most 65535", values);
+    }
+    return 0;
+}
+
+int anne_json_read_ops(anne_json_ctx *c, const cJSON *ops, const cJSON *outputs, const char *const *input_names,
+                       anne_ir *ir) {
     anne__g g;
     const cJSON *e;
     size_t i = 0;
@@ -1003,23 +1058,21 @@ int anne_json_read_ops(anne_json_ctx *c, const cJSON *ops, anne_ir *ir) {
     g.ir = ir;
     g.n = anne_json_array_len(ops);
     if (g.n == 0) return anne_json_fail(c, "\"ops\" is empty: a graph needs at least one op");
-    if (g.n >= ANNE_MAX_TENSORS) {
-        return anne_json_fail(c, "\"ops\" has %zu ops, at most %u", g.n, (unsigned)ANNE_MAX_TENSORS - 1u);
+    if (g.n + ir->n_input_tensors > ANNE_MAX_TENSORS) {
+        return anne_json_fail(c, "\"ops\" has %zu ops, at most %u", g.n,
+                              (unsigned)(ANNE_MAX_TENSORS - ir->n_input_tensors));
     }
-    g.names = calloc(g.n + 1u, sizeof *g.names);
+    g.n_model_in = ir->n_input_tensors;
+    g.names = calloc(g.n_model_in + g.n, sizeof *g.names);
     if (g.names == NULL) return anne_json_fail(c, "out of memory");
-    g.names[0] = "input";
-    for (e = ops->child; e != NULL; e = e->next, i++) {
+    for (i = 0; i < g.n_model_in; i++) g.names[i] = input_names[i];
+    for (e = ops->child, i = 0; e != NULL; e = e->next, i++) {
         const cJSON *name = cJSON_IsObject(e) ? cJSON_GetObjectItemCaseSensitive(e, "name") : NULL;
-        if (cJSON_IsString(name) && name->valuestring[0] != '\0') g.names[i + 1u] = name->valuestring;
+        if (cJSON_IsString(name) && name->valuestring[0] != '\0') g.names[g.n_model_in + i] = name->valuestring;
     }
     for (e = ops->child, g.index = 0; e != NULL && rc == 0; e = e->next, g.index++) rc = anne__read_op(&g, e);
-    if (rc == 0 && anne_ir_tensor_values(&ir->tensors[ir->n_ops]) > 65535u) {
-        char shape[64];
-        anne_ir_tensor_describe(&ir->tensors[ir->n_ops], shape, sizeof shape);
-        rc = anne_json_fail(c, "the model's output (the last op's) is %s, %zu values; a model's output holds at most "
-                               "65535", shape, anne_ir_tensor_values(&ir->tensors[ir->n_ops]));
-    }
+    if (rc == 0 && outputs != NULL) c->where[0] = '\0'; /* else the last op's place names the output */
+    if (rc == 0) rc = anne__read_outputs(&g, outputs);
     free(g.kernel);
     free(g.bias);
     free(g.names);

@@ -128,7 +128,7 @@ static int anne__check_weights(const anne_ir_op *op, size_t i, size_t kernel_n, 
 /* The settings and weights of op i (after its name, inputs and shape). */
 static int anne__put_settings(anne_json_buf *b, const anne_ir *ir, size_t i, anne_error *err) {
     const anne_ir_op *op = &ir->ops[i];
-    const anne_ir_tensor *in = &ir->tensors[op->inputs[0]], *out = &ir->tensors[i + 1u];
+    const anne_ir_tensor *in = &ir->tensors[op->inputs[0]], *out = &ir->tensors[anne_ir_op_output(ir, i)];
     size_t c_in = in->dims[in->rank - 1u], c_out = out->dims[out->rank - 1u], nd = (size_t)in->rank - 1u, ax;
     size_t dims[4], strides[4], depth, n = 1, hin[2], hout[2];
     long before[2] = {0, 0}, after[2] = {0, 0}, size[2];
@@ -224,7 +224,7 @@ static int anne__put_settings(anne_json_buf *b, const anne_ir *ir, size_t i, ann
 /* The weights of op i, after its activation: the kernel in Keras' layout, then the per-channel lists. */
 static void anne__put_weights(anne_json_buf *b, const anne_ir *ir, size_t i) {
     const anne_ir_op *op = &ir->ops[i];
-    const anne_ir_tensor *in = &ir->tensors[op->inputs[0]], *out = &ir->tensors[i + 1u];
+    const anne_ir_tensor *in = &ir->tensors[op->inputs[0]], *out = &ir->tensors[anne_ir_op_output(ir, i)];
     size_t c_in = in->dims[in->rank - 1u], c_out = out->dims[out->rank - 1u], dims[4], strides[4], depth;
     switch (op->kind) {
     case ANNE_OP_DENSE:
@@ -259,33 +259,40 @@ static int anne__taken(char *const *names, size_t n, const char *name) {
     return 0;
 }
 
-/* A unique name for every tensor (malloc'd, n_ops + 1; [0] "input"): the op's own when it has one not
- * taken yet, else "<op>_<number>"; "_2", "_3", ... added until it is free. NULL when out of memory. */
-static char **anne__names(const anne_ir *ir) {
-    char **names = calloc(ir->n_ops + 1u, sizeof *names);
-    size_t i;
-    if (names == NULL || (names[0] = malloc(6)) == NULL) goto oom;
-    memcpy(names[0], "input", 6);
-    for (i = 0; i < ir->n_ops; i++) {
-        const char *own = ir->ops[i].name;
+/* A unique name for every tensor (malloc'd, anne_ir_n_tensors()): the inputs "input" (one) or "input_1",
+ * "input_2", ...; each op its own when it has one not taken yet, else "<op>_<number>"; "_2", "_3", ...
+ * added until it is free. NULL when out of memory. */
+char **anne_json_tensor_names(const anne_ir *ir) {
+    size_t i, n_in = ir->n_input_tensors, n = anne_ir_n_tensors(ir);
+    char **names = calloc(n, sizeof *names);
+    if (names == NULL) return NULL;
+    for (i = 0; i < n; i++) {
+        const char *own = i < n_in ? NULL : ir->ops[i - n_in].name;
         char base[64];
         size_t len, k;
-        if (own == NULL || own[0] == '\0') {
-            snprintf(base, sizeof base, "%s_%zu", anne_json_op_name(ir->ops[i].kind), i + 1u);
+        if (i < n_in) {
+            snprintf(base, sizeof base, n_in == 1 ? "input" : "input_%zu", i + 1u);
+            own = base;
+        } else if (own == NULL || own[0] == '\0') {
+            snprintf(base, sizeof base, "%s_%zu", anne_json_op_name(ir->ops[i - n_in].kind), i - n_in + 1u);
             own = base;
         }
         len = strlen(own);
-        if ((names[i + 1u] = malloc(len + 24u)) == NULL) goto oom;
-        memcpy(names[i + 1u], own, len + 1u);
-        for (k = 2; anne__taken(names, i + 1u, names[i + 1u]); k++) snprintf(names[i + 1u] + len, 24, "_%zu", k);
+        if ((names[i] = malloc(len + 24u)) == NULL) {
+            anne_json_free_names(ir, names);
+            return NULL;
+        }
+        memcpy(names[i], own, len + 1u);
+        for (k = 2; anne__taken(names, i, names[i]); k++) snprintf(names[i] + len, 24, "_%zu", k);
     }
     return names;
-oom:
-    if (names != NULL) {
-        for (i = 0; i <= ir->n_ops; i++) free(names[i]);
-    }
+}
+
+void anne_json_free_names(const anne_ir *ir, char **names) {
+    size_t i;
+    if (names == NULL) return;
+    for (i = 0; i < anne_ir_n_tensors(ir); i++) free(names[i]);
     free(names);
-    return NULL;
 }
 
 int anne_json_write_ops(anne_json_buf *b, const anne_ir *ir, anne_error *err) {
@@ -302,19 +309,20 @@ int anne_json_write_ops(anne_json_buf *b, const anne_ir *ir, anne_error *err) {
                                   (int)op->activation);
         }
         for (k = 0; k < op->n_inputs; k++) {
-            if (op->inputs[k] > i) {
+            if (op->inputs[k] >= anne_ir_op_output(ir, i)) {
                 return anne_error_set(err, "op %zu reads tensor %u, written later", i + 1u, op->inputs[k]);
             }
         }
     }
-    names = anne__names(ir);
+    names = anne_json_tensor_names(ir);
     if (names == NULL) return anne_error_set(err, "out of memory while writing ANNE JSON");
     anne_json_put(b, "[\n");
     for (i = 0; i < ir->n_ops && rc == 0; i++) {
         const anne_ir_op *op = &ir->ops[i];
         anne_json_put(b, "    {\"op\": \"%s\", \"name\": ", anne_json_op_name(op->kind));
-        anne_json_put_string(b, names[i + 1u]);
-        if (op->n_inputs != 1 || op->inputs[0] != i) { /* the default: the op before, or the model's input */
+        anne_json_put_string(b, names[anne_ir_op_output(ir, i)]);
+        /* the default: the op before, or the model's first input */
+        if (op->n_inputs != 1 || op->inputs[0] != (i == 0 ? 0u : anne_ir_op_output(ir, i) - 1u)) {
             anne_json_put(b, ", \"inputs\": [");
             for (k = 0; k < op->n_inputs; k++) {
                 if (k) anne_json_put(b, ", ");
@@ -323,7 +331,7 @@ int anne_json_write_ops(anne_json_buf *b, const anne_ir *ir, anne_error *err) {
             anne_json_put(b, "]");
         }
         anne_json_put(b, ", \"shape\": ");
-        anne_json_put_shape(b, &ir->tensors[i + 1u]);
+        anne_json_put_shape(b, &ir->tensors[anne_ir_op_output(ir, i)]);
         rc = anne__put_settings(b, ir, i, err);
         if (op->activation != ANNE_ACT_LINEAR || op->kind == ANNE_OP_ACTIVATION) {
             anne_json_put(b, ", \"activation\": \"%s\"", anne_activation_name(op->activation));
@@ -333,7 +341,14 @@ int anne_json_write_ops(anne_json_buf *b, const anne_ir *ir, anne_error *err) {
         anne_json_put(b, "}%s\n", i + 1u < ir->n_ops ? "," : "");
     }
     anne_json_put(b, "  ]");
-    for (i = 0; i <= ir->n_ops; i++) free(names[i]);
-    free(names);
+    if (ir->n_output_tensors != 0) { /* the default: the last op */
+        anne_json_put(b, ",\n  \"outputs\": [");
+        for (k = 0; k < ir->n_output_tensors; k++) {
+            if (k) anne_json_put(b, ", ");
+            anne_json_put_string(b, names[ir->outputs[k]]);
+        }
+        anne_json_put(b, "]");
+    }
+    anne_json_free_names(ir, names);
     return rc;
 }

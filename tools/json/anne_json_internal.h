@@ -64,9 +64,11 @@ extern const char *const anne_json_param_keys[ANNE_JSON_N_PARAMS]; /* alpha, neg
 int anne_json_read_activation(anne_json_ctx *c, const cJSON *name, const cJSON *const *params, anne_activation *act,
                               float param[3]);
 
-/* Reads the "ops" list of a graph document into ir, whose input tensor (anne_ir_graph_start) and
- * scaling are set. */
-int anne_json_read_ops(anne_json_ctx *c, const cJSON *ops, anne_ir *ir);
+/* Reads the "ops" list of a graph document into ir, whose input tensors (anne_ir_graph_start) and
+ * scaling are set and named input_names (n_input_tensors of them), and the "outputs" list (op names;
+ * NULL: the last op is the output). */
+int anne_json_read_ops(anne_json_ctx *c, const cJSON *ops, const cJSON *outputs, const char *const *input_names,
+                       anne_ir *ir);
 
 /* ---- the graph form's tables (anne_json_graph.c) ---------------------------------------------- */
 
@@ -130,5 +132,11 @@ void anne_json_put_shape(anne_json_buf *b, const anne_ir_tensor *t);
 
 /* Writes the "ops" list of a graph IR (from its opening "[" to its "]"). Errors name the op. */
 int anne_json_write_ops(anne_json_buf *b, const anne_ir *ir, anne_error *err);
+
+/* The names ANNE JSON gives a graph's tensors (anne_ir_n_tensors() malloc'd strings: the inputs "input",
+ * or "input_1", "input_2", ...; then each op's), unique; NULL when out of memory. Freed with
+ * anne_json_free_names(). */
+char **anne_json_tensor_names(const anne_ir *ir);
+void anne_json_free_names(const anne_ir *ir, char **names);
 
 #endif /* ANNE_JSON_INTERNAL_H */

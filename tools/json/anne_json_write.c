@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "anne_ir_graph.h"
 #include "anne_json_internal.h"
 
 void anne_json_put(anne_json_buf *b, const char *fmt, ...) {
@@ -148,6 +149,38 @@ static void anne__put_layer(anne_json_buf *b, const anne_ir_layer *l) {
     anne_json_put(b, "}");
 }
 
+/* The scaling of input values first .. first + n - 1, when the model has one. */
+static void anne__put_scaling(anne_json_buf *b, const anne_ir *ir, size_t first, size_t n) {
+    if (ir->scaling != ANNE_SCALING_NONE && ir->scale_a != NULL && ir->scale_b != NULL) {
+        int std = ir->scaling == ANNE_SCALING_STANDARDIZE;
+        anne_json_put(b, ", \"%s\": ", std ? "mean" : "min");
+        anne_json_put_floats(b, ir->scale_a + first, n);
+        anne_json_put(b, ", \"%s\": ", std ? "std" : "max");
+        anne_json_put_floats(b, ir->scale_b + first, n);
+    }
+}
+
+/* A graph's several inputs: "inputs", each with its name, shape and the scaling of its values. */
+static int anne__put_graph_inputs(anne_json_buf *b, const anne_ir *ir) {
+    char **names = anne_json_tensor_names(ir);
+    size_t k, first = 0;
+    if (names == NULL) return -1;
+    anne_json_put(b, "  \"inputs\": [\n");
+    for (k = 0; k < ir->n_input_tensors; k++) {
+        size_t n = anne_ir_tensor_values(&ir->tensors[k]);
+        anne_json_put(b, "    {\"name\": ");
+        anne_json_put_string(b, names[k]);
+        anne_json_put(b, ", \"shape\": ");
+        anne_json_put_shape(b, &ir->tensors[k]);
+        anne__put_scaling(b, ir, first, n);
+        anne_json_put(b, "}%s\n", k + 1u < ir->n_input_tensors ? "," : "");
+        first += n;
+    }
+    anne_json_put(b, "  ]");
+    anne_json_free_names(ir, names);
+    return 0;
+}
+
 int anne_json_write(const anne_ir *ir, char **text, anne_error *err) {
     anne_json_buf b;
     size_t i;
@@ -167,21 +200,21 @@ int anne_json_write(const anne_ir *ir, char **text, anne_error *err) {
         anne_json_put_string(&b, ir->name);
         anne_json_put(&b, ",\n");
     }
-    if (ir->n_ops > 0) {
+    if (ir->n_ops > 0 && ir->n_input_tensors > 1u) {
+        if (anne__put_graph_inputs(&b, ir) != 0) {
+            free(b.p);
+            return anne_error_set(err, "out of memory while writing ANNE JSON");
+        }
+    } else if (ir->n_ops > 0) {
         anne_json_put(&b, "  \"input\": {\"shape\": ");
         anne_json_put_shape(&b, &ir->tensors[0]);
+        anne__put_scaling(&b, ir, 0, ir->n_inputs);
     } else {
         anne_json_put(&b, "  \"input\": {\"size\": %u", ir->n_inputs);
-    }
-    if (ir->scaling != ANNE_SCALING_NONE && ir->scale_a != NULL && ir->scale_b != NULL) {
-        int std = ir->scaling == ANNE_SCALING_STANDARDIZE;
-        anne_json_put(&b, ", \"%s\": ", std ? "mean" : "min");
-        anne_json_put_floats(&b, ir->scale_a, ir->n_inputs);
-        anne_json_put(&b, ", \"%s\": ", std ? "std" : "max");
-        anne_json_put_floats(&b, ir->scale_b, ir->n_inputs);
+        anne__put_scaling(&b, ir, 0, ir->n_inputs);
     }
     if (ir->n_ops > 0) {
-        anne_json_put(&b, "},\n  \"ops\": ");
+        anne_json_put(&b, "%s,\n  \"ops\": ", ir->n_input_tensors > 1u ? "" : "}");
         rc = anne_json_write_ops(&b, ir, err);
     } else {
         anne_json_put(&b, "},\n  \"layers\": [\n");

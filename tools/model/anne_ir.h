@@ -30,8 +30,8 @@ typedef struct anne_ir_tensor {
     uint16_t dims[ANNE_MAX_RANK]; /* dims[0 .. rank-1]; the others 1 */
 } anne_ir_tensor;
 
-/* A graph model's op (docs/format.md, "Graph models"): op i writes tensor i + 1. Kernel and bias in the
- * runtime's layout for the kind (anne_op_kind). */
+/* A graph model's op (docs/format.md, "Graph models"): op i writes tensor n_input_tensors + i. Kernel and
+ * bias in the runtime's layout for the kind (anne_op_kind). */
 typedef struct anne_ir_op {
     anne_op_kind kind;
     anne_activation activation; /* applied to the output; not prelu */
@@ -48,12 +48,15 @@ typedef struct anne_ir_op {
 
 typedef struct anne_ir {
     char *name;                 /* or NULL */
-    uint16_t n_inputs;          /* input values (a graph: tensor 0's values) */
+    uint16_t n_inputs;          /* input values (a graph: those of all its input tensors) */
     size_t n_layers;            /* a dense chain (format 1.0); 0 for a graph */
     anne_ir_layer *layers;      /* (n_layers) */
     size_t n_ops;               /* a graph (format 2.0); 0 for a dense chain */
     anne_ir_op *ops;            /* (n_ops) */
-    anne_ir_tensor *tensors;    /* (n_ops + 1): tensor 0 the input, tensor n_ops the output */
+    anne_ir_tensor *tensors;    /* (n_input_tensors + n_ops): the inputs first, then the ops' outputs */
+    uint16_t n_input_tensors;   /* a graph's inputs, tensors 0 ... n_input_tensors-1 (1 for most models) */
+    uint16_t n_output_tensors;  /* a graph's outputs listed in outputs[]; 0: one output, the last tensor */
+    uint16_t outputs[ANNE_MAX_MODEL_IO]; /* tensor indices, in the model's output order */
     anne_scaling_kind scaling;
     float *scale_a;             /* (n_inputs): mean or min; NULL without scaling */
     float *scale_b;             /* (n_inputs): std or max;  NULL without scaling */

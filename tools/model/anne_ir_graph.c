@@ -95,9 +95,21 @@ static int anne__shape_ok(const anne_ir_tensor *t, anne_error *err) {
 }
 
 int anne_ir_graph_start(anne_ir *ir, size_t rank, const size_t *dims, anne_error *err) {
-    anne_ir_tensor t;
-    size_t k;
+    free(ir->tensors);
+    ir->tensors = NULL;
+    ir->n_ops = 0;
+    ir->n_inputs = 0;
+    ir->n_input_tensors = 0;
+    ir->n_output_tensors = 0;
+    return anne_ir_graph_add_input(ir, rank, dims, err);
+}
+
+int anne_ir_graph_add_input(anne_ir *ir, size_t rank, const size_t *dims, anne_error *err) {
+    anne_ir_tensor t, *tensors;
+    size_t k, n = ir->n_input_tensors;
     memset(&t, 0, sizeof t);
+    if (ir->n_ops != 0) return anne_error_set(err, "an input added after the ops");
+    if (n == ANNE_MAX_MODEL_IO) return anne_error_set(err, "more than %u inputs", (unsigned)ANNE_MAX_MODEL_IO);
     if (rank < 1 || rank > ANNE_MAX_RANK) {
         return anne_error_set(err, "the input has %zu dimensions besides the batch; ANNE's tensors have 1 to 4", rank);
     }
@@ -109,15 +121,66 @@ int anne_ir_graph_start(anne_ir *ir, size_t rank, const size_t *dims, anne_error
         t.dims[k] = (uint16_t)(k < rank ? dims[k] : 1u);
     }
     if (anne__shape_ok(&t, err) != 0) return -1;
-    if (anne_ir_tensor_values(&t) > 65535u) {
-        return anne_error_set(err, "the input has %zu values; a model's input holds at most 65535",
-                              anne_ir_tensor_values(&t));
+    if (ir->n_inputs + anne_ir_tensor_values(&t) > 65535u) {
+        return anne_error_set(err, "the input%s %zu values; a model's inputs hold at most 65535 in all",
+                              n == 0 ? " has" : "s have", ir->n_inputs + anne_ir_tensor_values(&t));
     }
-    ir->tensors = malloc(sizeof *ir->tensors);
-    if (ir->tensors == NULL) return anne_error_set(err, "out of memory");
-    ir->tensors[0] = t;
-    ir->n_ops = 0;
-    ir->n_inputs = (uint16_t)anne_ir_tensor_values(&t);
+    tensors = realloc(ir->tensors, (n + 1u) * sizeof *tensors);
+    if (tensors == NULL) return anne_error_set(err, "out of memory");
+    ir->tensors = tensors;
+    ir->tensors[n] = t;
+    ir->n_input_tensors = (uint16_t)(n + 1u);
+    ir->n_inputs = (uint16_t)(ir->n_inputs + anne_ir_tensor_values(&t));
+    return 0;
+}
+
+size_t anne_ir_n_tensors(const anne_ir *ir) {
+    return ir->n_input_tensors + ir->n_ops;
+}
+
+size_t anne_ir_op_output(const anne_ir *ir, size_t i) {
+    return ir->n_input_tensors + i;
+}
+
+size_t anne_ir_n_outputs(const anne_ir *ir) {
+    return ir->n_output_tensors > 0 ? ir->n_output_tensors : 1u;
+}
+
+size_t anne_ir_output(const anne_ir *ir, size_t k) {
+    return ir->n_output_tensors > 0 ? ir->outputs[k] : anne_ir_n_tensors(ir) - 1u;
+}
+
+int anne_ir_is_output(const anne_ir *ir, size_t t) {
+    size_t k;
+    for (k = 0; k < anne_ir_n_outputs(ir); k++) {
+        if (anne_ir_output(ir, k) == t) return 1;
+    }
+    return 0;
+}
+
+size_t anne_ir_output_values(const anne_ir *ir) {
+    size_t k, n = 0;
+    for (k = 0; k < anne_ir_n_outputs(ir); k++) n += anne_ir_tensor_values(&ir->tensors[anne_ir_output(ir, k)]);
+    return n;
+}
+
+int anne_ir_set_outputs(anne_ir *ir, size_t n, const uint16_t *list, anne_error *err) {
+    size_t k, j;
+    if (n < 1 || n > ANNE_MAX_MODEL_IO) {
+        return anne_error_set(err, "%zu outputs (ANNE converts models with 1 to %u)", n, (unsigned)ANNE_MAX_MODEL_IO);
+    }
+    for (k = 0; k < n; k++) {
+        if (list[k] < ir->n_input_tensors || list[k] >= anne_ir_n_tensors(ir)) {
+            return anne_error_set(err, "output %zu is %s", k + 1u,
+                                  list[k] < ir->n_input_tensors ? "an input of the model (no op computes it)"
+                                                                : "not a tensor of the graph");
+        }
+        for (j = 0; j < k; j++) {
+            if (list[j] == list[k]) return anne_error_set(err, "outputs %zu and %zu are the same tensor", j + 1u, k + 1u);
+        }
+        ir->outputs[k] = list[k];
+    }
+    ir->n_output_tensors = (uint16_t)n;
     return 0;
 }
 
@@ -126,8 +189,8 @@ anne_ir_op *anne_ir_add_op(anne_ir *ir, anne_op_kind kind, size_t n_inputs, cons
     anne_ir_op *ops, *op;
     anne_ir_tensor *tensors, shape = *out; /* out may point into ir->tensors, which moves */
     size_t k;
-    if (ir->n_ops + 2u > ANNE_MAX_TENSORS) {
-        anne_error_set(err, "more than %u ops", (unsigned)ANNE_MAX_TENSORS - 1u);
+    if (anne_ir_n_tensors(ir) + 1u > ANNE_MAX_TENSORS) {
+        anne_error_set(err, "more than %u ops", (unsigned)(ANNE_MAX_TENSORS - ir->n_input_tensors));
         return NULL;
     }
     if (n_inputs < 1 || n_inputs > ANNE_MAX_OP_INPUTS) {
@@ -138,7 +201,7 @@ anne_ir_op *anne_ir_add_op(anne_ir *ir, anne_op_kind kind, size_t n_inputs, cons
     ops = realloc(ir->ops, (ir->n_ops + 1u) * sizeof *ops);
     if (ops == NULL) goto oom;
     ir->ops = ops;
-    tensors = realloc(ir->tensors, (ir->n_ops + 2u) * sizeof *tensors);
+    tensors = realloc(ir->tensors, (anne_ir_n_tensors(ir) + 1u) * sizeof *tensors);
     if (tensors == NULL) goto oom;
     ir->tensors = tensors;
     op = &ir->ops[ir->n_ops];
@@ -148,8 +211,8 @@ anne_ir_op *anne_ir_add_op(anne_ir *ir, anne_op_kind kind, size_t n_inputs, cons
     op->n_inputs = (uint8_t)n_inputs;
     for (k = 0; k < n_inputs; k++) op->inputs[k] = inputs[k];
     ir->n_ops++;
-    ir->tensors[ir->n_ops] = shape;
-    if (index != NULL) *index = (uint16_t)ir->n_ops;
+    ir->tensors[anne_ir_n_tensors(ir) - 1u] = shape;
+    if (index != NULL) *index = (uint16_t)(anne_ir_n_tensors(ir) - 1u);
     return op;
 oom:
     anne_error_set(err, "out of memory");
@@ -170,20 +233,23 @@ static void anne__free_op(anne_ir_op *op) {
     free(op->name);
 }
 
+/* A tensor index after tensor `gone` was removed and replaced by tensor `by`. */
+static void anne__renumber(uint16_t *t, uint16_t gone, uint16_t by) {
+    if (*t == gone) *t = by;
+    else if (*t > gone) (*t)--;
+}
+
 void anne_ir_remove_op(anne_ir *ir, size_t j) {
-    uint16_t gone = (uint16_t)(j + 1u), by = ir->ops[j].inputs[0];
+    uint16_t gone = (uint16_t)anne_ir_op_output(ir, j), by = ir->ops[j].inputs[0];
     size_t i, k;
     anne__free_op(&ir->ops[j]);
     memmove(&ir->ops[j], &ir->ops[j + 1u], (ir->n_ops - j - 1u) * sizeof *ir->ops);
-    memmove(&ir->tensors[j + 1u], &ir->tensors[j + 2u], (ir->n_ops - j - 1u) * sizeof *ir->tensors);
+    memmove(&ir->tensors[gone], &ir->tensors[gone + 1u], (ir->n_ops - j - 1u) * sizeof *ir->tensors);
     ir->n_ops--;
     for (i = 0; i < ir->n_ops; i++) {
-        for (k = 0; k < ir->ops[i].n_inputs; k++) {
-            uint16_t *t = &ir->ops[i].inputs[k];
-            if (*t == gone) *t = by;
-            else if (*t > gone) (*t)--;
-        }
+        for (k = 0; k < ir->ops[i].n_inputs; k++) anne__renumber(&ir->ops[i].inputs[k], gone, by);
     }
+    for (k = 0; k < ir->n_output_tensors; k++) anne__renumber(&ir->outputs[k], gone, by);
 }
 
 /* Scales output channel c of a DENSE, CONV2D or DEPTHWISE_CONV2D op by s[c] and adds t[c] after:
@@ -203,26 +269,32 @@ static int anne__fold_affine(anne_ir_op *p, size_t channels, const float *s, con
     return 0;
 }
 
-/* The op that writes tensor t when it may take a step after it: its output read by nothing else, its
- * activation linear, and not the model's input. */
+/* The op that writes tensor t when it may take a step after it: its output read by nothing else and
+ * not an output of the model, its activation linear, and not one of the model's inputs. */
 static anne_ir_op *anne__foldable_producer(anne_ir *ir, uint16_t t) {
     anne_ir_op *p;
-    if (t == 0 || anne_ir_tensor_readers(ir, t) != 1) return NULL;
-    p = &ir->ops[t - 1u];
+    if (t < ir->n_input_tensors || anne_ir_tensor_readers(ir, t) != 1 || anne_ir_is_output(ir, t)) return NULL;
+    p = &ir->ops[t - ir->n_input_tensors];
     return p->activation == ANNE_ACT_LINEAR ? p : NULL;
 }
 
 int anne_ir_graph_simplify(anne_ir *ir, anne_error *err) {
     size_t j;
-    /* dead ops, from the end (removing one may leave its inputs unread) */
-    for (j = ir->n_ops; j-- > 1u;) {
-        if (anne_ir_tensor_readers(ir, j) == 0 && j != ir->n_ops) anne_ir_remove_op(ir, j - 1u);
+    /* dead ops, from the end (removing one may leave its inputs unread); without an output list the
+     * last op is the output */
+    for (j = ir->n_ops; j-- > 0;) {
+        size_t t = anne_ir_op_output(ir, j);
+        if (anne_ir_tensor_readers(ir, t) == 0 && !anne_ir_is_output(ir, t)) anne_ir_remove_op(ir, j);
     }
+    if (ir->n_output_tensors == 1u && ir->outputs[0] + 1u == anne_ir_n_tensors(ir)) ir->n_output_tensors = 0;
     for (j = 0; j < ir->n_ops; j++) {
         anne_ir_op *op = &ir->ops[j], *p;
         if (op->kind != ANNE_OP_CHANNEL_AFFINE && op->kind != ANNE_OP_ACTIVATION) continue;
-        /* the op before must be the tensor before when this is the model's output (anne_ir_remove_op) */
-        if (j + 1u == ir->n_ops && op->inputs[0] != j) continue;
+        /* without an output list, the op before must be the tensor before when this is the model's
+         * output (anne_ir_remove_op) */
+        if (ir->n_output_tensors == 0 && j + 1u == ir->n_ops && op->inputs[0] + 1u != anne_ir_op_output(ir, j)) {
+            continue;
+        }
         p = anne__foldable_producer(ir, op->inputs[0]);
         if (p == NULL) continue;
         if (op->kind == ANNE_OP_CHANNEL_AFFINE) {
@@ -250,13 +322,13 @@ static int anne__elementwise(anne_op_kind k) {
            k == ANNE_OP_PRELU || (k >= ANNE_OP_ADD && k <= ANNE_OP_MINIMUM);
 }
 
-/* Lifetimes and in-place pairs for the planner: a tensor lives from its writer (op i - 1) to its last
- * reader; the model's output to the end. */
+/* Lifetimes and in-place pairs for the planner: a tensor lives from its writer (op i - n_inputs; the
+ * inputs from the start) to its last reader; the model's outputs to the end. */
 static void anne__lifetimes(const anne_ir *ir, anne_plan_tensor *t) {
-    size_t i, k, n = ir->n_ops + 1u;
+    size_t i, k, n = anne_ir_n_tensors(ir), n_in = ir->n_input_tensors;
     for (i = 0; i < n; i++) {
         t[i].bytes = (uint32_t)(4u * anne_ir_tensor_values(&ir->tensors[i]));
-        t[i].last = i + 1u == n ? (uint32_t)ir->n_ops : (uint32_t)(i > 0 ? i - 1u : 0u);
+        t[i].last = anne_ir_is_output(ir, i) ? (uint32_t)ir->n_ops : (uint32_t)(i > n_in ? i - n_in : 0u);
         t[i].in_place_of = -1;
     }
     for (i = 0; i < ir->n_ops; i++) {
@@ -267,14 +339,15 @@ static void anne__lifetimes(const anne_ir *ir, anne_plan_tensor *t) {
     }
     for (i = 0; i < ir->n_ops; i++) {
         uint16_t u = ir->ops[i].inputs[0];
-        if (anne__elementwise(ir->ops[i].kind) && t[u].last == i && t[u].bytes == t[i + 1u].bytes) {
-            t[i + 1u].in_place_of = u;
+        if (anne__elementwise(ir->ops[i].kind) && t[u].last == i && t[u].bytes == t[n_in + i].bytes) {
+            t[n_in + i].in_place_of = u;
         }
     }
 }
 
 int anne_ir_graph_serialize(const anne_ir *ir, unsigned char **bytes, size_t *size, anne_error *err) {
-    size_t i, n = ir->n_ops + 1u, need = 0;
+    size_t i, n = anne_ir_n_tensors(ir), need = 0;
+    uint16_t outputs[ANNE_MAX_MODEL_IO];
     anne_plan_tensor *plan = calloc(n, sizeof *plan);
     anne_tensor *tensors = calloc(n, sizeof *tensors);
     anne_op *ops = calloc(ir->n_ops, sizeof *ops);
@@ -288,8 +361,14 @@ int anne_ir_graph_serialize(const anne_ir *ir, unsigned char **bytes, size_t *si
         anne_error_set(err, "out of memory");
         goto done;
     }
+    if (anne_ir_n_outputs(ir) == 1u && anne_ir_output(ir, 0) + 1u != n) {
+        /* simplified graphs end in their output; the format has no list for one output */
+        anne_error_set(err, "the model's output is tensor %zu, not the last one (%zu): a graph whose ops do not all "
+                            "lead to an output", anne_ir_output(ir, 0), n - 1u);
+        goto done;
+    }
     anne__lifetimes(ir, plan);
-    if (anne_plan_arena(plan, n, &arena, err) != 0) goto done;
+    if (anne_plan_arena(plan, n, ir->n_input_tensors, &arena, err) != 0) goto done;
     for (i = 0; i < n; i++) {
         tensors[i].dtype = ANNE_DTYPE_F32;
         tensors[i].rank = ir->tensors[i].rank;
@@ -303,7 +382,7 @@ int anne_ir_graph_serialize(const anne_ir *ir, unsigned char **bytes, size_t *si
         memcpy(ops[i].param, o->param, sizeof o->param);
         ops[i].n_inputs = o->n_inputs;
         memcpy(ops[i].inputs, o->inputs, sizeof o->inputs);
-        ops[i].output = (uint16_t)(i + 1u);
+        ops[i].output = (uint16_t)anne_ir_op_output(ir, i);
         ops[i].kernel = o->kernel;
         ops[i].kernel_size = 4u * o->kernel_n;
         ops[i].bias = o->bias;
@@ -322,6 +401,10 @@ int anne_ir_graph_serialize(const anne_ir *ir, unsigned char **bytes, size_t *si
     d.scaling.b = ir->scale_b;
     d.n_classes = ir->n_classes;
     d.class_names = (const char *const *)ir->class_names;
+    d.n_input_tensors = ir->n_input_tensors;
+    d.n_output_tensors = (uint16_t)anne_ir_n_outputs(ir);
+    for (i = 0; i < anne_ir_n_outputs(ir); i++) outputs[i] = (uint16_t)anne_ir_output(ir, i);
+    d.outputs = outputs;
     st = anne_graph_write(&d, NULL, 0, &need);
     if (st == ANNE_OK) {
         *bytes = malloc(need);
@@ -364,6 +447,13 @@ int anne_ir_graph_from_model(anne_ir *ir, const anne_model *m, anne_error *err) 
         ir->tensors[i].rank = t.rank;
         memcpy(ir->tensors[i].dims, t.dims, sizeof t.dims);
     }
+    ir->n_input_tensors = m->n_input_tensors;
+    ir->n_output_tensors = m->output_list != NULL ? m->n_output_tensors : 0u;
+    for (i = 0; i < ir->n_output_tensors; i++) {
+        anne_model_io io;
+        anne_model_output(m, i, &io);
+        ir->outputs[i] = io.tensor;
+    }
     for (i = 0; i < m->n_ops; i++) {
         anne_op o;
         anne_ir_op *d = &ir->ops[i];
@@ -393,4 +483,6 @@ void anne_ir_graph_free(anne_ir *ir) {
     ir->ops = NULL;
     ir->tensors = NULL;
     ir->n_ops = 0;
+    ir->n_input_tensors = 0;
+    ir->n_output_tensors = 0;
 }

@@ -34,6 +34,27 @@ void anne_ir_tensor_describe(const anne_ir_tensor *t, char *buf, size_t cap);
  * empty. Errors: a rank outside 1 ... 4, a zero dimension, more than 65535 values. */
 int anne_ir_graph_start(anne_ir *ir, size_t rank, const size_t *dims, anne_error *err);
 
+/* Adds another input tensor after those there are (before any op); the same errors, and more than
+ * ANNE_MAX_MODEL_IO inputs or 65535 input values in all. Its index is n_input_tensors - 1. */
+int anne_ir_graph_add_input(anne_ir *ir, size_t rank, const size_t *dims, anne_error *err);
+
+/* Tensors of a graph: inputs and ops' outputs. */
+size_t anne_ir_n_tensors(const anne_ir *ir);
+
+/* The tensor op i writes. */
+size_t anne_ir_op_output(const anne_ir *ir, size_t i);
+
+/* The graph's outputs (1 when none are listed: the last tensor), output k's tensor, whether tensor t is
+ * an output, and the values of all outputs side by side. */
+size_t anne_ir_n_outputs(const anne_ir *ir);
+size_t anne_ir_output(const anne_ir *ir, size_t k);
+int anne_ir_is_output(const anne_ir *ir, size_t t);
+size_t anne_ir_output_values(const anne_ir *ir);
+
+/* Makes tensors list[0 .. n-1] the graph's outputs, in that order (distinct tensors written by ops;
+ * n = 1 and the last tensor: the list stays empty). Errors name the problem. */
+int anne_ir_set_outputs(anne_ir *ir, size_t n, const uint16_t *list, anne_error *err);
+
 /* Appends an op reading inputs[0 .. n_inputs-1] and writing a new tensor of shape *out (returned in
  * *index). The op is zeroed (activation linear, no weights); the caller sets the rest. Returns NULL
  * (err set) when out of memory, past ANNE_MAX_TENSORS or the tensor is too large. */
@@ -43,12 +64,13 @@ anne_ir_op *anne_ir_add_op(anne_ir *ir, anne_op_kind kind, size_t n_inputs, cons
 /* The ops that read tensor t. */
 size_t anne_ir_tensor_readers(const anne_ir *ir, size_t t);
 
-/* Removes op j, whose output is then replaced by its first input wherever it is read; the tensors after
- * it move down by one. The caller makes sure this keeps the values (an identity, or a step folded into
- * the op before it) and that op j is not the last op unless its first input is the tensor before it. */
+/* Removes op j, whose output is then replaced by its first input wherever it is read (and in the output
+ * list); the tensors after it move down by one. The caller makes sure this keeps the values (an
+ * identity, or a step folded into the op before it) and, when no output list is kept, that op j is not
+ * the last op unless its first input is the tensor before it. */
 void anne_ir_remove_op(anne_ir *ir, size_t j);
 
-/* The passes, in this order: drops ops whose output nobody reads (except the model's output), folds
+/* The passes, in this order: drops ops whose output nobody reads (except the model's outputs), folds
  * CHANNEL_AFFINE (BatchNormalization) into a DENSE, CONV2D or DEPTHWISE_CONV2D before it, and ACTIVATION
  * into any op before it, where that op's output is read by nothing else and its activation is linear. */
 int anne_ir_graph_simplify(anne_ir *ir, anne_error *err);

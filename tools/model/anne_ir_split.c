@@ -61,6 +61,7 @@ static int anne__copy_common(const anne_ir *g, anne_ir *d, int scaling, int clas
 static int anne__features(const anne_ir *g, size_t k, anne_ir *f) {
     size_t i;
     f->n_inputs = g->n_inputs;
+    f->n_input_tensors = 1; /* anne_ir_split_head() takes graphs with one input and one output */
     f->tensors = malloc((k + 1u) * sizeof *f->tensors);
     f->ops = calloc(k, sizeof *f->ops);
     if (f->tensors == NULL || f->ops == NULL || anne__copy_common(g, f, 1, 0) != 0) return -1;
@@ -106,6 +107,10 @@ int anne_ir_split_head(const anne_ir *g, anne_ir *features, anne_ir *head, anne_
     anne_ir_init(features);
     anne_ir_init(head);
     if (g->n_ops == 0) return anne_error_set(err, "not a graph model");
+    if (g->n_input_tensors != 1 || anne_ir_n_outputs(g) != 1) {
+        return anne_error_set(err, "the graph model has %u inputs and %zu outputs: a dense head is trained on a graph "
+                                   "with one input and one output", g->n_input_tensors, anne_ir_n_outputs(g));
+    }
     if (k == g->n_ops) {
         return anne_error_set(err, "the graph model ends in a %s op, not in Dense layers on a flat tensor: there is no "
                                    "dense head to train (train a graph model whose last layers are Dense, after a "
@@ -122,6 +127,9 @@ int anne_ir_split_head(const anne_ir *g, anne_ir *features, anne_ir *head, anne_
 
 int anne_ir_join_head(anne_ir *g, const anne_ir *head, anne_error *err) {
     size_t k = anne__head_start(g), i;
+    if (g->n_input_tensors != 1 || anne_ir_n_outputs(g) != 1) {
+        return anne_error_set(err, "the graph model has several inputs or outputs: it has no dense head to join");
+    }
     if (g->n_ops - k != head->n_layers) {
         return anne_error_set(err, "the trained head has %zu layers; the graph's head has %zu", head->n_layers,
                               g->n_ops - k);

@@ -5,14 +5,16 @@
 
 #include <stdlib.h>
 
-/* The op that writes tensor i: op i - 1; the input (tensor 0) exists from before op 0, written -1. */
-static int64_t anne__def(size_t i) {
-    return (int64_t)i - 1;
+/* The op that writes tensor i: op i - n_inputs; the model's inputs (tensors 0 ... n_inputs-1) exist
+ * from before op 0, written -1. */
+static int64_t anne__def(size_t i, size_t n_inputs) {
+    return i < n_inputs ? -1 : (int64_t)(i - n_inputs);
 }
 
-/* A chain: each tensor read by the next op only, the output by nobody, nothing in place. */
-static int anne__is_chain(const anne_plan_tensor *t, size_t n) {
+/* A chain: one input, each tensor read by the next op only, the output by nobody, nothing in place. */
+static int anne__is_chain(const anne_plan_tensor *t, size_t n, size_t n_inputs) {
     size_t i;
+    if (n_inputs != 1u) return 0;
     for (i = 0; i < n; i++) {
         if (t[i].last != i || t[i].in_place_of >= 0) return 0;
     }
@@ -67,7 +69,7 @@ static int anne__by_size(const void *pa, const void *pb) {
     return a->first < b->first ? -1 : a->first > b->first;
 }
 
-static int anne__plan_greedy(anne_plan_tensor *t, size_t n, uint32_t *arena, anne_error *err) {
+static int anne__plan_greedy(anne_plan_tensor *t, size_t n, size_t n_inputs, uint32_t *arena, anne_error *err) {
     anne__group *g = calloc(n, sizeof *g);
     size_t *group_of = calloc(n, sizeof *group_of);
     size_t i, n_groups = 0, k;
@@ -87,7 +89,7 @@ static int anne__plan_greedy(anne_plan_tensor *t, size_t n, uint32_t *arena, ann
         }
         group_of[i] = n_groups;
         g[n_groups].first = g[n_groups].last_member = i;
-        g[n_groups].from = anne__def(i);
+        g[n_groups].from = anne__def(i, n_inputs);
         g[n_groups].to = t[i].last;
         g[n_groups].bytes = t[i].bytes;
         n_groups++;
@@ -115,20 +117,23 @@ static int anne__plan_greedy(anne_plan_tensor *t, size_t n, uint32_t *arena, ann
 }
 
 /* What the planner relies on: sizes, lifetimes in the graph's order, in-place pairs the runtime accepts. */
-static int anne__check(const anne_plan_tensor *t, size_t n, anne_error *err) {
-    size_t i;
+static int anne__check(const anne_plan_tensor *t, size_t n, size_t n_inputs, anne_error *err) {
+    size_t i, n_ops = n - n_inputs;
     uint64_t total = 0;
-    if (n < 2) return anne_error_set(err, "a graph needs an input and an output tensor (%zu tensors)", n);
+    if (n_inputs < 1 || n < n_inputs + 1u) {
+        return anne_error_set(err, "a graph needs inputs and an op (%zu tensors, %zu inputs)", n, n_inputs);
+    }
     for (i = 0; i < n; i++) {
         int32_t u = t[i].in_place_of;
         if (t[i].bytes == 0 || t[i].bytes % 4u != 0) {
             return anne_error_set(err, "tensor %zu: %u bytes (expected a positive multiple of 4)", i, t[i].bytes);
         }
-        if ((int64_t)t[i].last < anne__def(i) || t[i].last > n - 1u || (i + 1u == n && t[i].last != n - 1u)) {
+        if ((int64_t)t[i].last < anne__def(i, n_inputs) || t[i].last > n_ops) {
             return anne_error_set(err, "tensor %zu: last read by op %u, but written by op %lld of %zu", i, t[i].last,
-                                  (long long)anne__def(i), n - 1u);
+                                  (long long)anne__def(i, n_inputs), n_ops);
         }
-        if (u >= 0 && ((size_t)u >= i || t[u].last != i - 1u || t[u].bytes != t[i].bytes)) {
+        if (u >= 0 && ((size_t)u >= i || i < n_inputs || (int64_t)t[u].last != anne__def(i, n_inputs) ||
+                       t[u].bytes != t[i].bytes)) {
             return anne_error_set(err, "tensor %zu cannot take the place of tensor %d (it must be an earlier tensor of "
                                   "the same size whose last reader is tensor %zu's writer)", i, (int)u, i);
         }
@@ -139,12 +144,12 @@ static int anne__check(const anne_plan_tensor *t, size_t n, anne_error *err) {
     return 0;
 }
 
-int anne_plan_arena(anne_plan_tensor *t, size_t n, uint32_t *arena_bytes, anne_error *err) {
+int anne_plan_arena(anne_plan_tensor *t, size_t n, size_t n_inputs, uint32_t *arena_bytes, anne_error *err) {
     *arena_bytes = 0;
-    if (anne__check(t, n, err) != 0) return -1;
-    if (anne__is_chain(t, n)) {
+    if (anne__check(t, n, n_inputs, err) != 0) return -1;
+    if (anne__is_chain(t, n, n_inputs)) {
         anne__plan_chain(t, n, arena_bytes);
         return 0;
     }
-    return anne__plan_greedy(t, n, arena_bytes, err);
+    return anne__plan_greedy(t, n, n_inputs, arena_bytes, err);
 }

@@ -8,21 +8,24 @@
 
 #include "anne_error.h"
 
-/* One tensor, in the graph's order: tensor i is written by op i - 1 (tensor 0 is the model's input). */
+/* One tensor, in the graph's order: the model's n_inputs inputs first, then tensor i written by op
+ * i - n_inputs. */
 typedef struct anne_plan_tensor {
     uint32_t bytes;             /* a multiple of 4, > 0 */
-    uint32_t last;              /* the last op that reads it; the model's output: the number of ops */
+    uint32_t last;              /* the last op that reads it; the model's outputs (the last tensor among
+                                   them): the number of ops, so that they live to the end */
     int32_t in_place_of;        /* a tensor whose place this one may take (its writer is an elementwise op
                                    whose first input it is, of the same size), or -1 */
     uint32_t offset;            /* out: bytes from the arena's start, a multiple of 4 */
 } anne_plan_tensor;
 
-/* Plans t (n tensors, n >= 2). A chain (each tensor read only by the next op, and nothing reused in
+/* Plans t (n tensors, of which the first n_inputs >= 1 are the model's inputs, all live from the start;
+ * n > n_inputs). A chain (one input, each tensor read only by the next op, and nothing reused in
  * place) gets the two ends of the arena in turn, as the dense runner has always done: the arena is then
  * the lower bound, the largest (input + output) bytes of one op. Any other graph: the tensors by size,
  * largest first, each at the lowest offset where it overlaps no tensor live at the same time (TFLite's
  * greedy-by-size), after the in-place reuses. *arena_bytes: the end of the furthest tensor. Errors (a
  * tensor read before it is written, sizes that overflow 32 bits) name what is wrong. */
-int anne_plan_arena(anne_plan_tensor *t, size_t n, uint32_t *arena_bytes, anne_error *err);
+int anne_plan_arena(anne_plan_tensor *t, size_t n, size_t n_inputs, uint32_t *arena_bytes, anne_error *err);
 
 #endif /* ANNE_PLAN_H */
