@@ -65,6 +65,14 @@ run 0 eval "$TMP/sine.anne" "$TMP/sine.csv" --label y --json
 awk -v a="$(json_value mae)" -v b="${moved%% *}" 'BEGIN { d = a - b; exit !(d > 5e-9 || d < -5e-9) }' ||
     fail "a prediction moved by 1e-5 went unnoticed"
 
+# info says what predict, eval and trace will make of the outputs: a value here, classes for iris
+run 0 info "$TMP/sine.anne" --json
+[ "$(json_value task)" = '"regression"' ] || fail "info --json: the sine model's task is $(json_value task)"
+run 0 info "$TMP/sine.anne"
+stdout_has "Task:          regression"
+run 0 info examples/iris/iris_6_neurons.json --json
+[ "$(json_value task)" = '"classification"' ] || fail "info --json: the iris model's task is $(json_value task)"
+
 # the text report
 run 0 eval "$TMP/sine.anne" "$TMP/sine.csv" --label y
 stdout_has "regression (one output against column \"y\")"

@@ -239,6 +239,14 @@ static void anne__print_graph_io(const anne_model *m, int outputs) {
     }
 }
 
+/* What predict, eval and trace make of the outputs by default (anne_cli_regression's rule). */
+static const char *anne__task_text(const anne_model *m) {
+    if (anne_cli_regression(m, ANNE_CLI_TASK_AUTO)) {
+        return "regression (one linear output, no class names; --task classification scores it as classes)";
+    }
+    return "classification";
+}
+
 static int anne__print_table(const anne_model *m, const char *path) {
     anne__totals t = {0, 0, 0};
     uint16_t i;
@@ -275,7 +283,7 @@ static int anne__print_table(const anne_model *m, const char *path) {
     printf("\nClasses:       ");
     if (m->n_classes == 0) printf("(none)");
     for (i = 0; i < m->n_classes; i++) printf("%s%s", i ? ", " : "", anne_model_class_name(m, i));
-    printf("\n");
+    printf("\nTask:          %s\n", anne__task_text(m));
     return 0;
 }
 
@@ -522,6 +530,8 @@ static cJSON *anne__info_json(const anne_model *m) {
             bad |= anne__add(scaling, std ? "std" : "max", anne__json_floats(m->scaling.b, m->n_inputs));
         }
     }
+    bad |= anne__add(root, "task", cJSON_CreateString(anne_cli_regression(m, ANNE_CLI_TASK_AUTO) ? "regression"
+                                                                                                 : "classification"));
     classes = cJSON_CreateArray();
     bad |= anne__add(root, "classes", classes);
     for (i = 0; !bad && i < m->n_classes; i++) {
