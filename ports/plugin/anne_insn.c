@@ -1,6 +1,6 @@
 /* QEMU TCG plugin: exact counts of the guest instructions executed between calls of the firmware's
  * anne_port_bench_begin and anne_port_bench_end (one "region" per pair), with a cycle estimate from a
- * per-instruction-class table of the core (docs/mcu.md, "Cycle model"). Prints one line per region
+ * per-instruction-class table of the core (docs/mcu-report.md, "Cycle model"). Prints one line per region
  * to stderr at exit:
  *   anne_insn region=N insns=I cycles=C load=.. store=.. multi=.. mul=.. branch_taken=.. ...
  * Arguments (-plugin libanne_insn.so,core=m0plus|m33,begin=0xADDR,end=0xADDR): the core's table, and

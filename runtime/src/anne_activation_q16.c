@@ -232,7 +232,7 @@ static int32_t anne__q16_hard_sigmoid_k3(int32_t x) {
 
 /* The elementwise activations: one loop per kind, so the kind is chosen once per layer and each loop is
  * a function of its own (out of line): the deepest call chain carries the frame of the layer's own kind
- * and its helpers, not of every kind at once (the M0+ stack target, docs/mcu.md). `v` is the element;
+ * and its helpers, not of every kind at once (the M0+ stack target, docs/mcu-report.md). `v` is the element;
  * a kind's parameters are read before the loop. */
 #define ANNE__Q16_LOOP(name, decl, expr)                                                   \
     ANNE__NOINLINE static void name(int32_t *x, size_t n, const float param[3]) {          \

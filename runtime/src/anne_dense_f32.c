@@ -8,7 +8,7 @@
  * On a Thumb-2 core with a single-precision FPU (Cortex-M33, M4, M7) eight units per pass go through
  * the hand-written anne__f32_rows8 first. */
 #if ANNE_CONFIG_DENSE_ROWS != 1 && defined(__GNUC__) && defined(__thumb2__) && defined(__ARM_FP) && (__ARM_FP & 4)
-/* Eight units, four inputs per step, by hand. The cycle model (docs/mcu.md, Cortex-M4 figures) prices
+/* Eight units, four inputs per step, by hand. The cycle model (docs/mcu-report.md, Cortex-M4 figures) prices
  * VMLA at 3 cycles, VMUL and VADD at 1 each, and a load at 1 when it follows another single load or
  * store (2 otherwise; an N-register VLDM is 1 + N). So each product is a VMUL and a VADD (VMLA is the
  * unfused multiply-add: the same two roundings, acc + round(w x), as VMUL then VADD; never VFMA), and

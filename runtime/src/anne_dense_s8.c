@@ -204,7 +204,7 @@ static int32_t anne__ror8(int32_t v) {
  * and the row stride, rows 2/3 from a second. With no zero point in the loop (anne__s8_finish) r0,
  * r8-r11 are free, so the input word and two weight words load back to back (pipelined) and the
  * other two weights as a pair: per four inputs two SXTB16 (the inputs, shared by the four units), per
- * unit two SXTB16 + two SMLAD. 53 cycles per 32 MACs by the cycle model (docs/mcu.md).
+ * unit two SXTB16 + two SMLAD. 53 cycles per 32 MACs by the cycle model (docs/mcu-report.md).
  * acc[0..3] = sum over i < (stride & ~7) of w_u[i] * x[i], rows w_u = w0 + u * stride, stride >= 8 (a
  * smaller one would never reach the loop's end). Integer adds wrap like the C sums (which never
  * overflow: loader bound), so the bits are the same. */
@@ -247,7 +247,7 @@ __asm__(".syntax unified\n\t"
 /* The four-unit loop on widened weights (the portable anne__s8w_quad's sums, by hand): SMLAD takes the
  * weight words as they are, so per four inputs the loop loads the input word and sixteen int16 weights
  * in two runs of four words (back to back, pipelined) and widens only the input (two SXTB16, shared by
- * the four units): 21 cycles per 16 MACs, 45 per 32 with the loop's count and branch (docs/mcu.md). r0
+ * the four units): 21 cycles per 16 MACs, 45 per 32 with the loop's count and branch (docs/mcu-report.md). r0
  * (the sums' address, on the stack) and r3 (n8, folded into the end in lr) are free in the loop. n8
  * must be a positive multiple of 8 (the callers' n_in >= 8 makes it so): the end is tested after a
  * pass of eight inputs. */
