@@ -103,6 +103,11 @@ grep -qF '&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt;' "$TMP/keras.svg" ||
 grep -qF 'data-series="&lt;b&gt;&amp;&quot;x&quot;"' "$TMP/keras.svg" || fail "plot: the column name is not escaped"
 grep -qF "at epoch 1 (circled)" "$TMP/keras.svg" || fail "plot: Keras history: best epoch is not 1"
 
+# epochs 16 apart near 1e17, where a tick step of 2 is below the spacing of doubles: no endless loop
+printf 'epoch,loss\n100000000000000000,1\n100000000000000016,2\n' >"$TMP/far.csv"
+timeout 20 "$ANNE" plot "$TMP/far.csv" -o "$TMP/far.svg" >/dev/null 2>&1 || fail "plot: epochs near 1e17 (hang or failure)"
+svg_ok "$TMP/far.svg"
+
 # errors: named, exit 1 (usage: 2), and no output
 printf 'epoch,loss\n1,0.5\n2,abc\n' >"$TMP/bad.csv"
 run 1 plot "$TMP/bad.csv" -o "$TMP/bad.svg"
@@ -113,6 +118,9 @@ stderr_is "anne plot: $TMP/order.csv: line 3: epoch 1 after epoch 2, expected in
 printf 'epoch,loss\n' >"$TMP/empty.csv"
 run 1 plot "$TMP/empty.csv" -o "$TMP/bad.svg"
 stderr_has "no epochs"
+printf 'epoch,loss\n1,1e200\n' >"$TMP/huge.csv"
+run 1 plot "$TMP/huge.csv" -o "$TMP/bad.svg"
+stderr_is "anne plot: $TMP/huge.csv: line 2, column \"loss\": 1e+200 is too large to plot (at most 1e+100)"
 run 1 plot "$TMP/missing.csv" -o "$TMP/bad.svg"
 stderr_has "$TMP/missing.csv"
 [ -e "$TMP/bad.svg" ] && fail "plot: a failed run wrote its output"

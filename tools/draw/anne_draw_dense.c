@@ -277,8 +277,9 @@ int anne_draw_dense(anne_svg *s, const anne_model *m, const char *title, anne_er
     if (rc == 0) {
         anne_svg_begin(s, width, height, title);
         anne_svg_text(s, 24.0, 30.0, "title", "start", title, 60);
-        snprintf(sub, sizeof sub, "dense network: %u inputs, %u layer%s, %llu parameters, %s", m->n_inputs, m->n_layers,
-                 m->n_layers == 1 ? "" : "s", params, anne_draw_dtype_name(anne_model_dtype(m)));
+        snprintf(sub, sizeof sub, "dense network: %u input%s, %u layer%s, %llu parameters, %s", m->n_inputs,
+                 m->n_inputs == 1 ? "" : "s", m->n_layers, m->n_layers == 1 ? "" : "s", params,
+                 anne_draw_dtype_name(anne_model_dtype(m)));
         anne_svg_text(s, 24.0, 50.0, "small", "start", sub, 0);
         anne__draw_edges(s, e, n_edges, wmax);
         below = height - 120.0 + 28.0;

@@ -18,6 +18,8 @@
 #define ANNE__HEAD 62.0         /* the picture's title and subtitle */
 #define ANNE__MARKERS_UP_TO 30u /* histories this short also get a dot on every point */
 #define ANNE__NAME_CHARS 28u    /* metric names are cut after this many characters */
+#define ANNE__MAX_TICKS 50.0
+#define ANNE__MAX_VALUE 1e100   /* larger values are refused: their ranges would overflow */
 
 typedef struct anne__panel {
     const char *metric;         /* "loss", "accuracy": the column name without "val_" */
@@ -139,6 +141,12 @@ static int anne__plot_read(anne__plot *p, const anne_csv *t, anne_error *err) {
             return -1;
         }
         if (strcmp(t->cols[c].name, "epoch") == 0 && epoch_col == ANNE_CSV_NO_COLUMN) epoch_col = c;
+        for (r = 0; r < t->n_rows; r++) {
+            if (fabs(t->cols[c].num[r]) > ANNE__MAX_VALUE) {
+                return anne_error_set(err, "%s: line %zu, column \"%s\": %g is too large to plot (at most %g)", t->path,
+                                      anne_csv_line(t, r), t->cols[c].name, t->cols[c].num[r], ANNE__MAX_VALUE);
+            }
+        }
     }
     if (epoch_col != ANNE_CSV_NO_COLUMN) {
         p->epoch = t->cols[epoch_col].num;
@@ -178,7 +186,9 @@ static void anne__axes(anne_svg *s, const anne__frame *f, const char *metric) {
     char buf[48];
     double v, first;
     long k, n;
-    n = (long)floor((f->ay.hi - f->ay.lo) / f->ay.step + 0.5);
+    /* tick k at lo + k * step, counted (never v += step: near 1e17 a step of 2 is below the spacing of
+     * doubles and v would not move); the nice steps give about 5 and 8 ticks, the cap is a guard */
+    n = (long)fmin(floor((f->ay.hi - f->ay.lo) / f->ay.step + 0.5), ANNE__MAX_TICKS);
     for (k = 0; k <= n; k++) {
         v = f->ay.lo + (double)k * f->ay.step;
         anne_svg_raw(s, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e6e6e6\"/>\n", f->x0, anne__py(f, v),
@@ -187,7 +197,9 @@ static void anne__axes(anne_svg *s, const anne__frame *f, const char *metric) {
         anne_svg_text(s, f->x0 - 6.0, anne__py(f, v) + 4.0, "small", "end", buf, 0);
     }
     first = ceil(f->ax.lo / f->ax.step - 1e-9) * f->ax.step;
-    for (v = first; v <= f->ax.hi + f->ax.step * 1e-9; v += f->ax.step) {
+    n = (long)fmin(floor((f->ax.hi - first) / f->ax.step + 1e-9), ANNE__MAX_TICKS);
+    for (k = 0; k <= n; k++) {
+        v = first + (double)k * f->ax.step;
         anne_svg_raw(s, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555555\"/>\n", anne__px(f, v), f->y1,
                      anne__px(f, v), f->y1 + 4.0);
         anne__tick_text(buf, sizeof buf, v, f->ax.step);
