@@ -3,11 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "anne_cli.h"
 #include "anne_commands.h"
 #include "anne_draw.h"
 #include "anne_ir.h"
-#include "anne_svg.h"
+#include "anne_picture_cli.h"
 
 #define ANNE__DRAW_USAGE "anne draw MODEL -o OUT.svg [--title TEXT]"
 
@@ -31,29 +30,17 @@ static void anne__draw_help(FILE *out) {
 }
 
 int anne_cmd_draw(int argc, char **argv) {
-    const char *path = NULL, *out = NULL, *title = NULL;
-    const anne_cli_opt opts[] = {
-        {"-o", "--output", NULL, 0, &out, NULL, NULL, "-o needs a file name"},
-        {"--title", NULL, NULL, 0, &title, NULL, NULL, "--title needs a text"},
-        {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
-    };
-    const anne_cli_spec spec = {"draw", ANNE__DRAW_USAGE, anne__draw_help, opts, &path, 1, "too many arguments ('%s')"};
+    anne_picture_args a;
     anne_loaded lm;
     anne_svg svg;
     anne_error err;
-    int n_pos, rc;
-    if ((rc = anne_cli_parse(&spec, argc, argv, &n_pos)) >= 0) return rc;
-    if (path == NULL) return anne_cli_spec_error(&spec, "expected MODEL");
-    if (out == NULL) return anne_cli_spec_error(&spec, "needs -o OUT.svg");
+    int rc;
+    if ((rc = anne_picture_args_parse(&a, "draw", ANNE__DRAW_USAGE, anne__draw_help, "MODEL", argc, argv)) >= 0) return rc;
     memset(&svg, 0, sizeof svg);
-    if (anne_loaded_open(&lm, path, &err) != 0) return anne_cli_fail("draw", err.msg);
-    if (title == NULL) {
-        const char *slash = strrchr(path, '/');
-        title = lm.model.name[0] != '\0' ? lm.model.name : slash != NULL ? slash + 1 : path;
-    }
-    rc = anne_draw_model(&svg, &lm.model, title, &err);
-    if (rc == 0) rc = anne_svg_save(&svg, out, &err);
-    anne_svg_free(&svg);
+    if (anne_loaded_open(&lm, a.in, &err) != 0) return anne_picture_finish(&svg, -1, "draw", &a, &err);
+    if (a.title == NULL) a.title = lm.model.name[0] != '\0' ? lm.model.name : anne_picture_basename(a.in);
+    rc = anne_draw_model(&svg, &lm.model, a.title, &err);
+    rc = anne_picture_finish(&svg, rc, "draw", &a, &err);
     anne_loaded_close(&lm);
-    return rc == 0 ? 0 : anne_cli_fail("draw", err.msg);
+    return rc;
 }

@@ -2,11 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "anne_cli.h"
 #include "anne_commands.h"
 #include "anne_csv.h"
+#include "anne_picture_cli.h"
 #include "anne_plot.h"
-#include "anne_svg.h"
 
 #define ANNE__PLOT_USAGE "anne plot HISTORY.csv -o OUT.svg [--title TEXT]"
 
@@ -25,29 +24,17 @@ static void anne__plot_help(FILE *out) {
 }
 
 int anne_cmd_plot(int argc, char **argv) {
-    const char *path = NULL, *out = NULL, *title = NULL;
-    const anne_cli_opt opts[] = {
-        {"-o", "--output", NULL, 0, &out, NULL, NULL, "-o needs a file name"},
-        {"--title", NULL, NULL, 0, &title, NULL, NULL, "--title needs a text"},
-        {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
-    };
-    const anne_cli_spec spec = {"plot", ANNE__PLOT_USAGE, anne__plot_help, opts, &path, 1, "too many arguments ('%s')"};
+    anne_picture_args a;
     anne_csv t;
     anne_svg svg;
     anne_error err;
-    int n_pos, rc;
-    if ((rc = anne_cli_parse(&spec, argc, argv, &n_pos)) >= 0) return rc;
-    if (path == NULL) return anne_cli_spec_error(&spec, "expected HISTORY.csv");
-    if (out == NULL) return anne_cli_spec_error(&spec, "needs -o OUT.svg");
-    if (title == NULL) {
-        const char *slash = strrchr(path, '/');
-        title = slash != NULL ? slash + 1 : path;
+    int rc;
+    if ((rc = anne_picture_args_parse(&a, "plot", ANNE__PLOT_USAGE, anne__plot_help, "HISTORY.csv", argc, argv)) >= 0) {
+        return rc;
     }
     memset(&svg, 0, sizeof svg);
-    rc = anne_csv_read(&t, path, &err);
-    if (rc == 0) rc = anne_plot_history(&svg, &t, title, &err);
-    if (rc == 0) rc = anne_svg_save(&svg, out, &err);
-    anne_svg_free(&svg);
+    rc = anne_csv_read(&t, a.in, &err);
+    if (rc == 0) rc = anne_plot_history(&svg, &t, a.title != NULL ? a.title : anne_picture_basename(a.in), &err);
     anne_csv_free(&t);
-    return rc == 0 ? 0 : anne_cli_fail("plot", err.msg);
+    return anne_picture_finish(&svg, rc, "plot", &a, &err);
 }

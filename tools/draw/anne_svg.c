@@ -8,24 +8,6 @@
 
 #include "anne_file.h"
 
-static void anne__svg_put(anne_svg *s, const char *p, size_t n) {
-    if (s->oom) return;
-    if (s->len + n + 1u > s->cap) {
-        size_t cap = s->cap ? s->cap : 16384u;
-        char *g;
-        while (s->len + n + 1u > cap) cap *= 2u;
-        if ((g = realloc(s->text, cap)) == NULL) {
-            s->oom = 1;
-            return;
-        }
-        s->text = g;
-        s->cap = cap;
-    }
-    memcpy(s->text + s->len, p, n);
-    s->len += n;
-    s->text[s->len] = '\0';
-}
-
 void anne_svg_raw(anne_svg *s, const char *fmt, ...) {
     char small[512];
     va_list ap;
@@ -38,7 +20,7 @@ void anne_svg_raw(anne_svg *s, const char *fmt, ...) {
         return;
     }
     if ((size_t)n < sizeof small) {
-        anne__svg_put(s, small, (size_t)n);
+        anne_buf_put(s, small, (size_t)n);
     } else { /* a long piece (a polyline's points are written one by one, so this is rare) */
         char *big = malloc((size_t)n + 1u);
         if (big == NULL) {
@@ -48,7 +30,7 @@ void anne_svg_raw(anne_svg *s, const char *fmt, ...) {
         va_start(ap, fmt);
         vsnprintf(big, (size_t)n + 1u, fmt, ap);
         va_end(ap);
-        anne__svg_put(s, big, (size_t)n);
+        anne_buf_put(s, big, (size_t)n);
         free(big);
     }
 }
@@ -96,19 +78,19 @@ void anne_svg_escape(anne_svg *s, const char *text, size_t max_chars) {
     for (; *p != '\0'; p += len) {
         c = anne__utf8_next(p, &len);
         if (max_chars > 0 && shown == max_chars - 1u && p[len] != '\0') { /* more follows: cut here */
-            anne__svg_put(s, "\xe2\x80\xa6", 3);
+            anne_buf_put(s, "\xe2\x80\xa6", 3);
             return;
         }
         shown++;
         switch (c) {
-        case '&': anne__svg_put(s, "&amp;", 5); break;
-        case '<': anne__svg_put(s, "&lt;", 4); break;
-        case '>': anne__svg_put(s, "&gt;", 4); break;
-        case '"': anne__svg_put(s, "&quot;", 6); break;
-        case '\'': anne__svg_put(s, "&#39;", 5); break;
+        case '&': anne_buf_put(s, "&amp;", 5); break;
+        case '<': anne_buf_put(s, "&lt;", 4); break;
+        case '>': anne_buf_put(s, "&gt;", 4); break;
+        case '"': anne_buf_put(s, "&quot;", 6); break;
+        case '\'': anne_buf_put(s, "&#39;", 5); break;
         default:
-            if (c < 0 || !anne__xml_char(c)) anne__svg_put(s, "\xef\xbf\xbd", 3); /* U+FFFD */
-            else anne__svg_put(s, (const char *)p, len);
+            if (c < 0 || !anne__xml_char(c)) anne_buf_put(s, "\xef\xbf\xbd", 3); /* U+FFFD */
+            else anne_buf_put(s, (const char *)p, len);
             break;
         }
     }
@@ -118,7 +100,7 @@ void anne_svg_text(anne_svg *s, double x, double y, const char *cls, const char 
                    size_t max_chars) {
     anne_svg_raw(s, "<text x=\"%.1f\" y=\"%.1f\" class=\"%s\" text-anchor=\"%s\">", x, y, cls, anchor);
     anne_svg_escape(s, text, max_chars);
-    anne__svg_put(s, "</text>\n", 8);
+    anne_buf_put(s, "</text>\n", 8);
 }
 
 double anne_svg_text_width(const char *text, size_t max_chars, double size) {
@@ -156,15 +138,14 @@ void anne_svg_begin(anne_svg *s, double width, double height, const char *title)
 }
 
 void anne_svg_end(anne_svg *s) {
-    anne__svg_put(s, "</svg>\n", 7);
+    anne_buf_put(s, "</svg>\n", 7);
 }
 
 int anne_svg_save(const anne_svg *s, const char *path, anne_error *err) {
-    if (s->oom || s->text == NULL) return anne_error_set(err, "out of memory");
-    return anne_file_write(path, s->text, s->len, err);
+    if (s->oom || s->p == NULL) return anne_error_set(err, "out of memory");
+    return anne_file_write(path, s->p, s->len, err);
 }
 
 void anne_svg_free(anne_svg *s) {
-    free(s->text);
-    memset(s, 0, sizeof *s);
+    anne_buf_free(s);
 }
