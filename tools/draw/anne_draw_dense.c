@@ -80,9 +80,14 @@ static int anne__dequantize(anne__weights *lw, anne_error *err) {
     return 0;
 }
 
+/* By |w|, ties by place: qsort is not stable, and the same model must give the same file everywhere. */
 static int anne__by_magnitude(const void *a, const void *b) {
-    double x = fabs(((const anne__edge *)a)->w), y = fabs(((const anne__edge *)b)->w);
-    return (x > y) - (x < y);
+    const anne__edge *p = a, *q = b;
+    double x = fabs(p->w), y = fabs(q->w);
+    if (x != y) return (x > y) - (x < y);
+    if (p->layer != q->layer) return (p->layer > q->layer) - (p->layer < q->layer);
+    if (p->unit != q->unit) return (p->unit > q->unit) - (p->unit < q->unit);
+    return (p->input > q->input) - (p->input < q->input);
 }
 
 /* The labels beside output unit j: its class name; for one sigmoid output with two classes, the class
