@@ -161,17 +161,24 @@ join -j1 <(awk '{ print $1 "_" $2 "_" $3, $4 }' "$TMP/ref_w" | sort) <(awk '{ pr
         if (($2 >= 0 ? blue : orange) != $4) bad++; n++ } END { exit !(n > 0 && bad == 0) }' ||
     fail "draw: the lines' weights or colours differ from $IRIS"
 
-# int8: the same lines, weights dequantized within a few percent of the largest
-run 0 quantize "$IRIS" "$TMP/iris8.anne" --to int8 --calib examples/iris/iris_train.csv --label Species
-run 0 draw "$TMP/iris8.anne" -o "$TMP/iris8.svg"
-svg_ok "$TMP/iris8.svg"
-grep -qF "dequantized from int8" "$TMP/iris8.svg" || fail "draw: int8 legend"
-sed -n 's/.*<title>layer \([0-9]*\), unit \([0-9]*\): w = \([^ ]*\) from \(.*\)<\/title>.*/\1_\2_\4 \3/p' "$TMP/iris.svg" | tr ' ' '|' |
-    sed 's/|\([^|]*\)$/ \1/' | sort >"$TMP/f32_w"
-sed -n 's/.*<title>layer \([0-9]*\), unit \([0-9]*\): w = \([^ ]*\) from \(.*\)<\/title>.*/\1_\2_\4 \3/p' "$TMP/iris8.svg" | tr ' ' '|' |
-    sed 's/|\([^|]*\)$/ \1/' | sort >"$TMP/s8_w"
-join "$TMP/f32_w" "$TMP/s8_w" | awk '{ d = $2 - $3; if (d < 0) d = -d; if (d > 0.03) bad++; n++ } END { exit !(n == m && bad == 0) }' \
-    m="$macs" || fail "draw: int8 weights are not the float weights dequantized"
+# Q16.16 and int8: the same lines, weights dequantized: Q16.16 to the 4 digits shown (one step of the
+# last digit, as two values that close may round apart), int8 within
+# half a step of its scale (the largest |w| / 127 here)
+weights() { # SVG: "layer_unit_from w" per line, sorted
+    sed -n 's/.*<title>layer \([0-9]*\), unit \([0-9]*\): w = \([^ ]*\) from \(.*\)<\/title>.*/\1_\2_\4 \3/p' "$1" |
+        tr ' ' '|' | sed 's/|\([^|]*\)$/ \1/' | sort
+}
+weights "$TMP/iris.svg" >"$TMP/f32_w"
+for fmt in q16:Q16.16:0.0011 int8:int8:0.03; do
+    IFS=: read -r to name tol <<<"$fmt"
+    run 0 quantize "$IRIS" "$TMP/iris_$to.anne" --to "$to" --calib examples/iris/iris_train.csv --label Species
+    run 0 draw "$TMP/iris_$to.anne" -o "$TMP/iris_$to.svg"
+    svg_ok "$TMP/iris_$to.svg"
+    grep -qF "dequantized from $name" "$TMP/iris_$to.svg" || fail "draw: the $name legend"
+    weights "$TMP/iris_$to.svg" >"$TMP/q_w"
+    join "$TMP/f32_w" "$TMP/q_w" | awk -v m="$macs" -v tol="$tol" '{ d = $2 - $3; if (d < 0) d = -d; if (d > tol) bad++; n++ }
+        END { exit !(n == m && bad == 0) }' || fail "draw: $name weights are not the float weights dequantized"
+done
 
 # a layer of 40 units: the first 10 and the last 3 drawn, an ellipsis, a note
 run 0 train "$TMP/data.csv" --label label --layers 40:relu,1:sigmoid --epochs 1 -o "$TMP/wide.anne" --quiet
