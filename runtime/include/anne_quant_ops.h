@@ -37,8 +37,9 @@ void anne_max_pool2d_forward_s8(int8_t *out, const int8_t *in, const anne_window
 /* out[y][x][c] = clamp(avg) with s the int32 sum of the n window positions inside the input and
  * avg = s > 0 ? (s + n / 2) / n : (s - n / 2) / n, C's division truncating toward zero: the mean
  * rounded half away from zero, as TFLite writes it. Only positions inside the input are counted
- * (TF's 'same' pooling). Needs kernel_h * kernel_w < 2^24, so that |s| + n / 2 < 2^31. A window with
- * no position inside gives clamp(0) (TFLite refuses such a shape). */
+ * (TF's 'same' pooling). Needs kernel_h * kernel_w <= 16 711 680 (2^24 - 2^16), so that
+ * |s| + n / 2 <= 128.5 n < 2^31. A window with no position inside gives clamp(0) (TFLite refuses
+ * such a shape). */
 void anne_avg_pool2d_forward_s8(int8_t *out, const int8_t *in, const anne_window_params *p, int32_t act_min,
                                 int32_t act_max);
 

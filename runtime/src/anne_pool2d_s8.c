@@ -30,7 +30,7 @@ static void anne__pool2d_s8(int8_t *out, const int8_t *in, const anne_window_par
                         int32_t v;
                         if (ix >= p->in.w) continue;
                         v = in[((size_t)iy * p->in.w + ix) * p->in.c + c];
-                        sum += v; /* |sum| <= 128 * kernel_h * kernel_w < 2^31 */
+                        sum += v; /* |sum| <= 128 n; 128.5 n < 2^31 for n <= 2^24 - 2^16 */
                         count++;
                         if (v > best) best = v;
                     }
