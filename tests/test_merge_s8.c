@@ -278,6 +278,13 @@ static void test_concat_random(void **state) {
         }
         values += outer * total;
     }
+    /* ties of the float value: 0.125 on 0.25 is exactly q / 2, which TFLite rounds away from zero */
+    {
+        anne_error err;
+        int q;
+        assert_int_equal(anne_s8_concat_table(0.125f, 0, 0.25f, 0, tables[0], &err), 0);
+        for (q = -128; q <= 127; q++) assert_int_equal(tables[0][q + 128], q % 2 == 0 ? q / 2 : (q + (q > 0 ? 1 : -1)) / 2);
+    }
     print_message("concatenation: 20000 cases, %u values (%u inputs requantized), all exact, tables within half a "
                   "step of the real value (%u at a float rounding's distance beyond)\n",
                   values, requantized, beyond_half);
@@ -314,6 +321,19 @@ static void test_extremes(void **state) {
         assert_int_equal(out[0], 127);
         anne_mul_forward_s8(out, a, a, 1, &q);
         assert_int_equal(out[0], 0);
+    }
+    /* SUB's rounding: TFLite negates input 2's multiplier, and the doubling high multiply rounds ties
+     * toward +inf, so round(-x) and -round(x) differ at a tie. M = 2^30 + 2^10 makes 2^20 M / 2^31 =
+     * 2^19 + 1/2 a tie; both inputs 1 from their zero points, output multiplier 1/2: TFLite's SUB gives
+     * 1, subtracting after scaling (TFLite Micro's reference_ops::Sub) would give 0. */
+    {
+        anne_s8_add_params p = {0, 0, 0, 20, (1 << 30) + (1 << 10), -1, -((1 << 30) + (1 << 10)), -1, 1 << 30, 0,
+                                -128, 127};
+        int8_t one = 1;
+        anne_add_forward_s8(out, &one, &one, 1, &p);
+        assert_int_equal(reference_add(1, 1, &p), 1);
+        assert_int_equal(reference_sub_after_scaling(1, 1, &p), 0);
+        assert_int_equal(out[0], 1);
     }
     /* bad arguments are refused with a message */
     {
