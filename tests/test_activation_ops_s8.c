@@ -5,7 +5,7 @@
  * the rounding shift by floor((2|x| + 2^e) / 2^(e + 1))); both against the real functions on the output
  * scale (LEAKY_RELU within one step, HARD_SWISH within TFLite's fixed-point error, measured); the
  * multipliers recomputed with TFLite's float expressions. HARD_SWISH's table equals its kernel for every
- * input. About 8 million values, exact. Then the shifts at their bounds (UBSan watches for overflow). */
+ * input. About 12 million values, exact. Then the shifts at their bounds (UBSan watches for overflow). */
 #include "test_support.h"
 #include "test_quant_ref.h"
 

@@ -4,7 +4,7 @@
  * the float scales with TFLite's expressions (tools/quantize/anne_quantize_ops.h must give the same);
  * and every value within one step of the real-number result. Broadcasting against the same-shape
  * kernel run on inputs expanded to the output's shape; concatenation by locating each output value's
- * source. Random scales, zero points, clamps and shapes; exact, about 4 million values. Then the
+ * source. Random scales, zero points, clamps and shapes; exact, about 15 million values. Then the
  * extremes (UBSan watches for overflow). */
 #include "test_support.h"
 #include "test_quant_ref.h"

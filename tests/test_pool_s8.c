@@ -5,7 +5,7 @@
  * MEAN: the int64 sum and TFLite's multiplier adaptation for the element count written out again from
  * reduce.h's description, with the independent requantization of tests/test_quant_ref.h; and, against
  * the real numbers, within one step of round(mean * in_scale / out_scale) + out_zp. Random shapes,
- * strides, 'same' and 'valid' padding, zero points, clamps and scales; exact, about 2.5 million outputs.
+ * strides, 'same' and 'valid' padding, zero points, clamps and scales; exact, about 3.3 million outputs.
  * Then the extremes the contracts allow (UBSan watches for overflow). */
 #include "test_support.h"
 #include "test_quant_ref.h"

@@ -52,7 +52,7 @@ int anne_s8_add_prepare(float scale1, int32_t zp1, float scale2, int32_t zp2, fl
         return anne_error_prefix(err, "%s input multiplier", subtract ? "SUB" : "ADD");
     }
     if (anne_quantize_multiplier_below_one(real_out, &p->out_multiplier, &p->out_shift, err)) {
-        return anne_error_prefix(err, "%s output scale %.9g smaller than 2 * %.9g / 2^20", subtract ? "SUB" : "ADD",
+        return anne_error_prefix(err, "%s output scale %.9g not above 2 * %.9g / 2^20", subtract ? "SUB" : "ADD",
                                  (double)out_scale, twice_max / 2.0);
     }
     if (subtract) p->in2_multiplier = -p->in2_multiplier; /* TFLite's sub.cc: ADD with input 2 negated */
