@@ -1,6 +1,7 @@
 /* Elementwise merges of int8 tensors (ADD, SUB, MUL, of one shape or broadcast) and CONCATENATION: the
  * reference kernels of anne_quant_ops.h, TFLite's reference_integer_ops AddFunc and MulElementwise and
  * its concatenation (a copy, or a table per input quantized otherwise than the output). */
+#include "anne_broadcast.h"
 #include "anne_inline.h"
 #include "anne_quant.h"
 #include "anne_quant_ops.h"
@@ -34,15 +35,6 @@ void anne_mul_forward_s8(int8_t *out, const int8_t *in1, const int8_t *in2, uint
     for (i = 0; i < n; i++) out[i] = anne__mul_s8(in1[i], in2[i], p);
 }
 
-/* The index of out's element (i0, i1, i2, i3) in an input of dims d (rank 4, each 1 or out's): its own
- * row-major index, 0 along its axes of 1 (the value repeated), as NumPy and TFLite broadcast. */
-static size_t anne__s8_broadcast_at(const uint16_t *d, uint32_t i0, uint32_t i1, uint32_t i2, uint32_t i3) {
-    size_t j = d[0] == 1u ? 0u : i0;
-    j = j * d[1] + (d[1] == 1u ? 0u : i1);
-    j = j * d[2] + (d[2] == 1u ? 0u : i2);
-    return j * d[3] + (d[3] == 1u ? 0u : i3);
-}
-
 /* out in its own row-major order; q is an anne_s8_mul_params with mul, else an anne_s8_add_params. When
  * out is in1, in1's index is out's: each value is read before it is written. */
 static void anne__s8_broadcast(int8_t *out, const int8_t *in1, const int8_t *in2, const anne_broadcast_params *s,
@@ -52,8 +44,8 @@ static void anne__s8_broadcast(int8_t *out, const int8_t *in1, const int8_t *in2
         for (i1 = 0; i1 < s->out[1]; i1++) {
             for (i2 = 0; i2 < s->out[2]; i2++) {
                 for (i3 = 0; i3 < s->out[3]; i3++) {
-                    int32_t a = in1[anne__s8_broadcast_at(s->a, i0, i1, i2, i3)];
-                    int32_t b = in2[anne__s8_broadcast_at(s->b, i0, i1, i2, i3)];
+                    int32_t a = in1[anne__broadcast_at(s->a, i0, i1, i2, i3)];
+                    int32_t b = in2[anne__broadcast_at(s->b, i0, i1, i2, i3)];
                     *out++ = mul ? anne__mul_s8(a, b, (const anne_s8_mul_params *)q)
                                  : anne__add_s8(a, b, (const anne_s8_add_params *)q);
                 }
