@@ -283,7 +283,9 @@ static void test_concat_random(void **state) {
         anne_error err;
         int q;
         assert_int_equal(anne_s8_concat_table(0.125f, 0, 0.25f, 0, tables[0], &err), 0);
-        for (q = -128; q <= 127; q++) assert_int_equal(tables[0][q + 128], q % 2 == 0 ? q / 2 : (q + (q > 0 ? 1 : -1)) / 2);
+        for (q = -128; q <= 127; q++) {
+            assert_int_equal(tables[0][q + 128], q % 2 == 0 ? q / 2 : (q + (q > 0 ? 1 : -1)) / 2);
+        }
     }
     print_message("concatenation: 20000 cases, %u values (%u inputs requantized), all exact, tables within half a "
                   "step of the real value (%u at a float rounding's distance beyond)\n",
@@ -305,7 +307,8 @@ static void test_extremes(void **state) {
                     anne_s8_add_params p;
                     int32_t z1 = z & 1u ? 127 : -128, z2 = z & 2u ? 127 : -128;
                     float so = 2.0f * (scales[i] > scales[j] ? scales[i] : scales[j]) / 1000000.0f;
-                    assert_int_equal(anne_s8_add_prepare(scales[i], z1, scales[j], z2, so, -z1 - 1, (int)op, &p, &err), 0);
+                    assert_int_equal(
+                        anne_s8_add_prepare(scales[i], z1, scales[j], z2, so, -z1 - 1, (int)op, &p, &err), 0);
                     anne_add_forward_s8(out, a, b, 2, &p);
                     for (k = 0; k < 2; k++) assert_int_equal(out[k], reference_add(a[k], b[k], &p));
                 }
@@ -315,7 +318,8 @@ static void test_extremes(void **state) {
     /* MUL: the largest product, 255^2, with the largest shift that cannot saturate (15), and beyond */
     for (k = 0; k < 2; k++) {
         anne_s8_mul_params q;
-        assert_int_equal(anne_s8_mul_prepare(1.0f, -128, 1.0f, -128, k ? 1.0f / 65536.0f : 1.0f / 16384.0f, 0, &q, &err), 0);
+        float so = k ? 1.0f / 65536.0f : 1.0f / 16384.0f;
+        assert_int_equal(anne_s8_mul_prepare(1.0f, -128, 1.0f, -128, so, 0, &q, &err), 0);
         assert_int_equal(q.shift, k ? 17 : 15);
         anne_mul_forward_s8(out, b, b, 1, &q);
         assert_int_equal(out[0], 127);

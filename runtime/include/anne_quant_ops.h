@@ -25,7 +25,8 @@ extern "C" {
  * Pooling (reference_integer_ops MaxPool, AveragePool): the window of anne_window (TF's 'same' or
  * 'valid' padding, dilation 1), positions outside the input skipped. The output has the input's
  * scale and zero point (TFLite requires it), so nothing is requantized; act_min <= act_max within
- * [-128, 127] is the fused activation's clamp ([-128, 127] for none). out.c == in.c.
+ * [-128, 127] is the fused activation's clamp ([-128, 127] for none). out.c == in.c; out must not
+ * overlap in.
  * ---------------------------------------------------------------------------------------------- */
 
 /* out[y][x][c] = clamp(max(-128, max over the window's positions inside the input of in[iy][ix][c]),
@@ -60,7 +61,8 @@ typedef struct anne_s8_mean_params {
 
 /* out[c] = clamp(requantize(sum over p < n of in[p][c] - n * in_zp, multiplier, shift) + out_zp,
  * -128, 127); in (n, c) is the (H, W, C) tensor with n = H * W. n >= 1 and n <= 8 421 504 (2^31 / 255,
- * so that the int32 sum and n * in_zp cannot overflow). MEAN has no fused activation. */
+ * so that the int32 sum and n * in_zp cannot overflow). MEAN has no fused activation. out must not
+ * overlap in. */
 void anne_mean_forward_s8(int8_t *out, const int8_t *in, uint32_t n, uint16_t c, const anne_s8_mean_params *p);
 
 /* ------------------------------------------------------------------------------------------------
@@ -120,6 +122,7 @@ void anne_mul_broadcast_forward_s8(int8_t *out, const int8_t *in1, const int8_t 
  * with the float arithmetic of TFLite's ConcatenationWithScaling (reference_ops, written there for
  * uint8): round(q * scale + bias) + out_zp with scale = in_scale * (1 / out_scale), bias = -in_zp *
  * scale, clamped. requant may be NULL (every input copied), or requant[k] NULL for input k alone.
+ * out must not overlap an input.
  * ---------------------------------------------------------------------------------------------- */
 void anne_concat_forward_s8(int8_t *out, const int8_t *const *in, const uint32_t *inner, uint16_t n_in,
                             uint32_t outer, const int8_t *const *requant);
@@ -138,6 +141,10 @@ typedef struct anne_s8_leaky_relu_params {
  * [0, 2^31 - 1], shifts in [-31, 30] (|x| <= 255: a shift above 23 may saturate where TFLite is
  * undefined). n values; out may be in. */
 void anne_leaky_relu_forward_s8(int8_t *out, const int8_t *in, size_t n, const anne_s8_leaky_relu_params *p);
+
+/* lut[q + 128] = the value of anne_leaky_relu_forward_s8 at q, for the 256 inputs: the table for
+ * anne_activation_forward_s8_lut (anne_quant.h), same bits. */
+void anne_leaky_relu_s8_table(int8_t lut[256], const anne_s8_leaky_relu_params *p);
 
 /* ------------------------------------------------------------------------------------------------
  * HARD_SWISH (reference_ops::HardSwish, quantized): x * relu6(x + 3) / 6 in 16-bit fixed point.

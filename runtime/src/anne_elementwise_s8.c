@@ -1,18 +1,26 @@
 /* Elementwise int8 activations with their own requantization, the reference kernels of
  * anne_quant_ops.h: LEAKY_RELU (TFLite's reference_ops::QuantizeLeakyRelu) and HARD_SWISH
- * (reference_ops::HardSwish, quantized, in 16-bit fixed point), and HARD_SWISH's 256-entry table. */
+ * (reference_ops::HardSwish, quantized, in 16-bit fixed point), and their 256-entry tables. */
 #include "anne_quant.h"
 #include "anne_quant_ops.h"
 #include "anne_s8_out.h"
 
+/* One value: the zero point's side picks the multiplier (x = q - in_zp in -255 .. 255). */
+static int8_t anne__leaky_relu_s8(int32_t q, const anne_s8_leaky_relu_params *p) {
+    int32_t x = q - p->in_zp;
+    int32_t v = x >= 0 ? anne_requantize(x, p->identity_multiplier, p->identity_shift)
+                       : anne_requantize(x, p->alpha_multiplier, p->alpha_shift);
+    return anne__s8_out(v, p->out_zp, -128, 127);
+}
+
 void anne_leaky_relu_forward_s8(int8_t *out, const int8_t *in, size_t n, const anne_s8_leaky_relu_params *p) {
     size_t i;
-    for (i = 0; i < n; i++) {
-        int32_t x = in[i] - p->in_zp; /* -255 .. 255 */
-        int32_t v = x >= 0 ? anne_requantize(x, p->identity_multiplier, p->identity_shift)
-                           : anne_requantize(x, p->alpha_multiplier, p->alpha_shift);
-        out[i] = anne__s8_out(v, p->out_zp, -128, 127);
-    }
+    for (i = 0; i < n; i++) out[i] = anne__leaky_relu_s8(in[i], p);
+}
+
+void anne_leaky_relu_s8_table(int8_t lut[256], const anne_s8_leaky_relu_params *p) {
+    int32_t q;
+    for (q = -128; q <= 127; q++) lut[q + 128] = anne__leaky_relu_s8(q, p);
 }
 
 /* HARD_SWISH's int16 arithmetic, each value held in an int32 (gemmlowp's and TFLite's int16 helpers).
