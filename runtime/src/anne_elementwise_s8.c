@@ -18,9 +18,15 @@ void anne_leaky_relu_forward_s8(int8_t *out, const int8_t *in, size_t n, const a
     for (i = 0; i < n; i++) out[i] = anne__leaky_relu_s8(in[i], p);
 }
 
-void anne_leaky_relu_s8_table(int8_t lut[256], const anne_s8_leaky_relu_params *p) {
+/* lut[q + 128] = q: the 256 inputs, which a kernel then maps in place into its table. */
+static void anne__s8_inputs(int8_t lut[256]) {
     int32_t q;
-    for (q = -128; q <= 127; q++) lut[q + 128] = anne__leaky_relu_s8(q, p);
+    for (q = -128; q <= 127; q++) lut[q + 128] = (int8_t)q;
+}
+
+void anne_leaky_relu_s8_table(int8_t lut[256], const anne_s8_leaky_relu_params *p) {
+    anne__s8_inputs(lut);
+    anne_leaky_relu_forward_s8(lut, lut, 256, p);
 }
 
 /* HARD_SWISH's int16 arithmetic, each value held in an int32 (gemmlowp's and TFLite's int16 helpers).
@@ -75,6 +81,6 @@ void anne_hard_swish_forward_s8(int8_t *out, const int8_t *in, size_t n, const a
 }
 
 void anne_hard_swish_s8_table(int8_t lut[256], const anne_s8_hard_swish_params *p) {
-    int32_t q;
-    for (q = -128; q <= 127; q++) lut[q + 128] = anne__hard_swish_s8(q, p);
+    anne__s8_inputs(lut);
+    anne_hard_swish_forward_s8(lut, lut, 256, p);
 }
