@@ -96,7 +96,7 @@ static void test_leaky_relu_random(void **state) {
     }
 }
 
-/* ---- HARD_SWISH: gemmlowp's and TFLite's int16 helpers, another way ---- */
+/* ---- HARD_SWISH: gemmlowp's and TFLite's int16 functions, another way ---- */
 
 static int64_t ref_sat16(int64_t v) {
     return clamp64(v, -32768, 32767);

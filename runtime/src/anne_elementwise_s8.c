@@ -29,7 +29,7 @@ void anne_leaky_relu_s8_table(int8_t lut[256], const anne_s8_leaky_relu_params *
     anne_leaky_relu_forward_s8(lut, lut, 256, p);
 }
 
-/* HARD_SWISH's int16 arithmetic, each value held in an int32 (gemmlowp's and TFLite's int16 helpers).
+/* HARD_SWISH's int16 arithmetic, each value held in an int32 (gemmlowp's and TFLite's int16 functions).
  * SaturatingRoundingDoublingHighMul for int16: (a b + nudge) / 2^15 with the nudge 2^14 (product >= 0)
  * or 1 - 2^14 (< 0) and C's division truncating toward zero: a b / 2^15 rounded to nearest, ties toward
  * +inf (as the 32-bit one). Only -32768 * -32768 overflows, to 32767. */

@@ -5,7 +5,7 @@
 
 #include "anne_quantize_math.h"
 
-/* The checks every helper starts with: a usable scale, a zero point of int8. */
+/* The checks every function here starts with: a usable scale, a zero point of int8. */
 static int anne__check_q(const char *what, float scale, int32_t zp, anne_error *err) {
     if (!isfinite(scale) || !(scale > 0.0f)) {
         return anne_error_set(err, "%s scale %.9g: expected a finite scale > 0", what, (double)scale);
