@@ -50,7 +50,7 @@ static anne_status anne__check_sections(const uint8_t *p, uint32_t file_size, ui
             const uint8_t *f = p + ANNE__HDR_SIZE + j * ANNE__SEC_ENTRY_SIZE;
             uint32_t off2 = anne__w32(f + 4), size2 = anne__w32(f + 8);
             if (size != 0 && size2 != 0 && off < off2 + size2 && off2 < off + size) return ANNE_ERR_BAD_SECTION;
-            if (type == anne__w32(f) && type - ANNE__SEC_GRAPH <= ANNE__SEC_OPS - ANNE__SEC_GRAPH) {
+            if (type == anne__w32(f) && type - ANNE__SEC_GRAPH <= ANNE__SEC_QUANT - ANNE__SEC_GRAPH) {
                 return ANNE_ERR_BAD_SECTION; /* a known type twice */
             }
         }
@@ -250,10 +250,12 @@ static anne_status anne__load(anne_model *m, const uint8_t *p, size_t size) {
         sec = anne__section(p, ANNE__SEC_GRAPH, &sec_size);
         st = anne__load_graph(m, sec, sec_size);
     } else {
-        uint32_t ops_size = 0;
+        uint32_t ops_size = 0, quant_size = 0;
         const uint8_t *ops = anne__section(p, ANNE__SEC_OPS, &ops_size);
+        const uint8_t *quant = anne__section(p, ANNE__SEC_QUANT, &quant_size); /* int8 graphs */
         sec = anne__section(p, ANNE__SEC_TENSORS, &sec_size);
-        st = ANNE_CONFIG_GRAPH ? anne__load_graph_model(m, sec, sec_size, ops, ops_size) : ANNE_ERR_VERSION;
+        st = ANNE_CONFIG_GRAPH ? anne__load_graph_model(m, sec, sec_size, ops, ops_size, quant, quant_size)
+                               : ANNE_ERR_VERSION;
     }
     if (st != ANNE_OK) return st;
     sec = anne__section(p, ANNE__SEC_SCALING, &sec_size);
