@@ -13,7 +13,9 @@
 
 #include "anne.h"
 #include "anne_quant.h"
+#include "anne_quant_ops.h"
 #include "anne_quantize_math.h"
+#include "anne_quantize_ops.h"
 #include "test_quant_ref.h"
 #include "test_support.h"
 
@@ -251,6 +253,110 @@ static void test_close_to_its_float_twin(void **state) {
     free(qa), free(fa), free(qb), free(fb);
 }
 
+/* The poolings: t0 (8, 6, 3) -> max pool 2x2 stride 2 -> t1 (4, 3, 3) -> average pool 3x3 'same' ->
+ * t2 (4, 3, 3) -> global average (TFLite's MEAN, into another quantization) -> t3 (3) -> dense -> t4 (2).
+ * The poolings keep their input's quantization; one clamp is narrower than int8. */
+typedef struct pmodel {
+    anne_tensor t[5];
+    anne_op op[4];
+    int32_t pool_aux[2][2], mean_aux[2], dense_aux[2 + 2 * 2], bias[2];
+    int8_t kernel[6];
+    anne_graph_desc d;
+} pmodel;
+
+static void make_pools(pmodel *m) {
+    static const uint16_t dims[5][3] = {{8, 6, 3}, {4, 3, 3}, {4, 3, 3}, {3, 1, 1}, {2, 1, 1}};
+    const float ws[2] = {0.01f, 0.02f};
+    uint32_t i, at = 0;
+    memset(m, 0, sizeof *m);
+    for (i = 0; i < 5; i++) {
+        shape(&m->t[i], i < 3 ? 3 : 1, dims[i][0], dims[i][1], dims[i][2]);
+        m->t[i].scale = i < 3 ? 0.03f : i == 3 ? 0.01f : 0.02f;
+        m->t[i].zero_point = i < 3 ? -7 : i == 3 ? 4 : -1;
+        m->t[i].offset = at;
+        at += (uint32_t)(dims[i][0] * dims[i][1] * dims[i][2] + 3u) & ~3u;
+    }
+    m->op[0].kind = ANNE_OP_MAX_POOL2D;
+    m->op[0].attr[0] = m->op[0].attr[1] = m->op[0].attr[2] = m->op[0].attr[3] = 2;
+    m->op[1].kind = ANNE_OP_AVG_POOL2D;
+    m->op[1].attr[0] = m->op[1].attr[1] = 3, m->op[1].attr[2] = m->op[1].attr[3] = 1;
+    m->op[1].attr[6] = m->op[1].attr[7] = 1; /* 'same' */
+    m->op[0].attr[4] = m->op[0].attr[5] = m->op[1].attr[4] = m->op[1].attr[5] = 1;
+    m->pool_aux[0][0] = -128, m->pool_aux[0][1] = 127;
+    m->pool_aux[1][0] = -100, m->pool_aux[1][1] = 90;
+    m->op[0].aux = m->pool_aux[0], m->op[1].aux = m->pool_aux[1], m->op[0].aux_size = m->op[1].aux_size = 8;
+    m->op[2].kind = ANNE_OP_GLOBAL_AVG_POOL, m->op[2].aux = m->mean_aux, m->op[2].aux_size = 8;
+    {
+        anne_s8_mean_params mp;
+        anne_error err;
+        assert_int_equal(anne_s8_mean_prepare(m->t[2].scale, m->t[2].zero_point, m->t[3].scale, m->t[3].zero_point,
+                                              12, &mp, &err),
+                         0);
+        m->mean_aux[0] = mp.multiplier, m->mean_aux[1] = mp.shift;
+    }
+    for (i = 0; i < 6; i++) m->kernel[i] = (int8_t)(37 * (int)i - 90);
+    m->bias[0] = 300, m->bias[1] = -200;
+    weighted_aux(m->dense_aux, 2, m->t[3].scale, ws, m->t[4].scale, -128);
+    m->op[3].kind = ANNE_OP_DENSE, m->op[3].aux = m->dense_aux, m->op[3].aux_size = sizeof m->dense_aux;
+    m->op[3].kernel = m->kernel, m->op[3].kernel_size = 6, m->op[3].bias = m->bias, m->op[3].bias_size = 8;
+    for (i = 0; i < 4; i++) m->op[i].n_inputs = 1, m->op[i].inputs[0] = (uint16_t)i, m->op[i].output = (uint16_t)(i + 1u);
+    m->d.n_tensors = 5, m->d.tensors = m->t, m->d.n_ops = 4, m->d.ops = m->op;
+    m->d.arena_bytes = m->t[4].offset + 2u;
+}
+
+/* The poolings run as their kernels called one by one, and refuse a changed quantization or clamp. */
+static void test_poolings(void **state) {
+    pmodel m;
+    anne_model am;
+    size_t size, s, i;
+    uint8_t *b, *arena;
+    float row[144], y[2], want[2];
+    int8_t x0[144], x1[36], x2[36], x3[3], x4[2];
+    anne_window_params p;
+    anne_s8_mean_params mp;
+    anne_s8_dense_params q;
+    (void)state;
+    make_pools(&m);
+    b = write(&m.d, &size);
+    assert_int_equal(anne_model_load(&am, b, size), ANNE_OK);
+    arena = malloc(anne_model_arena_size(&am));
+    assert_non_null(arena);
+    for (s = 0; s < 100; s++) {
+        for (i = 0; i < 144; i++) row[i] = (float)sin((double)(s * 144 + i) * 0.41) * 4.0f;
+        assert_int_equal(anne_model_predict(&am, y, row, arena, anne_model_arena_size(&am)), ANNE_OK);
+        for (i = 0; i < 144; i++) x0[i] = anne_s8_quantize(row[i], m.t[0].scale, m.t[0].zero_point);
+        p.in.h = 8, p.in.w = 6, p.in.c = 3, p.out.h = 4, p.out.w = 3, p.out.c = 3;
+        p.win = (const anne_window *)(const void *)m.op[0].attr;
+        anne_max_pool2d_forward_s8(x1, x0, &p, -128, 127);
+        p.in = p.out, p.win = (const anne_window *)(const void *)m.op[1].attr;
+        anne_avg_pool2d_forward_s8(x2, x1, &p, -100, 90);
+        mp.in_zp = m.t[2].zero_point, mp.out_zp = m.t[3].zero_point, mp.multiplier = m.mean_aux[0], mp.shift = m.mean_aux[1];
+        anne_mean_forward_s8(x3, x2, 12, 3, &mp);
+        q.in_zp = m.t[3].zero_point, q.out_zp = m.t[4].zero_point, q.act_min = -128, q.act_max = 127;
+        q.multiplier = &m.dense_aux[2], q.shift = &m.dense_aux[4];
+        anne_dense_forward_s8(x4, x3, m.kernel, m.bias, 3, 2, &q);
+        for (i = 0; i < 2; i++) want[i] = anne_s8_dequantize(x4[i], m.t[4].scale, m.t[4].zero_point);
+        if (memcmp(y, want, sizeof y) != 0) fail_msg("sample %zu: %g %g, the kernels give %g %g", s, (double)y[0], (double)y[1], (double)want[0], (double)want[1]);
+    }
+    free(arena), free(b);
+    for (i = 0; i < 4; i++) { /* each refused when written */
+        anne_status want_st = i < 2 ? ANNE_ERR_BAD_VALUE : i == 2 ? ANNE_ERR_BAD_VALUE : ANNE_ERR_BAD_ACTIVATION;
+        anne_status st;
+        void *buf;
+        make_pools(&m);
+        if (i == 0) m.t[1].zero_point = -6;         /* a max pooling that would requantize */
+        else if (i == 1) m.pool_aux[1][0] = 91;     /* an empty clamp */
+        else if (i == 2) m.mean_aux[1] = 31;        /* a shift out of range */
+        else m.op[2].activation = ANNE_ACT_RELU;    /* MEAN has no fused activation */
+        assert_int_equal(anne_graph_write(&m.d, NULL, 0, &size), ANNE_OK);
+        buf = aligned_alloc(4, (size + 3u) & ~(size_t)3u);
+        assert_non_null(buf);
+        st = anne_graph_write(&m.d, buf, size, &size);
+        free(buf);
+        if (st != want_st) fail_msg("pooling case %zu: %s, expected %s", i, anne_status_str(st), anne_status_str(want_st));
+    }
+}
+
 static void fix_crc(uint8_t *b, size_t n) {
     uint32_t c = anne_crc32(anne_crc32(0, b, 12), b + 16, n - 16);
     b[12] = (uint8_t)c, b[13] = (uint8_t)(c >> 8), b[14] = (uint8_t)(c >> 16), b[15] = (uint8_t)(c >> 24);
@@ -286,7 +392,7 @@ static void test_bad_values_refused(void **state) {
         {"a zero point of 128", ANNE_ERR_BAD_VALUE},
         {"a scale of 0", ANNE_ERR_BAD_VALUE},
         {"a float tensor among int8 ones", ANNE_ERR_UNSUPPORTED_DTYPE},
-        {"a permutation (no int8 kernel in this version)", ANNE_ERR_UNSUPPORTED_DTYPE},
+        {"a permutation (no int8 kernel for it)", ANNE_ERR_UNSUPPORTED_DTYPE},
         {"a conv with tanh fused", ANNE_ERR_BAD_ACTIVATION},
         {"an aux record missing", ANNE_ERR_NULL_ARG},
     };
@@ -364,28 +470,26 @@ static void test_quant_section(void **state) {
     free(d), free(b);
 }
 
-/* Every byte flipped (three ways), the CRC made right: a status; a file that loads runs in its own arena
- * size. Every truncation: a status. */
-static void test_damaged_int8_files(void **state) {
-    qmodel m;
+/* Every byte of the file of *d flipped (three ways), the CRC made right: a status; a file that loads
+ * runs in its own arena size. Every truncation: a status. */
+static void flip_every_byte(const anne_graph_desc *d, const char *what) {
     size_t size, i, k, loaded = 0;
-    uint8_t *b, *d, *arena;
+    uint8_t *b, *c, *arena;
     static const uint8_t flips[3] = {0x01, 0x80, 0xFF};
     anne_model am;
-    float row[N_IN], y[3];
-    (void)state;
-    make(&m, 9u, 1);
-    b = write(&m.d, &size);
-    d = aligned_alloc(4, size);
-    assert_non_null(d);
-    for (i = 0; i < N_IN; i++) row[i] = (float)i * 0.1f - 3.0f;
+    float row[256], y[16];
+    b = write(d, &size);
+    c = aligned_alloc(4, size);
+    assert_non_null(c);
+    for (i = 0; i < 256; i++) row[i] = (float)i * 0.05f - 3.0f;
     for (i = 0; i < size; i++) {
         for (k = 0; k < 3; k++) {
-            memcpy(d, b, size);
-            d[i] ^= flips[k];
-            fix_crc(d, size);
-            if (anne_model_load(&am, d, size) != ANNE_OK) continue;
+            memcpy(c, b, size);
+            c[i] ^= flips[k];
+            fix_crc(c, size);
+            if (anne_model_load(&am, c, size) != ANNE_OK) continue;
             loaded++;
+            assert_true(am.n_inputs <= 256 && am.n_outputs <= 16);
             arena = malloc(anne_model_arena_size(&am) + 1u);
             assert_non_null(arena);
             assert_int_equal(anne_model_predict(&am, y, row, arena, anne_model_arena_size(&am)), ANNE_OK);
@@ -393,15 +497,26 @@ static void test_damaged_int8_files(void **state) {
         }
     }
     for (i = 0; i < size; i++) assert_int_not_equal(anne_model_load(&am, b, i), ANNE_OK);
-    print_message("%zu of %zu flipped int8 files still load (weights, scales, tables) and run\n", loaded, 3 * size);
-    free(d), free(b);
+    print_message("%s: %zu of %zu flipped files still load (weights, scales, tables) and run\n", what, loaded,
+                  3 * size);
+    free(c), free(b);
+}
+
+static void test_damaged_int8_files(void **state) {
+    qmodel m;
+    pmodel p;
+    (void)state;
+    make(&m, 9u, 1);
+    flip_every_byte(&m.d, "the int8 CNN");
+    make_pools(&p);
+    flip_every_byte(&p.d, "the poolings");
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_runs_like_its_kernels),   cmocka_unit_test(test_close_to_its_float_twin),
         cmocka_unit_test(test_bad_values_refused),      cmocka_unit_test(test_quant_section),
-        cmocka_unit_test(test_damaged_int8_files),
+        cmocka_unit_test(test_damaged_int8_files),      cmocka_unit_test(test_poolings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

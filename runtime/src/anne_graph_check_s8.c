@@ -32,6 +32,20 @@ static const uint8_t *anne__aux(const anne_model *m, const uint8_t *rec, uint32_
     return m->weights + off;
 }
 
+/* A clamp: act_min <= act_max, both in -128 ... 127 (two i32 words at aux). */
+static int anne__clamp_ok(const uint8_t *aux) {
+    return anne__in_s8(anne__w32(aux)) && anne__in_s8(anne__w32(aux + 4u)) &&
+           (int32_t)anne__w32(aux) <= (int32_t)anne__w32(aux + 4u);
+}
+
+/* A fused activation of an op that ends in a clamp: linear, or relu without slope or threshold (its
+ * max_value, relu6's 6, is the clamp's top). */
+static int anne__clamp_activation(const uint8_t *rec) {
+    uint32_t act = rec[ANNE__O_ACT];
+    return act == ANNE_ACT_LINEAR ||
+           (act == ANNE_ACT_RELU && (anne__w32(rec + ANNE__O_PARAM) | anne__w32(rec + ANNE__O_PARAM + 8u)) == 0);
+}
+
 /* Dense, Conv2D, DepthwiseConv2D: aux = act_min, act_max, multiplier[c], shift[c] for the c output
  * channels. The clamp within int8 and not empty; multipliers >= 0 and shifts in -31 ... 30 (as
  * anne_requantize takes them); weights in -127 ... 127 (TFLite's symmetric int8: -128 would break the
@@ -43,10 +57,7 @@ static anne_status anne__check_weighted(const anne_model *m, const uint8_t *rec,
     uint32_t n = anne__w32(rec + ANNE__O_KERNEL_SIZE), bias_size = anne__w32(rec + ANNE__O_BIAS_SIZE);
     uint32_t taps = n / c, limit, j;
     if (aux == NULL) return ANNE_ERR_BAD_LAYER;
-    if (!anne__in_s8(anne__w32(aux)) || !anne__in_s8(anne__w32(aux + 4u)) ||
-        (int32_t)anne__w32(aux) > (int32_t)anne__w32(aux + 4u)) {
-        return ANNE_ERR_BAD_VALUE;
-    }
+    if (!anne__clamp_ok(aux)) return ANNE_ERR_BAD_VALUE;
     for (j = 0; j < c; j++) {
         if ((anne__w32(aux + 8u + 4u * j) >> 31) != 0 || anne__w32(aux + 8u + 4u * (c + j)) + 31u > 61u) {
             return ANNE_ERR_BAD_VALUE;
@@ -80,12 +91,27 @@ static anne_status anne__check_table(const anne_model *m, const uint8_t *rec, ui
     return ANNE_OK;
 }
 
-/* A fused activation of an op that ends in a clamp: linear, or relu without slope or threshold (its
- * max_value, relu6's 6, is the clamp's top). */
-static int anne__clamp_activation(const uint8_t *rec) {
-    uint32_t act = rec[ANNE__O_ACT];
-    return act == ANNE_ACT_LINEAR ||
-           (act == ANNE_ACT_RELU && (anne__w32(rec + ANNE__O_PARAM) | anne__w32(rec + ANNE__O_PARAM + 8u)) == 0);
+/* Max and average pooling: the output has the input's quantization (TFLite's rule: nothing is
+ * requantized), the aux record is the fused activation's clamp; an average's window at most
+ * 2^24 - 2^16 positions, so that its int32 sum and rounding cannot overflow. The global average
+ * (TFLite's MEAN over H and W) requantizes: aux = multiplier (>= 0), shift (-31 ... 30), from
+ * in_scale / out_scale / n (anne_s8_mean_prepare), over at most 2^31 / 255 positions n. */
+static anne_status anne__check_pool(const anne_model *m, const uint8_t *rec, uint32_t in, uint32_t out) {
+    const uint8_t *aux = anne__aux(m, rec, 8u);
+    uint32_t kind = rec[ANNE__O_KIND];
+    if (aux == NULL) return ANNE_ERR_BAD_LAYER;
+    if (kind == ANNE_OP_GLOBAL_AVG_POOL) {
+        const uint8_t *tin = m->tensor_table + in * ANNE__TENSOR_SIZE;
+        if (rec[ANNE__O_ACT] != ANNE_ACT_LINEAR) return ANNE_ERR_BAD_ACTIVATION;
+        if (anne__t_values(tin) / anne__t_dim(tin, anne__t_rank(tin) - 1u) > 8421504u) return ANNE_ERR_SHAPE;
+        return (anne__w32(aux) >> 31) == 0 && anne__w32(aux + 4u) + 31u <= 61u ? ANNE_OK : ANNE_ERR_BAD_VALUE;
+    }
+    if (!anne__clamp_activation(rec)) return ANNE_ERR_BAD_ACTIVATION;
+    if (kind == ANNE_OP_AVG_POOL2D && (uint32_t)anne__w16(rec + ANNE__O_ATTR) * anne__w16(rec + ANNE__O_ATTR + 2u) >
+                                          16711680u) {
+        return ANNE_ERR_SHAPE;
+    }
+    return anne__clamp_ok(aux) && anne__same_quant(m, in, out) ? ANNE_OK : ANNE_ERR_BAD_VALUE;
 }
 
 anne_status anne__check_op_s8(const anne_model *m, uint32_t i) {
@@ -98,6 +124,10 @@ anne_status anne__check_op_s8(const anne_model *m, uint32_t i) {
     case ANNE_OP_DEPTHWISE_CONV2D:
         if (!anne__clamp_activation(rec)) return ANNE_ERR_BAD_ACTIVATION;
         return anne__check_weighted(m, rec, anne__t_dim(tout, anne__t_rank(tout) - 1u));
+    case ANNE_OP_MAX_POOL2D:
+    case ANNE_OP_AVG_POOL2D:
+    case ANNE_OP_GLOBAL_AVG_POOL:
+        return anne__check_pool(m, rec, in, out);
     case ANNE_OP_RESHAPE:
         if (rec[ANNE__O_ACT] != ANNE_ACT_LINEAR) return ANNE_ERR_BAD_ACTIVATION;
         if (anne__aux(m, rec, 0) == NULL) return ANNE_ERR_BAD_LAYER;

@@ -108,7 +108,7 @@ ANNE__ALWAYS_INLINE const uint8_t *anne__t_quant(const anne_model *m, uint32_t i
 
 /* Bytes of the aux record of op rec in an int8 graph (docs/format.md, "int8 graphs"): Dense and the
  * convolutions 8 + 8 x their output channels (clamp, multipliers, shifts), ACTIVATION a table (softmax:
- * 256 u16, else 256 int8), the other kinds none. */
+ * 256 u16, else 256 int8), the poolings and the global average 8, the other kinds none. */
 ANNE__ALWAYS_INLINE uint32_t anne__op_aux_size(const anne_model *m, const uint8_t *rec) {
     uint32_t kind = rec[ANNE__O_KIND];
     const uint8_t *t = m->tensor_table + anne__w16(rec + ANNE__O_OUTPUT) * ANNE__TENSOR_SIZE;
@@ -116,6 +116,8 @@ ANNE__ALWAYS_INLINE uint32_t anne__op_aux_size(const anne_model *m, const uint8_
         return 8u + 8u * anne__t_dim(t, anne__t_rank(t) - 1u);
     }
     if (kind == ANNE_OP_ACTIVATION) return rec[ANNE__O_ACT] == ANNE_ACT_SOFTMAX ? 512u : 256u;
+    /* poolings: act_min, act_max; the global average (TFLite's MEAN): multiplier, shift */
+    if (kind == ANNE_OP_MAX_POOL2D || kind == ANNE_OP_AVG_POOL2D || kind == ANNE_OP_GLOBAL_AVG_POOL) return 8u;
     return 0;
 }
 

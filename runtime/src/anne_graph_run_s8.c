@@ -11,6 +11,7 @@
 #include "anne_graph_format.h"
 #include "anne_inline.h"
 #include "anne_quant.h"
+#include "anne_quant_ops.h"
 
 /* Tensor `index`'s record, its values in the arena, its scale and zero point. */
 ANNE__ALWAYS_INLINE const uint8_t *anne__trec8(const anne_model *m, uint32_t index) {
@@ -103,6 +104,33 @@ static ANNE__NOINLINE void anne__run_conv8(const anne_model *m, const uint8_t *r
     }
 }
 
+/* Max and average pooling (aux: the clamp; the output has the input's quantization), and the global
+ * average, TFLite's MEAN over H and W (aux: multiplier, shift). */
+static ANNE__NOINLINE void anne__run_pool8(const anne_model *m, const uint8_t *rec, uint8_t *arena) {
+    const uint8_t *aux = anne__aux8(m, rec);
+    int8_t *y = anne__at8(m, anne__out(rec), arena);
+    const int8_t *x = anne__at8(m, anne__in0(rec), arena);
+    if (rec[ANNE__O_KIND] == ANNE_OP_GLOBAL_AVG_POOL) {
+        anne_s8_mean_params p;
+        uint16_t c = anne__last_axis(m, anne__out(rec));
+        p.in_zp = anne__zp_of(m, anne__in0(rec));
+        p.out_zp = anne__zp_of(m, anne__out(rec));
+        p.multiplier = (int32_t)anne__w32(aux);
+        p.shift = (int32_t)anne__w32(aux + 4u);
+        anne_mean_forward_s8(y, x, anne__t_values(anne__trec8(m, anne__in0(rec))) / c, c, &p);
+    } else {
+        anne_window_params w;
+        anne__hwc8(m, anne__in0(rec), &w.in);
+        anne__hwc8(m, anne__out(rec), &w.out);
+        w.win = (const anne_window *)(const void *)(rec + ANNE__O_ATTR);
+        if (rec[ANNE__O_KIND] == ANNE_OP_MAX_POOL2D) {
+            anne_max_pool2d_forward_s8(y, x, &w, (int32_t)anne__w32(aux), (int32_t)anne__w32(aux + 4u));
+        } else {
+            anne_avg_pool2d_forward_s8(y, x, &w, (int32_t)anne__w32(aux), (int32_t)anne__w32(aux + 4u));
+        }
+    }
+}
+
 /* RESHAPE (the same values: a copy unless planned in place) and ACTIVATION (a table, or softmax over
  * the last axis), both in place after the copy. */
 static ANNE__NOINLINE void anne__run_rows8(const anne_model *m, const uint8_t *rec, uint8_t *arena) {
@@ -155,6 +183,9 @@ anne_status anne_graph_run_s8(const anne_model *m, float *output, const float *i
         case ANNE_OP_DENSE: anne__run_dense8(m, rec, arena); break;
         case ANNE_OP_CONV2D:
         case ANNE_OP_DEPTHWISE_CONV2D: anne__run_conv8(m, rec, arena); break;
+        case ANNE_OP_MAX_POOL2D:
+        case ANNE_OP_AVG_POOL2D:
+        case ANNE_OP_GLOBAL_AVG_POOL: anne__run_pool8(m, rec, arena); break;
         default: anne__run_rows8(m, rec, arena); break; /* RESHAPE, ACTIVATION: the loader allows no others */
         }
     }
