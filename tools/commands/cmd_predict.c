@@ -1,5 +1,6 @@
 /* anne predict: runs a model on every row of a CSV file and prints the outputs and the class of
  * each row, as CSV text or as JSON (docs/cli.md). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,9 +169,7 @@ int anne_cmd_predict(int argc, char **argv) {
     int rc = anne__predict_parse(argc, argv, &a);
     if (rc >= 0) return rc;
     if (anne_cli_model_open(&m, a.model, &err) != 0) return anne_cli_fail("predict", err.msg);
-    rc = anne_csv_read(&t, a.data, &err);
-    if (rc == 0 && a.label != NULL) rc = anne_csv_find(&t, a.label, &label_col, &err);
-    if (rc == 0) rc = anne_cli_features(&t, label_col, m.loaded.model.n_inputs, &x, &err);
+    rc = anne_cli_read_features(&t, a.data, a.label, m.loaded.model.n_inputs, SIZE_MAX, &label_col, &x, &err);
     if (rc == 0) {
         int regression = anne_cli_regression(&m.loaded.model, a.task);
         rc = a.json ? anne__predict_json(&m, x, t.n_rows, a.threshold, regression, &err)
