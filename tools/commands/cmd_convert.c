@@ -160,7 +160,7 @@ static int anne__ends_with(const char *s, const char *tail) {
 static void anne__convert_usage(FILE *out) {
     fprintf(out,
             "usage: anne convert IN OUT [--name NAME] [--classes A,B,...] [--weights WEIGHTS.h5]\n"
-            "       anne convert IN NAME.c --test DATA.csv [--rows N] [--label COL]\n"
+            "       anne convert IN NAME.c --test DATA.csv [--rows N] [--label COL] [--no-header]\n"
             "       anne convert --check IN [--weights WEIGHTS.h5]\n"
             "\n"
             "Reads the model IN, recognized by content: an .anne model file, ANNE JSON, a Keras .h5 or .keras\n"
@@ -185,6 +185,8 @@ static void anne__convert_usage(FILE *out) {
             "                        how many outputs differ by a bit (0: all equal; docs/codegen.md)\n"
             "  --rows N              rows of DATA.csv the self-test takes (default 10; 1 to 65535)\n"
             "  --label COL           a column of DATA.csv to leave out (e.g. the class), as predict's\n"
+            "  --no-header           DATA.csv has no header row: columns are named by their index from 0;\n"
+            "                        DATA.csv - reads standard input\n"
             "  --check               list every layer of IN as supported or not, write nothing;\n"
             "                        exit 0 when all are supported, 1 otherwise; the weights are read\n"
             "                        and, when all layers are supported, converted in memory: --check\n"
@@ -261,11 +263,11 @@ static int anne__parse_rows(const char *text, void *out) {
 }
 
 /* --test's rows: the first `rows` of the CSV file as the model's raw inputs (*x malloc'd, *n of them). */
-static int anne__test_rows(const anne_model *m, const char *path, const char *label, size_t rows, float **x,
-                           size_t *n, anne_error *err) {
+static int anne__test_rows(const anne_model *m, const char *path, unsigned csv_flags, const char *label, size_t rows,
+                           float **x, size_t *n, anne_error *err) {
     anne_csv t;
     size_t label_col;
-    int rc = anne_cli_read_features(&t, path, label, m->n_inputs, rows, &label_col, x, err);
+    int rc = anne_cli_read_features(&t, path, csv_flags, label, m->n_inputs, rows, &label_col, x, err);
     *n = t.n_rows < rows ? t.n_rows : rows;
     anne_csv_free(&t);
     return rc;
@@ -280,7 +282,7 @@ int anne_cmd_convert(int argc, char **argv) {
     anne_import_options opt;
     anne_codegen_test test;
     float *test_x = NULL;
-    int check = 0, in_prefix, rc, n_pos;
+    int check = 0, in_prefix, rc, n_pos, csv_flags = 0;
     size_t bytes = 0, k, n_layers, rows = 0;
     char prefix[128];
     const anne_cli_opt opts[] = {
@@ -292,6 +294,7 @@ int anne_cmd_convert(int argc, char **argv) {
         {"--rows", NULL, NULL, 0, NULL, anne__parse_rows, &rows,
          "--rows needs a whole number from 1 to 65535, got \"%s\""},
         {"--label", NULL, NULL, 0, &label, NULL, NULL, "--label needs a column name"},
+        ANNE_CLI_OPT_NO_HEADER(&csv_flags),
         {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
     };
     const anne_cli_spec spec = {"convert", NULL, anne__convert_usage, opts, pos, 2, "too many arguments ('%s')"};
@@ -315,9 +318,9 @@ int anne_cmd_convert(int argc, char **argv) {
         return opt.all_supported ? 0 : 1;
     }
     if (in == NULL || out == NULL) return anne_cli_spec_error(&spec, "expected IN and OUT");
-    if (test_csv == NULL && (rows != 0 || label != NULL)) {
+    if (test_csv == NULL && (rows != 0 || label != NULL || csv_flags != 0)) {
         return anne_cli_spec_error(&spec, "%s belongs to --test DATA.csv, which is missing",
-                                   rows != 0 ? "--rows" : "--label");
+                                   rows != 0 ? "--rows" : label != NULL ? "--label" : "--no-header");
     }
     if (test_csv != NULL && !anne__ends_with(out, ".c")) {
         return anne_cli_spec_error(&spec, "--test writes the self-test of generated C: OUT must end in .c, got '%s'",
@@ -332,7 +335,7 @@ int anne_cmd_convert(int argc, char **argv) {
     }
     memset(&test, 0, sizeof test);
     if (test_csv != NULL) {
-        if (anne__test_rows(&src.model, test_csv, label, rows != 0 ? rows : 10u, &test_x, &test.n_rows, &err) != 0) {
+        if (anne__test_rows(&src.model, test_csv, (unsigned)csv_flags, label, rows != 0 ? rows : 10u, &test_x, &test.n_rows, &err) != 0) {
             anne__src_free(&src);
             fprintf(stderr, "anne convert: %s\n", err.msg);
             return 1;
