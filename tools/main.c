@@ -47,6 +47,10 @@ static const anne_command *anne__find(const char *name) {
 static int anne__help(const char *name) {
     const anne_command *c = anne__find(name);
     char help_arg[] = "--help", *argv[3];
+    if (strcmp(name, "help") == 0) {
+        anne__usage(stdout);
+        return 0;
+    }
     if (c == NULL) {
         fprintf(stderr, "anne help: unknown command '%s'\n\n", name);
         anne__usage(stderr);

@@ -12,9 +12,10 @@
 #include "anne_ctext.h"
 #include "anne_quant.h"
 
-/* The base name of a path (after its last '/'). */
+/* The base name of a path (after its last '/'); "-" (standard input) as "<stdin>". */
 static const char *anne__test_base(const char *path) {
     const char *slash = strrchr(path, '/');
+    if (strcmp(path, "-") == 0) return "<stdin>";
     return slash != NULL ? slash + 1 : path;
 }
 
