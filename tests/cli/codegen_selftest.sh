@@ -4,7 +4,8 @@
 #    graph with two inputs and two outputs), NAME.c + NAME_test.c compiled with gcc -Wall -Wextra
 #    -Werror and the runtime, run: 0 mismatches; the expected floats written equal `anne predict`'s
 #    outputs (an independent path: the CLI, not the generator); one expected value changed in NAME_test.c
-#    (a bit of a float, an int8 or Q16.16 value of the raw path) -> exactly 1 mismatch;
+#    (a bit of a float, an int8 or Q16.16 value of the raw path) -> exactly 1 mismatch; a float32 gelu
+#    model (erfcf of the C library, whose last bit differs between glibc and newlib) carries a note;
 #  - options: --rows, fewer rows than asked, --label, and the errors (a CSV whose column count is not
 #    the model's, a row with other columns, --test with OUT not .c, --rows 0 or not a number): exit 1 or
 #    2 and no file written, an earlier NAME.c left as it was;
@@ -108,6 +109,16 @@ for entry in "${models[@]}"; do
 done
 grep -q "m_predict_s8(m__test_input_s8" int8/m_test.c || fail "the int8 self-test does not run the raw path"
 grep -q "m_predict_q16(m__test_input_q16" q16/m_test.c || fail "the Q16.16 self-test does not run the raw path"
+
+# a float32 model whose activation calls the C library (gelu: erfcf) carries a note naming it; the others none
+printf '{"name": "gelu", "layers": [{"activation": "gelu", "kernel": [[0.9, -0.7], [-0.5, 0.8]], "bias": [0.1, -0.2]}]}\n' \
+    >gelu.json
+random_csv gelu.csv 2 10 3
+mkdir -p gelu
+run 0 convert gelu.json gelu/m.c --test gelu.csv
+grep -q "this float32 model uses gelu, which calls the C library" gelu/m_test.c || fail "no note on gelu's erfcf"
+[ "$(selftest gelu)" = "self-test: 10 rows, 0 mismatches" ] || fail "gelu on the host (the same C library)"
+grep -q "calls the C library" f32/m_test.c int8/m_test.c && fail "a note on the C library for a model without such"
 
 # --rows, fewer rows in the file than asked, and a name
 mkdir -p opts
