@@ -488,6 +488,17 @@ static char *anne__sibling(const char *c_path, const char *tail) {
     return p;
 }
 
+/* A .c and its .h as two outputs of anne_file_write_all() (texts NUL-terminated, borrowed). */
+static void anne__output_pair(anne_file_output *outs, const char *c_path, const char *c_text, const char *h_path,
+                              const char *h_text) {
+    outs[0].path = c_path;
+    outs[0].data = c_text;
+    outs[0].size = strlen(c_text);
+    outs[1].path = h_path;
+    outs[1].data = h_text;
+    outs[1].size = strlen(h_text);
+}
+
 /* NAME_test.c and NAME_test.h of a self-test (outs[0], outs[1]; paths and texts malloc'd into them). */
 static int anne__write_test_texts(const unsigned char *bytes, size_t size, const char *c_path, const anne__names *nm,
                                   const anne_codegen_test *test, anne_file_output *outs, anne_error *err) {
@@ -512,12 +523,7 @@ static int anne__write_test_texts(const unsigned char *bytes, size_t size, const
         free(th);
         return -1; /* the model loaded a moment ago for NAME.c: only the test can fail */
     }
-    outs[0].path = tc;
-    outs[0].data = c_text;
-    outs[0].size = strlen(c_text);
-    outs[1].path = th;
-    outs[1].data = h_text;
-    outs[1].size = strlen(h_text);
+    anne__output_pair(outs, tc, c_text, th, h_text);
     return 0;
 }
 
@@ -561,12 +567,7 @@ int anne_codegen_write(const unsigned char *bytes, size_t size, const char *c_pa
         return -1;
     }
     /* neither or both: both staged completely, then both put in place; a failure leaves old ones alone */
-    outs[0].path = c_path;
-    outs[0].data = c_text;
-    outs[0].size = strlen(c_text);
-    outs[1].path = h_path;
-    outs[1].data = h_text;
-    outs[1].size = strlen(h_text);
+    anne__output_pair(outs, c_path, c_text, h_path, h_text);
     rc = 0;
     if (test != NULL) { /* NAME_test.c and NAME_test.h with them: all four or none */
         memset(outs + 2, 0, 2 * sizeof *outs);
