@@ -149,6 +149,7 @@ run 2 convert iris_f32.anne bad/m.c --test "$iris/iris_test.csv" --rows ten
 run 2 convert iris_f32.anne bad/m.c --test "$iris/iris_test.csv" --rows -3
 run 2 convert iris_f32.anne bad/m.c --rows 3
 run 2 convert iris_f32.anne bad/m.c --test
+run 2 convert --check iris_f32.anne --test "$iris/iris_test.csv"
 [ "$(cat bad/m.c)" = "/* old */" ] || fail "a failed --test changed m.c"
 [ "$(ls bad)" = "m.c" ] || fail "a failed --test left files: $(ls bad)"
 # the self-test's header cannot be written (a folder in its place): none of the four files

@@ -304,6 +304,9 @@ int anne_cmd_convert(int argc, char **argv) {
     out = pos[1];
     if (check) {
         if (in == NULL || out != NULL) return anne_cli_spec_error(&spec, "--check takes IN only");
+        if (test_csv != NULL || rows != 0 || label != NULL || csv_flags != 0) {
+            return anne_cli_spec_error(&spec, "--check writes nothing: no --test (--rows, --label, --no-header) with it");
+        }
         opt.check = 1;
         if (anne_import_ex(&ir, in, &opt, &err) != 0) {
             fprintf(stderr, "anne convert: %s\n", err.msg);
