@@ -10,7 +10,8 @@
 #    the model's, a row with other columns, --test with OUT not .c, --rows 0 or not a number): exit 1 or
 #    2 and no file written, an earlier NAME.c left as it was;
 #  - boards: the same models in the Pico template (ANNE_PICO_TEST_CSV) on the emulated Cortex-M0+ and
-#    Cortex-M33, which print "self-test: N rows, 0 mismatches" (skipped, 77, without the cross tools).
+#    Cortex-M33, which print "self-test: N rows, 0 mismatches", and "1 mismatch" (exit 1) on the M0+ for
+#    one expected value changed (skipped, 77, without the cross tools).
 . "$(dirname "$0")/lib/common.sh"
 ROOT=$(pwd)
 ANNE=$(cd "$(dirname "$ANNE")" && pwd)/$(basename "$ANNE")
@@ -64,17 +65,18 @@ EOF
     "$1/st"
 }
 
-# flip DIR ARRAY: changes the first value of ARRAY (m__test_output, _s8, _q16) in DIR/m_test.c by one bit
+# flip DIR ARRAY [FILE]: changes the first value of ARRAY (m__test_output, _s8, _q16) in DIR/m_test.c (or
+# FILE) by one bit
 flip() {
-    local n v f
-    n=$(grep -n "$2\[" "$1/m_test.c" | head -1 | cut -d: -f1)
+    local n v f file=${3:-$1/m_test.c}
+    n=$(grep -n "$2\[" "$file" | head -1 | cut -d: -f1)
     n=$((n + 1))
-    v=$(sed -n "${n}p" "$1/m_test.c" | grep -o -E '0x[0-9a-f]+|-?[0-9]+' | head -1)
+    v=$(sed -n "${n}p" "$file" | grep -o -E '0x[0-9a-f]+|-?[0-9]+' | head -1)
     case "$v" in
     0x*) f=$(printf '0x%08x' $((v ^ 1))) ;;
     *) f=$((v ^ 1)) ;;
     esac
-    sed -i "${n}s/{$v\\([u,}]\\)/{$f\\1/" "$1/m_test.c"
+    sed -i "${n}s/{$v\\([u,}]\\)/{$f\\1/" "$file"
 }
 
 for entry in "${models[@]}"; do
@@ -164,14 +166,19 @@ if ! command -v arm-none-eabi-gcc >/dev/null 2>&1 || ! command -v qemu-system-ar
 else
     work="$(cd "$ROOT" && cd "${ANNE_BINARY_DIR:-build}" && pwd)/selftest-boards"
     mkdir -p "$work"
+    # board TARGET MODEL CSV LABEL: the template with the self-test of MODEL's rows in CSV, built for TARGET
+    board() {
+        local t=$1
+        { cmake -S "$ROOT/ports" -B "$work/$t" -DCMAKE_TOOLCHAIN_FILE="$ROOT/ports/cmake/arm-$t.cmake" \
+            -DANNE_MCU_APPS= -DANNE_MCU_BENCH_DIR= -DANNE_MCU_PICO_MODEL= -DANNE_EXECUTABLE="$ANNE" \
+            -DANNE_PICO_MODEL="$TMP/$2" -DANNE_PICO_SAMPLE= -DANNE_PICO_FORMAT=f32 -DANNE_PICO_DATA= \
+            -DANNE_PICO_LABEL="$4" -DANNE_PICO_TEST_CSV="$3" &&
+            cmake --build "$work/$t" -j "${ANNE_MCU_JOBS:-2}" --target anne_app_pico_model; } >"$work/$t.log" 2>&1
+    }
     for entry in "${models[@]}"; do
         IFS='|' read -r name model csv label rows <<<"$entry"
         for t in m0plus m33; do
-            if ! { cmake -S "$ROOT/ports" -B "$work/$t" -DCMAKE_TOOLCHAIN_FILE="$ROOT/ports/cmake/arm-$t.cmake" \
-                -DANNE_MCU_APPS= -DANNE_MCU_BENCH_DIR= -DANNE_MCU_PICO_MODEL= -DANNE_EXECUTABLE="$ANNE" \
-                -DANNE_PICO_MODEL="$TMP/$model" -DANNE_PICO_SAMPLE= -DANNE_PICO_FORMAT=f32 -DANNE_PICO_DATA= \
-                -DANNE_PICO_LABEL="$label" -DANNE_PICO_TEST_CSV="$csv" &&
-                cmake --build "$work/$t" -j "${ANNE_MCU_JOBS:-2}" --target anne_app_pico_model; } >"$work/$t.log" 2>&1; then
+            if ! board $t "$model" "$csv" "$label"; then
                 fail "$t: $name: the template did not build ($work/$t.log)"
                 grep -E -A3 'error|Error' "$work/$t.log" | head -10
                 continue
@@ -184,5 +191,18 @@ else
                 fail "$t: $name: '$line' (exit $rc)"
         done
     done
+    # and the board counts a changed expected value: one bit of one float of the generated model_test.c
+    if board m0plus iris_int8.anne "$iris/iris_test.csv" Species; then
+        flip "" model__test_output "$work/m0plus/anne_models/anne_app_pico_model/model_test.c"
+        cmake --build "$work/m0plus" --target anne_app_pico_model >"$work/m0plus.log" 2>&1 || fail "rebuilding m0plus"
+        "$ROOT/ports/run-qemu.sh" m0plus "$work/m0plus/anne_app_pico_model.elf" >flip.out 2>&1
+        rc=$?
+        line=$(grep '^self-test' flip.out)
+        echo "  m0plus: int8, one expected value changed: $line"
+        [ $rc -ne 0 ] && [[ $line == "self-test: 10 rows, 1 mismatch ("* ]] ||
+            fail "m0plus: one changed expected value: '$line' (exit $rc)"
+    else
+        fail "m0plus: the template did not build ($work/m0plus.log)"
+    fi
 fi
 finish "ok: the self-test of generated C reports 0 mismatches on the host and both boards, and 1 for one changed value"
