@@ -20,7 +20,7 @@ void anne_svg_raw(anne_svg *s, const char *fmt, ...) {
         return;
     }
     if ((size_t)n < sizeof small) {
-        anne_buf_put(s, small, (size_t)n);
+        anne_text_append(s, small, (size_t)n);
     } else { /* a long piece (a polyline's points are written one by one, so this is rare) */
         char *big = malloc((size_t)n + 1u);
         if (big == NULL) {
@@ -30,7 +30,7 @@ void anne_svg_raw(anne_svg *s, const char *fmt, ...) {
         va_start(ap, fmt);
         vsnprintf(big, (size_t)n + 1u, fmt, ap);
         va_end(ap);
-        anne_buf_put(s, big, (size_t)n);
+        anne_text_append(s, big, (size_t)n);
         free(big);
     }
 }
@@ -78,19 +78,19 @@ void anne_svg_escape(anne_svg *s, const char *text, size_t max_chars) {
     for (; *p != '\0'; p += len) {
         c = anne__utf8_next(p, &len);
         if (max_chars > 0 && shown == max_chars - 1u && p[len] != '\0') { /* more follows: cut here */
-            anne_buf_put(s, "\xe2\x80\xa6", 3);
+            anne_text_append(s, "\xe2\x80\xa6", 3);
             return;
         }
         shown++;
         switch (c) {
-        case '&': anne_buf_put(s, "&amp;", 5); break;
-        case '<': anne_buf_put(s, "&lt;", 4); break;
-        case '>': anne_buf_put(s, "&gt;", 4); break;
-        case '"': anne_buf_put(s, "&quot;", 6); break;
-        case '\'': anne_buf_put(s, "&#39;", 5); break;
+        case '&': anne_text_append(s, "&amp;", 5); break;
+        case '<': anne_text_append(s, "&lt;", 4); break;
+        case '>': anne_text_append(s, "&gt;", 4); break;
+        case '"': anne_text_append(s, "&quot;", 6); break;
+        case '\'': anne_text_append(s, "&#39;", 5); break;
         default:
-            if (c < 0 || !anne__xml_char(c)) anne_buf_put(s, "\xef\xbf\xbd", 3); /* U+FFFD */
-            else anne_buf_put(s, (const char *)p, len);
+            if (c < 0 || !anne__xml_char(c)) anne_text_append(s, "\xef\xbf\xbd", 3); /* U+FFFD */
+            else anne_text_append(s, (const char *)p, len);
             break;
         }
     }
@@ -100,7 +100,7 @@ void anne_svg_text(anne_svg *s, double x, double y, const char *cls, const char 
                    size_t max_chars) {
     anne_svg_raw(s, "<text x=\"%.1f\" y=\"%.1f\" class=\"%s\" text-anchor=\"%s\">", x, y, cls, anchor);
     anne_svg_escape(s, text, max_chars);
-    anne_buf_put(s, "</text>\n", 8);
+    anne_text_append(s, "</text>\n", 8);
 }
 
 double anne_svg_text_width(const char *text, size_t max_chars, double size) {
@@ -138,7 +138,7 @@ void anne_svg_begin(anne_svg *s, double width, double height, const char *title)
 }
 
 void anne_svg_end(anne_svg *s) {
-    anne_buf_put(s, "</svg>\n", 7);
+    anne_text_append(s, "</svg>\n", 7);
 }
 
 int anne_svg_save(const anne_svg *s, const char *path, anne_error *err) {
@@ -147,5 +147,5 @@ int anne_svg_save(const anne_svg *s, const char *path, anne_error *err) {
 }
 
 void anne_svg_free(anne_svg *s) {
-    anne_buf_free(s);
+    anne_text_free(s);
 }

@@ -7,12 +7,12 @@
 
 #include <stddef.h>
 
-#include "anne_buf.h"
+#include "anne_text.h"
 #include "anne_error.h"
 
 /* A document being written: its text grows in memory (p, len), and an allocation failure (oom) makes
  * later writes do nothing and anne_svg_save() fail. */
-typedef anne_buf anne_svg;
+typedef anne_text anne_svg;
 
 /* The colours both pictures use: a series' train and validation lines, positive and negative weights. */
 #define ANNE_SVG_BLUE "#1f77b4"
