@@ -124,6 +124,19 @@ else
     skip_part "no C compiler ($CC): the header's macros not compiled"
 fi
 
+# --- A model with two outputs: the names are the first output's (a class of 3 and a value) ----------------
+TWO=tests/data/tfjs_graph/two_outputs/model.json
+run 1 convert "$TWO" "$TMP/two.anne" --classes a,b,c,d
+stderr_has "has 4 names, but the model has 3 outputs"
+run 0 convert "$TWO" "$TMP/two.json" --classes a,b,c
+run 0 convert "$TMP/two.json" "$TMP/two.anne" # the names read back from ANNE JSON
+run 0 info "$TMP/two.anne" --json
+tr -d ' \t\n' <"$TMP/out" | grep -qF '"classes":["a","b","c"]' || fail "two outputs: info --json classes: $(cat "$TMP/out")"
+awk 'BEGIN { for (i = 0; i < 20; i++) printf "%s%s", i ? "," : "", "x" i; print ""; for (i = 0; i < 20; i++) printf "%s%.2f", i ? "," : "", i / 7; print "" }' >"$TMP/two.csv"
+run 0 predict "$TMP/two.anne" "$TMP/two.csv"
+head -n 1 "$TMP/out" | grep -qx "output0,output1,output2,output3,class,name" ||
+    fail "two outputs: predict's header is '$(head -n 1 "$TMP/out")' (names name the columns of one output only)"
+
 # --- Keras' model name: kept by convert (model.name, the config's "name") --------------------------------
 K3="${ANNE_SHARED_DIR:-../shared}/fixtures/keras/k3_h5_iris_mit/iris_model.h5"
 if [ -f "$K3" ]; then

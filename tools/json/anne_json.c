@@ -497,8 +497,12 @@ static int anne__read_layer(anne_json_ctx *c, const cJSON *obj, size_t index, an
 static int anne__read_classes(anne_json_ctx *c, const cJSON *v, anne_ir *ir) {
     const cJSON *e;
     size_t n, i = 0;
-    size_t outputs = ir->n_ops > 0 ? anne_ir_output_values(ir) : ir->layers[ir->n_layers - 1].n_out;
-    const char *what = ir->n_ops == 0 ? "the last layer" : anne_ir_n_outputs(ir) == 1 ? "the last op" : "the outputs";
+    /* the names are those of the first output's values (a graph's other outputs may be regressions) */
+    size_t outputs = ir->n_ops > 0 ? anne_ir_tensor_values(&ir->tensors[anne_ir_output(ir, 0)])
+                                   : ir->layers[ir->n_layers - 1].n_out;
+    const char *what = ir->n_ops == 0                 ? "the last layer"
+                       : anne_ir_n_outputs(ir) == 1 ? "the last op"
+                                                     : "the first output";
     char got[64];
     c->where[0] = '\0';
     if (cJSON_IsNull(v)) return 0;
