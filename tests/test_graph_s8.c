@@ -357,22 +357,6 @@ static void test_poolings(void **state) {
     }
 }
 
-static void fix_crc(uint8_t *b, size_t n) {
-    uint32_t c = anne_crc32(anne_crc32(0, b, 12), b + 16, n - 16);
-    b[12] = (uint8_t)c, b[13] = (uint8_t)(c >> 8), b[14] = (uint8_t)(c >> 16), b[15] = (uint8_t)(c >> 24);
-}
-
-/* The offset of section `type` in a file written by anne_graph_write(). */
-static size_t section(const uint8_t *b, uint32_t type) {
-    uint32_t i, n = (uint32_t)b[16] | (uint32_t)b[17] << 8;
-    for (i = 0; i < n; i++) {
-        const uint8_t *e = b + 20 + 12 * i;
-        if (e[0] == type) return (size_t)e[4] | (size_t)e[5] << 8 | (size_t)e[6] << 16;
-    }
-    fail_msg("no section %u", type);
-    return 0;
-}
-
 /* Values changed in the description (each written, then loaded by the writer's own check): refused with
  * the status docs/format.md gives. */
 static void test_bad_values_refused(void **state) {
@@ -448,23 +432,23 @@ static void test_quant_section(void **state) {
     b = write(&m.d, &size);
     d = aligned_alloc(4, size);
     assert_non_null(d);
-    q = section(b, 8);
+    q = anne_test_section(b, 8);
     n = (uint32_t)b[16] | (uint32_t)b[17] << 8;
     for (i = 0; i < n; i++) { /* the QUANT entry's size one record short */
         uint8_t *e = d + 20 + 12 * i;
         memcpy(d, b, size);
         if (e[0] != 8) continue;
         e[8] = (uint8_t)(e[8] - 8u);
-        fix_crc(d, size);
+        anne_test_fix_crc(d, size);
         assert_int_equal(anne_model_load(&am, d, size), ANNE_ERR_BAD_SECTION);
         e[0] = 9; /* an unknown type (skipped): no QUANT section at all */
         e[8] = (uint8_t)(e[8] + 8u);
-        fix_crc(d, size);
+        anne_test_fix_crc(d, size);
         assert_int_equal(anne_model_load(&am, d, size), ANNE_ERR_MISSING_SECTION);
     }
     memcpy(d, b, size); /* every tensor float32: then the QUANT section is out of place */
-    for (i = 0; i < N_T; i++) d[section(b, 6) + 8u + 16u * i] = ANNE_DTYPE_F32;
-    fix_crc(d, size);
+    for (i = 0; i < N_T; i++) d[anne_test_section(b, 6) + 8u + 16u * i] = ANNE_DTYPE_F32;
+    anne_test_fix_crc(d, size);
     assert_int_equal(anne_model_load(&am, d, size), ANNE_ERR_BAD_SECTION);
     (void)q;
     free(d), free(b);
@@ -486,7 +470,7 @@ static void flip_every_byte(const anne_graph_desc *d, const char *what) {
         for (k = 0; k < 3; k++) {
             memcpy(c, b, size);
             c[i] ^= flips[k];
-            fix_crc(c, size);
+            anne_test_fix_crc(c, size);
             if (anne_model_load(&am, c, size) != ANNE_OK) continue;
             loaded++;
             assert_true(am.n_inputs <= 256 && am.n_outputs <= 16);
