@@ -383,9 +383,9 @@ static uint32_t anne__row_values(const anne_model *m, int outputs) {
 
 /* The TENSORS and OPS headers and the sections' sizes; fills the counts and tables of *m. Out of line,
  * so that its values are not kept in anne__load_graph_model's frame under every op's check. */
-static ANNE__NOINLINE anne_status anne__read_headers(anne_model *m, const uint8_t *ts, uint32_t ts_size,
-                                                    const uint8_t *os, uint32_t os_size) {
-    uint32_t arena, n_t, n_o, n_in, n_out, list;
+static ANNE__NOINLINE anne_status anne__read_headers(anne_model *m, const uint8_t *p) {
+    uint32_t arena, n_t, n_o, n_in, n_out, list, ts_size = 0, os_size = 0;
+    const uint8_t *ts = anne__section(p, ANNE__SEC_TENSORS, &ts_size), *os = anne__section(p, ANNE__SEC_OPS, &os_size);
     if (ts_size < ANNE__TENSORS_HDR_SIZE || os_size < ANNE__OPS_HDR_SIZE) return ANNE_ERR_BAD_SECTION;
     n_t = anne__w32(ts) & 0xFFFFu;
     n_o = anne__w32(os) & 0xFFFFu;
@@ -417,8 +417,9 @@ static ANNE__NOINLINE anne_status anne__read_headers(anne_model *m, const uint8_
 /* The QUANT section of an int8 graph (2.2): every tensor's scale positive, normal and finite, its zero
  * point in -128 ... 127. A float32 graph has none. The first tensor's dtype says which the graph is
  * (anne__check_tensors then holds every other tensor to it). */
-static ANNE__NOINLINE anne_status anne__read_quant(anne_model *m, const uint8_t *q, uint32_t q_size) {
-    uint32_t i;
+static ANNE__NOINLINE anne_status anne__read_quant(anne_model *m, const uint8_t *p) {
+    uint32_t i, q_size = 0;
+    const uint8_t *q = anne__section(p, ANNE__SEC_QUANT, &q_size);
     if (m->tensor_table[ANNE__T_DTYPE] != ANNE_DTYPE_S8) return q == NULL ? ANNE_OK : ANNE_ERR_BAD_SECTION;
     if (!ANNE_CONFIG_S8) return ANNE_ERR_UNSUPPORTED_DTYPE;
     if (q == NULL) return ANNE_ERR_MISSING_SECTION;
@@ -432,12 +433,11 @@ static ANNE__NOINLINE anne_status anne__read_quant(anne_model *m, const uint8_t 
     return ANNE_OK;
 }
 
-anne_status anne__load_graph_model(anne_model *m, const uint8_t *ts, uint32_t ts_size, const uint8_t *os,
-                                   uint32_t os_size, const uint8_t *quant, uint32_t quant_size) {
+anne_status anne__load_graph_model(anne_model *m, const uint8_t *p) {
     uint32_t i;
-    anne_status st = anne__read_headers(m, ts, ts_size, os, os_size);
+    anne_status st = anne__read_headers(m, p);
     if (st != ANNE_OK) return st;
-    st = anne__read_quant(m, quant, quant_size);
+    st = anne__read_quant(m, p);
     if (st != ANNE_OK) return st;
     st = anne__check_outputs(m);
     if (st != ANNE_OK) return st;

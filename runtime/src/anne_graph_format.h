@@ -126,9 +126,8 @@ ANNE__ALWAYS_INLINE uint32_t anne__op_aux_size(const anne_model *m, const uint8_
  * activation, its aux record, the quantization its tensors share, kernel and bias values. */
 anne_status anne__check_op_s8(const anne_model *m, uint32_t i);
 
-/* The loader's checks of a graph model's sections (anne_graph_check.c): fills the graph fields of *m,
- * whose weights are already set. */
-anne_status anne__load_graph_model(anne_model *m, const uint8_t *tensors, uint32_t tensors_size, const uint8_t *ops,
-                                   uint32_t ops_size, const uint8_t *quant, uint32_t quant_size);
+/* The loader's checks of a graph model's sections (TENSORS, OPS, and QUANT in an int8 graph) in the
+ * model file p (anne_graph_check.c): fills the graph fields of *m, whose weights are already set. */
+anne_status anne__load_graph_model(anne_model *m, const uint8_t *p);
 
 #endif /* ANNE_GRAPH_FORMAT_H */

@@ -19,7 +19,7 @@
 
 /* The data of section `type` and its size, or NULL when the file has none (the table is checked
  * before: at most one entry of each known type). */
-static const uint8_t *anne__section(const uint8_t *p, uint32_t type, uint32_t *size) {
+const uint8_t *anne__section(const uint8_t *p, uint32_t type, uint32_t *size) {
     uint32_t i, n = anne__w32(p + ANNE__HDR_N_SECTIONS) & 0xFFFFu;
     for (i = 0; i < n; i++) {
         const uint8_t *e = p + ANNE__HDR_SIZE + i * ANNE__SEC_ENTRY_SIZE;
@@ -250,12 +250,9 @@ static anne_status anne__load(anne_model *m, const uint8_t *p, size_t size) {
         sec = anne__section(p, ANNE__SEC_GRAPH, &sec_size);
         st = anne__load_graph(m, sec, sec_size);
     } else {
-        uint32_t ops_size = 0, quant_size = 0;
-        const uint8_t *ops = anne__section(p, ANNE__SEC_OPS, &ops_size);
-        const uint8_t *quant = anne__section(p, ANNE__SEC_QUANT, &quant_size); /* int8 graphs */
-        sec = anne__section(p, ANNE__SEC_TENSORS, &sec_size);
-        st = ANNE_CONFIG_GRAPH ? anne__load_graph_model(m, sec, sec_size, ops, ops_size, quant, quant_size)
-                               : ANNE_ERR_VERSION;
+        /* the graph's sections are found there: no more locals in this frame, which lies under all of
+         * the graph checks (the boards' stack budget) */
+        st = ANNE_CONFIG_GRAPH ? anne__load_graph_model(m, p) : ANNE_ERR_VERSION;
     }
     if (st != ANNE_OK) return st;
     sec = anne__section(p, ANNE__SEC_SCALING, &sec_size);
