@@ -204,7 +204,7 @@ static int anne__check_strings(const uint8_t *s, uint32_t size, uint32_t count) 
  * two classes. */
 static anne_status anne__load_classes(anne_model *m, const uint8_t *s, uint32_t size) {
     /* read in place, with no record on the stack (the loader's frame counts against a board's budget) */
-    uint32_t first = m->tensor_table != NULL
+    uint32_t first = ANNE_CONFIG_GRAPH && m->tensor_table != NULL /* a build without graphs: no code for them */
                          ? anne__t_values(m->tensor_table + anne__output_tensor(m, 0) * ANNE__TENSOR_SIZE)
                          : m->n_outputs;
     uint32_t count, expected = first == 1u ? 2u : first;
