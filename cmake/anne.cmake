@@ -3,7 +3,7 @@
 # FetchContent) and by the installed anne-config.cmake (find_package(anne)). docs/deploy.md shows it in use.
 #
 #   anne_add_model(TARGET MODEL [NAME name] [FORMAT f32|q16|int8] [DATA calib.csv] [LABEL column]
-#                  [WEIGHTS weights.h5])
+#                  [WEIGHTS weights.h5] [TEST rows.csv [TEST_LABEL column]])
 #
 # MODEL is anything `anne convert` reads: Keras .h5 / .keras, a TF.js model.json (its weight shards are
 # dependencies too), .tflite, an .anne model file or ANNE JSON; a relative path is taken from the current
@@ -17,6 +17,11 @@
 #   DATA     CSV of raw input rows with a header, as the model takes them, to calibrate the quantizer
 #   LABEL    a column of DATA to leave out (e.g. the class)
 #   WEIGHTS  the weights of a Keras model.to_json() architecture (anne convert --weights)
+#   TEST     CSV of raw input rows (a header row): also writes NAME_test.c and NAME_test.h, the self-test
+#            `anne convert --test` makes of its first 10 rows (docs/codegen.md, "Self-test"), adds the .c
+#            to TARGET: `#include "NAME_test.h"` gives int NAME_self_test(void), 0 when the board computes
+#            what the host does
+#   TEST_LABEL  a column of TEST to leave out (default: LABEL)
 # The runtime is not linked for you: target_link_libraries(TARGET PRIVATE anne::runtime), or compile
 # runtime/src/*.c with your firmware (ports/pico/CMakeLists.txt).
 #
@@ -99,8 +104,8 @@ function(_anne_model_shards out model)
 endfunction()
 
 function(anne_add_model target model)
-  cmake_parse_arguments(PARSE_ARGV 2 arg "" "NAME;FORMAT;DATA;LABEL;WEIGHTS" "")
-  set(usage "anne_add_model(TARGET MODEL [NAME name] [FORMAT f32|q16|int8] [DATA calib.csv] [LABEL column] [WEIGHTS weights.h5])")
+  cmake_parse_arguments(PARSE_ARGV 2 arg "" "NAME;FORMAT;DATA;LABEL;WEIGHTS;TEST;TEST_LABEL" "")
+  set(usage "anne_add_model(TARGET MODEL [NAME name] [FORMAT f32|q16|int8] [DATA calib.csv] [LABEL column] [WEIGHTS weights.h5] [TEST rows.csv [TEST_LABEL column]])")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "anne_add_model: unexpected arguments '${arg_UNPARSED_ARGUMENTS}'; usage: ${usage}")
   endif()
@@ -132,7 +137,7 @@ function(anne_add_model target model)
     message(FATAL_ERROR "anne_add_model(${target}): FORMAT '${format}': expected f32, q16 or int8")
   endif()
   set(inputs ${model})
-  foreach(opt DATA WEIGHTS)
+  foreach(opt DATA WEIGHTS TEST)
     if(DEFINED arg_${opt})
       get_filename_component(arg_${opt} ${arg_${opt}} ABSOLUTE BASE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
       if(NOT EXISTS ${arg_${opt}})
@@ -146,8 +151,11 @@ function(anne_add_model target model)
       "(a header row, one column per input, as the model takes them; LABEL names a column to leave out), "
       "from which `anne quantize --calib` takes the value ranges")
   endif()
-  if(DEFINED arg_LABEL AND NOT DEFINED arg_DATA)
+  if(DEFINED arg_LABEL AND NOT DEFINED arg_DATA AND NOT DEFINED arg_TEST)
     message(FATAL_ERROR "anne_add_model(${target}): LABEL names a column of DATA, and there is no DATA")
+  endif()
+  if(DEFINED arg_TEST_LABEL AND NOT DEFINED arg_TEST)
+    message(FATAL_ERROR "anne_add_model(${target}): TEST_LABEL names a column of TEST, and there is no TEST")
   endif()
   _anne_model_shards(shards ${model})
   _anne_model_tool(tool tool_depends)
@@ -155,6 +163,17 @@ function(anne_add_model target model)
   set(dir ${CMAKE_CURRENT_BINARY_DIR}/anne_models/${target})
   set(out_c ${dir}/${name}.c)
   set(out_h ${dir}/${name}.h)
+  set(outputs ${out_c} ${out_h})
+  set(test_args)
+  if(DEFINED arg_TEST)
+    set(test_args --test ${arg_TEST})
+    if(DEFINED arg_TEST_LABEL)
+      list(APPEND test_args --label ${arg_TEST_LABEL})
+    elseif(DEFINED arg_LABEL)
+      list(APPEND test_args --label ${arg_LABEL})
+    endif()
+    list(APPEND outputs ${dir}/${name}_test.c ${dir}/${name}_test.h)
+  endif()
   # MODEL [--weights W] -> [float .anne ->] [quantized .anne ->] NAME.c + NAME.h
   set(commands COMMAND ${CMAKE_COMMAND} -E make_directory ${dir})
   set(src ${model})
@@ -171,12 +190,12 @@ function(anne_add_model target model)
          --calib ${arg_DATA} ${label})
     set(src ${dir}/${name}.${format}.anne)
   endif()
-  list(APPEND commands COMMAND ${tool} convert ${src} ${out_c})
-  add_custom_command(OUTPUT ${out_c} ${out_h} ${commands}
+  list(APPEND commands COMMAND ${tool} convert ${src} ${out_c} ${test_args})
+  add_custom_command(OUTPUT ${outputs} ${commands}
     DEPENDS ${inputs} ${shards} ${tool_depends}
     COMMENT "anne: ${name}.c and ${name}.h (${format}) from ${model}"
     VERBATIM)
-  target_sources(${target} PRIVATE ${out_c} ${out_h})
+  target_sources(${target} PRIVATE ${outputs})
   target_include_directories(${target} PUBLIC $<BUILD_INTERFACE:${dir}>)
   # the runtime reads the weights in place through float pointers into these uint32_t words: no
   # optimizer that sees both (LTO) may assume they do not alias (docs/codegen.md, "Compiler flags")

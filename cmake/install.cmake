@@ -1,5 +1,5 @@
 # Install rules (ANNE_INSTALL): the runtime library (anne::runtime) and its headers (include/anne/),
-# the `anne` tool when it is built (anne::anne), cmake/anne.cmake and the package config, so that
+# the `anne` tool when it is built (anne::anne) with its man page and bash completion, cmake/anne.cmake and the package config, so that
 # another project's find_package(anne) gives both targets and anne_add_model().
 include(CMakePackageConfigHelpers)
 set(ANNE_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/anne CACHE STRING
@@ -10,6 +10,11 @@ install(TARGETS anne_runtime EXPORT anne-targets
 install(FILES ${ANNE_RUNTIME_HEADERS} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/anne)
 if(TARGET anne)
   install(TARGETS anne EXPORT anne-targets RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
+if(TARGET anne_docs) # generated from the help texts (tools/CMakeLists.txt)
+  install(FILES ${PROJECT_BINARY_DIR}/anne.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+  install(FILES ${PROJECT_BINARY_DIR}/anne.bash-completion
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME anne)
 endif()
 install(EXPORT anne-targets NAMESPACE anne:: FILE anne-targets.cmake DESTINATION ${ANNE_INSTALL_CMAKEDIR})
 

@@ -2,6 +2,7 @@
 #include "anne.h"
 #include "anne_ops.h"
 #include "anne_quant.h"
+#include "anne_quant_ops.h"
 #include "anne_train.h"
 
 int anne_header_compiles_as_cxx();

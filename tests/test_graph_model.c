@@ -443,11 +443,6 @@ static void test_bad_broadcast_and_prelu_records(void **state) {
 
 /* ---- damaged files ------------------------------------------------------------------------------ */
 
-static void fix_crc(uint8_t *b, size_t n) {
-    uint32_t c = anne_crc32(anne_crc32(0, b, 12), b + 16, n - 16);
-    b[12] = (uint8_t)c, b[13] = (uint8_t)(c >> 8), b[14] = (uint8_t)(c >> 16), b[15] = (uint8_t)(c >> 24);
-}
-
 /* Every byte of a model flipped (three ways), the CRC made right: a status; when one loads, it runs in
  * its own arena size without touching anything else. Every truncation: a status. */
 static void damage(const uint8_t *b, size_t size) {
@@ -464,7 +459,7 @@ static void damage(const uint8_t *b, size_t size) {
             anne_status st;
             memcpy(d, b, size);
             d[i] ^= flips[f];
-            fix_crc(d, size);
+            anne_test_fix_crc(d, size);
             st = anne_model_load(&m, d, size);
             if (st == ANNE_OK) {
                 float *out = malloc((size_t)m.n_outputs * sizeof *out + 4u);

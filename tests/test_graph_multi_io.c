@@ -171,22 +171,6 @@ static void test_one_of_each_stays_2_0(void **state) {
     free(b1), free(b2);
 }
 
-static void fix_crc(uint8_t *b, size_t n) {
-    uint32_t c = anne_crc32(anne_crc32(0, b, 12), b + 16, n - 16);
-    b[12] = (uint8_t)c, b[13] = (uint8_t)(c >> 8), b[14] = (uint8_t)(c >> 16), b[15] = (uint8_t)(c >> 24);
-}
-
-/* The offset of section `type` in a file written by anne_graph_write(). */
-static size_t section(const uint8_t *b, uint32_t type) {
-    uint32_t i, n = (uint32_t)b[16] | (uint32_t)b[17] << 8;
-    for (i = 0; i < n; i++) {
-        const uint8_t *e = b + 20 + 12 * i;
-        if (e[0] == type) return (size_t)e[4] | (size_t)e[5] << 8 | (size_t)e[6] << 16;
-    }
-    fail_msg("no section %u", type);
-    return 0;
-}
-
 static void put16(uint8_t *p, uint16_t v) {
     p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8);
 }
@@ -224,8 +208,8 @@ static void test_bad_inputs_and_outputs(void **state) {
     b = write(&m.d, &size);
     d = aligned_alloc(4, size);
     assert_non_null(d);
-    ts = section(b, 6);
-    os = section(b, 7);
+    ts = anne_test_section(b, 6);
+    os = anne_test_section(b, 7);
     list = os + 4 + 64 * 4;
     assert_int_equal(anne_model_load(&am, b, size), ANNE_OK);
     assert_true(b[ts + 2] == 2 && b[os + 2] == 2 && b[list] == 5 && b[list + 2] == 3);
@@ -237,7 +221,7 @@ static void test_bad_inputs_and_outputs(void **state) {
         case 2: put16(d + list + 2 * cases[i].index, cases[i].value); break;
         default: put16(d + ts + 8 + 16 * cases[i].index + 12, cases[i].value); break;
         }
-        fix_crc(d, size);
+        anne_test_fix_crc(d, size);
         if (anne_model_load(&am, d, size) != cases[i].want) {
             fail_msg("case %zu: %s, expected %s", i, anne_status_str(anne_model_load(&am, d, size)),
                      anne_status_str(cases[i].want));
@@ -264,7 +248,7 @@ static void test_damaged_two_input_files(void **state) {
         for (f = 0; f < 3; f++) {
             memcpy(d, b, size);
             d[i] ^= flips[f];
-            fix_crc(d, size);
+            anne_test_fix_crc(d, size);
             if (anne_model_load(&am, d, size) == ANNE_OK) {
                 float *out = malloc((size_t)am.n_outputs * sizeof *out);
                 float *in = malloc((size_t)am.n_inputs * sizeof *in);

@@ -101,4 +101,23 @@ void anne_test_json_errors(const anne_test_bad_json *cases, size_t n);
 /* Runs a loaded model on one raw input; output must hold n_outputs floats. */
 void anne_test_predict(const anne_loaded *m, float *output, const float *input);
 
+/* The CRC of the n-byte model file b made right again after a test changed its bytes (docs/format.md:
+ * every byte but the CRC field, [0, 12) then [16, n)), so that the loader's later checks are reached. */
+static inline void anne_test_fix_crc(uint8_t *b, size_t n) {
+    uint32_t c = anne_crc32(anne_crc32(0, b, 12), b + 16, n - 16);
+    b[12] = (uint8_t)c, b[13] = (uint8_t)(c >> 8), b[14] = (uint8_t)(c >> 16), b[15] = (uint8_t)(c >> 24);
+}
+
+/* The offset of section `type` in a model file (below 2^24 in the tests' files); fails the test when the
+ * file has none. */
+static inline size_t anne_test_section(const uint8_t *b, uint32_t type) {
+    uint32_t i, n = (uint32_t)b[16] | (uint32_t)b[17] << 8;
+    for (i = 0; i < n; i++) {
+        const uint8_t *e = b + 20 + 12 * i;
+        if (e[0] == type) return (size_t)e[4] | (size_t)e[5] << 8 | (size_t)e[6] << 16;
+    }
+    fail_msg("no section %u", type);
+    return 0;
+}
+
 #endif /* ANNE_TEST_SUPPORT_H */

@@ -7,6 +7,8 @@ set(ANNE_PICO_MODEL "" CACHE FILEPATH
 set(ANNE_PICO_FORMAT f32 CACHE STRING "Number format on the board: f32, q16 or int8 (these two need ANNE_PICO_DATA)")
 set(ANNE_PICO_DATA "" CACHE FILEPATH "q16/int8: CSV of raw input rows to calibrate the quantizer with")
 set(ANNE_PICO_LABEL "" CACHE STRING "A column of ANNE_PICO_DATA to leave out (e.g. the class)")
+set(ANNE_PICO_TEST_CSV "" CACHE FILEPATH
+    "CSV of raw input rows: the firmware runs the self-test of its first 10 rows at start-up (anne convert --test)")
 set(ANNE_PICO_SENSOR ${CMAKE_CURRENT_LIST_DIR}/anne_pico_sensor.c CACHE FILEPATH
     "The C file that defines anne_pico_read_input(): reads your sensor")
 set(ANNE_PICO_SAMPLE "" CACHE STRING
@@ -43,11 +45,18 @@ function(anne_pico_model_app target)
   if(ANNE_PICO_LABEL)
     list(APPEND args LABEL ${ANNE_PICO_LABEL})
   endif()
+  if(ANNE_PICO_TEST_CSV)
+    list(APPEND args TEST ${ANNE_PICO_TEST_CSV})
+  endif()
   anne_add_model(${target} ${ANNE_PICO_MODEL} NAME model ${args})
   get_filename_component(sensor ${ANNE_PICO_SENSOR} ABSOLUTE)
   target_sources(${target} PRIVATE ${here}/anne_pico_model_app.c ${sensor})
   target_include_directories(${target} PRIVATE ${here})
   target_compile_definitions(${target} PRIVATE ANNE_PICO_MODEL_APP)
+  if(ANNE_PICO_TEST_CSV)
+    # the template includes model_test.h and runs model_self_test() at start-up
+    set_property(SOURCE ${here}/anne_pico_model_app.c APPEND PROPERTY COMPILE_DEFINITIONS ANNE_PICO_SELF_TEST=1)
+  endif()
   if(NOT ANNE_PICO_SAMPLE STREQUAL "")
     anne_pico_sample_literals(sample)
     set_property(SOURCE ${sensor} APPEND PROPERTY COMPILE_DEFINITIONS "ANNE_PICO_SAMPLE=${sample}")

@@ -5,6 +5,9 @@
 #include "anne_pico_app.h"
 #include "anne_port.h"
 #include "model.h"
+#ifdef ANNE_PICO_SELF_TEST
+#include "model_test.h"
+#endif
 
 /* At most this many values of a vector are printed (a CNN's input has thousands). */
 #define ANNE_PICO_PRINT_MAX 8u
@@ -88,6 +91,21 @@ int anne_pico_model_info(void) {
         anne_port_puts("\n");
     }
     return 0;
+}
+
+int anne_pico_model_self_test(void) {
+#ifdef ANNE_PICO_SELF_TEST
+    int mismatches = model_self_test();
+    anne_port_puts("self-test: ");
+    anne_port_put_u32(model_TEST_ROWS);
+    anne_port_puts(model_TEST_ROWS == 1 ? " row, " : " rows, ");
+    anne_port_put_u32((uint32_t)mismatches);
+    anne_port_puts(mismatches == 1 ? " mismatch" : " mismatches");
+    anne_port_puts(mismatches == 0 ? "\n" : " (this board computes other outputs than the host: docs/codegen.md)\n");
+    return mismatches != 0;
+#else
+    return 0;
+#endif
 }
 
 int anne_pico_model_step(void) {

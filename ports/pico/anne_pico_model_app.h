@@ -16,6 +16,12 @@ int anne_pico_read_input(float *input, unsigned n);
  * or 1 when the embedded model fails the runtime's validating loader (damaged flash). */
 int anne_pico_model_info(void);
 
+/* The self-test of a model converted with test rows (ANNE_PICO_TEST_CSV: anne convert --test,
+ * docs/codegen.md): runs model_self_test() and prints "self-test: N rows, M mismatches". Returns 0 when
+ * every output equals the host's bit for bit (or when the firmware has no self-test: prints nothing),
+ * else 1. */
+int anne_pico_model_self_test(void);
+
 /* One step: reads the sensor, runs the model, prints the input, the outputs, the class (by `anne predict`'s
  * rule: one output above 0.5 is class 1, else the largest output; none for a regression model, one
  * linear output and no class names) with its name when the model has class names, and the time the

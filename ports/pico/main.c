@@ -36,6 +36,7 @@ int main(void) {
     if (anne_pico_model_info() != 0) {
         for (;;) sleep_ms(1000); /* a damaged model: said so, nothing to run */
     }
+    anne_pico_model_self_test(); /* prints its result; the model runs either way */
     for (;;) {
         anne_pico_model_step();
         sleep_ms(ANNE_PICO_PERIOD_MS);

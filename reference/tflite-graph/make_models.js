@@ -827,4 +827,7 @@ async function main() {
               `difference ${worst.value.toExponential(2)}`);
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+// make_int8_ops.js reuses the loader and the writer
+module.exports = { loadLiteRt, checkLog, writeTflite, rng, prod, OPCODES, SCHEMA };
+
+if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });

@@ -24,10 +24,11 @@ extern "C" {
 #define ANNE_FORMAT_MAJOR 1
 #define ANNE_FORMAT_MINOR 0
 /* Graph models (operations over shaped tensors) are format 2.x; the runtime reads 1.x and 2.x. Dense
- * chains are still written as 1.0, which older runtimes read, and graphs with one input and one output
- * as 2.0; 2.1 adds several inputs and outputs. */
+ * chains are still written as 1.0, which older runtimes read, and float32 graphs with one input and one
+ * output as 2.0; 2.1 adds several inputs and outputs, 2.2 int8 graphs. */
 #define ANNE_FORMAT_GRAPH_MAJOR 2
 #define ANNE_FORMAT_GRAPH_MINOR 1
+#define ANNE_FORMAT_GRAPH_S8_MINOR 2
 
 /* ------------------------------------------------------------------------------------------------
  * Status codes. Values are stable (tools print them); new codes only grow at the end.
@@ -178,6 +179,9 @@ typedef struct anne_model {
     /* graph models: their runner (anne_graph_run_f32), set by the loader and by generated C, so that a
      * firmware that never has a graph model (a dense model shipped as generated C) links no graph code */
     anne_status (*graph_run)(const struct anne_model *model, float *output, const float *input, uint8_t *arena);
+    /* int8 graph models (format 2.2): each tensor's scale (f32) and zero point (i32), 8 bytes per tensor
+     * in tensor order (the QUANT section); NULL for float32 models */
+    const uint8_t *tensor_quant;
 } anne_model;
 
 /* Validates `size` bytes as a model file and fills *model. Checks magic, version, CRC-32, every
@@ -297,12 +301,15 @@ typedef enum anne_op_kind {
 #define ANNE_MAX_TENSOR_VALUES (1u << 24) /* values of one tensor */
 #define ANNE_MAX_MODEL_IO 16u       /* input tensors of a graph model, and output tensors */
 
-/* A tensor as the runtime sees it. */
+/* A tensor as the runtime sees it. A graph's tensors are all float32 (F32: 4 bytes a value) or all
+ * int8 (S8: 1 byte a value, real = scale * (q - zero_point), TFLite's scheme). */
 typedef struct anne_tensor {
     anne_dtype dtype;
     uint8_t rank;               /* 1 ... 4 */
     uint16_t dims[ANNE_MAX_RANK]; /* dims[0 .. rank-1], each >= 1; the others 1 */
     uint32_t offset;            /* bytes from the start of the arena, a multiple of 4 */
+    float scale;                /* S8: positive, normal, finite; F32: 0 */
+    int32_t zero_point;         /* S8: -128 ... 127; F32: 0 */
 } anne_tensor;
 
 /* An op as the runtime sees it. After anne_model_op() the pointers point into the model bytes; for
@@ -318,7 +325,12 @@ typedef struct anne_op {
     uint32_t kernel_size;       /* bytes */
     const void *bias;           /* per kind, or NULL */
     uint32_t bias_size;         /* bytes */
-    uint16_t attr[10];          /* per kind; anne_window in attr[0..7] for windowed ops */
+    uint16_t attr[10];          /* per kind; anne_window in attr[0..7] for windowed ops. In an int8
+                                   graph attr[8] | attr[9] << 16 is the aux record's offset in the
+                                   weights (anne_model_op() sets aux and aux_size from it) */
+    const void *aux;            /* int8 graphs: the op's int8 record (docs/format.md), or NULL */
+    uint32_t aux_size;          /* bytes; anne_graph_write() writes aux into the weights and sets
+                                   attr[8..9] itself */
 } anne_op;
 
 /* Op `index` (0-based, in run order) of a graph model. */
@@ -331,6 +343,11 @@ anne_status anne_model_op(const anne_model *model, uint16_t index, anne_op *op);
  * so that anne_model_predict() ends in the call (on the M33 a tail call, whose frame is gone while the
  * graph runs). */
 anne_status anne_graph_run_f32(const anne_model *model, float *output, const float *input, uint8_t *arena);
+
+/* The int8 graph runner, as anne_graph_run_f32 for an int8 graph model (format 2.2): each input value
+ * scaled, then quantized with its tensor's scale and zero point (anne_s8_quantize), the ops run in
+ * int8 (anne_quant.h), each output value dequantized. */
+anne_status anne_graph_run_s8(const anne_model *model, float *output, const float *input, uint8_t *arena);
 
 /* Tensor `index` of a graph model. */
 anne_status anne_model_tensor(const anne_model *model, uint16_t index, anne_tensor *tensor);

@@ -178,6 +178,10 @@ static inline uint16_t anne__w16(const uint8_t *p) {
  * its own place in the arena. */
 void anne__scale_span(const anne_model *model, float *out, const float *in, uint32_t first, uint32_t n);
 
+/* The data of section `type` of the model file p and its size, or NULL when the file has none (the
+ * loader checks the section table first: at most one entry of each known type). */
+const uint8_t *anne__section(const uint8_t *p, uint32_t type, uint32_t *size);
+
 /* Bytes one element of a number format takes in a kernel (0 for unknown formats). */
 static inline uint32_t anne__dtype_size(anne_dtype dtype) {
     return dtype == ANNE_DTYPE_F32 || dtype == ANNE_DTYPE_Q16 ? 4u : dtype == ANNE_DTYPE_S8 ? 1u : 0u;

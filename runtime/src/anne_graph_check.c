@@ -10,11 +10,17 @@
 #include "anne_inline.h"
 #include "anne_ops.h"
 
-/* A tensor record: format, rank, dims, values and place in the arena. */
-static anne_status anne__check_tensor(const uint8_t *rec, uint32_t arena_bytes) {
+/* Whether a graph is int8 (format 2.2: every tensor S8, a QUANT section), else float32. */
+ANNE__ALWAYS_INLINE int anne__graph_s8(const anne_model *m) {
+    return m->tensor_quant != NULL;
+}
+
+/* A tensor record: format (the graph's: float32, or int8 with a QUANT section), rank, dims, values and
+ * place in the arena. */
+static anne_status anne__check_tensor(const uint8_t *rec, uint32_t arena_bytes, uint32_t dtype) {
     uint32_t head = anne__w32(rec), rank = (head >> 8) & 0xFFu, values = 1, offset = anne__t_offset(rec), k;
-    if ((head & 0xFFu) != ANNE_DTYPE_F32) {
-        /* graph models are float32 in this version */
+    if ((head & 0xFFu) != dtype) {
+        /* one format per graph; Q16 graphs do not exist (yet) */
         return (head & 0xFFu) < ANNE_DTYPE_COUNT ? ANNE_ERR_UNSUPPORTED_DTYPE : ANNE_ERR_BAD_LAYER;
     }
     if (rank == 0 || rank > ANNE_MAX_RANK || (head >> 16) != 0) return ANNE_ERR_SHAPE;
@@ -24,7 +30,9 @@ static anne_status anne__check_tensor(const uint8_t *rec, uint32_t arena_bytes) 
         values *= d;
         if (values > ANNE_MAX_TENSOR_VALUES) return ANNE_ERR_SHAPE; /* checked at each step: no overflow */
     }
-    if ((offset & 3u) != 0 || offset > arena_bytes || 4u * values > arena_bytes - offset) return ANNE_ERR_BAD_LAYER;
+    if ((offset & 3u) != 0 || offset > arena_bytes || anne__t_bytes(rec) > arena_bytes - offset) {
+        return ANNE_ERR_BAD_LAYER;
+    }
     return ANNE_OK;
 }
 
@@ -79,7 +87,8 @@ static int anne__window_ok(const uint16_t *attr, anne_hwc in, anne_hwc out, int 
 }
 
 /* A weight array of an op: absent (offset and size 0) when `want` is 0; otherwise exactly `want`
- * bytes of finite floats inside the weights section, 4-aligned. optional: may also be absent. */
+ * bytes inside the weights section, 4-aligned, finite floats in a float32 graph (an int8 graph's
+ * values are checked by anne__check_op_s8). optional: may also be absent. */
 ANNE__ALWAYS_INLINE anne_status anne__check_array(const anne_model *m, const uint8_t *rec, uint32_t off_field, uint32_t want,
                                      int optional) {
     uint32_t off = anne__w32(rec + off_field), size = anne__w32(rec + off_field + 4u), i;
@@ -87,23 +96,25 @@ ANNE__ALWAYS_INLINE anne_status anne__check_array(const anne_model *m, const uin
     if (size != want || (off & 3u) != 0 || off > m->weights_size || size > m->weights_size - off) {
         return ANNE_ERR_BAD_LAYER;
     }
-    for (i = 0; i < size; i += 4u) {
+    for (i = 0; i < size && !anne__graph_s8(m); i += 4u) {
         if (!anne__finite_bits(anne__w32(m->weights + off + i))) return ANNE_ERR_BAD_VALUE;
     }
     return ANNE_OK;
 }
 
-/* Kernel and bias of an op: kernel exactly k bytes (0: none; optional_k: may be absent), bias b bytes
- * or absent (b == 0: none allowed). */
+/* Kernel and bias of an op: kernel exactly k bytes as float32 (0: none; optional_k: may be absent; an
+ * int8 graph's kernel is int8, k / 4 bytes), bias b bytes (float32 or int32) or absent (b == 0: none
+ * allowed). */
 static anne_status anne__check_weights(const anne_model *m, const uint8_t *rec, uint32_t k, int optional_k,
                                        uint32_t b) {
-    anne_status st = anne__check_array(m, rec, ANNE__O_KERNEL_OFF, k, optional_k);
+    anne_status st = anne__check_array(m, rec, ANNE__O_KERNEL_OFF, anne__graph_s8(m) ? k / 4u : k, optional_k);
     return st != ANNE_OK ? st : anne__check_array(m, rec, ANNE__O_BIAS_OFF, b, 1);
 }
 
-/* The first n attributes may be used; the others must be 0 (a later version may give them a meaning). */
+/* The first n attributes may be used; the others up to attr[7] must be 0 (a later version may give them
+ * a meaning). attr[8..9] are the int8 aux offset: anne__check_op's. */
 static int anne__attrs_unused_from(const uint16_t *attr, uint32_t n) {
-    for (; n < 10u; n++) {
+    for (; n < 8u; n++) {
         if (attr[n] != 0) return 0;
     }
     return 1;
@@ -266,6 +277,8 @@ static ANNE__NOINLINE anne_status anne__check_op(const anne_model *m, uint32_t i
         !ANNE_CONFIG_HAS_ACTIVATION(act)) {
         return ANNE_ERR_BAD_ACTIVATION;
     }
+    if (!anne__graph_s8(m) && anne__w32(rec + ANNE__O_AUX_OFF) != 0) return ANNE_ERR_BAD_LAYER; /* attr[8..9] */
+    /* a tail call: this frame is gone while the kind's checks run (the boards' stack budget) */
     return anne__check_op_kind(m, rec, kind, n_in, (const uint16_t *)(const void *)(rec + ANNE__O_ATTR),
                                anne__tensor_at(m, anne__rd16(rec + ANNE__O_INPUTS)), anne__tensor_at(m, self));
 }
@@ -282,8 +295,8 @@ static int anne__in_place_ok(const uint8_t *rec, uint32_t u, const uint8_t *tu, 
 
 /* Whether tensors a and b (records) share a byte of the arena. */
 static int anne__overlap(const uint8_t *a, const uint8_t *b) {
-    return anne__t_offset(b) < anne__t_offset(a) + 4u * anne__t_values(a) &&
-           anne__t_offset(a) < anne__t_offset(b) + 4u * anne__t_values(b);
+    return anne__t_offset(b) < anne__t_offset(a) + anne__t_bytes(a) &&
+           anne__t_offset(a) < anne__t_offset(b) + anne__t_bytes(b);
 }
 
 /* Whether tensor u is one of the model's outputs, which are read at the end. */
@@ -327,15 +340,17 @@ static ANNE__NOINLINE anne_status anne__check_plan(const anne_model *m) {
 }
 
 /* Every tensor record; then the arena: exactly the end of the plan's last tensor, and no larger than
- * all tensors side by side (a file cannot ask for more memory than its tensors take). */
+ * all tensors side by side, each starting at a multiple of 4 (a file cannot ask for more memory than
+ * its tensors take). */
 static ANNE__NOINLINE anne_status anne__check_tensors(const anne_model *m) {
     uint32_t i, end = 0, total = 0, bytes;
     for (i = 0; i < m->n_tensors; i++) {
         const uint8_t *t = anne__tensor_at(m, i);
-        anne_status st = anne__check_tensor(t, m->arena_bytes);
+        anne_status st = anne__check_tensor(t, m->arena_bytes, anne__graph_s8(m) ? ANNE_DTYPE_S8 : ANNE_DTYPE_F32);
         if (st != ANNE_OK) return st;
-        bytes = 4u * anne__t_values(t); /* <= 2^26 */
+        bytes = anne__t_bytes(t); /* <= 2^26 */
         if (anne__t_offset(t) + bytes > end) end = anne__t_offset(t) + bytes;
+        bytes = anne__pad4(bytes); /* side by side, each at a multiple of 4 (int8 tensors are padded) */
         total = total > 0xFFFFFFFFu - bytes ? 0xFFFFFFFFu : total + bytes;
     }
     return m->arena_bytes != end || m->arena_bytes > total ? ANNE_ERR_BAD_LAYER : ANNE_OK;
@@ -368,9 +383,9 @@ static uint32_t anne__row_values(const anne_model *m, int outputs) {
 
 /* The TENSORS and OPS headers and the sections' sizes; fills the counts and tables of *m. Out of line,
  * so that its values are not kept in anne__load_graph_model's frame under every op's check. */
-static ANNE__NOINLINE anne_status anne__read_headers(anne_model *m, const uint8_t *ts, uint32_t ts_size,
-                                                    const uint8_t *os, uint32_t os_size) {
-    uint32_t arena, n_t, n_o, n_in, n_out, list;
+static ANNE__NOINLINE anne_status anne__read_headers(anne_model *m, const uint8_t *p) {
+    uint32_t arena, n_t, n_o, n_in, n_out, list, ts_size = 0, os_size = 0;
+    const uint8_t *ts = anne__section(p, ANNE__SEC_TENSORS, &ts_size), *os = anne__section(p, ANNE__SEC_OPS, &os_size);
     if (ts_size < ANNE__TENSORS_HDR_SIZE || os_size < ANNE__OPS_HDR_SIZE) return ANNE_ERR_BAD_SECTION;
     n_t = anne__w32(ts) & 0xFFFFu;
     n_o = anne__w32(os) & 0xFFFFu;
@@ -399,10 +414,30 @@ static ANNE__NOINLINE anne_status anne__read_headers(anne_model *m, const uint8_
     return ANNE_OK;
 }
 
-anne_status anne__load_graph_model(anne_model *m, const uint8_t *ts, uint32_t ts_size, const uint8_t *os,
-                                   uint32_t os_size) {
+/* The QUANT section of an int8 graph (2.2): every tensor's scale positive, normal and finite, its zero
+ * point in -128 ... 127. A float32 graph has none. The first tensor's dtype says which the graph is
+ * (anne__check_tensors then holds every other tensor to it). */
+static ANNE__NOINLINE anne_status anne__read_quant(anne_model *m, const uint8_t *p) {
+    uint32_t i, q_size = 0;
+    const uint8_t *q = anne__section(p, ANNE__SEC_QUANT, &q_size);
+    if (m->tensor_table[ANNE__T_DTYPE] != ANNE_DTYPE_S8) return q == NULL ? ANNE_OK : ANNE_ERR_BAD_SECTION;
+    if (!ANNE_CONFIG_S8) return ANNE_ERR_UNSUPPORTED_DTYPE;
+    if (q == NULL) return ANNE_ERR_MISSING_SECTION;
+    if (q_size != (uint32_t)m->n_tensors * ANNE__QUANT_SIZE) return ANNE_ERR_BAD_SECTION;
+    for (i = 0; i < q_size; i += ANNE__QUANT_SIZE) {
+        if (anne__w32(q + i) - 0x00800000u >= 0x7F000000u || anne__w32(q + i + 4u) + 128u >= 256u) {
+            return ANNE_ERR_BAD_VALUE;
+        }
+    }
+    m->tensor_quant = q;
+    return ANNE_OK;
+}
+
+anne_status anne__load_graph_model(anne_model *m, const uint8_t *p) {
     uint32_t i;
-    anne_status st = anne__read_headers(m, ts, ts_size, os, os_size);
+    anne_status st = anne__read_headers(m, p);
+    if (st != ANNE_OK) return st;
+    st = anne__read_quant(m, p);
     if (st != ANNE_OK) return st;
     st = anne__check_outputs(m);
     if (st != ANNE_OK) return st;
@@ -410,6 +445,10 @@ anne_status anne__load_graph_model(anne_model *m, const uint8_t *ts, uint32_t ts
     if (st != ANNE_OK) return st;
     for (i = 0; i < m->n_ops; i++) {
         st = anne__check_op(m, i);
+#if ANNE_CONFIG_S8
+        /* then the int8 parts (a QUANT section without ANNE_CONFIG_S8 was refused by anne__read_quant) */
+        if (st == ANNE_OK && anne__graph_s8(m)) st = anne__check_op_s8(m, i);
+#endif
         if (st != ANNE_OK) return st;
     }
     st = anne__check_plan(m);
@@ -418,6 +457,10 @@ anne_status anne__load_graph_model(anne_model *m, const uint8_t *ts, uint32_t ts
     if (anne__row_values(m, 0) > 0xFFFFu || anne__row_values(m, 1) > 0xFFFFu) return ANNE_ERR_SHAPE;
     m->n_inputs = (uint16_t)anne__row_values(m, 0);
     m->n_outputs = (uint16_t)anne__row_values(m, 1);
+#if ANNE_CONFIG_S8
+    m->graph_run = anne__graph_s8(m) ? anne_graph_run_s8 : anne_graph_run_f32;
+#else
     m->graph_run = anne_graph_run_f32;
+#endif
     return ANNE_OK;
 }

@@ -8,6 +8,8 @@
 
 #define ANNE__SEC_TENSORS 6u      /* tensor records (format 2) */
 #define ANNE__SEC_OPS 7u          /* op records (format 2) */
+#define ANNE__SEC_QUANT 8u        /* int8 graphs (2.2): per tensor f32 scale, i32 zero point */
+#define ANNE__QUANT_SIZE 8u       /* bytes per tensor in QUANT */
 
 /* TENSORS section: n_tensors u16, n_inputs u16 (0: one, tensor 0; else 2 ... ANNE_MAX_MODEL_IO: tensors
  * 0 .. n_inputs-1), arena_bytes u32, then the records. */
@@ -38,6 +40,7 @@
 #define ANNE__O_BIAS_OFF 36u      /* u32 */
 #define ANNE__O_BIAS_SIZE 40u     /* u32: 0 without bias */
 #define ANNE__O_ATTR 44u          /* 10 x u16, per kind */
+#define ANNE__O_AUX_OFF 60u       /* attr[8..9] as a u32: an int8 graph op's aux record in WEIGHTS */
 #define ANNE__OP_SIZE 64u
 
 /* Decodes tensor record rec (validated, 4-aligned) into *t. */
@@ -68,6 +71,10 @@ ANNE__ALWAYS_INLINE uint32_t anne__t_dim(const uint8_t *t, uint32_t k) { /* k < 
 ANNE__ALWAYS_INLINE uint32_t anne__t_values(const uint8_t *t) { /* the product of the four dims */
     return anne__t_dim(t, 0) * anne__t_dim(t, 1) * anne__t_dim(t, 2) * anne__t_dim(t, 3);
 }
+/* Its bytes in the arena: 4 a value for F32, 1 for S8 (a checked record's dtype is one of the two). */
+ANNE__ALWAYS_INLINE uint32_t anne__t_bytes(const uint8_t *t) {
+    return t[ANNE__T_DTYPE] == ANNE_DTYPE_S8 ? anne__t_values(t) : 4u * anne__t_values(t);
+}
 ANNE__ALWAYS_INLINE uint32_t anne__t_offset(const uint8_t *t) {
     return anne__w32(t + ANNE__T_OFFSET);
 }
@@ -94,9 +101,33 @@ ANNE__ALWAYS_INLINE uint32_t anne__output_tensor(const anne_model *m, uint32_t k
     return m->output_list != NULL ? anne__w16(m->output_list + 2u * k) : m->n_tensors - 1u;
 }
 
-/* The loader's checks of a graph model's sections (anne_graph_check.c): fills the graph fields of *m,
- * whose weights are already set. */
-anne_status anne__load_graph_model(anne_model *m, const uint8_t *tensors, uint32_t tensors_size, const uint8_t *ops,
-                                   uint32_t ops_size);
+/* Tensor `index`'s scale (f32 bits) and zero point (i32) in an int8 graph's QUANT section. */
+ANNE__ALWAYS_INLINE const uint8_t *anne__t_quant(const anne_model *m, uint32_t index) {
+    return m->tensor_quant + index * ANNE__QUANT_SIZE;
+}
+
+/* Bytes of the aux record of op rec in an int8 graph (docs/format.md, "int8 graphs"): Dense and the
+ * convolutions 8 + 8 x their output channels (clamp, multipliers, shifts), ACTIVATION a table (softmax:
+ * 256 u16, else 256 int8), the poolings and the global average 8, the other kinds none. */
+ANNE__ALWAYS_INLINE uint32_t anne__op_aux_size(const anne_model *m, const uint8_t *rec) {
+    uint32_t kind = rec[ANNE__O_KIND];
+    const uint8_t *t = m->tensor_table + anne__w16(rec + ANNE__O_OUTPUT) * ANNE__TENSOR_SIZE;
+    if (kind == ANNE_OP_DENSE || kind == ANNE_OP_CONV2D || kind == ANNE_OP_DEPTHWISE_CONV2D) {
+        return 8u + 8u * anne__t_dim(t, anne__t_rank(t) - 1u);
+    }
+    if (kind == ANNE_OP_ACTIVATION) return rec[ANNE__O_ACT] == ANNE_ACT_SOFTMAX ? 512u : 256u;
+    /* poolings: act_min, act_max; the global average (TFLite's MEAN): multiplier, shift */
+    if (kind == ANNE_OP_MAX_POOL2D || kind == ANNE_OP_AVG_POOL2D || kind == ANNE_OP_GLOBAL_AVG_POOL) return 8u;
+    return 0;
+}
+
+/* The int8 parts of op i of an int8 graph (anne_graph_check_s8.c), after the checks every graph op has
+ * (kind, inputs, shapes, the sizes of kernel and bias): the kinds that run in int8, the op's
+ * activation, its aux record, the quantization its tensors share, kernel and bias values. */
+anne_status anne__check_op_s8(const anne_model *m, uint32_t i);
+
+/* The loader's checks of a graph model's sections (TENSORS, OPS, and QUANT in an int8 graph) in the
+ * model file p (anne_graph_check.c): fills the graph fields of *m, whose weights are already set. */
+anne_status anne__load_graph_model(anne_model *m, const uint8_t *p);
 
 #endif /* ANNE_GRAPH_FORMAT_H */

@@ -308,6 +308,12 @@ anne_status anne_model_tensor(const anne_model *model, uint16_t index, anne_tens
     if (model == NULL || tensor == NULL || model->tensor_table == NULL) return ANNE_ERR_NULL_ARG;
     if (index >= model->n_tensors) return ANNE_ERR_BAD_ARG;
     anne__tensor_decode(model->tensor_table + (uint32_t)index * ANNE__TENSOR_SIZE, tensor);
+    tensor->scale = 0.0f;
+    tensor->zero_point = 0;
+    if (model->tensor_quant != NULL) {
+        tensor->scale = anne__rdf32(anne__t_quant(model, index));
+        tensor->zero_point = (int32_t)anne__w32(anne__t_quant(model, index) + 4u);
+    }
     return ANNE_OK;
 }
 
@@ -328,5 +334,7 @@ anne_status anne_model_op(const anne_model *model, uint16_t index, anne_op *op) 
     op->bias = anne__array(model, rec, ANNE__O_BIAS_OFF);
     op->bias_size = anne__w32(rec + ANNE__O_BIAS_SIZE);
     for (k = 0; k < 10u; k++) op->attr[k] = anne__w16(rec + ANNE__O_ATTR + 2u * k);
+    op->aux_size = model->tensor_quant != NULL ? anne__op_aux_size(model, rec) : 0u;
+    op->aux = op->aux_size != 0 ? model->weights + anne__w32(rec + ANNE__O_AUX_OFF) : NULL;
     return ANNE_OK;
 }

@@ -1,6 +1,7 @@
 /* Elementwise merges of float32 tensors (Keras Add, Subtract, Multiply, Maximum, Minimum, and Average
  * as a sum then anne_div_scalar_f32), of one shape or broadcast, and Concatenate: the reference kernels
  * of anne_ops.h. */
+#include "anne_broadcast.h"
 #include "anne_inline.h"
 #include "anne_math_f32.h"
 #include "anne_ops.h"
@@ -22,15 +23,6 @@ void anne_merge_forward_f32(float *out, const float *a, const float *b, uint32_t
     uint32_t i;
     /* a[i] and b[i] are read before out[i] is written: out may be a (or b) */
     for (i = 0; i < n; i++) out[i] = anne__merge(a[i], b[i], op);
-}
-
-/* The index of out's element (i0, i1, i2, i3) in an input of dims d (rank 4, each 1 or out's): its own
- * row-major index, with 0 along the axes where it has 1 (the value repeated). */
-static size_t anne__broadcast_at(const uint16_t *d, uint32_t i0, uint32_t i1, uint32_t i2, uint32_t i3) {
-    size_t j = d[0] == 1u ? 0u : i0;
-    j = j * d[1] + (d[1] == 1u ? 0u : i1);
-    j = j * d[2] + (d[2] == 1u ? 0u : i2);
-    return j * d[3] + (d[3] == 1u ? 0u : i3);
 }
 
 void anne_merge_broadcast_forward_f32(float *out, const float *a, const float *b, const anne_broadcast_params *p) {

@@ -19,7 +19,7 @@
 
 /* The data of section `type` and its size, or NULL when the file has none (the table is checked
  * before: at most one entry of each known type). */
-static const uint8_t *anne__section(const uint8_t *p, uint32_t type, uint32_t *size) {
+const uint8_t *anne__section(const uint8_t *p, uint32_t type, uint32_t *size) {
     uint32_t i, n = anne__w32(p + ANNE__HDR_N_SECTIONS) & 0xFFFFu;
     for (i = 0; i < n; i++) {
         const uint8_t *e = p + ANNE__HDR_SIZE + i * ANNE__SEC_ENTRY_SIZE;
@@ -50,7 +50,7 @@ static anne_status anne__check_sections(const uint8_t *p, uint32_t file_size, ui
             const uint8_t *f = p + ANNE__HDR_SIZE + j * ANNE__SEC_ENTRY_SIZE;
             uint32_t off2 = anne__w32(f + 4), size2 = anne__w32(f + 8);
             if (size != 0 && size2 != 0 && off < off2 + size2 && off2 < off + size) return ANNE_ERR_BAD_SECTION;
-            if (type == anne__w32(f) && type - ANNE__SEC_GRAPH <= ANNE__SEC_OPS - ANNE__SEC_GRAPH) {
+            if (type == anne__w32(f) && type - ANNE__SEC_GRAPH <= ANNE__SEC_QUANT - ANNE__SEC_GRAPH) {
                 return ANNE_ERR_BAD_SECTION; /* a known type twice */
             }
         }
@@ -204,7 +204,7 @@ static int anne__check_strings(const uint8_t *s, uint32_t size, uint32_t count) 
  * two classes. */
 static anne_status anne__load_classes(anne_model *m, const uint8_t *s, uint32_t size) {
     /* read in place, with no record on the stack (the loader's frame counts against a board's budget) */
-    uint32_t first = m->tensor_table != NULL
+    uint32_t first = ANNE_CONFIG_GRAPH && m->tensor_table != NULL /* a build without graphs: no code for them */
                          ? anne__t_values(m->tensor_table + anne__output_tensor(m, 0) * ANNE__TENSOR_SIZE)
                          : m->n_outputs;
     uint32_t count, expected = first == 1u ? 2u : first;
@@ -250,10 +250,9 @@ static anne_status anne__load(anne_model *m, const uint8_t *p, size_t size) {
         sec = anne__section(p, ANNE__SEC_GRAPH, &sec_size);
         st = anne__load_graph(m, sec, sec_size);
     } else {
-        uint32_t ops_size = 0;
-        const uint8_t *ops = anne__section(p, ANNE__SEC_OPS, &ops_size);
-        sec = anne__section(p, ANNE__SEC_TENSORS, &sec_size);
-        st = ANNE_CONFIG_GRAPH ? anne__load_graph_model(m, sec, sec_size, ops, ops_size) : ANNE_ERR_VERSION;
+        /* the graph's sections are found there: no more locals in this frame, which lies under all of
+         * the graph checks (the boards' stack budget) */
+        st = ANNE_CONFIG_GRAPH ? anne__load_graph_model(m, p) : ANNE_ERR_VERSION;
     }
     if (st != ANNE_OK) return st;
     sec = anne__section(p, ANNE__SEC_SCALING, &sec_size);

@@ -144,6 +144,18 @@ int anne_cli_features(const anne_csv *t, size_t label_col, uint16_t n_inputs, fl
     return anne_csv_features(t, label_col, x, &n_features, err);
 }
 
+int anne_cli_read_features(anne_csv *t, const char *path, unsigned csv_flags, const char *label, uint16_t n_inputs,
+                           size_t max_rows, size_t *label_col, float **x, anne_error *err) {
+    anne_csv head;
+    *label_col = ANNE_CSV_NO_COLUMN;
+    *x = NULL;
+    if (anne_csv_read_ex(t, path, csv_flags, err) != 0) return -1;
+    if (label != NULL && anne_csv_find(t, label, label_col, err) != 0) return -1;
+    head = *t; /* the same table, its first rows only: the arrays are indexed by row */
+    if (head.n_rows > max_rows) head.n_rows = max_rows;
+    return anne_cli_features(&head, *label_col, n_inputs, x, err);
+}
+
 int anne_cli_targets(const anne_csv *t, size_t col, double **y, anne_error *err) {
     size_t r;
     *y = malloc((t->n_rows ? t->n_rows : 1u) * sizeof **y);

@@ -66,6 +66,15 @@ int anne_cli_dense_only_file(const char *path, const char *what, anne_error *err
  * file has no data rows, and on any value that is not a number. *x: (n_rows, n_inputs), malloc'd. */
 int anne_cli_features(const anne_csv *t, size_t label_col, uint16_t n_inputs, float **x, anne_error *err);
 
+/* Reads the CSV file at path (anne_csv_read_ex(): "-" for standard input, csv_flags ANNE_CSV_NO_HEADER)
+ * and its feature matrix for a model with n_inputs inputs, as `predict` takes
+ * it: every column but the label column (label: its name, or NULL for none; *label_col receives its
+ * index or ANNE_CSV_NO_COLUMN), of the first max_rows data rows (SIZE_MAX: all; later rows are not
+ * read as numbers). Errors as anne_csv_read(), anne_csv_find() and anne_cli_features() give them. *t
+ * stays filled on success (anne_csv_free() it either way); *x: (min(rows, max_rows), n_inputs). */
+int anne_cli_read_features(anne_csv *t, const char *path, unsigned csv_flags, const char *label, uint16_t n_inputs,
+                           size_t max_rows, size_t *label_col, float **x, anne_error *err);
+
 /* The numeric targets of a regression model: column col of every data row, as doubles (*y malloc'd,
  * (n_rows)). A value that is not a number is an error naming the line, the column and the value. */
 int anne_cli_targets(const anne_csv *t, size_t col, double **y, anne_error *err);
@@ -110,6 +119,13 @@ int anne_cli_spec_error(const anne_cli_spec *spec, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+
+/* The option every command that reads CSV files takes (docs/cli.md, "CSV files"), for its table of
+ * anne_cli_opt: --no-header sets *flags (an int) to ANNE_CSV_NO_HEADER. */
+#define ANNE_CLI_OPT_NO_HEADER(flags) {"--no-header", NULL, (flags), (int)ANNE_CSV_NO_HEADER, NULL, NULL, NULL, NULL}
+#define ANNE_CLI_HELP_NO_HEADER \
+    "  --no-header      the CSV files have no header row: columns are named by their index from 0\n" \
+    "                   (--label 4 is the fifth column); DATA.csv - reads standard input\n"
 
 /* Parsers for anne_cli_opt.parse: a finite float (out: float *). */
 int anne_cli_parse_float_opt(const char *text, void *out);

@@ -14,5 +14,7 @@ int anne_cmd_train(int argc, char **argv);
 int anne_cmd_split(int argc, char **argv);
 /* `anne split DATA.csv TRAIN.csv TEST.csv --test F`: anne_cmd_split() hands a call with --test here. */
 int anne_cmd_split_data(int argc, char **argv);
+int anne_cmd_plot(int argc, char **argv);
+int anne_cmd_draw(int argc, char **argv);
 
 #endif /* ANNE_COMMANDS_H */

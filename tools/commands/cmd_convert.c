@@ -28,18 +28,19 @@ typedef struct anne__src {
 
 /* Writes OUT (and whatever goes with it); *written: bytes of OUT, for the message. */
 typedef int (*anne__writer)(const anne__src *s, const char *out, const char *prefix, const char *in,
-                            size_t *written, anne_error *err);
+                            const anne_codegen_test *test, size_t *written, anne_error *err);
 
 static const char *anne__dtype_name(anne_dtype dt) {
     return dt == ANNE_DTYPE_Q16 ? "q16" : dt == ANNE_DTYPE_S8 ? "int8" : "f32";
 }
 
-static int anne__write_json(const anne__src *s, const char *out, const char *prefix, const char *in, size_t *written,
-                            anne_error *err) {
+static int anne__write_json(const anne__src *s, const char *out, const char *prefix, const char *in,
+                            const anne_codegen_test *test, size_t *written, anne_error *err) {
     char *text;
     int rc;
     (void)prefix;
     (void)in;
+    (void)test;
     if (!s->has_ir) {
         return anne_error_set(err, "a quantized model (%s) cannot be written as ANNE JSON, which holds float weights: "
                                    "write .anne or .c, or convert the float model",
@@ -52,16 +53,17 @@ static int anne__write_json(const anne__src *s, const char *out, const char *pre
     return rc != 0 ? 1 : 0; /* 1: a file error, printed without IN */
 }
 
-static int anne__write_c(const anne__src *s, const char *out, const char *prefix, const char *in, size_t *written,
-                         anne_error *err) {
+static int anne__write_c(const anne__src *s, const char *out, const char *prefix, const char *in,
+                         const anne_codegen_test *test, size_t *written, anne_error *err) {
     (void)written;
-    return anne_codegen_write(s->bytes, s->size, out, prefix, in, err);
+    return anne_codegen_write(s->bytes, s->size, out, prefix, in, test, err);
 }
 
 static int anne__write_anne(const anne__src *s, const char *out, const char *prefix, const char *in,
-                            size_t *written, anne_error *err) {
+                            const anne_codegen_test *test, size_t *written, anne_error *err) {
     (void)prefix;
     (void)in;
+    (void)test;
     *written = s->size;
     return anne_file_write(out, s->bytes, s->size, err) != 0 ? 1 : 0;
 }
@@ -158,11 +160,12 @@ static int anne__ends_with(const char *s, const char *tail) {
 static void anne__convert_usage(FILE *out) {
     fprintf(out,
             "usage: anne convert IN OUT [--name NAME] [--classes A,B,...] [--weights WEIGHTS.h5]\n"
+            "       anne convert IN NAME.c --test DATA.csv [--rows N] [--label COL] [--no-header]\n"
             "       anne convert --check IN [--weights WEIGHTS.h5]\n"
             "\n"
             "Reads the model IN, recognized by content: an .anne model file, ANNE JSON, a Keras .h5 or .keras\n"
-            "file, a Keras model.to_json() architecture (with --weights), or a TensorFlow.js model.json\n"
-            "(docs/keras-import.md). Writes OUT:\n"
+            "file, a Keras model.to_json() architecture (with --weights), a TensorFlow.js model.json\n"
+            "(docs/keras-import.md) or a TensorFlow Lite .tflite file (docs/tflite-import.md). Writes OUT:\n"
             "  OUT ending in .json   ANNE JSON (docs/anne-json.md), kernels in Keras' inputs x units layout\n"
             "  OUT ending in .c      generated C: OUT and the header beside it (docs/codegen.md)\n"
             "  any other OUT         binary model file (.anne, docs/format.md)\n"
@@ -176,6 +179,14 @@ static void anne__convert_usage(FILE *out) {
             "                        separated by commas; an empty list removes them\n"
             "  --weights FILE        the HDF5 weights for a to_json() IN: Keras 2's or Keras 3's\n"
             "                        save_weights file (NAME.weights.h5) or a full .h5\n"
+            "  --test DATA.csv       with OUT NAME.c: also write NAME_test.c and NAME_test.h, a self-test\n"
+            "                        to run on the board: the first rows of DATA.csv with the outputs this\n"
+            "                        host computes for them, and int NAME_self_test(void), which returns\n"
+            "                        how many outputs differ by a bit (0: all equal; docs/codegen.md)\n"
+            "  --rows N              rows of DATA.csv the self-test takes (default 10; 1 to 65535)\n"
+            "  --label COL           a column of DATA.csv to leave out (e.g. the class), as predict's\n"
+            "  --no-header           DATA.csv has no header row: columns are named by their index from 0;\n"
+            "                        DATA.csv - reads standard input\n"
             "  --check               list every layer of IN as supported or not, write nothing;\n"
             "                        exit 0 when all are supported, 1 otherwise; the weights are read\n"
             "                        and, when all layers are supported, converted in memory: --check\n"
@@ -239,20 +250,51 @@ static int anne__open(anne__src *s, const char *in, anne_import_options *opt, co
     return 0;
 }
 
+/* --rows: a whole number 1..ANNE__TEST_MAX_ROWS (out: size_t *). */
+#define ANNE__TEST_MAX_ROWS 65535u
+static int anne__parse_rows(const char *text, void *out) {
+    char *end;
+    unsigned long v;
+    if (*text < '0' || *text > '9') return -1; /* no sign, no spaces */
+    v = strtoul(text, &end, 10);
+    if (*end != '\0' || v < 1 || v > ANNE__TEST_MAX_ROWS) return -1;
+    *(size_t *)out = (size_t)v;
+    return 0;
+}
+
+/* --test's rows: the first `rows` of the CSV file as the model's raw inputs (*x malloc'd, *n of them). */
+static int anne__test_rows(const anne_model *m, const char *path, unsigned csv_flags, const char *label, size_t rows,
+                           float **x, size_t *n, anne_error *err) {
+    anne_csv t;
+    size_t label_col;
+    int rc = anne_cli_read_features(&t, path, csv_flags, label, m->n_inputs, rows, &label_col, x, err);
+    *n = t.n_rows < rows ? t.n_rows : rows;
+    anne_csv_free(&t);
+    return rc;
+}
+
 int anne_cmd_convert(int argc, char **argv) {
     const char *in, *out, *name = NULL, *classes = NULL, *pos[2] = {NULL, NULL};
+    const char *test_csv = NULL, *label = NULL;
     anne_error err;
     anne_ir ir;
     anne__src src;
     anne_import_options opt;
-    int check = 0, in_prefix, rc, n_pos;
-    size_t bytes = 0, k, n_layers;
+    anne_codegen_test test;
+    float *test_x = NULL;
+    int check = 0, in_prefix, rc, n_pos, csv_flags = 0;
+    size_t bytes = 0, k, n_layers, rows = 0;
     char prefix[128];
     const anne_cli_opt opts[] = {
         {"--check", NULL, &check, 1, NULL, NULL, NULL, NULL},
         {"--weights", NULL, NULL, 0, &opt.weights_path, NULL, NULL, "--weights needs a file"},
         {"--name", NULL, NULL, 0, &name, NULL, NULL, "--name needs a value"},
         {"--classes", NULL, NULL, 0, &classes, NULL, NULL, "--classes needs names, e.g. --classes cat,dog"},
+        {"--test", NULL, NULL, 0, &test_csv, NULL, NULL, "--test needs a CSV file"},
+        {"--rows", NULL, NULL, 0, NULL, anne__parse_rows, &rows,
+         "--rows needs a whole number from 1 to 65535, got \"%s\""},
+        {"--label", NULL, NULL, 0, &label, NULL, NULL, "--label needs a column name"},
+        ANNE_CLI_OPT_NO_HEADER(&csv_flags),
         {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
     };
     const anne_cli_spec spec = {"convert", NULL, anne__convert_usage, opts, pos, 2, "too many arguments ('%s')"};
@@ -262,6 +304,9 @@ int anne_cmd_convert(int argc, char **argv) {
     out = pos[1];
     if (check) {
         if (in == NULL || out != NULL) return anne_cli_spec_error(&spec, "--check takes IN only");
+        if (test_csv != NULL || rows != 0 || label != NULL || csv_flags != 0) {
+            return anne_cli_spec_error(&spec, "--check writes nothing: no --test (--rows, --label, --no-header) with it");
+        }
         opt.check = 1;
         if (anne_import_ex(&ir, in, &opt, &err) != 0) {
             fprintf(stderr, "anne convert: %s\n", err.msg);
@@ -276,6 +321,14 @@ int anne_cmd_convert(int argc, char **argv) {
         return opt.all_supported ? 0 : 1;
     }
     if (in == NULL || out == NULL) return anne_cli_spec_error(&spec, "expected IN and OUT");
+    if (test_csv == NULL && (rows != 0 || label != NULL || csv_flags != 0)) {
+        return anne_cli_spec_error(&spec, "%s belongs to --test DATA.csv, which is missing",
+                                   rows != 0 ? "--rows" : label != NULL ? "--label" : "--no-header");
+    }
+    if (test_csv != NULL && !anne__ends_with(out, ".c")) {
+        return anne_cli_spec_error(&spec, "--test writes the self-test of generated C: OUT must end in .c, got '%s'",
+                                   out);
+    }
     for (k = 0; !anne__ends_with(out, anne__outputs[k].ext); k++) {
     }
     if (anne__open(&src, in, &opt, name, classes, &in_prefix, &err) != 0) {
@@ -283,8 +336,20 @@ int anne_cmd_convert(int argc, char **argv) {
         else fprintf(stderr, "anne convert: %s\n", err.msg);
         return 1;
     }
+    memset(&test, 0, sizeof test);
+    if (test_csv != NULL) {
+        if (anne__test_rows(&src.model, test_csv, (unsigned)csv_flags, label, rows != 0 ? rows : 10u, &test_x, &test.n_rows, &err) != 0) {
+            anne__src_free(&src);
+            fprintf(stderr, "anne convert: %s\n", err.msg);
+            return 1;
+        }
+        test.x = test_x;
+        test.data = test_csv;
+        test.label = label;
+    }
     anne_codegen_prefix(name != NULL && name[0] != '\0' ? name : out, prefix, sizeof prefix);
-    rc = anne__outputs[k].write(&src, out, prefix, in, &bytes, &err);
+    rc = anne__outputs[k].write(&src, out, prefix, in, test_csv != NULL ? &test : NULL, &bytes, &err);
+    free(test_x);
     if (rc != 0) {
         anne__src_free(&src);
         if (rc < 0) fprintf(stderr, "anne convert: %s: %s\n", in, err.msg);
@@ -299,6 +364,11 @@ int anne_cmd_convert(int argc, char **argv) {
            n_layers == 1 ? "" : "s", anne__parameters(&src.model));
     if (!anne__outputs[k].has_prefix) printf(", %zu bytes", bytes);
     printf("\n");
+    if (test_csv != NULL) {
+        int stem = (int)(strlen(out) - 2u); /* OUT without ".c" */
+        printf("wrote %.*s_test.c and %.*s_test.h (the self-test %s_self_test(): %zu row%s of %s)\n", stem, out, stem,
+               out, prefix, test.n_rows, test.n_rows == 1 ? "" : "s", test_csv);
+    }
     anne__src_free(&src);
     return anne_cli_flush("convert");
 }

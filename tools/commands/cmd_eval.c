@@ -1,6 +1,7 @@
 /* anne eval: scores a model on a labelled CSV file with the runtime's streaming metrics: confusion
  * matrix, accuracy, precision/recall/F1 (per class, macro, weighted, class 1 for binary models),
  * log loss; as text or JSON (docs/cli.md). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,7 @@
 #include "anne_csv.h"
 #include "anne_regression.h"
 
-#define ANNE__EVAL_USAGE "anne eval MODEL DATA.csv --label COL [--threshold T] [--task T] [--json]"
+#define ANNE__EVAL_USAGE "anne eval MODEL DATA.csv --label COL [--threshold T] [--task T] [--no-header] [--json]"
 
 static void anne__eval_help(FILE *out) {
     fprintf(out, "usage: " ANNE__EVAL_USAGE "\n\n"
@@ -27,6 +28,7 @@ static void anne__eval_help(FILE *out) {
            "  --json           keys n, accuracy, confusion_matrix, average, precision, recall, f1,\n"
            "                   log_loss, per_class, macro, weighted (and labels: the class names);\n"
            "                   regression: n, task, mae, rmse, r2, max_error\n"
+           ANNE_CLI_HELP_NO_HEADER
            "  --help           this text\n\n"
            "Confusion matrix: rows are the true class, columns the predicted class (as sklearn).\n"
            "precision/recall/f1 are class 1's for a model with two classes (sklearn's\n"
@@ -44,6 +46,7 @@ typedef struct anne__eval_args {
     const char *model, *data, *label;
     float threshold;
     int json;
+    int csv_flags;              /* ANNE_CSV_NO_HEADER or 0 */
     anne_cli_task task;
 } anne__eval_args;
 
@@ -56,6 +59,7 @@ static int anne__eval_parse(int argc, char **argv, anne__eval_args *a) {
         {"--threshold", NULL, NULL, 0, NULL, anne_cli_parse_float_opt, &a->threshold,
          "--threshold needs a number, got \"%s\""},
         {"--task", NULL, NULL, 0, NULL, anne_cli_parse_task, &a->task, ANNE_CLI_TASK_ERROR},
+        ANNE_CLI_OPT_NO_HEADER(&a->csv_flags),
         {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
     };
     const anne_cli_spec spec = {"eval", ANNE__EVAL_USAGE, anne__eval_help, opts, pos, 2, "unexpected argument '%s'"};
@@ -310,9 +314,8 @@ int anne_cmd_eval(int argc, char **argv) {
     if (rc >= 0) return rc;
     if (anne_cli_model_open(&m, a.model, &err) != 0) return anne_cli_fail("eval", err.msg);
     memset(&labels, 0, sizeof labels);
-    rc = anne_csv_read(&t, a.data, &err);
-    if (rc == 0) rc = anne_csv_find(&t, a.label, &label_col, &err);
-    if (rc == 0) rc = anne_cli_features(&t, label_col, m.loaded.model.n_inputs, &x, &err);
+    rc = anne_cli_read_features(&t, a.data, (unsigned)a.csv_flags, a.label, m.loaded.model.n_inputs, SIZE_MAX,
+                                &label_col, &x, &err);
     if (rc == 0 && anne_cli_regression(&m.loaded.model, a.task)) {
         rc = anne__eval_regression(&m, &a, &t, label_col, x, &err);
         free(x);

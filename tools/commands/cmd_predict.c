@@ -1,5 +1,6 @@
 /* anne predict: runs a model on every row of a CSV file and prints the outputs and the class of
  * each row, as CSV text or as JSON (docs/cli.md). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +9,7 @@
 #include "anne_commands.h"
 #include "anne_csv.h"
 
-#define ANNE__PREDICT_USAGE "anne predict MODEL DATA.csv [--label COL] [--threshold T] [--task T] [--json]"
+#define ANNE__PREDICT_USAGE "anne predict MODEL DATA.csv [--label COL] [--threshold T] [--task T] [--no-header] [--json]"
 
 static void anne__predict_help(FILE *out) {
     fprintf(out, "usage: " ANNE__PREDICT_USAGE "\n\n"
@@ -23,6 +24,7 @@ static void anne__predict_help(FILE *out) {
            "                   linear output and no class names, else classification)\n"
            "  --json           {\"outputs\": [[...] per row], \"classes\": [...], \"labels\": [class names]}\n"
            "                   (a regression model: outputs only)\n"
+           ANNE_CLI_HELP_NO_HEADER
            "  --help           this text\n\n"
            "Text output is CSV: a header `output0,...,class` then one line per row; outputs are printed\n"
            "with %%.9g, so they read back exactly. A model with class names names its output columns by\n"
@@ -52,6 +54,7 @@ typedef struct anne__predict_args {
     const char *model, *data, *label;
     float threshold;
     int json;
+    int csv_flags;              /* ANNE_CSV_NO_HEADER or 0 */
     anne_cli_task task;
 } anne__predict_args;
 
@@ -64,6 +67,7 @@ static int anne__predict_parse(int argc, char **argv, anne__predict_args *a) {
         {"--threshold", NULL, NULL, 0, NULL, anne_cli_parse_float_opt, &a->threshold,
          "--threshold needs a number, got \"%s\""},
         {"--task", NULL, NULL, 0, NULL, anne_cli_parse_task, &a->task, ANNE_CLI_TASK_ERROR},
+        ANNE_CLI_OPT_NO_HEADER(&a->csv_flags),
         {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
     };
     const anne_cli_spec spec = {"predict", ANNE__PREDICT_USAGE, anne__predict_help, opts, pos, 2,
@@ -168,9 +172,7 @@ int anne_cmd_predict(int argc, char **argv) {
     int rc = anne__predict_parse(argc, argv, &a);
     if (rc >= 0) return rc;
     if (anne_cli_model_open(&m, a.model, &err) != 0) return anne_cli_fail("predict", err.msg);
-    rc = anne_csv_read(&t, a.data, &err);
-    if (rc == 0 && a.label != NULL) rc = anne_csv_find(&t, a.label, &label_col, &err);
-    if (rc == 0) rc = anne_cli_features(&t, label_col, m.loaded.model.n_inputs, &x, &err);
+    rc = anne_cli_read_features(&t, a.data, (unsigned)a.csv_flags, a.label, m.loaded.model.n_inputs, SIZE_MAX, &label_col, &x, &err);
     if (rc == 0) {
         int regression = anne_cli_regression(&m.loaded.model, a.task);
         rc = a.json ? anne__predict_json(&m, x, t.n_rows, a.threshold, regression, &err)

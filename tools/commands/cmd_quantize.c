@@ -15,7 +15,7 @@
 
 #define ANNE__QUANT_USAGE \
     "anne quantize IN OUT --to q16|int8 --calib DATA.csv [--label COL] [--eval FILE.csv] [--per-tensor] [--json]\n" \
-    "                     [--name NAME] [--classes A,B,...] [--task classification|regression]"
+    "                     [--name NAME] [--classes A,B,...] [--task classification|regression] [--no-header]"
 
 /* What a graph model is told (anne_cli_dense_only()). */
 #define ANNE__QUANT_GRAPH                                                                                   \
@@ -44,12 +44,14 @@ static void anne__quant_help(FILE *out) {
            "  --task T         classification or regression (default: regression for one linear output\n"
            "                   and no class names)\n"
            "  --json           the report as one JSON object\n"
+           ANNE_CLI_HELP_NO_HEADER
            "  --help           this text\n");
 }
 
 typedef struct anne__quant_args {
     const char *in, *out, *to, *calib, *label, *eval, *name, *classes;
     int per_tensor, json;
+    int csv_flags;              /* ANNE_CSV_NO_HEADER or 0 */
     anne_cli_task task;
 } anne__quant_args;
 
@@ -65,6 +67,7 @@ static int anne__quant_parse(int argc, char **argv, anne__quant_args *a) {
         {"--name", NULL, NULL, 0, &a->name, NULL, NULL, "--name needs a value"},
         {"--classes", NULL, NULL, 0, &a->classes, NULL, NULL, "--classes needs names, e.g. --classes cat,dog"},
         {"--task", NULL, NULL, 0, NULL, anne_cli_parse_task, &a->task, ANNE_CLI_TASK_ERROR},
+        ANNE_CLI_OPT_NO_HEADER(&a->csv_flags),
         {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
     };
     const anne_cli_spec spec = {"quantize", ANNE__QUANT_USAGE, anne__quant_help, opts, pos, 2,
@@ -85,10 +88,10 @@ static int anne__quant_parse(int argc, char **argv, anne__quant_args *a) {
 
 /* Features of a CSV for a model: every column but the label column (when the file has it; the
  * evaluation file must have it: the error then lists the file's columns). */
-static int anne__quant_rows(const char *path, const char *label, int need_label, uint16_t n_inputs, anne_csv *t,
-                            size_t *label_col, float **x, anne_error *err) {
+static int anne__quant_rows(const char *path, unsigned csv_flags, const char *label, int need_label, uint16_t n_inputs,
+                            anne_csv *t, size_t *label_col, float **x, anne_error *err) {
     *label_col = ANNE_CSV_NO_COLUMN;
-    if (anne_csv_read(t, path, err) != 0) return -1;
+    if (anne_csv_read_ex(t, path, csv_flags, err) != 0) return -1;
     if (label != NULL && need_label) {
         if (anne_csv_find(t, label, label_col, err) != 0) return -1;
     } else if (label != NULL) {
@@ -311,13 +314,13 @@ int anne_cmd_quantize(int argc, char **argv) {
         rc = anne_error_set(&err, "internal error: the float model does not load");
     }
     if (rc == 0) rc = anne_cli_dense_only(&mf, a.in, ANNE__QUANT_GRAPH, &err);
-    if (rc == 0) rc = anne__quant_rows(a.calib, a.label, a.eval == NULL, ir.n_inputs, &tc, &label_col, &xc, &err);
+    if (rc == 0) rc = anne__quant_rows(a.calib, (unsigned)a.csv_flags, a.label, a.eval == NULL, ir.n_inputs, &tc, &label_col, &xc, &err);
     if (rc == 0) rc = anne_quantize(&ir, xc, tc.n_rows, &opts, &qbytes, &qsize, &info, &err);
     if (rc == 0 && anne_model_load(&mq, qbytes, qsize) != ANNE_OK) {
         rc = anne_error_set(&err, "internal error: a written model does not load");
     }
     if (rc == 0) {
-        rc = a.eval ? anne__quant_rows(a.eval, a.label, 1, ir.n_inputs, &te, &eval_label, &xe, &err) : 0;
+        rc = a.eval ? anne__quant_rows(a.eval, (unsigned)a.csv_flags, a.label, 1, ir.n_inputs, &te, &eval_label, &xe, &err) : 0;
         if (a.eval == NULL) eval_label = label_col;
     }
     ev.regression = rc == 0 && anne_cli_regression(&mf, a.task);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "anne_text.h"
 #include "anne_cli.h"
 #include "anne_commands.h"
 #include "anne_csv.h"
@@ -23,56 +24,32 @@ static void anne__split_data_help(FILE *out) {
                  "written together or not at all.\n");
 }
 
-typedef struct anne__buf {
-    char *p;
-    size_t len, cap;
-    int oom;
-} anne__buf;
-
-static void anne__buf_put(anne__buf *b, const char *s, size_t n) {
-    if (b->oom) return;
-    if (b->len + n + 1u > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096u;
-        char *g;
-        while (b->len + n + 1u > cap) cap *= 2u;
-        if ((g = realloc(b->p, cap)) == NULL) {
-            b->oom = 1;
-            return;
-        }
-        b->p = g;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
 /* One field as the CSV reader reads it back: quoted when it holds a comma, a quote or a line end, or
  * starts or ends with a space or tab (which the reader would drop). */
-static void anne__buf_field(anne__buf *b, const char *s) {
+static void anne__buf_field(anne_text *b, const char *s) {
     size_t n = strlen(s);
     const char *q;
     if (strpbrk(s, ",\"\r\n") == NULL && (n == 0 || (strchr(" \t", s[0]) == NULL && strchr(" \t", s[n - 1]) == NULL))) {
-        anne__buf_put(b, s, n);
+        anne_text_append(b, s, n);
         return;
     }
-    anne__buf_put(b, "\"", 1);
+    anne_text_append(b, "\"", 1);
     for (; (q = strchr(s, '"')) != NULL; s = q + 1) {
-        anne__buf_put(b, s, (size_t)(q - s) + 1u);
-        anne__buf_put(b, "\"", 1); /* "" for a quote */
+        anne_text_append(b, s, (size_t)(q - s) + 1u);
+        anne_text_append(b, "\"", 1); /* "" for a quote */
     }
-    anne__buf_put(b, s, strlen(s));
-    anne__buf_put(b, "\"", 1);
+    anne_text_append(b, s, strlen(s));
+    anne_text_append(b, "\"", 1);
 }
 
 /* Row r (ANNE_CSV_NO_COLUMN: the header) as one line. */
-static void anne__buf_row(anne__buf *b, const anne_csv *t, size_t r) {
+static void anne__buf_row(anne_text *b, const anne_csv *t, size_t r) {
     size_t c;
     for (c = 0; c < t->n_cols; c++) {
-        if (c > 0) anne__buf_put(b, ",", 1);
+        if (c > 0) anne_text_append(b, ",", 1);
         anne__buf_field(b, r == ANNE_CSV_NO_COLUMN ? t->cols[c].name : anne_csv_value(t, r, c));
     }
-    anne__buf_put(b, "\n", 1);
+    anne_text_append(b, "\n", 1);
 }
 
 int anne_cmd_split_data(int argc, char **argv) {
@@ -89,7 +66,7 @@ int anne_cmd_split_data(int argc, char **argv) {
                                 "unexpected argument '%s'"};
     anne_csv t;
     anne_error err;
-    anne__buf train, held;
+    anne_text train, held;
     anne_file_output outs[2];
     unsigned char *is_held = NULL;
     size_t n_held = 0, r;
@@ -123,8 +100,8 @@ int anne_cmd_split_data(int argc, char **argv) {
                pos[1], t.n_rows - n_held, pos[2], n_held, test, (unsigned long)seed, pos[2]);
     }
     free(is_held);
-    free(train.p);
-    free(held.p);
+    anne_text_free(&train);
+    anne_text_free(&held);
     anne_csv_free(&t);
     return rc == 0 ? anne_cli_flush("split") : anne_cli_fail("split", err.msg);
 }

@@ -64,6 +64,8 @@ static void anne__train_help(FILE *out) {
            "                       labels may then be these names or indices (default: the label texts,\n"
            "                       or --init's names)\n"
            "  --json               print the final metrics as JSON on stdout\n"
+           "  --no-header          the CSV files have no header row: columns are named by their index\n"
+           "                       from 0 (--label 4 is the fifth column); DATA.csv - reads standard input\n"
            "  --verbose            print every epoch on stderr (the default when stderr is a terminal)\n"
            "  --quiet              print no progress\n"
            "  --help               this text\n\n"
@@ -76,6 +78,7 @@ typedef struct anne__train_args {
     long epochs, batch, freeze, patience;
     anne_optimizer_kind optimizer;
     int have_lr, have_loss, have_split, shuffle, json, progress;
+    int csv_flags;              /* ANNE_CSV_NO_HEADER or 0 */
     float lr;
     anne_loss loss;
     uint32_t seed;
@@ -130,6 +133,7 @@ static int anne__train_parse(int argc, char **argv, anne__train_args *a) {
     const char *lr = NULL, *split = NULL, *loss = NULL;
     const anne_cli_opt opts[] = {
         {"--json", NULL, &a->json, 1, NULL, NULL, NULL, NULL},
+        ANNE_CLI_OPT_NO_HEADER(&a->csv_flags),
         {"--standardize", NULL, &standardize, 1, NULL, NULL, NULL, NULL},
         {"--minmax", NULL, &minmax, 1, NULL, NULL, NULL, NULL},
         {"--shuffle", NULL, &a->shuffle, 1, NULL, NULL, NULL, NULL},
@@ -258,7 +262,7 @@ static int anne__load_rows(anne__train_state *s, anne_csv *csv, const char *path
                            const char *const *class_names, uint16_t n_classes, anne_train_rows *rows, anne_error *err) {
     size_t col, nf, r;
     float *x = NULL;
-    if (anne_csv_read(csv, path, err) != 0) return -1;
+    if (anne_csv_read_ex(csv, path, (unsigned)s->a.csv_flags, err) != 0) return -1;
     if (anne_csv_find(csv, s->a.label, &col, err) != 0) return -1;
     if (csv->n_rows == 0) return anne_error_set(err, "%s: no data rows", path);
     if (s->n_inputs != 0) {

@@ -88,6 +88,48 @@ int anne_file_read(const char *path, unsigned char **data, size_t *size, anne_er
     return 0;
 }
 
+int anne_file_read_fd(int fd, const char *name, unsigned char **data, size_t *size, anne_error *err) {
+    unsigned char *buf = NULL;
+    size_t n = 0, cap = 0;
+    *data = NULL;
+    *size = 0;
+    for (;;) {
+        ssize_t got;
+        if (n + 1u >= cap) { /* room for one more byte and the NUL */
+            size_t grown = cap ? cap * 2u : 65536u;
+            unsigned char *g;
+            if (cap > ANNE_FILE_MAX_BYTES) {
+                free(buf);
+                return anne_error_set(err, "%s: too large (more than %zu bytes)", name, (size_t)ANNE_FILE_MAX_BYTES);
+            }
+            g = realloc(buf, grown + 1u);
+            if (g == NULL) {
+                free(buf);
+                return anne_error_set(err, "%s: out of memory", name);
+            }
+            buf = g;
+            cap = grown;
+        }
+        got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            int e = errno;
+            free(buf);
+            return anne_error_set(err, "%s: read error: %s", name, strerror(e));
+        }
+        if (got == 0) break;
+        n += (size_t)got;
+        if (n > ANNE_FILE_MAX_BYTES) {
+            free(buf);
+            return anne_error_set(err, "%s: too large (more than %zu bytes)", name, (size_t)ANNE_FILE_MAX_BYTES);
+        }
+    }
+    buf[n] = 0;
+    *data = buf;
+    *size = n;
+    return 0;
+}
+
 /* ---- the staged temporary files and the signals that end the process ------------------------------
  * A fixed list of the paths of staged temporary files (copies, made with the signals blocked before a
  * file is created, so the list always names every one that exists). The handler may only do

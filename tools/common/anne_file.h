@@ -19,6 +19,10 @@
  * regular file". Every input file of the tools is read through here. Free with free(). */
 int anne_file_read(const char *path, unsigned char **data, size_t *size, anne_error *err);
 
+/* Reads an open file descriptor (standard input: 0) to its end, as anne_file_read() reads a file: at
+ * most ANNE_FILE_MAX_BYTES, a NUL appended, malloc'd. name is what messages call it ("<stdin>"). */
+int anne_file_read_fd(int fd, const char *name, unsigned char **data, size_t *size, anne_error *err);
+
 /* Writes size bytes to path atomically: to a temporary file beside it, then rename(), so a failure
  * never leaves a half-written output. An existing file keeps its permissions, a new one gets what
  * the umask gives (0666 & ~umask, as fopen would); a symbolic link keeps pointing where it did (its

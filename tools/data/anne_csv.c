@@ -99,8 +99,9 @@ void anne_csv_free(anne_csv *t) {
     anne__clear(t);
 }
 
-/* Splits t->text (n bytes, s[n] == NUL) into records and fields. */
-static int anne__split(anne_csv *t, size_t n, anne__vec *cells, anne__vec *lines, anne_error *err) {
+/* Splits t->text (n bytes, s[n] == NUL) into records and fields. Without a header row (no_header) the
+ * first record still sets the column count; it is data all the same. */
+static int anne__split(anne_csv *t, size_t n, int no_header, anne__vec *cells, anne__vec *lines, anne_error *err) {
     char *s = t->text;
     size_t i = 0, line = 1;
     int header = 1;
@@ -190,17 +191,51 @@ static int anne__split(anne_csv *t, size_t n, anne__vec *cells, anne__vec *lines
             t->n_cols = fields;
             header = 0;
         } else if (fields != t->n_cols) {
-            return anne_error_set(err, "%s: line %zu has %zu column%s, expected %zu (as the header)", t->path, rec_line,
-                                  fields, fields == 1u ? "" : "s", t->n_cols);
+            return anne_error_set(err, "%s: line %zu has %zu column%s, expected %zu (as the %s)", t->path, rec_line,
+                                  fields, fields == 1u ? "" : "s", t->n_cols, no_header ? "first row" : "header");
         }
         if (anne__push(lines, (uint32_t)rec_line) != 0) return anne_error_set(err, "%s: out of memory", t->path);
     }
+    if (header && no_header) return anne_error_set(err, "%s: empty file, expected rows of data", t->path);
     if (header) return anne_error_set(err, "%s: empty file, expected a header row", t->path);
     return 0;
 }
 
+/* The header a file without one gets: the names "0", "1", ... appended to the text after its NUL (n
+ * bytes before it), their cells put in front of the data's and line 0 in front of the lines. */
+static int anne__index_header(anne_csv *t, size_t n, anne__vec *cells, anne__vec *lines) {
+    size_t c, len = 0, at = n + 1u;
+    char *text;
+    uint32_t *cell, *line;
+    for (c = 0; c < t->n_cols; c++) len += (size_t)snprintf(NULL, 0, "%zu", c) + 1u;
+    text = realloc(t->text, n + 1u + len);
+    if (text == NULL) return -1;
+    t->text = text;
+    cell = malloc((cells->n + t->n_cols) * sizeof *cell);
+    line = malloc((lines->n + 1u) * sizeof *line);
+    if (cell == NULL || line == NULL) {
+        free(cell);
+        free(line);
+        return -1;
+    }
+    for (c = 0; c < t->n_cols; c++) {
+        cell[c] = (uint32_t)at;
+        at += (size_t)sprintf(text + at, "%zu", c) + 1u;
+    }
+    memcpy(cell + t->n_cols, cells->v, cells->n * sizeof *cell);
+    line[0] = 0; /* no line: the header is not in the file */
+    memcpy(line + 1, lines->v, lines->n * sizeof *line);
+    free(cells->v);
+    free(lines->v);
+    cells->v = cell;
+    cells->n += t->n_cols;
+    lines->v = line;
+    lines->n += 1u;
+    return 0;
+}
+
 /* Takes ownership of text (n bytes plus a NUL); frees it on error. */
-static int anne__parse_owned(anne_csv *t, char *text, size_t n, const char *name, anne_error *err) {
+static int anne__parse_owned(anne_csv *t, char *text, size_t n, const char *name, unsigned flags, anne_error *err) {
     anne__vec cells = {NULL, 0, 0}, lines = {NULL, 0, 0};
     size_t c, r;
     anne__clear(t);
@@ -212,11 +247,16 @@ static int anne__parse_owned(anne_csv *t, char *text, size_t n, const char *name
         return anne_error_set(err, "%s: out of memory", name);
     }
     memcpy(t->path, name, strlen(name) + 1u);
-    if (anne__split(t, n, &cells, &lines, err) != 0) {
+    if (anne__split(t, n, (flags & ANNE_CSV_NO_HEADER) != 0, &cells, &lines, err) != 0) {
         free(cells.v);
         free(lines.v);
         anne_csv_free(t);
         return -1;
+    }
+    if ((flags & ANNE_CSV_NO_HEADER) != 0 && anne__index_header(t, n, &cells, &lines) != 0) {
+        free(cells.v);
+        free(lines.v);
+        goto oom;
     }
     t->cell = cells.v;
     t->line = lines.v;
@@ -245,6 +285,11 @@ oom:
 }
 
 int anne_csv_parse(anne_csv *t, const char *text, size_t size, const char *name, anne_error *err) {
+    return anne_csv_parse_ex(t, text, size, name, 0u, err);
+}
+
+int anne_csv_parse_ex(anne_csv *t, const char *text, size_t size, const char *name, unsigned flags,
+                      anne_error *err) {
     char *copy;
     anne__clear(t);
     if (size > ANNE_FILE_MAX_BYTES) {
@@ -254,15 +299,29 @@ int anne_csv_parse(anne_csv *t, const char *text, size_t size, const char *name,
     if (copy == NULL) return anne_error_set(err, "%s: out of memory", name);
     memcpy(copy, text, size);
     copy[size] = '\0';
-    return anne__parse_owned(t, copy, size, name, err);
+    return anne__parse_owned(t, copy, size, name, flags, err);
 }
 
 int anne_csv_read(anne_csv *t, const char *path, anne_error *err) {
+    return anne_csv_read_ex(t, path, 0u, err);
+}
+
+int anne_csv_read_ex(anne_csv *t, const char *path, unsigned flags, anne_error *err) {
+    static int stdin_read; /* standard input can be read to its end once */
     unsigned char *data;
     size_t size;
     anne__clear(t);
+    if (strcmp(path, "-") == 0) {
+        if (stdin_read) {
+            return anne_error_set(err, ANNE_CSV_STDIN_NAME ": already read for another argument (only one CSV file "
+                                       "can be -)");
+        }
+        stdin_read = 1;
+        if (anne_file_read_fd(0, ANNE_CSV_STDIN_NAME, &data, &size, err) != 0) return -1;
+        return anne__parse_owned(t, (char *)data, size, ANNE_CSV_STDIN_NAME, flags, err);
+    }
     if (anne_file_read(path, &data, &size, err) != 0) return -1;
-    return anne__parse_owned(t, (char *)data, size, path, err);
+    return anne__parse_owned(t, (char *)data, size, path, flags, err);
 }
 
 const char *anne_csv_value(const anne_csv *t, size_t row, size_t col) {

@@ -34,12 +34,25 @@ typedef struct anne_csv {
     anne_csv_column *cols;      /* (n_cols) */
 } anne_csv;
 
-/* Reads and parses the file at path. On error *t is empty (anne_csv_free is still allowed) and err
- * says e.g. `data.csv: line 9 has 4 columns, expected 5 (as the header)`. */
+/* Reads and parses the file at path; path "-" reads standard input, called "<stdin>" in messages (once
+ * per process: a second "-" is an error, standard input having been read to its end). On error *t is
+ * empty (anne_csv_free is still allowed) and err says e.g. `data.csv: line 9 has 4 columns, expected 5
+ * (as the header)`. */
 int anne_csv_read(anne_csv *t, const char *path, anne_error *err);
+
+/* Flags of anne_csv_read_ex() and anne_csv_parse_ex(). */
+#define ANNE_CSV_NO_HEADER 1u /* no header row: every row is data, the columns are named by their index
+                                 from 0 ("0", "1", ...), as pandas' header=None does */
+
+/* A CSV file name in messages: "<stdin>" for "-". */
+#define ANNE_CSV_STDIN_NAME "<stdin>"
+
+int anne_csv_read_ex(anne_csv *t, const char *path, unsigned flags, anne_error *err);
 
 /* Parses size bytes of text (need not be NUL-terminated; copied); `name` is used in messages. */
 int anne_csv_parse(anne_csv *t, const char *text, size_t size, const char *name, anne_error *err);
+int anne_csv_parse_ex(anne_csv *t, const char *text, size_t size, const char *name, unsigned flags,
+                      anne_error *err);
 
 void anne_csv_free(anne_csv *t);
 

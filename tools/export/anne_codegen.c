@@ -4,21 +4,16 @@
 #include "anne_codegen.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "anne_codegen_test.h"
+#include "anne_ctext.h"
 #include "anne_file.h"
 #include "anne_graph_info.h"
 #include "anne_json_write.h"
 #include "anne_quant.h"
-
-typedef struct anne__text {
-    char *p;
-    size_t len, cap;
-    int oom;
-} anne__text;
 
 /* The names a generated pair carries: prefix (a C identifier), guard (the header's), and file names
  * from outside (escaped wherever they are written, and h_name checked for the #include). */
@@ -27,41 +22,6 @@ typedef struct anne__names {
     const char *source;         /* IN's base name */
     const char *c_name, *h_name;
 } anne__names;
-
-static void anne__put(anne__text *t, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void anne__put(anne__text *t, const char *fmt, ...) {
-    va_list ap;
-    int n;
-    if (t->oom) return;
-    va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        t->oom = 1;
-        return;
-    }
-    if (t->len + (size_t)n + 1u > t->cap) {
-        size_t cap = t->cap ? t->cap : 4096u;
-        char *g;
-        while (t->len + (size_t)n + 1u > cap) cap *= 2u;
-        g = realloc(t->p, cap);
-        if (g == NULL) {
-            t->oom = 1;
-            return;
-        }
-        t->p = g;
-        t->cap = cap;
-    }
-    va_start(ap, fmt);
-    vsnprintf(t->p + t->len, t->cap - t->len, fmt, ap);
-    va_end(ap);
-    t->len += (size_t)n;
-}
 
 /* Whether a prefix (letters, digits and '_') needs "m_" in front to be a safe start of names: empty,
  * a leading digit, or a name space that is not the model's: the C implementation's (a leading '_': a
@@ -118,50 +78,14 @@ static void anne__safe_prefix(const char *prefix, char *out, size_t cap) {
     }
 }
 
-/* Text from outside (a model's name, a file name) inside a comment or a string literal of the generated
- * C, at most max bytes of it ("..." after a longer one): as a C string literal's contents would write
- * it, so that nothing can end the comment or the string or make a line of its own. Backslash and quote
- * escaped; control characters, DEL and every byte >= 0x80 as octal escapes; a '/' beside a '*' as an
- * octal escape ("*" "/" would end the comment, "/" "*" nest one, which -Wcomment refuses); a '?' after
- * a '?' as "\?" (no trigraph, which -std=c99 translates even in comments and strings). */
-static void anne__put_escaped(anne__text *t, const char *s, size_t max) {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i;
-    for (i = 0; p[i] != '\0' && i < max; i++) {
-        unsigned char ch = p[i];
-        unsigned char prev = i > 0 ? p[i - 1] : 0, next = p[i + 1];
-        if (ch == '\\' || ch == '"') {
-            anne__put(t, "\\%c", ch);
-        } else if (ch == '\n') {
-            anne__put(t, "\\n");
-        } else if (ch == '\t') {
-            anne__put(t, "\\t");
-        } else if (ch < 0x20 || ch >= 0x7F || (ch == '/' && (prev == '*' || next == '*'))) {
-            anne__put(t, "\\%03o", (unsigned)ch);
-        } else if (ch == '?' && prev == '?') {
-            anne__put(t, "\\?");
-        } else {
-            anne__put(t, "%c", ch);
-        }
-    }
-    if (p[i] != '\0') anne__put(t, "...");
-}
-
 /* "(const T)((const uint8_t *)P__words + off)" for a pointer into the model bytes. */
-static void anne__ptr(anne__text *t, const char *type, const char *prefix, const anne_model *m, const void *p) {
+static void anne__ptr(anne_text *t, const char *type, const char *prefix, const anne_model *m, const void *p) {
     if (p == NULL) {
-        anne__put(t, "NULL");
+        anne_text_put(t, "NULL");
         return;
     }
-    anne__put(t, "(%s)(const void *)((const uint8_t *)%s__words + %lu)", type, prefix,
+    anne_text_put(t, "(%s)(const void *)((const uint8_t *)%s__words + %lu)", type, prefix,
               (unsigned long)((const uint8_t *)p - m->bytes));
-}
-
-/* A float as a C constant that reads back to the same bits: "0.0123f", "2.0f" (never "2f"). */
-static void anne__put_float(anne__text *t, float v) {
-    char num[40];
-    anne_json_format_float(num, v);
-    anne__put(t, "%s%sf", num, strpbrk(num, ".eE") == NULL ? ".0" : "");
 }
 
 /* What anne_model_s8_wide_size() gives for an int8 model in a build with ANNE_CONFIG_S8_WIDE, from the
@@ -179,110 +103,110 @@ static unsigned long anne__wide_bytes(const anne_model *m) {
 
 /* The raw integer entry points of a quantized model: int8 with its input and output quantization,
  * or Q16.16; nothing for float models. */
-static void anne__put_header_raw(anne__text *h, const anne_model *m, const char *prefix) {
+static void anne__put_header_raw(anne_text *h, const anne_model *m, const char *prefix) {
     anne_dtype dt = anne_model_dtype(m);
     if (dt == ANNE_DTYPE_S8) {
         float in_scale = 0.0f, out_scale = 0.0f;
         int32_t in_zp = 0, out_zp = 0;
         (void)anne_model_s8_io(m, &in_scale, &in_zp, &out_scale, &out_zp); /* the model loaded as int8 */
-        anne__put(h, "/* int8 input and output: real = SCALE * (q - ZERO_POINT) (anne_s8_quantize() and\n"
+        anne_text_put(h, "/* int8 input and output: real = SCALE * (q - ZERO_POINT) (anne_s8_quantize() and\n"
                      " * anne_s8_dequantize() convert); the input is quantized after the model's input scaling. */\n");
-        anne__put(h, "#define %s_INPUT_SCALE ", prefix);
-        anne__put_float(h, in_scale);
-        anne__put(h, "\n#define %s_INPUT_ZERO_POINT (%ld)\n#define %s_OUTPUT_SCALE ", prefix, (long)in_zp, prefix);
-        anne__put_float(h, out_scale);
-        anne__put(h, "\n#define %s_OUTPUT_ZERO_POINT (%ld)\n\n", prefix, (long)out_zp);
-        anne__put(h, "/* The raw int8 path (no float arithmetic): input (%s_INPUTS int8, quantized as above),\n"
+        anne_text_put(h, "#define %s_INPUT_SCALE ", prefix);
+        anne_ctext_put_float(h, in_scale);
+        anne_text_put(h, "\n#define %s_INPUT_ZERO_POINT (%ld)\n#define %s_OUTPUT_SCALE ", prefix, (long)in_zp, prefix);
+        anne_ctext_put_float(h, out_scale);
+        anne_text_put(h, "\n#define %s_OUTPUT_ZERO_POINT (%ld)\n\n", prefix, (long)out_zp);
+        anne_text_put(h, "/* The raw int8 path (no float arithmetic): input (%s_INPUTS int8, quantized as above),\n"
                      " * output (%s_OUTPUTS int8), arena as for %s_predict(). */\n", prefix, prefix, prefix);
-        anne__put(h, "anne_status %s_predict_s8(const int8_t *input, int8_t *output, void *arena);\n\n", prefix);
-        anne__put(h, "/* Bytes anne_model_s8_widen() needs to widen a copy of the model to int16 in a build\n"
+        anne_text_put(h, "anne_status %s_predict_s8(const int8_t *input, int8_t *output, void *arena);\n\n", prefix);
+        anne_text_put(h, "/* Bytes anne_model_s8_widen() needs to widen a copy of the model to int16 in a build\n"
                      " * with ANNE_CONFIG_S8_WIDE (docs/codegen.md, docs/mcu.md), 4-aligned; 0 where it is off. */\n");
-        anne__put(h, "#define %s_WIDE_BYTES %luu\n\n", prefix, anne__wide_bytes(m));
+        anne_text_put(h, "#define %s_WIDE_BYTES %luu\n\n", prefix, anne__wide_bytes(m));
     } else if (dt == ANNE_DTYPE_Q16) {
-        anne__put(h, "/* The raw Q16.16 path (no float arithmetic): input (%s_INPUTS int32 Q16.16, after the model's\n"
+        anne_text_put(h, "/* The raw Q16.16 path (no float arithmetic): input (%s_INPUTS int32 Q16.16, after the model's\n"
                      " * input scaling; anne_q16_from_f32() converts), output (%s_OUTPUTS Q16.16), arena as for\n"
                      " * %s_predict(). */\n", prefix, prefix, prefix);
-        anne__put(h, "anne_status %s_predict_q16(const int32_t *input, int32_t *output, void *arena);\n\n", prefix);
+        anne_text_put(h, "anne_status %s_predict_q16(const int32_t *input, int32_t *output, void *arena);\n\n", prefix);
     }
 }
 
 /* The first lines of NAME.c and NAME.h: which file, made by which tool from what (file names escaped). */
-static void anne__put_banner(anne__text *t, const anne__names *nm, int header) {
-    anne__put(t, "/* ");
-    anne__put_escaped(t, header ? nm->h_name : nm->c_name, 200);
-    anne__put(t, ": a neural network model for the ANNE runtime, generated by anne %s from ", ANNE_VERSION_STRING);
-    anne__put_escaped(t, nm->source, 200);
-    anne__put(t, ".\n * Do not edit: regenerate with `anne convert ");
-    anne__put_escaped(t, nm->source, 200);
-    anne__put(t, " ");
-    anne__put_escaped(t, nm->c_name, 200);
-    anne__put(t, "`. See docs/codegen.md. */\n");
+static void anne__put_banner(anne_text *t, const anne__names *nm, int header) {
+    anne_text_put(t, "/* ");
+    anne_ctext_put_escaped(t, header ? nm->h_name : nm->c_name, 200);
+    anne_text_put(t, ": a neural network model for the ANNE runtime, generated by anne %s from ", ANNE_VERSION_STRING);
+    anne_ctext_put_escaped(t, nm->source, 200);
+    anne_text_put(t, ".\n * Do not edit: regenerate with `anne convert ");
+    anne_ctext_put_escaped(t, nm->source, 200);
+    anne_text_put(t, " ");
+    anne_ctext_put_escaped(t, nm->c_name, 200);
+    anne_text_put(t, "`. See docs/codegen.md. */\n");
 }
 
 /* The model's name and class names as macros: metadata for the firmware's own messages, costing no
  * flash or RAM unless used (docs/codegen.md). Written whole, escaped as string literals. */
-static void anne__put_header_names(anne__text *h, const anne_model *m, const char *prefix) {
+static void anne__put_header_names(anne_text *h, const anne_model *m, const char *prefix) {
     uint16_t k;
-    anne__put(h, "#define %s_NAME \"", prefix);
-    anne__put_escaped(h, m->name, (size_t)-1);
-    anne__put(h, "\" /* the model's name (\"\": none) */\n");
-    anne__put(h, "#define %s_CLASSES %u     /* class names the model carries (0: none) */\n", prefix,
+    anne_text_put(h, "#define %s_NAME \"", prefix);
+    anne_ctext_put_escaped(h, m->name, (size_t)-1);
+    anne_text_put(h, "\" /* the model's name (\"\": none) */\n");
+    anne_text_put(h, "#define %s_CLASSES %u     /* class names the model carries (0: none) */\n", prefix,
               (unsigned)m->n_classes);
     if (m->n_classes > 0) {
-        anne__put(h, "/* The class names, class 0 first: static const char *const names[%s_CLASSES] = %s_CLASS_NAMES; */\n"
+        anne_text_put(h, "/* The class names, class 0 first: static const char *const names[%s_CLASSES] = %s_CLASS_NAMES; */\n"
                      "#define %s_CLASS_NAMES {", prefix, prefix, prefix);
         for (k = 0; k < m->n_classes; k++) {
-            anne__put(h, "%s\"", k > 0 ? ", " : "");
-            anne__put_escaped(h, anne_model_class_name(m, k), (size_t)-1);
-            anne__put(h, "\"");
+            anne_text_put(h, "%s\"", k > 0 ? ", " : "");
+            anne_ctext_put_escaped(h, anne_model_class_name(m, k), (size_t)-1);
+            anne_text_put(h, "\"");
         }
-        anne__put(h, "}\n");
+        anne_text_put(h, "}\n");
     }
-    anne__put(h, "\n");
+    anne_text_put(h, "\n");
 }
 
-static void anne__put_header(anne__text *h, const anne_model *m, const anne__names *nm) {
+static void anne__put_header(anne_text *h, const anne_model *m, const anne__names *nm) {
     anne_dtype dt = anne_model_dtype(m);
     const char *prefix = nm->prefix, *guard = nm->guard;
     anne__put_banner(h, nm, 1);
-    anne__put(h, "#ifndef %s\n#define %s\n\n#include \"anne.h\"\n%s\n", guard, guard,
+    anne_text_put(h, "#ifndef %s\n#define %s\n\n#include \"anne.h\"\n%s\n", guard, guard,
               dt != ANNE_DTYPE_F32 ? "#include \"anne_quant.h\"\n" : "");
-    anne__put(h, "#define %s_INPUTS %u      /* floats in one input sample (raw: scaling is inside) */\n", prefix,
+    anne_text_put(h, "#define %s_INPUTS %u      /* floats in one input sample (raw: scaling is inside) */\n", prefix,
               m->n_inputs);
-    anne__put(h, "#define %s_OUTPUTS %u     /* floats in one output */\n", prefix, m->n_outputs);
-    anne__put(h, "#define %s_ARENA_BYTES %lu /* working memory %s_predict() needs (4-byte aligned) */\n", prefix,
+    anne_text_put(h, "#define %s_OUTPUTS %u     /* floats in one output */\n", prefix, m->n_outputs);
+    anne_text_put(h, "#define %s_ARENA_BYTES %lu /* working memory %s_predict() needs (4-byte aligned) */\n", prefix,
               (unsigned long)m->arena_bytes, prefix);
-    anne__put(h, "#define %s_DTYPE %d       /* number format of the layers (anne_dtype): 0 f32, 1 Q16.16, 2 int8 */"
+    anne_text_put(h, "#define %s_DTYPE %d       /* number format of the layers (anne_dtype): 0 f32, 1 Q16.16, 2 int8 */"
                  "\n\n", prefix, (int)dt);
     anne__put_header_names(h, m, prefix);
-    anne__put(h, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
-    anne__put(h, "/* Runs the model on one raw input: input (%s_INPUTS floats), output (%s_OUTPUTS floats),\n"
+    anne_text_put(h, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
+    anne_text_put(h, "/* Runs the model on one raw input: input (%s_INPUTS floats), output (%s_OUTPUTS floats),\n"
                  " * arena: %s_ARENA_BYTES bytes of 4-byte-aligned scratch memory, not overlapping output. */\n",
               prefix, prefix, prefix);
-    anne__put(h, "anne_status %s_predict(const float *input, float *output, void *arena);\n\n", prefix);
+    anne_text_put(h, "anne_status %s_predict(const float *input, float *output, void *arena);\n\n", prefix);
     anne__put_header_raw(h, m, prefix);
     if (m->op_table != NULL) {
-        anne__put(h, "/* The model as the runtime sees it (ops, tensors, class names, scaling), for anne_model_op(),\n"
+        anne_text_put(h, "/* The model as the runtime sees it (ops, tensors, class names, scaling), for anne_model_op(),\n"
                      " * anne_model_tensor(), anne_model_class_name() and the metrics; const, in flash. */\n");
     } else {
-        anne__put(h, "/* The model as the runtime sees it (layers, class names, scaling), for anne_model_layer(),\n"
+        anne_text_put(h, "/* The model as the runtime sees it (layers, class names, scaling), for anne_model_layer(),\n"
                      " * anne_model_class_name() and the metrics; const, in flash. */\n");
     }
-    anne__put(h, "const anne_model *%s_model(void);\n\n", prefix);
-    anne__put(h, "/* Runs the runtime's full validating loader (CRC included) over the embedded bytes: a\n"
+    anne_text_put(h, "const anne_model *%s_model(void);\n\n", prefix);
+    anne_text_put(h, "/* Runs the runtime's full validating loader (CRC included) over the embedded bytes: a\n"
                  " * start-up self-test against damaged flash. %s_predict() does not need it. */\n", prefix);
-    anne__put(h, "anne_status %s_validate(void);\n\n", prefix);
-    anne__put(h, "#ifdef __cplusplus\n}\n#endif\n\n#endif /* %s */\n", guard);
+    anne_text_put(h, "anne_status %s_validate(void);\n\n", prefix);
+    anne_text_put(h, "#ifdef __cplusplus\n}\n#endif\n\n#endif /* %s */\n", guard);
 }
 
 /* A compile-time requirement in the generated C: C11's _Static_assert where there is one, else an array
  * whose size is negative when cond is false (C99: the typedef's name, unique by tag, carries the message). */
-static void anne__put_require(anne__text *c, const char *prefix, const char *cond, const char *what, const char *knob,
+static void anne__put_require(anne_text *c, const char *prefix, const char *cond, const char *what, const char *knob,
                               const char *tag) {
-    anne__put(c, "#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L\n");
-    anne__put(c, "_Static_assert(%s, \"%s.c: %s, which this runtime build leaves out (%s)\");\n#else\n", cond, prefix,
+    anne_text_put(c, "#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L\n");
+    anne_text_put(c, "_Static_assert(%s, \"%s.c: %s, which this runtime build leaves out (%s)\");\n#else\n", cond, prefix,
               what, knob);
-    anne__put(c, "typedef char %s__runtime_build_leaves_out_%s__see_%s[(%s) ? 1 : -1];\n#endif\n", prefix, tag,
+    anne_text_put(c, "typedef char %s__runtime_build_leaves_out_%s__see_%s[(%s) ? 1 : -1];\n#endif\n", prefix, tag,
               knob, cond);
 }
 
@@ -291,14 +215,14 @@ static void anne__put_require(anne__text *c, const char *prefix, const char *con
  * nothing loads a generated model, and the kernels would pass an unknown activation through. Written
  * as constant expressions of the knobs, not #if, since ANNE_CONFIG_ACTIVATIONS may be written with
  * ANNE_ACT_BIT and the enum names, which the preprocessor cannot evaluate. */
-static void anne__put_requirements(anne__text *c, const anne_model *m, const char *prefix) {
+static void anne__put_requirements(anne_text *c, const anne_model *m, const char *prefix) {
     static const char *const knobs[] = {"ANNE_CONFIG_F32", "ANNE_CONFIG_Q16", "ANNE_CONFIG_S8"};
     static const char *const names[] = {"float32", "Q16.16", "int8"}, *const tags[] = {"f32", "q16", "s8"};
     uint32_t seen = 0;
     uint16_t k;
     char what[96], cond[64];
     anne_dtype dt = anne_model_dtype(m);
-    anne__put(c, "/* What this model needs of the runtime build (runtime/include/anne_config.h). */\n");
+    anne_text_put(c, "/* What this model needs of the runtime build (runtime/include/anne_config.h). */\n");
     snprintf(what, sizeof what, "the model's %s are %s", m->op_table != NULL ? "ops" : "layers", names[dt]);
     anne__put_require(c, prefix, knobs[dt], what, knobs[dt], tags[dt]);
     if (m->op_table != NULL) {
@@ -326,12 +250,12 @@ static void anne__put_requirements(anne__text *c, const anne_model *m, const cha
         snprintf(cond, sizeof cond, "ANNE_CONFIG_HAS_ACTIVATION(%d)", (int)l.activation);
         anne__put_require(c, prefix, cond, what, "ANNE_CONFIG_ACTIVATIONS", anne_activation_name(l.activation));
     }
-    anne__put(c, "\n");
+    anne_text_put(c, "\n");
 }
 
 /* A graph model's ops, one line each in the comment above the bytes: "3: MaxPool2D (124, 16) -> (62, 16),
  * 2 s2 valid" and the activation ("relu"). Nothing for a dense chain. */
-static void anne__put_ops(anne__text *c, const anne_model *m) {
+static void anne__put_ops(anne_text *c, const anne_model *m) {
     uint16_t k;
     for (k = 0; k < m->n_ops; k++) {
         anne_graph_op_info v;
@@ -340,13 +264,13 @@ static void anne__put_ops(anne__text *c, const anne_model *m) {
         anne_graph_shape_text(&v.in, in, sizeof in);
         anne_graph_shape_text(&v.out, out, sizeof out);
         anne_graph_attr_text(&v, attr, sizeof attr);
-        anne__put(c, " *   %u: %s %s -> %s%s%s%s%s\n", k + 1u, anne_graph_op_name(v.op.kind), in, out,
+        anne_text_put(c, " *   %u: %s %s -> %s%s%s%s%s\n", k + 1u, anne_graph_op_name(v.op.kind), in, out,
                   attr[0] != '\0' ? ", " : "", attr, v.op.activation != ANNE_ACT_LINEAR ? ", " : "",
                   v.op.activation != ANNE_ACT_LINEAR ? anne_activation_name(v.op.activation) : "");
     }
 }
 
-static void anne__put_source(anne__text *c, const anne_model *m, const unsigned char *bytes, size_t size,
+static void anne__put_source(anne_text *c, const anne_model *m, const unsigned char *bytes, size_t size,
                              const anne__names *nm) {
     size_t i, words = size / 4u, w_start = (size_t)(m->weights - m->bytes) / 4u;
     size_t w_end = w_start + m->weights_size / 4u;
@@ -355,23 +279,23 @@ static void anne__put_source(anne__text *c, const anne_model *m, const unsigned 
     uint16_t k;
     anne__put_banner(c, nm, 0);
     /* the header as it is written beside (a header-name has no escapes: anne__include_safe() checked it) */
-    anne__put(c, "#include \"%s\"\n\n", nm->h_name);
-    anne__put(c, "#if ANNE_VERSION_MAJOR != %d || ANNE_VERSION_MINOR != %d || ANNE_FORMAT_MAJOR != %d",
+    anne_text_put(c, "#include \"%s\"\n\n", nm->h_name);
+    anne_text_put(c, "#if ANNE_VERSION_MAJOR != %d || ANNE_VERSION_MINOR != %d || ANNE_FORMAT_MAJOR != %d",
               ANNE_VERSION_MAJOR, ANNE_VERSION_MINOR, ANNE_FORMAT_MAJOR);
-    if (m->op_table != NULL) anne__put(c, " || ANNE_FORMAT_GRAPH_MAJOR != %d", ANNE_FORMAT_GRAPH_MAJOR);
-    anne__put(c, "\n");
-    anne__put(c, "#error \"%s.c was generated for ANNE %d.%d (model format %d): regenerate it with this runtime's "
+    if (m->op_table != NULL) anne_text_put(c, " || ANNE_FORMAT_GRAPH_MAJOR != %d", ANNE_FORMAT_GRAPH_MAJOR);
+    anne_text_put(c, "\n");
+    anne_text_put(c, "#error \"%s.c was generated for ANNE %d.%d (model format %d): regenerate it with this runtime's "
                  "anne convert\"\n#endif\n\n", prefix, ANNE_VERSION_MAJOR, ANNE_VERSION_MINOR,
               m->op_table != NULL ? ANNE_FORMAT_GRAPH_MAJOR : ANNE_FORMAT_MAJOR);
     anne__put_requirements(c, m, prefix);
-    anne__put(c, "/* Model \"");
-    anne__put_escaped(c, m->name, 200);
+    anne_text_put(c, "/* Model \"");
+    anne_ctext_put_escaped(c, m->name, 200);
     if (m->op_table != NULL) {
-        anne__put(c, "\": %u inputs, %u outputs, a graph of %u ops; the model file (docs/format.md), %lu\n"
+        anne_text_put(c, "\": %u inputs, %u outputs, a graph of %u ops; the model file (docs/format.md), %lu\n"
                      " * bytes, as little-endian 32-bit words (so it is 4-byte aligned). Ops (docs/ops.md):\n",
                   m->n_inputs, m->n_outputs, m->n_ops, (unsigned long)size);
     } else {
-        anne__put(c, "\": %u inputs, %u outputs, %u layers; the model file (docs/format.md), %lu bytes,\n"
+        anne_text_put(c, "\": %u inputs, %u outputs, %u layers; the model file (docs/format.md), %lu bytes,\n"
                      " * as little-endian 32-bit words (so it is 4-byte aligned). Layers:\n", m->n_inputs,
                   m->n_outputs, m->n_layers, (unsigned long)size);
     }
@@ -381,93 +305,93 @@ static void anne__put_source(anne__text *c, const anne_model *m, const unsigned 
         const char *fmt;
         anne_model_layer(m, k, &l);
         fmt = l.dtype == ANNE_DTYPE_Q16 ? ", Q16.16" : l.dtype == ANNE_DTYPE_S8 ? ", int8" : "";
-        anne__put(c, " *   %u: dense %u -> %u, %s, %s%s\n", k + 1u, l.n_in, l.n_out, anne_activation_name(l.activation),
+        anne_text_put(c, " *   %u: dense %u -> %u, %s, %s%s\n", k + 1u, l.n_in, l.n_out, anne_activation_name(l.activation),
                   l.bias ? "bias" : "no bias", fmt);
     }
     if (m->scaling.kind != ANNE_SCALING_NONE) {
-        anne__put(c, " * Inputs are scaled inside (%s).\n",
+        anne_text_put(c, " * Inputs are scaled inside (%s).\n",
                   m->scaling.kind == ANNE_SCALING_STANDARDIZE ? "standardized" : "min-max");
     }
     if (dt == ANNE_DTYPE_F32) {
-        anne__put(c, " * The weights section starts at word %lu; each of its lines shows its floats. */\n",
+        anne_text_put(c, " * The weights section starts at word %lu; each of its lines shows its floats. */\n",
                   (unsigned long)w_start);
     } else { /* integers and quantization records: a float reading of them would mislead */
-        anne__put(c, " * The weights section starts at word %lu: %s kernels and biases, quantization data\n"
+        anne_text_put(c, " * The weights section starts at word %lu: %s kernels and biases, quantization data\n"
                      " * (docs/format.md, docs/numerics.md). */\n",
                   (unsigned long)w_start, dt == ANNE_DTYPE_Q16 ? "Q16.16" : "int8");
         w_end = w_start; /* no float comments */
     }
-    anne__put(c, "static const uint32_t %s__words[%lu] = {\n", prefix, (unsigned long)words);
+    anne_text_put(c, "static const uint32_t %s__words[%lu] = {\n", prefix, (unsigned long)words);
     for (i = 0; i < words; i += 4) {
         size_t j, end = i + 4 < words ? i + 4 : words;
         int in_weights = i >= w_start && i < w_end;
-        anne__put(c, "   ");
+        anne_text_put(c, "   ");
         for (j = i; j < end; j++) {
             uint32_t u = (uint32_t)bytes[4 * j] | ((uint32_t)bytes[4 * j + 1] << 8) |
                          ((uint32_t)bytes[4 * j + 2] << 16) | ((uint32_t)bytes[4 * j + 3] << 24);
-            anne__put(c, " 0x%08lxu,", (unsigned long)u);
+            anne_text_put(c, " 0x%08lxu,", (unsigned long)u);
         }
         if (in_weights) {
-            anne__put(c, "%*s /*", (int)(4 - (end - i)) * 13, "");
+            anne_text_put(c, "%*s /*", (int)(4 - (end - i)) * 13, "");
             for (j = i; j < end && j < w_end; j++) {
                 float f;
                 char num[32];
                 memcpy(&f, bytes + 4 * j, sizeof f);
                 anne_json_format_float(num, f);
-                anne__put(c, " %s", num);
+                anne_text_put(c, " %s", num);
             }
-            anne__put(c, " */");
+            anne_text_put(c, " */");
         }
-        anne__put(c, "\n");
+        anne_text_put(c, "\n");
     }
-    anne__put(c, "};\n\n");
+    anne_text_put(c, "};\n\n");
     /* the anne_model anne_model_load() fills for these bytes, written out so nothing runs at start-up */
-    anne__put(c, "static const anne_model %s__model = {\n", prefix);
-    anne__put(c, "    .bytes = (const uint8_t *)%s__words,\n    .size = %luu,\n", prefix, (unsigned long)m->size);
-    anne__put(c, "    .layer_table = ");
+    anne_text_put(c, "static const anne_model %s__model = {\n", prefix);
+    anne_text_put(c, "    .bytes = (const uint8_t *)%s__words,\n    .size = %luu,\n", prefix, (unsigned long)m->size);
+    anne_text_put(c, "    .layer_table = ");
     anne__ptr(c, "const uint8_t *", prefix, m, m->layer_table);
-    anne__put(c, ",\n    .weights = ");
+    anne_text_put(c, ",\n    .weights = ");
     anne__ptr(c, "const uint8_t *", prefix, m, m->weights);
-    anne__put(c, ",\n    .weights_size = %luu,\n", (unsigned long)m->weights_size);
-    anne__put(c, "    .n_inputs = %u,\n    .n_outputs = %u,\n    .n_layers = %u,\n    .n_classes = %u,\n",
+    anne_text_put(c, ",\n    .weights_size = %luu,\n", (unsigned long)m->weights_size);
+    anne_text_put(c, "    .n_inputs = %u,\n    .n_outputs = %u,\n    .n_layers = %u,\n    .n_classes = %u,\n",
               m->n_inputs, m->n_outputs, m->n_layers, m->n_classes);
-    anne__put(c, "    .format_minor = %u,\n    .format_major = %u,\n", m->format_minor, m->format_major);
-    anne__put(c, "    .scaling = {(anne_scaling_kind)%d, ", (int)m->scaling.kind);
+    anne_text_put(c, "    .format_minor = %u,\n    .format_major = %u,\n", m->format_minor, m->format_major);
+    anne_text_put(c, "    .scaling = {(anne_scaling_kind)%d, ", (int)m->scaling.kind);
     anne__ptr(c, "const float *", prefix, m, m->scaling.a);
-    anne__put(c, ", ");
+    anne_text_put(c, ", ");
     anne__ptr(c, "const float *", prefix, m, m->scaling.b);
-    anne__put(c, "},\n    .name = ");
-    if (m->name[0] == '\0') anne__put(c, "\"\"");
+    anne_text_put(c, "},\n    .name = ");
+    if (m->name[0] == '\0') anne_text_put(c, "\"\"");
     else anne__ptr(c, "const char *", prefix, m, m->name);
-    anne__put(c, ",\n    .class_names = ");
+    anne_text_put(c, ",\n    .class_names = ");
     anne__ptr(c, "const char *", prefix, m, m->class_names);
-    anne__put(c, ",\n    .arena_bytes = %luu,\n", (unsigned long)m->arena_bytes);
+    anne_text_put(c, ",\n    .arena_bytes = %luu,\n", (unsigned long)m->arena_bytes);
     if (m->op_table != NULL) { /* a graph model; a dense one leaves these 0, and links no graph code */
-        anne__put(c, "    .tensor_table = ");
+        anne_text_put(c, "    .tensor_table = ");
         anne__ptr(c, "const uint8_t *", prefix, m, m->tensor_table);
-        anne__put(c, ",\n    .op_table = ");
+        anne_text_put(c, ",\n    .op_table = ");
         anne__ptr(c, "const uint8_t *", prefix, m, m->op_table);
-        anne__put(c, ",\n    .n_tensors = %u,\n    .n_ops = %u,\n    .output_list = ", m->n_tensors, m->n_ops);
+        anne_text_put(c, ",\n    .n_tensors = %u,\n    .n_ops = %u,\n    .output_list = ", m->n_tensors, m->n_ops);
         anne__ptr(c, "const uint8_t *", prefix, m, m->output_list);
-        anne__put(c, ",\n    .graph_run = anne_graph_run_f32,\n");
+        anne_text_put(c, ",\n    .graph_run = anne_graph_run_f32,\n");
     }
-    anne__put(c, "    .n_input_tensors = %u,\n    .n_output_tensors = %u,\n", m->n_input_tensors, m->n_output_tensors);
-    anne__put(c, "};\n\n");
-    anne__put(c, "anne_status %s_predict(const float *input, float *output, void *arena) {\n", prefix);
-    anne__put(c, "    return anne_model_predict(&%s__model, output, input, arena, %s_ARENA_BYTES);\n}\n\n", prefix,
+    anne_text_put(c, "    .n_input_tensors = %u,\n    .n_output_tensors = %u,\n", m->n_input_tensors, m->n_output_tensors);
+    anne_text_put(c, "};\n\n");
+    anne_text_put(c, "anne_status %s_predict(const float *input, float *output, void *arena) {\n", prefix);
+    anne_text_put(c, "    return anne_model_predict(&%s__model, output, input, arena, %s_ARENA_BYTES);\n}\n\n", prefix,
               prefix);
     if (dt == ANNE_DTYPE_S8) {
-        anne__put(c, "anne_status %s_predict_s8(const int8_t *input, int8_t *output, void *arena) {\n", prefix);
-        anne__put(c, "    return anne_model_predict_s8(&%s__model, output, input, arena, %s_ARENA_BYTES);\n}\n\n",
+        anne_text_put(c, "anne_status %s_predict_s8(const int8_t *input, int8_t *output, void *arena) {\n", prefix);
+        anne_text_put(c, "    return anne_model_predict_s8(&%s__model, output, input, arena, %s_ARENA_BYTES);\n}\n\n",
                   prefix, prefix);
     } else if (dt == ANNE_DTYPE_Q16) {
-        anne__put(c, "anne_status %s_predict_q16(const int32_t *input, int32_t *output, void *arena) {\n", prefix);
-        anne__put(c, "    return anne_model_predict_q16(&%s__model, output, input, arena, %s_ARENA_BYTES);\n}\n\n",
+        anne_text_put(c, "anne_status %s_predict_q16(const int32_t *input, int32_t *output, void *arena) {\n", prefix);
+        anne_text_put(c, "    return anne_model_predict_q16(&%s__model, output, input, arena, %s_ARENA_BYTES);\n}\n\n",
                   prefix, prefix);
     }
-    anne__put(c, "const anne_model *%s_model(void) {\n    return &%s__model;\n}\n\n", prefix, prefix);
-    anne__put(c, "anne_status %s_validate(void) {\n    anne_model m;\n", prefix);
-    anne__put(c, "    return anne_model_load(&m, %s__words, sizeof %s__words);\n}\n", prefix, prefix);
+    anne_text_put(c, "const anne_model *%s_model(void) {\n    return &%s__model;\n}\n\n", prefix, prefix);
+    anne_text_put(c, "anne_status %s_validate(void) {\n    anne_model m;\n", prefix);
+    anne_text_put(c, "    return anne_model_load(&m, %s__words, sizeof %s__words);\n}\n", prefix, prefix);
 }
 
 /* Whether a file name can stand in #include "...": a header-name has no escapes, and a quote, a
@@ -502,7 +426,7 @@ static int anne__codegen_text(const unsigned char *bytes, size_t size, anne__nam
     size_t i;
     anne_model m;
     anne_status st;
-    anne__text c, h;
+    anne_text c, h;
     char guard[192];
     static const char guard_head[] = "ANNE_GENERATED_";
     *c_text = *h_text = NULL;
@@ -553,12 +477,62 @@ int anne_codegen(const unsigned char *bytes, size_t size, const char *prefix, co
     return anne__codegen_text(bytes, size, &nm, c_text, h_text, err);
 }
 
+/* path without its last two bytes (".c") and with tail instead: "out/m.c", "_test.h" -> "out/m_test.h"
+ * (malloc'd; NULL when out of memory). */
+static char *anne__sibling(const char *c_path, const char *tail) {
+    size_t n = strlen(c_path) - 2u, t = strlen(tail);
+    char *p = malloc(n + t + 1u);
+    if (p == NULL) return NULL;
+    memcpy(p, c_path, n);
+    memcpy(p + n, tail, t + 1u);
+    return p;
+}
+
+/* A .c and its .h as two outputs of anne_file_write_all() (texts NUL-terminated, borrowed). */
+static void anne__output_pair(anne_file_output *outs, const char *c_path, const char *c_text, const char *h_path,
+                              const char *h_text) {
+    outs[0].path = c_path;
+    outs[0].data = c_text;
+    outs[0].size = strlen(c_text);
+    outs[1].path = h_path;
+    outs[1].data = h_text;
+    outs[1].size = strlen(h_text);
+}
+
+/* NAME_test.c and NAME_test.h of a self-test (outs[0], outs[1]; paths and texts malloc'd into them). */
+static int anne__write_test_texts(const unsigned char *bytes, size_t size, const char *c_path, const anne__names *nm,
+                                  const anne_codegen_test *test, anne_file_output *outs, anne_error *err) {
+    anne_codegen_test_names tn;
+    anne_model m;
+    char *c_text = NULL, *h_text = NULL;
+    char *tc = anne__sibling(c_path, "_test.c"), *th = anne__sibling(c_path, "_test.h");
+    if (tc == NULL || th == NULL) {
+        free(tc);
+        free(th);
+        return anne_error_set(err, "out of memory");
+    }
+    tn.prefix = nm->prefix;
+    tn.source = nm->source;
+    tn.c_name = nm->c_name;
+    tn.model_h = nm->h_name;
+    tn.test_c = anne__base(tc);
+    tn.test_h = anne__base(th);
+    if (anne_model_load(&m, bytes, size) != ANNE_OK ||
+        anne_codegen_test_text(&m, test, &tn, &c_text, &h_text, err) != 0) {
+        free(tc);
+        free(th);
+        return -1; /* the model loaded a moment ago for NAME.c: only the test can fail */
+    }
+    anne__output_pair(outs, tc, c_text, th, h_text);
+    return 0;
+}
+
 int anne_codegen_write(const unsigned char *bytes, size_t size, const char *c_path, const char *prefix,
-                       const char *source, anne_error *err) {
+                       const char *source, const anne_codegen_test *test, anne_error *err) {
     char *c_text, *h_text, *h_path, safe[128];
-    size_t n = strlen(c_path);
+    size_t n = strlen(c_path), k, n_outs = 2;
     anne__names nm;
-    anne_file_output outs[2];
+    anne_file_output outs[4];
     int rc;
     if (n < 2 || strcmp(c_path + n - 2, ".c") != 0) {
         return anne_error_set(err, "%s: expected a name ending in .c", c_path);
@@ -593,13 +567,18 @@ int anne_codegen_write(const unsigned char *bytes, size_t size, const char *c_pa
         return -1;
     }
     /* neither or both: both staged completely, then both put in place; a failure leaves old ones alone */
-    outs[0].path = c_path;
-    outs[0].data = c_text;
-    outs[0].size = strlen(c_text);
-    outs[1].path = h_path;
-    outs[1].data = h_text;
-    outs[1].size = strlen(h_text);
-    rc = anne_file_write_all(outs, 2, err);
+    anne__output_pair(outs, c_path, c_text, h_path, h_text);
+    rc = 0;
+    if (test != NULL) { /* NAME_test.c and NAME_test.h with them: all four or none */
+        memset(outs + 2, 0, 2 * sizeof *outs);
+        rc = anne__write_test_texts(bytes, size, c_path, &nm, test, outs + 2, err);
+        if (rc == 0) n_outs = 4;
+    }
+    if (rc == 0) rc = anne_file_write_all(outs, n_outs, err);
+    for (k = 2; k < n_outs; k++) {
+        free((char *)outs[k].path);
+        free((void *)outs[k].data);
+    }
     free(c_text);
     free(h_text);
     free(h_path);

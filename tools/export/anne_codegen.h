@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "anne_codegen_test.h"
 #include "anne_error.h"
 
 /* Makes a C identifier prefix from a file name or --name value ("out/iris-8.c" -> "iris_8"): the base
@@ -19,8 +20,10 @@ int anne_codegen(const unsigned char *bytes, size_t size, const char *prefix, co
                  char **h_text, anne_error *err);
 
 /* Writes NAME.c (path c_path) and NAME.h beside it together: both are staged completely, then both are
- * put in place, so a failure leaves neither changed. NAME.c includes the header by the name written. */
+ * put in place, so a failure leaves neither changed. NAME.c includes the header by the name written.
+ * With test (NULL: none) also NAME_test.c and NAME_test.h, the self-test (anne_codegen_test.h): all
+ * four or none. */
 int anne_codegen_write(const unsigned char *bytes, size_t size, const char *c_path, const char *prefix,
-                       const char *source, anne_error *err);
+                       const char *source, const anne_codegen_test *test, anne_error *err);
 
 #endif /* ANNE_CODEGEN_H */

@@ -11,6 +11,7 @@
 
 #include "anne_error.h"
 #include "anne_ir.h"
+#include "anne_text.h"
 
 /* ---- reading ---------------------------------------------------------------------------------- */
 
@@ -104,9 +105,7 @@ void anne_json_kernel_layout(anne_op_kind kind, int one_d, size_t kh, size_t kw,
 
 /* A growing text buffer; once an allocation fails it stays failed and the writer reports it once. */
 typedef struct anne_json_buf {
-    char *p;
-    size_t len, cap;
-    int oom;
+    anne_text text;
     int nonfinite;              /* a number JSON cannot hold (inf, NaN) was to be written */
 } anne_json_buf;
 

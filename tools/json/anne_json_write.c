@@ -13,40 +13,9 @@
 
 void anne_json_put(anne_json_buf *b, const char *fmt, ...) {
     va_list ap;
-    int n;
-    if (b->oom) return;
-    for (;;) {
-        size_t room = b->cap - b->len;
-        va_start(ap, fmt);
-        n = vsnprintf(b->p != NULL ? b->p + b->len : NULL, room, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            b->oom = 1;
-            return;
-        }
-        if ((size_t)n < room) {
-            b->len += (size_t)n;
-            return;
-        }
-        {
-            size_t cap = b->cap ? b->cap : 4096u;
-            char *grown;
-            while (cap - b->len <= (size_t)n) {
-                if (cap > ((size_t)-1) / 2u) {
-                    b->oom = 1;
-                    return;
-                }
-                cap *= 2u;
-            }
-            grown = realloc(b->p, cap);
-            if (grown == NULL) {
-                b->oom = 1;
-                return;
-            }
-            b->p = grown;
-            b->cap = cap;
-        }
-    }
+    va_start(ap, fmt);
+    anne_text_vput(&b->text, fmt, ap);
+    va_end(ap);
 }
 
 /* Other bytes go as they are. */
@@ -202,7 +171,7 @@ int anne_json_write(const anne_ir *ir, char **text, anne_error *err) {
     }
     if (ir->n_ops > 0 && ir->n_input_tensors > 1u) {
         if (anne__put_graph_inputs(&b, ir) != 0) {
-            free(b.p);
+            free(b.text.p);
             return anne_error_set(err, "out of memory while writing ANNE JSON");
         }
     } else if (ir->n_ops > 0) {
@@ -233,12 +202,12 @@ int anne_json_write(const anne_ir *ir, char **text, anne_error *err) {
         anne_json_put(&b, "]");
     }
     anne_json_put(&b, "\n}\n");
-    if (rc != 0 || b.oom || b.nonfinite) {
-        free(b.p);
+    if (rc != 0 || b.text.oom || b.nonfinite) {
+        free(b.text.p);
         if (rc != 0) return -1;
-        if (b.oom) return anne_error_set(err, "out of memory while writing ANNE JSON");
+        if (b.text.oom) return anne_error_set(err, "out of memory while writing ANNE JSON");
         return anne_error_set(err, "the model holds a number that is not finite (JSON cannot write inf or NaN)");
     }
-    *text = b.p;
+    *text = b.text.p;
     return 0;
 }

@@ -443,7 +443,11 @@ int anne_ir_graph_from_model(anne_ir *ir, const anne_model *m, anne_error *err) 
     for (i = 0; i < m->n_tensors; i++) {
         anne_tensor t;
         anne_model_tensor(m, i, &t);
-        if (t.dtype != ANNE_DTYPE_F32) return anne_error_set(err, "tensor %u is not float32", i);
+        if (t.dtype != ANNE_DTYPE_F32) {
+            /* the runtime runs int8 graphs (format 2.2); the tools' model of a graph is float32 */
+            return anne_error_set(err, "an int8 graph model (format 2.2): the tools read float32 graphs only, so far "
+                                       "(anne info and the runtime read it)");
+        }
         ir->tensors[i].rank = t.rank;
         memcpy(ir->tensors[i].dims, t.dims, sizeof t.dims);
     }
