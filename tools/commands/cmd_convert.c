@@ -88,8 +88,8 @@ static int anne__open_quantized(anne__src *s, const char *in) {
         if (rc != 0) s->bytes = NULL; /* the importer reports it */
     }
     if (s->size >= 4 && memcmp(s->bytes, "ANNE", 4) == 0 && anne_model_load(&s->model, s->bytes, s->size) == ANNE_OK &&
-        anne_model_dtype(&s->model) != ANNE_DTYPE_F32) {
-        return 1;
+        (anne_model_dtype(&s->model) != ANNE_DTYPE_F32 || s->model.tensor_quant != NULL)) {
+        return 1; /* int8 and Q16.16 chains, int8 graphs (format 2.2): the tools' IR is float32 */
     }
     free(s->bytes);
     s->bytes = NULL;
@@ -110,6 +110,11 @@ static int anne__rename(anne__src *s, const char *name, const char *class_list, 
     size_t size = 0;
     anne_status st;
     uint16_t k;
+    if (m->op_table != NULL) { /* an int8 graph: its ops are not rewritten here */
+        free(layers);
+        free(classes);
+        return anne_error_set(err, "--name and --classes are not supported for int8 graph models (format 2.2) yet");
+    }
     if (layers == NULL || classes == NULL) {
         free(layers);
         free(classes);
@@ -186,10 +191,10 @@ static void anne__convert_usage(FILE *out) {
 static size_t anne__parameters(const anne_model *m) {
     size_t n = 0;
     uint16_t k;
-    for (k = 0; k < m->n_ops; k++) { /* a graph model: every float of its ops' kernels and biases */
+    for (k = 0; k < m->n_ops; k++) { /* a graph model: its ops' kernels and biases (int8 graphs: int8 kernels) */
         anne_op op;
         anne_model_op(m, k, &op);
-        n += ((size_t)op.kernel_size + op.bias_size) / 4u;
+        n += m->tensor_quant != NULL ? op.kernel_size + op.bias_size / 4u : ((size_t)op.kernel_size + op.bias_size) / 4u;
     }
     for (k = 0; k < m->n_layers; k++) {
         anne_layer l;
@@ -293,7 +298,9 @@ int anne_cmd_convert(int argc, char **argv) {
     }
     n_layers = src.model.op_table != NULL ? src.model.n_ops : src.model.n_layers;
     printf("wrote %s (%s%s%s", out, anne__outputs[k].what, src.has_ir ? "" : ", ",
-           src.has_ir ? "" : anne__dtype_name(anne_model_dtype(&src.model)));
+           src.has_ir                         ? ""
+           : src.model.tensor_quant != NULL ? "int8"
+                                            : anne__dtype_name(anne_model_dtype(&src.model)));
     if (anne__outputs[k].has_prefix) printf(", prefix %s", prefix);
     printf("): %zu %s%s, %zu parameters", n_layers, src.model.op_table != NULL ? "op" : "layer",
            n_layers == 1 ? "" : "s", anne__parameters(&src.model));

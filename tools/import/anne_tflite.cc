@@ -547,6 +547,7 @@ int anne__convert(anne__ctx &c, unsigned char **out, size_t *out_size, std::stri
     }
     anne__find_weight_dequantize(c);
     if (anne__is_graph_model(c)) return anne__graph_convert(c, out, out_size, report, all);
+    if (anne__is_s8_graph_model(c)) return anne__s8_graph_convert(c, out, out_size, report, all);
     if (c.sg->inputs()->size() != 1 || c.sg->outputs()->size() != 1) { /* an int8 model */
         return anne_error_set(c.err, "%s: the model has %u inputs and %u outputs; ANNE converts several only for "
                               "float32 graph models", c.path, c.sg->inputs()->size(), c.sg->outputs()->size());
@@ -678,7 +679,11 @@ int anne__check(const unsigned char *bytes, size_t size, const char *path, char 
         r += "model: NOT SUPPORTED: " + std::to_string(n_sg) + " subgraphs (the operators above are the main one's); "
              "ANNE reads models with exactly one\n";
     }
-    if (!all) r += std::string("(") + (anne__is_graph_model(c) ? anne__graph_supported_ops : anne__supported_ops) + ")\n";
+    if (!all) {
+        r += std::string("(") + (anne__is_graph_model(c)      ? anne__graph_supported_ops
+                                 : anne__is_s8_graph_model(c) ? anne__s8_graph_supported_ops()
+                                                              : anne__supported_ops) + ")\n";
+    }
     *report = static_cast<char *>(std::malloc(r.size() + 1u));
     if (*report == nullptr) return anne_error_set(err, "out of memory");
     std::memcpy(*report, r.c_str(), r.size() + 1u);
