@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # int8 TFLite CNNs as published (../shared fixtures) convert into int8 graph models (format 2.2):
 # --check lists every operator as supported, convert writes them, info, predict and eval read them,
-# generated C compiles and runs; kws_cnn.tflite agrees with its float twin kws_cnn.h5 (converted as a
+# trace and generated C run them; kws_cnn.tflite agrees with its float twin kws_cnn.h5 (converted as a
 # float32 graph) within quantization error on deterministic pseudo-random inputs: the largest difference
 # of a softmax probability and the class agreement are printed and bounded.
 . "$(dirname "$0")/lib/common.sh"
@@ -63,6 +63,12 @@ awk -F, 'NR > 1 { s = 0; for (i = 1; i <= 9; i++) { if ($i < 0 || $i > 1) bad = 
     fail "gesture predict: outputs are not probabilities: $(head -3 "$TMP/out")"
 run 0 eval "$TMP/ges8.anne" "$TMP/ges.csv" --label label
 grep -qi "accuracy" "$TMP/out" || fail "gesture eval prints no accuracy: $(head -c 300 "$TMP/out")"
+
+# trace: every tensor of the int8 graph, dequantized; the softmax's values are probabilities
+row=$(awk -F, 'NR == 2 { s = $1; for (i = 2; i <= 720; i++) s = s "," $i; print s }' "$TMP/ges.csv")
+run 0 trace "$TMP/ges8.anne" --input "$row"
+grep -q "^op 13: Activation" "$TMP/out" || fail "trace of the int8 graph: no op 13: $(head -c 400 "$TMP/out")"
+grep -q "GlobalAvgPool" "$TMP/out" || fail "trace of the int8 graph names no GlobalAvgPool"
 
 # generated C of an int8 graph compiles with the runtime and gives the .anne file's outputs bit for bit
 CC=${CC:-cc}
