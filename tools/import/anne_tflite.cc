@@ -417,9 +417,10 @@ int anne__operator(const anne__ctx &c, uint32_t i, bool check, anne__walk &w) {
     if (code != BuiltinOperator_LOGISTIC && code != BuiltinOperator_TANH && code != BuiltinOperator_SOFTMAX &&
         code != BuiltinOperator_QUANTIZE && code != BuiltinOperator_DEQUANTIZE) {
         const std::string hint = anne__keras_hint(c, i, code);
-        /* an operator of float graph models in a quantized model (float graphs take another walk) */
-        const std::string note = anne__graph_operator_code(code) ? "int8 models with it are not read yet: a float32 "
-                                                                   ".tflite of the model converts" : "";
+        /* an operator of graph models in a model whose input is neither float32 nor int8 (float and int8
+         * graphs take other walks: anne_tflite_graph.cc, anne_tflite_s8_graph.cc) */
+        const std::string note = anne__graph_operator_code(code) ? "ANNE reads it in float32 and int8 models (an int8 "
+                                                                   "input, or a float32 one through QUANTIZE)" : "";
         if (op->outputs() != nullptr && op->outputs()->size() >= 1 && anne__tensor(c, op->outputs()->Get(0))) {
             w.what = "-> " + anne__shape(anne__tensor(c, op->outputs()->Get(0)));
         }

@@ -2,7 +2,7 @@
  * becomes graph ops of the IR (anne_ir.h, format 2.0), each TFLite tensor an IR tensor without the
  * batch axis. TFLite's layouts are ANNE's: CONV_2D filters [out_c, kh, kw, in_c], DEPTHWISE_CONV_2D
  * [1, kh, kw, out_c], FULLY_CONNECTED [units, inputs]. A Keras 1-D layer arrives as EXPAND_DIMS, the
- * 2-D operator and RESHAPE/SQUEEZE: reshapes in ANNE too. int8 graphs are not read yet. */
+ * 2-D operator and RESHAPE/SQUEEZE: reshapes in ANNE too. int8 graphs: anne_tflite_s8_graph.cc. */
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -149,7 +149,7 @@ anne_ir_op *anne__emit(const anne__gop &g, anne_op_kind kind, const uint16_t *in
     }
     if (t->type() != TensorType_FLOAT32) {
         anne__gfail(g, std::string("output '") + anne__tname(t) + "' is " + EnumNameTensorType(t->type()) +
-                           "; ANNE reads float32 graph models (int8 convolution models are not supported yet)");
+                           "; a graph model is all float32, or all int8 (an int8 input, or a float32 one through QUANTIZE)");
         return nullptr;
     }
     if (!anne__ir_shape(t, &shape)) {
