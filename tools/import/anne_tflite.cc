@@ -530,6 +530,26 @@ void anne__report_line(std::string &r, const anne__ctx &c, uint32_t i, const std
     r += "NOT SUPPORTED: " + msg + "\n";
 }
 
+/* anne_tflite_internal.h */
+int anne__finish(const anne__ctx &c, int rc, unsigned char *bytes, size_t size, unsigned char **out, size_t *out_size,
+                 std::string *report, bool *all) {
+    if (report == nullptr) {
+        *out = bytes;
+        *out_size = size;
+        return rc;
+    }
+    std::free(bytes);
+    *all = rc == 0;
+    if (rc != 0) { /* the error without "PATH: ", which the report's heading shows */
+        std::string msg = c.err->msg;
+        if (msg.compare(0, std::strlen(c.path) + 2u, std::string(c.path) + ": ") == 0) {
+            msg = msg.substr(std::strlen(c.path) + 2u);
+        }
+        *report += "model: NOT SUPPORTED: " + msg + "\n";
+    }
+    return 0;
+}
+
 namespace {
 
 /* Walks every operator. Converting (report == nullptr): stops at the first refusal (-1) or writes the
@@ -576,21 +596,7 @@ int anne__convert(anne__ctx &c, unsigned char **out, size_t *out_size, std::stri
     size_t size = 0;
     int rc = anne__check_chain(c, w);
     if (rc == 0) rc = anne__write(c, w, &bytes, &size);
-    if (report == nullptr) {
-        *out = bytes;
-        *out_size = size;
-        return rc;
-    }
-    std::free(bytes);
-    *all = rc == 0;
-    if (rc != 0) {
-        std::string msg = c.err->msg;
-        if (msg.compare(0, std::strlen(c.path) + 2u, std::string(c.path) + ": ") == 0) {
-            msg = msg.substr(std::strlen(c.path) + 2u);
-        }
-        *report += "model: NOT SUPPORTED: " + msg + "\n";
-    }
-    return 0;
+    return anne__finish(c, rc, bytes, size, out, out_size, report, all);
 }
 
 /* The file's main subgraph, after the verifier; the error for a model of several subgraphs names the

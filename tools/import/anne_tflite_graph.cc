@@ -35,6 +35,18 @@ bool anne__ir_shape(const Tensor *t, anne_ir_tensor *s) {
 }
 
 /* anne_tflite_internal.h */
+bool anne__fc_weights_shape(const anne__ctx &c, int32_t index, uint32_t *units, uint32_t *n_in) {
+    const Tensor *w = anne__tensor(c, index);
+    const auto *ws = w != nullptr ? w->shape() : nullptr;
+    if (ws == nullptr || ws->size() != 2 || ws->Get(0) < 1 || ws->Get(1) < 1 || ws->Get(0) > 65535 || ws->Get(1) > 65535) {
+        return false;
+    }
+    *units = static_cast<uint32_t>(ws->Get(0));
+    *n_in = static_cast<uint32_t>(ws->Get(1));
+    return true;
+}
+
+/* anne_tflite_internal.h */
 bool anne__int_constants(const anne__ctx &c, int32_t index, std::vector<int64_t> *v) {
     const Tensor *t = anne__tensor(c, index);
     size_t n;
@@ -467,12 +479,11 @@ int anne__fully_connected(const anne__gop &g) {
     uint16_t x;
     if (in == nullptr || in->size() < 2 || in->size() > 3) return anne__gfail(g, "expected inputs (input, weights[, bias])");
     if (anne__input(g, 0, &x) != 0) return -1;
-    const Tensor *wt = anne__tensor(*g.c, in->Get(1));
-    const auto *ws = wt != nullptr ? wt->shape() : nullptr;
-    if (ws == nullptr || ws->size() != 2 || ws->Get(0) < 1 || ws->Get(1) < 1 || ws->Get(0) > 65535 || ws->Get(1) > 65535) {
+    uint32_t n_units, n_inputs;
+    if (!anne__fc_weights_shape(*g.c, in->Get(1), &n_units, &n_inputs)) {
         return anne__gfail(g, "its weights are not a 2-D [units, inputs] tensor");
     }
-    const size_t units = static_cast<size_t>(ws->Get(0)), n_in = static_cast<size_t>(ws->Get(1));
+    const size_t units = n_units, n_in = n_inputs;
     anne_ir_tensor xs = g.w->ir.tensors[x];
     if (xs.dims[xs.rank - 1u] != n_in) {
         if (anne_ir_tensor_values(&xs) != n_in) {

@@ -80,6 +80,11 @@ bool anne__is_weight_dequantize(const anne__ctx &c, const Operator *op, int32_t 
 /* Appends operator i's line to a --check report (rc 0: supported; else c.err's message). */
 void anne__report_line(std::string &r, const anne__ctx &c, uint32_t i, const std::string &what, int rc);
 
+/* The end of a conversion (rc, the written bytes): converting, hands them to *out; checking (report),
+ * frees them and sets *all, adding a "model: NOT SUPPORTED: why" line when rc != 0. */
+int anne__finish(const anne__ctx &c, int rc, unsigned char *bytes, size_t size, unsigned char **out, size_t *out_size,
+                 std::string *report, bool *all);
+
 /* Float32 graph models (anne_tflite_graph.cc): whether the model is one (a float input and an operator
  * the dense chain does not have), and its conversion (report != nullptr: --check, one line per
  * operator, *all set), as anne__convert does for chains. */
@@ -90,6 +95,9 @@ int anne__graph_convert(const anne__ctx &c, unsigned char **out, size_t *out_siz
 
 /* A TFLite activation shape (a batch of 1 first) as an IR shape: 1 to 4 axes of 1 to 65535. */
 bool anne__ir_shape(const Tensor *t, anne_ir_tensor *s);
+
+/* The [units, inputs] of FULLY_CONNECTED weights (tensor index): 2-D, each 1 to 65535; false otherwise. */
+bool anne__fc_weights_shape(const anne__ctx &c, int32_t index, uint32_t *units, uint32_t *n_in);
 
 /* The values of constant int32 or int64 tensor index (axes, paddings); false when it is not one. */
 bool anne__int_constants(const anne__ctx &c, int32_t index, std::vector<int64_t> *v);

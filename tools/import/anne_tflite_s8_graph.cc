@@ -73,6 +73,23 @@ int anne__s8_input(const anne__s8op &o, uint32_t k, uint16_t *index) {
     return 0;
 }
 
+/* Appends an op of kind reading tensor x and writing a new tensor t; nullptr (c.err set) past the limit. */
+anne_op *anne__s8_push(const anne__s8op &o, anne_op_kind kind, uint16_t x, const anne_tensor &t) {
+    if (o.g->t.size() >= ANNE_MAX_TENSORS) {
+        anne__sfail(o, "more than " + std::to_string(ANNE_MAX_TENSORS) + " tensors");
+        return nullptr;
+    }
+    anne_op op;
+    std::memset(&op, 0, sizeof op);
+    op.kind = kind;
+    op.n_inputs = 1;
+    op.inputs[0] = x;
+    op.output = static_cast<uint16_t>(o.g->t.size());
+    o.g->t.push_back(t);
+    o.g->ops.push_back(op);
+    return &o.g->ops.back();
+}
+
 /* Appends an op of kind reading tensor x and writing the operator's output; nullptr on an error. */
 anne_op *anne__s8_emit(const anne__s8op &o, anne_op_kind kind, uint16_t x) {
     const auto *out = o.op->outputs();
@@ -85,20 +102,9 @@ anne_op *anne__s8_emit(const anne__s8op &o, anne_op_kind kind, uint16_t x) {
         anne_error_prefix(o.c->err, "%s: operator %d (%s)", o.c->path, o.n_op, o.name);
         return nullptr;
     }
-    if (o.g->t.size() >= ANNE_MAX_TENSORS) {
-        anne__sfail(o, "more than " + std::to_string(ANNE_MAX_TENSORS) + " tensors");
-        return nullptr;
-    }
-    anne_op op;
-    std::memset(&op, 0, sizeof op);
-    op.kind = kind;
-    op.n_inputs = 1;
-    op.inputs[0] = x;
-    op.output = static_cast<uint16_t>(o.g->t.size());
-    o.g->at[static_cast<size_t>(out->Get(0))] = static_cast<int32_t>(o.g->t.size());
-    o.g->t.push_back(t);
-    o.g->ops.push_back(op);
-    return &o.g->ops.back();
+    anne_op *op = anne__s8_push(o, kind, x, t);
+    if (op != nullptr) o.g->at[static_cast<size_t>(out->Get(0))] = op->output;
+    return op;
 }
 
 /* A kept copy of n bytes (an op's kernel, bias or aux). */
@@ -344,30 +350,22 @@ int anne__s8_fc(const anne__s8op &o) {
     uint16_t x;
     if (in == nullptr || in->size() < 2 || in->size() > 3) return anne__sfail(o, "expected inputs (input, weights[, bias])");
     if (anne__s8_input(o, 0, &x) != 0) return -1;
-    const Tensor *w = anne__tensor(*o.c, in->Get(1));
-    const auto *ws = w != nullptr ? w->shape() : nullptr;
-    if (ws == nullptr || ws->size() != 2 || ws->Get(0) < 1 || ws->Get(1) < 1 || ws->Get(0) > 65535 || ws->Get(1) > 65535) {
+    uint32_t units, n_in;
+    if (!anne__fc_weights_shape(*o.c, in->Get(1), &units, &n_in)) {
         return anne__sfail(o, "its weights are not a 2-D [units, inputs] tensor");
     }
     const FullyConnectedOptions *p = o.op->builtin_options_as_FullyConnectedOptions();
     if (p != nullptr && p->weights_format() != 0) return anne__sfail(o, "its weights are stored in a shuffled format");
-    const uint32_t units = static_cast<uint32_t>(ws->Get(0)), n_in = static_cast<uint32_t>(ws->Get(1));
     anne_tensor xs = o.g->t[x];
     if (anne__values(xs) != n_in) {
         return anne__sfail(o, "its input has " + std::to_string(anne__values(xs)) + " values; the weights take " +
                               std::to_string(n_in) + " (a batch of one)");
     }
     if (xs.rank != 1) { /* a flatten of the same bytes */
-        anne_op r;
-        std::memset(&r, 0, sizeof r);
-        r.kind = ANNE_OP_RESHAPE;
-        r.n_inputs = 1;
-        r.inputs[0] = x;
-        r.output = static_cast<uint16_t>(o.g->t.size());
         xs.rank = 1, xs.dims[0] = static_cast<uint16_t>(n_in), xs.dims[1] = xs.dims[2] = xs.dims[3] = 1;
-        o.g->t.push_back(xs);
-        o.g->ops.push_back(r);
-        x = r.output;
+        const anne_op *r = anne__s8_push(o, ANNE_OP_RESHAPE, x, xs);
+        if (r == nullptr) return -1;
+        x = r->output;
     }
     anne_op *op = anne__s8_emit(o, ANNE_OP_DENSE, x);
     if (op == nullptr) return -1;
@@ -610,21 +608,7 @@ int anne__s8_graph_convert(const anne__ctx &c, unsigned char **out, size_t *out_
     unsigned char *bytes = nullptr;
     size_t size = 0;
     if (rc == 0) rc = anne__s8_write(c, g, &bytes, &size);
-    if (report == nullptr) {
-        *out = bytes;
-        *out_size = size;
-        return rc;
-    }
-    std::free(bytes);
-    *all = rc == 0;
-    if (rc != 0) {
-        std::string msg = c.err->msg;
-        if (msg.compare(0, std::strlen(c.path) + 2u, std::string(c.path) + ": ") == 0) {
-            msg = msg.substr(std::strlen(c.path) + 2u);
-        }
-        *report += "model: NOT SUPPORTED: " + msg + "\n";
-    }
-    return 0;
+    return anne__finish(c, rc, bytes, size, out, out_size, report, all);
 }
 
 const char *anne__s8_graph_supported_ops() {
