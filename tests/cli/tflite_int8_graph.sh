@@ -3,7 +3,8 @@
 # --check lists every operator as supported, convert writes them, info, predict and eval read them,
 # trace and generated C run them; kws_cnn.tflite agrees with its float twin kws_cnn.h5 (converted as a
 # float32 graph) within quantization error on deterministic pseudo-random inputs: the largest difference
-# of a softmax probability and the class agreement are printed and bounded.
+# of a softmax probability and the class agreement are printed and bounded; where LiteRT.js is installed
+# (reference/tflite-graph: npm ci), both files agree with TFLite's own runtime within a step.
 . "$(dirname "$0")/lib/common.sh"
 
 F=${ANNE_SHARED_DIR:-../shared}/fixtures/keras
@@ -40,6 +41,9 @@ run 0 convert "$KWS/kws_cnn.h5" "$TMP/kws_f.anne"
 awk 'BEGIN { srand(7); s = ""; for (i = 0; i < 7710; i++) s = s (i ? "," : "") "x" i; print s;
              for (r = 0; r < 20; r++) { s = ""; for (i = 0; i < 7710; i++) s = s (i ? "," : "") sprintf("%.4f", rand());
                                         print s } }' >"$TMP/kws.csv"
+awk 'BEGIN { srand(7); s = ""; for (i = 0; i < 7710; i++) s = s (i ? "," : "") "x" i; print s;
+             for (r = 0; r < 20; r++) { s = ""; for (i = 0; i < 7710; i++) s = s (i ? "," : "") sprintf("%.4f", 3 * rand());
+                                        print s } }' >"$TMP/kws3.csv"
 run 0 predict "$TMP/kws8.anne" "$TMP/kws.csv"
 cp "$TMP/out" "$TMP/p8.csv"
 run 0 predict "$TMP/kws_f.anne" "$TMP/kws.csv"
@@ -63,6 +67,41 @@ awk -F, 'NR > 1 { s = 0; for (i = 1; i <= 9; i++) { if ($i < 0 || $i > 1) bad = 
     fail "gesture predict: outputs are not probabilities: $(head -3 "$TMP/out")"
 run 0 eval "$TMP/ges8.anne" "$TMP/ges.csv" --label label
 grep -qi "accuracy" "$TMP/out" || fail "gesture eval prints no accuracy: $(head -c 300 "$TMP/out")"
+
+# LiteRT.js (TFLite in WebAssembly; its int8 kernels are XNNPACK's, not TFLite's reference ones):
+# outputs within one step (1/256) of ANNE's on gesture's windows; kws_cnn, whose convolution output
+# steps by 1.0, within one step on all rows but one, and the classes agree
+LRT=reference/tflite-graph
+if command -v node >/dev/null && command -v flatc >/dev/null && [ -d "$LRT/node_modules/@litertjs/core" ]; then
+    # within_steps ANNE.csv LITERT.csv N_OUT: "largest difference, rows beyond a step, classes agreeing"
+    within_steps() {
+        paste -d, "$1" "$2" | awk -F, -v n="$3" 'NR > 1 { mm = 0; a = 1; b = 1
+            for (i = 1; i <= n; i++) { d = $i - $(i + n + 1); if (d < 0) d = -d; if (d > mm) mm = d
+                                       if ($i > $a) a = i; if ($(i + n + 1) > $(b + n + 1)) b = i }
+            if (mm > m) m = mm; if (mm > 1.05 / 256) big++; if (a == b) ag++; r++ }
+            END { print m + 0, big + 0, ag + 0, r + 0 }'
+    }
+    awk -F, 'NR > 1 { sub(/,0$/, ""); print; next } { sub(/,label$/, ""); print }' "$TMP/ges.csv" >"$TMP/ges_x.csv"
+    if node "$LRT/run_int8_model.js" "$GES/gesture_model.tflite" "$TMP/ges_x.csv" >"$TMP/lg.csv" 2>"$TMP/lg.err"; then
+        run 0 predict "$TMP/ges8.anne" "$TMP/ges_x.csv"
+        read -r d big ag rows < <(within_steps "$TMP/out" "$TMP/lg.csv" 9)
+        echo "gesture_model int8 vs LiteRT: largest difference $d, $big rows beyond a step, classes agree $ag/$rows"
+        [ "$rows" -ge 10 ] && [ "$big" -eq 0 ] && [ "$ag" -eq "$rows" ] || fail "gesture vs LiteRT: $d $big $ag/$rows"
+    else
+        fail "LiteRT on gesture_model.tflite: $(head -c 400 "$TMP/lg.err")"
+    fi
+    if node "$LRT/run_int8_model.js" "$KWS/kws_cnn.tflite" "$TMP/kws3.csv" >"$TMP/lk.csv" 2>"$TMP/lk.err"; then
+        run 0 predict "$TMP/kws8.anne" "$TMP/kws3.csv"
+        read -r d big ag rows < <(within_steps "$TMP/out" "$TMP/lk.csv" 10)
+        echo "kws_cnn int8 vs LiteRT: largest difference $d, $big rows beyond a step, classes agree $ag/$rows"
+        [ "$rows" -eq 20 ] && [ "$big" -le 2 ] && [ "$ag" -eq "$rows" ] || fail "kws vs LiteRT: $d $big $ag/$rows"
+        awk -v d="$d" 'BEGIN { exit !(d <= 0.05) }' || fail "kws vs LiteRT: a probability differs by $d"
+    else
+        fail "LiteRT on kws_cnn.tflite: $(head -c 400 "$TMP/lk.err")"
+    fi
+else
+    skip_part "node, flatc or LiteRT.js missing (cd reference/tflite-graph && npm ci): ANNE not compared with LiteRT"
+fi
 
 # trace: every tensor of the int8 graph, dequantized; the softmax's values are probabilities
 row=$(awk -F, 'NR == 2 { s = $1; for (i = 2; i <= 720; i++) s = s "," $i; print s }' "$TMP/ges.csv")
