@@ -3,7 +3,9 @@
  * converted and run by the runtime, and its int8 outputs equal, exactly, those the test computes from
  * TFLite's formulas with its own int64 arithmetic (test_quant_ref.h: the requantization; the clamp of
  * RELU6, the average's rounding, the softmax's exp table and normalization written here). The same with
- * a float32 input through QUANTIZE and a DEQUANTIZE at the end. Then the refusals: an int8 operator
+ * a float32 input through QUANTIZE and a DEQUANTIZE at the end, and a second graph of DEPTHWISE_CONV_2D
+ * (multiplier 2, per-channel scales along axis 3, fused RELU), MAX_POOL_2D, MEAN (its multiplier
+ * from TFLite's QuantizedMeanOrSum, transcribed here), FULLY_CONNECTED, SOFTMAX. Then the refusals: an int8 operator
  * ANNE does not run is named, a filter zero point that is not 0, uint8 and int16 activations and a
  * missing scale are refused naming the tensor, and --check agrees with convert. */
 #include <cmath>
@@ -116,6 +118,21 @@ int32_t clamp(int64_t v, int32_t lo, int32_t hi) {
     return static_cast<int32_t>(v < lo ? lo : v > hi ? hi : v);
 }
 
+/* Softmax of int8 logits z (scale zs), TFLite's int8 formula. */
+std::vector<int8_t> ref_softmax(const std::vector<int32_t> &z, float zs) {
+    int32_t zmax = -128;
+    for (int32_t v : z) zmax = v > zmax ? v : zmax;
+    std::vector<int64_t> e;
+    int64_t sum = 0;
+    for (int32_t v : z) {
+        e.push_back(static_cast<int64_t>(std::floor(32768.0 * std::exp(-static_cast<double>(zmax - v) * zs) + 0.5)));
+        sum += e.back();
+    }
+    std::vector<int8_t> y;
+    for (int64_t v : e) y.push_back(static_cast<int8_t>(clamp((512 * v + sum) / (2 * sum) - 128, -128, 127)));
+    return y;
+}
+
 /* The int8 outputs from TFLite's formulas, in int64. */
 std::vector<int8_t> reference(const params &p, const std::vector<int8_t> &x) {
     std::vector<int8_t> conv(H * W * CO), pool(P * P * CO), y(U);
@@ -161,15 +178,114 @@ std::vector<int8_t> reference(const params &p, const std::vector<int8_t> &x) {
         z[u] = clamp(ref_requantize(static_cast<int32_t>(acc), m, s) + int64_t{FC_ZP}, -128, 127);
     }
     /* softmax: e = round(2^15 exp(-(max - z) * scale)), y = round(256 e / sum e) - 128 */
-    int32_t zmax = -128;
-    for (int32_t v : z) zmax = v > zmax ? v : zmax;
-    int64_t e[U], sum = 0;
-    for (int u = 0; u < U; u++) {
-        e[u] = static_cast<int64_t>(std::floor(32768.0 * std::exp(-static_cast<double>(zmax - z[u]) * FC_S) + 0.5));
-        sum += e[u];
-    }
-    for (int u = 0; u < U; u++) y[u] = static_cast<int8_t>(clamp((512 * e[u] + sum) / (2 * sum) - 128, -128, 127));
+    y = ref_softmax(z, FC_S);
     return y;
+}
+
+/* A second network for the other kinds: x (4, 4, 2) -> depthwise 3x3 SAME, multiplier 2 (4 channels,
+ * per-channel scales along axis 3), fused RELU -> (4, 4, 4) -> max 2x2 s2 -> (2, 2, 4) -> MEAN over
+ * [1, 2] (requantized) -> (4) -> dense 3 -> softmax (3). */
+const int DC = 4, MU = 3;
+const float DW_S = 0.04f, MEAN_S = 0.02f, FC2_S = 0.08f;
+const int32_t DW_ZP = -20, MEAN_ZP = -7, FC2_ZP = 2;
+
+std::vector<uint8_t> build2(const params &p) {
+    file_builder f;
+    quant qin = make_quant({IN_S}, {IN_ZP}), qdw = make_quant({DW_S}, {DW_ZP}), qmean = make_quant({MEAN_S}, {MEAN_ZP});
+    quant qfc = make_quant({FC2_S}, {FC2_ZP}), qsm = make_quant({1.0f / 256.0f}, {-128});
+    std::vector<float> ws(p.sc.begin(), p.sc.end()), bs;
+    ws.push_back(0.0031f);
+    for (float w : ws) bs.push_back(IN_S * w);
+    quant qw = make_quant(ws, {0, 0, 0, 0}, 3), qb = make_quant(bs, {0, 0, 0, 0});
+    quant qwf = make_quant({p.sf}, {0}), qbf = make_quant({MEAN_S * p.sf}, {0});
+    const int32_t x = f.tensor({1, H, W, CI}, TensorType_INT8, {}, "x", &qin);
+    std::vector<int8_t> wd(p.wc.begin(), p.wc.begin() + 9 * DC);
+    std::vector<int32_t> bd(p.bc.begin(), p.bc.end());
+    bd.push_back(-321);
+    const int32_t w = f.tensor({1, 3, 3, DC}, TensorType_INT8, raw(wd), "dw_filter", &qw);
+    const int32_t b = f.tensor({DC}, TensorType_INT32, raw(bd), "dw_bias", &qb);
+    const int32_t d = f.tensor({1, H, W, DC}, TensorType_INT8, {}, "dw_out", &qdw);
+    f.op(BuiltinOperator_DEPTHWISE_CONV_2D, {x, w, b}, {d}, BuiltinOptions_DepthwiseConv2DOptions,
+         CreateDepthwiseConv2DOptions(f.fbb(), Padding_SAME, 1, 1, 2, ActivationFunctionType_RELU).Union());
+    const int32_t mp = f.tensor({1, P, P, DC}, TensorType_INT8, {}, "max_out", &qdw);
+    f.op(BuiltinOperator_MAX_POOL_2D, {d}, {mp}, BuiltinOptions_Pool2DOptions,
+         CreatePool2DOptions(f.fbb(), Padding_VALID, 2, 2, 2, 2, ActivationFunctionType_NONE).Union());
+    const int32_t axes = f.tensor({2}, TensorType_INT32, raw(std::vector<int32_t>{1, 2}), "axes");
+    const int32_t mn = f.tensor({1, DC}, TensorType_INT8, {}, "mean_out", &qmean);
+    f.op(BuiltinOperator_MEAN, {mp, axes}, {mn}, BuiltinOptions_ReducerOptions, CreateReducerOptions(f.fbb(), false).Union());
+    std::vector<int8_t> wfd(p.wf.begin(), p.wf.begin() + MU * DC);
+    const int32_t wf = f.tensor({MU, DC}, TensorType_INT8, raw(wfd), "fc_weights", &qwf);
+    const int32_t bf = f.tensor({MU}, TensorType_INT32, raw(std::vector<int32_t>(p.bf.begin(), p.bf.begin() + MU)), "fc_bias",
+                                &qbf);
+    const int32_t z = f.tensor({1, MU}, TensorType_INT8, {}, "logits", &qfc);
+    f.fc(mn, wf, bf, z, ActivationFunctionType_NONE);
+    const int32_t y = f.tensor({1, MU}, TensorType_INT8, {}, "probs", &qsm);
+    f.softmax(z, y);
+    return f.finish(x, y);
+}
+
+/* TFLite's QuantizeMultiplier, written from its definition: real = q * 2^(shift - 31), q in [2^30, 2^31). */
+void ref_multiplier(double real, int32_t *q, int32_t *shift) {
+    int e;
+    const double m = std::frexp(real, &e);
+    int64_t qq = static_cast<int64_t>(std::round(m * 2147483648.0));
+    if (qq == (int64_t{1} << 31)) qq /= 2, e++;
+    *q = static_cast<int32_t>(qq);
+    *shift = e;
+}
+
+std::vector<int8_t> reference2(const params &p, const std::vector<int8_t> &x) {
+    std::vector<int32_t> d(H * W * DC), mp(P * P * DC), mn(DC), z(MU);
+    std::vector<float> ws(p.sc.begin(), p.sc.end());
+    ws.push_back(0.0031f);
+    std::vector<int32_t> bd(p.bc.begin(), p.bc.end());
+    bd.push_back(-321);
+    for (int oy = 0; oy < H; oy++) {
+        for (int ox = 0; ox < W; ox++) {
+            for (int oc = 0; oc < DC; oc++) {
+                int64_t acc = bd[oc];
+                for (int ky = 0; ky < 3; ky++) {
+                    for (int kx = 0; kx < 3; kx++) {
+                        const int iy = oy + ky - 1, ix = ox + kx - 1;
+                        if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+                        acc += static_cast<int64_t>(p.wc[(ky * 3 + kx) * DC + oc]) * (x[(iy * W + ix) * CI + oc / 2] - IN_ZP);
+                    }
+                }
+                int32_t m, s;
+                ref_multiplier(static_cast<double>(IN_S) * ws[oc] / DW_S, &m, &s);
+                d[(oy * W + ox) * DC + oc] = clamp(ref_requantize(static_cast<int32_t>(acc), m, s) + int64_t{DW_ZP}, DW_ZP, 127);
+            }
+        }
+    }
+    for (int oy = 0; oy < P; oy++) {
+        for (int ox = 0; ox < P; ox++) {
+            for (int c = 0; c < DC; c++) {
+                int32_t v = -128;
+                for (int k = 0; k < 4; k++) v = std::max(v, d[((2 * oy + k / 2) * W + 2 * ox + k % 2) * DC + c]);
+                mp[(oy * P + ox) * DC + c] = v;
+            }
+        }
+    }
+    /* MEAN (TFLite's QuantizedMeanOrSum): QuantizeMultiplier(in / out) -> (M, s); k = min(floor(log2 n), 32,
+     * 31 + s); multiplier (M 2^k) / n, shift s - k; out = requantize(sum - n in_zp) + out_zp */
+    const int n = P * P;
+    int32_t M, s;
+    ref_multiplier(static_cast<double>(DW_S) / static_cast<double>(MEAN_S), &M, &s);
+    const int k = std::min(std::min(static_cast<int>(std::floor(std::log2(static_cast<double>(n)))), 32), 31 + s);
+    const int32_t mm = static_cast<int32_t>((static_cast<int64_t>(M) << k) / n), ms = s - k;
+    for (int c = 0; c < DC; c++) {
+        int64_t sum = 0;
+        for (int q = 0; q < n; q++) sum += mp[q * DC + c];
+        mn[c] = clamp(ref_requantize(static_cast<int32_t>(sum - n * int64_t{DW_ZP}), mm, ms) + int64_t{MEAN_ZP}, -128, 127);
+    }
+    int32_t fm, fs;
+    ref_multiplier(static_cast<double>(MEAN_S) * p.sf / FC2_S, &fm, &fs);
+    for (int u = 0; u < MU; u++) {
+        int64_t acc = p.bf[u];
+        for (int i = 0; i < DC; i++) acc += static_cast<int64_t>(p.wf[u * DC + i]) * (mn[i] - MEAN_ZP);
+        z[u] = clamp(ref_requantize(static_cast<int32_t>(acc), fm, fs) + int64_t{FC2_ZP}, -128, 127);
+    }
+    return ref_softmax(z, FC2_S);
 }
 
 struct converted {
@@ -191,35 +307,52 @@ void convert(const std::vector<uint8_t> &file, converted *c) {
     std::free(report);
 }
 
+/* Converts file and runs 20 random int8 inputs (given as the floats they quantize back to): every
+ * softmax output equals ref's, exactly. */
+void same_as_reference(const std::vector<uint8_t> &file, int n_out, uint64_t seed,
+                       std::vector<int8_t> (*ref)(const params &, const std::vector<int8_t> &), const params &p) {
+    converted c;
+    convert(file, &c);
+    if (c.rc != 0) fail_msg("%s", c.err.msg);
+    anne_model m;
+    assert_int_equal(anne_model_load(&m, c.bytes, c.size), ANNE_OK);
+    assert_non_null(m.tensor_quant);
+    assert_int_equal(m.format_minor, 2);
+    std::vector<uint32_t> arena((m.arena_bytes + 3u) / 4u + 1u);
+    uint64_t r = seed;
+    for (int row = 0; row < 20; row++) {
+        std::vector<int8_t> xq(H * W * CI);
+        std::vector<float> xf(xq.size()), yf(static_cast<size_t>(n_out));
+        for (size_t i = 0; i < xq.size(); i++) {
+            xq[i] = static_cast<int8_t>(static_cast<int>(ref_rand(&r) % 256u) - 128);
+            xf[i] = IN_S * static_cast<float>(xq[i] - IN_ZP); /* quantizes back to xq exactly */
+        }
+        assert_int_equal(anne_model_predict(&m, yf.data(), xf.data(), arena.data(), 4u * arena.size()), ANNE_OK);
+        const std::vector<int8_t> want = ref(p, xq);
+        for (int u = 0; u < n_out; u++) {
+            const float expect = (1.0f / 256.0f) * static_cast<float>(want[static_cast<size_t>(u)] + 128);
+            if (yf[static_cast<size_t>(u)] != expect) {
+                fail_msg("seed %u row %d output %d: %g, expected %g", (unsigned)seed, row, u, yf[static_cast<size_t>(u)], expect);
+            }
+        }
+    }
+}
+
 void exact(void **state, bool float_edges) {
     (void)state;
     for (uint64_t seed = 1; seed <= 6; seed++) {
         const params p = make_params(seed * 7919u);
         variant v;
         v.float_edges = float_edges;
-        converted c;
-        convert(build(p, v), &c);
-        if (c.rc != 0) fail_msg("%s", c.err.msg);
-        anne_model m;
-        assert_int_equal(anne_model_load(&m, c.bytes, c.size), ANNE_OK);
-        assert_non_null(m.tensor_quant);
-        assert_int_equal(m.format_minor, 2);
-        std::vector<uint32_t> arena((m.arena_bytes + 3u) / 4u + 1u);
-        uint64_t r = seed;
-        for (int row = 0; row < 20; row++) {
-            std::vector<int8_t> xq(H * W * CI);
-            std::vector<float> xf(xq.size()), yf(U);
-            for (size_t i = 0; i < xq.size(); i++) {
-                xq[i] = static_cast<int8_t>(static_cast<int>(ref_rand(&r) % 256u) - 128);
-                xf[i] = IN_S * static_cast<float>(xq[i] - IN_ZP); /* quantizes back to xq exactly */
-            }
-            assert_int_equal(anne_model_predict(&m, yf.data(), xf.data(), arena.data(), 4u * arena.size()), ANNE_OK);
-            const std::vector<int8_t> want = reference(p, xq);
-            for (int u = 0; u < U; u++) {
-                const float expect = (1.0f / 256.0f) * static_cast<float>(want[u] + 128);
-                if (yf[u] != expect) fail_msg("seed %u row %d output %d: %g, expected %g", (unsigned)seed, row, u, yf[u], expect);
-            }
-        }
+        same_as_reference(build(p, v), U, seed, reference, p);
+    }
+}
+
+void test_exact_depthwise_max_mean(void **state) {
+    (void)state;
+    for (uint64_t seed = 1; seed <= 6; seed++) {
+        const params p = make_params(seed * 104729u);
+        same_as_reference(build2(p), MU, seed, reference2, p);
     }
 }
 
@@ -259,6 +392,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exact_int8_input),
         cmocka_unit_test(test_exact_float_edges),
+        cmocka_unit_test(test_exact_depthwise_max_mean),
         cmocka_unit_test(test_refusals),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
