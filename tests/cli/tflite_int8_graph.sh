@@ -29,6 +29,10 @@ done
 run 0 convert "$KWS/kws_cnn.tflite" "$TMP/kws8.anne"
 grep -q "int8" "$TMP/out" || fail "convert kws_cnn.tflite does not say int8: $(cat "$TMP/out")"
 run 0 convert "$GES/gesture_model.tflite" "$TMP/ges8.anne"
+# ANNE JSON holds float weights: refused by name, nothing written
+run 1 convert "$GES/gesture_model.tflite" "$TMP/ges8.json"
+grep -q "quantized model (int8) cannot be written as ANNE JSON" "$TMP/err" || fail "json refusal: $(cat "$TMP/err")"
+[ ! -e "$TMP/ges8.json" ] || fail "a refused conversion left $TMP/ges8.json"
 run 0 info "$TMP/kws8.anne"
 grep -q "format 2.2" "$TMP/out" || fail "info kws8: not format 2.2: $(head -c 300 "$TMP/out")"
 grep -q "Conv2D .* 3x3 s1 same .* 160 " "$TMP/out" || fail "info kws8: the Conv2D row: $(cat "$TMP/out")"

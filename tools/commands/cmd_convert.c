@@ -30,7 +30,9 @@ typedef struct anne__src {
 typedef int (*anne__writer)(const anne__src *s, const char *out, const char *prefix, const char *in,
                             size_t *written, anne_error *err);
 
-static const char *anne__dtype_name(anne_dtype dt) {
+/* The number format of a loaded model: an int8 graph (format 2.2) has int8 tensors, not layers. */
+static const char *anne__dtype_name(const anne_model *m) {
+    anne_dtype dt = m->tensor_quant != NULL ? ANNE_DTYPE_S8 : anne_model_dtype(m);
     return dt == ANNE_DTYPE_Q16 ? "q16" : dt == ANNE_DTYPE_S8 ? "int8" : "f32";
 }
 
@@ -43,7 +45,7 @@ static int anne__write_json(const anne__src *s, const char *out, const char *pre
     if (!s->has_ir) {
         return anne_error_set(err, "a quantized model (%s) cannot be written as ANNE JSON, which holds float weights: "
                                    "write .anne or .c, or convert the float model",
-                              anne__dtype_name(anne_model_dtype(&s->model)));
+                              anne__dtype_name(&s->model));
     }
     if (anne_json_write(&s->ir, &text, err) != 0) return -1;
     *written = strlen(text);
@@ -298,9 +300,7 @@ int anne_cmd_convert(int argc, char **argv) {
     }
     n_layers = src.model.op_table != NULL ? src.model.n_ops : src.model.n_layers;
     printf("wrote %s (%s%s%s", out, anne__outputs[k].what, src.has_ir ? "" : ", ",
-           src.has_ir                         ? ""
-           : src.model.tensor_quant != NULL ? "int8"
-                                            : anne__dtype_name(anne_model_dtype(&src.model)));
+           src.has_ir ? "" : anne__dtype_name(&src.model));
     if (anne__outputs[k].has_prefix) printf(", prefix %s", prefix);
     printf("): %zu %s%s, %zu parameters", n_layers, src.model.op_table != NULL ? "op" : "layer",
            n_layers == 1 ? "" : "s", anne__parameters(&src.model));
