@@ -622,22 +622,25 @@ bool anne__is_graph_model(const anne__ctx &c) {
     if (c.sg->inputs()->size() > 1 || c.sg->outputs()->size() > 1) return true; /* a float model: only a graph */
     for (uint32_t i = 0; i < c.sg->operators()->size(); i++) {
         const int32_t code = anne__code_at(c, i);
-        const Operator *op = c.sg->operators()->Get(i);
-        const Tensor *out = op->outputs() != nullptr && op->outputs()->size() == 1
-                                ? anne__tensor(c, op->outputs()->Get(0)) : nullptr;
         if (code == BuiltinOperator_QUANTIZE) return false; /* an int8 model with a float input */
         if (code != BuiltinOperator_FULLY_CONNECTED && code != BuiltinOperator_RESHAPE &&
             code != BuiltinOperator_LOGISTIC && code != BuiltinOperator_TANH && code != BuiltinOperator_SOFTMAX &&
             code != BuiltinOperator_DEQUANTIZE) {
             return true;
         }
-        /* a Dense on a sequence ([1, steps, inputs]), or a reshape to one */
-        if ((code == BuiltinOperator_FULLY_CONNECTED || code == BuiltinOperator_RESHAPE) && out != nullptr &&
-            !anne__flat(out)) {
-            return true;
-        }
+        if (anne__unflat_dense(c, i)) return true;
     }
     return false;
+}
+
+/* anne_tflite_internal.h: a Dense on a sequence ([1, steps, inputs]), or a reshape to one */
+bool anne__unflat_dense(const anne__ctx &c, uint32_t i) {
+    const int32_t code = anne__code_at(c, i);
+    const Operator *op = c.sg->operators()->Get(i);
+    const Tensor *out = op->outputs() != nullptr && op->outputs()->size() == 1 ? anne__tensor(c, op->outputs()->Get(0))
+                                                                               : nullptr;
+    return (code == BuiltinOperator_FULLY_CONNECTED || code == BuiltinOperator_RESHAPE) && out != nullptr &&
+           !anne__flat(out);
 }
 
 int anne__graph_convert(const anne__ctx &c, unsigned char **out, size_t *out_size, std::string *report, bool *all) {

@@ -120,6 +120,10 @@ int anne__fused_clamp(const anne__ctx &c, int n_op, const char *opname, Activati
 /* A tensor of the form [n] or [1, n] (what a dense chain passes on). */
 bool anne__flat(const Tensor *t);
 
+/* Operator i is a FULLY_CONNECTED or RESHAPE whose output is not flat (a Dense on a sequence, a Keras
+ * Reshape): something a dense chain does not have. */
+bool anne__unflat_dense(const anne__ctx &c, uint32_t i);
+
 /* int8 graph models (anne_tflite_s8_graph.cc, format 2.2): whether the model is one (int8 activations,
  * a float32 input only through a QUANTIZE, and an operator the dense chain does not have), its
  * conversion as anne__graph_convert's, and the list of what it reads. */

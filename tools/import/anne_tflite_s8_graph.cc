@@ -104,15 +104,8 @@ bool anne__is_s8_graph_model(const anne__ctx &c) {
         return false;
     }
     for (uint32_t i = 0; i < c.sg->operators()->size(); i++) {
-        const int32_t code = anne__code_at(c, i);
-        const Operator *op = c.sg->operators()->Get(i);
-        const Tensor *out = op->outputs() != nullptr && op->outputs()->size() == 1
-                                ? anne__tensor(c, op->outputs()->Get(0)) : nullptr;
-        if (anne__graph_operator_code(code)) return true; /* a convolution, pooling, ... */
-        if ((code == BuiltinOperator_FULLY_CONNECTED || code == BuiltinOperator_RESHAPE) && out != nullptr &&
-            !anne__flat(out)) {
-            return true;
-        }
+        /* a convolution, pooling, ..., or a reshape to more than one axis */
+        if (anne__graph_operator_code(anne__code_at(c, i)) || anne__unflat_dense(c, i)) return true;
     }
     return false;
 }
