@@ -41,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         anne_status st = anne_model_load(&m, out, out_size);
         if (st != ANNE_OK) anne_fuzz_fail("a converted .tflite does not load: %s", anne_status_str(st));
         anne_fuzz_check_model(&m);
-        bool all_float = true;
+        bool all_float = m.tensor_quant == nullptr; /* an int8 graph (format 2.2) has no IR */
         for (uint16_t i = 0; i < m.n_layers; i++) {
             anne_layer l;
             anne_model_layer(&m, i, &l);

@@ -89,8 +89,11 @@ anne_status anne_graph_op_info_get(const anne_model *m, uint16_t index, anne_gra
     if (st != ANNE_OK) return st;
     in = anne__hwc(&v->in);
     out = anne__hwc(&v->out);
-    v->params = ((uint64_t)v->op.kernel_size + v->op.bias_size) / 4u;
-    v->weight_bytes = (uint64_t)v->op.kernel_size + v->op.bias_size;
+    /* int8 graphs: one byte a weight, int32 biases; float32: four bytes each. The aux records are not
+     * parameters (they are computed from the scales), but they are weight bytes */
+    v->params = v->out.dtype == ANNE_DTYPE_S8 ? (uint64_t)v->op.kernel_size + v->op.bias_size / 4u
+                                              : ((uint64_t)v->op.kernel_size + v->op.bias_size) / 4u;
+    v->weight_bytes = (uint64_t)v->op.kernel_size + v->op.bias_size + v->op.aux_size;
     switch (v->op.kind) {
     case ANNE_OP_DENSE: /* rows * n_in * n_out = (out values / n_out) * n_in * n_out */
         v->macs = (uint64_t)anne_graph_tensor_values(&v->out) * in.c;

@@ -6,11 +6,12 @@
 #include <string.h>
 
 #include "anne_graph_info.h"
+#include "anne_quant.h"
 
 /* The description of m with tensor i at the sum of the sizes of tensors 0 .. i-1. Pointers into m. */
 static int anne__separate_places(const anne_model *m, anne_graph_desc *d, anne_tensor *tensors, anne_op *ops,
                                  const char **classes, uint16_t *outputs, anne_error *err) {
-    uint64_t at = 0;
+    uint64_t at = 0, end = 0;
     uint16_t i;
     anne_model_io io;
     for (i = 0; i < m->n_tensors; i++) {
@@ -18,7 +19,10 @@ static int anne__separate_places(const anne_model *m, anne_graph_desc *d, anne_t
             return anne_error_set(err, "tensor %u: cannot be read", (unsigned)i);
         }
         tensors[i].offset = (uint32_t)at;
-        at += 4u * (uint64_t)anne_graph_tensor_values(&tensors[i]);
+        end = at + (tensors[i].dtype == ANNE_DTYPE_S8 ? 1u : 4u) * (uint64_t)anne_graph_tensor_values(&tensors[i]);
+        /* int8 tensors take a byte a value, each place 4-aligned; the arena ends where the last one does */
+        at += tensors[i].dtype == ANNE_DTYPE_S8 ? ((uint64_t)anne_graph_tensor_values(&tensors[i]) + 3u) & ~(uint64_t)3u
+                                                : 4u * (uint64_t)anne_graph_tensor_values(&tensors[i]);
         if (at > UINT32_MAX - 3u) {
             return anne_error_set(err, "the model's tensors hold more than 4 GiB side by side: too large to trace");
         }
@@ -33,7 +37,7 @@ static int anne__separate_places(const anne_model *m, anne_graph_desc *d, anne_t
     d->tensors = tensors;
     d->n_ops = m->n_ops;
     d->ops = ops;
-    d->arena_bytes = (uint32_t)at;
+    d->arena_bytes = (uint32_t)end;
     d->scaling = m->scaling;
     d->n_classes = m->n_classes;
     d->class_names = classes;
@@ -63,7 +67,11 @@ int anne_graph_trace_open(anne_graph_trace *t, const anne_model *m, anne_error *
     if (rc == 0 && st == ANNE_OK) {
         t->bytes = malloc(t->size); /* malloc's memory is aligned for the loader */
         t->arena = malloc(d.arena_bytes + 4u);
-        if (t->bytes == NULL || t->arena == NULL) rc = anne_error_set(err, "out of memory");
+        /* an int8 graph's tensors, dequantized after the run: 4 bytes for each byte of the arena */
+        t->dequantized = m->tensor_quant != NULL ? malloc(4u * (size_t)d.arena_bytes + 4u) : NULL;
+        if (t->bytes == NULL || t->arena == NULL || (m->tensor_quant != NULL && t->dequantized == NULL)) {
+            rc = anne_error_set(err, "out of memory");
+        }
     }
     if (rc == 0 && st == ANNE_OK) st = anne_graph_write(&d, t->bytes, t->size, &t->size);
     if (rc == 0 && st == ANNE_OK) st = anne_model_load(&t->model, t->bytes, t->size);
@@ -80,18 +88,30 @@ int anne_graph_trace_open(anne_graph_trace *t, const anne_model *m, anne_error *
 
 int anne_graph_trace_run(anne_graph_trace *t, float *output, const float *input, anne_error *err) {
     anne_status st = anne_model_predict(&t->model, output, input, t->arena, anne_model_arena_size(&t->model));
+    uint16_t i;
+    uint32_t k;
     if (st != ANNE_OK) return anne_error_set(err, "running the model failed: %s", anne_status_str(st));
+    for (i = 0; t->dequantized != NULL && i < t->model.n_tensors; i++) { /* real = scale * (q - zero point) */
+        anne_tensor x;
+        const int8_t *q;
+        if (anne_model_tensor(&t->model, i, &x) != ANNE_OK) continue;
+        q = (const int8_t *)t->arena + x.offset;
+        for (k = 0; k < anne_graph_tensor_values(&x); k++) {
+            t->dequantized[x.offset + k] = anne_s8_dequantize(q[k], x.scale, x.zero_point);
+        }
+    }
     return 0;
 }
 
 const float *anne_graph_trace_values(const anne_graph_trace *t, uint16_t index, anne_tensor *tensor) {
     if (anne_model_tensor(&t->model, index, tensor) != ANNE_OK) return NULL;
-    return t->arena + tensor->offset / 4u;
+    return t->dequantized != NULL ? t->dequantized + tensor->offset : t->arena + tensor->offset / 4u;
 }
 
 void anne_graph_trace_close(anne_graph_trace *t) {
     if (t == NULL) return;
     free(t->bytes);
     free(t->arena);
+    free(t->dequantized);
     memset(t, 0, sizeof *t);
 }

@@ -18,6 +18,8 @@ typedef struct anne_graph_trace {
     size_t size;
     anne_model model;           /* loaded from bytes: the same ops, weights, scaling and classes */
     float *arena;               /* model.arena_bytes: every tensor at its own offset */
+    float *dequantized;         /* int8 graphs: each tensor's values as floats, at 4 x its arena offset
+                                   (a float for each arena byte); NULL for float32 graphs */
 } anne_graph_trace;
 
 /* Re-plans the loaded graph model m into t, which holds a copy of all it needs (m may be closed
@@ -29,7 +31,7 @@ int anne_graph_trace_open(anne_graph_trace *t, const anne_model *m, anne_error *
 int anne_graph_trace_run(anne_graph_trace *t, float *output, const float *input, anne_error *err);
 
 /* Tensor `index`'s values after anne_graph_trace_run() (its shape into *tensor), or NULL when index is
- * out of range. */
+ * out of range; an int8 graph's dequantized (real = scale * (q - zero point)). */
 const float *anne_graph_trace_values(const anne_graph_trace *t, uint16_t index, anne_tensor *tensor);
 
 void anne_graph_trace_close(anne_graph_trace *t);

@@ -30,7 +30,9 @@ typedef struct anne__src {
 typedef int (*anne__writer)(const anne__src *s, const char *out, const char *prefix, const char *in,
                             const anne_codegen_test *test, size_t *written, anne_error *err);
 
-static const char *anne__dtype_name(anne_dtype dt) {
+/* The number format of a loaded model: an int8 graph (format 2.2) has int8 tensors, not layers. */
+static const char *anne__dtype_name(const anne_model *m) {
+    anne_dtype dt = m->tensor_quant != NULL ? ANNE_DTYPE_S8 : anne_model_dtype(m);
     return dt == ANNE_DTYPE_Q16 ? "q16" : dt == ANNE_DTYPE_S8 ? "int8" : "f32";
 }
 
@@ -44,7 +46,7 @@ static int anne__write_json(const anne__src *s, const char *out, const char *pre
     if (!s->has_ir) {
         return anne_error_set(err, "a quantized model (%s) cannot be written as ANNE JSON, which holds float weights: "
                                    "write .anne or .c, or convert the float model",
-                              anne__dtype_name(anne_model_dtype(&s->model)));
+                              anne__dtype_name(&s->model));
     }
     if (anne_json_write(&s->ir, &text, err) != 0) return -1;
     *written = strlen(text);
@@ -90,8 +92,8 @@ static int anne__open_quantized(anne__src *s, const char *in) {
         if (rc != 0) s->bytes = NULL; /* the importer reports it */
     }
     if (s->size >= 4 && memcmp(s->bytes, "ANNE", 4) == 0 && anne_model_load(&s->model, s->bytes, s->size) == ANNE_OK &&
-        anne_model_dtype(&s->model) != ANNE_DTYPE_F32) {
-        return 1;
+        (anne_model_dtype(&s->model) != ANNE_DTYPE_F32 || s->model.tensor_quant != NULL)) {
+        return 1; /* int8 and Q16.16 chains, int8 graphs (format 2.2): the tools' IR is float32 */
     }
     free(s->bytes);
     s->bytes = NULL;
@@ -112,6 +114,11 @@ static int anne__rename(anne__src *s, const char *name, const char *class_list, 
     size_t size = 0;
     anne_status st;
     uint16_t k;
+    if (m->op_table != NULL) { /* an int8 graph: its ops are not rewritten here */
+        free(layers);
+        free(classes);
+        return anne_error_set(err, "--name and --classes are not supported for int8 graph models (format 2.2) yet");
+    }
     if (layers == NULL || classes == NULL) {
         free(layers);
         free(classes);
@@ -197,10 +204,10 @@ static void anne__convert_usage(FILE *out) {
 static size_t anne__parameters(const anne_model *m) {
     size_t n = 0;
     uint16_t k;
-    for (k = 0; k < m->n_ops; k++) { /* a graph model: every float of its ops' kernels and biases */
+    for (k = 0; k < m->n_ops; k++) { /* a graph model: its ops' kernels and biases (int8 graphs: int8 kernels) */
         anne_op op;
         anne_model_op(m, k, &op);
-        n += ((size_t)op.kernel_size + op.bias_size) / 4u;
+        n += m->tensor_quant != NULL ? op.kernel_size + op.bias_size / 4u : ((size_t)op.kernel_size + op.bias_size) / 4u;
     }
     for (k = 0; k < m->n_layers; k++) {
         anne_layer l;
@@ -358,7 +365,7 @@ int anne_cmd_convert(int argc, char **argv) {
     }
     n_layers = src.model.op_table != NULL ? src.model.n_ops : src.model.n_layers;
     printf("wrote %s (%s%s%s", out, anne__outputs[k].what, src.has_ir ? "" : ", ",
-           src.has_ir ? "" : anne__dtype_name(anne_model_dtype(&src.model)));
+           src.has_ir ? "" : anne__dtype_name(&src.model));
     if (anne__outputs[k].has_prefix) printf(", prefix %s", prefix);
     printf("): %zu %s%s, %zu parameters", n_layers, src.model.op_table != NULL ? "op" : "layer",
            n_layers == 1 ? "" : "s", anne__parameters(&src.model));

@@ -172,7 +172,8 @@ static void anne__graph_row(const anne_model *m, uint16_t k, anne__cell *c, anne
     }
     anne_graph_shape_text(out, c[4], sizeof c[4]);
     snprintf(c[9], sizeof c[9], "%lu", (unsigned long)out->offset);
-    snprintf(c[10], sizeof c[10], "%lu", (unsigned long)(4u * anne_graph_tensor_values(out)));
+    snprintf(c[10], sizeof c[10], "%lu",
+             (unsigned long)((out->dtype == ANNE_DTYPE_S8 ? 1u : 4u) * anne_graph_tensor_values(out)));
 }
 
 static void anne__graph_print_row(const char *const *cells, const int *width) {

@@ -221,7 +221,7 @@ static void anne__put_requirements(anne_text *c, const anne_model *m, const char
     uint32_t seen = 0;
     uint16_t k;
     char what[96], cond[64];
-    anne_dtype dt = anne_model_dtype(m);
+    anne_dtype dt = m->tensor_quant != NULL ? ANNE_DTYPE_S8 : anne_model_dtype(m); /* an int8 graph: int8 ops */
     anne_text_put(c, "/* What this model needs of the runtime build (runtime/include/anne_config.h). */\n");
     snprintf(what, sizeof what, "the model's %s are %s", m->op_table != NULL ? "ops" : "layers", names[dt]);
     anne__put_require(c, prefix, knobs[dt], what, knobs[dt], tags[dt]);
@@ -373,7 +373,13 @@ static void anne__put_source(anne_text *c, const anne_model *m, const unsigned c
         anne__ptr(c, "const uint8_t *", prefix, m, m->op_table);
         anne_text_put(c, ",\n    .n_tensors = %u,\n    .n_ops = %u,\n    .output_list = ", m->n_tensors, m->n_ops);
         anne__ptr(c, "const uint8_t *", prefix, m, m->output_list);
-        anne_text_put(c, ",\n    .graph_run = anne_graph_run_f32,\n");
+        /* an int8 graph (format 2.2) runs in int8 and reads its tensors' scales from the QUANT words */
+        anne_text_put(c, ",\n    .graph_run = anne_graph_run_%s,\n", m->tensor_quant != NULL ? "s8" : "f32");
+        if (m->tensor_quant != NULL) {
+            anne_text_put(c, "    .tensor_quant = ");
+            anne__ptr(c, "const uint8_t *", prefix, m, m->tensor_quant);
+            anne_text_put(c, ",\n");
+        }
     }
     anne_text_put(c, "    .n_input_tensors = %u,\n    .n_output_tensors = %u,\n", m->n_input_tensors, m->n_output_tensors);
     anne_text_put(c, "};\n\n");

@@ -417,9 +417,10 @@ int anne__operator(const anne__ctx &c, uint32_t i, bool check, anne__walk &w) {
     if (code != BuiltinOperator_LOGISTIC && code != BuiltinOperator_TANH && code != BuiltinOperator_SOFTMAX &&
         code != BuiltinOperator_QUANTIZE && code != BuiltinOperator_DEQUANTIZE) {
         const std::string hint = anne__keras_hint(c, i, code);
-        /* an operator of float graph models in a quantized model (float graphs take another walk) */
-        const std::string note = anne__graph_operator_code(code) ? "int8 models with it are not read yet: a float32 "
-                                                                   ".tflite of the model converts" : "";
+        /* an operator of graph models in a model whose input is neither float32 nor int8 (float and int8
+         * graphs take other walks: anne_tflite_graph.cc, anne_tflite_s8_graph.cc) */
+        const std::string note = anne__graph_operator_code(code) ? "ANNE reads it in float32 and int8 models (an int8 "
+                                                                   "input, or a float32 one through QUANTIZE)" : "";
         if (op->outputs() != nullptr && op->outputs()->size() >= 1 && anne__tensor(c, op->outputs()->Get(0))) {
             w.what = "-> " + anne__shape(anne__tensor(c, op->outputs()->Get(0)));
         }
@@ -529,6 +530,26 @@ void anne__report_line(std::string &r, const anne__ctx &c, uint32_t i, const std
     r += "NOT SUPPORTED: " + msg + "\n";
 }
 
+/* anne_tflite_internal.h */
+int anne__finish(const anne__ctx &c, int rc, unsigned char *bytes, size_t size, unsigned char **out, size_t *out_size,
+                 std::string *report, bool *all) {
+    if (report == nullptr) {
+        *out = bytes;
+        *out_size = size;
+        return rc;
+    }
+    std::free(bytes);
+    *all = rc == 0;
+    if (rc != 0) { /* the error without "PATH: ", which the report's heading shows */
+        std::string msg = c.err->msg;
+        if (msg.compare(0, std::strlen(c.path) + 2u, std::string(c.path) + ": ") == 0) {
+            msg = msg.substr(std::strlen(c.path) + 2u);
+        }
+        *report += "model: NOT SUPPORTED: " + msg + "\n";
+    }
+    return 0;
+}
+
 namespace {
 
 /* Walks every operator. Converting (report == nullptr): stops at the first refusal (-1) or writes the
@@ -547,6 +568,7 @@ int anne__convert(anne__ctx &c, unsigned char **out, size_t *out_size, std::stri
     }
     anne__find_weight_dequantize(c);
     if (anne__is_graph_model(c)) return anne__graph_convert(c, out, out_size, report, all);
+    if (anne__is_s8_graph_model(c)) return anne__s8_graph_convert(c, out, out_size, report, all);
     if (c.sg->inputs()->size() != 1 || c.sg->outputs()->size() != 1) { /* an int8 model */
         return anne_error_set(c.err, "%s: the model has %u inputs and %u outputs; ANNE converts several only for "
                               "float32 graph models", c.path, c.sg->inputs()->size(), c.sg->outputs()->size());
@@ -574,21 +596,7 @@ int anne__convert(anne__ctx &c, unsigned char **out, size_t *out_size, std::stri
     size_t size = 0;
     int rc = anne__check_chain(c, w);
     if (rc == 0) rc = anne__write(c, w, &bytes, &size);
-    if (report == nullptr) {
-        *out = bytes;
-        *out_size = size;
-        return rc;
-    }
-    std::free(bytes);
-    *all = rc == 0;
-    if (rc != 0) {
-        std::string msg = c.err->msg;
-        if (msg.compare(0, std::strlen(c.path) + 2u, std::string(c.path) + ": ") == 0) {
-            msg = msg.substr(std::strlen(c.path) + 2u);
-        }
-        *report += "model: NOT SUPPORTED: " + msg + "\n";
-    }
-    return 0;
+    return anne__finish(c, rc, bytes, size, out, out_size, report, all);
 }
 
 /* The file's main subgraph, after the verifier; the error for a model of several subgraphs names the
@@ -678,7 +686,11 @@ int anne__check(const unsigned char *bytes, size_t size, const char *path, char 
         r += "model: NOT SUPPORTED: " + std::to_string(n_sg) + " subgraphs (the operators above are the main one's); "
              "ANNE reads models with exactly one\n";
     }
-    if (!all) r += std::string("(") + (anne__is_graph_model(c) ? anne__graph_supported_ops : anne__supported_ops) + ")\n";
+    if (!all) {
+        r += std::string("(") + (anne__is_graph_model(c)      ? anne__graph_supported_ops
+                                 : anne__is_s8_graph_model(c) ? anne__s8_graph_supported_ops()
+                                                              : anne__supported_ops) + ")\n";
+    }
     *report = static_cast<char *>(std::malloc(r.size() + 1u));
     if (*report == nullptr) return anne_error_set(err, "out of memory");
     std::memcpy(*report, r.c_str(), r.size() + 1u);

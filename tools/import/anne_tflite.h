@@ -1,5 +1,6 @@
 /* The TensorFlow Lite (.tflite flatbuffer) importer: a chain of FULLY_CONNECTED layers, int8 or
- * float, into ANNE model bytes (docs/tflite-import.md). C entry points of C++ files. */
+ * float, float32 graphs (convolutions, pooling, merges) and int8 CNNs (int8 graph models, format 2.2),
+ * into ANNE model bytes (docs/tflite-import.md). C entry points of C++ files. */
 #ifndef ANNE_TFLITE_H
 #define ANNE_TFLITE_H
 

@@ -2,7 +2,7 @@
  * becomes graph ops of the IR (anne_ir.h, format 2.0), each TFLite tensor an IR tensor without the
  * batch axis. TFLite's layouts are ANNE's: CONV_2D filters [out_c, kh, kw, in_c], DEPTHWISE_CONV_2D
  * [1, kh, kw, out_c], FULLY_CONNECTED [units, inputs]. A Keras 1-D layer arrives as EXPAND_DIMS, the
- * 2-D operator and RESHAPE/SQUEEZE: reshapes in ANNE too. int8 graphs are not read yet. */
+ * 2-D operator and RESHAPE/SQUEEZE: reshapes in ANNE too. int8 graphs: anne_tflite_s8_graph.cc. */
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -17,15 +17,8 @@ extern "C" {
 #include "anne_tflite_internal.h"
 
 namespace anne_tflite {
-namespace {
 
-struct anne__gwalk {
-    anne_ir ir;
-    std::vector<int32_t> at; /* TFLite tensor -> IR tensor, or -1 */
-    std::string what;        /* for the --check line */
-};
-
-/* A TFLite activation shape (batch 1 first) as an IR shape. */
+/* anne_tflite_internal.h */
 bool anne__ir_shape(const Tensor *t, anne_ir_tensor *s) {
     const auto *sh = t != nullptr ? t->shape() : nullptr;
     std::memset(s, 0, sizeof *s);
@@ -40,6 +33,70 @@ bool anne__ir_shape(const Tensor *t, anne_ir_tensor *s) {
     }
     return true;
 }
+
+/* anne_tflite_internal.h */
+bool anne__fc_weights_shape(const anne__ctx &c, int32_t index, uint32_t *units, uint32_t *n_in) {
+    const Tensor *w = anne__tensor(c, index);
+    const auto *ws = w != nullptr ? w->shape() : nullptr;
+    if (ws == nullptr || ws->size() != 2 || ws->Get(0) < 1 || ws->Get(1) < 1 || ws->Get(0) > 65535 || ws->Get(1) > 65535) {
+        return false;
+    }
+    *units = static_cast<uint32_t>(ws->Get(0));
+    *n_in = static_cast<uint32_t>(ws->Get(1));
+    return true;
+}
+
+/* anne_tflite_internal.h */
+bool anne__int_constants(const anne__ctx &c, int32_t index, std::vector<int64_t> *v) {
+    const Tensor *t = anne__tensor(c, index);
+    size_t n;
+    const uint8_t *d = t != nullptr ? anne__data(c, t, &n) : nullptr;
+    if (d == nullptr) return false;
+    const size_t count = anne__elems(t) > 0 ? anne__elems(t) : 1u;
+    const size_t width = t->type() == TensorType_INT32 ? 4u : t->type() == TensorType_INT64 ? 8u : 0u;
+    if (width == 0 || n != width * count) return false;
+    v->clear();
+    for (size_t i = 0; i < count; i++) {
+        int64_t x = 0;
+        for (size_t b = 0; b < width; b++) x |= static_cast<int64_t>(d[i * width + b]) << (8u * b);
+        if (width == 4u) x = static_cast<int32_t>(static_cast<uint32_t>(x));
+        v->push_back(x);
+    }
+    return true;
+}
+
+/* anne_tflite_internal.h */
+int anne__window_attr(const anne__ctx &c, int n_op, int32_t code, const uint16_t *in_hw, const uint16_t *out_hw, int kh,
+                      int kw, int sh, int sw, int dh, int dw, Padding pad, uint16_t *attr) {
+    const int k[2] = {kh, kw}, s[2] = {sh, sw}, d[2] = {dh, dw};
+    const std::string head = std::string(c.path) + ": operator " + std::to_string(n_op) + " (" + anne__op_name(code) +
+                             "): ";
+    for (int a = 0; a < 2; a++) {
+        if (k[a] < 1 || s[a] < 1 || d[a] < 1 || k[a] > 65535 || s[a] > 65535 || d[a] > 65535) {
+            return anne_error_set(c.err, "%swindow size, stride and dilation must be 1 to 65535", head.c_str());
+        }
+        const long span = static_cast<long>(k[a] - 1) * d[a] + 1, n = in_hw[a], o = out_hw[a];
+        const long want = pad == Padding_SAME ? (n + s[a] - 1) / s[a] : (n >= span ? (n - span) / s[a] + 1 : 0);
+        if (o != want) {
+            return anne_error_set(c.err, "%soutput %s %ld, but %s padding gives %ld", head.c_str(),
+                                  a == 0 ? "height" : "width", o, pad == Padding_SAME ? "SAME" : "VALID", want);
+        }
+        const long total = pad == Padding_SAME ? (o - 1) * s[a] + span - n : 0;
+        attr[6 + a] = static_cast<uint16_t>(total > 0 ? total / 2 : 0);
+        attr[a] = static_cast<uint16_t>(k[a]);
+        attr[2 + a] = static_cast<uint16_t>(s[a]);
+        attr[4 + a] = static_cast<uint16_t>(d[a]);
+    }
+    return 0;
+}
+
+namespace {
+
+struct anne__gwalk {
+    anne_ir ir;
+    std::vector<int32_t> at; /* TFLite tensor -> IR tensor, or -1 */
+    std::string what;        /* for the --check line */
+};
 
 int anne__fail(const anne__ctx &c, int n_op, int32_t code, const std::string &why) {
     return anne_error_set(c.err, "%s: operator %d (%s): %s", c.path, n_op, anne__op_name(code).c_str(), why.c_str());
@@ -104,7 +161,7 @@ anne_ir_op *anne__emit(const anne__gop &g, anne_op_kind kind, const uint16_t *in
     }
     if (t->type() != TensorType_FLOAT32) {
         anne__gfail(g, std::string("output '") + anne__tname(t) + "' is " + EnumNameTensorType(t->type()) +
-                           "; ANNE reads float32 graph models (int8 convolution models are not supported yet)");
+                           "; a graph model is all float32, or all int8 (an int8 input, or a float32 one through QUANTIZE)");
         return nullptr;
     }
     if (!anne__ir_shape(t, &shape)) {
@@ -122,30 +179,11 @@ anne_ir_op *anne__emit(const anne__gop &g, anne_op_kind kind, const uint16_t *in
     return op;
 }
 
-/* The window of a CONV_2D, DEPTHWISE_CONV_2D or pool: attr[0..7] from its sizes, strides, dilations and
- * TF's padding (SAME: the odd row or column after). in and out are (H, W, C). */
+/* The window of a CONV_2D, DEPTHWISE_CONV_2D or pool on (H, W, C) tensors: anne__window_attr. */
 int anne__window(const anne__gop &g, const anne_ir_tensor &in, const anne_ir_tensor &out, int kh, int kw, int sh, int sw,
                  int dh, int dw, Padding pad, anne_ir_op *op) {
-    const int k[2] = {kh, kw}, s[2] = {sh, sw}, d[2] = {dh, dw};
     if (in.rank != 3 || out.rank != 3) return anne__gfail(g, "expected 4-D [1, height, width, channels] tensors");
-    for (int a = 0; a < 2; a++) {
-        if (k[a] < 1 || s[a] < 1 || d[a] < 1 || k[a] > 65535 || s[a] > 65535 || d[a] > 65535) {
-            return anne__gfail(g, "window size, stride and dilation must be 1 to 65535");
-        }
-        const long span = static_cast<long>(k[a] - 1) * d[a] + 1, n = in.dims[a], o = out.dims[a];
-        const long want = pad == Padding_SAME ? (n + s[a] - 1) / s[a] : (n >= span ? (n - span) / s[a] + 1 : 0);
-        if (o != want) {
-            return anne__gfail(g, "output " + std::string(a == 0 ? "height " : "width ") + std::to_string(o) +
-                                      ", but " + (pad == Padding_SAME ? "SAME" : "VALID") + " padding gives " +
-                                      std::to_string(want));
-        }
-        const long total = pad == Padding_SAME ? (o - 1) * s[a] + span - n : 0;
-        op->attr[6 + a] = static_cast<uint16_t>(total > 0 ? total / 2 : 0);
-        op->attr[a] = static_cast<uint16_t>(k[a]);
-        op->attr[2 + a] = static_cast<uint16_t>(s[a]);
-        op->attr[4 + a] = static_cast<uint16_t>(d[a]);
-    }
-    return 0;
+    return anne__window_attr(*g.c, g.n_op, g.code, in.dims, out.dims, kh, kw, sh, sw, dh, dw, pad, op->attr);
 }
 
 /* CONV_2D and DEPTHWISE_CONV_2D. */
@@ -223,21 +261,7 @@ int anne__pool(const anne__gop &g) {
 /* Integer constants (axes, paddings) of input k. */
 bool anne__ints(const anne__gop &g, uint32_t k, std::vector<int64_t> *v) {
     const auto *in = g.op->inputs();
-    const Tensor *t = in != nullptr && k < in->size() ? anne__tensor(*g.c, in->Get(k)) : nullptr;
-    size_t n;
-    const uint8_t *d = t != nullptr ? anne__data(*g.c, t, &n) : nullptr;
-    if (d == nullptr) return false;
-    const size_t count = anne__elems(t) > 0 ? anne__elems(t) : 1u;
-    const size_t width = t->type() == TensorType_INT32 ? 4u : t->type() == TensorType_INT64 ? 8u : 0u;
-    if (width == 0 || n != width * count) return false;
-    v->clear();
-    for (size_t i = 0; i < count; i++) {
-        int64_t x = 0;
-        for (size_t b = 0; b < width; b++) x |= static_cast<int64_t>(d[i * width + b]) << (8u * b);
-        if (width == 4u) x = static_cast<int32_t>(static_cast<uint32_t>(x));
-        v->push_back(x);
-    }
-    return true;
+    return in != nullptr && k < in->size() && anne__int_constants(*g.c, in->Get(k), v);
 }
 
 /* MEAN over every spatial axis: a global average pooling. */
@@ -455,12 +479,11 @@ int anne__fully_connected(const anne__gop &g) {
     uint16_t x;
     if (in == nullptr || in->size() < 2 || in->size() > 3) return anne__gfail(g, "expected inputs (input, weights[, bias])");
     if (anne__input(g, 0, &x) != 0) return -1;
-    const Tensor *wt = anne__tensor(*g.c, in->Get(1));
-    const auto *ws = wt != nullptr ? wt->shape() : nullptr;
-    if (ws == nullptr || ws->size() != 2 || ws->Get(0) < 1 || ws->Get(1) < 1 || ws->Get(0) > 65535 || ws->Get(1) > 65535) {
+    uint32_t n_units, n_inputs;
+    if (!anne__fc_weights_shape(*g.c, in->Get(1), &n_units, &n_inputs)) {
         return anne__gfail(g, "its weights are not a 2-D [units, inputs] tensor");
     }
-    const size_t units = static_cast<size_t>(ws->Get(0)), n_in = static_cast<size_t>(ws->Get(1));
+    const size_t units = n_units, n_in = n_inputs;
     anne_ir_tensor xs = g.w->ir.tensors[x];
     if (xs.dims[xs.rank - 1u] != n_in) {
         if (anne_ir_tensor_values(&xs) != n_in) {
@@ -599,22 +622,25 @@ bool anne__is_graph_model(const anne__ctx &c) {
     if (c.sg->inputs()->size() > 1 || c.sg->outputs()->size() > 1) return true; /* a float model: only a graph */
     for (uint32_t i = 0; i < c.sg->operators()->size(); i++) {
         const int32_t code = anne__code_at(c, i);
-        const Operator *op = c.sg->operators()->Get(i);
-        const Tensor *out = op->outputs() != nullptr && op->outputs()->size() == 1
-                                ? anne__tensor(c, op->outputs()->Get(0)) : nullptr;
         if (code == BuiltinOperator_QUANTIZE) return false; /* an int8 model with a float input */
         if (code != BuiltinOperator_FULLY_CONNECTED && code != BuiltinOperator_RESHAPE &&
             code != BuiltinOperator_LOGISTIC && code != BuiltinOperator_TANH && code != BuiltinOperator_SOFTMAX &&
             code != BuiltinOperator_DEQUANTIZE) {
             return true;
         }
-        /* a Dense on a sequence ([1, steps, inputs]), or a reshape to one */
-        if ((code == BuiltinOperator_FULLY_CONNECTED || code == BuiltinOperator_RESHAPE) && out != nullptr &&
-            !anne__flat(out)) {
-            return true;
-        }
+        if (anne__unflat_dense(c, i)) return true;
     }
     return false;
+}
+
+/* anne_tflite_internal.h: a Dense on a sequence ([1, steps, inputs]), or a reshape to one */
+bool anne__unflat_dense(const anne__ctx &c, uint32_t i) {
+    const int32_t code = anne__code_at(c, i);
+    const Operator *op = c.sg->operators()->Get(i);
+    const Tensor *out = op->outputs() != nullptr && op->outputs()->size() == 1 ? anne__tensor(c, op->outputs()->Get(0))
+                                                                               : nullptr;
+    return (code == BuiltinOperator_FULLY_CONNECTED || code == BuiltinOperator_RESHAPE) && out != nullptr &&
+           !anne__flat(out);
 }
 
 int anne__graph_convert(const anne__ctx &c, unsigned char **out, size_t *out_size, std::string *report, bool *all) {

@@ -80,6 +80,11 @@ bool anne__is_weight_dequantize(const anne__ctx &c, const Operator *op, int32_t 
 /* Appends operator i's line to a --check report (rc 0: supported; else c.err's message). */
 void anne__report_line(std::string &r, const anne__ctx &c, uint32_t i, const std::string &what, int rc);
 
+/* The end of a conversion (rc, the written bytes): converting, hands them to *out; checking (report),
+ * frees them and sets *all, adding a "model: NOT SUPPORTED: why" line when rc != 0. */
+int anne__finish(const anne__ctx &c, int rc, unsigned char *bytes, size_t size, unsigned char **out, size_t *out_size,
+                 std::string *report, bool *all);
+
 /* Float32 graph models (anne_tflite_graph.cc): whether the model is one (a float input and an operator
  * the dense chain does not have), and its conversion (report != nullptr: --check, one line per
  * operator, *all set), as anne__convert does for chains. */
@@ -87,6 +92,44 @@ extern const char *const anne__graph_supported_ops;
 bool anne__is_graph_model(const anne__ctx &c);
 bool anne__graph_operator_code(int32_t code);
 int anne__graph_convert(const anne__ctx &c, unsigned char **out, size_t *out_size, std::string *report, bool *all);
+
+/* A TFLite activation shape (a batch of 1 first) as an IR shape: 1 to 4 axes of 1 to 65535. */
+bool anne__ir_shape(const Tensor *t, anne_ir_tensor *s);
+
+/* The [units, inputs] of FULLY_CONNECTED weights (tensor index): 2-D, each 1 to 65535; false otherwise. */
+bool anne__fc_weights_shape(const anne__ctx &c, int32_t index, uint32_t *units, uint32_t *n_in);
+
+/* The values of constant int32 or int64 tensor index (axes, paddings); false when it is not one. */
+bool anne__int_constants(const anne__ctx &c, int32_t index, std::vector<int64_t> *v);
+
+/* The window of a CONV_2D, DEPTHWISE_CONV_2D or pool of operator n_op: attr[0..7] (anne_window: size,
+ * stride, dilation, TF's padding, SAME's odd row or column after) from its options, checked against the
+ * input's and output's height and width. */
+int anne__window_attr(const anne__ctx &c, int n_op, int32_t code, const uint16_t *in_hw, const uint16_t *out_hw, int kh,
+                      int kw, int sh, int sw, int dh, int dw, Padding pad, uint16_t *attr);
+
+/* Per-tensor int8 activation quantization of t (int8, one scale > 0, one zero point in -128..127); errors
+ * name the tensor. */
+int anne__act_quant(const anne__ctx &c, const Tensor *t, float *scale, int32_t *zp);
+
+/* The clamp of a fused NONE / RELU / RELU6 on an int8 output (scale, zp), as TFLite computes it
+ * (CalculateActivationRangeQuantized); other fused activations are refused naming operator n_op. */
+int anne__fused_clamp(const anne__ctx &c, int n_op, const char *opname, ActivationFunctionType fused,
+                      const Tensor *out, float scale, int32_t zp, int32_t *act_min, int32_t *act_max);
+
+/* A tensor of the form [n] or [1, n] (what a dense chain passes on). */
+bool anne__flat(const Tensor *t);
+
+/* Operator i is a FULLY_CONNECTED or RESHAPE whose output is not flat (a Dense on a sequence, a Keras
+ * Reshape): something a dense chain does not have. */
+bool anne__unflat_dense(const anne__ctx &c, uint32_t i);
+
+/* int8 graph models (anne_tflite_s8_graph.cc, format 2.2): whether the model is one (int8 activations,
+ * a float32 input only through a QUANTIZE, and an operator the dense chain does not have), its
+ * conversion as anne__graph_convert's, and the list of what it reads. */
+bool anne__is_s8_graph_model(const anne__ctx &c);
+int anne__s8_graph_convert(const anne__ctx &c, unsigned char **out, size_t *out_size, std::string *report, bool *all);
+const char *anne__s8_graph_supported_ops();
 
 /* The int8 model of the n layers p (activations int8, weights int8, as TFLite stores them). */
 int anne__write_s8(const anne__ctx &c, const anne__pending *p, size_t n, unsigned char **out, size_t *out_size);

@@ -14,9 +14,8 @@ extern "C" {
 #include "anne_tflite_internal.h"
 
 namespace anne_tflite {
-namespace {
 
-/* Per-tensor int8 activation quantization (one scale > 0, one zero point in -128..127). */
+/* anne_tflite_internal.h */
 int anne__act_quant(const anne__ctx &c, const Tensor *t, float *scale, int32_t *zp) {
     const QuantizationParameters *q = t->quantization();
     if (t->type() != TensorType_INT8) {
@@ -38,6 +37,36 @@ int anne__act_quant(const anne__ctx &c, const Tensor *t, float *scale, int32_t *
     *zp = static_cast<int32_t>(z);
     return 0;
 }
+
+/* anne_tflite_internal.h: TFLite's CalculateActivationRangeQuantized, quantize(0) and quantize(6)
+ * rounded in float */
+int anne__fused_clamp(const anne__ctx &c, int n_op, const char *opname, ActivationFunctionType fused,
+                      const Tensor *out, float scale, int32_t zp, int32_t *act_min, int32_t *act_max) {
+    *act_min = -128;
+    *act_max = 127;
+    if (fused == ActivationFunctionType_NONE) return 0;
+    if (fused != ActivationFunctionType_RELU && fused != ActivationFunctionType_RELU6) {
+        return anne_error_set(c.err, "%s: operator %d (%s): fused activation %s is not supported (NONE, RELU and "
+                              "RELU6 are)", c.path, n_op, opname, EnumNameActivationFunctionType(fused));
+    }
+    *act_min = zp > -128 ? zp : -128;
+    if (fused == ActivationFunctionType_RELU6) {
+        /* 6 / scale may not fit an int32 (TFLite's own conversion would then be undefined): checked in
+         * double, where any float quotient fits */
+        const double q6 = static_cast<double>(std::round(6.0f / scale));
+        if (!(q6 <= 2147483647.0)) {
+            return anne_error_set(c.err, "%s: operator %d (%s, fused RELU6): output '%s' has scale %g, so the clamp at "
+                                  "6.0 quantizes to %g steps, beyond the int32 range TFLite computes it in; expected a "
+                                  "scale of at least %g (a RELU6 output usually has about 6/255 = 0.0235)", c.path,
+                                  n_op, opname, anne__tname(out), static_cast<double>(scale), q6, 6.0 / 2147483647.0);
+        }
+        const int64_t hi = static_cast<int64_t>(zp) + static_cast<int64_t>(q6);
+        *act_max = hi < 127 ? static_cast<int32_t>(hi) : 127;
+    }
+    return 0;
+}
+
+namespace {
 
 /* Builds the int8 layer of p into *l; allocations go to keep[] (freed by the caller). */
 int anne__layer_s8(const anne__ctx &c, const anne__pending *p, anne_layer *l, void **keep) {
@@ -126,21 +155,8 @@ int anne__layer_s8(const anne__ctx &c, const anne__pending *p, anne_layer *l, vo
     s.n_in = p->n_in;
     if (p->z == p->out) {
         s.kind = ANNE_S8_ACT_CLAMP;
-        /* TFLite's CalculateActivationRangeQuantized: quantize(0) and quantize(6), rounded in float */
-        if (p->fused != ActivationFunctionType_NONE) s.act_min = z_zp > -128 ? z_zp : -128;
-        if (p->fused == ActivationFunctionType_RELU6) {
-            /* 6 / scale may not fit an int32 (TFLite's own conversion would then be undefined): checked in
-             * double, where any float quotient fits */
-            const double q6 = static_cast<double>(std::round(6.0f / z_scale));
-            if (!(q6 <= 2147483647.0)) {
-                return anne_error_set(c.err, "%s: operator %d (FULLY_CONNECTED, fused RELU6): output '%s' has scale "
-                                      "%g, so the clamp at 6.0 quantizes to %g steps, beyond the int32 range TFLite "
-                                      "computes it in; expected a scale of at least %g (a RELU6 output usually has "
-                                      "about 6/255 = 0.0235)", c.path, op, anne__tname(p->z),
-                                      static_cast<double>(z_scale), q6, 6.0 / 2147483647.0);
-            }
-            const int64_t hi = static_cast<int64_t>(z_zp) + static_cast<int64_t>(q6);
-            s.act_max = hi < 127 ? static_cast<int32_t>(hi) : 127;
+        if (anne__fused_clamp(c, op, "FULLY_CONNECTED", p->fused, p->z, z_scale, z_zp, &s.act_min, &s.act_max) != 0) {
+            return -1;
         }
     } else if (p->act == ANNE_ACT_SOFTMAX) {
         s.kind = ANNE_S8_ACT_SOFTMAX;

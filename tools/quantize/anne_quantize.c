@@ -175,20 +175,32 @@ uint32_t anne_quantize_s8_aux(unsigned char *aux, const anne_s8_aux_spec *s, uin
         anne__put32(aux + ANNE__QREC_HDR + 4u * (n + j), (uint32_t)sh);
         anne__putf(aux + ANNE__QREC_HDR + 4u * (2u * n + j), s->w_scale[j]);
     }
-    if (s->kind == ANNE_S8_ACT_LUT) { /* the activation at each of the 256 possible inputs, exactly */
-        for (i = 0; i < 256u; i++) {
-            float v = anne_s8_dequantize((int8_t)((int32_t)i - 128), s->z_scale, s->z_zp);
-            anne_activation_forward_f32(&v, 1, s->activation, s->param);
-            aux[ANNE__QREC_HDR + 16u * n + i] = (unsigned char)anne_s8_quantize(v, s->out_scale, s->out_zp);
-        }
+    if (s->kind == ANNE_S8_ACT_LUT) {
+        anne_quantize_s8_lut(aux + ANNE__QREC_HDR + 16u * n, s->activation, s->param, s->z_scale, s->z_zp,
+                             s->out_scale, s->out_zp);
     } else if (s->kind == ANNE_S8_ACT_SOFTMAX) {
-        for (i = 0; i < 256u; i++) {
-            uint32_t e = (uint32_t)floor(32768.0 * exp(-(double)i * (double)s->z_scale) + 0.5);
-            aux[ANNE__QREC_HDR + 16u * n + 2u * i] = (unsigned char)e;
-            aux[ANNE__QREC_HDR + 16u * n + 2u * i + 1u] = (unsigned char)(e >> 8);
-        }
+        anne_quantize_s8_exp_table(aux + ANNE__QREC_HDR + 16u * n, s->z_scale);
     }
     return 0;
+}
+
+void anne_quantize_s8_lut(unsigned char lut[256], anne_activation activation, const float *param, float in_scale,
+                          int32_t in_zp, float out_scale, int32_t out_zp) {
+    uint32_t i;
+    for (i = 0; i < 256u; i++) { /* the activation at each of the 256 possible inputs, exactly */
+        float v = anne_s8_dequantize((int8_t)((int32_t)i - 128), in_scale, in_zp);
+        anne_activation_forward_f32(&v, 1, activation, param);
+        lut[i] = (unsigned char)anne_s8_quantize(v, out_scale, out_zp);
+    }
+}
+
+void anne_quantize_s8_exp_table(unsigned char table[512], float in_scale) {
+    uint32_t i;
+    for (i = 0; i < 256u; i++) {
+        uint32_t e = (uint32_t)floor(32768.0 * exp(-(double)i * (double)in_scale) + 0.5);
+        table[2u * i] = (unsigned char)e;
+        table[2u * i + 1u] = (unsigned char)(e >> 8);
+    }
 }
 
 int anne_quantize_write(const anne_model_desc *d, unsigned char **bytes, size_t *size, anne_error *err) {

@@ -50,6 +50,16 @@ size_t anne_quantize_s8_aux_size(uint32_t n, anne_s8_act_kind kind);
  * factor is too large to represent (shift > 30). */
 uint32_t anne_quantize_s8_aux(unsigned char *aux, const anne_s8_aux_spec *spec, uint32_t n);
 
+/* The 256-entry int8 table of an elementwise activation (with its 3 params), lut[q + 128] = the
+ * activation of the dequantized q, quantized to (out_scale, out_zp): the records' LUT and an int8 graph's
+ * ACTIVATION op. */
+void anne_quantize_s8_lut(unsigned char lut[256], anne_activation activation, const float *param, float in_scale,
+                          int32_t in_zp, float out_scale, int32_t out_zp);
+
+/* TFLite's int8 softmax exp table for an input scale: entry d = round(2^15 * exp(-d * in_scale)), 256
+ * u16 little-endian (512 bytes; entry 0 is 32768). */
+void anne_quantize_s8_exp_table(unsigned char table[512], float in_scale);
+
 /* anne_model_write into a malloc'd buffer; errors say why the writer refused. */
 int anne_quantize_write(const anne_model_desc *d, unsigned char **bytes, size_t *size, anne_error *err);
 
