@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "anne_quant.h"
+#include "anne_quantize_graph.h"
 #include "anne_quantize_math.h"
 
 /* Record layout of docs/format.md ("Quantized layers"); kept here in one place for the host. */
@@ -343,6 +344,7 @@ int anne_quantize(const anne_ir *ir, const float *calib, size_t n_rows, const an
     size_t i;
     int rc = -1;
 
+    if (ir->n_ops > 0) return anne_quantize_graph(ir, calib, n_rows, opts, bytes, size, info, err);
     *bytes = NULL;
     *size = 0;
     memset(info, 0, sizeof *info);

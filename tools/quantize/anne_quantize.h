@@ -22,7 +22,8 @@ typedef struct anne_quantize_info {
 /* Quantizes ir with calib (n_rows, ir->n_inputs) raw inputs (as the model takes them: before its
  * input scaling) into a malloc'd model file. int8: activation ranges from the calibration data,
  * TFLite's rules (ranges widened to include 0; per-unit symmetric weights, scale max|w| / 127; bias
- * int32; multipliers by QuantizeMultiplier); Q16: weights rounded to nearest. Errors name the layer. */
+ * int32; multipliers by QuantizeMultiplier); Q16: weights rounded to nearest. A graph model (ir->n_ops
+ * > 0) goes to anne_quantize_graph() (int8 only). Errors name the layer or op. */
 int anne_quantize(const anne_ir *ir, const float *calib, size_t n_rows, const anne_quantize_opts *opts,
                   unsigned char **bytes, size_t *size, anne_quantize_info *info, anne_error *err);
 
