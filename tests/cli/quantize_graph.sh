@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# anne quantize of float32 graph models into int8 graphs (format 2.2): the TF.js references conv1d_imu
+# (Conv1D, MaxPooling1D, GlobalAveragePooling1D, Dense softmax) and cnn2d_small (Conv2D, MaxPooling2D,
+# Flatten, Dense softmax), calibrated on their reference inputs (io.json) and 61 more rows drawn with a
+# fixed seed from the same range (-3 ... 3); evaluated on those rows labelled with the float model's own
+# class, so that the float accuracy is 1 and the int8 one the share of rows whose class survives: both
+# printed, the int8 one at least 0.9, the largest output difference at most 4 steps of the softmax's
+# 1/256 (tests/test_quantize_graph.c derives the bound op by op). The result is read by info, predict,
+# trace and convert (to C, which compiles with the runtime and gives the .anne file's outputs bit for
+# bit); --per-tensor, --json, --name, --classes; a BatchNormalization after a convolution is folded
+# into it, one after a pooling is refused by name, as is a merge, with exit 1 and nothing written.
+. "$(dirname "$0")/lib/common.sh"
+
+D=tests/data/tfjs_graph
+
+# rows MODEL N_VALUES SEED OUT.csv: a header x0 .. x(N-1), the reference inputs, then 61 random rows
+rows() {
+    awk -v n="$2" -v seed="$3" '
+        BEGIN { s = ""; for (i = 0; i < n; i++) s = s (i ? "," : "") "x" i; print s }
+        /"inputs"/ { on = 1; next }
+        /"outputs"/ { on = 0 }
+        on && /^ *\[/ { line = $0; gsub(/[][ ]/, "", line); sub(/,$/, "", line); print line }
+        END { srand(seed); for (r = 0; r < 61; r++) { s = ""; for (i = 0; i < n; i++) s = s (i ? "," : "") sprintf("%.5f", 6 * rand() - 3); print s } }
+    ' "$D/$1/io.json" >"$4"
+}
+
+# labelled FEATURES.csv PREDICTIONS.csv OUT.csv: the features with the predicted class as column "label"
+labelled() {
+    paste -d, "$1" <(awk -F, 'NR == 1 { print "label"; next } { print $NF }' "$2") >"$3"
+}
+
+for spec in conv1d_imu:768:8 cnn2d_small:784:10; do
+    IFS=: read -r m n n_out <<<"$spec"
+    rows "$m" "$n" 11 "$TMP/$m.csv"
+    [ "$(wc -l <"$TMP/$m.csv")" -eq 65 ] || fail "$m: the calibration CSV has $(wc -l <"$TMP/$m.csv") lines, expected 65"
+    run 0 predict "$D/$m/model.json" "$TMP/$m.csv"
+    labelled "$TMP/$m.csv" "$TMP/out" "$TMP/${m}_l.csv"
+    run 0 quantize "$D/$m/model.json" "$TMP/$m.anne" --to int8 --calib "$TMP/$m.csv" --eval "$TMP/${m}_l.csv" --label label
+    echo "$m: $(grep -E "accuracy|same predicted|largest output" "$TMP/out" | tr -s ' ' | tr '\n' ';')"
+    stdout_has "int8 graph (per-channel weights)"
+    stdout_has "accuracy: float 1.0000, int8 "
+    acc=$(sed -n 's/.*accuracy: float 1.0000, int8 \([0-9.]*\).*/\1/p' "$TMP/out")
+    diff=$(sed -n 's/.*largest output difference: //p' "$TMP/out")
+    awk -v a="$acc" 'BEGIN { exit !(a >= 0.9) }' || fail "$m: int8 accuracy against the float classes is $acc (< 0.9)"
+    awk -v d="$diff" 'BEGIN { exit !(d > 0 && d <= 4 / 256) }' || fail "$m: largest output difference $diff (expected 0 < d <= 4/256)"
+
+    # the result as any int8 graph: info, predict (probabilities), trace
+    run 0 info "$TMP/$m.anne"
+    stdout_has "format 2.2"
+    grep -q "Activation  *softmax" "$TMP/out" || fail "$m: info shows no softmax op split off the Dense: $(cat "$TMP/out")"
+    run 0 predict "$TMP/$m.anne" "$TMP/$m.csv"
+    awk -F, -v n="$n_out" 'NR > 1 { s = 0; for (i = 1; i <= n; i++) s += $i; if (s < 0.95 || s > 1.05) bad = 1; r++ }
+        END { exit bad || r != 64 }' "$TMP/out" || fail "$m: predict of the int8 model: $(head -3 "$TMP/out")"
+    row=$(sed -n 2p "$TMP/$m.csv")
+    run 0 trace "$TMP/$m.anne" --input "$row"
+    grep -q "Activation" "$TMP/out" || fail "$m: trace of the int8 model: $(head -c 400 "$TMP/out")"
+done
+
+# --per-tensor, --json, --name, --classes
+run 0 quantize "$D/conv1d_imu/model.json" "$TMP/imu_t.anne" --to int8 --calib "$TMP/conv1d_imu.csv" --per-tensor --json \
+    --name imu8 --classes a,b,c,d,e,f,g,h
+[ "$(json_value to)" = '"int8"' ] || fail "--json to is $(json_value to)"
+[ "$(json_value per_tensor)" = true ] || fail "--json per_tensor is $(json_value per_tensor)"
+[ "$(json_value rows)" = 64 ] || fail "--json rows is $(json_value rows)"
+run 0 info "$TMP/imu_t.anne"
+stdout_has 'Model: "imu8"'
+grep -q "^Classes: *a, b, c, d, e, f, g, h$" "$TMP/out" || fail "--classes not in the model: $(cat "$TMP/out")"
+
+# a BatchNormalization after a convolution is folded into it (as TFLite does) and quantizes
+# values_of MODEL: the number of input values `anne info` gives
+values_of() {
+    run 0 info "$1"
+    sed -n 's/^Input: .*, \([0-9]*\) values.*/\1/p' "$TMP/out"
+}
+n=$(values_of "$D/batchnorm_conv2d/model.json")
+awk -v n="$n" 'BEGIN { srand(3); s = ""; for (i = 0; i < n; i++) s = s (i ? "," : "") "x" i; print s
+    for (r = 0; r < 16; r++) { s = ""; for (i = 0; i < n; i++) s = s (i ? "," : "") sprintf("%.4f", 2 * rand() - 1); print s } }' >"$TMP/bn.csv"
+run 0 quantize "$D/batchnorm_conv2d/model.json" "$TMP/bn.anne" --to int8 --calib "$TMP/bn.csv"
+
+# ops with no int8 form: refused by position, name and kind; exit 1; nothing written, an OUT that was
+# there unchanged, no temporary file left
+refused() { # MODEL KIND
+    run 1 quantize "$D/$1/model.json" "$TMP/no.anne" --to int8 --calib "$TMP/c_$1.csv"
+    grep -q "^anne quantize: $D/$1/model.json: op [0-9]* '[^']*' ($2): no int8 form in this version[^;]*; int8 graphs hold Dense," \
+        "$TMP/err" || fail "$1: the refusal: $(cat "$TMP/err")"
+    [ "$(cat "$TMP/no.anne")" = old ] || fail "$1: a refused quantize changed OUT"
+    ls -A "$TMP" | grep -q '\.tmp' && fail "$1: a temporary file is left: $(ls -A "$TMP" | grep '\.tmp')"
+}
+echo old >"$TMP/no.anne"
+for spec in batchnorm_after_pool:ChannelAffine merge_add3:Add; do
+    m=${spec%%:*}
+    n=$(values_of "$D/$m/model.json")
+    awk -v n="$n" 'BEGIN { s = ""; for (i = 0; i < n; i++) s = s (i ? "," : "") "x" i; print s
+        s = ""; for (i = 0; i < n; i++) s = s (i ? "," : "") "0.5"; print s }' >"$TMP/c_$m.csv"
+    refused "$m" "${spec##*:}"
+done
+grep -q "BatchNormalization that could not be folded" "$TMP/err" ||
+    run 1 quantize "$D/batchnorm_after_pool/model.json" "$TMP/no.anne" --to int8 --calib "$TMP/c_batchnorm_after_pool.csv"
+grep -q "BatchNormalization that could not be folded" "$TMP/err" || fail "the unfolded BatchNormalization is not explained: $(cat "$TMP/err")"
+run 1 quantize "$D/cnn2d_small/model.json" "$TMP/no.anne" --to q16 --calib "$TMP/cnn2d_small.csv"
+stderr_has "a graph model quantizes to int8 only (format 2.2); Q16.16 is for dense chains"
+
+# generated C of the quantized graph compiles with the runtime and gives the .anne file's outputs bit for bit
+CC=${CC:-cc}
+if command -v "$CC" >/dev/null; then
+    mkdir -p "$TMP/c"
+    run 0 convert "$TMP/cnn2d_small.anne" "$TMP/c/gen.c"
+    grep -q "anne_graph_run_s8" "$TMP/c/gen.c" || fail "generated C does not run the int8 graph runner"
+    cat >"$TMP/c/main.c" <<'C'
+#include <stdio.h>
+#include <string.h>
+#include "gen.h"
+int main(int argc, char **argv) {
+    static uint32_t file[1 << 14], arena[1 << 12], arena_c[(gen_ARENA_BYTES + 3) / 4];
+    float in[gen_INPUTS], a[gen_OUTPUTS], b[gen_OUTPUTS];
+    anne_model m;
+    size_t n, s, i;
+    FILE *f = fopen(argv[1], "rb");
+    (void)argc;
+    if (f == NULL) return 2;
+    n = fread(file, 1, sizeof file, f);
+    fclose(f);
+    if (anne_model_load(&m, file, n) != ANNE_OK || gen_validate() != ANNE_OK) return 3;
+    for (s = 0; s < 20; s++) {
+        for (i = 0; i < gen_INPUTS; i++) in[i] = (float)((int)((s * 131 + i * 71) % 97) - 48) / 16.0f;
+        if (gen_predict(in, a, arena_c) != ANNE_OK || anne_model_predict(&m, b, in, arena, sizeof arena) != ANNE_OK) return 4;
+        if (memcmp(a, b, sizeof a) != 0) return 5;
+    }
+    printf("same bits\n");
+    return 0;
+}
+C
+    if "$CC" -std=c99 -Wall -Wextra -Werror -O1 -Iruntime/include -I"$TMP/c" -o "$TMP/c/run" "$TMP/c/gen.c" \
+        "$TMP/c/main.c" runtime/src/*.c -lm 2>"$TMP/c/err"; then
+        out=$("$TMP/c/run" "$TMP/cnn2d_small.anne") || fail "generated C of the quantized graph: exit $?, $out"
+    else
+        fail "generated C of the quantized graph does not compile: $(head -c 600 "$TMP/c/err")"
+    fi
+else
+    skip_part "no C compiler ($CC) for the generated C"
+fi
+
+finish "quantize_graph: conv1d_imu and cnn2d_small quantized to int8 graphs and read by every command"
