@@ -77,6 +77,28 @@ awk -v n="$n" 'BEGIN { srand(3); s = ""; for (i = 0; i < n; i++) s = s (i ? "," 
     for (r = 0; r < 16; r++) { s = ""; for (i = 0; i < n; i++) s = s (i ? "," : "") sprintf("%.4f", 2 * rand() - 1); print s } }' >"$TMP/bn.csv"
 run 0 quantize "$D/batchnorm_conv2d/model.json" "$TMP/bn.anne" --to int8 --calib "$TMP/bn.csv"
 
+# more kinds and shapes (depthwise and separable convolutions, average pooling with 'same' padding, the
+# global average, a table activation, Dense over rank 3, two outputs): every output of the int8 model
+# within 8 steps of the float one's on the calibration rows, a step being 1/255 of the output's range
+# there (the output scale); measured: 1 to 3
+for m in depthwise_m2_s2_same separable_m2 avgpool2d_same_s2 global_avgpool2d act_layers_2d dense_rank3 two_outputs \
+    batchnorm_conv1d_eps; do
+    n=$(values_of "$D/$m/model.json")
+    awk -v n="$n" 'BEGIN { srand(5); s = ""; for (i = 0; i < n; i++) s = s (i ? "," : "") "x" i; print s
+        for (r = 0; r < 32; r++) { s = ""; for (i = 0; i < n; i++) s = s (i ? "," : "") sprintf("%.4f", 4 * rand() - 2); print s } }' \
+        >"$TMP/k.csv"
+    run 0 quantize "$D/$m/model.json" "$TMP/k.anne" --to int8 --calib "$TMP/k.csv"
+    run 0 predict "$D/$m/model.json" "$TMP/k.csv"
+    mv "$TMP/out" "$TMP/kf.csv"
+    run 0 predict "$TMP/k.anne" "$TMP/k.csv"
+    read -r d steps < <(paste -d, "$TMP/kf.csv" "$TMP/out" | awk -F, 'NR == 1 { n = NF / 2; k = $n == "class" ? n - 1 : n; next }
+        { for (i = 1; i <= k; i++) { d = $i - $(i + n); if (d < 0) d = -d; if (d > m) m = d
+                                     if ($i < lo) lo = $i; if ($i > hi) hi = $i } }
+        END { print m + 0, (m + 0) / ((hi - lo) / 255) }')
+    echo "$m: largest output difference $d ($steps steps)"
+    awk -v s="$steps" 'BEGIN { exit !(s > 0 && s <= 8) }' || fail "$m: the int8 outputs differ by $d = $steps steps (> 8)"
+done
+
 # ops with no int8 form: refused by position, name and kind; exit 1; nothing written, an OUT that was
 # there unchanged, no temporary file left
 refused() { # MODEL KIND
