@@ -399,6 +399,54 @@ static void test_per_tensor(void **state) {
     free(bytes);
 }
 
+/* A graph as ANNE JSON may give it, BatchNormalization and relu not folded: Conv2D 1x1 (2 filters) ->
+ * ChannelAffine -> Activation relu quantizes to one Conv2D with the affine map in its weights (w s_c)
+ * and the relu as its clamp, as TFLite's converter folds them. */
+static void test_batchnorm_folded(void **state) {
+    fixture *f = *state;
+    anne_quantize_opts o = {ANNE_DTYPE_S8, 0};
+    anne_quantize_info info;
+    anne_error err;
+    unsigned char *bytes;
+    size_t size, k;
+    anne_ir ir;
+    anne_ir_op *op;
+    anne_model m;
+    anne_op q;
+    uint16_t t;
+    const size_t dims[3] = {8, 8, 2};
+    const float w[4] = {0.5f, -0.25f, 0.125f, 1.0f}, scale[2] = {2.0f, -0.5f}, shift[2] = {0.25f, 0.1f};
+    anne_ir_init(&ir);
+    assert_int_equal(anne_ir_graph_start(&ir, 3, dims, &err), 0);
+    op = add(&ir, ANNE_OP_CONV2D, 0, 3, 8, 8, 2, &t);
+    op->kernel = malloc(sizeof w);
+    memcpy(op->kernel, w, sizeof w);
+    op->kernel_n = 4;
+    memcpy(op->attr, (uint16_t[8]){1, 1, 1, 1, 1, 1, 0, 0}, 8 * sizeof(uint16_t));
+    op = add(&ir, ANNE_OP_CHANNEL_AFFINE, t, 3, 8, 8, 2, &t);
+    op->kernel = malloc(sizeof scale);
+    op->bias = malloc(sizeof shift);
+    memcpy(op->kernel, scale, sizeof scale);
+    memcpy(op->bias, shift, sizeof shift);
+    op->kernel_n = op->bias_n = 2;
+    op = add(&ir, ANNE_OP_ACTIVATION, t, 3, 8, 8, 2, &t);
+    op->activation = ANNE_ACT_RELU;
+    anne_ir_default_params(ANNE_ACT_RELU, op->param);
+    if (anne_quantize(&ir, f->rows, ROWS, &o, &bytes, &size, &info, &err) != 0) fail_msg("%s", err.msg);
+    assert_int_equal(anne_model_load(&m, bytes, size), ANNE_OK);
+    assert_int_equal(m.n_ops, 1);
+    anne_model_op(&m, 0, &q);
+    assert_int_equal(q.kind, ANNE_OP_CONV2D);
+    assert_int_equal(q.activation, ANNE_ACT_RELU);
+    for (k = 0; k < 4; k++) { /* channel k / 2: its two weights times scale[c], the larger one 127 */
+        float a = w[k] * scale[k / 2], b = w[k ^ 1u] * scale[k / 2];
+        float s = fmaxf(fabsf(a), fabsf(b)) / 127.0f;
+        assert_int_equal(((const int8_t *)q.kernel)[k], (int)round((double)a / (double)s));
+    }
+    free(bytes);
+    anne_ir_free(&ir);
+}
+
 /* An op with no int8 form: refused by its position and kind; Q16.16: refused for a graph. */
 static void test_refusals(void **state) {
     fixture *f = *state;
@@ -433,6 +481,7 @@ int main(void) {
         cmocka_unit_test(test_weights),
         cmocka_unit_test(test_outputs_within_bound),
         cmocka_unit_test(test_per_tensor),
+        cmocka_unit_test(test_batchnorm_folded),
         cmocka_unit_test(test_refusals),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -55,16 +55,16 @@ static char *anne__strdup(const char *s) {
     return d;
 }
 
-/* Copies op s of ir into g (its inputs renumbered by remap) and, when its int8 kind cannot keep its
- * activation, appends that activation as an ACTIVATION op of its own (TFLite's converter does the same:
- * FULLY_CONNECTED then SOFTMAX), so that the calibration sees the tensor between them. *out: the tensor
- * of g that holds s's result. */
+/* Copies op s of ir into g (its inputs renumbered by remap) and, with split, when its int8 kind cannot
+ * keep its activation, appends that activation as an ACTIVATION op of its own (TFLite's converter does
+ * the same: FULLY_CONNECTED then SOFTMAX), so that the calibration sees the tensor between them. *out:
+ * the tensor of g that holds s's result. */
 static int anne__copy_op(anne_ir *g, const anne_ir_op *s, const anne_ir_tensor *shape, const uint16_t *remap,
-                         uint16_t *out, anne_error *err) {
+                         int split, uint16_t *out, anne_error *err) {
     uint16_t in[ANNE_MAX_OP_INPUTS];
     size_t k;
     anne_ir_op *d;
-    int split = !anne_qrule_keeps(anne_qrule_find(s->kind), s);
+    split = split && !anne_qrule_keeps(anne_qrule_find(s->kind), s);
     for (k = 0; k < s->n_inputs; k++) in[k] = remap[s->inputs[k]];
     d = anne_ir_add_op(g, s->kind, s->n_inputs, in, shape, out, err);
     if (d == NULL) return -1;
@@ -91,9 +91,10 @@ static int anne__copy_op(anne_ir *g, const anne_ir_op *s, const anne_ir_tensor *
     return s->name != NULL && d->name == NULL ? anne_error_set(err, "out of memory") : 0;
 }
 
-/* g: ir with activations split off (anne__copy_op); origin[j] is the op of ir that op j of g comes from
- * (room for 2 n_ops). g borrows ir's name, scaling and classes: free it with anne_ir_graph_free(). */
-static int anne__split(const anne_ir *ir, anne_ir *g, size_t *origin, anne_error *err) {
+/* g: a copy of ir, with split its activations split off (anne__copy_op); origin[j] is the op of ir that
+ * op j of g comes from (room for 2 n_ops). g borrows ir's name, scaling and classes: free it with
+ * anne_ir_graph_free(). */
+static int anne__copy(const anne_ir *ir, anne_ir *g, int split, size_t *origin, anne_error *err) {
     size_t i, k, n = anne_ir_n_tensors(ir);
     uint16_t *remap = malloc(n * sizeof *remap);
     int rc = 0;
@@ -108,7 +109,7 @@ static int anne__split(const anne_ir *ir, anne_ir *g, size_t *origin, anne_error
     }
     for (i = 0; i < ir->n_ops && rc == 0; i++) {
         size_t before = g->n_ops, j;
-        rc = anne__copy_op(g, &ir->ops[i], &ir->tensors[anne_ir_op_output(ir, i)], remap,
+        rc = anne__copy_op(g, &ir->ops[i], &ir->tensors[anne_ir_op_output(ir, i)], remap, split,
                            &remap[anne_ir_op_output(ir, i)], err);
         for (j = before; j < g->n_ops; j++) origin[j] = i;
     }
@@ -124,7 +125,7 @@ static int anne__split(const anne_ir *ir, anne_ir *g, size_t *origin, anne_error
     return rc;
 }
 
-/* Runs the float graph g (split from ir, origin as anne__split gives it) over the calibration rows,
+/* Runs the float graph g (split from ir, origin as anne__copy gives it) over the calibration rows,
  * every tensor in a place of its own, and records each tensor's range (an input's after the model's
  * scaling, as the int8 model quantizes it). */
 static int anne__calibrate(const anne_ir *ir, const anne_ir *g, const size_t *origin, const float *calib,
@@ -201,9 +202,9 @@ static int anne__build(anne_qgraph *q, const anne_ir *g, const anne_ir *ir, cons
     return 0;
 }
 
-int anne_quantize_graph(const anne_ir *ir, const float *calib, size_t n_rows, const anne_quantize_opts *opts,
+int anne_quantize_graph(const anne_ir *src, const float *calib, size_t n_rows, const anne_quantize_opts *opts,
                         unsigned char **bytes, size_t *size, anne_quantize_info *info, anne_error *err) {
-    anne_ir g;
+    anne_ir f, g, *ir = &f; /* f: src with BatchNormalization folded; g: f with activations split off */
     anne_qgraph q;
     anne_graph_desc d;
     uint16_t outputs[ANNE_MAX_MODEL_IO];
@@ -215,14 +216,19 @@ int anne_quantize_graph(const anne_ir *ir, const float *calib, size_t n_rows, co
     *size = 0;
     memset(info, 0, sizeof *info);
     memset(&q, 0, sizeof q);
+    anne_ir_init(&f);
     anne_ir_init(&g);
     if (opts->to != ANNE_DTYPE_S8) {
         return anne_error_set(err, "a graph model quantizes to int8 only (format 2.2); Q16.16 is for dense chains");
     }
     if (n_rows == 0) return anne_error_set(err, "no calibration rows");
-    if (anne__check_kinds(ir, err) != 0) return -1;
-    origin = malloc((2u * ir->n_ops + 1u) * sizeof *origin);
-    rc = origin == NULL ? anne_error_set(err, "out of memory") : anne__split(ir, &g, origin, err);
+    origin = malloc((2u * src->n_ops + 1u) * sizeof *origin);
+    /* the importers' passes again (a graph written by hand, in ANNE JSON, may not have had them): a
+     * BatchNormalization after a Dense or a convolution folded into it, as TFLite's converter does */
+    rc = origin == NULL ? anne_error_set(err, "out of memory") : anne__copy(src, &f, 0, origin, err);
+    if (rc == 0) rc = anne_ir_graph_simplify(&f, err);
+    if (rc == 0) rc = anne__check_kinds(&f, err);
+    if (rc == 0) rc = anne__copy(&f, &g, 1, origin, err);
     n = anne_ir_n_tensors(&g);
     if (rc == 0) {
         range = malloc(2u * n * sizeof *range);
@@ -255,5 +261,6 @@ int anne_quantize_graph(const anne_ir *ir, const float *calib, size_t n_rows, co
     free(range);
     free(origin);
     anne_ir_graph_free(&g);
+    anne_ir_graph_free(&f);
     return rc;
 }
