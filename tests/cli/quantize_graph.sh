@@ -10,6 +10,7 @@
 # bit); --per-tensor, --json, --name, --classes; a BatchNormalization after a convolution is folded
 # into it, one after a pooling is refused by name, as is a merge, with exit 1 and nothing written.
 . "$(dirname "$0")/lib/common.sh"
+. "$(dirname "$0")/lib/generated_c.sh"
 
 D=tests/data/tfjs_graph
 
@@ -123,43 +124,6 @@ run 1 quantize "$D/cnn2d_small/model.json" "$TMP/no.anne" --to q16 --calib "$TMP
 stderr_has "a graph model quantizes to int8 only (format 2.2); Q16.16 is for dense chains"
 
 # generated C of the quantized graph compiles with the runtime and gives the .anne file's outputs bit for bit
-CC=${CC:-cc}
-if command -v "$CC" >/dev/null; then
-    mkdir -p "$TMP/c"
-    run 0 convert "$TMP/cnn2d_small.anne" "$TMP/c/gen.c"
-    grep -q "anne_graph_run_s8" "$TMP/c/gen.c" || fail "generated C does not run the int8 graph runner"
-    cat >"$TMP/c/main.c" <<'C'
-#include <stdio.h>
-#include <string.h>
-#include "gen.h"
-int main(int argc, char **argv) {
-    static uint32_t file[1 << 14], arena[1 << 12], arena_c[(gen_ARENA_BYTES + 3) / 4];
-    float in[gen_INPUTS], a[gen_OUTPUTS], b[gen_OUTPUTS];
-    anne_model m;
-    size_t n, s, i;
-    FILE *f = fopen(argv[1], "rb");
-    (void)argc;
-    if (f == NULL) return 2;
-    n = fread(file, 1, sizeof file, f);
-    fclose(f);
-    if (anne_model_load(&m, file, n) != ANNE_OK || gen_validate() != ANNE_OK) return 3;
-    for (s = 0; s < 20; s++) {
-        for (i = 0; i < gen_INPUTS; i++) in[i] = (float)((int)((s * 131 + i * 71) % 97) - 48) / 16.0f;
-        if (gen_predict(in, a, arena_c) != ANNE_OK || anne_model_predict(&m, b, in, arena, sizeof arena) != ANNE_OK) return 4;
-        if (memcmp(a, b, sizeof a) != 0) return 5;
-    }
-    printf("same bits\n");
-    return 0;
-}
-C
-    if "$CC" -std=c99 -Wall -Wextra -Werror -O1 -Iruntime/include -I"$TMP/c" -o "$TMP/c/run" "$TMP/c/gen.c" \
-        "$TMP/c/main.c" runtime/src/*.c -lm 2>"$TMP/c/err"; then
-        out=$("$TMP/c/run" "$TMP/cnn2d_small.anne") || fail "generated C of the quantized graph: exit $?, $out"
-    else
-        fail "generated C of the quantized graph does not compile: $(head -c 600 "$TMP/c/err")"
-    fi
-else
-    skip_part "no C compiler ($CC) for the generated C"
-fi
+same_bits_as_c "$TMP/cnn2d_small.anne" "$TMP/cnn2d_small.anne" "the quantized cnn2d_small"
 
 finish "quantize_graph: conv1d_imu and cnn2d_small quantized to int8 graphs and read by every command"

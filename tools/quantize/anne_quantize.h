@@ -61,6 +61,16 @@ void anne_quantize_s8_lut(unsigned char lut[256], anne_activation activation, co
  * u16 little-endian (512 bytes; entry 0 is 32768). */
 void anne_quantize_s8_exp_table(unsigned char table[512], float in_scale);
 
+/* The arrays a quantized model's layer or op records point to, freed together. */
+typedef struct anne_quantize_keep {
+    void **p;
+    size_t n, cap;
+} anne_quantize_keep;
+
+/* A zeroed array of `bytes` kept in k until anne_quantize_keep_free(); NULL when out of memory. */
+void *anne_quantize_keep_alloc(anne_quantize_keep *k, size_t bytes);
+void anne_quantize_keep_free(anne_quantize_keep *k);
+
 /* anne_model_write into a malloc'd buffer; errors say why the writer refused. */
 int anne_quantize_write(const anne_model_desc *d, unsigned char **bytes, size_t *size, anne_error *err);
 

@@ -13,25 +13,11 @@
 
 /* A zeroed array that op records point to, kept until anne_qgraph_free(); NULL when out of memory. */
 static void *anne__keep(anne_qgraph *g, size_t bytes) {
-    void *p;
-    if (g->n_keep == g->cap_keep) {
-        size_t cap = g->cap_keep ? 2u * g->cap_keep : 16u;
-        void **k = realloc(g->keep, cap * sizeof *k);
-        if (k == NULL) return NULL;
-        g->keep = k;
-        g->cap_keep = cap;
-    }
-    p = calloc(bytes ? bytes : 1u, 1);
-    if (p != NULL) g->keep[g->n_keep++] = p;
-    return p;
+    return anne_quantize_keep_alloc(&g->keep, bytes);
 }
 
 void anne_qgraph_free(anne_qgraph *g) {
-    size_t i;
-    for (i = 0; i < g->n_keep; i++) free(g->keep[i]);
-    free(g->keep);
-    g->keep = NULL;
-    g->n_keep = g->cap_keep = 0;
+    anne_quantize_keep_free(&g->keep);
 }
 
 static uint32_t anne__values(const anne_tensor *t) {

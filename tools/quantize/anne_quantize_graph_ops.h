@@ -9,6 +9,7 @@
 
 #include "anne_error.h"
 #include "anne_ir.h"
+#include "anne_quantize.h"
 
 /* The int8 graph being built beside its float twin. */
 typedef struct anne_qgraph {
@@ -17,8 +18,7 @@ typedef struct anne_qgraph {
     anne_tensor *t;             /* (n_tensors) the int8 tensors: shapes; the inputs' quantization set */
     anne_op *ops;               /* (n_ops) the int8 ops: kind, activation, inputs and output set */
     int per_tensor;             /* one weight scale per op instead of one per output channel */
-    void **keep;                /* (n_keep) the arrays the ops point to, freed with the graph */
-    size_t n_keep, cap_keep;
+    anne_quantize_keep keep;    /* the arrays the ops point to, freed with the graph */
 } anne_qgraph;
 
 typedef struct anne_qrule {
