@@ -116,10 +116,18 @@ typedef struct fixture {
     anne_model mf, mq;
 } fixture;
 
+/* anne_quantize() of ir on the fixture's calibration rows. */
+static int quantize(const fixture *f, const anne_ir *ir, anne_dtype to, int per_tensor, unsigned char **bytes,
+                    size_t *size, anne_error *err) {
+    anne_quantize_opts o;
+    anne_quantize_info info;
+    o.to = to;
+    o.per_tensor = per_tensor;
+    return anne_quantize(ir, f->rows, ROWS, &o, bytes, size, &info, err);
+}
+
 static int setup(void **state) {
     fixture *f = calloc(1, sizeof *f);
-    anne_quantize_opts o = {ANNE_DTYPE_S8, 0};
-    anne_quantize_info info;
     anne_error err;
     uint64_t s = 7;
     size_t r;
@@ -129,7 +137,7 @@ static int setup(void **state) {
     for (r = 0; r < N_IN; r++) f->rows[r] *= 2.0f; /* a wider first row: the input range is its */
     assert_int_equal(anne_ir_graph_serialize(&f->ir, &f->fbytes, &f->fsize, &err), 0);
     assert_int_equal(anne_model_load(&f->mf, f->fbytes, f->fsize), ANNE_OK);
-    if (anne_quantize(&f->ir, f->rows, ROWS, &o, &f->qbytes, &f->qsize, &info, &err) != 0) fail_msg("%s", err.msg);
+    if (quantize(f, &f->ir, ANNE_DTYPE_S8, 0, &f->qbytes, &f->qsize, &err) != 0) fail_msg("%s", err.msg);
     assert_int_equal(anne_model_load(&f->mq, f->qbytes, f->qsize), ANNE_OK);
     *state = f;
     return 0;
@@ -379,8 +387,6 @@ static void test_outputs_within_bound(void **state) {
 /* --per-tensor: one scale over each op's whole kernel. */
 static void test_per_tensor(void **state) {
     fixture *f = *state;
-    anne_quantize_opts o = {ANNE_DTYPE_S8, 1};
-    anne_quantize_info info;
     anne_error err;
     unsigned char *bytes;
     size_t size, k;
@@ -388,7 +394,7 @@ static void test_per_tensor(void **state) {
     anne_op op;
     float mx = 0.0f, s;
     const anne_ir_op *conv = &f->ir.ops[0];
-    assert_int_equal(anne_quantize(&f->ir, f->rows, ROWS, &o, &bytes, &size, &info, &err), 0);
+    assert_int_equal(quantize(f, &f->ir, ANNE_DTYPE_S8, 1, &bytes, &size, &err), 0);
     assert_int_equal(anne_model_load(&m, bytes, size), ANNE_OK);
     anne_model_op(&m, 0, &op);
     for (k = 0; k < conv->kernel_n; k++) mx = fmaxf(mx, fabsf(conv->kernel[k]));
@@ -404,8 +410,6 @@ static void test_per_tensor(void **state) {
  * and the relu as its clamp, as TFLite's converter folds them. */
 static void test_batchnorm_folded(void **state) {
     fixture *f = *state;
-    anne_quantize_opts o = {ANNE_DTYPE_S8, 0};
-    anne_quantize_info info;
     anne_error err;
     unsigned char *bytes;
     size_t size, k;
@@ -432,7 +436,7 @@ static void test_batchnorm_folded(void **state) {
     op = add(&ir, ANNE_OP_ACTIVATION, t, 3, 8, 8, 2, &t);
     op->activation = ANNE_ACT_RELU;
     anne_ir_default_params(ANNE_ACT_RELU, op->param);
-    if (anne_quantize(&ir, f->rows, ROWS, &o, &bytes, &size, &info, &err) != 0) fail_msg("%s", err.msg);
+    if (quantize(f, &ir, ANNE_DTYPE_S8, 0, &bytes, &size, &err) != 0) fail_msg("%s", err.msg);
     assert_int_equal(anne_model_load(&m, bytes, size), ANNE_OK);
     assert_int_equal(m.n_ops, 1);
     anne_model_op(&m, 0, &q);
@@ -450,8 +454,6 @@ static void test_batchnorm_folded(void **state) {
 /* An op with no int8 form: refused by its position and kind; Q16.16: refused for a graph. */
 static void test_refusals(void **state) {
     fixture *f = *state;
-    anne_quantize_opts o = {ANNE_DTYPE_S8, 0};
-    anne_quantize_info info;
     anne_error err;
     unsigned char *bytes = (unsigned char *)"x";
     size_t size = 1;
@@ -464,14 +466,13 @@ static void test_refusals(void **state) {
     add(&ir, ANNE_OP_MAX_POOL2D, 0, 3, 8, 8, 2, &t);
     memcpy(ir.ops[0].attr, (uint16_t[8]){1, 1, 1, 1, 1, 1, 0, 0}, 8 * sizeof(uint16_t));
     assert_non_null(anne_ir_add_op(&ir, ANNE_OP_ADD, 2, in, &shape, &t, &err));
-    assert_int_equal(anne_quantize(&ir, f->rows, ROWS, &o, &bytes, &size, &info, &err), -1);
+    assert_int_equal(quantize(f, &ir, ANNE_DTYPE_S8, 0, &bytes, &size, &err), -1);
     assert_null(bytes);
     assert_string_equal(err.msg, "op 2 (Add): no int8 form in this version; int8 graphs hold Dense, Conv2D, "
                                  "DepthwiseConv2D, MaxPool2D, AvgPool2D, GlobalAvgPool, Reshape and Activation "
                                  "(any elementwise activation, softmax)");
     anne_ir_free(&ir);
-    o.to = ANNE_DTYPE_Q16;
-    assert_int_equal(anne_quantize(&f->ir, f->rows, ROWS, &o, &bytes, &size, &info, &err), -1);
+    assert_int_equal(quantize(f, &f->ir, ANNE_DTYPE_Q16, 0, &bytes, &size, &err), -1);
     assert_non_null(strstr(err.msg, "int8 only"));
 }
 
