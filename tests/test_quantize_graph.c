@@ -405,6 +405,51 @@ static void test_per_tensor(void **state) {
     free(bytes);
 }
 
+/* With an input scaling (standardization) the input's range is the scaled one, which the int8 model
+ * quantizes: its scale is TFLite's formula of the scaled rows' range, and the outputs stay within 4 steps
+ * of 1/256 of the float model's (a guard: test_outputs_within_bound derives the bound op by op; measured
+ * here 2.3 steps). */
+static void test_input_scaling(void **state) {
+    fixture *f = *state;
+    anne_error err;
+    unsigned char *bytes, *fbytes;
+    size_t size, fsize, r, k;
+    anne_model m, mf;
+    anne_tensor t0;
+    float mean[N_IN], sd[N_IN], s, of[N_OUT], oq[N_OUT];
+    int32_t zp;
+    double lo = 1e300, hi = -1e300, worst = 0.0;
+    static uint32_t arena_f[4096], arena_q[4096];
+    for (k = 0; k < N_IN; k++) mean[k] = 0.25f * (float)(k % 3), sd[k] = 0.5f + 0.25f * (float)(k % 5);
+    f->ir.scaling = ANNE_SCALING_STANDARDIZE;
+    f->ir.scale_a = mean;
+    f->ir.scale_b = sd;
+    assert_int_equal(quantize(f, &f->ir, ANNE_DTYPE_S8, 0, &bytes, &size, &err), 0);
+    assert_int_equal(anne_ir_graph_serialize(&f->ir, &fbytes, &fsize, &err), 0);
+    f->ir.scaling = ANNE_SCALING_NONE;
+    f->ir.scale_a = f->ir.scale_b = NULL;
+    assert_int_equal(anne_model_load(&m, bytes, size), ANNE_OK);
+    assert_int_equal(anne_model_load(&mf, fbytes, fsize), ANNE_OK);
+    for (r = 0; r < ROWS; r++) {
+        for (k = 0; k < N_IN; k++) { /* the runtime's scaling: (x - mean) / std in float */
+            float x = (f->rows[r * N_IN + k] - mean[k]) / sd[k];
+            lo = fmin(lo, (double)x);
+            hi = fmax(hi, (double)x);
+        }
+        assert_int_equal(anne_model_predict(&mf, of, f->rows + r * N_IN, arena_f, sizeof arena_f), ANNE_OK);
+        assert_int_equal(anne_model_predict(&m, oq, f->rows + r * N_IN, arena_q, sizeof arena_q), ANNE_OK);
+        for (k = 0; k < N_OUT; k++) worst = fmax(worst, fabs((double)oq[k] - (double)of[k]));
+    }
+    ref_qparams(lo, hi, &s, &zp);
+    anne_model_tensor(&m, 0, &t0);
+    assert_true(t0.scale == s);
+    assert_int_equal(t0.zero_point, zp);
+    print_message("with input scaling: largest output difference %.6g = %.2f steps of 1/256\n", worst, worst * 256.0);
+    assert_true(worst > 0.0 && worst <= 4.0 / 256.0);
+    free(bytes);
+    free(fbytes);
+}
+
 /* A graph as ANNE JSON may give it, BatchNormalization and relu not folded: Conv2D 1x1 (2 filters) ->
  * ChannelAffine -> Activation relu quantizes to one Conv2D with the affine map in its weights (w s_c)
  * and the relu as its clamp, as TFLite's converter folds them. */
@@ -483,6 +528,7 @@ int main(void) {
         cmocka_unit_test(test_outputs_within_bound),
         cmocka_unit_test(test_per_tensor),
         cmocka_unit_test(test_batchnorm_folded),
+        cmocka_unit_test(test_input_scaling),
         cmocka_unit_test(test_refusals),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
