@@ -29,16 +29,17 @@ static const char *anne__op_label(const anne_ir *ir, size_t i, char *buf, size_t
 /* Every op has an int8 rule; else the first that has none, by name, kind and what to do. */
 static int anne__check_kinds(const anne_ir *ir, anne_error *err) {
     size_t i;
-    char label[160];
+    char label[160], kinds[256];
     for (i = 0; i < ir->n_ops; i++) {
         const anne_ir_op *op = &ir->ops[i];
         if (anne_qrule_find(op->kind) != NULL) continue;
+        anne_quantize_graph_kinds(kinds, sizeof kinds);
         return anne_error_set(
             err, "%s: no int8 form in this version%s; int8 graphs hold %s", anne__op_label(ir, i, label, sizeof label),
             op->kind == ANNE_OP_CHANNEL_AFFINE ? " (a BatchNormalization that could not be folded into the Dense or "
                                                  "convolution before it)"
                                                : "",
-            anne_quantize_graph_kinds);
+            kinds);
     }
     return 0;
 }

@@ -30,9 +30,8 @@ int anne_quantize_graph(const anne_ir *ir, const float *calib, size_t n_rows, co
  * 1 for a channel of zeros. */
 void anne_quantize_weight_scales(const anne_ir_op *op, uint32_t channels, int per_tensor, float *scale);
 
-/* Whether an op kind has an int8 form the quantizer writes (Dense, Conv2D, DepthwiseConv2D, MaxPool2D,
- * AvgPool2D, GlobalAvgPool, Reshape, Activation), and the list of them for messages. */
-int anne_quantize_graph_supports(anne_op_kind kind);
-extern const char *const anne_quantize_graph_kinds;
+/* The op kinds the quantizer gives an int8 form ("Dense, Conv2D, ... and Activation"), for messages,
+ * into buf (cap bytes). */
+void anne_quantize_graph_kinds(char *buf, size_t cap);
 
 #endif /* ANNE_QUANTIZE_GRAPH_H */

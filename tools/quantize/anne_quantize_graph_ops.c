@@ -4,8 +4,10 @@
 #include "anne_quantize_graph_ops.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
+#include "anne_ir_graph.h"
 #include "anne_quantize.h"
 #include "anne_quantize_graph.h"
 #include "anne_quantize_math.h"
@@ -219,9 +221,14 @@ static const anne_qrule anne__rules[] = {
     {ANNE_OP_ACTIVATION, 0, anne__prepare_activation},
 };
 
-const char *const anne_quantize_graph_kinds =
-    "Dense, Conv2D, DepthwiseConv2D, MaxPool2D, AvgPool2D, GlobalAvgPool, Reshape and Activation (any elementwise "
-    "activation, softmax)";
+void anne_quantize_graph_kinds(char *buf, size_t cap) {
+    size_t k, n = sizeof anne__rules / sizeof anne__rules[0], at = 0;
+    buf[0] = '\0';
+    for (k = 0; k < n && at < cap; k++) {
+        at += (size_t)snprintf(buf + at, cap - at, "%s%s", k == 0 ? "" : k + 1u == n ? " and " : ", ",
+                               anne_op_kind_name(anne__rules[k].kind));
+    }
+}
 
 const anne_qrule *anne_qrule_find(anne_op_kind kind) {
     size_t k;
@@ -229,10 +236,6 @@ const anne_qrule *anne_qrule_find(anne_op_kind kind) {
         if (anne__rules[k].kind == kind) return &anne__rules[k];
     }
     return NULL;
-}
-
-int anne_quantize_graph_supports(anne_op_kind kind) {
-    return anne_qrule_find(kind) != NULL;
 }
 
 int anne_qrule_keeps(const anne_qrule *rule, const anne_ir_op *op) {
