@@ -7,7 +7,8 @@
 # printed, the int8 one at least 0.9, the largest output difference at most 4 steps of the softmax's
 # 1/256 (tests/test_quantize_graph.c derives the bound op by op). The result is read by info, predict,
 # trace and convert (to C, which compiles with the runtime and gives the .anne file's outputs bit for
-# bit); --per-tensor, --json, --name, --classes; a BatchNormalization after a convolution is folded
+# bit); the converted float .anne gives the same int8 file, the float .tflite quantizes too; --per-tensor,
+# --json, --name, --classes; a BatchNormalization after a convolution is folded
 # into it, one after a pooling is refused by name, as is a merge, with exit 1 and nothing written.
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/generated_c.sh"
@@ -56,6 +57,14 @@ for spec in conv1d_imu:768:8 cnn2d_small:784:10; do
     run 0 trace "$TMP/$m.anne" --input "$row"
     grep -q "Activation" "$TMP/out" || fail "$m: trace of the int8 model: $(head -c 400 "$TMP/out")"
 done
+
+# from any importer: the float .anne that convert writes of the TF.js model gives the same int8 file;
+# the float .tflite of cnn2d_small quantizes too
+run 0 convert "$D/cnn2d_small/model.json" "$TMP/cnn_f.anne"
+run 0 quantize "$TMP/cnn_f.anne" "$TMP/cnn_f8.anne" --to int8 --calib "$TMP/cnn2d_small.csv"
+cmp -s "$TMP/cnn_f8.anne" "$TMP/cnn2d_small.anne" || fail "quantize of the converted .anne differs from that of model.json"
+run 0 quantize tests/data/tflite_graph/cnn2d_small/model.tflite "$TMP/cnn_t8.anne" --to int8 --calib "$TMP/cnn2d_small.csv"
+stdout_has "int8 graph (per-channel weights)"
 
 # --per-tensor, --json, --name, --classes
 run 0 quantize "$D/conv1d_imu/model.json" "$TMP/imu_t.anne" --to int8 --calib "$TMP/conv1d_imu.csv" --per-tensor --json \
