@@ -11,6 +11,7 @@
 #include "anne_quant.h"
 #include "anne_quantize_graph.h"
 #include "anne_quantize_math.h"
+#include "anne_quantize_ops.h"
 
 /* Record layout of docs/format.md ("Quantized layers"); kept here in one place for the host. */
 #define ANNE__QREC_HDR 40u
@@ -165,9 +166,8 @@ uint32_t anne_quantize_s8_aux(unsigned char *aux, const anne_s8_aux_spec *s, uin
         /* exact: |bias| <= 2^31 - 1 - 127 * 255 * n_in and |in_zp * sum| <= 128 * 127 * n_in */
         anne__put32(aux + ANNE__QREC_HDR + 4u * (3u * n + j),
                     (uint32_t)((s->bias != NULL ? s->bias[j] : 0) - s->in_zp * sum));
-        /* as TFLite: the float scales, multiplied in double */
-        anne_quantize_multiplier((double)s->in_scale * (double)s->w_scale[j] / (double)s->z_scale, &m, &sh);
-        if (sh > 30) return j + 1u;
+        /* as TFLite: the float scales, multiplied in double (the int8 graphs' and the importer's function) */
+        if (anne_s8_channel_multipliers(s->in_scale, &s->w_scale[j], 1u, s->z_scale, &m, &sh) != 0) return j + 1u;
         anne__put32(aux + ANNE__QREC_HDR + 4u * j, (uint32_t)m);
         anne__put32(aux + ANNE__QREC_HDR + 4u * (n + j), (uint32_t)sh);
         anne__putf(aux + ANNE__QREC_HDR + 4u * (2u * n + j), s->w_scale[j]);
