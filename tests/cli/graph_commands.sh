@@ -8,9 +8,9 @@
 #  - trace: every op; --full's values of the last op are predict's output, the crop and the global max
 #    pool show what their input showed; --json;
 #  - eval with a label column: accuracy and log loss computed here from graph_ref's outputs;
-#  - the command that handles dense chains only (quantize): it refuses it by name with exit 1 and
-#    writes nothing, not even over an OUT that was there; convert writes it as C (tests/cli/codegen.sh
-#    runs that C).
+#  - quantize refuses it (its ZeroPad2D has no int8 form; Q16.16 is for dense chains) by name with exit 1
+#    and writes nothing, not even over an OUT that was there (tests/cli/quantize_graph.sh quantizes
+#    graphs); convert writes it as C (tests/cli/codegen.sh runs that C).
 . "$(dirname "$0")/lib/common.sh"
 
 REF=${ANNE_BINARY_DIR:-build}/tests/graph_ref
@@ -217,19 +217,19 @@ awk -v a="$got" -v b="$want_loss" 'BEGIN { d = a - b; exit !(a != "" && d < 2e-6
 run 0 eval "$G" "$TMP/labelled.csv" --label label --json
 [ "$(json_value accuracy | cut -c1-6)" = "0.6666" ] || fail "eval --json accuracy is $(json_value accuracy)"
 
-# --- the command that handles dense chains only: refused by name, nothing written ----------------------
-refused() { # COMMAND OUT...: exit 1, the message, no OUT, no temporary file
+# --- quantize: the op with no int8 form refused by name, nothing written -----------------------------
+refused() { # COMMAND OUT...: exit 1, no OUT, no temporary file
     local cmd=$1
     shift
-    stderr_has "anne $cmd: $G: a graph model (convolutions, pooling, merges): "
     for out in "$@"; do [ -e "$out" ] && fail "$cmd wrote $out for a graph model"; done
     ls -A "$TMP" | grep -q '\.tmp' && fail "$cmd left a temporary file: $(ls -A "$TMP" | grep '\.tmp')"
 }
 run 1 quantize "$G" "$TMP/q.anne" --to int8 --calib "$TMP/rows.csv" --label label
 refused quantize "$TMP/q.anne"
-stderr_has "\`anne quantize\` handles dense chains only in this version"
+stderr_has "anne quantize: $G: op 2 (ZeroPad2D): no int8 form in this version; int8 graphs hold Dense, Conv2D,"
 run 1 quantize "$G" "$TMP/q.anne" --to q16 --calib "$TMP/features.csv"
 refused quantize "$TMP/q.anne"
+stderr_has "anne quantize: $G: a graph model quantizes to int8 only (format 2.2); Q16.16 is for dense chains"
 # (train --init trains a graph model's dense head: tests/cli/train_graph.sh)
 run 0 convert "$G" "$TMP/gen.c"
 [ -f "$TMP/gen.c" ] && [ -f "$TMP/gen.h" ] || fail "convert to .c wrote no C for the graph model"

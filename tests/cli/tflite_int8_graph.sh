@@ -6,6 +6,7 @@
 # of a softmax probability and the class agreement are printed and bounded; where LiteRT.js is installed
 # (reference/tflite-graph: npm ci), both files agree with TFLite's own runtime within a step.
 . "$(dirname "$0")/lib/common.sh"
+. "$(dirname "$0")/lib/generated_c.sh"
 
 F=${ANNE_SHARED_DIR:-../shared}/fixtures/keras
 KWS=$F/embml_kws_cnn
@@ -114,43 +115,6 @@ grep -q "^op 13: Activation" "$TMP/out" || fail "trace of the int8 graph: no op 
 grep -q "GlobalAvgPool" "$TMP/out" || fail "trace of the int8 graph names no GlobalAvgPool"
 
 # generated C of an int8 graph compiles with the runtime and gives the .anne file's outputs bit for bit
-CC=${CC:-cc}
-if command -v "$CC" >/dev/null; then
-    mkdir -p "$TMP/c"
-    run 0 convert "$GES/gesture_model.tflite" "$TMP/c/gen.c"
-    grep -q "anne_graph_run_s8" "$TMP/c/gen.c" || fail "generated C does not run the int8 graph runner"
-    cat >"$TMP/c/main.c" <<'C'
-#include <stdio.h>
-#include <string.h>
-#include "gen.h"
-int main(int argc, char **argv) {
-    static uint32_t file[1 << 16], arena[1 << 14], arena_c[(gen_ARENA_BYTES + 3) / 4];
-    float in[gen_INPUTS], a[gen_OUTPUTS], b[gen_OUTPUTS];
-    anne_model m;
-    size_t n, s, i;
-    FILE *f = fopen(argv[1], "rb");
-    (void)argc;
-    if (f == NULL) return 2;
-    n = fread(file, 1, sizeof file, f);
-    fclose(f);
-    if (anne_model_load(&m, file, n) != ANNE_OK || gen_validate() != ANNE_OK) return 3;
-    for (s = 0; s < 20; s++) {
-        for (i = 0; i < gen_INPUTS; i++) in[i] = (float)((int)((s * 131 + i * 71) % 97) - 48) / 8.0f;
-        if (gen_predict(in, a, arena_c) != ANNE_OK || anne_model_predict(&m, b, in, arena, sizeof arena) != ANNE_OK) return 4;
-        if (memcmp(a, b, sizeof a) != 0) return 5;
-    }
-    printf("same bits\n");
-    return 0;
-}
-C
-    if "$CC" -std=c99 -Wall -Wextra -Werror -O1 -Iruntime/include -I"$TMP/c" -o "$TMP/c/run" "$TMP/c/gen.c" \
-        "$TMP/c/main.c" runtime/src/*.c -lm 2>"$TMP/c/err"; then
-        out=$("$TMP/c/run" "$TMP/ges8.anne") || fail "generated C of the int8 graph: exit $?, $out"
-    else
-        fail "generated C of the int8 graph does not compile: $(head -c 600 "$TMP/c/err")"
-    fi
-else
-    skip_part "no C compiler ($CC) for the generated C"
-fi
+same_bits_as_c "$GES/gesture_model.tflite" "$TMP/ges8.anne" "the int8 graph"
 
 finish "tflite_int8_graph: kws_cnn and gesture_model converted, run and checked"

@@ -17,17 +17,16 @@
     "anne quantize IN OUT --to q16|int8 --calib DATA.csv [--label COL] [--eval FILE.csv] [--per-tensor] [--json]\n" \
     "                     [--name NAME] [--classes A,B,...] [--task classification|regression] [--no-header]"
 
-/* What a graph model is told (anne_cli_dense_only()). */
-#define ANNE__QUANT_GRAPH                                                                                   \
-    "`anne quantize` handles dense chains only in this version (graph models run in float32: anne predict, " \
-    "eval, trace)"
-
 static void anne__quant_help(FILE *out) {
     fprintf(out, "usage: " ANNE__QUANT_USAGE "\n\n"
            "Quantizes the float model IN (.anne, ANNE JSON, or any format `anne convert` reads) and writes\n"
            "the model file OUT. q16: Q16.16 fixed point (weights rounded to nearest); int8: TFLite's scheme\n"
            "(per-unit symmetric int8 weights, int8 activations with scales and zero points from the\n"
            "calibration data, int32 bias, requantization by multiplier and shift; docs/numerics.md).\n"
+           "A graph model (convolutions, pooling) quantizes to int8 only, into an int8 graph (format 2.2):\n"
+           "weights per output channel, pooling and reshaping keep their input's quantization,\n"
+           "BatchNormalization folded into the convolution before it; an op with no int8 form yet is\n"
+           "refused by name.\n"
            "Then runs the float and the quantized model on the evaluation data and reports accuracy (with\n"
            "--label) and the largest output difference, and the weight bytes before and after. A regression\n"
            "model (one linear output, no class names) with --label reports MAE, RMSE, R2 and the largest\n"
@@ -38,7 +37,7 @@ static void anne__quant_help(FILE *out) {
            "                   skipped\n"
            "  --label COL      the true class column of the evaluation data: report accuracy\n"
            "  --eval FILE      evaluation CSV (default: the calibration data)\n"
-           "  --per-tensor     int8: one weight scale per layer instead of one per unit\n"
+           "  --per-tensor     int8: one weight scale per layer (op) instead of one per unit (channel)\n"
            "  --name NAME      the quantized model's name (default: IN's; empty: none)\n"
            "  --classes A,...  its class names, one per output (one sigmoid output: 2); empty: none\n"
            "  --task T         classification or regression (default: regression for one linear output\n"
@@ -107,6 +106,11 @@ static int anne__quant_rows(const char *path, unsigned csv_flags, const char *la
 static unsigned long anne__weight_bytes(const anne_model *m) {
     unsigned long sum = 0;
     uint16_t i;
+    for (i = 0; i < m->n_ops; i++) { /* a graph */
+        anne_op op;
+        anne_model_op(m, i, &op);
+        sum += (unsigned long)op.kernel_size + op.bias_size + op.aux_size;
+    }
     for (i = 0; i < m->n_layers; i++) {
         anne_layer l;
         anne_model_layer(m, i, &l);
@@ -254,7 +258,9 @@ static int anne__quant_report(const anne__quant_args *a, const anne_model *mf, c
         return anne_cli_flush("quantize");
     }
     printf("wrote %s: %s%s, %lu file bytes\n", a->out, fmt,
-           strcmp(fmt, "int8") == 0 ? (a->per_tensor ? " (per-tensor weights)" : " (per-unit weights)") : "",
+           strcmp(fmt, "int8") != 0 ? ""
+           : mq->n_ops > 0 ? (a->per_tensor ? " graph (per-tensor weights)" : " graph (per-channel weights)")
+                           : (a->per_tensor ? " (per-tensor weights)" : " (per-unit weights)"),
            (unsigned long)mq->size);
     printf("weight bytes: %lu (f32) -> %lu (%s, quantization parameters included)\n", anne__weight_bytes(mf),
            anne__weight_bytes(mq), fmt);
@@ -300,11 +306,7 @@ int anne_cmd_quantize(int argc, char **argv) {
     memset(&te, 0, sizeof te);
     memset(&labels, 0, sizeof labels);
     memset(&ev, 0, sizeof ev);
-    /* a graph model is refused as an .anne file before the import, and as whatever the import made of IN
-     * once it is loaded as the float model */
-    if (anne_cli_dense_only_file(a.in, ANNE__QUANT_GRAPH, &err) != 0 || anne_import(&ir, a.in, &err) != 0) {
-        return anne_cli_fail("quantize", err.msg);
-    }
+    if (anne_import(&ir, a.in, &err) != 0) return anne_cli_fail("quantize", err.msg);
     opts.to = strcmp(a.to, "q16") == 0 ? ANNE_DTYPE_Q16 : ANNE_DTYPE_S8;
     opts.per_tensor = a.per_tensor;
     rc = anne_names_apply(&ir, a.name, a.classes, &err);
@@ -313,9 +315,11 @@ int anne_cmd_quantize(int argc, char **argv) {
     if (rc == 0 && anne_model_load(&mf, fbytes, fsize) != ANNE_OK) {
         rc = anne_error_set(&err, "internal error: the float model does not load");
     }
-    if (rc == 0) rc = anne_cli_dense_only(&mf, a.in, ANNE__QUANT_GRAPH, &err);
     if (rc == 0) rc = anne__quant_rows(a.calib, (unsigned)a.csv_flags, a.label, a.eval == NULL, ir.n_inputs, &tc, &label_col, &xc, &err);
-    if (rc == 0) rc = anne_quantize(&ir, xc, tc.n_rows, &opts, &qbytes, &qsize, &info, &err);
+    if (rc == 0) {
+        rc = anne_quantize(&ir, xc, tc.n_rows, &opts, &qbytes, &qsize, &info, &err);
+        if (rc != 0 && ir.n_ops > 0) anne_error_prefix(&err, "%s", a.in); /* a graph's errors name the op */
+    }
     if (rc == 0 && anne_model_load(&mq, qbytes, qsize) != ANNE_OK) {
         rc = anne_error_set(&err, "internal error: a written model does not load");
     }

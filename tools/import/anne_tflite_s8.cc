@@ -4,6 +4,7 @@
 extern "C" {
 #include "anne_quant.h"
 #include "anne_quantize.h"
+#include "anne_quantize_ops.h"
 }
 
 #include <cmath>
@@ -38,8 +39,7 @@ int anne__act_quant(const anne__ctx &c, const Tensor *t, float *scale, int32_t *
     return 0;
 }
 
-/* anne_tflite_internal.h: TFLite's CalculateActivationRangeQuantized, quantize(0) and quantize(6)
- * rounded in float */
+/* anne_tflite_internal.h: TFLite's CalculateActivationRangeQuantized (anne_s8_relu_clamp) */
 int anne__fused_clamp(const anne__ctx &c, int n_op, const char *opname, ActivationFunctionType fused,
                       const Tensor *out, float scale, int32_t zp, int32_t *act_min, int32_t *act_max) {
     *act_min = -128;
@@ -49,19 +49,10 @@ int anne__fused_clamp(const anne__ctx &c, int n_op, const char *opname, Activati
         return anne_error_set(c.err, "%s: operator %d (%s): fused activation %s is not supported (NONE, RELU and "
                               "RELU6 are)", c.path, n_op, opname, EnumNameActivationFunctionType(fused));
     }
-    *act_min = zp > -128 ? zp : -128;
-    if (fused == ActivationFunctionType_RELU6) {
-        /* 6 / scale may not fit an int32 (TFLite's own conversion would then be undefined): checked in
-         * double, where any float quotient fits */
-        const double q6 = static_cast<double>(std::round(6.0f / scale));
-        if (!(q6 <= 2147483647.0)) {
-            return anne_error_set(c.err, "%s: operator %d (%s, fused RELU6): output '%s' has scale %g, so the clamp at "
-                                  "6.0 quantizes to %g steps, beyond the int32 range TFLite computes it in; expected a "
-                                  "scale of at least %g (a RELU6 output usually has about 6/255 = 0.0235)", c.path,
-                                  n_op, opname, anne__tname(out), static_cast<double>(scale), q6, 6.0 / 2147483647.0);
-        }
-        const int64_t hi = static_cast<int64_t>(zp) + static_cast<int64_t>(q6);
-        *act_max = hi < 127 ? static_cast<int32_t>(hi) : 127;
+    const float top = fused == ActivationFunctionType_RELU6 ? 6.0f : HUGE_VALF;
+    if (anne_s8_relu_clamp(scale, zp, top, act_min, act_max, c.err) != 0) {
+        return anne_error_prefix(c.err, "%s: operator %d (%s, fused %s): output '%s'", c.path, n_op, opname,
+                                 EnumNameActivationFunctionType(fused), anne__tname(out));
     }
     return 0;
 }

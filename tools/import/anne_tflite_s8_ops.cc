@@ -5,7 +5,6 @@
 extern "C" {
 #include "anne_quant.h"
 #include "anne_quantize.h"
-#include "anne_quantize_math.h"
 #include "anne_quantize_ops.h"
 }
 
@@ -141,6 +140,7 @@ int anne__s8_weighted(const anne__s8op &o, anne_op *op, uint32_t n_ch, uint32_t 
                                   std::to_string(n_ch) + " along axis " + std::to_string(dim) + " (per channel)");
     }
     std::vector<int32_t> aux(2u + 2u * n_ch);
+    std::vector<float> w_scale(n_ch);
     if (anne__fused_clamp(*o.c, o.n_op, o.name, fused, anne__tensor(*o.c, o.op->outputs()->Get(0)), y.scale,
                           y.zero_point, &aux[0], &aux[1]) != 0) {
         return -1;
@@ -154,12 +154,12 @@ int anne__s8_weighted(const anne__s8op &o, anne_op *op, uint32_t n_ch, uint32_t 
                                       ", zero point " + std::to_string(zp) + "; int8 filters need a scale > 0 and zero "
                                       "point 0 (TFLite's symmetric weights)");
         }
-        anne_quantize_multiplier(static_cast<double>(x.scale) * static_cast<double>(ws) / static_cast<double>(y.scale),
-                                 &aux[2u + j], &aux[2u + n_ch + j]);
-        if (aux[2u + n_ch + j] > 30) {
-            return anne__sfail(o, "channel " + std::to_string(j + 1u) + ": in_scale * w_scale / out_scale is too large "
-                                  "(a shift above 30)");
-        }
+        w_scale[j] = ws;
+    }
+    const uint32_t bad = anne_s8_channel_multipliers(x.scale, w_scale.data(), n_ch, y.scale, &aux[2], &aux[2u + n_ch]);
+    if (bad != 0) {
+        return anne__sfail(o, "channel " + std::to_string(bad) + ": in_scale * w_scale / out_scale is too large "
+                              "(a shift above 30)");
     }
     for (size_t i = 0; i < n; i++) {
         if (static_cast<int8_t>(wd[i]) == -128) {

@@ -323,11 +323,12 @@ static int anne__elementwise(anne_op_kind k) {
 }
 
 /* Lifetimes and in-place pairs for the planner: a tensor lives from its writer (op i - n_inputs; the
- * inputs from the start) to its last reader; the model's outputs to the end. */
-static void anne__lifetimes(const anne_ir *ir, anne_plan_tensor *t) {
+ * inputs from the start) to its last reader; the model's outputs to the end. Each place holds its
+ * values at bytes_per_value, rounded up to a multiple of 4. */
+static void anne__lifetimes(const anne_ir *ir, uint32_t bytes_per_value, anne_plan_tensor *t) {
     size_t i, k, n = anne_ir_n_tensors(ir), n_in = ir->n_input_tensors;
     for (i = 0; i < n; i++) {
-        t[i].bytes = (uint32_t)(4u * anne_ir_tensor_values(&ir->tensors[i]));
+        t[i].bytes = ((uint32_t)(bytes_per_value * anne_ir_tensor_values(&ir->tensors[i])) + 3u) & ~3u;
         t[i].last = anne_ir_is_output(ir, i) ? (uint32_t)ir->n_ops : (uint32_t)(i > n_in ? i - n_in : 0u);
         t[i].in_place_of = -1;
     }
@@ -345,19 +346,59 @@ static void anne__lifetimes(const anne_ir *ir, anne_plan_tensor *t) {
     }
 }
 
-int anne_ir_graph_serialize(const anne_ir *ir, unsigned char **bytes, size_t *size, anne_error *err) {
-    size_t i, n = anne_ir_n_tensors(ir), need = 0;
-    uint16_t outputs[ANNE_MAX_MODEL_IO];
+int anne_ir_graph_plan(const anne_ir *ir, uint32_t bytes_per_value, uint32_t *offsets, uint32_t *arena_bytes,
+                       anne_error *err) {
+    size_t i, n = anne_ir_n_tensors(ir);
     anne_plan_tensor *plan = calloc(n, sizeof *plan);
+    uint32_t end;
+    if (plan == NULL) return anne_error_set(err, "out of memory");
+    anne__lifetimes(ir, bytes_per_value, plan);
+    if (anne_plan_arena(plan, n, ir->n_input_tensors, arena_bytes, err) != 0) {
+        free(plan);
+        return -1;
+    }
+    /* the arena ends where the furthest tensor's values do (an int8 place's padding is not needed) */
+    *arena_bytes = 0;
+    for (i = 0; i < n; i++) {
+        offsets[i] = plan[i].offset;
+        end = plan[i].offset + bytes_per_value * (uint32_t)anne_ir_tensor_values(&ir->tensors[i]);
+        if (end > *arena_bytes) *arena_bytes = end;
+    }
+    free(plan);
+    return 0;
+}
+
+int anne_ir_graph_write_desc(const anne_graph_desc *d, unsigned char **bytes, size_t *size, anne_error *err) {
+    size_t need = 0;
+    anne_status st = anne_graph_write(d, NULL, 0, &need);
+    *bytes = NULL;
+    *size = 0;
+    if (st == ANNE_OK) {
+        *bytes = malloc(need);
+        if (*bytes == NULL) return anne_error_set(err, "out of memory");
+        st = anne_graph_write(d, *bytes, need, size);
+    }
+    if (st != ANNE_OK) {
+        free(*bytes);
+        *bytes = NULL;
+        *size = 0;
+        return anne_error_set(err, "cannot write the graph model: %s", anne_status_str(st));
+    }
+    return 0;
+}
+
+int anne_ir_graph_serialize(const anne_ir *ir, unsigned char **bytes, size_t *size, anne_error *err) {
+    size_t i, n = anne_ir_n_tensors(ir);
+    uint16_t outputs[ANNE_MAX_MODEL_IO];
+    uint32_t *offsets = calloc(n, sizeof *offsets);
     anne_tensor *tensors = calloc(n, sizeof *tensors);
     anne_op *ops = calloc(ir->n_ops, sizeof *ops);
     anne_graph_desc d;
     uint32_t arena = 0;
-    anne_status st;
     int rc = -1;
     *bytes = NULL;
     *size = 0;
-    if (plan == NULL || tensors == NULL || ops == NULL) {
+    if (offsets == NULL || tensors == NULL || ops == NULL) {
         anne_error_set(err, "out of memory");
         goto done;
     }
@@ -367,13 +408,12 @@ int anne_ir_graph_serialize(const anne_ir *ir, unsigned char **bytes, size_t *si
                             "lead to an output", anne_ir_output(ir, 0), n - 1u);
         goto done;
     }
-    anne__lifetimes(ir, plan);
-    if (anne_plan_arena(plan, n, ir->n_input_tensors, &arena, err) != 0) goto done;
+    if (anne_ir_graph_plan(ir, 4u, offsets, &arena, err) != 0) goto done;
     for (i = 0; i < n; i++) {
         tensors[i].dtype = ANNE_DTYPE_F32;
         tensors[i].rank = ir->tensors[i].rank;
         memcpy(tensors[i].dims, ir->tensors[i].dims, sizeof tensors[i].dims);
-        tensors[i].offset = plan[i].offset;
+        tensors[i].offset = offsets[i];
     }
     for (i = 0; i < ir->n_ops; i++) {
         const anne_ir_op *o = &ir->ops[i];
@@ -389,44 +429,34 @@ int anne_ir_graph_serialize(const anne_ir *ir, unsigned char **bytes, size_t *si
         ops[i].bias_size = 4u * o->bias_n;
         memcpy(ops[i].attr, o->attr, sizeof o->attr);
     }
-    memset(&d, 0, sizeof d);
-    d.name = ir->name;
-    d.n_tensors = (uint16_t)n;
-    d.tensors = tensors;
-    d.n_ops = (uint16_t)ir->n_ops;
-    d.ops = ops;
+    anne_ir_graph_desc(ir, tensors, ops, outputs, &d);
     d.arena_bytes = arena;
-    d.scaling.kind = ir->scaling;
-    d.scaling.a = ir->scale_a;
-    d.scaling.b = ir->scale_b;
-    d.n_classes = ir->n_classes;
-    d.class_names = (const char *const *)ir->class_names;
-    d.n_input_tensors = ir->n_input_tensors;
-    d.n_output_tensors = (uint16_t)anne_ir_n_outputs(ir);
-    for (i = 0; i < anne_ir_n_outputs(ir); i++) outputs[i] = (uint16_t)anne_ir_output(ir, i);
-    d.outputs = outputs;
-    st = anne_graph_write(&d, NULL, 0, &need);
-    if (st == ANNE_OK) {
-        *bytes = malloc(need);
-        if (*bytes == NULL) {
-            anne_error_set(err, "out of memory");
-            goto done;
-        }
-        st = anne_graph_write(&d, *bytes, need, size);
-    }
-    if (st != ANNE_OK) {
-        free(*bytes);
-        *bytes = NULL;
-        *size = 0;
-        anne_error_set(err, "cannot write the graph model: %s", anne_status_str(st));
-        goto done;
-    }
-    rc = 0;
+    rc = anne_ir_graph_write_desc(&d, bytes, size, err);
 done:
-    free(plan);
+    free(offsets);
     free(tensors);
     free(ops);
     return rc;
+}
+
+void anne_ir_graph_desc(const anne_ir *ir, const anne_tensor *tensors, const anne_op *ops, uint16_t *outputs,
+                        anne_graph_desc *d) {
+    size_t i;
+    memset(d, 0, sizeof *d);
+    d->name = ir->name;
+    d->n_tensors = (uint16_t)anne_ir_n_tensors(ir);
+    d->tensors = tensors;
+    d->n_ops = (uint16_t)ir->n_ops;
+    d->ops = ops;
+    d->scaling.kind = ir->scaling;
+    d->scaling.a = ir->scale_a;
+    d->scaling.b = ir->scale_b;
+    d->n_classes = ir->n_classes;
+    d->class_names = (const char *const *)ir->class_names;
+    d->n_input_tensors = ir->n_input_tensors;
+    d->n_output_tensors = (uint16_t)anne_ir_n_outputs(ir);
+    for (i = 0; i < anne_ir_n_outputs(ir); i++) outputs[i] = (uint16_t)anne_ir_output(ir, i);
+    d->outputs = outputs;
 }
 
 static float *anne__copy(const void *src, size_t bytes) {

@@ -78,6 +78,21 @@ int anne_ir_graph_simplify(anne_ir *ir, anne_error *err);
 /* Plans the arena and writes the model file (malloc'd). Errors name the op. */
 int anne_ir_graph_serialize(const anne_ir *ir, unsigned char **bytes, size_t *size, anne_error *err);
 
+/* The arena plan of ir's tensors (docs/format.md, "Memory plan") at bytes_per_value each (4: float32,
+ * 1: int8), each place rounded up to a multiple of 4, in-place where an elementwise op may write over
+ * its first input: offsets (n_tensors) and *arena_bytes, the end of the furthest tensor's values. */
+int anne_ir_graph_plan(const anne_ir *ir, uint32_t bytes_per_value, uint32_t *offsets, uint32_t *arena_bytes,
+                       anne_error *err);
+
+/* The description of ir for anne_graph_write() around the caller's tensor and op records (n_tensors,
+ * n_ops): name, scaling, classes, inputs and the output list (written into outputs[ANNE_MAX_MODEL_IO]);
+ * arena_bytes is the caller's to set. */
+void anne_ir_graph_desc(const anne_ir *ir, const anne_tensor *tensors, const anne_op *ops, uint16_t *outputs,
+                        anne_graph_desc *d);
+
+/* anne_graph_write() into a malloc'd buffer (*bytes, *size); errors say why the writer refused. */
+int anne_ir_graph_write_desc(const anne_graph_desc *d, unsigned char **bytes, size_t *size, anne_error *err);
+
 /* Copies a loaded graph model's ops and tensors into ir (the rest of ir is the caller's). */
 int anne_ir_graph_from_model(anne_ir *ir, const anne_model *m, anne_error *err);
 

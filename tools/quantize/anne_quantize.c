@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "anne_quant.h"
+#include "anne_quantize_graph.h"
 #include "anne_quantize_math.h"
+#include "anne_quantize_ops.h"
 
 /* Record layout of docs/format.md ("Quantized layers"); kept here in one place for the host. */
 #define ANNE__QREC_HDR 40u
@@ -75,30 +77,26 @@ static int anne__calibrate(const anne_ir *ir, const float *calib, size_t n_rows,
     return 0;
 }
 
-/* Buffers that the model description points into; freed together. */
-typedef struct anne__qbuf {
-    void **p;
-    size_t n, cap;
-} anne__qbuf;
-
-static void *anne__qalloc(anne__qbuf *q, size_t bytes) {
+void *anne_quantize_keep_alloc(anne_quantize_keep *k, size_t bytes) {
     void *p;
-    if (q->n == q->cap) {
-        size_t cap = q->cap ? 2u * q->cap : 16u;
-        void **np = realloc(q->p, cap * sizeof *np);
+    if (k->n == k->cap) {
+        size_t cap = k->cap ? 2u * k->cap : 16u;
+        void **np = realloc(k->p, cap * sizeof *np);
         if (np == NULL) return NULL;
-        q->p = np;
-        q->cap = cap;
+        k->p = np;
+        k->cap = cap;
     }
     p = calloc(bytes ? bytes : 1u, 1);
-    if (p != NULL) q->p[q->n++] = p;
+    if (p != NULL) k->p[k->n++] = p;
     return p;
 }
 
-static void anne__qfree(anne__qbuf *q) {
+void anne_quantize_keep_free(anne_quantize_keep *k) {
     size_t i;
-    for (i = 0; i < q->n; i++) free(q->p[i]);
-    free(q->p);
+    for (i = 0; i < k->n; i++) free(k->p[i]);
+    free(k->p);
+    k->p = NULL;
+    k->n = k->cap = 0;
 }
 
 static void anne__put32(unsigned char *p, uint32_t v) {
@@ -118,8 +116,8 @@ static const char *anne__lname(const anne_ir_layer *l) {
     return l->name != NULL ? l->name : "";
 }
 
-static int anne__layer_q16(const anne_ir_layer *l, size_t index, anne_layer *out, anne__qbuf *q, anne_error *err) {
-    int32_t *k = anne__qalloc(q, (size_t)l->n_in * l->n_out * sizeof *k), *b = NULL;
+static int anne__layer_q16(const anne_ir_layer *l, size_t index, anne_layer *out, anne_quantize_keep *q, anne_error *err) {
+    int32_t *k = anne_quantize_keep_alloc(q, (size_t)l->n_in * l->n_out * sizeof *k), *b = NULL;
     size_t i, j;
     if (k == NULL) return anne_error_set(err, "out of memory");
     for (j = 0; j < l->n_out; j++) {
@@ -137,7 +135,7 @@ static int anne__layer_q16(const anne_ir_layer *l, size_t index, anne_layer *out
         }
     }
     if (l->bias != NULL) {
-        b = anne__qalloc(q, l->n_out * sizeof *b);
+        b = anne_quantize_keep_alloc(q, l->n_out * sizeof *b);
         if (b == NULL) return anne_error_set(err, "out of memory");
         for (j = 0; j < l->n_out; j++) b[j] = anne_q16_from_double((double)l->bias[j]);
     }
@@ -168,9 +166,8 @@ uint32_t anne_quantize_s8_aux(unsigned char *aux, const anne_s8_aux_spec *s, uin
         /* exact: |bias| <= 2^31 - 1 - 127 * 255 * n_in and |in_zp * sum| <= 128 * 127 * n_in */
         anne__put32(aux + ANNE__QREC_HDR + 4u * (3u * n + j),
                     (uint32_t)((s->bias != NULL ? s->bias[j] : 0) - s->in_zp * sum));
-        /* as TFLite: the float scales, multiplied in double */
-        anne_quantize_multiplier((double)s->in_scale * (double)s->w_scale[j] / (double)s->z_scale, &m, &sh);
-        if (sh > 30) return j + 1u;
+        /* as TFLite: the float scales, multiplied in double (the int8 graphs' and the importer's function) */
+        if (anne_s8_channel_multipliers(s->in_scale, &s->w_scale[j], 1u, s->z_scale, &m, &sh) != 0) return j + 1u;
         anne__put32(aux + ANNE__QREC_HDR + 4u * j, (uint32_t)m);
         anne__put32(aux + ANNE__QREC_HDR + 4u * (n + j), (uint32_t)sh);
         anne__putf(aux + ANNE__QREC_HDR + 4u * (2u * n + j), s->w_scale[j]);
@@ -230,12 +227,12 @@ static int anne__is_clamp(const anne_ir_layer *l) {
 }
 
 static int anne__layer_s8(const anne_ir_layer *l, size_t index, const anne__calib *c, float in_scale, int32_t in_zp,
-                          int per_tensor, anne_layer *out, float *out_scale, int32_t *out_zp, anne__qbuf *q,
+                          int per_tensor, anne_layer *out, float *out_scale, int32_t *out_zp, anne_quantize_keep *q,
                           anne_error *err) {
     uint32_t n = l->n_out, kind, j, i;
     size_t aux_size;
     unsigned char *aux;
-    int8_t *k = anne__qalloc(q, (size_t)l->n_in * n);
+    int8_t *k = anne_quantize_keep_alloc(q, (size_t)l->n_in * n);
     int32_t *b = NULL;
     float z_scale, y_scale, *w_scale = malloc(n * sizeof *w_scale);
     int32_t z_zp, y_zp, act_min = -128, act_max = 127;
@@ -284,7 +281,7 @@ static int anne__layer_s8(const anne_ir_layer *l, size_t index, const anne__cali
         for (i = 0; i < l->n_in; i++) k[j * l->n_in + i] = anne_quantize_weight(l->kernel[j * l->n_in + i], w_scale[j]);
     }
     if (l->bias != NULL) {
-        b = anne__qalloc(q, n * sizeof *b);
+        b = anne_quantize_keep_alloc(q, n * sizeof *b);
         if (b == NULL) {
             free(w_scale);
             return anne_error_set(err, "out of memory");
@@ -310,7 +307,7 @@ static int anne__layer_s8(const anne_ir_layer *l, size_t index, const anne__cali
     spec.bias = b;
     spec.n_in = l->n_in;
     aux_size = anne_quantize_s8_aux_size(n, spec.kind);
-    aux = anne__qalloc(q, aux_size);
+    aux = anne_quantize_keep_alloc(q, aux_size);
     if (aux == NULL) {
         free(w_scale);
         return anne_error_set(err, "out of memory");
@@ -334,7 +331,7 @@ static int anne__layer_s8(const anne_ir_layer *l, size_t index, const anne__cali
 
 int anne_quantize(const anne_ir *ir, const float *calib, size_t n_rows, const anne_quantize_opts *opts,
                   unsigned char **bytes, size_t *size, anne_quantize_info *info, anne_error *err) {
-    anne__qbuf q = {NULL, 0, 0};
+    anne_quantize_keep q = {NULL, 0, 0};
     anne__calib c = {NULL, NULL, NULL};
     anne_layer *layers = NULL;
     anne_model_desc d;
@@ -343,6 +340,7 @@ int anne_quantize(const anne_ir *ir, const float *calib, size_t n_rows, const an
     size_t i;
     int rc = -1;
 
+    if (ir->n_ops > 0) return anne_quantize_graph(ir, calib, n_rows, opts, bytes, size, info, err);
     *bytes = NULL;
     *size = 0;
     memset(info, 0, sizeof *info);
@@ -393,7 +391,7 @@ int anne_quantize(const anne_ir *ir, const float *calib, size_t n_rows, const an
     if (anne_quantize_write(&d, bytes, size, err) != 0) goto done;
     rc = 0;
 done:
-    anne__qfree(&q);
+    anne_quantize_keep_free(&q);
     free(c.x);
     free(layers);
     return rc;

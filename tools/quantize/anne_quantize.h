@@ -22,7 +22,8 @@ typedef struct anne_quantize_info {
 /* Quantizes ir with calib (n_rows, ir->n_inputs) raw inputs (as the model takes them: before its
  * input scaling) into a malloc'd model file. int8: activation ranges from the calibration data,
  * TFLite's rules (ranges widened to include 0; per-unit symmetric weights, scale max|w| / 127; bias
- * int32; multipliers by QuantizeMultiplier); Q16: weights rounded to nearest. Errors name the layer. */
+ * int32; multipliers by QuantizeMultiplier); Q16: weights rounded to nearest. A graph model (ir->n_ops
+ * > 0) goes to anne_quantize_graph() (int8 only). Errors name the layer or op. */
 int anne_quantize(const anne_ir *ir, const float *calib, size_t n_rows, const anne_quantize_opts *opts,
                   unsigned char **bytes, size_t *size, anne_quantize_info *info, anne_error *err);
 
@@ -59,6 +60,16 @@ void anne_quantize_s8_lut(unsigned char lut[256], anne_activation activation, co
 /* TFLite's int8 softmax exp table for an input scale: entry d = round(2^15 * exp(-d * in_scale)), 256
  * u16 little-endian (512 bytes; entry 0 is 32768). */
 void anne_quantize_s8_exp_table(unsigned char table[512], float in_scale);
+
+/* The arrays a quantized model's layer or op records point to, freed together. */
+typedef struct anne_quantize_keep {
+    void **p;
+    size_t n, cap;
+} anne_quantize_keep;
+
+/* A zeroed array of `bytes` kept in k until anne_quantize_keep_free(); NULL when out of memory. */
+void *anne_quantize_keep_alloc(anne_quantize_keep *k, size_t bytes);
+void anne_quantize_keep_free(anne_quantize_keep *k);
 
 /* anne_model_write into a malloc'd buffer; errors say why the writer refused. */
 int anne_quantize_write(const anne_model_desc *d, unsigned char **bytes, size_t *size, anne_error *err);

@@ -2,6 +2,7 @@
 #include "anne_quantize_math.h"
 
 #include <math.h>
+#include <stddef.h>
 
 void anne_quantize_multiplier(double real, int32_t *multiplier, int32_t *shift) {
     int e = 0;
@@ -46,10 +47,14 @@ void anne_choose_qparams(double min, double max, float *scale, int32_t *zero_poi
 }
 
 float anne_symmetric_scale(const float *w, uint32_t n) {
+    return anne_symmetric_scale_strided(w, n, 1u);
+}
+
+float anne_symmetric_scale_strided(const float *w, uint32_t n, uint32_t stride) {
     float m = 0.0f;
     uint32_t i;
     for (i = 0; i < n; i++) {
-        if (fabsf(w[i]) > m) m = fabsf(w[i]);
+        if (fabsf(w[(size_t)i * stride]) > m) m = fabsf(w[(size_t)i * stride]);
     }
     return m > 0.0f ? m / 127.0f : 1.0f;
 }

@@ -18,6 +18,11 @@ void anne_choose_qparams(double min, double max, float *scale, int32_t *zero_poi
 /* Symmetric weight scale: max |w| / 127 (1 when all weights are 0, so nothing divides by 0). */
 float anne_symmetric_scale(const float *w, uint32_t n);
 
+/* The same over w[0], w[stride], ..., w[(n - 1) * stride]: one channel of a depthwise kernel, whose
+ * channels are its last axis. The quotient in float (TFLite's converter computes it in double and
+ * stores a float: the same number, a quotient rounded twice through double being rounded once). */
+float anne_symmetric_scale_strided(const float *w, uint32_t n, uint32_t stride);
+
 /* round(x / scale) clamped to [-127, 127] (weights) */
 int8_t anne_quantize_weight(float w, float scale);
 

@@ -149,6 +149,35 @@ int anne_s8_hard_swish_prepare(float in_scale, int32_t in_zp, float out_scale, i
     return 0;
 }
 
+int anne_s8_relu_clamp(float scale, int32_t zp, float max_value, int32_t *act_min, int32_t *act_max, anne_error *err) {
+    double q;
+    if (anne__check_q("output", scale, zp, err)) return -1;
+    if (!(max_value > 0.0f)) return anne_error_set(err, "relu max_value %.9g: expected > 0", (double)max_value);
+    *act_min = zp > -128 ? zp : -128;
+    *act_max = 127;
+    if (isinf(max_value)) return 0;
+    /* quantize(max_value): the float quotient rounded, as TFLite; checked in double, where any float
+     * quotient fits, before it is an int32 */
+    q = (double)roundf(max_value / scale);
+    if (!(q <= 2147483647.0)) {
+        return anne_error_set(err, "the clamp at %.9g quantizes to %g steps of scale %.9g, beyond the int32 range TFLite "
+                              "computes it in; expected a scale of at least %g", (double)max_value, q, (double)scale,
+                              (double)max_value / 2147483647.0);
+    }
+    if ((double)zp + q < 127.0) *act_max = zp + (int32_t)q;
+    return 0;
+}
+
+uint32_t anne_s8_channel_multipliers(float in_scale, const float *w_scale, uint32_t n, float out_scale,
+                                     int32_t *multiplier, int32_t *shift) {
+    uint32_t c;
+    for (c = 0; c < n; c++) {
+        anne_quantize_multiplier((double)in_scale * (double)w_scale[c] / (double)out_scale, &multiplier[c], &shift[c]);
+        if (shift[c] > 30) return c + 1u;
+    }
+    return 0;
+}
+
 int anne_s8_concat_table(float in_scale, int32_t in_zp, float out_scale, int32_t out_zp, int8_t lut[256],
                          anne_error *err) {
     float inverse, scale, bias;

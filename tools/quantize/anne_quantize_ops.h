@@ -52,6 +52,20 @@ int anne_s8_leaky_relu_prepare(float in_scale, int32_t in_zp, float out_scale, i
 int anne_s8_hard_swish_prepare(float in_scale, int32_t in_zp, float out_scale, int32_t out_zp,
                                anne_s8_hard_swish_params *p, anne_error *err);
 
+/* The clamp of a fused relu on an int8 output (scale, zp), TFLite's CalculateActivationRangeQuantized:
+ * act_min = max(-128, zp) (quantized 0), act_max = min(127, zp + round(max_value / scale)) with the
+ * quotient in float and rounded half away from zero (TFLite's quantize(6) for RELU6), 127 when max_value
+ * is +infinity (RELU). -1 when max_value / scale does not fit int32 (TFLite's own arithmetic would be
+ * undefined) or max_value is not > 0. */
+int anne_s8_relu_clamp(float scale, int32_t zp, float max_value, int32_t *act_min, int32_t *act_max, anne_error *err);
+
+/* The per-channel requantization of a Dense or convolution (TFLite's conv.cc, fully_connected.cc
+ * PopulateConvolutionQuantizationParams): multiplier[c], shift[c] = QuantizeMultiplier(in_scale *
+ * w_scale[c] / out_scale), the float scales multiplied and divided in double. Returns 0, or the 1-based
+ * channel whose shift would exceed 30 (the kernels' requantization takes at most 30). */
+uint32_t anne_s8_channel_multipliers(float in_scale, const float *w_scale, uint32_t n, float out_scale,
+                                     int32_t *multiplier, int32_t *shift);
+
 /* The table of anne_concat_forward_s8 for an input quantized (in_scale, in_zp) into an output
  * (out_scale, out_zp), TFLite's ConcatenationWithScaling arithmetic in float: inverse = 1 / out_scale,
  * scale = in_scale * inverse, bias = -in_zp * scale, lut[q + 128] = clamp(round(q * scale + bias) +
