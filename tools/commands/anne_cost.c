@@ -21,6 +21,14 @@ double anne_core_mhz(anne_core core) {
     return core == ANNE_CORE_M33 ? 150.0 : 133.0;
 }
 
+uint32_t anne_core_flash_bytes(anne_core core) {
+    return core == ANNE_CORE_M33 ? 4u * 1024u * 1024u : 2u * 1024u * 1024u;
+}
+
+uint32_t anne_core_ram_bytes(anne_core core) {
+    return core == ANNE_CORE_M33 ? 520u * 1024u : 264u * 1024u;
+}
+
 const char *anne_cost_term_name(anne_cost_term term) {
     static const char *const names[ANNE_COST_TERM_COUNT] = {
         "inference", "input", "output", "op", "op_output", "mac_dense", "mac_conv", "mac_depthwise", "conv_tap", "window",

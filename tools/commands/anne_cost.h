@@ -62,6 +62,8 @@ int anne_core_parse(const char *name);
 const char *anne_core_name(anne_core core);     /* "m0plus", "m33" */
 const char *anne_core_board(anne_core core);    /* "Cortex-M0+ (RP2040, Raspberry Pi Pico)", ... */
 double anne_core_mhz(anne_core core);           /* 133, 150 */
+uint32_t anne_core_flash_bytes(anne_core core); /* the board's flash: 2 MB (Pico), 4 MB (Pico 2) */
+uint32_t anne_core_ram_bytes(anne_core core);   /* its SRAM: 264 KB, 520 KB */
 
 /* Adds the counts of one Dense layer (n_in inputs, n_out units, activation act) to terms. */
 void anne_cost_dense_terms(double terms[ANNE_COST_TERM_COUNT], uint32_t n_in, uint32_t n_out, anne_activation act);

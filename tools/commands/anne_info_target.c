@@ -109,14 +109,12 @@ int anne_target_report_make(anne_target_report *r, const anne_model *m, anne_cor
         const anne_cost_table *g = t->graph_code_bytes != 0 ? t : &anne_cost_fit[core][ANNE_DTYPE_F32];
         r->code_bytes = g->graph_code_bytes;
         r->stack_bytes = g->graph_stack_bytes;
-        r->code_source = g == t ? "bench/mcu-bench's CNN firmwares: loader, graph runner, every op kernel, start-up"
-                                : "bench/mcu-bench's float32 CNN firmwares (no int8 graph firmware measured): "
-                                  "loader, graph runner, every op kernel, start-up";
+        r->code_source = g == t ? "the bench's CNN firmwares (loader, graph runner, all op kernels)"
+                                : "the bench's float32 CNN firmwares (loader, graph runner, all op kernels)";
     } else {
         r->code_bytes = t->code_bytes;
         r->stack_bytes = t->stack_bytes;
-        r->code_source = "bench/mcu-bench's footprint firmwares of this format (generated C, no loader; "
-                         "the larger of the IRIS and MLP ones)";
+        r->code_source = "the bench's footprint firmwares of this format (generated C)";
     }
     if (measure) anne_info_measure(&r->meas, core, bytes, size);
     return 0;
@@ -179,23 +177,26 @@ void anne_target_report_print(const anne_target_report *r) {
     } else if (r->meas.note[0] != '\0') {
         printf("Measured:      not measured: %s\n", r->meas.note);
     }
-    printf("Flash:         %lu B model (the .anne bytes generated C stores; weights %llu B)", (unsigned long)r->model_bytes,
-           (unsigned long long)r->weight_bytes);
-    if (r->meas.measured) {
-        printf(" + %lu B code measured (the firmware without the model: runtime, loader, start-up)\n",
-               (unsigned long)r->meas.text_bytes);
-    } else if (r->code_bytes != 0) {
-        printf(" + about %lu B runtime code\n               (measured: %s)\n", (unsigned long)r->code_bytes,
-               r->code_source);
-    } else {
-        printf(" + runtime code (not measured for this format)\n");
-    }
-    printf("RAM:           %lu B arena (the planner's, exact)", (unsigned long)r->arena_bytes);
-    if (r->meas.measured) {
-        printf(" + %lu B stack measured (the firmware's high-water mark)\n", (unsigned long)r->meas.stack_bytes);
-    } else {
-        printf(" + about %lu B stack (the largest of bench/mcu-bench's %s firmwares of this format)\n",
-               (unsigned long)r->stack_bytes, r->graph ? "graph" : "dense");
+    {
+        uint32_t code = r->meas.measured ? r->meas.text_bytes : r->code_bytes;
+        uint32_t stack = r->meas.measured ? r->meas.stack_bytes : r->stack_bytes;
+        uint64_t flash = (uint64_t)r->model_bytes + code, ram = (uint64_t)r->arena_bytes + stack;
+        printf("Flash:         %llu B of %lu KB: %lu B model (generated C stores the .anne bytes; weights %llu B)\n",
+               (unsigned long long)flash, (unsigned long)(anne_core_flash_bytes(r->core) / 1024u),
+               (unsigned long)r->model_bytes, (unsigned long long)r->weight_bytes);
+        if (r->meas.measured) {
+            printf("               + %lu B code, measured (the firmware without the model)\n", (unsigned long)code);
+        } else if (code != 0) {
+            printf("               + about %lu B code, measured in %s\n", (unsigned long)code, r->code_source);
+        }
+        printf("RAM:           %llu B of %lu KB: %lu B arena (exact) + %s%lu B stack (%s)\n",
+               (unsigned long long)ram, (unsigned long)(anne_core_ram_bytes(r->core) / 1024u),
+               (unsigned long)r->arena_bytes, r->meas.measured ? "" : "about ", (unsigned long)stack,
+               r->meas.measured ? "measured high-water mark"
+                                : r->graph ? "the bench's graph firmwares" : "the bench's firmwares of this format");
+        printf("Fits:          %s (flash %.1f %%, RAM %.1f %% of the board's)\n",
+               flash <= anne_core_flash_bytes(r->core) && ram <= anne_core_ram_bytes(r->core) ? "yes" : "NO",
+               100.0 * (double)flash / anne_core_flash_bytes(r->core), 100.0 * (double)ram / anne_core_ram_bytes(r->core));
     }
 }
 
@@ -287,6 +288,8 @@ cJSON *anne_target_report_json(const anne_target_report *r) {
                                                               : r->code_source);
     bad = bad || anne__num(o, "arena_bytes", r->arena_bytes);
     bad = bad || anne__num(o, "stack_bytes", r->meas.measured ? r->meas.stack_bytes : r->stack_bytes);
+    bad = bad || anne__num(o, "board_flash_bytes", anne_core_flash_bytes(r->core));
+    bad = bad || anne__num(o, "board_ram_bytes", anne_core_ram_bytes(r->core));
     bad = bad || anne__json_measured(o, r);
     bad = bad || anne__json_terms(o, r);
     if (bad) {
