@@ -41,44 +41,42 @@ static void test_dense_terms(void **state) {
     assert_terms(t, want);
 }
 
+/* A graph op's arguments and the counts it must give. */
+typedef struct op_case {
+    const char *what;
+    anne_op_kind kind;
+    anne_activation act;
+    uint64_t macs;
+    uint32_t in_values, out_values, n_inputs, window;
+    double want[ANNE_COST_TERM_COUNT];
+} op_case;
+
 static void test_op_terms(void **state) {
-    double t[ANNE_COST_TERM_COUNT], want[ANNE_COST_TERM_COUNT];
+    static const op_case cases[] = {
+        /* 128 outputs, 128 * 9 taps, 128 * 9 * 4 MACs */
+        {"Conv2D 3x3 of (6, 6, 4) 'valid' -> (4, 4, 8), relu", ANNE_OP_CONV2D, ANNE_ACT_RELU, 4608, 144, 128, 1, 9,
+         {[ANNE_COST_OP] = 1, [ANNE_COST_OP_OUTPUT] = 128, [ANNE_COST_MAC_CONV] = 4608, [ANNE_COST_CONV_TAP] = 1152}},
+        /* an exp per output, no taps */
+        {"DepthwiseConv2D 3x3 of it, tanh", ANNE_OP_DEPTHWISE_CONV2D, ANNE_ACT_TANH, 576, 144, 64, 1, 9,
+         {[ANNE_COST_OP] = 1, [ANNE_COST_OP_OUTPUT] = 64, [ANNE_COST_MAC_DEPTHWISE] = 576, [ANNE_COST_EXP] = 64}},
+        {"MaxPool2D 2x2 to 36 values reads 144", ANNE_OP_MAX_POOL2D, ANNE_ACT_LINEAR, 0, 144, 36, 1, 4,
+         {[ANNE_COST_OP] = 1, [ANNE_COST_WINDOW] = 144}},
+        {"GlobalAvgPool of 144 values reads them", ANNE_OP_GLOBAL_AVG_POOL, ANNE_ACT_LINEAR, 0, 144, 4, 1, 0,
+         {[ANNE_COST_OP] = 1, [ANNE_COST_WINDOW] = 144}},
+        {"Reshape: the op only", ANNE_OP_RESHAPE, ANNE_ACT_LINEAR, 0, 144, 144, 1, 0, {[ANNE_COST_OP] = 1}},
+        /* every input value read, an exp per output */
+        {"Add of three inputs, softmax", ANNE_OP_ADD, ANNE_ACT_SOFTMAX, 0, 10, 10, 3, 0,
+         {[ANNE_COST_OP] = 1, [ANNE_COST_WINDOW] = 30, [ANNE_COST_EXP] = 10}},
+    };
+    size_t i;
     (void)state;
-    /* Conv2D 3x3 of (6, 6, 4) 'valid' -> (4, 4, 8): 128 outputs, 128 * 9 taps, 128 * 9 * 4 MACs */
-    memset(t, 0, sizeof t);
-    memset(want, 0, sizeof want);
-    anne_cost_op_terms(t, ANNE_OP_CONV2D, ANNE_ACT_RELU, 4608, 144, 128, 1, 9);
-    want[ANNE_COST_OP] = 1;
-    want[ANNE_COST_OP_OUTPUT] = 128;
-    want[ANNE_COST_MAC_CONV] = 4608;
-    want[ANNE_COST_CONV_TAP] = 1152;
-    assert_terms(t, want);
-    /* DepthwiseConv2D 3x3 of the same input, tanh: exp per output, no taps */
-    memset(t, 0, sizeof t);
-    memset(want, 0, sizeof want);
-    anne_cost_op_terms(t, ANNE_OP_DEPTHWISE_CONV2D, ANNE_ACT_TANH, 576, 144, 64, 1, 9);
-    want[ANNE_COST_OP] = 1;
-    want[ANNE_COST_OP_OUTPUT] = 64;
-    want[ANNE_COST_MAC_DEPTHWISE] = 576;
-    want[ANNE_COST_EXP] = 64;
-    assert_terms(t, want);
-    /* MaxPool2D 2x2 to 36 values reads 144; GlobalAvgPool of 144 values reads them; Reshape nothing */
-    memset(t, 0, sizeof t);
-    memset(want, 0, sizeof want);
-    anne_cost_op_terms(t, ANNE_OP_MAX_POOL2D, ANNE_ACT_LINEAR, 0, 144, 36, 1, 4);
-    anne_cost_op_terms(t, ANNE_OP_GLOBAL_AVG_POOL, ANNE_ACT_LINEAR, 0, 144, 4, 1, 0);
-    anne_cost_op_terms(t, ANNE_OP_RESHAPE, ANNE_ACT_LINEAR, 0, 144, 144, 1, 0);
-    want[ANNE_COST_OP] = 3;
-    want[ANNE_COST_WINDOW] = 288;
-    assert_terms(t, want);
-    /* Add of three inputs, softmax: every input value read, an exp per output */
-    memset(t, 0, sizeof t);
-    memset(want, 0, sizeof want);
-    anne_cost_op_terms(t, ANNE_OP_ADD, ANNE_ACT_SOFTMAX, 0, 10, 10, 3, 0);
-    want[ANNE_COST_OP] = 1;
-    want[ANNE_COST_WINDOW] = 30;
-    want[ANNE_COST_EXP] = 10;
-    assert_terms(t, want);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const op_case *c = &cases[i];
+        double t[ANNE_COST_TERM_COUNT] = {0};
+        print_message("%s\n", c->what);
+        anne_cost_op_terms(t, c->kind, c->act, c->macs, c->in_values, c->out_values, c->n_inputs, c->window);
+        assert_terms(t, c->want);
+    }
 }
 
 /* cycles = sum of coefficient * count over the fitted terms, and no analogy flagged. */

@@ -17,48 +17,45 @@ static void anne__add_terms(anne_target_report *r, const double terms[ANNE_COST_
     for (k = 0; k < ANNE_COST_TERM_COUNT; k++) r->terms[k] += terms[k];
 }
 
-/* The rows of a dense chain: one per layer. */
-static void anne__dense_rows(anne_target_report *r, const anne_model *m) {
-    uint16_t i;
-    for (i = 0; i < m->n_layers; i++) {
-        anne_target_row *row = &r->rows[i];
-        double terms[ANNE_COST_TERM_COUNT] = {0};
-        anne_layer l;
-        anne_model_layer(m, i, &l);
-        anne_cost_dense_terms(terms, l.n_in, l.n_out, l.activation);
-        row->kind = "dense";
-        row->act = l.activation;
-        row->macs = (uint64_t)l.n_in * l.n_out;
-        /* as `anne info` counts them: kernel, 4-byte biases and prelu alphas, the int8 record */
-        row->weight_bytes = row->macs * (l.dtype == ANNE_DTYPE_S8 ? 1u : 4u) + (l.bias != NULL ? 4u * l.n_out : 0u) +
-                            (l.activation == ANNE_ACT_PRELU ? 4u * l.n_out : 0u) + l.aux_size;
-        row->cycles = anne_cost_cycles(r->core, r->dtype, terms, &row->by_analogy);
-        anne__add_terms(r, terms);
-    }
+/* Row i of a dense chain (layer i): its counts into terms. */
+static void anne__dense_row(anne_target_row *row, double *terms, const anne_model *m, uint16_t i) {
+    anne_layer l;
+    anne_model_layer(m, i, &l);
+    anne_cost_dense_terms(terms, l.n_in, l.n_out, l.activation);
+    row->kind = "dense";
+    row->act = l.activation;
+    row->macs = (uint64_t)l.n_in * l.n_out;
+    /* as `anne info` counts them: kernel, 4-byte biases and prelu alphas, the int8 record */
+    row->weight_bytes = row->macs * (l.dtype == ANNE_DTYPE_S8 ? 1u : 4u) + (l.bias != NULL ? 4u * l.n_out : 0u) +
+                        (l.activation == ANNE_ACT_PRELU ? 4u * l.n_out : 0u) + l.aux_size;
 }
 
-/* The rows of a graph model: one per op. */
-static void anne__graph_rows(anne_target_report *r, const anne_model *m) {
-    uint16_t i;
-    for (i = 0; i < m->n_ops; i++) {
+/* Row i of a graph model (op i): its counts into terms. */
+static void anne__graph_row(anne_target_row *row, double *terms, const anne_model *m, uint16_t i) {
+    anne_graph_op_info v;
+    uint32_t window;
+    anne_graph_op_info_get(m, i, &v);
+    window = v.windowed ? (uint32_t)v.win.kernel_h * v.win.kernel_w : 0u;
+    anne_cost_op_terms(terms, v.op.kind, v.op.activation, v.macs, anne_graph_tensor_values(&v.in),
+                       anne_graph_tensor_values(&v.out), v.op.n_inputs, window);
+    row->kind = anne_graph_op_name(v.op.kind);
+    row->act = v.op.activation;
+    row->macs = v.macs;
+    row->weight_bytes = v.weight_bytes;
+    /* ops the bench has no kernel of its own for (everything but Dense, convolutions, poolings) */
+    row->by_analogy = terms[ANNE_COST_WINDOW] != 0.0 && !v.windowed && v.op.kind != ANNE_OP_GLOBAL_AVG_POOL &&
+                      v.op.kind != ANNE_OP_GLOBAL_MAX_POOL;
+}
+
+/* The rows of the layers or ops, priced. */
+static void anne__rows(anne_target_report *r, const anne_model *m) {
+    uint16_t i, n = r->graph ? m->n_ops : m->n_layers;
+    for (i = 0; i < n; i++) {
         anne_target_row *row = &r->rows[i];
         double terms[ANNE_COST_TERM_COUNT] = {0};
-        anne_graph_op_info v;
-        uint32_t window;
-        anne_graph_op_info_get(m, i, &v);
-        window = v.windowed ? (uint32_t)v.win.kernel_h * v.win.kernel_w : 0u;
-        anne_cost_op_terms(terms, v.op.kind, v.op.activation, v.macs, anne_graph_tensor_values(&v.in),
-                           anne_graph_tensor_values(&v.out), v.op.n_inputs, window);
-        row->kind = anne_graph_op_name(v.op.kind);
-        row->act = v.op.activation;
-        row->macs = v.macs;
-        row->weight_bytes = v.weight_bytes;
+        if (r->graph) anne__graph_row(row, terms, m, i);
+        else anne__dense_row(row, terms, m, i);
         row->cycles = anne_cost_cycles(r->core, r->dtype, terms, &row->by_analogy);
-        /* ops the bench has no kernel of its own for (everything but Dense, convolutions, poolings) */
-        if (terms[ANNE_COST_WINDOW] != 0.0 && !v.windowed && v.op.kind != ANNE_OP_GLOBAL_AVG_POOL &&
-            v.op.kind != ANNE_OP_GLOBAL_MAX_POOL) {
-            row->by_analogy = 1;
-        }
         anne__add_terms(r, terms);
     }
 }
@@ -87,8 +84,7 @@ int anne_target_report_make(anne_target_report *r, const anne_model *m, anne_cor
     r->rows = calloc(n, sizeof *r->rows);
     if (r->rows == NULL) return -1;
     r->n_rows = n;
-    if (r->graph) anne__graph_rows(r, m);
-    else anne__dense_rows(r, m);
+    anne__rows(r, m);
     /* the run's own work: the call, the inputs (scaled, quantized), the outputs (dequantized) */
     own = &r->rows[n - 1u];
     terms[ANNE_COST_INFERENCE] = 1.0;
