@@ -24,6 +24,7 @@ import json
 import math
 import os
 import subprocess
+import textwrap
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -153,15 +154,17 @@ def main():
         "/* The cost table of `anne info --target` (anne_cost.h): cycles per count of each term, per core and",
         " * number format. Written by scripts/fit-cost-table.py: do not edit; refit after a bench run with",
         f" *   scripts/fit-cost-table.py --records build/mcu-bench/mcu-bench.json --models build/mcu-bench/models",
-        f" * Fitted to the float-API records (anne_model_predict) of {src}: least squares on the relative",
-        " * error, coefficients >= 0; -1: no record has the term (anne_cost_cycles() then scales float32's).",
+        f" * Fitted to the float-API records (anne_model_predict) of {src}: least squares on",
+        " * the relative error, coefficients >= 0; -1: no record has the term (anne_cost_cycles() then scales",
+        " * float32's).",
         " * Records per core and format, the largest error of the fit on them (printed rounded up to 0.1 %),",
-        " * and the largest when each record is estimated by a table fitted to the others:",
+        " * and the largest when each record is estimated by a table fitted to the others (leaving aside a",
+        " * record whose term no other record has):",
     ]
     for key, (coef, errs, claim, loo) in sorted(tables.items()):
         names = ", ".join(groups[key]["names"])
-        lines.append(f" *   {key[0]} {key[1]}: {len(errs)} records, {max(errs):.2f} % max (left out of the fit in turn,")
-        lines.append(f" *     each estimated within {loo:.1f} %, records with a term no other has aside): {names}")
+        lines.append(f" *   {key[0]} {key[1]}: {len(errs)} records, {max(errs):.2f} % max; one left out, {loo:.1f} % max:")
+        lines += textwrap.wrap(names, 108, initial_indent=" *     ", subsequent_indent=" *     ")
     lines += [
         " * Stack: the largest stack_bytes of the records' firmwares (dense / graph); code: the largest",
         " * codegen_runtime_bytes (footprint firmwares from generated C) and the graph firmwares' text_bytes. */",
@@ -169,20 +172,22 @@ def main():
         "",
         f'const char anne_cost_fit_source[] = "{src}";',
         "",
-        "/* coef: " + ", ".join(term_names) + " */",
+        "/* {coef: " + ", ".join(term_names) + "},",
+        " *  records, max_error_pct, stack_bytes, code_bytes, graph_code_bytes, graph_stack_bytes */",
         "const anne_cost_table anne_cost_fit[ANNE_CORE_COUNT][ANNE_DTYPE_COUNT] = {",
     ]
     for core in CORES:
         lines.append("    { /* " + core + " */")
         for fmt in FORMATS:
             if (core, fmt) not in tables:
-                lines.append("        {{" + ", ".join(["-1"] * len(term_names)) + "}, 0, 0.0, 0, 0, 0, 0}, /* " + fmt + " */")
+                lines.append("        {{" + ", ".join(["-1"] * len(term_names)) + "}, /* " + fmt + " */")
+                lines.append("         0, 0.0, 0, 0, 0, 0},")
                 continue
             coef, errs, claim, loo = tables[(core, fmt)]
             g = groups[(core, fmt)]
             cs = ", ".join(f"{coef[k]:.6g}" if k in coef else "-1" for k in term_names)
-            lines.append(f"        {{{{{cs}}}, {len(errs)}, {claim:.1f}, {g['stack']}, {g['code']}, {g['graph_code']},"
-                         f" {g['graph_stack']}}}, /* {fmt} */")
+            lines.append(f"        {{{{{cs}}}, /* {fmt} */")
+            lines.append(f"         {len(errs)}, {claim:.1f}, {g['stack']}, {g['code']}, {g['graph_code']}, {g['graph_stack']}}},")
         lines.append("    },")
     lines.append("};")
     text = "\n".join(lines) + "\n"
