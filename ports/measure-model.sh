@@ -58,7 +58,8 @@ out=$(ANNE_QEMU_PLUGIN="$plugin,core=$target,begin=$(addr anne_port_bench_begin)
     "$ANNE_ROOT/ports/run-qemu.sh" "$target" "$elf" 2>&1)
 rc=$?
 echo "$out" >>"$log"
-[ $rc -eq 0 ] || [ $rc -eq 4 ] || fail "the firmware exited $rc (5: the model did not load or run)"
+[ $rc -eq 5 ] && fail "the model did not load or run in the bench's firmware (a format or op kind its runtime is built without)"
+[ $rc -eq 0 ] || [ $rc -eq 4 ] || fail "the firmware exited $rc"
 [ $rc -eq 0 ] || fail "the firmware's output differs from the host's"
 # value KEY REGION: KEY of region REGION less the empty region 0's (the markers' own cost)
 value() {
