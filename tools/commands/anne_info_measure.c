@@ -83,6 +83,7 @@ void anne_info_measure(anne_target_measured *out, anne_core core, const unsigned
             const char *s = strstr(text, "missing");
             if (s != NULL) anne__last_line(out->note, sizeof out->note, s);
         }
+        if (out->note[0] == '\0') snprintf(out->note, sizeof out->note, "ports/measure-model.sh exited %d", rc);
         return;
     }
     out->measured = 1;

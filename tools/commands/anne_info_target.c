@@ -153,8 +153,8 @@ void anne_target_report_print(const anne_target_report *r) {
         const anne_target_row *row = &r->rows[i];
         char idx[16];
         if (row->kind == NULL) {
-            printf("%-4s %-29s %10s %12.0f %12.1f %13s\n", "-", "run (call, inputs, outputs)", "", row->cycles,
-                   anne__us(r, row->cycles), "");
+            printf("%-4s %-29s %10s %12.0f %12.1f\n", "-", "run (call, inputs, outputs)", "", row->cycles,
+                   anne__us(r, row->cycles));
             continue;
         }
         snprintf(idx, sizeof idx, "%u%s", (unsigned)(i + 1u), row->by_analogy ? "*" : "");
@@ -163,8 +163,10 @@ void anne_target_report_print(const anne_target_report *r) {
                (unsigned long long)row->weight_bytes);
     }
     printf("-------------------------------------------------------------------------------------\n");
-    printf("Total:         %llu MACs, %.0f cycles estimated, %.1f us at %.0f MHz\n", (unsigned long long)r->macs,
+    printf("Total:         %llu MACs, %.0f cycles estimated, %.1f us at %.0f MHz", (unsigned long long)r->macs,
            r->cycles, anne__us(r, r->cycles), mhz);
+    if (anne__us(r, r->cycles) >= 1000.0) printf(" (%.1f ms)", anne__us(r, r->cycles) / 1000.0);
+    printf("\n");
     if (r->meas.measured) {
         printf("Measured:      %.0f cycles (%.0f instructions), %.1f us at %.0f MHz; load %.0f cycles once; "
                "estimate off by %+.1f %%\n",
