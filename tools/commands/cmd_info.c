@@ -10,12 +10,13 @@
 #include "anne_cli.h"
 #include "anne_commands.h"
 #include "anne_graph_info.h"
+#include "anne_info_target.h"
 #include "anne_ir.h"
 #include "anne_json_write.h"
 
 static void anne__info_usage(FILE *out) {
     fprintf(out,
-            "usage: anne info MODEL [--json]\n"
+            "usage: anne info MODEL [--target m0plus|m33 [--measure]] [--json]\n"
             "\n"
             "Summarizes MODEL (an .anne model file or ANNE JSON): one row per layer with its activation,\n"
             "inputs, units, parameters (kernel + bias + prelu alphas), multiply-accumulates and number format; then the\n"
@@ -26,10 +27,21 @@ static void anne__info_usage(FILE *out) {
             "parameters, MACs, weight bytes and the output's place in the arena (offset, bytes); then each\n"
             "input and output with its shape and where its values are in a CSV row (inputs) or in the\n"
             "prediction (outputs). docs/cli.md says how each figure is counted.\n"
+            "With --target, also what the model costs on that board's core (docs/mcu.md, \"Will my model\n"
+            "fit?\"): per layer or op and in total the MACs, the cycles and microseconds (m0plus: Cortex-M0+\n"
+            "of the RP2040 at 133 MHz; m33: Cortex-M33 of the RP2350 at 150 MHz), estimated from a cost table\n"
+            "fitted to bench/mcu-bench's measurements (the output says to how many records and with what\n"
+            "error); flash: the model's bytes as generated C stores them and the runtime's code, as measured\n"
+            "in the bench's firmwares; RAM: the arena (exact) and the stack.\n"
             "\n"
             "options:\n"
-            "  --json       one JSON object instead of the table\n"
-            "  -h, --help   show this help\n");
+            "  --json             one JSON object instead of the table (with --target: a \"target\" object)\n"
+            "  --target CORE      m0plus or m33: cycles, time, flash and RAM on that core\n"
+            "  --measure          with --target: build the model's firmware and run it on the emulated core\n"
+            "                     (arm-none-eabi-gcc and qemu-system-arm, as bench/mcu-bench does; minutes\n"
+            "                     the first time): measured cycles, code bytes and stack instead of the\n"
+            "                     estimate's; without the tools the estimate, with a note saying so\n"
+            "  -h, --help         show this help\n");
 }
 
 static const char *anne__dtype_name(anne_dtype d) {
@@ -248,7 +260,7 @@ static const char *anne__task_text(const anne_model *m) {
     return "classification";
 }
 
-static int anne__print_table(const anne_model *m, const char *path) {
+static int anne__print_table(const anne_model *m, const char *path, const anne_target_report *target) {
     anne__totals t = {0, 0, 0};
     uint16_t i;
     if (m->name[0] != '\0') printf("Model: \"%s\"", m->name);
@@ -285,6 +297,7 @@ static int anne__print_table(const anne_model *m, const char *path) {
     if (m->n_classes == 0) printf("(none)");
     for (i = 0; i < m->n_classes; i++) printf("%s%s", i ? ", " : "", anne_model_class_name(m, i));
     printf("\nTask:          %s\n", anne__task_text(m));
+    if (target != NULL) anne_target_report_print(target);
     return 0;
 }
 
@@ -503,7 +516,7 @@ static int anne__json_ops(cJSON *root, const anne_model *m, anne__totals *t) {
     return anne__add(root, "ops", ops) | bad;
 }
 
-static cJSON *anne__info_json(const anne_model *m) {
+static cJSON *anne__info_json(const anne_model *m, const anne_target_report *target) {
     cJSON *root = cJSON_CreateObject(), *scaling, *classes;
     anne__totals t = {0, 0, 0};
     char version[32];
@@ -538,6 +551,7 @@ static cJSON *anne__info_json(const anne_model *m) {
     for (i = 0; !bad && i < m->n_classes; i++) {
         bad |= anne__push(classes, cJSON_CreateString(anne_model_class_name(m, i)));
     }
+    if (!bad && target != NULL) bad |= anne__add(root, "target", anne_target_report_json(target));
     if (bad) {
         cJSON_Delete(root);
         return NULL;
@@ -545,38 +559,61 @@ static cJSON *anne__info_json(const anne_model *m) {
     return root;
 }
 
+/* anne_cli_opt.parse for --target (out: int *, the anne_core). */
+static int anne__parse_target(const char *text, void *out) {
+    int core = anne_core_parse(text);
+    if (core < 0) return -1;
+    *(int *)out = core;
+    return 0;
+}
+
 int anne_cmd_info(int argc, char **argv) {
     const char *path = NULL;
-    int json = 0, n_pos, rc;
+    int json = 0, measure = 0, core = -1, n_pos, rc;
     const anne_cli_opt opts[] = {
         {"--json", NULL, &json, 1, NULL, NULL, NULL, NULL},
+        {"--target", NULL, NULL, 0, NULL, anne__parse_target, &core,
+         "--target must be one of the targets m0plus (Cortex-M0+, RP2040) or m33 (Cortex-M33, RP2350), got \"%s\""},
+        {"--measure", NULL, &measure, 1, NULL, NULL, NULL, NULL},
         {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
     };
     const anne_cli_spec spec = {"info", NULL, anne__info_usage, opts, &path, 1, "too many arguments ('%s')"};
+    anne_target_report target, *tp = NULL;
     anne_loaded lm;
     anne_error err;
     if ((rc = anne_cli_parse(&spec, argc, argv, &n_pos)) >= 0) return rc;
     if (path == NULL) return anne_cli_spec_error(&spec, "expected MODEL");
+    if (measure && core < 0) return anne_cli_spec_error(&spec, "--measure needs --target m0plus|m33");
     if (anne_loaded_open(&lm, path, &err) != 0) {
         fprintf(stderr, "anne info: %s\n", err.msg);
         return 1;
     }
+    if (core >= 0) {
+        if (anne_target_report_make(&target, &lm.model, (anne_core)core, measure, lm.bytes, lm.size) != 0) {
+            anne_loaded_close(&lm);
+            return anne_cli_fail("info", "out of memory");
+        }
+        tp = &target;
+    }
     if (json) {
-        cJSON *root = anne__info_json(&lm.model);
+        cJSON *root = anne__info_json(&lm.model, tp);
         char *text = root != NULL ? cJSON_Print(root) : NULL;
         cJSON_Delete(root);
         if (text == NULL) {
+            if (tp != NULL) anne_target_report_free(tp);
             anne_loaded_close(&lm);
             fprintf(stderr, "anne info: out of memory\n");
             return 1;
         }
         printf("%s\n", text);
         cJSON_free(text);
-    } else if (anne__print_table(&lm.model, path) != 0) {
+    } else if (anne__print_table(&lm.model, path, tp) != 0) {
+        if (tp != NULL) anne_target_report_free(tp);
         anne_loaded_close(&lm);
         fprintf(stderr, "anne info: out of memory\n");
         return 1;
     }
+    if (tp != NULL) anne_target_report_free(tp);
     anne_loaded_close(&lm);
     return anne_cli_flush("info"); /* a full disk or closed pipe is a failure, not a silent truncation */
 }

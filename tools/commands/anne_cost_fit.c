@@ -1,0 +1,53 @@
+/* The cost table of `anne info --target` (anne_cost.h): cycles per count of each term, per core and
+ * number format. Written by scripts/fit-cost-table.py: do not edit; refit after a bench run with
+ *   scripts/fit-cost-table.py --records build/mcu-bench/mcu-bench.json --models build/mcu-bench/models
+ * Fitted to the float-API records (anne_model_predict) of bench/mcu-baseline.json: least squares on
+ * the relative error, coefficients >= 0; -1: no record has the term (anne_cost_cycles() then scales
+ * float32's).
+ * Records per core and format, the largest error of the fit on them (printed rounded up to 0.1 %),
+ * and the largest when each record is estimated by a table fitted to the others (leaving aside a
+ * record whose term no other record has):
+ *   m0plus f32: 12 records, 5.23 % max; one left out, 68.7 % max:
+ *     cnn2d_small, conv1d_imu, conv3x3_16x16x16, dense_1x1, dense_1x1_1x1, dense_1x2, dense_1x3,
+ *     dense_32x64, dense_64x64, depthwise3x3_16x16x16, iris_8_neurons, mlp_64_64_64_10
+ *   m0plus q16: 8 records, 0.07 % max; one left out, 48.8 % max:
+ *     dense_1x1_1x1, dense_1x1, dense_1x2, dense_1x3, dense_32x64, dense_64x64, iris_8_neurons,
+ *     mlp_64_64_64_10
+ *   m0plus s8: 8 records, 0.28 % max; one left out, 20.4 % max:
+ *     dense_1x1_1x1, dense_1x1, dense_1x2, dense_1x3, dense_32x64, dense_64x64, iris_8_neurons,
+ *     mlp_64_64_64_10
+ *   m33 f32: 12 records, 2.36 % max; one left out, 64.6 % max:
+ *     cnn2d_small, conv1d_imu, conv3x3_16x16x16, dense_1x1, dense_1x1_1x1, dense_1x2, dense_1x3,
+ *     dense_32x64, dense_64x64, depthwise3x3_16x16x16, iris_8_neurons, mlp_64_64_64_10
+ *   m33 q16: 8 records, 0.00 % max; one left out, 42.1 % max:
+ *     dense_1x1_1x1, dense_1x1, dense_1x2, dense_1x3, dense_32x64, dense_64x64, iris_8_neurons,
+ *     mlp_64_64_64_10
+ *   m33 s8: 8 records, 0.62 % max; one left out, 29.7 % max:
+ *     dense_1x1_1x1, dense_1x1, dense_1x2, dense_1x3, dense_32x64, dense_64x64, iris_8_neurons,
+ *     mlp_64_64_64_10
+ * Stack: the largest stack_bytes of the records' firmwares (dense / graph); code: the largest
+ * codegen_runtime_bytes (footprint firmwares from generated C) and the graph firmwares' text_bytes. */
+#include "anne_cost.h"
+
+const char anne_cost_fit_source[] = "bench/mcu-baseline.json";
+
+/* {coef: inference, input, output, op, op_output, mac_dense, mac_conv, mac_depthwise, conv_tap, window, exp},
+ *  records, max_error_pct, stack_bytes, code_bytes, graph_code_bytes, graph_stack_bytes */
+const anne_cost_table anne_cost_fit[ANNE_CORE_COUNT][ANNE_DTYPE_COUNT] = {
+    { /* m0plus */
+        {{0, 166.142, 112.441, 205.412, 0, 242.995, 238.252, 254.582, 76.2133, 444.077, 3835.07}, /* f32 */
+         12, 5.3, 208, 3626, 13992, 248},
+        {{171.891, 188.884, 155.252, 0, 175.38, 25.6064, -1, -1, -1, -1, 611.984}, /* q16 */
+         8, 0.1, 200, 2820, 0, 0},
+        {{298.096, 1123.54, 161.425, 0, 273.038, 2.9303, -1, -1, -1, -1, 412.135}, /* s8 */
+         8, 0.3, 220, 1152, 0, 0},
+    },
+    { /* m33 */
+        {{168.234, 8.08651, 0, 76.3723, 37.4021, 3.56544, 6.71067, 8.74243, 11.0439, 65.2661, 223.069}, /* f32 */
+         12, 2.4, 228, 1442, 11384, 244},
+        {{172.655, 48.3464, 0, 57.0002, 42.8806, 9.11825, -1, -1, -1, -1, 177.828}, /* q16 */
+         8, 0.1, 160, 2524, 0, 0},
+        {{164.513, 110.133, 0, 63.2686, 136.225, 1.18354, -1, -1, -1, -1, 10.5113}, /* s8 */
+         8, 0.7, 224, 1340, 0, 0},
+    },
+};
