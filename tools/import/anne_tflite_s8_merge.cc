@@ -164,6 +164,12 @@ int anne__s8_pad(const anne__s8op &o) {
     anne_op *op = anne__s8_emit(o, ANNE_OP_ZERO_PAD2D, x);
     if (op == nullptr) return -1;
     const anne_tensor ys = o.g->t[op->output];
+    bool fits = ys.rank == xs.rank;
+    for (uint32_t d = 0; fits && d < xs.rank; d++) fits = ys.dims[d] == xs.dims[d] + p[2u * d + 2u] + p[2u * d + 3u];
+    if (!fits) {
+        return anne__sfail(o, "its output has shape " + anne__describe(ys) + "; its input " + anne__describe(xs) +
+                              " padded gives another");
+    }
     if (!anne__same_quant(xs, ys)) {
         return anne__sfail(o, "input (" + anne__quant_str(xs) + ") and output (" + anne__quant_str(ys) + ") differ; "
                               "an int8 padding copies bytes");
