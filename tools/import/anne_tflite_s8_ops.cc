@@ -5,6 +5,7 @@
 extern "C" {
 #include "anne_quant.h"
 #include "anne_quantize.h"
+#include "anne_quantize_fixedpoint.h"
 #include "anne_quantize_math.h"
 #include "anne_quantize_ops.h"
 }
@@ -356,7 +357,8 @@ int anne__s8_fc(const anne__s8op &o) {
                              p != nullptr ? p->fused_activation_function() : ActivationFunctionType_NONE);
 }
 
-/* SOFTMAX (TFLite's exp table of the input scale, output 1/256 and -128), LOGISTIC and TANH (a table). */
+/* SOFTMAX (TFLite's exp table of the input scale, output 1/256 and -128), LOGISTIC and TANH (a table of
+ * TFLite's integer kernel). */
 int anne__s8_activation(const anne__s8op &o) {
     uint16_t x;
     if (anne__s8_input(o, 0, &x) != 0) return -1;
@@ -381,7 +383,15 @@ int anne__s8_activation(const anne__s8op &o) {
         anne_quantize_s8_exp_table(table, xs.scale);
         op->aux_size = 512u;
     } else {
-        anne_quantize_s8_lut(table, op->activation, op->param, xs.scale, xs.zero_point, ys.scale, ys.zero_point);
+        /* TFLite's integer kernel (TFLite Micro, reference_integer_ops) for the output quantization it
+         * assumes, bit for bit; otherwise the function at each input, in float */
+        const bool logistic_q = op->activation == ANNE_ACT_SIGMOID && ys.scale == 1.0f / 256.0f && ys.zero_point == -128;
+        const bool tanh_q = op->activation == ANNE_ACT_TANH && ys.scale == 1.0f / 128.0f && ys.zero_point == 0;
+        int8_t *lut = reinterpret_cast<int8_t *>(table);
+        if (!(logistic_q && anne_s8_logistic_table(xs.scale, xs.zero_point, lut) == 0) &&
+            !(tanh_q && anne_s8_tanh_table(xs.scale, xs.zero_point, lut) == 0)) {
+            anne_quantize_s8_lut(table, op->activation, op->param, xs.scale, xs.zero_point, ys.scale, ys.zero_point);
+        }
         op->aux_size = 256u;
     }
     op->aux = anne__s8_keep(*o.g, table, op->aux_size);
