@@ -1,5 +1,5 @@
 // Small int8 TFLite graphs with ADD (two inputs of different scales, and broadcast), SUB, MUL,
-// CONCATENATION (2 and 3 inputs, channels and height), PAD, PADV2, LEAKY_RELU, HARD_SWISH and a residual
+// CONCATENATION (2 and 3 inputs, channels and height), PAD, PADV2, LEAKY_RELU, HARD_SWISH, LOGISTIC, TANH and a residual
 // block (CONV_2D -> ADD of the skip), for ANNE's int8 graph importer (tests/test_tflite_s8_merges.c).
 // Each model is float32 -> QUANTIZE -> int8 operators -> DEQUANTIZE -> float32, as TFLite's converter
 // writes a model with float edges; it runs on rows of int8 inputs (as floats that quantize exactly to
@@ -60,6 +60,67 @@ function actRange(fused, q) {
   if (fused === 'RELU') return [Math.max(-128, q.zp), 127];
   if (fused === 'RELU6') return [Math.max(-128, q.zp), Math.min(127, q.zp + round(f32(6 / q.scale)))];
   return [-128, 127];
+}
+
+// ---- gemmlowp's fixed-point logistic and tanh (fixedpoint.h), as TFLite Micro's and TFLite's
+// reference_integer_ops int8 LOGISTIC and TANH run them: raw int32 values of k integer bits
+
+const I32MAX = 2147483647, I32MIN = -2147483648;
+const mulPot = (x, e) => { // SaturatingRoundingMultiplyByPOT
+  if (e < 0) return rdbpot(x, -e);
+  const t = Math.pow(2, 31 - e) - 1;
+  return x > t ? I32MAX : x < -t ? I32MIN : x * Math.pow(2, e);
+};
+const halfSum = (a, b) => Math.trunc((a + b + (a + b >= 0 ? 1 : -1)) / 2); // RoundingHalfSum
+
+function expQuarter(a) { // exp on [-1/4, 0): Taylor around -1/8
+  const x = a + (1 << 28), x2 = srdhm(x, x), x3 = srdhm(x2, x), x4 = srdhm(x2, x2);
+  const poly = mulPot(srdhm(mulPot(x4, -2) + x3, 715827883) + x2, -1);
+  return 1895147668 + srdhm(1895147668, x + poly);
+}
+
+function expNegative(a, bits) { // exp(a), a <= 0 with `bits` integer bits
+  const frac = 31 - bits, quarter = Math.pow(2, frac - 2), mod = (a & (quarter - 1)) - quarter;
+  const barrel = [1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242];
+  let result = expQuarter(mulPot(mod, bits));
+  const rem = mod - a;
+  for (let k = -2; k <= 4; k++) if (bits > k && (rem & Math.pow(2, frac + k)) !== 0) result = srdhm(result, barrel[k + 2]);
+  return a === 0 ? I32MAX : result;
+}
+
+function newton(hd) { // 1 / (2 hd), 2 integer bits: three Newton-Raphson steps
+  let x = 1515870810 + srdhm(hd, -1010580540);
+  for (let i = 0; i < 3; i++) x = x + mulPot(srdhm(x, Math.pow(2, 29) - srdhm(hd, x)), 2);
+  return x;
+}
+
+function fixedLogistic(a) {
+  if (a === 0) return Math.pow(2, 30);
+  const pos = mulPot(newton(halfSum(expNegative(-Math.abs(a), 4), I32MAX)), 1);
+  return a > 0 ? pos : I32MAX - pos;
+}
+
+function fixedTanh(a) {
+  if (a === 0) return 0;
+  const t = mulPot(newton(halfSum(expNegative(-Math.abs(a), 5), I32MAX)) - Math.pow(2, 29), 2);
+  return a < 0 ? -t : t;
+}
+
+// TFLite Micro's Prepare (frexp of in_scale 2^27, the input radius) and kernel, for each value
+function refLogisticTanh(x, qi, tanh) {
+  const m = qi.scale * Math.pow(2, 27);
+  let e = Math.ceil(Math.log2(m)), q = m / Math.pow(2, e);
+  while (q >= 1) q /= 2, e++;
+  while (q < 0.5) q *= 2, e--;
+  const mult = round(q * 2147483648), radius = Math.floor(15 * Math.pow(2, 27) / Math.pow(2, e));
+  return x.map((v) => {
+    const d = v - qi.zp;
+    if (d <= -radius) return -128;
+    if (d >= radius) return 127;
+    let r = srdhm(d * Math.pow(2, Math.max(e, 0)), mult);
+    if (e < 0) r = rdbpot(r, -e);
+    return tanh ? clamp(rdbpot(fixedTanh(r), 24), -128, 127) : clamp(rdbpot(fixedLogistic(r), 23) - 128, -128, 127);
+  });
 }
 
 // ---- The reference ops over int8 arrays of (H, W, C), batch 1
@@ -302,6 +363,16 @@ function models() {
       if (v2) ins.push(b.tensor([], 'INT8', qx, new Uint8Array(Int8Array.from([qx.zp]).buffer), 'constant'));
       return { y: b.op(v2 ? 'PADV2' : 'PAD', ins, [b.act([7, 7, 3], qx)], v2 ? 'PadV2Options' : 'PadOptions'),
                ref: (x) => refPad(x, S, [1, 2, 2, 0], qx.zp) };
+    } });
+  }
+  for (let k = 0; k < 6; k++) { // LOGISTIC and TANH, with the output quantization TFLite requires
+    const tanh = k >= 3, qx = q(0.01, 0.12), qo = tanh ? { scale: f32(1 / 128), zp: 0 } : { scale: f32(1 / 256), zp: -128 };
+    list.push({ name: `${tanh ? 'tanh' : 'logistic'}_${k % 3}`, shape: S, qx, qo, build(b, xq) {
+      // after a PAD: a lone activation would be read as a dense chain's
+      const pads = b.tensor([4, 2], 'INT32', null, new Uint8Array(Int32Array.from([0, 0, 1, 0, 0, 1, 0, 0]).buffer), 'paddings');
+      const p = b.op('PAD', [xq, pads], [b.act([5, 6, 3], qx)], 'PadOptions');
+      return { y: b.op(tanh ? 'TANH' : 'LOGISTIC', [p], [b.act([5, 6, 3], qo)]),
+               ref: (x) => refLogisticTanh(refPad(x, S, [1, 0, 0, 1], qx.zp), qx, tanh) };
     } });
   }
   for (let k = 0; k < 2; k++) { // a residual block: CONV_2D 3x3 SAME with RELU, then ADD of the skip
