@@ -36,30 +36,7 @@ if command -v "$CC" >/dev/null; then
         "$CC" -std=c99 -O1 -Iruntime/include -c "$f" -o "$TMP/c/o/$(basename "$f" .c).o" 2>>"$TMP/c/err" ||
             fail "the runtime does not compile: $(head -c 600 "$TMP/c/err")"
     done
-    cat >"$TMP/c/main.c" <<'C'
-#include <stdio.h>
-#include <string.h>
-#include "gen.h"
-int main(int argc, char **argv) {
-    static uint32_t file[1 << 14], arena[1 << 12], arena_c[(gen_ARENA_BYTES + 3) / 4];
-    float in[gen_INPUTS], a[gen_OUTPUTS], b[gen_OUTPUTS];
-    anne_model m;
-    size_t n, s, i;
-    FILE *f = fopen(argv[1], "rb");
-    (void)argc;
-    if (f == NULL) return 2;
-    n = fread(file, 1, sizeof file, f);
-    fclose(f);
-    if (anne_model_load(&m, file, n) != ANNE_OK || gen_validate() != ANNE_OK) return 3;
-    for (s = 0; s < 50; s++) {
-        for (i = 0; i < gen_INPUTS; i++) in[i] = (float)((int)((s * 131 + i * 71) % 97) - 48) / 16.0f;
-        if (gen_predict(in, a, arena_c) != ANNE_OK || anne_model_predict(&m, b, in, arena, sizeof arena) != ANNE_OK) return 4;
-        if (memcmp(a, b, sizeof a) != 0) return 5;
-    }
-    printf("same bits\n");
-    return 0;
-}
-C
+    cp tests/cli/lib/same_bits.c "$TMP/c/main.c"
     for m in $MODELS; do
         name=${m%%:*}
         run 0 convert "$D/$name.tflite" "$TMP/c/gen.c"
