@@ -6,7 +6,8 @@
  * arithmetic in JavaScript, from TFLite's source), and is within one step of LiteRT.js's, which runs
  * XNNPACK's int8 kernels (how many are equal is printed). LiteRT refuses the concatenation of an input
  * quantized otherwise than the output (TFLite's int8 kernel requires the same quantization), so that
- * model has the reference's outputs only. */
+ * model has the reference's outputs only. LOGISTIC and TANH also run on all 256 inputs at a quantization
+ * where the fixed-point kernel and the rounded function differ: a float table fails there. */
 #include "test_support.h"
 
 #include <math.h>
@@ -94,7 +95,7 @@ static void test_graphs(void **state) {
     }
     print_message("%u int8 graphs, all equal to TFLite's reference formulas; equal to LiteRT: %u of %u\n", models,
                   all_equal, all_values);
-    assert_true(models >= 26);
+    assert_true(models >= 28);
     cJSON_Delete(doc);
 }
 

@@ -375,6 +375,28 @@ function models() {
                ref: (x) => refLogisticTanh(refPad(x, S, [1, 0, 0, 1], qx.zp), qx, tanh) };
     } });
   }
+  for (const tanh of [false, true]) { // a quantization where the fixed point and the rounded function differ
+    const qo = tanh ? { scale: f32(1 / 128), zp: 0 } : { scale: f32(1 / 256), zp: -128 };
+    const all = Array.from({ length: 256 }, (_, i) => i - 128);
+    let qx = null;
+    for (let k = 0; k < 100000 && qx === null; k++) {
+      const c = q(0.01, 0.12);
+      const fixed = refLogisticTanh(all, c, tanh);
+      const rounded = all.map((v) => {
+        const x = c.scale * (v - c.zp), f = tanh ? Math.tanh(x) : 1 / (1 + Math.exp(-x));
+        return clamp(round(f / qo.scale) + qo.zp, -128, 127);
+      });
+      if (fixed.some((v, i) => v !== rounded[i])) qx = c;
+    }
+    if (qx === null) throw new Error('no quantization where the fixed-point and the rounded function differ');
+    list.push({ name: `${tanh ? 'tanh' : 'logistic'}_edge`, shape: S, qx, qo, every: true, build(b, xq) {
+      const y = b.op(tanh ? 'TANH' : 'LOGISTIC', [xq], [b.act(S, qo)]);
+      // then a PAD: a lone activation would be read as a dense chain's
+      const pads = b.tensor([4, 2], 'INT32', null, new Uint8Array(Int32Array.from([0, 0, 0, 1, 0, 0, 0, 0]).buffer), 'paddings');
+      return { y: b.op('PAD', [y, pads], [b.act([5, 5, 3], qo)], 'PadOptions'),
+               ref: (x) => refPad(refLogisticTanh(x, qx, tanh), S, [0, 1, 0, 0], qo.zp) };
+    } });
+  }
   for (let k = 0; k < 2; k++) { // a residual block: CONV_2D 3x3 SAME with RELU, then ADD of the skip
     const R = [4, 5, 4], qx = q(0.01, 0.1), qc = { scale: f32(qx.scale * (0.5 + r())), zp: -128 };
     const qo = { scale: f32(Math.max(qx.scale, qc.scale) * (1.5 + r())), zp: zp() };
@@ -421,8 +443,10 @@ async function main() {
       const model = m.refused ? null : await lrt.loadAndCompile(new Uint8Array(bytes), { accelerator: 'wasm' });
       try {
         checkLog(`compiling ${m.name}`);
-        for (let k = 0; k < 4; k++) {
-          const xs = Array.from({ length: prod(m.shape) }, () => Math.floor(r() * 256) - 128);
+        for (let k = 0; k < (m.every ? 5 : 4); k++) {
+          // random int8 inputs, or (every) all 256 values in order over the rows
+          const xs = Array.from({ length: prod(m.shape) },
+                                (_, i) => (m.every ? (k * prod(m.shape) + i) % 256 : Math.floor(r() * 256)) - 128);
           if (model === null) {
             rows.push({ x: xs, litert: null, reference: ref(xs) });
             continue;
