@@ -633,6 +633,9 @@ static void test_merges_refused(void **state) {
         {"ADD: an output shift of -32", ANNE_ERR_BAD_VALUE},
         {"ADD: a negative input 2 multiplier", ANNE_ERR_BAD_VALUE},
         {"ADD: an empty clamp", ANNE_ERR_BAD_VALUE},
+        {"ADD: an input 2 shift of 1", ANNE_ERR_BAD_VALUE},
+        {"ADD: a negative output multiplier", ANNE_ERR_BAD_VALUE},
+        {"ADD: a clamp below -128", ANNE_ERR_BAD_VALUE},
         {"SUBTRACT: input 2's multiplier not negated", ANNE_ERR_BAD_VALUE},
         {"SUBTRACT: input 2's multiplier -2^31", ANNE_ERR_BAD_VALUE},
         {"MULTIPLY: a shift of 31", ANNE_ERR_BAD_VALUE},
@@ -659,17 +662,20 @@ static void test_merges_refused(void **state) {
         case 3: m.add_aux[8] = -32; break;
         case 4: m.add_aux[5] = -m.add_aux[5]; break;
         case 5: m.add_aux[0] = 50, m.add_aux[1] = 49; break;
-        case 6: m.sub_aux[5] = -m.sub_aux[5]; break;
-        case 7: m.sub_aux[5] = INT32_MIN; break;
-        case 8: m.mul_aux[3] = 31; break;
-        case 9: m.mul_aux[2] = -1; break;
-        case 10: m.concat.mask |= 8u; break;
-        case 11: m.concat.mask = 4u, m.op[5].aux_size = 4u + 256u; break; /* t1 copied */
-        case 12: m.t[7].zero_point = 2; break;
-        case 13: m.op[1].activation = ANNE_ACT_TANH, m.op[1].param[1] = 0.0f; break;
-        case 14: m.op[5].activation = ANNE_ACT_RELU, m.op[5].param[1] = INFINITY; break;
-        case 15: m.op[6].activation = ANNE_ACT_RELU, m.op[6].param[1] = INFINITY; break;
-        case 16: m.op[1].n_inputs = 3, m.op[1].inputs[2] = 0; break;
+        case 6: m.add_aux[6] = 1; break;
+        case 7: m.add_aux[7] = -3; break;
+        case 8: m.add_aux[0] = -129; break;
+        case 9: m.sub_aux[5] = -m.sub_aux[5]; break;
+        case 10: m.sub_aux[5] = INT32_MIN; break;
+        case 11: m.mul_aux[3] = 31; break;
+        case 12: m.mul_aux[2] = -1; break;
+        case 13: m.concat.mask |= 8u; break;
+        case 14: m.concat.mask = 4u, m.op[5].aux_size = 4u + 256u; break; /* t1 copied */
+        case 15: m.t[7].zero_point = 2; break;
+        case 16: m.op[1].activation = ANNE_ACT_TANH, m.op[1].param[1] = 0.0f; break;
+        case 17: m.op[5].activation = ANNE_ACT_RELU, m.op[5].param[1] = INFINITY; break;
+        case 18: m.op[6].activation = ANNE_ACT_RELU, m.op[6].param[1] = INFINITY; break;
+        case 19: m.op[1].n_inputs = 3, m.op[1].inputs[2] = 0; break;
         default: m.op[3].aux = NULL; break;
         }
         st = write_status(&m.d);
