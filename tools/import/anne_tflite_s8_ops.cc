@@ -5,7 +5,6 @@
 extern "C" {
 #include "anne_quant.h"
 #include "anne_quantize.h"
-#include "anne_quantize_fixedpoint.h"
 #include "anne_quantize_math.h"
 #include "anne_quantize_ops.h"
 }
@@ -383,15 +382,7 @@ int anne__s8_activation(const anne__s8op &o) {
         anne_quantize_s8_exp_table(table, xs.scale);
         op->aux_size = 512u;
     } else {
-        /* TFLite's integer kernel (TFLite Micro, reference_integer_ops) for the output quantization it
-         * assumes, bit for bit; otherwise the function at each input, in float */
-        const bool logistic_q = op->activation == ANNE_ACT_SIGMOID && ys.scale == 1.0f / 256.0f && ys.zero_point == -128;
-        const bool tanh_q = op->activation == ANNE_ACT_TANH && ys.scale == 1.0f / 128.0f && ys.zero_point == 0;
-        int8_t *lut = reinterpret_cast<int8_t *>(table);
-        if (!(logistic_q && anne_s8_logistic_table(xs.scale, xs.zero_point, lut) == 0) &&
-            !(tanh_q && anne_s8_tanh_table(xs.scale, xs.zero_point, lut) == 0)) {
-            anne_quantize_s8_lut(table, op->activation, op->param, xs.scale, xs.zero_point, ys.scale, ys.zero_point);
-        }
+        anne__s8_activation_table(op->activation, op->param, xs.scale, xs.zero_point, ys.scale, ys.zero_point, table);
         op->aux_size = 256u;
     }
     op->aux = anne__s8_keep(*o.g, table, op->aux_size);
