@@ -7,7 +7,8 @@
  * XNNPACK's int8 kernels (how many are equal is printed). LiteRT refuses the concatenation of an input
  * quantized otherwise than the output (TFLite's int8 kernel requires the same quantization), so that
  * model has the reference's outputs only. LOGISTIC and TANH also run on all 256 inputs at a quantization
- * where the fixed-point kernel and the rounded function differ: a float table fails there. */
+ * where the fixed-point kernel and the rounded function differ, alone and after a FULLY_CONNECTED (a dense
+ * int8 chain, format 1): a float table fails there. */
 #include "test_support.h"
 
 #include <math.h>
@@ -59,7 +60,6 @@ static void test_graphs(void **state) {
             free(file_bytes);
         }
         assert_int_equal(anne_model_load(&am, bytes, size), ANNE_OK);
-        assert_int_equal(am.format_minor, 2);
         n_in = am.n_inputs, n_out = am.n_outputs;
         assert_true(n_in <= MAX_VALUES && n_out <= MAX_VALUES);
         arena = malloc(anne_model_arena_size(&am));
@@ -95,7 +95,7 @@ static void test_graphs(void **state) {
     }
     print_message("%u int8 graphs, all equal to TFLite's reference formulas; equal to LiteRT: %u of %u\n", models,
                   all_equal, all_values);
-    assert_true(models >= 28);
+    assert_true(models >= 30);
     cJSON_Delete(doc);
 }
 
