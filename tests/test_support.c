@@ -121,3 +121,37 @@ void anne_test_json_errors(const anne_test_bad_json *cases, size_t n) {
         assert_null(ir.tensors);
     }
 }
+
+void *anne_test_trainer(anne_trainer *t, uint16_t n_in, const uint16_t *units, const anne_activation *acts, int n,
+                        const anne_scaling *scaling, anne_optimizer_kind opt, float lr, uint32_t seed) {
+    anne_layer layers[ANNE_MAX_LAYERS];
+    anne_model_desc d;
+    anne_train_config cfg;
+    size_t size;
+    void *arena;
+    int l;
+    assert_true(n >= 1 && n <= ANNE_MAX_LAYERS);
+    memset(layers, 0, sizeof layers);
+    memset(&d, 0, sizeof d);
+    for (l = 0; l < n; l++) {
+        layers[l].kind = ANNE_LAYER_DENSE;
+        layers[l].dtype = ANNE_DTYPE_F32;
+        layers[l].activation = acts[l];
+        anne_ir_default_params(acts[l], layers[l].param);
+        layers[l].n_in = l == 0 ? n_in : units[l - 1];
+        layers[l].n_out = units[l];
+    }
+    d.n_inputs = n_in;
+    d.n_layers = (uint16_t)n;
+    d.layers = layers;
+    if (scaling != NULL) d.scaling = *scaling;
+    cfg.loss = ANNE_LOSS_CATEGORICAL_CROSSENTROPY;
+    anne_optimizer_defaults(&cfg.optimizer, opt);
+    cfg.optimizer.lr = lr;
+    cfg.seed = seed;
+    assert_int_equal(anne_trainer_arena_size(&d, opt, &size), ANNE_OK);
+    arena = malloc(size);
+    assert_non_null(arena);
+    assert_int_equal(anne_trainer_init(t, &d, &cfg, arena, size), ANNE_OK);
+    return arena;
+}

@@ -15,6 +15,7 @@
 
 #include "anne.h"
 #include "anne_ir.h"
+#include "anne_train.h"
 
 /* A skipped case must not pass for a test that ran. cmocka marks it skipped, but its runner returns
  * only the number of failed cases, so a program whose cases all skipped would exit 0 and ctest would
@@ -103,6 +104,12 @@ void anne_test_predict(const anne_loaded *m, float *output, const float *input);
 
 /* The CRC of the n-byte model file b made right again after a test changed its bytes (docs/format.md:
  * every byte but the CRC field, [0, 12) then [16, n)), so that the loader's later checks are reached. */
+/* A trainer for the dense chain n_in -> units[0] -> ... -> units[n - 1] with these activations (their
+ * default parameters), glorot-initialized from seed, categorical cross-entropy, optimizer opt at lr,
+ * with scaling (may be NULL). Returns the arena (free it). */
+void *anne_test_trainer(anne_trainer *t, uint16_t n_in, const uint16_t *units, const anne_activation *acts, int n,
+                        const anne_scaling *scaling, anne_optimizer_kind opt, float lr, uint32_t seed);
+
 static inline void anne_test_fix_crc(uint8_t *b, size_t n) {
     uint32_t c = anne_crc32(anne_crc32(0, b, 12), b + 16, n - 16);
     b[12] = (uint8_t)c, b[13] = (uint8_t)(c >> 8), b[14] = (uint8_t)(c >> 16), b[15] = (uint8_t)(c >> 24);

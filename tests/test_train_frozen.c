@@ -15,37 +15,11 @@ static const anne_activation acts[NL] = {ANNE_ACT_TANH, ANNE_ACT_RELU, ANNE_ACT_
 static const float mean[NIN] = {1.0f, -2.0f, 0.5f}, sd[NIN] = {2.0f, 0.5f, 1.5f};
 
 static void *start(anne_trainer *t, anne_optimizer_kind opt) {
-    anne_layer layers[NL];
-    anne_model_desc d;
-    anne_train_config cfg;
-    size_t size;
-    void *arena;
-    int l;
-    memset(layers, 0, sizeof layers);
-    memset(&d, 0, sizeof d);
-    for (l = 0; l < NL; l++) {
-        layers[l].kind = ANNE_LAYER_DENSE;
-        layers[l].dtype = ANNE_DTYPE_F32;
-        layers[l].activation = acts[l];
-        anne_ir_default_params(acts[l], layers[l].param);
-        layers[l].n_in = l == 0 ? NIN : units[l - 1];
-        layers[l].n_out = units[l];
-    }
-    d.n_inputs = NIN;
-    d.n_layers = NL;
-    d.layers = layers;
-    d.scaling.kind = ANNE_SCALING_STANDARDIZE;
-    d.scaling.a = mean;
-    d.scaling.b = sd;
-    cfg.loss = ANNE_LOSS_CATEGORICAL_CROSSENTROPY;
-    anne_optimizer_defaults(&cfg.optimizer, opt);
-    cfg.optimizer.lr = 0.05f;
-    cfg.seed = 11;
-    assert_int_equal(anne_trainer_arena_size(&d, opt, &size), ANNE_OK);
-    arena = malloc(size);
-    assert_non_null(arena);
-    assert_int_equal(anne_trainer_init(t, &d, &cfg, arena, size), ANNE_OK);
-    return arena;
+    anne_scaling sc;
+    sc.kind = ANNE_SCALING_STANDARDIZE;
+    sc.a = mean;
+    sc.b = sd;
+    return anne_test_trainer(t, NIN, units, acts, NL, &sc, opt, 0.05f, 11);
 }
 
 static void sample(int i, float x[NIN], uint16_t *label) {

@@ -20,6 +20,7 @@ static const anne_command anne_commands[] = {
     {"trace", anne_cmd_trace, "show every neuron's value, before and after its activation, for one input"},
     {"quantize", anne_cmd_quantize, "quantize a model to Q16.16 or int8 with calibration data; accuracy before/after"},
     {"train", anne_cmd_train, "train a network on a CSV file by backpropagation (from scratch or fine-tuning)"},
+    {"prune", anne_cmd_prune, "make a trained model sparse (weights of least magnitude zeroed) or smaller (units removed), fine-tuned"},
     {"plot", anne_cmd_plot, "draw the learning curves of a training history (anne train --history) as SVG"},
     {"draw", anne_cmd_draw, "draw a model as SVG: a dense network's neurons and weights, or a graph's ops"},
     {"split", anne_cmd_split, "cut a graph model (a CNN) into its frozen features and dense head, or a CSV file into train and test rows"},

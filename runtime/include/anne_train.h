@@ -151,7 +151,7 @@ typedef struct anne_trainer {
     anne_optimizer opt;
     anne_scaling scaling;       /* points into the arena */
     anne_layer *layers;         /* (n_layers) */
-    uint8_t *trainable;         /* (n_layers): 1 trainable, 0 frozen */
+    uint8_t *trainable;         /* (n_layers): ANNE_TRAINER_TRAINABLE (else frozen), ANNE_TRAINER_PRUNED */
     float *params;              /* (n_params) */
     float *grads;               /* (n_params) */
     float *m;                   /* (n_params) or NULL */
@@ -164,6 +164,10 @@ typedef struct anne_trainer {
     uint32_t steps;             /* optimizer steps taken */
     float beta1_pow, beta2_pow; /* beta^steps (Adam) */
 } anne_trainer;
+
+/* The flags of anne_trainer.trainable[layer]. */
+#define ANNE_TRAINER_TRAINABLE 1u   /* the optimizer updates the layer (anne_trainer_set_trainable) */
+#define ANNE_TRAINER_PRUNED 2u      /* its kernel's zeros stay zero (anne_trainer_set_pruned) */
 
 typedef struct anne_train_config {
     anne_loss loss;
@@ -198,6 +202,40 @@ anne_status anne_trainer_set_trainable(anne_trainer *t, uint16_t index, int trai
 
 /* Sets the learning rate used from the next step on. */
 anne_status anne_trainer_set_lr(anne_trainer *t, float lr);
+
+/* ------------------------------------------------------------------------------------------------
+ * Pruning, as TensorFlow Model Optimization (TF-MOT) prunes by magnitude.
+ * ---------------------------------------------------------------------------------------------- */
+
+/* Sets the smallest-magnitude weights of w (n) to zero so that about a fraction `sparsity` (0..1) is
+ * zero, as TF-MOT does: keep k = max(round((1 - sparsity) n), 1) (round half to even), the weights whose
+ * magnitude is at least the k-th largest one (so ties at that magnitude all stay). Weights already
+ * zero count as the smallest. *n_zero (may be NULL): the zeros afterwards. ANNE_ERR_BAD_ARG for a
+ * sparsity outside [0, 1] or an infinite or NaN weight (w unchanged). No memory is allocated: the
+ * threshold is found by a binary search over the magnitudes' bits (31 passes over w). */
+anne_status anne_prune_magnitude_f32(float *w, size_t n, float sparsity, size_t *n_zero);
+
+/* TF-MOT's PolynomialDecay schedule (power 3): from `initial` sparsity at optimizer step `begin` to
+ * `final` at step `end`, pruning every `frequency` steps in [begin, end]. */
+typedef struct anne_prune_schedule {
+    float initial, final;
+    uint32_t begin, end, frequency;
+} anne_prune_schedule;
+
+/* Whether the weights are pruned before optimizer step `step` (0-based: the number of steps taken
+ * so far), and *sparsity (may be NULL) the target then: (initial - final) (1 - p)^3 + final with
+ * p = (step - begin) / (end - begin) clipped to [0, 1]. 0 for an invalid schedule (end <= begin or
+ * frequency 0). */
+int anne_prune_schedule_at(const anne_prune_schedule *s, uint32_t step, float *sparsity);
+
+/* Marks layer `index` as pruned (1) or not (0): from then on the optimizer never changes a weight of
+ * its kernel that is exactly zero, so pruned weights stay zero through fine-tuning (the layer's bias
+ * and prelu alphas train as usual). A layer starts unpruned. */
+anne_status anne_trainer_set_pruned(anne_trainer *t, uint16_t index, int pruned);
+
+/* Prunes the kernel of every layer marked pruned (and trainable) to `sparsity` with
+ * anne_prune_magnitude_f32, each layer on its own (as TF-MOT). */
+anne_status anne_trainer_prune(anne_trainer *t, float sparsity);
 
 /* Runs the network on one raw sample with the current weights: output (n_outputs). */
 anne_status anne_trainer_predict(anne_trainer *t, float *output, const float *input);

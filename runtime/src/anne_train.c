@@ -246,7 +246,7 @@ static anne_status anne__init(anne_trainer *t, const anne__source *s, const anne
             dst->act_data = f;
             f += src.n_out;
         }
-        t->trainable[i] = 1u;
+        t->trainable[i] = ANNE_TRAINER_TRAINABLE;
     }
     return ANNE_OK;
 }
@@ -272,7 +272,27 @@ anne_status anne_trainer_init_model(anne_trainer *t, const anne_model *model, co
 anne_status anne_trainer_set_trainable(anne_trainer *t, uint16_t index, int trainable) {
     if (t == NULL || t->layers == NULL) return ANNE_ERR_NULL_ARG;
     if (index >= t->n_layers) return ANNE_ERR_BAD_ARG;
-    t->trainable[index] = trainable ? 1u : 0u;
+    t->trainable[index] = (uint8_t)((t->trainable[index] & ~ANNE_TRAINER_TRAINABLE) | (trainable ? ANNE_TRAINER_TRAINABLE : 0u));
+    return ANNE_OK;
+}
+
+anne_status anne_trainer_set_pruned(anne_trainer *t, uint16_t index, int pruned) {
+    if (t == NULL || t->layers == NULL) return ANNE_ERR_NULL_ARG;
+    if (index >= t->n_layers) return ANNE_ERR_BAD_ARG;
+    t->trainable[index] = (uint8_t)((t->trainable[index] & ~ANNE_TRAINER_PRUNED) | (pruned ? ANNE_TRAINER_PRUNED : 0u));
+    return ANNE_OK;
+}
+
+anne_status anne_trainer_prune(anne_trainer *t, float sparsity) {
+    uint16_t i;
+    if (t == NULL || t->layers == NULL) return ANNE_ERR_NULL_ARG;
+    for (i = 0; i < t->n_layers; i++) {
+        const anne_layer *l = &t->layers[i];
+        anne_status st;
+        if (t->trainable[i] != (ANNE_TRAINER_TRAINABLE | ANNE_TRAINER_PRUNED)) continue;
+        st = anne_prune_magnitude_f32((float *)l->kernel, (size_t)l->n_in * l->n_out, sparsity, NULL);
+        if (st != ANNE_OK) return st;
+    }
     return ANNE_OK;
 }
 
@@ -338,7 +358,7 @@ anne_status anne_trainer_predict(anne_trainer *t, float *output, const float *in
 /* Where layer li's alpha gradients are summed: NULL unless it is a trainable prelu layer. */
 static float *anne__dalpha(anne_trainer *t, uint16_t li) {
     const anne_layer *l = &t->layers[li];
-    if (l->activation != ANNE_ACT_PRELU || !t->trainable[li]) return NULL;
+    if (l->activation != ANNE_ACT_PRELU || !(t->trainable[li] & ANNE_TRAINER_TRAINABLE)) return NULL;
     return t->grads + ((const float *)l->act_data - t->params);
 }
 
@@ -383,7 +403,7 @@ anne_status anne_trainer_accumulate(anne_trainer *t, const float *input, const f
     if (!isfinite(value)) return ANNE_ERR_BAD_VALUE;
     if (last->activation == ANNE_ACT_PRELU) anne__act_backward(t, (uint16_t)(t->n_layers - 1u), cur, z, y); /* dz */
 
-    for (first_trainable = 0; first_trainable < t->n_layers && !t->trainable[first_trainable]; first_trainable++) {
+    for (first_trainable = 0; first_trainable < t->n_layers && !(t->trainable[first_trainable] & ANNE_TRAINER_TRAINABLE); first_trainable++) {
     }
     /* walk down the layers; z points at layer li's pre-activations, its input sits just below */
     for (li = t->n_layers; li-- > first_trainable;) {
@@ -392,7 +412,7 @@ anne_status anne_trainer_accumulate(anne_trainer *t, const float *input, const f
         int down = li > first_trainable;
         float *other = cur == t->delta[0] ? t->delta[1] : t->delta[0];
         float *dk = NULL, *db = NULL;
-        if (t->trainable[li]) {
+        if (t->trainable[li] & ANNE_TRAINER_TRAINABLE) {
             dk = t->grads + ((const float *)l->kernel - t->params);
             if (l->bias != NULL) db = t->grads + ((const float *)l->bias - t->params);
         }
@@ -450,6 +470,24 @@ anne_status anne_trainer_evaluate_class(anne_trainer *t, const float *input, uin
     return anne_trainer_evaluate(t, input, t->target, loss, output);
 }
 
+/* The optimizer on params[off, off + n). */
+static void anne__update(anne_trainer *t, size_t off, size_t n, float scale) {
+    anne_optimizer_update_f32(t->params + off, t->m != NULL ? t->m + off : NULL, t->v != NULL ? t->v + off : NULL,
+                              t->grads + off, n, scale, &t->opt, t->beta1_pow, t->beta2_pow);
+}
+
+/* The optimizer on the non-zero params of [off, off + n), run by run: a pruned weight (exactly 0) is
+ * never written, nor are its moments. */
+static void anne__update_nonzero(anne_trainer *t, size_t off, size_t n, float scale) {
+    size_t i = 0, start;
+    while (i < n) {
+        while (i < n && t->params[off + i] == 0.0f) i++;
+        start = i;
+        while (i < n && t->params[off + i] != 0.0f) i++;
+        if (i > start) anne__update(t, off + start, i - start, scale);
+    }
+}
+
 anne_status anne_trainer_step(anne_trainer *t) {
     uint16_t i;
     float scale;
@@ -462,11 +500,16 @@ anne_status anne_trainer_step(anne_trainer *t) {
     for (i = 0; i < t->n_layers; i++) {
         const anne_layer *l = &t->layers[i];
         size_t off, n;
-        if (!t->trainable[i]) continue; /* frozen: never written, so bit-identical */
+        if (!(t->trainable[i] & ANNE_TRAINER_TRAINABLE)) continue; /* frozen: never written, so bit-identical */
         off = (size_t)((const float *)l->kernel - t->params);
         n = (size_t)anne__layer_params(l, l->bias != NULL); /* kernel, bias and alphas are adjacent */
-        anne_optimizer_update_f32(t->params + off, t->m != NULL ? t->m + off : NULL, t->v != NULL ? t->v + off : NULL,
-                                  t->grads + off, n, scale, &t->opt, t->beta1_pow, t->beta2_pow);
+        if (t->trainable[i] & ANNE_TRAINER_PRUNED) { /* the kernel's zeros are left alone */
+            size_t nk = (size_t)l->n_in * l->n_out;
+            anne__update_nonzero(t, off, nk, scale);
+            off += nk;
+            n -= nk;
+        }
+        anne__update(t, off, n, scale);
     }
     memset(t->grads, 0, (size_t)t->n_params * sizeof *t->grads);
     t->n_accum = 0;

@@ -11,6 +11,7 @@ int anne_cmd_eval(int argc, char **argv);
 int anne_cmd_trace(int argc, char **argv);
 int anne_cmd_quantize(int argc, char **argv);
 int anne_cmd_train(int argc, char **argv);
+int anne_cmd_prune(int argc, char **argv);
 int anne_cmd_split(int argc, char **argv);
 /* `anne split DATA.csv TRAIN.csv TEST.csv --test F`: anne_cmd_split() hands a call with --test here. */
 int anne_cmd_split_data(int argc, char **argv);

@@ -15,6 +15,7 @@
 #include "anne_names.h"
 #include "anne_train.h"
 #include "anne_train_data.h"
+#include "anne_train_cmd.h"
 #include "anne_train_graph.h"
 #include "anne_train_spec.h"
 
@@ -63,6 +64,13 @@ static void anne__train_help(FILE *out) {
            "  --classes A,B,...    the class names to store, one per output (one sigmoid output: 2); the\n"
            "                       labels may then be these names or indices (default: the label texts,\n"
            "                       or --init's names)\n"
+           "  --prune S            magnitude pruning to sparsity S (0..1) of every trainable layer's kernel,\n"
+           "                       TF-MOT's polynomial schedule; pruned weights stay zero (docs/pruning.md)\n"
+           "  --prune-initial S0   the schedule's first sparsity (default 0)\n"
+           "  --prune-begin STEP   the optimizer step of the first pruning (default 0)\n"
+           "  --prune-end STEP     the step where the sparsity reaches S (default: the last pruning step\n"
+           "                       within the first 3/4 of the training's steps)\n"
+           "  --prune-every N      steps between prunings (default: one epoch's steps)\n"
            "  --json               print the final metrics as JSON on stdout\n"
            "  --no-header          the CSV files have no header row: columns are named by their index\n"
            "                       from 0 (--label 4 is the fifth column); DATA.csv - reads standard input\n"
@@ -73,18 +81,7 @@ static void anne__train_help(FILE *out) {
            "batch's update (as Keras reports them); val_loss and val_accuracy after the epoch.\n");
 }
 
-typedef struct anne__train_args {
-    const char *data, *label, *layers, *init, *out, *validation, *history, *name, *classes;
-    long epochs, batch, freeze, patience;
-    anne_optimizer_kind optimizer;
-    int have_lr, have_loss, have_split, shuffle, json, progress;
-    int csv_flags;              /* ANNE_CSV_NO_HEADER or 0 */
-    float lr;
-    anne_loss loss;
-    uint32_t seed;
-    anne_scaling_kind scaling;
-    double split;
-} anne__train_args;
+typedef anne_train_args anne__train_args;
 
 static int anne__parse_long(const char *s, long lo, long hi, long *out) {
     char *end;
@@ -98,19 +95,19 @@ static int anne__parse_long(const char *s, long lo, long hi, long *out) {
 }
 
 /* Option values checked as they are parsed (anne_cli_opt.parse). */
-static int anne__parse_epochs(const char *s, void *out) {
+int anne_train_parse_epochs(const char *s, void *out) {
     return anne__parse_long(s, 1, 100000000L, (long *)out);
 }
 
-static int anne__parse_batch(const char *s, void *out) {
+int anne_train_parse_batch(const char *s, void *out) {
     return anne__parse_long(s, 1, 0x7FFFFFFFL, (long *)out);
 }
 
-static int anne__parse_freeze(const char *s, void *out) {
+int anne_train_parse_freeze(const char *s, void *out) {
     return anne__parse_long(s, 0, (long)ANNE_MAX_LAYERS, (long *)out);
 }
 
-static int anne__parse_lr(const char *s, void *out) {
+int anne_train_parse_lr(const char *s, void *out) {
     float *lr = out;
     return anne_cli_parse_float(s, lr) != 0 || !(*lr > 0.0f) ? -1 : 0;
 }
@@ -119,7 +116,49 @@ static int anne__parse_patience(const char *s, void *out) {
     return anne__parse_long(s, 1, 100000000L, (long *)out);
 }
 
-static int anne__parse_optimizer(const char *s, void *out) {
+int anne_train_parse_step(const char *s, void *out) {
+    return anne__parse_long(s, 0, 0x7FFFFFFFL, (long *)out);
+}
+
+int anne_train_parse_every(const char *s, void *out) {
+    return anne__parse_long(s, 1, 0x7FFFFFFFL, (long *)out);
+}
+
+int anne_train_parse_sparsity(const char *s, void *out) {
+    float *v = out;
+    return anne_cli_parse_float(s, v) != 0 || !(*v >= 0.0f && *v <= 1.0f) ? -1 : 0;
+}
+
+void anne_train_args_defaults(anne_train_args *a) {
+    memset(a, 0, sizeof *a);
+    a->epochs = 100;
+    a->batch = 32;
+    a->optimizer = ANNE_OPTIMIZER_ADAM;
+    a->shuffle = 1;
+    a->prune_begin = a->prune_end = a->prune_every = -1;
+}
+
+int anne_train_check_prune_args(const anne_cli_spec *spec, const anne_train_args *a) {
+    int schedule = a->prune_initial > 0.0f || a->prune_begin >= 0 || a->prune_end >= 0 || a->prune_every >= 0;
+    if (!a->have_prune && schedule) {
+        return anne_cli_spec_error(spec, "--prune-initial, --prune-begin, --prune-end and --prune-every need --prune S");
+    }
+    if (a->have_prune && a->patience > 0) {
+        return anne_cli_spec_error(spec, "--prune and --patience exclude each other (the best epoch could be one "
+                                         "before the schedule reached its sparsity)");
+    }
+    if (a->have_prune && a->prune_initial > a->prune) {
+        return anne_cli_spec_error(spec, "--prune-initial %g is above --prune %g: the sparsity only grows",
+                                   (double)a->prune_initial, (double)a->prune);
+    }
+    if (a->prune_begin >= 0 && a->prune_end >= 0 && a->prune_end <= a->prune_begin) {
+        return anne_cli_spec_error(spec, "--prune-end %ld must come after --prune-begin %ld", a->prune_end,
+                                   a->prune_begin);
+    }
+    return -1;
+}
+
+int anne_train_parse_optimizer(const char *s, void *out) {
     return anne_train_optimizer_from_name(s, (anne_optimizer_kind *)out);
 }
 
@@ -130,7 +169,7 @@ static int anne__parse_loss(const char *s, void *out) {
 /* Returns -1 to go on, else the exit code (0 after --help, 2 on a usage error). */
 static int anne__train_parse(int argc, char **argv, anne__train_args *a) {
     int progress = -1, standardize = 0, minmax = 0, n_pos, rc;
-    const char *lr = NULL, *split = NULL, *loss = NULL;
+    const char *lr = NULL, *split = NULL, *loss = NULL, *prune = NULL;
     const anne_cli_opt opts[] = {
         {"--json", NULL, &a->json, 1, NULL, NULL, NULL, NULL},
         ANNE_CLI_OPT_NO_HEADER(&a->csv_flags),
@@ -150,31 +189,31 @@ static int anne__train_parse(int argc, char **argv, anne__train_args *a) {
         {"--classes", NULL, NULL, 0, &a->classes, NULL, NULL, "--classes needs names, e.g. --classes cat,dog"},
         {"--patience", NULL, NULL, 0, NULL, anne__parse_patience, &a->patience,
          "--patience needs an integer >= 1, got \"%s\""},
-        {"--epochs", NULL, NULL, 0, NULL, anne__parse_epochs, &a->epochs,
+        {"--epochs", NULL, NULL, 0, NULL, anne_train_parse_epochs, &a->epochs,
          "--epochs needs an integer >= 1, got \"%s\""},
-        {"--batch", NULL, NULL, 0, NULL, anne__parse_batch, &a->batch,
+        {"--batch", NULL, NULL, 0, NULL, anne_train_parse_batch, &a->batch,
          "--batch needs an integer >= 1, got \"%s\""},
-        {"--freeze", NULL, NULL, 0, NULL, anne__parse_freeze, &a->freeze,
+        {"--freeze", NULL, NULL, 0, NULL, anne_train_parse_freeze, &a->freeze,
          "--freeze needs a layer count >= 0, got \"%s\""},
         {"--seed", NULL, NULL, 0, NULL, anne_cli_parse_seed, &a->seed,
          "--seed needs an integer 0..2147483647, got \"%s\""},
-        {"--lr", NULL, NULL, 0, &lr, anne__parse_lr, &a->lr, "--lr needs a number > 0, got \"%s\""},
+        {"--lr", NULL, NULL, 0, &lr, anne_train_parse_lr, &a->lr, "--lr needs a number > 0, got \"%s\""},
         {"--split", NULL, NULL, 0, &split, anne_cli_parse_fraction, &a->split,
          "--split needs a fraction between 0 and 1, got \"%s\""},
-        {"--optimizer", NULL, NULL, 0, NULL, anne__parse_optimizer, &a->optimizer,
+        {"--optimizer", NULL, NULL, 0, NULL, anne_train_parse_optimizer, &a->optimizer,
          "--optimizer must be sgd, momentum, nesterov or adam, got \"%s\""},
         {"--loss", NULL, NULL, 0, &loss, anne__parse_loss, &a->loss,
          "--loss must be binary_crossentropy, categorical_crossentropy or mse, got \"%s\""},
+        {"--prune", NULL, NULL, 0, &prune, anne_train_parse_sparsity, &a->prune,
+         "--prune needs a sparsity between 0 and 1, got \"%s\""},
+        ANNE_TRAIN_PRUNE_OPTS(a),
         {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
     };
     const anne_cli_spec spec = {"train", ANNE__TRAIN_USAGE, anne__train_help, opts, &a->data, 1,
                                 "unexpected argument '%s' (one data file)"};
-    memset(a, 0, sizeof *a);
-    a->epochs = 100;
-    a->batch = 32;
-    a->optimizer = ANNE_OPTIMIZER_ADAM;
-    a->shuffle = 1;
+    anne_train_args_defaults(a);
     if ((rc = anne_cli_parse(&spec, argc, argv, &n_pos)) >= 0) return rc;
+    a->have_prune = prune != NULL;
     if (standardize && minmax) return anne_cli_spec_error(&spec, "--standardize and --minmax exclude each other");
     a->scaling = standardize ? ANNE_SCALING_STANDARDIZE : minmax ? ANNE_SCALING_MINMAX : ANNE_SCALING_NONE;
     a->have_lr = lr != NULL;
@@ -198,6 +237,7 @@ static int anne__train_parse(int argc, char **argv, anne__train_args *a) {
     if (a->patience > 0 && a->validation == NULL && !a->have_split) {
         return anne_cli_spec_error(&spec, "--patience needs validation rows: --validation FILE or --split F");
     }
+    if ((rc = anne_train_check_prune_args(&spec, a)) >= 0) return rc;
     a->progress = progress >= 0 ? progress : isatty(fileno(stderr));
     return -1;
 }
@@ -229,12 +269,18 @@ typedef struct anne__train_state {
     char *history;
     size_t history_len, history_cap;
     unsigned char *model_bytes;
+    anne_loaded original;       /* anne prune --structured: the model before its units were removed */
+    anne_prune_schedule sched;  /* --prune */
+    size_t units_removed;       /* --structured */
+    double before, after;       /* anne prune: accuracy (or RMSE) of the model before and after */
+    uint64_t params_before;     /* anne prune: the parameters of the model before */
 } anne__train_state;
 
 static void anne__train_free(anne__train_state *s) {
     anne_csv_free(&s->csv);
     anne_csv_free(&s->vcsv);
     anne_loaded_close(&s->init);
+    anne_loaded_close(&s->original);
     anne_train_graph_free(&s->graph);
     free(s->spec);
     free(s->layers);
@@ -403,6 +449,54 @@ static int anne__sample(anne_trainer *t, const anne__train_state *s, const anne_
     return st == ANNE_OK && isfinite(*loss) ? 0 : -1;
 }
 
+/* --prune: before optimizer step t->steps, prunes when the schedule says so (one-shot to the final
+ * sparsity at --prune-begin when the schedule has no room: end <= begin). */
+static int anne__prune_step(const anne__train_state *s, anne_trainer *t) {
+    const anne_prune_schedule *p = &s->sched;
+    float sparsity = p->final;
+    if (p->end <= p->begin ? t->steps != p->begin : !anne_prune_schedule_at(p, t->steps, &sparsity)) return 0;
+    return anne_trainer_prune(t, sparsity) == ANNE_OK ? 0 : -1;
+}
+
+/* The schedule over optimizer steps: TF-MOT's PolynomialDecay, with defaults that fit the run:
+ * begin 0, every epoch's steps, ending at the last pruning step within 3/4 of all steps. */
+static void anne__prune_setup(anne__train_state *s, anne_trainer *t) {
+    const anne__train_args *a = &s->a;
+    uint32_t per_epoch = (uint32_t)((s->train.n + (size_t)a->batch - 1u) / (size_t)a->batch);
+    uint64_t total = (uint64_t)per_epoch * (uint64_t)a->epochs, last;
+    uint16_t l;
+    anne_prune_schedule *p = &s->sched;
+    p->initial = a->prune_initial;
+    p->final = a->prune;
+    p->begin = a->prune_begin >= 0 ? (uint32_t)a->prune_begin : 0u;
+    p->frequency = a->prune_every >= 0 ? (uint32_t)a->prune_every : per_epoch;
+    last = total * 3u / 4u;
+    if (a->prune_end >= 0) {
+        p->end = (uint32_t)a->prune_end;
+    } else if (last > p->begin) {
+        p->end = p->begin + (uint32_t)((last - p->begin) / p->frequency) * p->frequency;
+    } else {
+        p->end = p->begin;
+    }
+    for (l = 0; l < t->n_layers; l++) {
+        if (t->trainable[l] & ANNE_TRAINER_TRAINABLE) anne_trainer_set_pruned(t, l, 1);
+    }
+}
+
+/* Zeros and weights of the kernels the trainer prunes. */
+static void anne__sparsity(const anne_trainer *t, size_t *zeros, size_t *total) {
+    uint16_t l;
+    size_t i;
+    *zeros = *total = 0;
+    for (l = 0; l < t->n_layers; l++) {
+        const anne_layer *ly = &t->layers[l];
+        size_t n = (size_t)ly->n_in * ly->n_out;
+        if (!(t->trainable[l] & ANNE_TRAINER_PRUNED)) continue;
+        for (i = 0; i < n; i++) *zeros += ((const float *)ly->kernel)[i] == 0.0f;
+        *total += n;
+    }
+}
+
 /* --patience (Keras' EarlyStopping(monitor="val_loss", patience=N, restore_best_weights=True)): after
  * epoch e, keeps a copy of the weights when val_loss is the lowest so far (strictly lower: a tie keeps
  * the earlier epoch); returns 1 when N epochs have passed without a new lowest, so training stops. */
@@ -441,6 +535,9 @@ static int anne__train_loop(anne__train_state *s, anne_trainer *t, anne_metrics 
         for (i = 0; i < s->train.n; i++) {
             size_t r = s->order[i];
             float loss = 0;
+            if (in_batch == 0 && a->have_prune && anne__prune_step(s, t) != 0) {
+                return anne_error_set(err, "epoch %ld: a weight is not finite, so it cannot be pruned by magnitude", e);
+            }
             if (anne__sample(t, s, &s->train, r, 1, &loss) != 0) {
                 return anne_error_set(err, "epoch %ld: the loss became %s (the training diverged; try a smaller --lr)", e,
                                       isnan(loss) ? "NaN" : "infinite");
@@ -503,6 +600,26 @@ static int anne__train_loop(anne__train_state *s, anne_trainer *t, anne_metrics 
     return 0;
 }
 
+/* What pruning did: units removed, the kernels' sparsity, and (anne prune) the score before and after. */
+static void anne__prune_report(const anne__train_state *s, const anne_trainer *t) {
+    const char *metric = s->regression ? "RMSE" : "accuracy";
+    size_t zeros, total;
+    if (s->a.structured > 0) {
+        printf("removed %zu hidden unit%s (%s): %llu -> %lu parameters\n", s->units_removed,
+               s->units_removed == 1 ? "" : "s", anne_unit_criterion_name(s->a.criterion),
+               (unsigned long long)s->params_before, (unsigned long)t->n_params);
+    }
+    if (s->a.have_prune) {
+        anne__sparsity(t, &zeros, &total);
+        printf("sparsity %.1f %% of the pruned kernels (%zu of %zu weights zero; stored dense)\n",
+               total > 0 ? 100.0 * (double)zeros / (double)total : 0.0, zeros, total);
+    }
+    if (s->a.report) {
+        printf("%s before %.4f, after %.4f (on the %s rows)\n", metric, s->before, s->after,
+               s->val.n > 0 ? "validation" : "training");
+    }
+}
+
 static int anne__train_json(const anne__train_state *s, const anne_trainer *t, const anne_metrics *vm,
                             const anne__epoch_result *res, size_t model_size) {
     cJSON *doc = cJSON_CreateObject();
@@ -526,6 +643,22 @@ static int anne__train_json(const anne__train_state *s, const anne_trainer *t, c
     bad |= anne_cli_json_add(doc, "val_loss", has_val ? cJSON_CreateNumber(res->val_loss) : cJSON_CreateNull());
     bad |= anne_cli_json_add(doc, "val_accuracy",
                              has_val && !s->regression ? cJSON_CreateNumber(res->val_accuracy) : cJSON_CreateNull());
+    if (s->a.have_prune) {
+        size_t zeros, total;
+        anne__sparsity(t, &zeros, &total);
+        bad |= anne_cli_json_add(doc, "pruned_weights", cJSON_CreateNumber((double)total));
+        bad |= anne_cli_json_add(doc, "zero_weights", cJSON_CreateNumber((double)zeros));
+    }
+    if (s->a.structured > 0) {
+        bad |= anne_cli_json_add(doc, "units_removed", cJSON_CreateNumber((double)s->units_removed));
+        bad |= anne_cli_json_add(doc, "criterion", cJSON_CreateString(anne_unit_criterion_name(s->a.criterion)));
+    }
+    if (s->a.report) {
+        bad |= anne_cli_json_add(doc, "metric", cJSON_CreateString(s->regression ? "rmse" : "accuracy"));
+        bad |= anne_cli_json_add(doc, "before", cJSON_CreateNumber(s->before));
+        bad |= anne_cli_json_add(doc, "after", cJSON_CreateNumber(s->after));
+        bad |= anne_cli_json_add(doc, "params_before", cJSON_CreateNumber((double)s->params_before));
+    }
     if (has_val && !s->regression && !bad) {
         cJSON *cm = cJSON_CreateArray();
         uint16_t c, p;
@@ -565,6 +698,64 @@ static int anne__given_classes(anne__train_state *s, anne_error *err) {
     if (s->names == NULL) return anne_error_set(err, "out of memory");
     for (k = 0; k < s->n_given; k++) s->names[k] = s->given[k];
     s->n_names = s->n_given;
+    return 0;
+}
+
+/* anne prune's score of model m on rows: accuracy for classes, RMSE for regression. */
+static int anne__score(const anne__train_state *s, const anne_model *m, const anne_train_rows *rows, double *out,
+                       anne_error *err) {
+    size_t size = anne_model_arena_size(m), r, good = 0;
+    void *arena = malloc(size + 4u);
+    float *y = malloc((size_t)m->n_outputs * sizeof *y);
+    double sq = 0;
+    int rc = 0;
+    if (arena == NULL || y == NULL) rc = anne_error_set(err, "out of memory");
+    for (r = 0; r < rows->n && rc == 0; r++) {
+        if (anne_model_predict(m, y, rows->x + r * rows->n_features, arena, size) != ANNE_OK) {
+            rc = anne_error_set(err, "row %zu: the model cannot run on it", r + 1);
+        } else if (s->regression) {
+            sq += ((double)y[0] - (double)rows->value[r]) * ((double)y[0] - (double)rows->value[r]);
+        } else {
+            good += anne_output_class(y, m->n_outputs, 0.5f) == rows->label[r];
+        }
+    }
+    *out = s->regression ? sqrt(sq / (double)rows->n) : (double)good / (double)rows->n;
+    free(arena);
+    free(y);
+    return rc;
+}
+
+/* The parameters of a dense chain: kernels, biases, prelu alphas. */
+static uint64_t anne__params(const anne_model *m) {
+    uint64_t n = 0;
+    uint16_t i;
+    anne_layer l;
+    for (i = 0; i < m->n_layers; i++) {
+        if (anne_model_layer(m, i, &l) != ANNE_OK) continue;
+        n += (uint64_t)l.n_in * l.n_out + (l.bias != NULL ? l.n_out : 0u) + (l.act_data != NULL ? l.n_out : 0u);
+    }
+    return n;
+}
+
+/* anne prune --structured: the loaded model with a fraction of every hidden layer's units removed
+ * becomes the one to fine-tune; the original stays for the report. */
+static int anne__shrink(anne__train_state *s, anne_error *err) {
+    anne_ir ir;
+    anne_status st;
+    int rc;
+    if (s->graph.graph.n_ops > 0) {
+        return anne_error_set(err, "%s: --structured removes units of dense chains; this is a graph model (its dense "
+                              "head can be pruned by magnitude without --structured)", s->a.init);
+    }
+    if (anne_ir_from_model(&ir, &s->init.model, err) != 0) return -1;
+    rc = anne_prune_units(&ir, &s->init.model, &s->train, s->a.structured, s->a.criterion, &s->units_removed, err);
+    s->original = s->init;
+    memset(&s->init, 0, sizeof s->init);
+    if (rc == 0) rc = anne_ir_serialize(&ir, &s->init.bytes, &s->init.size, err);
+    anne_ir_free(&ir);
+    if (rc != 0) return anne_error_prefix(err, "%s", s->a.init);
+    st = anne_model_load(&s->init.model, s->init.bytes, s->init.size);
+    if (st != ANNE_OK) return anne_error_set(err, "%s: the model without its pruned units: %s", s->a.init, anne_status_str(st));
     return 0;
 }
 
@@ -613,6 +804,11 @@ static int anne__train_run(anne__train_state *s, anne_error *err) {
         memset(&s->all, 0, sizeof s->all);
     }
     has_val = s->val.n > 0;
+    if (a->report) {
+        if (anne__score(s, &s->init.model, has_val ? &s->val : &s->train, &s->before, err) != 0) return 1;
+        s->params_before = anne__params(&s->init.model);
+    }
+    if (a->structured > 0 && anne__shrink(s, err) != 0) return 1;
 
     anne_optimizer_defaults(&cfg.optimizer, a->optimizer);
     if (a->have_lr) cfg.optimizer.lr = a->lr;
@@ -665,6 +861,7 @@ static int anne__train_run(anne__train_state *s, anne_error *err) {
         return 1;
     }
     for (l = 0; l < (size_t)a->freeze; l++) anne_trainer_set_trainable(&t, (uint16_t)l, 0);
+    if (a->have_prune) anne__prune_setup(s, &t);
 
     s->out = malloc(s->n_outputs * sizeof *s->out);
     s->order = malloc(s->train.n * sizeof *s->order);
@@ -684,6 +881,14 @@ static int anne__train_run(anne__train_state *s, anne_error *err) {
     if (st != ANNE_OK) {
         anne_error_set(err, "%s: writing the trained model failed: %s", a->out, anne_status_str(st));
         return 1;
+    }
+    if (a->report) {
+        anne_model after;
+        if (anne_model_load(&after, s->model_bytes, model_size) != ANNE_OK ||
+            anne__score(s, &after, has_val ? &s->val : &s->train, &s->after, err) != 0) {
+            anne_error_set(err, "%s: the pruned model cannot be scored", a->out);
+            return 1;
+        }
     }
     if (s->graph.graph.n_ops > 0) { /* the trained head back into the graph */
         unsigned char *whole;
@@ -725,20 +930,27 @@ static int anne__train_run(anne__train_state *s, anne_error *err) {
         printf("; validation (%zu rows): loss %.4f", s->val.n, res.val_loss);
         if (!s->regression) printf(", accuracy %.4f", res.val_accuracy);
     }
-    printf("\nwrote %s (%zu bytes, %lu parameters)\n", a->out, model_size, (unsigned long)t.n_params);
+    printf("\n");
+    anne__prune_report(s, &t);
+    printf("wrote %s (%zu bytes, %lu parameters)\n", a->out, model_size, (unsigned long)t.n_params);
     return anne_cli_flush("train");
 }
 
-int anne_cmd_train(int argc, char **argv) {
+int anne_train_main(const anne_train_args *a, const char *cmd) {
     anne__train_state s;
     anne_error err;
     int rc;
     memset(&s, 0, sizeof s);
-    rc = anne__train_parse(argc, argv, &s.a);
-    if (rc >= 0) return rc;
+    s.a = *a;
     err.msg[0] = '\0';
     rc = anne__train_run(&s, &err);
     anne__train_free(&s);
-    if (rc != 0 && err.msg[0] != '\0') return anne_cli_fail("train", err.msg);
+    if (rc != 0 && err.msg[0] != '\0') return anne_cli_fail(cmd, err.msg);
     return rc;
+}
+
+int anne_cmd_train(int argc, char **argv) {
+    anne_train_args a;
+    int rc = anne__train_parse(argc, argv, &a);
+    return rc >= 0 ? rc : anne_train_main(&a, "train");
 }
