@@ -8,6 +8,7 @@
  * input. About 12 million values, exact. Then the shifts at their bounds (UBSan watches for overflow). */
 #include "test_support.h"
 #include "test_quant_ref.h"
+#include "test_s8_ops_ref.h"
 
 #include <math.h>
 #include <string.h>
@@ -27,10 +28,6 @@ static double uniform(double lo, double hi) {
     return lo + (hi - lo) * (double)pick(1000001) / 1000000.0;
 }
 
-static int64_t clamp64(int64_t v, int64_t lo, int64_t hi) {
-    return v < lo ? lo : (v > hi ? hi : v);
-}
-
 static int8_t inputs[256];
 
 static void fill_inputs(void) {
@@ -39,13 +36,6 @@ static void fill_inputs(void) {
 }
 
 /* ---- LEAKY_RELU ---- */
-
-static int64_t reference_leaky(int32_t q, const anne_s8_leaky_relu_params *p) {
-    int32_t x = q - p->in_zp;
-    int32_t v = x >= 0 ? ref_requantize(x, p->identity_multiplier, p->identity_shift)
-                       : ref_requantize(x, p->alpha_multiplier, p->alpha_shift);
-    return clamp64((int64_t)v + p->out_zp, -128, 127);
-}
 
 static void test_leaky_relu_random(void **state) {
     static const float alphas[] = {0.0f, 0.01f, 0.1f, 0.2f, 0.3f, 1.0f};
@@ -99,7 +89,7 @@ static void test_leaky_relu_random(void **state) {
 /* ---- HARD_SWISH: gemmlowp's and TFLite's int16 functions, another way ---- */
 
 static int64_t ref_sat16(int64_t v) {
-    return clamp64(v, -32768, 32767);
+    return ref_clamp64(v, -32768, 32767);
 }
 
 static int64_t ref_srdhm16(int64_t a, int64_t b) { /* round(a b / 2^15), ties toward +inf */
@@ -130,7 +120,7 @@ static int64_t reference_hard_swish(int32_t q, const anne_s8_hard_swish_params *
     if (p->reluish_shift < 0) r = ref_rdbpot16(r, -p->reluish_shift);
     r = ref_floor_div(r + 32768, 2);
     y = ref_sdhm16(r, o);
-    return clamp64(ref_rdbpot16(y, -p->output_shift) + p->out_zp, -128, 127);
+    return ref_clamp64(ref_rdbpot16(y, -p->output_shift) + p->out_zp, -128, 127);
 }
 
 /* The 32-bit multiplier of QuantizeMultiplier rounded to its top 16 bits, another way. */

@@ -17,6 +17,7 @@
 #include "anne_quantize_math.h"
 #include "anne_quantize_ops.h"
 #include "test_quant_ref.h"
+#include "test_s8_ops_ref.h"
 #include "test_support.h"
 
 /* The network, channels last:
@@ -132,6 +133,19 @@ static uint8_t *write(const anne_graph_desc *d, size_t *size) {
     assert_non_null(b);
     assert_int_equal(anne_graph_write(d, b, *size, size), ANNE_OK);
     return b;
+}
+
+/* What writing *d gives: the writer loads what it wrote, so a value the loader refuses is its status. */
+static anne_status write_status(const anne_graph_desc *d) {
+    size_t size;
+    void *buf;
+    anne_status st = anne_graph_write(d, NULL, 0, &size);
+    if (st != ANNE_OK) return st;
+    buf = aligned_alloc(4, (size + 3u) & ~(size_t)3u);
+    assert_non_null(buf);
+    st = anne_graph_write(d, buf, size, &size);
+    free(buf);
+    return st;
 }
 
 /* The kernels one after the other on buffers of their own, with the parameters of the description. */
@@ -342,17 +356,12 @@ static void test_poolings(void **state) {
     for (i = 0; i < 4; i++) { /* each refused when written */
         anne_status want_st = i < 2 ? ANNE_ERR_BAD_VALUE : i == 2 ? ANNE_ERR_BAD_VALUE : ANNE_ERR_BAD_ACTIVATION;
         anne_status st;
-        void *buf;
         make_pools(&m);
         if (i == 0) m.t[1].zero_point = -6;         /* a max pooling that would requantize */
         else if (i == 1) m.pool_aux[1][0] = 91;     /* an empty clamp */
         else if (i == 2) m.mean_aux[1] = 31;        /* a shift out of range */
         else m.op[2].activation = ANNE_ACT_RELU;    /* MEAN has no fused activation */
-        assert_int_equal(anne_graph_write(&m.d, NULL, 0, &size), ANNE_OK);
-        buf = aligned_alloc(4, (size + 3u) & ~(size_t)3u);
-        assert_non_null(buf);
-        st = anne_graph_write(&m.d, buf, size, &size);
-        free(buf);
+        st = write_status(&m.d);
         if (st != want_st) fail_msg("pooling case %zu: %s, expected %s", i, anne_status_str(st), anne_status_str(want_st));
     }
 }
@@ -380,12 +389,11 @@ static void test_bad_values_refused(void **state) {
         {"a conv with tanh fused", ANNE_ERR_BAD_ACTIVATION},
         {"an aux record missing", ANNE_ERR_NULL_ARG},
     };
-    size_t i, size;
+    size_t i;
     (void)state;
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         qmodel m;
         anne_status st;
-        void *buf;
         make(&m, 5u, 1);
         switch (i) {
         case 0: m.aux0[1] = 128; break;
@@ -407,13 +415,7 @@ static void test_bad_values_refused(void **state) {
         case 13: m.op[0].activation = ANNE_ACT_TANH; break;
         default: m.op[3].aux = NULL; break;
         }
-        st = anne_graph_write(&m.d, NULL, 0, &size);
-        if (st == ANNE_OK) {
-            buf = aligned_alloc(4, (size + 3u) & ~(size_t)3u);
-            assert_non_null(buf);
-            st = anne_graph_write(&m.d, buf, size, &size);
-            free(buf);
-        }
+        st = write_status(&m.d);
         if (st != cases[i].want) {
             fail_msg("%s: %s, expected %s", cases[i].what, anne_status_str(st), anne_status_str(cases[i].want));
         }
@@ -454,6 +456,235 @@ static void test_quant_section(void **state) {
     free(d), free(b);
 }
 
+/* The merges: t0 (4, 3, 2) input -> leaky relu (a table) -> t1; ADD(t0, t1) with relu -> t2; global
+ * average -> t3 (2); MULTIPLY(t2, t3) broadcast, in t2's place -> t4; SUBTRACT(t4, t1) -> t5;
+ * CONCAT(t5, t1, t4) on the channels -> t6 (4, 3, 6), t5 copied, t1 and t4 through tables; ZERO_PAD2D
+ * top 1, left 2 -> t7 (6, 6, 6), padded with its zero point. Every tensor quantized differently but
+ * where TFLite's rules want the same. */
+#define M_T 8
+#define M_OPS 7
+
+typedef struct mmodel {
+    anne_tensor t[M_T];
+    anne_op op[M_OPS];
+    int8_t leaky[256];
+    int32_t add_aux[9], mean_aux[2], mul_aux[4], sub_aux[9];
+    struct {
+        uint32_t mask;
+        int8_t table[2][256];
+    } concat;
+    anne_s8_leaky_relu_params lp;
+    anne_s8_add_params add, sub;
+    anne_s8_mul_params mul;
+    anne_s8_mean_params mean;
+    anne_graph_desc d;
+} mmodel;
+
+static void add_aux(int32_t *aux, const anne_s8_add_params *p) {
+    aux[0] = p->act_min, aux[1] = p->act_max, aux[2] = p->left_shift, aux[3] = p->in1_multiplier;
+    aux[4] = p->in1_shift, aux[5] = p->in2_multiplier, aux[6] = p->in2_shift, aux[7] = p->out_multiplier;
+    aux[8] = p->out_shift;
+}
+
+static void make_merges(mmodel *m) {
+    static const float scale[M_T] = {0.05f, 0.04f, 0.07f, 0.03f, 0.1f, 0.09f, 0.09f, 0.09f};
+    static const int32_t zp[M_T] = {3, -10, 5, -2, 0, 1, 1, 1};
+    static const uint16_t dims[M_T][3] = {{4, 3, 2}, {4, 3, 2}, {4, 3, 2}, {2, 1, 1},
+                                          {4, 3, 2}, {4, 3, 2}, {4, 3, 6}, {6, 6, 6}};
+    anne_error err;
+    uint32_t i, at = 0;
+    memset(m, 0, sizeof *m);
+    for (i = 0; i < M_T; i++) {
+        shape(&m->t[i], i == 3 ? 1 : 3, dims[i][0], dims[i][1], dims[i][2]);
+        m->t[i].scale = scale[i], m->t[i].zero_point = zp[i];
+        m->t[i].offset = i == 4 ? m->t[2].offset : at; /* the product in place of its first input */
+        if (i != 4) at += (uint32_t)(dims[i][0] * dims[i][1] * dims[i][2] + 3u) & ~3u;
+    }
+    assert_int_equal(anne_s8_leaky_relu_prepare(scale[0], zp[0], scale[1], zp[1], 0.3f, &m->lp, &err), 0);
+    anne_leaky_relu_s8_table(m->leaky, &m->lp);
+    assert_int_equal(anne_s8_add_prepare(scale[0], zp[0], scale[1], zp[1], scale[2], zp[2], 0, &m->add, &err), 0);
+    m->add.act_min = zp[2]; /* a fused relu */
+    add_aux(m->add_aux, &m->add);
+    assert_int_equal(anne_s8_mean_prepare(scale[2], zp[2], scale[3], zp[3], 12, &m->mean, &err), 0);
+    m->mean_aux[0] = m->mean.multiplier, m->mean_aux[1] = m->mean.shift;
+    assert_int_equal(anne_s8_mul_prepare(scale[2], zp[2], scale[3], zp[3], scale[4], zp[4], &m->mul, &err), 0);
+    m->mul_aux[0] = -128, m->mul_aux[1] = 127, m->mul_aux[2] = m->mul.multiplier, m->mul_aux[3] = m->mul.shift;
+    assert_int_equal(anne_s8_add_prepare(scale[4], zp[4], scale[1], zp[1], scale[5], zp[5], 1, &m->sub, &err), 0);
+    add_aux(m->sub_aux, &m->sub);
+    m->concat.mask = 6u; /* inputs 2 and 3 (t1, t4) requantized */
+    assert_int_equal(anne_s8_concat_table(scale[1], zp[1], scale[6], zp[6], m->concat.table[0], &err), 0);
+    assert_int_equal(anne_s8_concat_table(scale[4], zp[4], scale[6], zp[6], m->concat.table[1], &err), 0);
+
+    m->op[0].kind = ANNE_OP_ACTIVATION, m->op[0].activation = ANNE_ACT_LEAKY_RELU, m->op[0].param[0] = 0.3f;
+    m->op[0].aux = m->leaky, m->op[0].aux_size = 256;
+    m->op[1].kind = ANNE_OP_ADD, m->op[1].activation = ANNE_ACT_RELU, m->op[1].param[1] = INFINITY;
+    m->op[1].inputs[1] = 1, m->op[1].aux = m->add_aux, m->op[1].aux_size = sizeof m->add_aux;
+    m->op[2].kind = ANNE_OP_GLOBAL_AVG_POOL, m->op[2].inputs[0] = 2, m->op[2].aux = m->mean_aux, m->op[2].aux_size = 8;
+    m->op[3].kind = ANNE_OP_MULTIPLY, m->op[3].inputs[0] = 2, m->op[3].inputs[1] = 3;
+    m->op[3].aux = m->mul_aux, m->op[3].aux_size = sizeof m->mul_aux;
+    m->op[4].kind = ANNE_OP_SUBTRACT, m->op[4].inputs[0] = 4, m->op[4].inputs[1] = 1;
+    m->op[4].aux = m->sub_aux, m->op[4].aux_size = sizeof m->sub_aux;
+    m->op[5].kind = ANNE_OP_CONCAT, m->op[5].n_inputs = 3, m->op[5].attr[0] = 2;
+    m->op[5].inputs[0] = 5, m->op[5].inputs[1] = 1, m->op[5].inputs[2] = 4;
+    m->op[5].aux = &m->concat, m->op[5].aux_size = sizeof m->concat;
+    m->op[6].kind = ANNE_OP_ZERO_PAD2D, m->op[6].inputs[0] = 6, m->op[6].attr[0] = 1, m->op[6].attr[1] = 2;
+    for (i = 0; i < M_OPS; i++) {
+        if (m->op[i].n_inputs == 0) m->op[i].n_inputs = m->op[i].inputs[1] != 0 ? 2 : 1;
+        m->op[i].output = (uint16_t)(i + 1u);
+    }
+    m->d.name = "int8 merges";
+    m->d.n_tensors = M_T, m->d.tensors = m->t, m->d.n_ops = M_OPS, m->d.ops = m->op;
+    m->d.arena_bytes = m->t[7].offset + 216u;
+}
+
+/* The merges by their int64 references (test_s8_ops_ref.h: TFLite's formulas from the integer
+ * parameters), value by value with the indices written out; x0 the quantized input, y the output. */
+static void merges_by_reference(const mmodel *m, const int8_t *x0, int8_t *y) {
+    int8_t x1[24], x2[24], x3[2], x4[24], x5[24], x6[72];
+    uint32_t i, c, r, yy, xx;
+    for (i = 0; i < 24; i++) x1[i] = (int8_t)reference_leaky(x0[i], &m->lp);
+    for (i = 0; i < 24; i++) x2[i] = (int8_t)reference_add(x0[i], x1[i], &m->add);
+    for (c = 0; c < 2; c++) { /* TFLite's MEAN: the sum less n zero points, requantized */
+        int32_t sum = 0;
+        for (i = 0; i < 12; i++) sum += x2[2 * i + c] - m->t[2].zero_point;
+        x3[c] = (int8_t)ref_clamp64((int64_t)ref_requantize(sum, m->mean.multiplier, m->mean.shift) + m->t[3].zero_point,
+                                    -128, 127);
+    }
+    for (i = 0; i < 24; i++) x4[i] = (int8_t)reference_mul(x2[i], x3[i % 2], &m->mul);
+    for (i = 0; i < 24; i++) x5[i] = (int8_t)reference_add(x4[i], x1[i], &m->sub);
+    for (r = 0; r < 12; r++) { /* (4 x 3 positions, 6 channels): t5's 2, t1's 2, t4's 2 */
+        for (c = 0; c < 2; c++) {
+            x6[6 * r + c] = x5[2 * r + c];
+            x6[6 * r + 2 + c] = (int8_t)reference_concat(x1[2 * r + c], m->t[1].scale, m->t[1].zero_point,
+                                                         m->t[6].scale, m->t[6].zero_point);
+            x6[6 * r + 4 + c] = (int8_t)reference_concat(x4[2 * r + c], m->t[4].scale, m->t[4].zero_point,
+                                                         m->t[6].scale, m->t[6].zero_point);
+        }
+    }
+    for (yy = 0; yy < 6; yy++) {
+        for (xx = 0; xx < 6; xx++) {
+            for (c = 0; c < 6; c++) {
+                int inside = yy >= 1 && yy < 5 && xx >= 2 && xx < 5;
+                y[(yy * 6 + xx) * 6 + c] = inside ? x6[((yy - 1) * 3 + xx - 2) * 6 + c] : (int8_t)m->t[7].zero_point;
+            }
+        }
+    }
+}
+
+/* The merges by their kernels, called one by one (the product in place of its first input, as the
+ * graph runs it). */
+static void merges_by_kernels(const mmodel *m, const int8_t *x0, int8_t *y) {
+    int8_t x1[24], x2[24], x3[2], x5[24], x6[72];
+    const int8_t *in[3], *lut[3];
+    uint32_t inner[3] = {2, 2, 2};
+    anne_broadcast_params b = {ANNE_MERGE_MULTIPLY, {1, 4, 3, 2}, {1, 4, 3, 2}, {1, 1, 1, 2}};
+    anne_spatial_params sp = {{4, 3, 6}, {6, 6, 6}, 1, 2};
+    memcpy(x1, x0, sizeof x1);
+    anne_activation_forward_s8_lut(x1, 24, m->leaky);
+    anne_add_forward_s8(x2, x0, x1, 24, &m->add);
+    anne_mean_forward_s8(x3, x2, 12, 2, &m->mean);
+    anne_mul_broadcast_forward_s8(x2, x2, x3, &b, &m->mul); /* x2 is t4 from here */
+    anne_add_forward_s8(x5, x2, x1, 24, &m->sub);
+    in[0] = x5, in[1] = x1, in[2] = x2;
+    lut[0] = NULL, lut[1] = m->concat.table[0], lut[2] = m->concat.table[1];
+    anne_concat_forward_s8(x6, in, inner, 3, 12, lut);
+    anne_pad2d_forward_s8(y, x6, &sp, (int8_t)m->t[7].zero_point);
+}
+
+static void test_merges(void **state) {
+    mmodel m;
+    anne_model am;
+    size_t size, s, i;
+    uint8_t *b, *arena;
+    float row[24], y[216];
+    int8_t x0[24], by_ref[216], by_kernel[216], got[216];
+    (void)state;
+    make_merges(&m);
+    b = write(&m.d, &size);
+    assert_int_equal(anne_model_load(&am, b, size), ANNE_OK);
+    assert_int_equal(am.n_outputs, 216);
+    arena = malloc(anne_model_arena_size(&am));
+    assert_non_null(arena);
+    for (s = 0; s < 300; s++) {
+        for (i = 0; i < 24; i++) row[i] = (float)sin((double)(s * 24 + i) * 0.53) * (1.0f + (float)(s % 7u));
+        assert_int_equal(anne_model_predict(&am, y, row, arena, anne_model_arena_size(&am)), ANNE_OK);
+        for (i = 0; i < 24; i++) x0[i] = anne_s8_quantize(row[i], m.t[0].scale, m.t[0].zero_point);
+        merges_by_reference(&m, x0, by_ref);
+        merges_by_kernels(&m, x0, by_kernel);
+        for (i = 0; i < 216; i++) {
+            got[i] = (int8_t)lroundf(y[i] / m.t[7].scale + (float)m.t[7].zero_point);
+            if (anne_s8_dequantize(got[i], m.t[7].scale, m.t[7].zero_point) != y[i]) fail_msg("output %zu is no step", i);
+        }
+        if (memcmp(got, by_kernel, sizeof got) != 0) fail_msg("sample %zu: the graph differs from its kernels", s);
+        if (memcmp(got, by_ref, sizeof got) != 0) fail_msg("sample %zu: the graph differs from the int64 reference", s);
+    }
+    free(arena), free(b);
+}
+
+/* Each damaged aux field or quantization of the merges refused with its status. */
+static void test_merges_refused(void **state) {
+    static const struct {
+        const char *what;
+        anne_status want;
+    } cases[] = {
+        {"ADD: a left shift of 23", ANNE_ERR_BAD_VALUE},
+        {"ADD: a negative input multiplier", ANNE_ERR_BAD_VALUE},
+        {"ADD: an input shift of 1", ANNE_ERR_BAD_VALUE},
+        {"ADD: an output shift of -32", ANNE_ERR_BAD_VALUE},
+        {"ADD: a negative input 2 multiplier", ANNE_ERR_BAD_VALUE},
+        {"ADD: an empty clamp", ANNE_ERR_BAD_VALUE},
+        {"ADD: an input 2 shift of 1", ANNE_ERR_BAD_VALUE},
+        {"ADD: a negative output multiplier", ANNE_ERR_BAD_VALUE},
+        {"ADD: a clamp below -128", ANNE_ERR_BAD_VALUE},
+        {"SUBTRACT: input 2's multiplier not negated", ANNE_ERR_BAD_VALUE},
+        {"SUBTRACT: input 2's multiplier -2^31", ANNE_ERR_BAD_VALUE},
+        {"MULTIPLY: a shift of 31", ANNE_ERR_BAD_VALUE},
+        {"MULTIPLY: a negative multiplier", ANNE_ERR_BAD_VALUE},
+        {"CONCAT: a table for a fourth input", ANNE_ERR_BAD_VALUE},
+        {"CONCAT: a copied input of another scale", ANNE_ERR_BAD_VALUE},
+        {"ZERO_PAD2D: an output of another zero point", ANNE_ERR_BAD_VALUE},
+        {"ADD with tanh", ANNE_ERR_BAD_ACTIVATION},
+        {"CONCAT with relu", ANNE_ERR_BAD_ACTIVATION},
+        {"ZERO_PAD2D with relu", ANNE_ERR_BAD_ACTIVATION},
+        {"ADD of three inputs", ANNE_ERR_BAD_LAYER},
+        {"MULTIPLY without its aux record", ANNE_ERR_NULL_ARG},
+    };
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mmodel m;
+        anne_status st;
+        make_merges(&m);
+        switch (i) {
+        case 0: m.add_aux[2] = 23; break;
+        case 1: m.add_aux[3] = -5; break;
+        case 2: m.add_aux[4] = 1; break;
+        case 3: m.add_aux[8] = -32; break;
+        case 4: m.add_aux[5] = -m.add_aux[5]; break;
+        case 5: m.add_aux[0] = 50, m.add_aux[1] = 49; break;
+        case 6: m.add_aux[6] = 1; break;
+        case 7: m.add_aux[7] = -3; break;
+        case 8: m.add_aux[0] = -129; break;
+        case 9: m.sub_aux[5] = -m.sub_aux[5]; break;
+        case 10: m.sub_aux[5] = INT32_MIN; break;
+        case 11: m.mul_aux[3] = 31; break;
+        case 12: m.mul_aux[2] = -1; break;
+        case 13: m.concat.mask |= 8u; break;
+        case 14: m.concat.mask = 4u, m.op[5].aux_size = 4u + 256u; break; /* t1 copied */
+        case 15: m.t[7].zero_point = 2; break;
+        case 16: m.op[1].activation = ANNE_ACT_TANH, m.op[1].param[1] = 0.0f; break;
+        case 17: m.op[5].activation = ANNE_ACT_RELU, m.op[5].param[1] = INFINITY; break;
+        case 18: m.op[6].activation = ANNE_ACT_RELU, m.op[6].param[1] = INFINITY; break;
+        case 19: m.op[1].n_inputs = 3, m.op[1].inputs[2] = 0; break;
+        default: m.op[3].aux = NULL; break;
+        }
+        st = write_status(&m.d);
+        if (st != cases[i].want) {
+            fail_msg("%s: %s, expected %s", cases[i].what, anne_status_str(st), anne_status_str(cases[i].want));
+        }
+    }
+}
+
 /* Every byte of the file of *d flipped (three ways), the CRC made right: a status; a file that loads
  * runs in its own arena size. Every truncation: a status. */
 static void flip_every_byte(const anne_graph_desc *d, const char *what) {
@@ -461,7 +692,7 @@ static void flip_every_byte(const anne_graph_desc *d, const char *what) {
     uint8_t *b, *c, *arena;
     static const uint8_t flips[3] = {0x01, 0x80, 0xFF};
     anne_model am;
-    float row[256], y[16];
+    float row[256], y[1024]; /* the merges' 216 outputs; a flip can grow a tensor only within the arena */
     b = write(d, &size);
     c = aligned_alloc(4, size);
     assert_non_null(c);
@@ -473,7 +704,7 @@ static void flip_every_byte(const anne_graph_desc *d, const char *what) {
             anne_test_fix_crc(c, size);
             if (anne_model_load(&am, c, size) != ANNE_OK) continue;
             loaded++;
-            assert_true(am.n_inputs <= 256 && am.n_outputs <= 16);
+            assert_true(am.n_inputs <= 256 && am.n_outputs <= 1024);
             arena = malloc(anne_model_arena_size(&am) + 1u);
             assert_non_null(arena);
             assert_int_equal(anne_model_predict(&am, y, row, arena, anne_model_arena_size(&am)), ANNE_OK);
@@ -489,11 +720,14 @@ static void flip_every_byte(const anne_graph_desc *d, const char *what) {
 static void test_damaged_int8_files(void **state) {
     qmodel m;
     pmodel p;
+    mmodel mm;
     (void)state;
     make(&m, 9u, 1);
     flip_every_byte(&m.d, "the int8 CNN");
     make_pools(&p);
     flip_every_byte(&p.d, "the poolings");
+    make_merges(&mm);
+    flip_every_byte(&mm.d, "the merges, concatenation and padding");
 }
 
 int main(void) {
@@ -501,6 +735,7 @@ int main(void) {
         cmocka_unit_test(test_runs_like_its_kernels),   cmocka_unit_test(test_close_to_its_float_twin),
         cmocka_unit_test(test_bad_values_refused),      cmocka_unit_test(test_quant_section),
         cmocka_unit_test(test_damaged_int8_files),      cmocka_unit_test(test_poolings),
+        cmocka_unit_test(test_merges),                  cmocka_unit_test(test_merges_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
  * extremes (UBSan watches for overflow). */
 #include "test_support.h"
 #include "test_quant_ref.h"
+#include "test_s8_ops_ref.h"
 
 #include <math.h>
 #include <string.h>
@@ -28,26 +29,8 @@ static float random_scale(void) {
     return (float)ldexp(0.5 + (double)pick(1000000) / 2000000.0, -(int)pick(10));
 }
 
-static int64_t clamp64(int64_t v, int64_t lo, int64_t hi) {
-    return v < lo ? lo : (v > hi ? hi : v);
-}
-
 static int8_t random_s8(void) {
     return (int8_t)(pick(8) == 0u ? (pick(2) ? 127 : -128) : (int32_t)pick(256) - 128);
-}
-
-/* TFLite's AddFunc for one pair, in int64 (each product checked to fit int32, as TFLite's does). */
-static int64_t reference_add(int32_t a, int32_t b, const anne_s8_add_params *p) {
-    int64_t s1 = ((int64_t)a - p->in1_zp) * ((int64_t)1 << p->left_shift);
-    int64_t s2 = ((int64_t)b - p->in2_zp) * ((int64_t)1 << p->left_shift);
-    int64_t r1, r2, sum;
-    assert_true(s1 >= INT32_MIN && s1 <= INT32_MAX && s2 >= INT32_MIN && s2 <= INT32_MAX);
-    r1 = ref_requantize((int32_t)s1, p->in1_multiplier, p->in1_shift);
-    r2 = ref_requantize((int32_t)s2, p->in2_multiplier, p->in2_shift);
-    sum = r1 + r2;
-    assert_true(sum >= INT32_MIN && sum <= INT32_MAX);
-    return clamp64((int64_t)ref_requantize((int32_t)sum, p->out_multiplier, p->out_shift) + p->out_zp, p->act_min,
-                   p->act_max);
 }
 
 /* SUB as TFLite Micro's reference_ops (sub.h) computes it: input 2 scaled with its positive multiplier,
@@ -56,13 +39,7 @@ static int64_t reference_add(int32_t a, int32_t b, const anne_s8_add_params *p) 
 static int64_t reference_sub_after_scaling(int32_t a, int32_t b, const anne_s8_add_params *p) {
     int32_t r1 = ref_requantize((a - p->in1_zp) * (1 << p->left_shift), p->in1_multiplier, p->in1_shift);
     int32_t r2 = ref_requantize((b - p->in2_zp) * (1 << p->left_shift), -p->in2_multiplier, p->in2_shift);
-    return clamp64((int64_t)ref_requantize(r1 - r2, p->out_multiplier, p->out_shift) + p->out_zp, p->act_min,
-                   p->act_max);
-}
-
-static int64_t reference_mul(int32_t a, int32_t b, const anne_s8_mul_params *p) {
-    int64_t prod = ((int64_t)a - p->in1_zp) * ((int64_t)b - p->in2_zp);
-    return clamp64((int64_t)ref_requantize((int32_t)prod, p->multiplier, p->shift) + p->out_zp, p->act_min,
+    return ref_clamp64((int64_t)ref_requantize(r1 - r2, p->out_multiplier, p->out_shift) + p->out_zp, p->act_min,
                    p->act_max);
 }
 
@@ -219,16 +196,6 @@ static void test_broadcast_random(void **state) {
         values += n_out;
     }
     print_message("broadcast add, sub, mul: 30000 shapes, %u values, all exact\n", values);
-}
-
-/* TFLite's ConcatenationWithScaling for one value, transcribed with each float step stored (volatile:
- * no fused multiply-add, no excess precision) and rounded half away from zero by floor(|v| + 0.5). */
-static int32_t reference_concat(int32_t q, float in_scale, int32_t in_zp, float out_scale, int32_t out_zp) {
-    volatile float inverse = 1.0f / out_scale, scale = in_scale * inverse, bias = (float)-in_zp * scale;
-    volatile float prod = (float)q * scale, v = prod + bias;
-    double r = floor(fabs((double)v) + 0.5);
-    int64_t value = (int64_t)(v < 0.0f ? -r : r) + out_zp;
-    return (int32_t)clamp64(value, -128, 127);
 }
 
 static void test_concat_random(void **state) {

@@ -66,7 +66,8 @@ struct variant {
     int64_t filter_zp = 0;          /* the conv filter's zero point for channel 2 */
     TensorType act_type = TensorType_INT8; /* the conv output's type */
     bool drop_pool_scale = false;   /* the pool output without quantization */
-    bool concat = false;            /* a CONCATENATION in place of the RESHAPE */
+    int replace = 0;                /* in place of the RESHAPE: 1 MAXIMUM (no int8 kernel), 2 ADD of a constant,
+                                       3 PADV2 with 5, 4 CONCATENATION with RELU, 5 PAD of the channels */
 };
 
 std::vector<uint8_t> build(const params &p, const variant &v) {
@@ -93,9 +94,22 @@ std::vector<uint8_t> build(const params &p, const variant &v) {
     f.op(BuiltinOperator_AVERAGE_POOL_2D, {c}, {a}, BuiltinOptions_Pool2DOptions,
          CreatePool2DOptions(f.fbb(), Padding_VALID, 2, 2, 2, 2, ActivationFunctionType_NONE).Union());
     const int32_t r = f.tensor({1, N}, TensorType_INT8, {}, "flat", &qconv);
-    if (v.concat) {
-        f.op(BuiltinOperator_CONCATENATION, {a}, {r}, BuiltinOptions_ConcatenationOptions,
-             CreateConcatenationOptions(f.fbb(), 1).Union());
+    if (v.replace == 1) {
+        f.op(BuiltinOperator_MAXIMUM, {a, a}, {r});
+    } else if (v.replace == 2) {
+        const int32_t k = f.tensor({1, P, P, CO}, TensorType_INT8, std::vector<uint8_t>(P * P * CO, 1), "addend", &qconv);
+        f.op(BuiltinOperator_ADD, {a, k}, {r});
+    } else if (v.replace == 3 || v.replace == 5) {
+        const std::vector<int32_t> pads = v.replace == 3 ? std::vector<int32_t>{0, 0, 1, 0, 0, 0, 0, 0}
+                                                         : std::vector<int32_t>{0, 0, 0, 0, 0, 0, 0, 1};
+        const int32_t pt = f.tensor({4, 2}, TensorType_INT32, raw(pads), "paddings");
+        const int32_t k = f.tensor({1}, TensorType_INT8, std::vector<uint8_t>{5}, "pad_value", &qconv);
+        const int32_t padded = f.tensor({1, P + 1, P, CO}, TensorType_INT8, {}, "padded", &qconv);
+        if (v.replace == 3) f.op(BuiltinOperator_PADV2, {a, pt, k}, {padded});
+        else f.op(BuiltinOperator_PAD, {a, pt}, {r});
+    } else if (v.replace == 4) {
+        f.op(BuiltinOperator_CONCATENATION, {a, a}, {r}, BuiltinOptions_ConcatenationOptions,
+             CreateConcatenationOptions(f.fbb(), 3, ActivationFunctionType_RELU).Union());
     } else {
         const int32_t shape = f.tensor({2}, TensorType_INT32, raw(std::vector<int32_t>{1, N}), "shape");
         f.op(BuiltinOperator_RESHAPE, {a, shape}, {r});
@@ -370,8 +384,16 @@ void refused(const variant &v, const char *want) {
 void test_refusals(void **state) {
     (void)state;
     variant v;
-    v.concat = true; /* an int8 operator ANNE does not run: named */
-    refused(v, "operator 3 (CONCATENATION): not supported in int8 models");
+    v.replace = 1; /* an int8 operator ANNE does not run: named */
+    refused(v, "operator 3 (MAXIMUM): not supported in int8 models");
+    v.replace = 2; /* the merges read computed tensors */
+    refused(v, "operator 3 (ADD): input 2 'addend' is not computed by an earlier operator");
+    v.replace = 3;
+    refused(v, "operator 3 (PADV2): padding with int8 5, not the output's zero point -100");
+    v.replace = 4;
+    refused(v, "operator 3 (CONCATENATION): fused activation RELU; TFLite's concatenation has none");
+    v.replace = 5;
+    refused(v, "operator 3 (PAD): padding of the batch or channel axis");
     v = variant();
     v.filter_zp = 4;
     refused(v, "filter 'conv_filter', channel 3: scale");

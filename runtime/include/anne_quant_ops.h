@@ -1,5 +1,5 @@
 /* ANNE runtime: int8 reference kernels of a graph model's operations besides the convolutions
- * (pooling, MEAN, ADD, SUB, MUL, CONCATENATION, LEAKY_RELU, HARD_SWISH), bit for bit TFLite's int8
+ * (pooling, MEAN, ADD, SUB, MUL, CONCATENATION, PAD, LEAKY_RELU, HARD_SWISH), bit for bit TFLite's int8
  * arithmetic (docs/ops.md, "int8 ops"). Tensors as in anne_ops.h: no batch axis, channels last,
  * row-major. real = scale * (q - zero_point); every zero point is -128..127.
  *
@@ -126,6 +126,15 @@ void anne_mul_broadcast_forward_s8(int8_t *out, const int8_t *in1, const int8_t 
  * ---------------------------------------------------------------------------------------------- */
 void anne_concat_forward_s8(int8_t *out, const int8_t *const *in, const uint32_t *inner, uint16_t n_in,
                             uint32_t outer, const int8_t *const *requant);
+
+/* ------------------------------------------------------------------------------------------------
+ * PAD and PADV2 of the spatial axes (reference_ops::Pad): the output has the input's quantization, the
+ * padding is pad_value (the zero point: the real value 0, TFLite's PAD; or PADV2's constant).
+ * ---------------------------------------------------------------------------------------------- */
+
+/* out (out.h, out.w, c) is pad_value except out[y + top][x + left][c] = in[y][x][c] (anne_spatial_params
+ * of anne_ops.h; in.c == out.c, out.h >= in.h + top, out.w >= in.w + left). out must not overlap in. */
+void anne_pad2d_forward_s8(int8_t *out, const int8_t *in, const anne_spatial_params *p, int8_t pad_value);
 
 /* ------------------------------------------------------------------------------------------------
  * LEAKY_RELU (reference_ops QuantizeLeakyRelu): two multipliers, one per side of the zero point.

@@ -114,6 +114,57 @@ static anne_status anne__check_pool(const anne_model *m, const uint8_t *rec, uin
     return anne__clamp_ok(aux) && anne__same_quant(m, in, out) ? ANNE_OK : ANNE_ERR_BAD_VALUE;
 }
 
+/* v in lo ... hi (an i32's bits; lo <= hi) */
+ANNE__ALWAYS_INLINE int anne__in_range(uint32_t v, int32_t lo, int32_t hi) {
+    return v - (uint32_t)lo <= (uint32_t)hi - (uint32_t)lo;
+}
+
+/* ADD, SUBTRACT, MULTIPLY of two inputs (broadcasting as the float merges: anne_graph_check.c): aux =
+ * act_min, act_max, then ADD and SUBTRACT (TFLite's AddFunc): left_shift 0 ... 22 and the multiplier and
+ * shift of input 1, input 2 and the output, shifts -31 ... 0, multipliers >= 0 but SUBTRACT's input 2,
+ * which is negated (-(2^31 - 1) ... 0); MULTIPLY: multiplier >= 0, shift -31 ... 30. With those no int32
+ * sum of the kernels can overflow (anne_quant_ops.h). */
+static anne_status anne__check_merge8(const anne_model *m, const uint8_t *rec) {
+    uint32_t kind = rec[ANNE__O_KIND];
+    const uint8_t *aux = anne__aux(m, rec, anne__op_aux_size(m, rec));
+    if (!anne__clamp_activation(rec)) return ANNE_ERR_BAD_ACTIVATION;
+    if (rec[ANNE__O_N_INPUTS] != 2u) return ANNE_ERR_BAD_LAYER;
+    if (aux == NULL) return ANNE_ERR_BAD_LAYER;
+    if (!anne__clamp_ok(aux)) return ANNE_ERR_BAD_VALUE;
+    if (kind == ANNE_OP_MULTIPLY) {
+        return (anne__w32(aux + 8u) >> 31) == 0 && anne__in_range(anne__w32(aux + 12u), -31, 30) ? ANNE_OK
+                                                                                                : ANNE_ERR_BAD_VALUE;
+    }
+    if (!anne__in_range(anne__w32(aux + 8u), 0, 22) || (anne__w32(aux + 12u) >> 31) != 0 ||
+        !anne__in_range(anne__w32(aux + 16u), -31, 0) || !anne__in_range(anne__w32(aux + 24u), -31, 0) ||
+        (anne__w32(aux + 28u) >> 31) != 0 || !anne__in_range(anne__w32(aux + 32u), -31, 0)) {
+        return ANNE_ERR_BAD_VALUE;
+    }
+    return (kind == ANNE_OP_SUBTRACT ? anne__in_range(anne__w32(aux + 20u), -0x7FFFFFFF, 0)
+                                     : (anne__w32(aux + 20u) >> 31) == 0)
+               ? ANNE_OK
+               : ANNE_ERR_BAD_VALUE;
+}
+
+/* CONCAT (any axis, 2 ... 4 inputs): aux = a mask with a bit per input at most, then a table for each
+ * input of the mask; every other input is copied, so it has the output's quantization bit for bit
+ * (TFLite's converter gives every input the output's; an input quantized otherwise needs its table). */
+static anne_status anne__check_concat8(const anne_model *m, const uint8_t *rec, uint32_t out) {
+    const uint8_t *aux = anne__aux(m, rec, 4u);
+    uint32_t k, n_in = rec[ANNE__O_N_INPUTS], mask;
+    if (rec[ANNE__O_ACT] != ANNE_ACT_LINEAR) return ANNE_ERR_BAD_ACTIVATION;
+    if (aux == NULL) return ANNE_ERR_BAD_LAYER;
+    mask = anne__w32(aux);
+    if ((mask >> n_in) != 0) return ANNE_ERR_BAD_VALUE; /* a table for an input the op does not have */
+    if (anne__aux(m, rec, anne__op_aux_size(m, rec)) == NULL) return ANNE_ERR_BAD_LAYER;
+    for (k = 0; k < n_in; k++) {
+        if ((mask >> k & 1u) == 0 && !anne__same_quant(m, anne__w16(rec + ANNE__O_INPUTS + 2u * k), out)) {
+            return ANNE_ERR_BAD_VALUE;
+        }
+    }
+    return ANNE_OK;
+}
+
 anne_status anne__check_op_s8(const anne_model *m, uint32_t i) {
     const uint8_t *rec = m->op_table + i * ANNE__OP_SIZE;
     uint32_t kind = rec[ANNE__O_KIND], out = anne__w16(rec + ANNE__O_OUTPUT), in = anne__w16(rec + ANNE__O_INPUTS);
@@ -128,7 +179,14 @@ anne_status anne__check_op_s8(const anne_model *m, uint32_t i) {
     case ANNE_OP_AVG_POOL2D:
     case ANNE_OP_GLOBAL_AVG_POOL:
         return anne__check_pool(m, rec, in, out);
+    case ANNE_OP_ADD:
+    case ANNE_OP_SUBTRACT:
+    case ANNE_OP_MULTIPLY:
+        return anne__check_merge8(m, rec);
+    case ANNE_OP_CONCAT:
+        return anne__check_concat8(m, rec, out);
     case ANNE_OP_RESHAPE:
+    case ANNE_OP_ZERO_PAD2D: /* TFLite's PAD: the padding is the zero point, nothing requantized */
         if (rec[ANNE__O_ACT] != ANNE_ACT_LINEAR) return ANNE_ERR_BAD_ACTIVATION;
         if (anne__aux(m, rec, 0) == NULL) return ANNE_ERR_BAD_LAYER;
         return anne__same_quant(m, in, out) ? ANNE_OK : ANNE_ERR_BAD_VALUE;

@@ -106,9 +106,25 @@ ANNE__ALWAYS_INLINE const uint8_t *anne__t_quant(const anne_model *m, uint32_t i
     return m->tensor_quant + index * ANNE__QUANT_SIZE;
 }
 
+/* The int8 aux records of the merges (docs/format.md, "int8 graphs"), i32 words: ADD and SUBTRACT
+ * act_min, act_max, left_shift, then multiplier and shift of input 1, input 2 and the output; MULTIPLY
+ * act_min, act_max, multiplier, shift; CONCAT a mask word (bit k: input k is requantized through a
+ * table), then a 256-entry int8 table for each input of the mask, in input order. */
+#define ANNE__ADD_AUX_SIZE 36u
+#define ANNE__MUL_AUX_SIZE 16u
+#define ANNE__CONCAT_TABLE_SIZE 256u
+
+/* Input k of a CONCAT op rec of an int8 graph has a table: bit k of the aux record's first word, when
+ * that word is inside the weights (the loader checks that it is before anything reads a table). */
+ANNE__ALWAYS_INLINE uint32_t anne__concat_mask(const anne_model *m, const uint8_t *rec) {
+    uint32_t off = anne__w32(rec + ANNE__O_AUX_OFF);
+    return (off & 3u) == 0 && off < m->weights_size && m->weights_size - off >= 4u ? anne__w32(m->weights + off) : 0u;
+}
+
 /* Bytes of the aux record of op rec in an int8 graph (docs/format.md, "int8 graphs"): Dense and the
  * convolutions 8 + 8 x their output channels (clamp, multipliers, shifts), ACTIVATION a table (softmax:
- * 256 u16, else 256 int8), the poolings and the global average 8, the other kinds none. */
+ * 256 u16, else 256 int8), the poolings and the global average 8, the merges above, the other kinds
+ * (RESHAPE, ZERO_PAD2D) none. */
 ANNE__ALWAYS_INLINE uint32_t anne__op_aux_size(const anne_model *m, const uint8_t *rec) {
     uint32_t kind = rec[ANNE__O_KIND];
     const uint8_t *t = m->tensor_table + anne__w16(rec + ANNE__O_OUTPUT) * ANNE__TENSOR_SIZE;
@@ -118,6 +134,13 @@ ANNE__ALWAYS_INLINE uint32_t anne__op_aux_size(const anne_model *m, const uint8_
     if (kind == ANNE_OP_ACTIVATION) return rec[ANNE__O_ACT] == ANNE_ACT_SOFTMAX ? 512u : 256u;
     /* poolings: act_min, act_max; the global average (TFLite's MEAN): multiplier, shift */
     if (kind == ANNE_OP_MAX_POOL2D || kind == ANNE_OP_AVG_POOL2D || kind == ANNE_OP_GLOBAL_AVG_POOL) return 8u;
+    if (kind == ANNE_OP_ADD || kind == ANNE_OP_SUBTRACT) return ANNE__ADD_AUX_SIZE;
+    if (kind == ANNE_OP_MULTIPLY) return ANNE__MUL_AUX_SIZE;
+    if (kind == ANNE_OP_CONCAT) {
+        uint32_t mask = anne__concat_mask(m, rec) & 0xFu, n = 0; /* 4 inputs at most: bits 0 ... 3 */
+        for (; mask != 0; mask &= mask - 1u) n++;
+        return 4u + ANNE__CONCAT_TABLE_SIZE * n;
+    }
     return 0;
 }
 

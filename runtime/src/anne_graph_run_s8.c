@@ -131,6 +131,78 @@ static ANNE__NOINLINE void anne__run_pool8(const anne_model *m, const uint8_t *r
     }
 }
 
+/* The rank-4 shapes of a broadcasting merge: the output and its two inputs, aligned at the last axis. */
+static void anne__broadcast8(const anne_model *m, const uint8_t *rec, anne_broadcast_params *s) {
+    const uint8_t *ta = anne__trec8(m, anne__in0(rec)), *tb = anne__trec8(m, anne__w16(rec + ANNE__O_INPUTS + 2u));
+    const uint8_t *tout = anne__trec8(m, anne__out(rec));
+    uint32_t d;
+    s->op = ANNE_MERGE_ADD; /* not read by the int8 kernels */
+    for (d = 0; d < ANNE_MAX_RANK; d++) {
+        s->out[d] = (uint16_t)anne__t_dim4(tout, d);
+        s->a[d] = (uint16_t)anne__t_dim4(ta, d);
+        s->b[d] = (uint16_t)anne__t_dim4(tb, d);
+    }
+}
+
+/* ADD, SUBTRACT and MULTIPLY of two inputs (aux: the clamp, then TFLite's multipliers and shifts:
+ * anne_graph_format.h), of the output's shape or broadcast to it. */
+static ANNE__NOINLINE void anne__run_merge8(const anne_model *m, const uint8_t *rec, uint8_t *arena) {
+    const uint8_t *aux = anne__aux8(m, rec), *tout = anne__trec8(m, anne__out(rec));
+    uint32_t in1 = anne__in0(rec), in2 = anne__w16(rec + ANNE__O_INPUTS + 2u);
+    int8_t *y = anne__at8(m, anne__out(rec), arena);
+    const int8_t *a = anne__at8(m, in1, arena), *b = anne__at8(m, in2, arena);
+    int same = anne__t_same_shape(anne__trec8(m, in1), tout) && anne__t_same_shape(anne__trec8(m, in2), tout);
+    anne_broadcast_params s;
+    if (!same) anne__broadcast8(m, rec, &s);
+    if (rec[ANNE__O_KIND] == ANNE_OP_MULTIPLY) {
+        anne_s8_mul_params p;
+        p.in1_zp = anne__zp_of(m, in1), p.in2_zp = anne__zp_of(m, in2), p.out_zp = anne__zp_of(m, anne__out(rec));
+        p.act_min = (int32_t)anne__w32(aux), p.act_max = (int32_t)anne__w32(aux + 4u);
+        p.multiplier = (int32_t)anne__w32(aux + 8u), p.shift = (int32_t)anne__w32(aux + 12u);
+        if (same) anne_mul_forward_s8(y, a, b, anne__t_values(tout), &p);
+        else anne_mul_broadcast_forward_s8(y, a, b, &s, &p);
+    } else {
+        anne_s8_add_params p;
+        p.in1_zp = anne__zp_of(m, in1), p.in2_zp = anne__zp_of(m, in2), p.out_zp = anne__zp_of(m, anne__out(rec));
+        p.act_min = (int32_t)anne__w32(aux), p.act_max = (int32_t)anne__w32(aux + 4u);
+        p.left_shift = (int32_t)anne__w32(aux + 8u);
+        p.in1_multiplier = (int32_t)anne__w32(aux + 12u), p.in1_shift = (int32_t)anne__w32(aux + 16u);
+        p.in2_multiplier = (int32_t)anne__w32(aux + 20u), p.in2_shift = (int32_t)anne__w32(aux + 24u);
+        p.out_multiplier = (int32_t)anne__w32(aux + 28u), p.out_shift = (int32_t)anne__w32(aux + 32u);
+        if (same) anne_add_forward_s8(y, a, b, anne__t_values(tout), &p);
+        else anne_add_broadcast_forward_s8(y, a, b, &s, &p);
+    }
+}
+
+/* CONCAT of 2 to 4 inputs along attr[0]: each input copied, or through its table (aux: the mask, then
+ * the tables of the inputs it names, in input order). */
+static ANNE__NOINLINE void anne__run_concat8(const anne_model *m, const uint8_t *rec, uint8_t *arena) {
+    const int8_t *x[ANNE_MAX_OP_INPUTS], *lut[ANNE_MAX_OP_INPUTS];
+    const uint8_t *aux = anne__aux8(m, rec), *tout = anne__trec8(m, anne__out(rec));
+    const int8_t *table = (const int8_t *)(const void *)(aux + 4u);
+    uint32_t inner[ANNE_MAX_OP_INPUTS], outer = 1, k, mask = anne__w32(aux);
+    for (k = 0; k < anne__w16(rec + ANNE__O_ATTR); k++) outer *= anne__t_dim(tout, k); /* the axes before attr[0] */
+    for (k = 0; k < rec[ANNE__O_N_INPUTS]; k++) {
+        uint32_t t = anne__w16(rec + ANNE__O_INPUTS + 2u * k);
+        x[k] = anne__at8(m, t, arena);
+        inner[k] = anne__t_values(anne__trec8(m, t)) / outer;
+        lut[k] = (mask >> k & 1u) != 0 ? table : NULL;
+        if (lut[k] != NULL) table += ANNE__CONCAT_TABLE_SIZE;
+    }
+    anne_concat_forward_s8(anne__at8(m, anne__out(rec), arena), x, inner, rec[ANNE__O_N_INPUTS], outer, lut);
+}
+
+/* ZERO_PAD2D: TFLite's PAD of the spatial axes, padded with the output's zero point (the real 0). */
+static ANNE__NOINLINE void anne__run_pad8(const anne_model *m, const uint8_t *rec, uint8_t *arena) {
+    anne_spatial_params p;
+    anne__hwc8(m, anne__in0(rec), &p.in);
+    anne__hwc8(m, anne__out(rec), &p.out);
+    p.top = anne__w16(rec + ANNE__O_ATTR);
+    p.left = anne__w16(rec + ANNE__O_ATTR + 2u);
+    anne_pad2d_forward_s8(anne__at8(m, anne__out(rec), arena), anne__at8(m, anne__in0(rec), arena), &p,
+                          (int8_t)anne__zp_of(m, anne__out(rec)));
+}
+
 /* RESHAPE (the same values: a copy unless planned in place) and ACTIVATION (a table, or softmax over
  * the last axis), both in place after the copy. */
 static ANNE__NOINLINE void anne__run_rows8(const anne_model *m, const uint8_t *rec, uint8_t *arena) {
@@ -186,6 +258,11 @@ anne_status anne_graph_run_s8(const anne_model *m, float *output, const float *i
         case ANNE_OP_MAX_POOL2D:
         case ANNE_OP_AVG_POOL2D:
         case ANNE_OP_GLOBAL_AVG_POOL: anne__run_pool8(m, rec, arena); break;
+        case ANNE_OP_ADD:
+        case ANNE_OP_SUBTRACT:
+        case ANNE_OP_MULTIPLY: anne__run_merge8(m, rec, arena); break;
+        case ANNE_OP_CONCAT: anne__run_concat8(m, rec, arena); break;
+        case ANNE_OP_ZERO_PAD2D: anne__run_pad8(m, rec, arena); break;
         default: anne__run_rows8(m, rec, arena); break; /* RESHAPE, ACTIVATION: the loader allows no others */
         }
     }

@@ -117,6 +117,13 @@ int anne__act_quant(const anne__ctx &c, const Tensor *t, float *scale, int32_t *
 int anne__fused_clamp(const anne__ctx &c, int n_op, const char *opname, ActivationFunctionType fused,
                       const Tensor *out, float scale, int32_t zp, int32_t *act_min, int32_t *act_max);
 
+/* The 256-entry int8 table of an elementwise activation from (in_scale, in_zp) to (out_scale, out_zp):
+ * LOGISTIC and TANH with the output quantization TFLite requires as TFLite's integer kernels compute
+ * them (anne_quantize_fixedpoint.h), bit for bit; otherwise the function at each input, in float
+ * (anne_quantize_s8_lut). */
+void anne__s8_activation_table(anne_activation act, const float *param, float in_scale, int32_t in_zp,
+                               float out_scale, int32_t out_zp, unsigned char lut[256]);
+
 /* A tensor of the form [n] or [1, n] (what a dense chain passes on). */
 bool anne__flat(const Tensor *t);
 

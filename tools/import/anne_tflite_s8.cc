@@ -4,6 +4,7 @@
 extern "C" {
 #include "anne_quant.h"
 #include "anne_quantize.h"
+#include "anne_quantize_fixedpoint.h"
 #include "anne_quantize_ops.h"
 }
 
@@ -55,6 +56,21 @@ int anne__fused_clamp(const anne__ctx &c, int n_op, const char *opname, Activati
                                  EnumNameActivationFunctionType(fused), anne__tname(out));
     }
     return 0;
+}
+
+/* anne_tflite_internal.h: TFLite's integer LOGISTIC and TANH for the output quantization they require
+ * (TFLite Micro, reference_integer_ops), else the function at each input in float */
+void anne__s8_activation_table(anne_activation act, const float *param, float in_scale, int32_t in_zp,
+                               float out_scale, int32_t out_zp, unsigned char lut[256]) {
+    int8_t *t = reinterpret_cast<int8_t *>(lut);
+    if (act == ANNE_ACT_SIGMOID && out_scale == 1.0f / 256.0f && out_zp == -128 &&
+        anne_s8_logistic_table(in_scale, in_zp, t) == 0) {
+        return;
+    }
+    if (act == ANNE_ACT_TANH && out_scale == 1.0f / 128.0f && out_zp == 0 && anne_s8_tanh_table(in_scale, in_zp, t) == 0) {
+        return;
+    }
+    anne_quantize_s8_lut(lut, act, param, in_scale, in_zp, out_scale, out_zp);
 }
 
 namespace {
@@ -164,6 +180,9 @@ int anne__layer_s8(const anne__ctx &c, const anne__pending *p, anne_layer *l, vo
     keep[3] = aux;
     if (aux == nullptr) return anne_error_set(c.err, "out of memory");
     j = anne_quantize_s8_aux(aux, &s, p->n_out);
+    if (j == 0 && s.kind == ANNE_S8_ACT_LUT) { /* the record's table (its last 256 bytes): TFLite's */
+        anne__s8_activation_table(p->act, p->param, z_scale, z_zp, out_scale, out_zp, aux + aux_size - 256u);
+    }
     if (j != 0) {
         return anne_error_set(c.err, "%s: operator %d (FULLY_CONNECTED), unit %u: the requantization factor "
                               "in_scale * w_scale / out_scale = %g is too large (ANNE allows shifts up to 30)", c.path,

@@ -36,6 +36,33 @@ int anne__s8_tensor(const anne__ctx &c, const Tensor *t, anne_tensor *out);
 /* The values of an ANNE tensor. */
 uint32_t anne__values(const anne_tensor &t);
 
+/* -1 with c.err "PATH: operator N (NAME): why". */
+int anne__sfail(const anne__s8op &o, const std::string &why);
+
+/* The ANNE tensor of the operator's input k (computed by an earlier operator), or -1. */
+int anne__s8_input(const anne__s8op &o, uint32_t k, uint16_t *index);
+
+/* Appends an op of kind reading tensor x and writing a new tensor t, or the operator's output (emit);
+ * nullptr (c.err set) on an error. The op's other inputs are the caller's. */
+anne_op *anne__s8_push(const anne__s8op &o, anne_op_kind kind, uint16_t x, const anne_tensor &t);
+anne_op *anne__s8_emit(const anne__s8op &o, anne_op_kind kind, uint16_t x);
+
+/* A kept copy of n bytes (an op's kernel, bias or aux), alive as long as g. */
+const void *anne__s8_keep(anne__s8g &g, const void *bytes, size_t n);
+
+/* Tensors a and b quantized alike, bit for bit; "scale S, zero point Z" for messages. */
+bool anne__same_quant(const anne_tensor &a, const anne_tensor &b);
+std::string anne__quant_str(const anne_tensor &t);
+
+/* The fused activation as people read it (relu, relu6's top as its max_value; the aux clamp runs). */
+void anne__s8_clamp_activation(anne_op *op, ActivationFunctionType fused);
+
+/* The merges and the elementwise ops (anne_tflite_s8_merge.cc): ADD, SUB, MUL, CONCATENATION, PAD,
+ * PADV2, LEAKY_RELU, HARD_SWISH. */
+int anne__s8_merge(const anne__s8op &o);
+int anne__s8_pad(const anne__s8op &o);
+int anne__s8_requant_activation(const anne__s8op &o);
+
 /* One operator (not QUANTIZE / DEQUANTIZE at the ends) into ops of o.g. 0, or -1 with c.err set. */
 int anne__s8_operator(const anne__s8op &o);
 

@@ -40,8 +40,7 @@ uint32_t anne__values(const anne_tensor &t) {
     return n;
 }
 
-namespace {
-
+/* anne_tflite_s8_graph.h */
 int anne__sfail(const anne__s8op &o, const std::string &why) {
     return anne_error_set(o.c->err, "%s: operator %d (%s): %s", o.c->path, o.n_op, o.name, why.c_str());
 }
@@ -117,6 +116,8 @@ void anne__s8_clamp_activation(anne_op *op, ActivationFunctionType fused) {
     anne_ir_default_params(ANNE_ACT_RELU, op->param);
     if (fused == ActivationFunctionType_RELU6) op->param[1] = 6.0f;
 }
+
+namespace {
 
 /* The int8 filter of a weighted op (input 1: n_ch channels along axis `dim`, TFLite's symmetric
  * per-channel or per-tensor scales) and its int32 bias (input 2, or none), into op; aux = act clamp,
@@ -355,7 +356,8 @@ int anne__s8_fc(const anne__s8op &o) {
                              p != nullptr ? p->fused_activation_function() : ActivationFunctionType_NONE);
 }
 
-/* SOFTMAX (TFLite's exp table of the input scale, output 1/256 and -128), LOGISTIC and TANH (a table). */
+/* SOFTMAX (TFLite's exp table of the input scale, output 1/256 and -128), LOGISTIC and TANH (a table of
+ * TFLite's integer kernel). */
 int anne__s8_activation(const anne__s8op &o) {
     uint16_t x;
     if (anne__s8_input(o, 0, &x) != 0) return -1;
@@ -380,7 +382,7 @@ int anne__s8_activation(const anne__s8op &o) {
         anne_quantize_s8_exp_table(table, xs.scale);
         op->aux_size = 512u;
     } else {
-        anne_quantize_s8_lut(table, op->activation, op->param, xs.scale, xs.zero_point, ys.scale, ys.zero_point);
+        anne__s8_activation_table(op->activation, op->param, xs.scale, xs.zero_point, ys.scale, ys.zero_point, table);
         op->aux_size = 256u;
     }
     op->aux = anne__s8_keep(*o.g, table, op->aux_size);
@@ -392,8 +394,9 @@ int anne__s8_activation(const anne__s8op &o) {
 /* anne_tflite_s8_graph.h */
 const char *const anne__s8_supported_ops =
     "ANNE reads int8 CONV_2D, DEPTHWISE_CONV_2D (per-channel or per-tensor int8 filters, fused NONE/RELU/RELU6), "
-    "MAX_POOL_2D, AVERAGE_POOL_2D, MEAN (spatial), RESHAPE, SQUEEZE, EXPAND_DIMS, FULLY_CONNECTED, SOFTMAX, LOGISTIC, "
-    "TANH, QUANTIZE of a float32 input first and DEQUANTIZE last";
+    "MAX_POOL_2D, AVERAGE_POOL_2D, MEAN (spatial), RESHAPE, SQUEEZE, EXPAND_DIMS, FULLY_CONNECTED, ADD, SUB, MUL (two "
+    "computed tensors, broadcasting), CONCATENATION (2 to 4), PAD/PADV2 (spatial, with the zero point), SOFTMAX, "
+    "LOGISTIC, TANH, LEAKY_RELU, HARD_SWISH, QUANTIZE of a float32 input first and DEQUANTIZE last";
 
 /* anne_tflite_s8_graph.h */
 int anne__s8_operator(const anne__s8op &o) {
@@ -410,6 +413,14 @@ int anne__s8_operator(const anne__s8op &o) {
     case BuiltinOperator_SOFTMAX:
     case BuiltinOperator_LOGISTIC:
     case BuiltinOperator_TANH: return anne__s8_activation(o);
+    case BuiltinOperator_ADD:
+    case BuiltinOperator_SUB:
+    case BuiltinOperator_MUL:
+    case BuiltinOperator_CONCATENATION: return anne__s8_merge(o);
+    case BuiltinOperator_PAD:
+    case BuiltinOperator_PADV2: return anne__s8_pad(o);
+    case BuiltinOperator_LEAKY_RELU:
+    case BuiltinOperator_HARD_SWISH: return anne__s8_requant_activation(o);
     default: {
         const std::string hint = anne__keras_hint(*o.c, static_cast<uint32_t>(o.n_op - 1), o.code);
         return anne__sfail(o, "not supported in int8 models" + (hint.empty() ? std::string() : " (" + hint + ")") +
