@@ -12,13 +12,13 @@
 
 /* ---- tables ----------------------------------------------------------------------------------- */
 
-_Static_assert(ANNE_OP_KIND_COUNT == 24, "give the new op kind its ANNE JSON name, keys and reader");
+_Static_assert(ANNE_OP_KIND_COUNT == 27, "give the new op kind its ANNE JSON name, keys and reader");
 
 static const char *const anne__op_names[ANNE_OP_KIND_COUNT] = {
     NULL,         "dense",      "conv2d",  "depthwise_conv2d", "max_pool2d",     "avg_pool2d", "global_avg_pool",
     "global_max_pool", "zero_pad2d", "crop2d", "upsample2d", "reshape", "permute", "channel_affine", "layer_norm",
     "add",        "subtract",   "multiply", "average",         "maximum",        "minimum",    "concat",
-    "activation", "prelu",
+    "activation", "prelu",      "simple_rnn", "gru",           "lstm",
 };
 
 const char *anne_json_op_name(anne_op_kind kind) {
@@ -959,6 +959,11 @@ static int anne__read_op(anne__g *g, const cJSON *obj) {
         return -1;
     }
     switch (g->kind) {
+    case ANNE_OP_SIMPLE_RNN:
+    case ANNE_OP_GRU:
+    case ANNE_OP_LSTM:
+        return anne_json_fail(g->c, "op \"%s\": the recurrent ops have no ANNE JSON form yet (convert the Keras or "
+                                    "TF.js model)", anne__op_names[g->kind]);
     case ANNE_OP_DENSE: rc = anne__op_dense(g); break;
     case ANNE_OP_CONV2D:
     case ANNE_OP_DEPTHWISE_CONV2D: rc = anne__op_conv(g); break;

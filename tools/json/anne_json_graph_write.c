@@ -142,6 +142,10 @@ static int anne__put_settings(anne_json_buf *b, const anne_ir *ir, size_t i, ann
                               op->attr[1], op->attr[2], op->attr[3], op->attr[4], op->attr[5]);
     }
     switch (op->kind) {
+    case ANNE_OP_SIMPLE_RNN:
+    case ANNE_OP_GRU:
+    case ANNE_OP_LSTM:
+        return anne_error_set(err, "op %zu: %s has no ANNE JSON form yet", i + 1u, anne_op_kind_name(op->kind));
     case ANNE_OP_DENSE:
         anne_json_put(b, ", \"units\": %zu", c_out);
         anne_json_kernel_layout(op->kind, 0, 1, 1, c_in, c_out, dims, strides, &depth);
