@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "anne_file.h"
+#include "anne_import.h"
 #include "anne_ops.h"
 #include "test_support.h"
 
@@ -196,11 +198,69 @@ static void test_gru_reset_after_matches_formula(void **state) {
     }
 }
 
+/* A TF.js reference model (tests/data/tfjs_graph/<name>) with the text `from` of its model.json
+ * replaced by `to`, in the group's folder; the importer's error for it, which must refuse it. */
+static const char *refused_edit(const char *name, const char *from, const char *to) {
+    static anne_error err;
+    char rel[160], *text, *at, *edited;
+    unsigned char *w;
+    size_t n, wn;
+    anne_ir ir;
+    anne_import_options opt;
+    snprintf(rel, sizeof rel, "tests/data/tfjs_graph/%s/model.json", name);
+    assert_int_equal(anne_file_read(anne_test_path(rel), (unsigned char **)&text, &n, &err), 0);
+    at = strstr(text, from);
+    if (at == NULL) fail_msg("%s: no \"%s\" in model.json", name, from);
+    edited = malloc(n + strlen(to) + 1u);
+    assert_non_null(edited);
+    memcpy(edited, text, (size_t)(at - text));
+    strcpy(edited + (at - text), to);
+    strcat(edited, at + strlen(from));
+    anne_test_write_file(anne_test_tmp_path("model.json"), edited, strlen(edited));
+    snprintf(rel, sizeof rel, "tests/data/tfjs_graph/%s/weights.bin", name);
+    assert_int_equal(anne_file_read(anne_test_path(rel), &w, &wn, &err), 0);
+    anne_test_write_file(anne_test_tmp_path("weights.bin"), w, wn);
+    free(text), free(edited), free(w);
+    memset(&opt, 0, sizeof opt);
+    if (anne_import_ex(&ir, anne_test_tmp_path("model.json"), &opt, &err) == 0) {
+        anne_ir_free(&ir);
+        fail_msg("%s with %s was accepted", name, to);
+    }
+    return err.msg;
+}
+
+/* What ANNE does not run is refused by name, with the layer and the value. */
+static void test_unsupported_settings_named(void **state) {
+    static const struct {
+        const char *model, *from, *to, *want;
+    } cases[] = {
+        {"lstm_last", "\"stateful\":false", "\"stateful\":true",
+         "\"lstm_LSTM1\" (LSTM): not supported: stateful=True is not supported"},
+        {"gru_last", "\"stateful\":false", "\"stateful\":false, \"time_major\":true", "time_major=True is not supported"},
+        {"simple_rnn_last", "\"activation\":\"tanh\"", "\"activation\":\"softmax\"",
+         "activation softmax is not supported in a recurrent cell"},
+        {"gru_last", "\"recurrent_activation\":\"hard_sigmoid\"", "\"recurrent_activation\":\"leaky_relu\"",
+         "recurrent_activation leaky_relu is not supported in a recurrent cell"},
+        {"bidir_lstm_concat_seq", "\"merge_mode\":\"concat\"", "\"merge_mode\":null",
+         "(Bidirectional): not supported: merge_mode None is not supported (concat, sum, mul, ave)"},
+        {"bidir_lstm_concat_seq", "\"class_name\":\"LSTM\"", "\"class_name\":\"Dense\"",
+         "Bidirectional around Dense (ANNE supports SimpleRNN, GRU, LSTM)"},
+        {"lstm_last", "\"units\":5", "\"units\":6", "kernel has shape (3, 20), expected (3, 24)"},
+    };
+    size_t k;
+    (void)state;
+    for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const char *msg = refused_edit(cases[k].model, cases[k].from, cases[k].to);
+        if (strstr(msg, cases[k].want) == NULL) fail_msg("case %zu: \"%s\" does not say \"%s\"", k, msg, cases[k].want);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gru_reset_after_matches_formula),
         cmocka_unit_test(test_keras2c_lstm_models_match_keras),
         cmocka_unit_test(test_recurrent_fixtures_convert),
+        cmocka_unit_test(test_unsupported_settings_named),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, anne_test_tmp_setup, anne_test_tmp_teardown);
 }
