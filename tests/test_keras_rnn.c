@@ -166,7 +166,8 @@ static void test_gru_reset_after_matches_formula(void **state) {
     enum { T = 6, F = 3, U = 4 };
     float x[T * F], w[F * 3 * U], rk[U * 3 * U], b[2 * 3 * U], kernel[3 * U * (F + U)], out[U], scratch[8 * U];
     double want[U];
-    anne_rnn_params p;
+    /* steps, features, units, flags, activation, recurrent activation, last state only */
+    const anne_rnn_params p = {T, F, U, ANNE_RNN_RESET_AFTER, ANNE_ACT_TANH, ANNE_ACT_SIGMOID, 0};
     size_t i, j, k;
     uint32_t seed = 12345u;
     (void)state;
@@ -184,13 +185,6 @@ static void test_gru_reset_after_matches_formula(void **state) {
         for (k = 0; k < F; k++) kernel[j * (F + U) + k] = w[k * 3u * U + j];
         for (k = 0; k < U; k++) kernel[j * (F + U) + F + k] = rk[k * 3u * U + j];
     }
-    memset(&p, 0, sizeof p);
-    p.steps = T;
-    p.features = F;
-    p.units = U;
-    p.flags = ANNE_RNN_RESET_AFTER;
-    p.activation = ANNE_ACT_TANH;
-    p.recurrent_activation = ANNE_ACT_SIGMOID;
     anne_gru_forward_f32(out, x, kernel, b, scratch, &p);
     gru_reset_after_double(want, x, T, F, U, w, rk, b);
     for (j = 0; j < U; j++) {
