@@ -15,6 +15,9 @@
 #include "anne_json.h"
 #include "anne_json_limits.h"
 #include "anne_json_write.h"
+
+/* The recurrent kinds, which have no ANNE JSON form yet */
+#define RECURRENT(kind) ((kind) == ANNE_OP_SIMPLE_RNN || (kind) == ANNE_OP_GRU || (kind) == ANNE_OP_LSTM)
 #include "test_support.h"
 
 #define GRAPH_DIR "tests/data/tfjs_graph"
@@ -120,7 +123,7 @@ done:
 /* Every TF.js graph model: the failing ones listed together, then the test fails. */
 static void test_tfjs_graph_models_round_trip(void **state) {
     cJSON *index = anne_test_read_json(anne_test_path(GRAPH_DIR "/index.json")), *model;
-    size_t n = 0, failed = 0, kinds[ANNE_OP_KIND_COUNT] = {0}, k, covered = 0;
+    size_t n = 0, failed = 0, kinds[ANNE_OP_KIND_COUNT] = {0}, k, covered = 0, recurrent = 0;
     (void)state;
     cJSON_ArrayForEach(model, cJSON_GetObjectItem(index, "models")) {
         const cJSON *name = cJSON_GetObjectItem(model, "name");
@@ -137,6 +140,19 @@ static void test_tfjs_graph_models_round_trip(void **state) {
         }
         assert_true(ir.n_ops > 0); /* a graph */
         for (k = 0; k < ir.n_ops; k++) kinds[ir.ops[k].kind]++;
+        for (k = 0; k < ir.n_ops && !RECURRENT(ir.ops[k].kind); k++) {
+        }
+        if (k < ir.n_ops) { /* no ANNE JSON form yet: refused by name */
+            char *text = NULL;
+            if (anne_json_write(&ir, &text, &err) == 0 || strstr(err.msg, "no ANNE JSON form") == NULL) {
+                printf("%s: a recurrent op was not refused by name (%s)\n", name->valuestring, err.msg);
+                failed++;
+            }
+            free(text);
+            recurrent++;
+            anne_ir_free(&ir);
+            continue;
+        }
         if (round_trips(&ir, name->valuestring, msg, sizeof msg, NULL) != NULL) {
             printf("%s\n", msg);
             failed++;
@@ -146,7 +162,8 @@ static void test_tfjs_graph_models_round_trip(void **state) {
     cJSON_Delete(index);
     assert_true(n >= 85);
     for (k = 1; k < ANNE_OP_KIND_COUNT; k++) covered += kinds[k] != 0;
-    print_message("%zu TF.js graph models, %zu of %d op kinds among them\n", n, covered, ANNE_OP_KIND_COUNT - 1);
+    print_message("%zu TF.js graph models, %zu of %d op kinds among them; %zu recurrent ones refused by name\n", n,
+                  covered, ANNE_OP_KIND_COUNT - 1, recurrent);
     if (failed > 0) fail_msg("%zu of %zu models do not round-trip through ANNE JSON (listed above)", failed, n);
 }
 
@@ -394,7 +411,7 @@ static void test_every_op_kind_round_trips(void **state) {
         anne_ir_free(&ir);
     }
     for (k = 1; k < ANNE_OP_KIND_COUNT; k++) covered += (size_t)seen[k];
-    assert_int_equal(covered, ANNE_OP_KIND_COUNT - 1);
+    assert_int_equal(covered, ANNE_OP_KIND_COUNT - 1 - 3); /* all but the recurrent ops, which have no form yet */
 }
 
 /* The window forms the writer chooses from: "valid", "same", "causal" when one gives exactly the op's
@@ -491,7 +508,8 @@ static void test_errors_name_their_place(void **state) {
         {IN4 "{\"op\": \"conv3d\"}]}",
          "model.json: op 1: unknown op \"conv3d\" (known: dense, conv2d, depthwise_conv2d, max_pool2d, avg_pool2d, "
          "global_avg_pool, global_max_pool, zero_pad2d, crop2d, upsample2d, reshape, permute, channel_affine, "
-         "layer_norm, add, subtract, multiply, average, maximum, minimum, concat, activation, prelu)"},
+         "layer_norm, add, subtract, multiply, average, maximum, minimum, concat, activation, prelu, simple_rnn, gru, "
+         "lstm)"},
         {IN4 "{\"op\": \"prelu\", \"alphas\": [0.1, 0.2]}]}",
          "model.json: op 1: \"alphas\" must be a list of 1 slopes (one per channel) or 16 (one per value), got a list"},
         {IN4 "{\"name\": \"c\"}]}",
