@@ -12,6 +12,7 @@ for dir in "$DATA"/tfjs_graph/*/; do
     [ -f "$dir/model.json" ] || continue
     # the recurrent ops have no ANNE JSON form yet: writing one is refused by name
     if grep -qE '"class_name":"(LSTM|GRU|SimpleRNN|Bidirectional)"' "$dir/model.json"; then
+        rm -f "$TMP/out.json"
         run 1 convert "$dir/model.json" "$TMP/out.json"
         stderr_has "has no ANNE JSON form yet"
         [ ! -e "$TMP/out.json" ] || fail "$model: a refused conversion left out.json"
