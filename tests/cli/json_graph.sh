@@ -2,7 +2,7 @@
 # Graph models as ANNE JSON from the command line (docs/anne-json.md, "Graph models"): every TF.js graph
 # model of tests/data/tfjs_graph goes `anne convert model.json out.json`, then `anne convert out.json
 # out.anne`, to the bytes `anne convert model.json direct.anne` writes, and .anne -> .json -> .anne keeps
-# them too (the recurrent ones are refused by name: no ANNE JSON form yet); the documented example predicts its two classes; a bad graph is an error naming the op.
+# them too (the recurrent models among them); the documented example predicts its two classes; a bad graph is an error naming the op.
 . "$(dirname "$0")/lib/common.sh"
 
 DATA=tests/data
@@ -10,14 +10,6 @@ n=0
 for dir in "$DATA"/tfjs_graph/*/; do
     model=$(basename "$dir")
     [ -f "$dir/model.json" ] || continue
-    # the recurrent ops have no ANNE JSON form yet: writing one is refused by name
-    if grep -qE '"class_name":"(LSTM|GRU|SimpleRNN|Bidirectional)"' "$dir/model.json"; then
-        rm -f "$TMP/out.json"
-        run 1 convert "$dir/model.json" "$TMP/out.json"
-        stderr_has "has no ANNE JSON form yet"
-        [ ! -e "$TMP/out.json" ] || fail "$model: a refused conversion left out.json"
-        continue
-    fi
     n=$((n + 1))
     run 0 convert "$dir/model.json" "$TMP/direct.anne"
     run 0 convert "$dir/model.json" "$TMP/out.json"
