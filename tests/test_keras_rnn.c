@@ -240,6 +240,10 @@ static void test_unsupported_settings_named(void **state) {
         {"bidir_lstm_concat_seq", "\"class_name\":\"LSTM\"", "\"class_name\":\"Dense\"",
          "Bidirectional around Dense (ANNE supports SimpleRNN, GRU, LSTM)"},
         {"lstm_last", "\"units\":5", "\"units\":6", "kernel has shape (3, 20), expected (3, 24)"},
+        /* the pooling reads the LSTM's state h (output 1 of return_state) instead of its sequence */
+        {"lstm_return_state_unused", "[[[\"lstm_LSTM14\",0,0,{}]]]", "[[[\"lstm_LSTM14\",0,1,{}]]]",
+         "(LSTM): layer \"global_average_pooling1d_GlobalAveragePooling1D4\" reads its state (return_state): not "
+         "supported"},
     };
     size_t k;
     (void)state;

@@ -463,6 +463,12 @@ seq('conv1d_bidir_lstm_lstm', [16, 2],
   () => [conv1d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }),
          bidirectional(lstm({ units: 3, returnSequences: true }), 'concat'), lstm({ units: 3 }),
          dense({ units: 2, activation: 'softmax' })]);
+// return_state: the layer's states are outputs of its own, which ANNE does not give; a model that reads
+// only the sequence converts (and one that reads a state is refused: tests/test_keras_rnn.c edits this one)
+fn('lstm_return_state_unused', [6, 2], (x) => {
+  const [seq] = lstm({ units: 3, returnSequences: true, returnState: true }).apply(x);
+  return dense({ units: 2 }).apply(tfl.layers.globalAveragePooling1d().apply(seq));
+});
 
 // ---- Writing
 
