@@ -193,14 +193,12 @@ static void test_gru_reset_after_matches_formula(void **state) {
 }
 
 /* A TF.js reference model (tests/data/tfjs_graph/<name>) with the text `from` of its model.json
- * replaced by `to`, in the group's folder; the importer's error for it, which must refuse it. */
-static const char *refused_edit(const char *name, const char *from, const char *to) {
-    static anne_error err;
+ * replaced by `to`, written with its weights into the group's folder; returns the model.json's path. */
+static const char *edited_model(const char *name, const char *from, const char *to) {
+    anne_error err;
     char rel[160], *text, *at, *edited;
     unsigned char *w;
     size_t n, wn;
-    anne_ir ir;
-    anne_import_options opt;
     snprintf(rel, sizeof rel, "tests/data/tfjs_graph/%s/model.json", name);
     assert_int_equal(anne_file_read(anne_test_path(rel), (unsigned char **)&text, &n, &err), 0);
     at = strstr(text, from);
@@ -215,8 +213,17 @@ static const char *refused_edit(const char *name, const char *from, const char *
     assert_int_equal(anne_file_read(anne_test_path(rel), &w, &wn, &err), 0);
     anne_test_write_file(anne_test_tmp_path("weights.bin"), w, wn);
     free(text), free(edited), free(w);
+    return anne_test_tmp_path("model.json");
+}
+
+/* The importer's error for an edited model (edited_model), which must refuse it. */
+static const char *refused_edit(const char *name, const char *from, const char *to) {
+    static anne_error err;
+    anne_ir ir;
+    anne_import_options opt;
+    const char *path = edited_model(name, from, to);
     memset(&opt, 0, sizeof opt);
-    if (anne_import_ex(&ir, anne_test_tmp_path("model.json"), &opt, &err) == 0) {
+    if (anne_import_ex(&ir, path, &opt, &err) == 0) {
         anne_ir_free(&ir);
         fail_msg("%s with %s was accepted", name, to);
     }
@@ -253,12 +260,25 @@ static void test_unsupported_settings_named(void **state) {
     }
 }
 
+/* A Bidirectional without merge_mode is Keras' default, concat: the same model as the one that says it. */
+static void test_bidirectional_default_merge(void **state) {
+    unsigned char *a, *b;
+    size_t na, nb;
+    (void)state;
+    anne_test_convert(anne_test_path("tests/data/tfjs_graph/bidir_lstm_concat_seq/model.json"), NULL, &a, &na);
+    anne_test_convert(edited_model("bidir_lstm_concat_seq", "\"merge_mode\":\"concat\",", ""), NULL, &b, &nb);
+    assert_int_equal(na, nb);
+    assert_memory_equal(a, b, na);
+    free(a), free(b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gru_reset_after_matches_formula),
         cmocka_unit_test(test_keras2c_lstm_models_match_keras),
         cmocka_unit_test(test_recurrent_fixtures_convert),
         cmocka_unit_test(test_unsupported_settings_named),
+        cmocka_unit_test(test_bidirectional_default_merge),
     };
     return cmocka_run_group_tests(tests, anne_test_tmp_setup, anne_test_tmp_teardown);
 }

@@ -52,12 +52,18 @@ static void anne__rnn_refusal(const char *cls, const cJSON *cfg, char *why, size
     }
 }
 
+/* A Bidirectional's merge_mode: Keras' default "concat" when the key is absent; NULL for None (null). */
+static const char *anne__merge_mode(const cJSON *cfg) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, "merge_mode");
+    return v == NULL ? "concat" : cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
 int anne_kg_rnn_supported(const anne_keras_klayer *l, char *why, size_t cap) {
     const char *cls = l->class_name, *mode;
     const cJSON *cfg = l->config;
     if (strcmp(cls, "Bidirectional") == 0) {
         cfg = anne__wrapped(l->config, &cls);
-        mode = anne_keras_str(l->config, "merge_mode");
+        mode = anne__merge_mode(l->config);
         if (anne__rnn_kind(cls) == 0) {
             snprintf(why, cap, "Bidirectional around %.60s (ANNE supports SimpleRNN, GRU, LSTM)",
                      cls != NULL ? cls : "an unreadable layer");
@@ -197,7 +203,7 @@ static int anne__same_setting(anne_kg *g, const cJSON *a, const cJSON *b, const 
 /* Bidirectional: the forward op, the backward op (go_backwards the other way, its sequence flipped back),
  * then the merge of the two. */
 static int anne__bidirectional(anne_kg *g) {
-    const char *cls, *bcls, *mode = anne_keras_str(g->layer->config, "merge_mode");
+    const char *cls, *bcls, *mode = anne__merge_mode(g->layer->config); /* one of four (checked) */
     const cJSON *cfg = anne__wrapped(g->layer->config, &cls), *bcfg = cfg;
     const cJSON *bw = cJSON_GetObjectItemCaseSensitive(g->layer->config, "backward_layer");
     anne_keras_array *w = NULL;
@@ -241,6 +247,10 @@ static int anne__bidirectional(anne_kg *g) {
     g->in[1] = g->result;
     g->n_in = 2;
     out = g->ir->tensors[fwd];
+    if (merge == ANNE_OP_CONCAT && 2u * out.dims[out.rank - 1u] > 65535u) {
+        anne_kg_fail(g, "2 x %u units concatenated: more than 65535", (unsigned)out.dims[out.rank - 1u]);
+        goto done;
+    }
     if (merge == ANNE_OP_CONCAT) out.dims[out.rank - 1u] = (uint16_t)(2u * out.dims[out.rank - 1u]);
     op = anne_kg_op(g, merge, &out, 0);
     g->in[0] = in;
