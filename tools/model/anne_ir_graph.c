@@ -75,7 +75,8 @@ const char *anne_op_kind_name(anne_op_kind kind) {
     static const char *const names[] = {
         "?", "Dense", "Conv2D", "DepthwiseConv2D", "MaxPool2D", "AvgPool2D", "GlobalAvgPool", "GlobalMaxPool",
         "ZeroPad2D", "Crop2D", "UpSample2D", "Reshape", "Permute", "ChannelAffine", "LayerNorm", "Add",
-        "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Activation", "PReLU",
+        "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Activation", "PReLU", "SimpleRNN",
+        "GRU", "LSTM",
     };
     return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "?";
 }
@@ -340,9 +341,12 @@ static void anne__lifetimes(const anne_ir *ir, uint32_t bytes_per_value, anne_pl
     }
     for (i = 0; i < ir->n_ops; i++) {
         uint16_t u = ir->ops[i].inputs[0];
+        const anne_ir_tensor *out = &ir->tensors[n_in + i];
         if (anne__elementwise(ir->ops[i].kind) && t[u].last == i && t[u].bytes == t[n_in + i].bytes) {
             t[n_in + i].in_place_of = u;
         }
+        /* a recurrent op's state and gates (anne.h) */
+        t[n_in + i].scratch = 4u * ANNE_RNN_SCRATCH_PER_UNIT(ir->ops[i].kind) * out->dims[out->rank - 1u];
     }
 }
 
@@ -428,6 +432,10 @@ int anne_ir_graph_serialize(const anne_ir *ir, unsigned char **bytes, size_t *si
         ops[i].bias = o->bias;
         ops[i].bias_size = 4u * o->bias_n;
         memcpy(ops[i].attr, o->attr, sizeof o->attr);
+        if (plan[ir->n_input_tensors + i].scratch != 0) { /* where the planner put the op's scratch */
+            ops[i].attr[4] = (uint16_t)(plan[ir->n_input_tensors + i].scratch_offset & 0xFFFFu);
+            ops[i].attr[5] = (uint16_t)(plan[ir->n_input_tensors + i].scratch_offset >> 16);
+        }
     }
     anne_ir_graph_desc(ir, tensors, ops, outputs, &d);
     d.arena_bytes = arena;
