@@ -350,8 +350,8 @@ static void anne__lifetimes(const anne_ir *ir, uint32_t bytes_per_value, anne_pl
     }
 }
 
-int anne_ir_graph_plan(const anne_ir *ir, uint32_t bytes_per_value, uint32_t *offsets, uint32_t *arena_bytes,
-                       anne_error *err) {
+int anne_ir_graph_plan(const anne_ir *ir, uint32_t bytes_per_value, uint32_t *offsets, uint32_t *scratch_offsets,
+                       uint32_t *arena_bytes, anne_error *err) {
     size_t i, n = anne_ir_n_tensors(ir);
     anne_plan_tensor *plan = calloc(n, sizeof *plan);
     uint32_t end;
@@ -367,6 +367,10 @@ int anne_ir_graph_plan(const anne_ir *ir, uint32_t bytes_per_value, uint32_t *of
         offsets[i] = plan[i].offset;
         end = plan[i].offset + bytes_per_value * (uint32_t)anne_ir_tensor_values(&ir->tensors[i]);
         if (end > *arena_bytes) *arena_bytes = end;
+        if (plan[i].scratch != 0 && plan[i].scratch_offset + plan[i].scratch > *arena_bytes) {
+            *arena_bytes = plan[i].scratch_offset + plan[i].scratch;
+        }
+        if (scratch_offsets != NULL) scratch_offsets[i] = plan[i].scratch != 0 ? plan[i].scratch_offset : 0u;
     }
     free(plan);
     return 0;
@@ -394,7 +398,7 @@ int anne_ir_graph_write_desc(const anne_graph_desc *d, unsigned char **bytes, si
 int anne_ir_graph_serialize(const anne_ir *ir, unsigned char **bytes, size_t *size, anne_error *err) {
     size_t i, n = anne_ir_n_tensors(ir);
     uint16_t outputs[ANNE_MAX_MODEL_IO];
-    uint32_t *offsets = calloc(n, sizeof *offsets);
+    uint32_t *offsets = calloc(n, sizeof *offsets), *scratch = calloc(n, sizeof *scratch);
     anne_tensor *tensors = calloc(n, sizeof *tensors);
     anne_op *ops = calloc(ir->n_ops, sizeof *ops);
     anne_graph_desc d;
@@ -402,7 +406,7 @@ int anne_ir_graph_serialize(const anne_ir *ir, unsigned char **bytes, size_t *si
     int rc = -1;
     *bytes = NULL;
     *size = 0;
-    if (offsets == NULL || tensors == NULL || ops == NULL) {
+    if (offsets == NULL || scratch == NULL || tensors == NULL || ops == NULL) {
         anne_error_set(err, "out of memory");
         goto done;
     }
@@ -412,7 +416,7 @@ int anne_ir_graph_serialize(const anne_ir *ir, unsigned char **bytes, size_t *si
                             "lead to an output", anne_ir_output(ir, 0), n - 1u);
         goto done;
     }
-    if (anne_ir_graph_plan(ir, 4u, offsets, &arena, err) != 0) goto done;
+    if (anne_ir_graph_plan(ir, 4u, offsets, scratch, &arena, err) != 0) goto done;
     for (i = 0; i < n; i++) {
         tensors[i].dtype = ANNE_DTYPE_F32;
         tensors[i].rank = ir->tensors[i].rank;
@@ -432,9 +436,9 @@ int anne_ir_graph_serialize(const anne_ir *ir, unsigned char **bytes, size_t *si
         ops[i].bias = o->bias;
         ops[i].bias_size = 4u * o->bias_n;
         memcpy(ops[i].attr, o->attr, sizeof o->attr);
-        if (plan[ir->n_input_tensors + i].scratch != 0) { /* where the planner put the op's scratch */
-            ops[i].attr[4] = (uint16_t)(plan[ir->n_input_tensors + i].scratch_offset & 0xFFFFu);
-            ops[i].attr[5] = (uint16_t)(plan[ir->n_input_tensors + i].scratch_offset >> 16);
+        if (ANNE_RNN_SCRATCH_PER_UNIT(o->kind) != 0) { /* where the planner put the op's scratch */
+            ops[i].attr[4] = (uint16_t)(scratch[ir->n_input_tensors + i] & 0xFFFFu);
+            ops[i].attr[5] = (uint16_t)(scratch[ir->n_input_tensors + i] >> 16);
         }
     }
     anne_ir_graph_desc(ir, tensors, ops, outputs, &d);
@@ -442,6 +446,7 @@ int anne_ir_graph_serialize(const anne_ir *ir, unsigned char **bytes, size_t *si
     rc = anne_ir_graph_write_desc(&d, bytes, size, err);
 done:
     free(offsets);
+    free(scratch);
     free(tensors);
     free(ops);
     return rc;
