@@ -25,10 +25,18 @@
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
 #include <arm_acle.h>
 #define ANNE__CG 4u
+/* the dense kernel's Thumb-2 assembly (anne_dense_s8.c) is built with GCC's optimizer */
+#if defined(__GNUC__) && defined(__OPTIMIZE__) && defined(__thumb2__)
+#define ANNE__QUAD_ASM 1
+#endif
 #elif defined(__ARM_ARCH_6M__)
 #define ANNE__CG 2u
 #else
 #define ANNE__CG 4u
+#endif
+
+#ifndef ANNE__QUAD_ASM
+#define ANNE__QUAD_ASM 0
 #endif
 
 /* The ARMv6-M assembly of anne_dense_s8.c: two rows' sums over n words-aligned inputs. */
@@ -98,8 +106,27 @@ static ANNE__NOINLINE void anne__dotg(uint32_t *acc, const int8_t *x, const int8
 }
 #endif
 
+/* acc[u] += w_u . x over n inputs for rows w_u = w + u * n (a dense layer's rows, a 1x1 filter's):
+ * on the Cortex-M33 the dense kernel's assembly (anne_dense_s8.c, 53 cycles per 32 MACs) where n is a
+ * multiple of 8, else anne__dotg. */
+#if ANNE__QUAD_ASM
+void anne__s8_quad_dsp(int32_t acc[4], const int8_t *x, const int8_t *w0, uint32_t stride);
+#endif
+ANNE__ALWAYS_INLINE void anne__dotg_rows(uint32_t *acc, const int8_t *x, const int8_t *w, uint32_t n) {
+#if ANNE__QUAD_ASM
+    if ((n & 7u) == 0) {
+        int32_t a[4];
+        uint32_t u;
+        anne__s8_quad_dsp(a, x, w, n);
+        for (u = 0; u < 4u; u++) acc[u] += (uint32_t)a[u];
+        return;
+    }
+#endif
+    anne__dotg(acc, x, w, n, n);
+}
+
 /* s[u] -= in_zp * sum over i < n of w[u * ws + i]: a run's share of the zero point's term. */
-static ANNE__NOINLINE void anne__zp_run(uint32_t *s, const int8_t *w, uint32_t ws, uint32_t n, int32_t zp) {
+ANNE__ALWAYS_INLINE void anne__zp_run(uint32_t *s, const int8_t *w, uint32_t ws, uint32_t n, int32_t zp) {
     uint32_t u, i;
     for (u = 0; u < ANNE__CG; u++, w += ws) {
         int32_t t = 0;
@@ -118,97 +145,143 @@ ANNE__ALWAYS_INLINE void anne__taps(uint32_t *k0, uint32_t *k1, uint32_t o, uint
     *k0 = a, *k1 = b;
 }
 
-/* Output step: the int32 sum requantized with channel o's multiplier and shift, clamped. A leaf of its
- * own: its registers are not the loops' (on ARMv6-M the loops' frame would carry them, and the stack
- * budget of the boards' firmware counts every frame of the deepest chain). */
+/* Output step: the int32 sum requantized with channel o's multiplier and shift, clamped. */
 static ANNE__NOINLINE int8_t anne__s8_fast_out(uint32_t acc, uint32_t o, const anne_s8_dense_params *p) {
     return anne__s8_out(anne__requantize(anne__u2i(acc), p->multiplier[o], p->shift[o]), p->out_zp, p->act_min,
                         p->act_max);
 }
 
-/* One output pixel's runs for the group whose weights start at wg: acc[u] += the products of the
- * window's inside positions, one run per window row (kw * C adjacent bytes with dilation 1 across,
- * else one per position); with zp != 0 (a window partly outside the input) also -zp * the inside
- * weights. (iy0, ix0): the window's first position, possibly outside. */
-ANNE__ALWAYS_INLINE void anne__conv_runs(uint32_t *acc, const int8_t *in, const int8_t *wg, uint32_t iy0,
-                                         uint32_t ix0, const anne_window_params *win, int32_t zp) {
-    const anne_window *w = win->win;
-    uint32_t c = win->in.c, ky, kx, kx0 = 0, kx1 = w->kernel_w, step;
-    while (kx0 < kx1 && ix0 + kx0 * w->dilation_w >= win->in.w) kx0++; /* (left of the input: wrapped) */
-    while (kx1 > kx0 && ix0 + (kx1 - 1u) * w->dilation_w - win->in.w < 0x80000000u) kx1--; /* right */
-    step = w->dilation_w == 1u ? kx1 - kx0 : 1u;
-    for (ky = 0; ky < w->kernel_h; ky++) {
-        uint32_t iy = iy0 + ky * w->dilation_h;
-        if (iy >= win->in.h) continue; /* padding rows (above the input: wrapped to large values) */
-        for (kx = kx0; kx < kx1; kx += step) {
-            const int8_t *k = wg + ((size_t)ky * w->kernel_w + kx) * c;
-            uint32_t taps = (uint32_t)w->kernel_h * w->kernel_w * c;
-            if (zp != 0) anne__zp_run(acc, k, taps, step * c, zp);
-            uint32_t ix = ix0 + kx * w->dilation_w; /* inside: the wrapped sum is the true index */
-            anne__dotg(acc, in + ((size_t)iy * win->in.w + ix) * c, k, taps, step * c);
-        }
-    }
+/* The window positions [lo, hi) of one axis that fall inside the input (size n), for a window of k
+ * positions (dilation 1) whose first one is at `first` (wrapped when before the input); returned as
+ * lo | hi << 16. */
+ANNE__ALWAYS_INLINE uint32_t anne__span(uint32_t first, uint32_t k, uint32_t n) {
+    int32_t f = anne__u2i(first), lo = f < 0 ? -f : 0, hi = (int32_t)n - f;
+    if (hi > (int32_t)k) hi = (int32_t)k;
+    if (lo > (int32_t)k) lo = (int32_t)k;
+    if (hi < lo) hi = lo;
+    return (uint32_t)lo | (uint32_t)hi << 16;
 }
 
 /* Conv2D: per group of G output channels (the last group ends at the last channel, redoing some of the
  * one before with the same values), its full start values bias - in_zp * sum of all its weights once;
  * per output pixel the sums from them when the window is inside the input, else from the bias with the
- * inside part's zero-point term; the runs; the G outputs. One function with leaves only (a run, a
- * zero-point term, an output step), written for few live values: on ARMv6-M every spilled one is a
- * word of the deepest frame, which the boards' 256-byte stack budget counts. */
+ * inside part's zero-point term; one run per window row inside (kw * C adjacent bytes); the G outputs.
+ * Dilation 1 (else the reference kernel). Written for few live values: on ARMv6-M every spilled value
+ * is a word of the deepest frame, which the boards' 256-byte stack budget counts. */
 void anne_conv2d_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
                             const anne_window_params *win, const anne_s8_dense_params *p) {
     const anne_window *w = win->win;
-    uint32_t g, y, x, u, taps = (uint32_t)w->kernel_h * w->kernel_w * win->in.c;
+    uint32_t g, y, x, u;
     uint32_t full[ANNE__CG], acc[ANNE__CG];
-    if (win->out.c < ANNE__CG) { /* fewer channels than a group */
+    if (win->out.c < ANNE__CG || (w->dilation_h | w->dilation_w) != 1u) {
         anne__conv2d_ref_s8(out, in, kernel, bias, win, p);
         return;
     }
     for (g = 0; g < win->out.c; g += ANNE__CG) {
+        uint32_t taps = (uint32_t)w->kernel_h * w->kernel_w * win->in.c;
+        int8_t *o = out;
         if (g + ANNE__CG > win->out.c) g = win->out.c - ANNE__CG;
         for (u = 0; u < ANNE__CG; u++) full[u] = bias != NULL ? (uint32_t)bias[g + u] : 0u;
         anne__zp_run(full, kernel + (size_t)g * taps, taps, taps, p->in_zp);
+        if (taps == win->in.c && (w->stride_h | w->stride_w) == 1u) { /* 1x1, stride 1: a dense layer per pixel */
+            const int8_t *x0 = in, *end = in + (size_t)win->out.h * win->out.w * taps;
+            for (; x0 != end; x0 += taps, o += win->out.c) {
+                for (u = 0; u < ANNE__CG; u++) acc[u] = full[u];
+                anne__dotg_rows(acc, x0, kernel + (size_t)g * taps, taps);
+                for (u = 0; u < ANNE__CG; u++) o[g + u] = anne__s8_fast_out(acc[u], g + u, p);
+            }
+            continue;
+        }
         for (y = 0; y < win->out.h; y++) {
-            uint32_t iy0 = y * w->stride_h - w->pad_top; /* the window's first row (wrapped above the input) */
-            for (x = 0; x < win->out.w; x++) {
-                uint32_t ix0 = x * w->stride_w - w->pad_left;
-                int inside = iy0 < win->in.h && iy0 + (w->kernel_h - 1u) * w->dilation_h < win->in.h &&
-                             ix0 < win->in.w && ix0 + (w->kernel_w - 1u) * w->dilation_w < win->in.w;
-                int8_t *o = out + ((size_t)y * win->out.w + x) * win->out.c + g;
-                for (u = 0; u < ANNE__CG; u++) acc[u] = inside ? full[u] : bias != NULL ? (uint32_t)bias[g + u] : 0u;
-                anne__conv_runs(acc, in, kernel + (size_t)g * taps, iy0, ix0, win, inside ? 0 : p->in_zp);
-                for (u = 0; u < ANNE__CG; u++) o[u] = anne__s8_fast_out(acc[u], g + u, p);
+            for (x = 0; x < win->out.w; x++, o += win->out.c) {
+                uint32_t ys = anne__span(y * w->stride_h - w->pad_top, w->kernel_h, win->in.h);
+                uint32_t xs = anne__span(x * w->stride_w - w->pad_left, w->kernel_w, win->in.w);
+                uint32_t ky, kx0 = xs & 0xFFFFu, c = win->in.c, n = ((xs >> 16) - kx0) * c;
+                const int8_t *wg = kernel + ((size_t)g * w->kernel_h * w->kernel_w + kx0) * c;
+                int edge = ys != (uint32_t)w->kernel_h << 16 || xs != (uint32_t)w->kernel_w << 16;
+                taps = (uint32_t)w->kernel_h * w->kernel_w * c;
+                for (u = 0; u < ANNE__CG; u++) acc[u] = !edge ? full[u] : bias != NULL ? (uint32_t)bias[g + u] : 0u;
+                for (ky = ys & 0xFFFFu; ky < ys >> 16; ky++) {
+                    const int8_t *k = wg + (size_t)ky * w->kernel_w * c;
+                    if (edge) anne__zp_run(acc, k, taps, n, p->in_zp);
+                    anne__dotg(acc, in + ((size_t)(y * w->stride_h + ky - w->pad_top) * win->in.w +
+                                          (x * w->stride_w + kx0 - w->pad_left)) * c, k, taps, n);
+                }
+                for (u = 0; u < ANNE__CG; u++) o[g + u] = anne__s8_fast_out(acc[u], g + u, p);
             }
         }
     }
 }
 
-/* Depthwise: per output pixel and channel the window's inside positions, the input zero point taken
- * off each input (so padding needs no term of its own); channels walked with pointers that step a
- * pixel (in.c, out.c bytes) per window position. Depth multiplier m: channel o reads input o / m. */
+/* The window of one depthwise output pixel, as its four-channel sums walk it: ny rows of nx positions
+ * inside the input; a position a pixel (ic bytes) from the next in the input and a row (in_row bytes)
+ * below; the kernel's (oc bytes, k_row bytes). */
+typedef struct anne__dw_geo {
+    uint32_t ny, nx, ic, in_row, oc, k_row;
+    int32_t zp;
+} anne__dw_geo;
+
+/* acc[j] += sum over the window of k[j] * (x[j] - zp), channels j < 4 (one output pixel, depth
+ * multiplier 1): the four channels share each position's address arithmetic and loop. */
+static ANNE__NOINLINE void anne__dw4(uint32_t *acc, const int8_t *x, const int8_t *k, const anne__dw_geo *g) {
+    uint32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], r, n;
+    int32_t zp = g->zp;
+    for (r = g->ny; r != 0; r--, x += g->in_row - g->nx * g->ic, k += g->k_row - g->nx * g->oc) {
+        for (n = g->nx; n != 0; n--, x += g->ic, k += g->oc) {
+            a0 += (uint32_t)(k[0] * (x[0] - zp));
+            a1 += (uint32_t)(k[1] * (x[1] - zp));
+            a2 += (uint32_t)(k[2] * (x[2] - zp));
+            a3 += (uint32_t)(k[3] * (x[3] - zp));
+        }
+    }
+    acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+}
+
+/* Depthwise: per output pixel the window's inside positions (anne__span: no test per position); with
+ * depth multiplier 1 four channels at a time (anne__dw4), else per channel, whose input channel o / m
+ * is counted without a division. The input zero point is taken off each input, so the padding needs
+ * no term of its own. Dilation 1 (else the reference kernel). */
 void anne_depthwise_conv2d_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
                                       const anne_window_params *win, const anne_s8_dense_params *p) {
     const anne_window *w = win->win;
-    uint32_t oc = win->out.c, ic = win->in.c, m = ic != 0u ? oc / ic : 0u, y, x, o;
+    uint32_t oc = win->out.c, m = oc / win->in.c, y, x, o, j;
+    anne__dw_geo g;
+    uint32_t acc[4];
+    if ((w->dilation_h | w->dilation_w) != 1u) {
+        anne__depthwise_ref_s8(out, in, kernel, bias, win, p);
+        return;
+    }
+    g.ic = win->in.c, g.oc = oc, g.in_row = (uint32_t)win->in.w * win->in.c, g.k_row = (uint32_t)w->kernel_w * oc;
+    g.zp = p->in_zp;
     for (y = 0; y < win->out.h; y++) {
-        uint32_t ky0, ky1;
-        anne__taps(&ky0, &ky1, y, w->stride_h, w->dilation_h, w->pad_top, win->in.h, w->kernel_h);
+        uint32_t ys = anne__span(y * w->stride_h - w->pad_top, w->kernel_h, win->in.h);
+        g.ny = (ys >> 16) - (ys & 0xFFFFu);
         for (x = 0; x < win->out.w; x++) {
-            uint32_t kx0, kx1, ky, kx;
-            anne__taps(&kx0, &kx1, x, w->stride_w, w->dilation_w, w->pad_left, win->in.w, w->kernel_w);
-            for (o = 0; o < oc; o++) {
-                uint32_t acc = bias != NULL ? (uint32_t)bias[o] : 0u;
-                for (ky = ky0; ky < ky1; ky++) {
-                    uint32_t iy = y * w->stride_h + ky * w->dilation_h - w->pad_top;
-                    uint32_t ix = x * w->stride_w + kx0 * w->dilation_w - w->pad_left;
-                    const int8_t *src = in + ((size_t)iy * win->in.w + ix) * ic + o / m;
-                    const int8_t *k = kernel + ((size_t)ky * w->kernel_w + kx0) * oc + o;
-                    for (kx = kx0; kx < kx1; kx++, src += (size_t)w->dilation_w * ic, k += oc) {
-                        acc += (uint32_t)(*k * (*src - p->in_zp));
+            uint32_t xs = anne__span(x * w->stride_w - w->pad_left, w->kernel_w, win->in.w), ci = 0;
+            /* the window's first position inside (the unsigned sums of wrapped indices are the true ones) */
+            const int8_t *x0 = in + (size_t)(((y * w->stride_h - w->pad_top + (ys & 0xFFFFu)) * win->in.w +
+                                              x * w->stride_w - w->pad_left + (xs & 0xFFFFu)) * g.ic);
+            const int8_t *k0 = kernel + ((size_t)(ys & 0xFFFFu) * w->kernel_w + (xs & 0xFFFFu)) * oc;
+            g.nx = (xs >> 16) - (xs & 0xFFFFu);
+            for (o = 0, j = 0; o < oc;) {
+                if (m == 1u && oc - o >= 4u) {
+                    for (j = 0; j < 4u; j++) acc[j] = bias != NULL ? (uint32_t)bias[o + j] : 0u;
+                    anne__dw4(acc, x0 + o, k0 + o, &g);
+                    for (j = 0; j < 4u; j++, o++) *out++ = anne__s8_fast_out(acc[j], o, p);
+                    j = 0, ci += 4u; /* (m 1: input channel o) */
+                    continue;
+                }
+                acc[0] = bias != NULL ? (uint32_t)bias[o] : 0u;
+                {
+                    const int8_t *xs0 = x0 + ci, *k = k0 + o;
+                    uint32_t r, n;
+                    for (r = g.ny; r != 0; r--, xs0 += g.in_row - g.nx * g.ic, k += g.k_row - g.nx * oc) {
+                        for (n = g.nx; n != 0; n--, xs0 += g.ic, k += oc) acc[0] += (uint32_t)(*k * (*xs0 - g.zp));
                     }
                 }
-                *out++ = anne__s8_fast_out(acc, o, p);
+                *out++ = anne__s8_fast_out(acc[0], o, p);
+                o++;
+                if (++j == m) j = 0, ci++; /* the next input channel after m outputs */
             }
         }
     }
