@@ -25,14 +25,12 @@ static uint32_t ck_pick(uint32_t n) {
     return ck_rand() % n;
 }
 
-/* TF's output size and leading padding on one axis; 0 when 'valid' does not fit. */
-static uint16_t ck_out(uint16_t n, uint16_t k, uint16_t stride, uint16_t dilation, int same, uint16_t *pad) {
-    uint32_t span = (uint32_t)dilation * (k - 1u) + 1u, out, total;
-    *pad = 0;
-    if (!same) return span > n ? 0 : (uint16_t)((n - span) / stride + 1u);
-    out = (n + stride - 1u) / stride;
-    total = (out - 1u) * stride + span;
-    *pad = (uint16_t)(total > n ? (total - n) / 2u : 0u);
+/* TF's output size on one axis of n with a window spanning `span` ('same': ceil(n / stride), the
+ * smaller half of the padding first, in *pad; 'valid': 0 when it does not fit). */
+static uint16_t ck_out(uint32_t n, uint32_t span, uint32_t stride, int same, uint16_t *pad) {
+    uint32_t out = same ? (n + stride - 1u) / stride : (span > n ? 0u : (n - span) / stride + 1u);
+    uint32_t need = out == 0u ? 0u : (out - 1u) * stride + span;
+    *pad = (uint16_t)(same && need > n ? (need - n) / 2u : 0u);
     return (uint16_t)out;
 }
 
@@ -62,8 +60,8 @@ uint32_t anne_conv_s8_check(uint64_t seed, uint32_t cases, uint32_t *outputs) {
         p.in.w = (uint16_t)(1u + ck_pick(CK_HW));
         p.in.c = (uint16_t)(depthwise ? 1u + ck_pick(CK_C / 3u) : (ck_pick(2) ? 4u * (1u + ck_pick(6)) : 1u + ck_pick(CK_C)));
         p.out.c = (uint16_t)(depthwise ? p.in.c * m : 1u + ck_pick(CK_C));
-        p.out.h = ck_out(p.in.h, w.kernel_h, w.stride_h, w.dilation_h, same, &w.pad_top);
-        p.out.w = ck_out(p.in.w, w.kernel_w, w.stride_w, w.dilation_w, same, &w.pad_left);
+        p.out.h = ck_out(p.in.h, (w.kernel_h - 1u) * w.dilation_h + 1u, w.stride_h, same, &w.pad_top);
+        p.out.w = ck_out(p.in.w, (w.kernel_w - 1u) * w.dilation_w + 1u, w.stride_w, same, &w.pad_left);
         p.win = &w;
         if (p.out.h == 0 || p.out.w == 0) continue;
         n_out = (uint32_t)p.out.h * p.out.w * p.out.c;

@@ -13,8 +13,6 @@
  * Integer sums are exact, so any order gives the same bits. Sums are kept as uint32 (wrapping as the
  * int32 ones never do: the loader's bias bound keeps every output's sum within int32; a partial sum
  * of the raw products may pass it, which the modular sum takes back). */
-#include <string.h>
-
 #include "anne_conv_s8.h"
 #include "anne_inline.h"
 #include "anne_requant.h"
@@ -23,7 +21,7 @@
 #if ANNE_CONFIG_S8_FAST_CONV
 
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
-#include <arm_acle.h>
+#include "anne_s8_dsp.h"
 #define ANNE__CG 4u
 /* the dense kernel's Thumb-2 assembly (anne_dense_s8.c) is built with GCC's optimizer */
 #if defined(__GNUC__) && defined(__OPTIMIZE__) && defined(__thumb2__)
@@ -49,37 +47,17 @@ uint64_t anne__s8_pair(const int8_t *x, const int8_t *w0, uint32_t n_in, uint32_
 
 /* acc[u] += sum over i < n of w[u * ws + i] * x[i], for the G rows u of a group. */
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
-/* Four int8 values from any address (the Cortex-M33 loads unaligned words). */
-ANNE__ALWAYS_INLINE int32_t anne__ld4c(const int8_t *p) {
-    int32_t v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-/* Bytes 1 and 3 into the places of bytes 0 and 2 (for SXTB16). */
-ANNE__ALWAYS_INLINE int32_t anne__ror8c(int32_t v) {
-    return (int32_t)(((uint32_t)v >> 8) | ((uint32_t)v << 24));
-}
-
 /* Four inputs a word: SXTB16 widens (x0, x2) and (x1, x3) once for the four rows; per row one weight
  * word, two SXTB16 and two SMLAD. */
 static ANNE__NOINLINE void anne__dotg(uint32_t *acc, const int8_t *x, const int8_t *w, uint32_t ws, uint32_t n) {
     int32_t a0 = (int32_t)acc[0], a1 = (int32_t)acc[1], a2 = (int32_t)acc[2], a3 = (int32_t)acc[3];
     const int8_t *end = x + (n & ~3u), *w2 = w + 2u * ws;
     while (x != end) {
-        int32_t xv = anne__ld4c(x), xa = __sxtb16(xv), xb = __sxtb16(anne__ror8c(xv)), wv;
-        wv = anne__ld4c(w);
-        a0 = __smlad(__sxtb16(wv), xa, a0);
-        a0 = __smlad(__sxtb16(anne__ror8c(wv)), xb, a0);
-        wv = anne__ld4c(w + ws);
-        a1 = __smlad(__sxtb16(wv), xa, a1);
-        a1 = __smlad(__sxtb16(anne__ror8c(wv)), xb, a1);
-        wv = anne__ld4c(w2);
-        a2 = __smlad(__sxtb16(wv), xa, a2);
-        a2 = __smlad(__sxtb16(anne__ror8c(wv)), xb, a2);
-        wv = anne__ld4c(w2 + ws);
-        a3 = __smlad(__sxtb16(wv), xa, a3);
-        a3 = __smlad(__sxtb16(anne__ror8c(wv)), xb, a3);
+        int32_t xv = anne__ld4(x), xa = __sxtb16(xv), xb = __sxtb16(anne__ror8(xv));
+        a0 = anne__smlad4(a0, anne__ld4(w), xa, xb);
+        a1 = anne__smlad4(a1, anne__ld4(w + ws), xa, xb);
+        a2 = anne__smlad4(a2, anne__ld4(w2), xa, xb);
+        a3 = anne__smlad4(a3, anne__ld4(w2 + ws), xa, xb);
         x += 4, w += 4, w2 += 4;
     }
     for (n &= 3u; n != 0; n--, x++, w++, w2++) {

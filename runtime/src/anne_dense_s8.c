@@ -104,20 +104,7 @@ static void anne__s8w_quad(int32_t acc[4], const int8_t *x, const int16_t *w, ui
 #endif
 
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
-#include <arm_acle.h>
-#include <string.h>
-
-/* Four int8 values from any address (the Cortex-M33 loads unaligned words). */
-static int32_t anne__ld4(const int8_t *p) {
-    int32_t v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-/* Bytes 1 and 3 of v into the positions of bytes 0 and 2 (SXTB16's rotated operand). */
-static int32_t anne__ror8(int32_t v) {
-    return (int32_t)(((uint32_t)v >> 8) | ((uint32_t)v << 24));
-}
+#include "anne_s8_dsp.h"
 
 #if ANNE__S8_QUAD_ASM
 /* The four-unit inner loop by hand (Thumb-2 with DSP): GCC's allocation of the C loop spills the sums
@@ -212,9 +199,8 @@ __asm__(".syntax unified\n\t"
 ANNE__ALWAYS_INLINE int32_t anne__s8_dot(int32_t a, const int8_t *w, const int8_t *x, uint32_t n) {
     uint32_t i;
     for (i = 0; i + 4u <= n; i += 4u) {
-        int32_t xv = anne__ld4(x + i), wv = anne__ld4(w + i);
-        a = __smlad(__sxtb16(wv), __sxtb16(xv), a);
-        a = __smlad(__sxtb16(anne__ror8(wv)), __sxtb16(anne__ror8(xv)), a);
+        int32_t xv = anne__ld4(x + i);
+        a = anne__smlad4(a, anne__ld4(w + i), __sxtb16(xv), __sxtb16(anne__ror8(xv)));
     }
     for (; i < n; i++) a += (int32_t)w[i] * x[i];
     return a;
