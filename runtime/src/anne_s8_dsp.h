@@ -1,4 +1,4 @@
-/* Private: the word helpers of the int8 kernels on cores with the DSP extension (Cortex-M33, M4, M7):
+/* Private: word-wise pieces of the int8 kernels on cores with the DSP extension (Cortex-M33, M4, M7):
  * four int8 values loaded as a word, and one weight word's four products added with two SMLAD
  * (anne_dense_s8.c, anne_conv2d_s8_fast.c). */
 #ifndef ANNE_S8_DSP_H
