@@ -75,9 +75,9 @@ for t in m0plus m33; do
     # the frames of the int8 kernels (-fstack-usage of the DS-CNN firmware's runtime)
     find "$ANNE_MCU_BUILD/$t" -path '*anne_runtime_s8_graph*' -name 'anne_conv2d_s8*.su' -exec cat {} + |
         awk -F'\t' -v t="$t" '{ n = split($1, a, ":"); printf "%s frame %s: %s B\n", t, a[n], $2 }'
-    echo "$t ds_cnn_kws text (no model): $(arm-none-eabi-size "$ANNE_MCU_BUILD/$t/bench_ds_cnn_kws.elf" |
-        awk 'NR == 2 { print $1 }') B with the model's $(arm-none-eabi-nm -S -t d "$ANNE_MCU_BUILD/$t/bench_ds_cnn_kws.elf" |
-        awk '$4 == "anne_bench_model" { print $2 + 0 }') B"
+    echo "$t bench_ds_cnn_kws text: $(arm-none-eabi-size "$ANNE_MCU_BUILD/$t/bench_ds_cnn_kws.elf" |
+        awk 'NR == 2 { print $1 }') B, of which the model $(arm-none-eabi-nm -S -t d "$ANNE_MCU_BUILD/$t/bench_ds_cnn_kws.elf" |
+        awk '$4 == "anne_bench_model" { print $2 + 0 }') B and the test vectors (bench/mcu-bench: runtime_bytes)"
 done
 [ $failures -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
 echo "OK"
