@@ -8,7 +8,8 @@
  *  - weights round(w / s_c), s_c = max |w| / 127 per output channel; biases round(b / (s_in s_c));
  *    TFLite's QuantizeMultiplier of s_in s_c / s_out (written here with frexp); relu's clamp;
  *  - on every row, each tensor dequantized within the error bound derived below from the scales.
- * Refusals: an op with no int8 form (by position and kind), Q16.16 for a graph. */
+ * Refusals: an op with no int8 form (by position and kind), Q16.16 for a graph. The merges and the
+ * padding: tests/test_quantize_graph_merges.c. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "anne_ir_graph.h"
 #include "anne_quantize.h"
 #include "anne_quantize_graph.h"
+#include "test_qparams_ref.h"
 #include "test_quant_ref.h"
 #include "test_support.h"
 
@@ -79,33 +81,6 @@ static void build(anne_ir *ir) {
     op->bias = values(&s, N_OUT, -0.3, 0.3);
     op->bias_n = N_OUT;
     op->activation = ANNE_ACT_SOFTMAX;
-}
-
-/* TFLite's ChooseQuantizationParams<int8> (quantization_util.h), in double as written there. */
-static void ref_qparams(double rmin, double rmax, float *scale, int32_t *zp) {
-    const double qmin = -128.0, qmax = 127.0;
-    double s, from_min, from_max, z;
-    rmin = rmin < 0.0 ? rmin : 0.0;
-    rmax = rmax > 0.0 ? rmax : 0.0;
-    s = (rmax - rmin) / (qmax - qmin);
-    from_min = qmin - rmin / s;
-    from_max = qmax - rmax / s;
-    z = fabs(qmin) + fabs(rmin / s) < fabs(qmax) + fabs(rmax / s) ? from_min : from_max;
-    *scale = (float)s;
-    *zp = z < qmin ? -128 : z > qmax ? 127 : (int32_t)round(z);
-}
-
-/* TFLite's QuantizeMultiplier: real = m 2^(shift - 31), m in [2^30, 2^31). */
-static void ref_multiplier(double real, int32_t *m, int32_t *shift) {
-    int e;
-    double q = frexp(real, &e);
-    long long f = llround(q * 2147483648.0);
-    if (f == 2147483648LL) {
-        f /= 2;
-        e++;
-    }
-    *m = (int32_t)f;
-    *shift = e;
 }
 
 typedef struct fixture {
@@ -510,11 +485,12 @@ static void test_refusals(void **state) {
     assert_int_equal(anne_ir_graph_start(&ir, 3, dims, &err), 0);
     add(&ir, ANNE_OP_MAX_POOL2D, 0, 3, 8, 8, 2, &t);
     memcpy(ir.ops[0].attr, (uint16_t[8]){1, 1, 1, 1, 1, 1, 0, 0}, 8 * sizeof(uint16_t));
-    assert_non_null(anne_ir_add_op(&ir, ANNE_OP_ADD, 2, in, &shape, &t, &err));
+    assert_non_null(anne_ir_add_op(&ir, ANNE_OP_MAXIMUM, 2, in, &shape, &t, &err));
     assert_int_equal(quantize(f, &ir, ANNE_DTYPE_S8, 0, &bytes, &size, &err), -1);
     assert_null(bytes);
-    assert_string_equal(err.msg, "op 2 (Add): no int8 form in this version; int8 graphs hold Dense, Conv2D, "
-                                 "DepthwiseConv2D, MaxPool2D, AvgPool2D, GlobalAvgPool, Reshape and Activation");
+    assert_string_equal(err.msg, "op 2 (Maximum): no int8 form in this version; int8 graphs hold Dense, Conv2D, "
+                                 "DepthwiseConv2D, MaxPool2D, AvgPool2D, GlobalAvgPool, Reshape, ZeroPad2D, Add, "
+                                 "Subtract, Multiply, Concatenate and Activation");
     anne_ir_free(&ir);
     assert_int_equal(quantize(f, &f->ir, ANNE_DTYPE_Q16, 0, &bytes, &size, &err), -1);
     assert_non_null(strstr(err.msg, "int8 only"));
