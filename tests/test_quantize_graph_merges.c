@@ -12,8 +12,8 @@
  *    the output and their tables (ConcatenationWithScaling, and within 1 of the exact requantization);
  *  - on every row, each merge's output dequantized within a bound of its inputs' errors on that row
  *    (derived at merge_bounds()), the padding with its input's error exactly and 0 where it pads.
- * The convolutions are only the merges' inputs here (tests/test_quantize_graph.c bounds them).
- * Refusals: Add of 3 inputs, Average. */
+ * The convolutions are only the merges' inputs here (tests/test_quantize_graph.c bounds them, and checks
+ * the refusals of an Add of 3 inputs and of the merges with no int8 form). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,22 +22,13 @@
 #include "anne_graph_trace.h"
 #include "anne_ir_graph.h"
 #include "anne_quantize.h"
+#include "test_qgraph_fixture.h"
 #include "test_qparams_ref.h"
-#include "test_quant_ref.h"
-#include "test_support.h"
 
 #define ROWS 16
 #define HW 36     /* 6 x 6 positions */
 #define N_T 9     /* tensors: the input and 8 ops */
 #define N_OUT 288 /* (8, 9, 4) */
-
-static float *values(uint64_t *s, size_t n, double lo, double hi) {
-    float *v = malloc(n * sizeof *v);
-    size_t i;
-    assert_non_null(v);
-    for (i = 0; i < n; i++) v[i] = (float)(lo + (hi - lo) * (double)(ref_rand(s) >> 11) / 9007199254740992.0);
-    return v;
-}
 
 static anne_ir_op *op_of(anne_ir *ir, anne_op_kind kind, uint8_t n, uint16_t a, uint16_t b, const anne_ir_tensor *t) {
     uint16_t in[2] = {a, b}, out;
@@ -84,48 +75,16 @@ static void build(anne_ir *ir) {
     op->attr[1] = 2;
 }
 
-typedef struct fixture {
-    anne_ir ir;
-    float *rows;
-    unsigned char *fbytes, *qbytes;
-    size_t fsize, qsize;
-    anne_model mf, mq;
-    anne_tensor t[N_T];
-} fixture;
-
-static int quantize(const fixture *f, const anne_ir *ir, unsigned char **bytes, size_t *size, anne_error *err) {
-    anne_quantize_opts o;
-    anne_quantize_info info;
-    o.to = ANNE_DTYPE_S8;
-    o.per_tensor = 0;
-    return anne_quantize(ir, f->rows, ROWS, &o, bytes, size, &info, err);
-}
-
 static int setup(void **state) {
     fixture *f = calloc(1, sizeof *f);
-    anne_error err;
     uint64_t s = 11;
-    uint16_t i;
     assert_non_null(f);
     build(&f->ir);
     f->rows = values(&s, ROWS * HW * 2, -1.0, 1.0);
-    assert_int_equal(anne_ir_graph_serialize(&f->ir, &f->fbytes, &f->fsize, &err), 0);
-    assert_int_equal(anne_model_load(&f->mf, f->fbytes, f->fsize), ANNE_OK);
-    if (quantize(f, &f->ir, &f->qbytes, &f->qsize, &err) != 0) fail_msg("%s", err.msg);
-    assert_int_equal(anne_model_load(&f->mq, f->qbytes, f->qsize), ANNE_OK);
+    f->n_rows = ROWS;
+    fixture_load(f);
     assert_int_equal(f->mq.n_tensors, N_T); /* nothing split off: relu stays the clamp of the Conv and the Add */
-    for (i = 0; i < N_T; i++) assert_int_equal(anne_model_tensor(&f->mq, i, &f->t[i]), ANNE_OK);
     *state = f;
-    return 0;
-}
-
-static int teardown(void **state) {
-    fixture *f = *state;
-    anne_ir_free(&f->ir);
-    free(f->rows);
-    free(f->fbytes);
-    free(f->qbytes);
-    free(f);
     return 0;
 }
 
@@ -332,39 +291,9 @@ static void test_outputs_within_bound(void **state) {
 #undef CHECK
 #undef ERR
     }
-    for (i = 3; i < N_T; i++) {
-        print_message("tensor %zu: largest |int8 - float| %.6g = %.3f steps; largest bound %.6g = %.3f steps\n", i,
-                      worst[i], worst[i] / (double)f->t[i].scale, bound[i], bound[i] / (double)f->t[i].scale);
-        assert_true(worst[i] > 0.0); /* quantization shows in every tensor: the checks compared something */
-    }
+    report_errors(worst, bound, f->t, 3, N_T);
     anne_graph_trace_close(&tf);
     anne_graph_trace_close(&tq);
-}
-
-/* Format 2.2 runs Add, Subtract, Multiply of 2 inputs and has no int8 Average: refused by name, nothing
- * written. */
-static void test_refusals(void **state) {
-    fixture *f = *state;
-    anne_error err;
-    unsigned char *bytes = (unsigned char *)"x";
-    size_t size = 1;
-    anne_ir ir;
-    uint16_t in[3] = {0, 0, 0}, t;
-    const anne_ir_tensor shape = {3, {6, 6, 2, 1}};
-    const size_t dims[3] = {6, 6, 2};
-    anne_ir_init(&ir);
-    assert_int_equal(anne_ir_graph_start(&ir, 3, dims, &err), 0);
-    assert_non_null(anne_ir_add_op(&ir, ANNE_OP_ADD, 3, in, &shape, &t, &err));
-    assert_int_equal(quantize(f, &ir, &bytes, &size, &err), -1);
-    assert_null(bytes);
-    print_message("%s\n", err.msg);
-    assert_non_null(strstr(err.msg, "op 1 (Add): no int8 form in this version for 3 inputs (at most 2); int8 graphs "
-                                    "hold Dense,"));
-    ir.ops[0].kind = ANNE_OP_AVERAGE;
-    ir.ops[0].n_inputs = 2;
-    assert_int_equal(quantize(f, &ir, &bytes, &size, &err), -1);
-    assert_non_null(strstr(err.msg, "op 1 (Average): no int8 form in this version; int8 graphs hold Dense,"));
-    anne_ir_free(&ir);
 }
 
 int main(void) {
@@ -372,7 +301,6 @@ int main(void) {
         cmocka_unit_test(test_scales),
         cmocka_unit_test(test_aux_records),
         cmocka_unit_test(test_outputs_within_bound),
-        cmocka_unit_test(test_refusals),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, fixture_free);
 }
