@@ -505,6 +505,94 @@ static void test_damaged_graph_files(void **state) {
     free(b), free(a1), free(a2);
 }
 
+/* Recurrent models (TF.js references: a GRU pair merged by a sum, an LSTM without bias, a SimpleRNN):
+ * every flip and truncation, their ops' scratch among the bytes flipped. */
+static void test_damaged_recurrent_files(void **state) {
+    static const char *const names[] = {"bidir_gru_sum_seq", "lstm_no_bias_seq", "simple_rnn_last"};
+    size_t k, size;
+    unsigned char *b;
+    (void)state;
+    for (k = 0; k < sizeof names / sizeof names[0]; k++) {
+        char rel[128];
+        snprintf(rel, sizeof rel, "tests/data/tfjs_graph/%s/model.json", names[k]);
+        anne_test_convert(anne_test_path(rel), NULL, &b, &size);
+        damage(b, size);
+        free(b);
+    }
+}
+
+/* A recurrent op's record changed by hand (from the TF.js reference bidir_lstm_concat_seq: two LSTMs
+ * with sequences, the second flipped back, and a concatenation): each refused with its status. */
+static void test_bad_recurrent_records(void **state) {
+    struct {
+        int what;
+        anne_status want;
+    } cases[] = {
+        {0, ANNE_ERR_BAD_LAYER},      /* the scratch over the op's own output */
+        {1, ANNE_ERR_BAD_LAYER},      /* the scratch over the op's input */
+        {2, ANNE_ERR_BAD_LAYER},      /* the scratch past the arena's end */
+        {3, ANNE_ERR_BAD_LAYER},      /* an unknown flag */
+        {4, ANNE_ERR_BAD_LAYER},      /* reset_after on an LSTM */
+        {5, ANNE_ERR_BAD_ACTIVATION}, /* softmax as the cell's activation */
+        {6, ANNE_ERR_BAD_ACTIVATION}, /* an activation beyond the known ones as the gates' */
+        {7, ANNE_ERR_BAD_LAYER},      /* the kernel one row short */
+        {8, ANNE_ERR_BAD_LAYER},      /* a bias of the wrong size */
+        {9, ANNE_ERR_SHAPE},          /* output steps other than the input's (as many values) */
+        {10, ANNE_ERR_BAD_LAYER},     /* attr[3] set */
+        {11, ANNE_ERR_BAD_LAYER},     /* a scratch not 4-aligned */
+        {12, ANNE_OK},            /* unchanged: loads */
+    };
+    unsigned char *b;
+    size_t size, k, i;
+    anne_model m;
+    (void)state;
+    anne_test_convert(anne_test_path("tests/data/tfjs_graph/bidir_lstm_concat_seq/model.json"), NULL, &b, &size);
+    assert_int_equal(anne_model_load(&m, b, size), ANNE_OK);
+    assert_int_equal(m.n_ops, 3);
+    for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        anne_tensor t[4];
+        anne_op op[3];
+        anne_graph_desc d;
+        uint8_t *w;
+        size_t wsize;
+        uint32_t scratch;
+        for (i = 0; i < 4; i++) assert_int_equal(anne_model_tensor(&m, (uint16_t)i, &t[i]), ANNE_OK);
+        for (i = 0; i < 3; i++) assert_int_equal(anne_model_op(&m, (uint16_t)i, &op[i]), ANNE_OK);
+        assert_int_equal(op[1].kind, ANNE_OP_LSTM);
+        switch (cases[k].what) {
+        case 0: scratch = t[2].offset; break;
+        case 1: scratch = t[0].offset; break;
+        case 2: scratch = m.arena_bytes - 4u; break;
+        case 11: scratch = ((uint32_t)op[1].attr[4] | (uint32_t)op[1].attr[5] << 16) + 2u; break;
+        default: scratch = (uint32_t)op[1].attr[4] | (uint32_t)op[1].attr[5] << 16; break;
+        }
+        op[1].attr[4] = (uint16_t)(scratch & 0xFFFFu);
+        op[1].attr[5] = (uint16_t)(scratch >> 16);
+        switch (cases[k].what) {
+        case 3: op[1].attr[0] |= 8u; break;
+        case 4: op[1].attr[0] |= ANNE_RNN_RESET_AFTER; break;
+        case 5: op[1].attr[1] = ANNE_ACT_SOFTMAX; break;
+        case 6: op[1].attr[2] = ANNE_ACT_COUNT; break;
+        case 7: op[1].kernel_size -= 4u * 7u; break;
+        case 8: op[1].bias_size -= 4u; break;
+        case 9: t[2].dims[0] = t[2].dims[1], t[2].dims[1] = 7; break; /* (7, 4) -> (4, 7) */
+        case 10: op[1].attr[3] = 1; break;
+        default: break;
+        }
+        memset(&d, 0, sizeof d);
+        d.n_tensors = 4, d.tensors = t, d.n_ops = 3, d.ops = op, d.arena_bytes = m.arena_bytes;
+        assert_int_equal(anne_graph_write(&d, NULL, 0, &wsize), ANNE_OK);
+        w = aligned_alloc(4, (wsize + 3u) & ~(size_t)3u);
+        assert_non_null(w);
+        if (anne_graph_write(&d, w, wsize, &wsize) != cases[k].want) {
+            fail_msg("case %d: expected %s, got %s", cases[k].what, anne_status_str(cases[k].want),
+                     anne_status_str(anne_graph_write(&d, w, wsize, &wsize)));
+        }
+        free(w);
+    }
+    free(b);
+}
+
 /* Records set by hand: each refused with the status the format promises. */
 static void test_bad_records(void **state) {
     cnn c;
@@ -613,6 +701,7 @@ int main(void) {
         cmocka_unit_test(test_cnn_matches_kernels_by_hand), cmocka_unit_test(test_plan_reuse_and_overlap),
         cmocka_unit_test(test_residual_concat_1d),          cmocka_unit_test(test_damaged_graph_files),
         cmocka_unit_test(test_bad_records),                 cmocka_unit_test(test_tools_read_graph_models),
+        cmocka_unit_test(test_damaged_recurrent_files),     cmocka_unit_test(test_bad_recurrent_records),
         cmocka_unit_test(test_broadcast_merges_and_prelu),  cmocka_unit_test(test_bad_broadcast_and_prelu_records),
     };
     return cmocka_run_group_tests(tests, anne_test_tmp_setup, anne_test_tmp_teardown);

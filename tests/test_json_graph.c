@@ -342,8 +342,26 @@ static const char all_kinds_1d[] =
     "{\"op\": \"dense\", \"name\": \"d\", \"shape\": [1, 2], \"activation\": \"sigmoid\", \"kernel\": @2x2@}\n"
     "], \"classes\": [\"left\", \"right\"]}\n";
 
+/* The recurrent ops: an LSTM with sequences, backwards; a GRU with reset_after (its (2, 3u) bias) whose
+ * sequence is written back in input order; a GRU without; a SimpleRNN without bias; both last states
+ * concatenated. */
+static const char all_kinds_rnn[] =
+    "{\"input\": {\"shape\": [5, 3]}, \"ops\": [\n"
+    "{\"op\": \"lstm\", \"name\": \"l\", \"shape\": [5, 2], \"return_sequences\": true, \"go_backwards\": true, "
+    "\"cell_activation\": \"softsign\", \"recurrent_activation\": \"hard_sigmoid\", \"kernel\": @3x8@, "
+    "\"recurrent_kernel\": @2x8@, \"bias\": @8@},\n"
+    "{\"op\": \"gru\", \"name\": \"g\", \"shape\": [5, 3], \"return_sequences\": true, \"reverse_output\": true, "
+    "\"reset_after\": true, \"kernel\": @2x9@, \"recurrent_kernel\": @3x9@, \"bias\": @2x9@},\n"
+    "{\"op\": \"gru\", \"name\": \"g2\", \"inputs\": [\"l\"], \"shape\": [2], \"reset_after\": false, "
+    "\"cell_activation\": \"relu\", \"kernel\": @2x6@, \"recurrent_kernel\": @2x6@, \"bias\": @6@},\n"
+    "{\"op\": \"simple_rnn\", \"name\": \"s\", \"inputs\": [\"g\"], \"shape\": [4], \"units\": 4, "
+    "\"kernel\": @3x4@, \"recurrent_kernel\": @4x4@},\n"
+    "{\"op\": \"concat\", \"name\": \"c\", \"inputs\": [\"s\", \"g2\"], \"shape\": [6]},\n"
+    "{\"op\": \"dense\", \"name\": \"d\", \"shape\": [2], \"kernel\": @6x2@}\n"
+    "]}\n";
+
 static void test_every_op_kind_round_trips(void **state) {
-    const char *const tmpl[] = {all_kinds_2d, all_kinds_1d};
+    const char *const tmpl[] = {all_kinds_2d, all_kinds_1d, all_kinds_rnn};
     size_t t, covered = 0, k;
     int seen[ANNE_OP_KIND_COUNT] = {0};
     (void)state;
@@ -356,8 +374,18 @@ static void test_every_op_kind_round_trips(void **state) {
         size_t size;
         if (parse(&ir, src, &err) != 0) fail_msg("%s\n%s", err.msg, src);
         for (k = 0; k < ir.n_ops; k++) seen[ir.ops[k].kind] = 1;
-        if (round_trips(&ir, t == 0 ? "2-D" : "1-D", msg, sizeof msg, &text) != NULL) fail_msg("%s", msg);
-        if (t == 0) {
+        if (round_trips(&ir, t == 0 ? "2-D" : t == 1 ? "1-D" : "recurrent", msg, sizeof msg, &text) != NULL) {
+            fail_msg("%s", msg);
+        }
+        if (t == 2) {
+            /* the settings as written: defaults spelled out, the GRU's two biases as Keras' (2, 3u) */
+            assert_non_null(strstr(text, "\"units\": 2, \"cell_activation\": \"softsign\", \"recurrent_activation\": "
+                                         "\"hard_sigmoid\", \"return_sequences\": true, \"go_backwards\": true"));
+            assert_non_null(strstr(text, "\"return_sequences\": true, \"reverse_output\": true, \"reset_after\": true"));
+            assert_non_null(strstr(text, "\"cell_activation\": \"relu\", \"recurrent_activation\": \"sigmoid\", "
+                                         "\"reset_after\": false"));
+            assert_non_null(strstr(text, "\"bias\": [["));
+        } else if (t == 0) {
             /* the forms the writer picks: the same words and amounts as the source */
             assert_non_null(strstr(text, "\"padding\": [[1, -1], [0, 1]]"));
             assert_non_null(strstr(text, "\"padding\": \"causal\""));
@@ -491,7 +519,8 @@ static void test_errors_name_their_place(void **state) {
         {IN4 "{\"op\": \"conv3d\"}]}",
          "model.json: op 1: unknown op \"conv3d\" (known: dense, conv2d, depthwise_conv2d, max_pool2d, avg_pool2d, "
          "global_avg_pool, global_max_pool, zero_pad2d, crop2d, upsample2d, reshape, permute, channel_affine, "
-         "layer_norm, add, subtract, multiply, average, maximum, minimum, concat, activation, prelu)"},
+         "layer_norm, add, subtract, multiply, average, maximum, minimum, concat, activation, prelu, simple_rnn, gru, "
+         "lstm)"},
         {IN4 "{\"op\": \"prelu\", \"alphas\": [0.1, 0.2]}]}",
          "model.json: op 1: \"alphas\" must be a list of 1 slopes (one per channel) or 16 (one per value), got a list"},
         {IN4 "{\"name\": \"c\"}]}",
@@ -560,11 +589,24 @@ static void test_errors_name_their_place(void **state) {
         {IN4 "{\"op\": \"add\", \"inputs\": [\"input\", \"input\"], \"axis\": 1}]}",
          "model.json: op 1: \"axis\" is not a setting of add (it has none; every op takes name, inputs, shape, "
          "activation)"},
+        {IN4 "{\"op\": \"lstm\", \"kernel\": [[1]], \"recurrent_kernel\": [[1]]}]}",
+         "model.json: op 1: lstm reads (steps, features); its input is (4, 4, 1)"},
+        {"{\"input\": {\"shape\": [3, 1]}, \"ops\": [{\"op\": \"gru\", \"kernel\": [[1, 2]], "
+         "\"recurrent_kernel\": [[1]]}]}",
+         "model.json: op 1: \"kernel\" has 2 columns: expected 3 gates x units (units at most 65535)"},
+        {"{\"input\": {\"shape\": [3, 1]}, \"ops\": [{\"op\": \"simple_rnn\", \"kernel\": [[1]], "
+         "\"recurrent_kernel\": [[1]], \"reverse_output\": true}]}",
+         "model.json: op 1: \"reverse_output\" needs \"return_sequences\""},
+        {"{\"input\": {\"shape\": [3, 1]}, \"ops\": [{\"op\": \"simple_rnn\", \"kernel\": [[1]], "
+         "\"recurrent_kernel\": [[1]], \"cell_activation\": \"softmax\"}]}",
+         "model.json: op 1: \"cell_activation\" softmax is not supported in a recurrent cell (one without parameters: "
+         "tanh, sigmoid, hard_sigmoid, relu, ...)"},
         {IN4 "{\"op\": \"max_pool2d\", \"stride\": 3}]}",
          "model.json: op 1: unknown key \"stride\" (known: op, name, inputs, shape, activation, alpha, negative_slope, "
          "max_value, threshold, theta, units, filters, kernel_size, pool_size, strides, dilation, padding, "
          "depth_multiplier, cropping, size, keepdims, dims, axis, epsilon, kernel, bias, scale, shift, gamma, beta, "
-         "alphas; did you mean \"strides\"?)"},
+         "alphas, cell_activation, recurrent_activation, return_sequences, go_backwards, reverse_output, reset_after, "
+         "recurrent_kernel; did you mean \"strides\"?)"},
         {IN4 "{\"op\": \"max_pool2d\", \"shape\": [2, 2, 2]}]}",
          "model.json: op 1: \"shape\" says (2, 2, 2) but the op's settings and inputs give (2, 2, 1)"},
         {IN4 "{\"op\": \"activation\", \"name\": \"a\"}, {\"op\": \"activation\", \"name\": \"a\"}]}",

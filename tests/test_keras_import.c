@@ -244,13 +244,11 @@ static void test_tfjs_legacy(void **state) {
 }
 
 /* nn4mc's edge cases: fixed-length names, deferred build (shape only in build_input_shape), the
- * empty file, and recurrent / convolutional layers refused by name. */
+ * empty file (its recurrent models: test_keras_rnn.c). */
 static void test_nn4mc_edge_cases(void **state) {
     SHARED(cls, FIX "nn4mc_small_models/classifier.hdf5");
     SHARED(deferred, FIX "nn4mc_small_models/ISRR_tests_test3.hdf5");
     SHARED(empty, FIX "nn4mc_small_models/model_regression_dome.hdf5");
-    SHARED(lstm, FIX "nn4mc_small_models/LSTM.hdf5");
-    SHARED(gru, FIX "nn4mc_small_models/GRU.hdf5");
     unsigned char *b;
     size_t n;
     anne_model m;
@@ -265,13 +263,11 @@ static void test_nn4mc_edge_cases(void **state) {
     assert_int_equal(m.n_layers, 4);
     free(b);
     assert_non_null(strstr(refused(empty, NULL), "an empty Keras file"));
-    assert_non_null(strstr(refused(lstm, NULL), "(LSTM): not supported"));
-    assert_non_null(strstr(refused(gru, NULL), "(GRU): not supported"));
 }
 
 /* The published CNNs of the fixtures (keyword spotting, gesture Conv1D with BatchNormalization, hls4ml's
  * jet taggers, nn4mc's Conv1D and pooling models) convert to graph models that load and give finite
- * outputs with a BatchNormalization folded away; keras2c's two-input Conv1D model is refused by name. */
+ * outputs with a BatchNormalization folded away. */
 static void test_published_cnns_convert(void **state) {
     static const char *const h5[] = {"embml_kws_cnn/kws_cnn.h5",      "k3_h5_gesture_conv1d_bn/gesture_model.h5",
                                      "nn4mc_small_models/Conv1.hdf5", "nn4mc_small_models/Conv1d_pooling.hdf5",
@@ -322,26 +318,19 @@ static void test_published_cnns_convert(void **state) {
         free(arena);
         free(b);
     }
-    {
-        SHARED(k2c, FIX "keras2c_profile_conv1d/model.h5");
-        /* 10 inputs and 2 outputs are no obstacle now: its LSTM is */
-        assert_non_null(strstr(refused(k2c, NULL), "\"lstm_1\" (LSTM): not supported: layer class LSTM is not supported"));
-    }
+    /* keras2c's Conv1D model with an LSTM: test_keras_rnn.c, against Keras' outputs */
 }
 
-/* keras2c's LSTM model, a Keras 3 LSTM .keras and QKeras custom layers: refused with the layer named. */
+/* QKeras custom layers: refused with the layer named. */
 static void test_unsupported_named(void **state) {
-    SHARED(k2c, FIX "keras2c_example/model.h5");
-    SHARED(har, FIX "k3_keras_har_lstm_renamed/har_model.keras");
     SHARED(q, FIX "k3_qkeras_custom_layers_negative/qkeras-v3_3layer.keras");
     (void)state;
-    assert_non_null(strstr(refused(k2c, NULL), "layer 4 \"lstm_1\" (LSTM): not supported"));
-    assert_non_null(strstr(refused(har, NULL), "(LSTM): not supported"));
     assert_non_null(strstr(refused(q, NULL), "\"fc1\" (QDense): not supported: layer class QDense"));
 }
 
 /* --check lists every layer without converting. */
 static void test_check_report(void **state) {
+    SHARED(q, FIX "k3_qkeras_custom_layers_negative/qkeras-v3_3layer.keras");
     SHARED(k2c, FIX "keras2c_example/model.h5");
     SHARED(iris, FIX "k3_h5_iris_mit/iris_model.h5");
     anne_import_options opt;
@@ -350,10 +339,16 @@ static void test_check_report(void **state) {
     (void)state;
     memset(&opt, 0, sizeof opt);
     opt.check = 1;
-    assert_int_equal(anne_import_ex(&ir, k2c, &opt, &err), 0);
+    assert_int_equal(anne_import_ex(&ir, q, &opt, &err), 0);
     assert_false(opt.all_supported);
-    assert_non_null(strstr(opt.report, "lstm_1"));
+    assert_non_null(strstr(opt.report, "fc1"));
     assert_non_null(strstr(opt.report, "NOT SUPPORTED"));
+    free(opt.report);
+    memset(&opt, 0, sizeof opt); /* its LSTM and the Dense layers around it */
+    opt.check = 1;
+    assert_int_equal(anne_import_ex(&ir, k2c, &opt, &err), 0);
+    assert_true(opt.all_supported);
+    assert_non_null(strstr(opt.report, "lstm_1"));
     assert_non_null(strstr(opt.report, "dense_3"));
     free(opt.report);
     memset(&opt, 0, sizeof opt);

@@ -40,6 +40,7 @@ static void test_chain_gets_the_lower_bound(void **state) {
         size_t n = 2u + rnd(10), i;
         uint32_t arena, bound = 0;
         anne_error err;
+        memset(t, 0, sizeof t);
         for (i = 0; i < n; i++) {
             t[i].bytes = 4u * (1u + rnd(100));
             t[i].last = (uint32_t)i; /* read by the next op; the output (i = n - 1) by the caller */
@@ -170,6 +171,43 @@ static void test_random_graphs(void **state) {
     assert_true(reused > 250 && in_place > 0); /* the test exercises reuse and in-place */
 }
 
+/* Ops with a scratch (a recurrent op's state): in random chains and branches, each scratch lies in the
+ * arena clear of every tensor live while its op runs (its inputs and its output among them), and the
+ * arena ends exactly at the furthest tensor or scratch. */
+static void test_scratch_apart_from_live_tensors(void **state) {
+    int r;
+    (void)state;
+    for (r = 0; r < 300; r++) {
+        anne_plan_tensor t[16];
+        size_t n = 2u + rnd(14), i, a;
+        uint32_t arena, end = 0;
+        anne_error err;
+        memset(t, 0, sizeof t);
+        for (i = 0; i < n; i++) {
+            t[i].bytes = 4u * (1u + rnd(50));
+            /* read by a later op (a branch kept for later) or the next one; the output by the caller */
+            t[i].last = i + 1u >= n ? (uint32_t)(n - 1u) : (uint32_t)(i + rnd((uint32_t)(n - 1u - i)));
+            t[i].in_place_of = -1;
+            t[i].scratch = i > 0 && rnd(2) ? 4u * (1u + rnd(80)) : 0u;
+        }
+        assert_int_equal(anne_plan_arena(t, n, 1, &arena, &err), 0);
+        assert_valid(t, n, arena);
+        for (i = 0; i < n; i++) {
+            if (t[i].offset + t[i].bytes > end) end = t[i].offset + t[i].bytes;
+            if (t[i].scratch == 0) continue;
+            assert_true(t[i].scratch_offset % 4u == 0);
+            if (t[i].scratch_offset + t[i].scratch > end) end = t[i].scratch_offset + t[i].scratch;
+            for (a = 0; a < n; a++) { /* live while op i - 1 runs: written by then, read by it or later */
+                int live = a <= i && t[a].last + 1u >= i;
+                int apart = t[a].offset + t[a].bytes <= t[i].scratch_offset ||
+                            t[i].scratch_offset + t[i].scratch <= t[a].offset;
+                if (live && !apart) fail_msg("graph %d: the scratch of op %zu overlaps tensor %zu", r, i - 1u, a);
+            }
+        }
+        assert_int_equal(arena, end);
+    }
+}
+
 static void test_refusals(void **state) {
     anne_plan_tensor t[3];
     uint32_t arena;
@@ -197,6 +235,7 @@ static void test_refusals(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chain_gets_the_lower_bound),
+        cmocka_unit_test(test_scratch_apart_from_live_tensors),
         cmocka_unit_test(test_random_graphs),
         cmocka_unit_test(test_refusals),
     };

@@ -7,7 +7,7 @@
 #include "test_support.h"
 
 static void test_tfjs_graph_models_match_tfjs(void **state) {
-    const anne_graph_refs refs = {"tests/data/tfjs_graph", "model.json", "TF.js", 85, NULL, 0};
+    const anne_graph_refs refs = {"tests/data/tfjs_graph", "model.json", "TF.js", 111, NULL, 0};
     (void)state;
     anne_graph_refs_check(&refs);
 }

@@ -4,7 +4,9 @@
  * the test input and the host's output come from anne_mcu_host embed's <name>.c (bench_model.h; the
  * model bytes there are not referenced, so not linked). Calls NAME_predict once for float32 models and
  * the raw integer entry point (NAME_predict_q16 / NAME_predict_s8) for quantized ones, so no float code
- * is linked for them. Counted regions (ports/plugin/anne_insn.c): 0 empty, 1 the call. Prints the stack
+ * is linked for them; NAME_predict for int8 graph models too (built with ANNE_FOOTPRINT_FLOAT_API: they
+ * have no raw entry point, anne_model_predict quantizes their input and dequantizes their output).
+ * Counted regions (ports/plugin/anne_insn.c): 0 empty, 1 the call. Prints the stack
  * high-water mark; exits 0 when the output equals the host's bit for bit, 4 when not, 5 on an error.
  * With ANNE_FOOTPRINT_CHECK (a second firmware; it links the loader): region 2 runs the same code of
  * main on the model anne_model_load makes of the same bytes, so that its count equals region 1's exactly
@@ -19,14 +21,14 @@
 #define ANNE_FP(suffix) ANNE_FP_CAT(ANNE_FOOTPRINT_PREFIX, suffix) /* NAME##suffix */
 #include ANNE_FOOTPRINT_HEADER
 
-#if ANNE_FP(_DTYPE) == 2
+#if ANNE_FP(_DTYPE) == 2 && !defined(ANNE_FOOTPRINT_FLOAT_API)
 #ifndef ANNE_BENCH_RAW_S8
 #define ANNE_BENCH_RAW_S8 /* bench_model.h: the raw arrays are int8 */
 #endif
 #endif
 #include "bench_model.h"
 
-#if ANNE_FP(_DTYPE) == 0
+#if ANNE_FP(_DTYPE) == 0 || defined(ANNE_FOOTPRINT_FLOAT_API)
 typedef float anne_fp_value;
 #define ANNE_FP_ENTRY ANNE_FP(_predict)
 #define ANNE_FP_RUNTIME anne_model_predict

@@ -13,6 +13,8 @@
  *                                              of one op: a 3x3 'same' convolution of a (16, 16, 16)
  *                                              input to 16 channels, and a 3x3 'same' depthwise one,
  *                                              linear, with bias: the cost of a MAC in each kernel)
+ *   anne_mcu_host s8models DIR                 the int8 graph benchmark models (anne_mcu_s8_models.c:
+ *                                              ds_cnn_kws, conv3x3_16, dwconv3x3_64, pwconv_64)
  *   anne_mcu_host graph OUT.anne               the sample graph model (tests/sample_graph.h)
  *   anne_mcu_host embed MODEL.anne NAME OUT.c  C source with the model bytes, one input and the
  *                                              host's output for it, for ports/apps/bench_main.c,
@@ -33,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "anne_mcu_s8_models.h"
 #include "anne_quant.h"
 #include "anne_train.h"
 #include "sample_graph.h"
@@ -387,6 +390,7 @@ static int anne__embed(const char *model_path, const char *name, const char *out
             acts |= ANNE_ACT_BIT(layer.activation);
         }
         if (m.op_table != NULL) macs = anne__graph_macs(&m, &acts);
+        if (m.tensor_quant != NULL) layer.dtype = ANNE_DTYPE_S8; /* an int8 graph: float API only */
         printf("macs=%u format=%s model_bytes=%u arena_bytes=%u activations=0x%x graph=%d\n", (unsigned)macs,
                (unsigned)layer.dtype < 3u ? formats[layer.dtype] : "?", (unsigned)size, (unsigned)m.arena_bytes,
                (unsigned)acts, m.op_table != NULL);
@@ -448,10 +452,11 @@ int main(int argc, char **argv) {
     errno = 0;
     if (argc == 4 && strcmp(argv[1], "csv2bin") == 0) return anne__csv2bin(argv[2], argv[3]);
     if (argc == 3 && strcmp(argv[1], "models") == 0) return anne__models(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "s8models") == 0) return anne_mcu_s8_models(argv[2]);
     if (argc == 3 && strcmp(argv[1], "graph") == 0) return anne__graph(argv[2]);
     if (argc == 5 && strcmp(argv[1], "embed") == 0) return anne__embed(argv[2], argv[3], argv[4]);
     if (argc == 4 && strcmp(argv[1], "calib") == 0) return anne__calib(argv[2], argv[3]);
-    fprintf(stderr, "usage: anne_mcu_host csv2bin IN.csv OUT.bin | models DIR | graph OUT.anne | "
+    fprintf(stderr, "usage: anne_mcu_host csv2bin IN.csv OUT.bin | models DIR | s8models DIR | graph OUT.anne | "
                     "embed MODEL.anne NAME OUT.c | calib MODEL.anne OUT.csv\n");
     return 2;
 }

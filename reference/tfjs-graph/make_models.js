@@ -418,6 +418,58 @@ multi('two_in_two_out', [[4], [3]], ([a, b]) => {
   return [h, dense({ units: 2 }).apply(c)];
 });
 
+// ---- Recurrent layers: SimpleRNN, GRU (tfjs-layers 4.22 has only reset_after=false: "GRUCell does not
+// support reset_after parameter set to true"), LSTM, with and without return_sequences and go_backwards,
+// several cell and gate activations (TF.js' defaults are tanh and hard_sigmoid, Keras 2's form), and
+// Bidirectional with each merge_mode. Recurrent kernels glorot-initialized (seeded) rather than TF.js'
+// orthogonal default, so that every run writes the same weights.
+const rnnInit = (o) => Object.assign({ kernelInitializer: glorot(), recurrentInitializer: glorot(),
+  biasInitializer: uniform(-0.3, 0.3) }, o);
+const simpleRNN = (o) => tfl.layers.simpleRNN(rnnInit(o));
+const gru = (o) => tfl.layers.gru(rnnInit(o));
+const lstm = (o) => tfl.layers.lstm(rnnInit(Object.assign({ unitForgetBias: false }, o)));
+const bidirectional = (layer, mergeMode) => tfl.layers.bidirectional({ layer, mergeMode });
+seq('simple_rnn_last', [7, 3], () => [simpleRNN({ units: 4 })]);
+seq('simple_rnn_seq_relu', [6, 2], () => [simpleRNN({ units: 3, activation: 'relu', returnSequences: true })]);
+seq('simple_rnn_backwards_seq', [5, 3],
+  () => [simpleRNN({ units: 4, activation: 'softsign', returnSequences: true, goBackwards: true })]);
+seq('gru_last', [8, 3], () => [gru({ units: 4 })]);
+seq('gru_seq_backwards', [6, 2],
+  () => [gru({ units: 3, returnSequences: true, goBackwards: true, recurrentActivation: 'sigmoid' })]);
+seq('gru_elu_no_bias', [5, 3], () => [gru({ units: 3, activation: 'elu', useBias: false })]);
+seq('lstm_last', [8, 3], () => [lstm({ units: 5 })]);
+seq('lstm_seq_sigmoid', [6, 2], () => [lstm({ units: 3, returnSequences: true, recurrentActivation: 'sigmoid' })]);
+seq('lstm_backwards_last', [7, 2], () => [lstm({ units: 4, goBackwards: true, activation: 'softsign' })]);
+seq('lstm_no_bias_seq', [5, 3], () => [lstm({ units: 3, useBias: false, returnSequences: true })]);
+seq('lstm_unit_forget_bias', [6, 2], () => [lstm({ units: 3, unitForgetBias: true }), dense({ units: 2 })]);
+// the shape of an activity-recognition model: Conv1D features, pooled, through an LSTM, then a classifier
+seq('conv1d_lstm_dense', [24, 3],
+  () => [conv1d({ filters: 6, kernelSize: 3, activation: 'relu' }), tfl.layers.maxPooling1d({ poolSize: 2 }),
+         lstm({ units: 8, recurrentActivation: 'sigmoid' }), dense({ units: 3, activation: 'softmax' })]);
+seq('lstm_stacked', [10, 2],
+  () => [lstm({ units: 6, returnSequences: true }), lstm({ units: 4 }), dense({ units: 2 })]);
+seq('gru_stacked_dense_seq', [8, 2],
+  () => [gru({ units: 5, returnSequences: true }), simpleRNN({ units: 3, returnSequences: true }),
+         dense({ units: 2, activation: 'sigmoid' })]);
+seq('bidir_lstm_concat_seq', [7, 3], () => [bidirectional(lstm({ units: 4, returnSequences: true }), 'concat')]);
+seq('bidir_lstm_concat_last', [6, 2],
+  () => [bidirectional(lstm({ units: 3, recurrentActivation: 'sigmoid' }), 'concat'), dense({ units: 2 })]);
+seq('bidir_gru_sum_seq', [6, 3], () => [bidirectional(gru({ units: 3, returnSequences: true }), 'sum')]);
+seq('bidir_simple_rnn_mul_last', [5, 2], () => [bidirectional(simpleRNN({ units: 4 }), 'mul')]);
+seq('bidir_lstm_ave_seq', [6, 2],
+  () => [bidirectional(lstm({ units: 3, returnSequences: true }), 'ave'), tfl.layers.globalAveragePooling1d()]);
+// a Bidirectional LSTM over Conv1D features, then a second LSTM (the ECG models' shape)
+seq('conv1d_bidir_lstm_lstm', [16, 2],
+  () => [conv1d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }),
+         bidirectional(lstm({ units: 3, returnSequences: true }), 'concat'), lstm({ units: 3 }),
+         dense({ units: 2, activation: 'softmax' })]);
+// return_state: the layer's states are outputs of its own, which ANNE does not give; a model that reads
+// only the sequence converts (and one that reads a state is refused: tests/test_keras_rnn.c edits this one)
+fn('lstm_return_state_unused', [6, 2], (x) => {
+  const [seq] = lstm({ units: 3, returnSequences: true, returnState: true }).apply(x);
+  return dense({ units: 2 }).apply(tfl.layers.globalAveragePooling1d().apply(seq));
+});
+
 // ---- Writing
 
 // The shortest decimal that reads back (as a double, then rounded to float32) to the float32 value v.

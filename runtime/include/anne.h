@@ -292,8 +292,34 @@ typedef enum anne_op_kind {
     ANNE_OP_PRELU,              /* Keras PReLU: x if x >= 0 else alpha * x, same shape in and out; kernel
                                    alpha: (C), one slope per channel (shared over every other axis), or
                                    the output's whole shape (one per value) */
+    ANNE_OP_SIMPLE_RNN,         /* Keras SimpleRNN over an input (T, F): output (T, units) with return_sequences,
+                                   else (units). The recurrent kinds' kernel, bias and attrs: ANNE_RNN_* below */
+    ANNE_OP_GRU,                /* Keras GRU (gates z, r, h; reset_after or not) */
+    ANNE_OP_LSTM,               /* Keras LSTM (gates i, f, c, o) */
     ANNE_OP_KIND_COUNT
 } anne_op_kind;
+
+/* The recurrent ops (SIMPLE_RNN, GRU, LSTM; docs/ops.md): with k gates (1, 3, 4), F input features and
+ * u units, kernel (k*u, F + u): row j holds the input weights of gate value j (F), then its recurrent
+ * weights (u), gates in Keras' order (GRU z, r, h; LSTM i, f, c, o); bias (k*u), or for a GRU with
+ * reset_after (2*3*u): input bias, then recurrent bias; or none. attr[0]: the flags below; attr[1]: the
+ * cell's activation, attr[2]: the recurrent activation (0 for SIMPLE_RNN), both anne_activation values
+ * without parameters (relu: Keras' plain relu; elu: alpha 1); attr[3] 0; attr[4] | attr[5] << 16: the
+ * byte offset in the arena of the op's scratch (state and gates: ANNE_RNN_SCRATCH_PER_UNIT floats per
+ * unit), which no tensor live while the op runs overlaps; attr[6..7] 0. The op's own activation applies
+ * to its output, as for every op. */
+#define ANNE_RNN_GO_BACKWARDS 1u    /* the steps are taken from the last to the first (Keras go_backwards) */
+#define ANNE_RNN_REVERSE_OUTPUT 2u  /* output row s is written to row T-1-s (Bidirectional's backward layer,
+                                       which Keras flips back into input order); only with return_sequences */
+#define ANNE_RNN_RESET_AFTER 4u     /* GRU: the reset gate multiplies the recurrent product (Keras 2/3's
+                                       default), else the state before the product (Keras 1) */
+#define ANNE_RNN_FLAGS 7u
+/* Floats of scratch per unit: SIMPLE_RNN h and the new h; GRU h, the input and the recurrent sums of
+ * the three gates, r * h; LSTM h, c and the four gates. */
+#define ANNE_RNN_SCRATCH_PER_UNIT(kind) \
+    ((kind) == ANNE_OP_SIMPLE_RNN ? 2u : (kind) == ANNE_OP_GRU ? 8u : (kind) == ANNE_OP_LSTM ? 6u : 0u)
+/* Gates of a recurrent kind */
+#define ANNE_RNN_GATES(kind) ((kind) == ANNE_OP_SIMPLE_RNN ? 1u : (kind) == ANNE_OP_GRU ? 3u : 4u)
 
 #define ANNE_MAX_RANK 4u            /* tensors of rank 1 to 4 */
 #define ANNE_MAX_OP_INPUTS 4u       /* inputs of one op; longer merges are chains of ops */

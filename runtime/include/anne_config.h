@@ -48,6 +48,14 @@
 #define ANNE_CONFIG_S8_WIDE 0
 #endif
 
+/* 1: the int8 convolutions (anne_conv2d_forward_s8, anne_depthwise_conv2d_forward_s8) are the optimized
+ * kernels of anne_conv2d_s8_fast.c: output channels in groups that share each input load, 1x1 and 3x3
+ * windows as runs of contiguous bytes, SMLAD on cores with the DSP extension (docs/mcu-report.md). 0:
+ * the reference kernels alone (smaller code, several times slower). Results are identical bit for bit. */
+#ifndef ANNE_CONFIG_S8_FAST_CONV
+#define ANNE_CONFIG_S8_FAST_CONV 1
+#endif
+
 /* Footprint knobs. A build that leaves something out rejects a model that needs it at load time
  * (anne_model_load), with the status named below, and links none of its code or tables. The
  * defaults keep everything in. docs/mcu.md measures what each saves on a Cortex-M0+ and M33. */

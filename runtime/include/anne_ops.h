@@ -175,6 +175,34 @@ void anne_channel_affine_f32(float *x, uint32_t n, uint16_t c, const float *scal
  * inv = gamma / sqrt(var + epsilon): the same value, other roundings.) */
 void anne_layer_norm_f32(float *x, uint32_t n, uint16_t c, const float *gamma, const float *beta, float epsilon);
 
+/* A recurrent op's sizes and settings (ANNE_OP_SIMPLE_RNN, ANNE_OP_GRU, ANNE_OP_LSTM in anne.h). */
+typedef struct anne_rnn_params {
+    uint16_t steps;             /* T: rows of the input (T, F) */
+    uint16_t features;          /* F */
+    uint16_t units;             /* u */
+    uint16_t flags;             /* ANNE_RNN_GO_BACKWARDS, ANNE_RNN_REVERSE_OUTPUT, ANNE_RNN_RESET_AFTER */
+    uint8_t activation;         /* anne_activation of the cell (Keras' `activation`), without parameters */
+    uint8_t recurrent_activation; /* of the gates (Keras' `recurrent_activation`); SimpleRNN: unused */
+    uint8_t sequences;          /* 1: out (T, u) holds h after every step (return_sequences); 0: out (u),
+                                   the last h */
+} anne_rnn_params;
+
+/* The recurrent layers of Keras, from a zero state, one time step after the other (docs/ops.md has the
+ * formulas). in (T, F); out (T, u) or (u) (p->sequences); kernel (k*u, F + u): row j is gate value j's
+ * input weights (F) then its recurrent weights (u), gates in Keras' order; bias (k*u), for a GRU with
+ * ANNE_RNN_RESET_AFTER (2*k*u: input bias, then recurrent bias), or NULL. scratch: u *
+ * ANNE_RNN_SCRATCH_PER_UNIT(kind) floats (anne.h) of the caller's, overlapping neither in nor out.
+ * Every dot product starts at +0.0 and adds its products in order (the input's features, then the
+ * state's units, each its own sum); the sums combine as Keras writes them (docs/ops.md). Step s reads
+ * input row s, or T-1-s with ANNE_RNN_GO_BACKWARDS, and its h goes to output row s, or T-1-s with
+ * ANNE_RNN_REVERSE_OUTPUT. */
+void anne_simple_rnn_forward_f32(float *out, const float *in, const float *kernel, const float *bias, float *scratch,
+                                 const anne_rnn_params *p);
+void anne_gru_forward_f32(float *out, const float *in, const float *kernel, const float *bias, float *scratch,
+                          const anne_rnn_params *p);
+void anne_lstm_forward_f32(float *out, const float *in, const float *kernel, const float *bias, float *scratch,
+                           const anne_rnn_params *p);
+
 /* Softmax over the last axis of x (n, c), in place: each row as anne_activation_forward_f32 (anne.h)
  * computes softmax over a whole vector. */
 void anne_softmax_rows_f32(float *x, uint32_t n, uint16_t c);

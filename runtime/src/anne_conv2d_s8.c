@@ -1,7 +1,10 @@
 /* Conv2D and DepthwiseConv2D (and their 1-D forms, as H = 1) in int8, TFLite's scheme: the reference
  * kernels of anne_quant.h, one int32 sum per output value over the window's positions inside the
  * input, then the per-channel requantization of the dense int8 layer. Written to be read; the
- * arithmetic is TFLite's reference_integer_ops (conv.h, depthwise_conv.h) and CMSIS-NN's. */
+ * arithmetic is TFLite's reference_integer_ops (conv.h, depthwise_conv.h) and CMSIS-NN's. The public
+ * functions are the optimized kernels of anne_conv2d_s8_fast.c (same bits, tested against these),
+ * unless ANNE_CONFIG_S8_FAST_CONV is 0. */
+#include "anne_conv_s8.h"
 #include "anne_quant.h"
 
 /* An output's int32 sum becomes int8: requantized by its channel's multiplier and shift, moved to the
@@ -13,8 +16,8 @@ static int8_t anne__s8_output(int32_t acc, uint32_t o, const anne_s8_dense_param
     return (int8_t)v;
 }
 
-void anne_conv2d_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
-                            const anne_window_params *win, const anne_s8_dense_params *p) {
+void anne__conv2d_ref_s8(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
+                         const anne_window_params *win, const anne_s8_dense_params *p) {
     const anne_window *w = win->win;
     uint32_t y, x, o, ky, kx, c;
     for (y = 0; y < win->out.h; y++) {
@@ -39,8 +42,8 @@ void anne_conv2d_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel,
     }
 }
 
-void anne_depthwise_conv2d_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
-                                      const anne_window_params *win, const anne_s8_dense_params *p) {
+void anne__depthwise_ref_s8(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
+                            const anne_window_params *win, const anne_s8_dense_params *p) {
     const anne_window *w = win->win;
     uint32_t m = win->in.c != 0u ? (uint32_t)win->out.c / win->in.c : 0u; /* the depth multiplier */
     uint32_t y, x, o, ky, kx;
@@ -64,3 +67,16 @@ void anne_depthwise_conv2d_forward_s8(int8_t *out, const int8_t *in, const int8_
         }
     }
 }
+
+#if !ANNE_CONFIG_S8_FAST_CONV
+/* A build without the optimized kernels (anne_config.h): the reference ones are the public ones. */
+void anne_conv2d_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
+                            const anne_window_params *win, const anne_s8_dense_params *p) {
+    anne__conv2d_ref_s8(out, in, kernel, bias, win, p);
+}
+
+void anne_depthwise_conv2d_forward_s8(int8_t *out, const int8_t *in, const int8_t *kernel, const int32_t *bias,
+                                      const anne_window_params *win, const anne_s8_dense_params *p) {
+    anne__depthwise_ref_s8(out, in, kernel, bias, win, p);
+}
+#endif

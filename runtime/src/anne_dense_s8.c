@@ -7,86 +7,7 @@
 #include "anne_inline.h"
 #include "anne_quant.h"
 #include "anne_quant_format.h"
-
-/* The requantization is the per-unit work of every int8 layer: inlined into the one place that runs
- * it per unit (anne__s8_finish), so a unit costs no calls but the kernel's one to finish. */
-#if defined(__GNUC__)
-/* v as the compiler cannot know it: keeps -Os from copying the product's code for each constant a
- * branch leaves in v (the requantization's saturated cases), which only costs flash */
-#define ANNE__OPAQUE(v) __asm__("" : "+r"(v))
-#else
-#define ANNE__OPAQUE(v) ((void)0)
-#endif
-
-/* The int32 with the bits of u (two's complement, no implementation-defined conversion). */
-static int32_t anne__u2i(uint32_t u) {
-    return u <= (uint32_t)INT32_MAX ? (int32_t)u : -(int32_t)(~u) - 1;
-}
-
-/* TFLite's SaturatingRoundingDoublingHighMul: round(a * b / 2^31), ties toward +inf, the one
- * overflowing case (INT32_MIN * INT32_MIN) saturated. TFLite writes it with a sign-dependent nudge
- * and a truncating division; that equals floor((a b + 2^30) / 2^31), whose low 32 bits are taken
- * here (the result fits int32 except in the saturated case). */
-#if defined(__ARM_ARCH_6M__) || defined(ANNE_REQUANT_HALVES)
-/* ARMv6-M has no 32x32->64 multiply (GCC would call __aeabi_lmul and shift 64-bit values): the
- * product from 16-bit halves, a = ah 2^16 + al (al unsigned), in a 64-bit (hi, lo) pair of words with
- * explicit carries; four MULS. Every partial product fits 32 bits: |ah bl| < 2^31, al bl < 2^32. */
-/* floor(x / 2^16): the high halfword as a signed int16 (two's complement, as every C99 compiler
- * targeting these cores converts; on ARMv6-M an LSRS and an SXTH). */
-ANNE__ALWAYS_INLINE int32_t anne__hi16(int32_t x) {
-    return (int32_t)(int16_t)(uint16_t)((uint32_t)x >> 16);
-}
-
-ANNE__ALWAYS_INLINE int32_t anne__srdhm(int32_t a, int32_t b) {
-    uint32_t al = (uint32_t)a & 0xFFFFu, bl = (uint32_t)b & 0xFFFFu, lo, hi, t;
-    int32_t ah = anne__hi16(a), bh = anne__hi16(b), m;
-    if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
-    lo = al * bl;
-    hi = (uint32_t)(ah * bh);
-    m = ah * (int32_t)bl;
-    t = (uint32_t)m << 16;
-    lo += t;
-    hi += (uint32_t)anne__hi16(m) + (lo < t ? 1u : 0u);
-    m = (int32_t)al * bh;
-    t = (uint32_t)m << 16;
-    lo += t;
-    hi += (uint32_t)anne__hi16(m) + (lo < t ? 1u : 0u);
-    lo += (uint32_t)1 << 30;
-    hi += lo < ((uint32_t)1 << 30) ? 1u : 0u;
-    return anne__u2i((hi << 1) | (lo >> 31));
-}
-#else
-/* One SMULL where the core has it (Cortex-M3/M4/M33, x86-64); the shift of the unsigned 64-bit value
- * keeps the low 32 bits of the floor division. */
-ANNE__ALWAYS_INLINE int32_t anne__srdhm(int32_t a, int32_t b) {
-    if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
-    return anne__u2i((uint32_t)(((uint64_t)((int64_t)a * b) + ((uint64_t)1 << 30)) >> 31));
-}
-#endif
-
-/* TFLite's RoundingDivideByPOT: x / 2^e rounded to nearest, ties away from zero; e in 0..31. The
- * arithmetic shift of a negative x is written ~(~x >> e), which only shifts non-negative numbers. */
-ANNE__ALWAYS_INLINE int32_t anne__rdbpot(int32_t x, int32_t e) {
-    uint32_t mask;
-    int32_t rem, threshold;
-    if (e <= 0) return x;
-    mask = ((uint32_t)1 << e) - 1u;
-    rem = (int32_t)((uint32_t)x & mask);
-    threshold = (int32_t)(mask >> 1) + (x < 0 ? 1 : 0);
-    return (x >= 0 ? (int32_t)((uint32_t)x >> e) : ~(int32_t)((uint32_t)~x >> e)) + (rem > threshold ? 1 : 0);
-}
-
-ANNE__ALWAYS_INLINE int32_t anne__requantize(int32_t x, int32_t multiplier, int32_t shift) {
-    if (shift > 0) {
-        /* x 2^shift saturated to int32 (TFLite: undefined on overflow), in 32 bits; shift <= 31 */
-        int32_t limit = INT32_MAX >> shift;
-        x = x > limit ? INT32_MAX : x < ~limit ? INT32_MIN : anne__u2i((uint32_t)x << shift);
-    }
-    /* one copy of the product (rdbpot with exponent 0 is the identity) */
-    ANNE__OPAQUE(x);
-    x = anne__srdhm(x, multiplier);
-    return shift < 0 ? anne__rdbpot(x, -shift) : x;
-}
+#include "anne_requant.h"
 
 /* The kernels' copy relies on the shift range -31..30 that the loader checks (anne_quant_check.c); the
  * public function takes any shift without undefined behaviour: x 2^shift saturates alike for every
@@ -183,20 +104,7 @@ static void anne__s8w_quad(int32_t acc[4], const int8_t *x, const int16_t *w, ui
 #endif
 
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
-#include <arm_acle.h>
-#include <string.h>
-
-/* Four int8 values from any address (the Cortex-M33 loads unaligned words). */
-static int32_t anne__ld4(const int8_t *p) {
-    int32_t v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-/* Bytes 1 and 3 of v into the positions of bytes 0 and 2 (SXTB16's rotated operand). */
-static int32_t anne__ror8(int32_t v) {
-    return (int32_t)(((uint32_t)v >> 8) | ((uint32_t)v << 24));
-}
+#include "anne_s8_dsp.h"
 
 #if ANNE__S8_QUAD_ASM
 /* The four-unit inner loop by hand (Thumb-2 with DSP): GCC's allocation of the C loop spills the sums
@@ -291,9 +199,8 @@ __asm__(".syntax unified\n\t"
 ANNE__ALWAYS_INLINE int32_t anne__s8_dot(int32_t a, const int8_t *w, const int8_t *x, uint32_t n) {
     uint32_t i;
     for (i = 0; i + 4u <= n; i += 4u) {
-        int32_t xv = anne__ld4(x + i), wv = anne__ld4(w + i);
-        a = __smlad(__sxtb16(wv), __sxtb16(xv), a);
-        a = __smlad(__sxtb16(anne__ror8(wv)), __sxtb16(anne__ror8(xv)), a);
+        int32_t xv = anne__ld4(x + i);
+        a = anne__smlad4(a, anne__ld4(w + i), __sxtb16(xv), __sxtb16(anne__ror8(xv)));
     }
     for (; i < n; i++) a += (int32_t)w[i] * x[i];
     return a;
@@ -352,15 +259,17 @@ ANNE__ALWAYS_INLINE void anne__s8_units(int8_t *out, const int8_t *in, const int
  * converts; on ARMv6-M a shift and SXTB). */
 #define ANNE__B(v, k) ((int32_t)(int8_t)(uint8_t)((v) >> (8u * (k))))
 
-/* The sums over k < n_in of w0[k] * x[k] (low word) and w1[k] * x[k] (high word), w1 = w0 + n_in, from
- * int8 read four to a word: x and w0 4-aligned, n_in a positive multiple of 4. */
+/* The sums over k < n_in of w0[k] * x[k] (low word) and w1[k] * x[k] (high word), w1 = w0 + ws, from
+ * int8 read four to a word: x, w0 and ws 4-aligned, n_in a positive multiple of 4. The dense layer's
+ * two units are rows n_in apart (ws = n_in); a convolution's two output channels a filter apart
+ * (anne_conv2d_s8_fast.c, which calls the ARMv6-M form; anne_conv_s8.h). */
 #if defined(__ARM_ARCH_6M__) && defined(__GNUC__) && defined(__OPTIMIZE__)
 /* ARMv6-M by hand, a leaf of its own (so that the C around it keeps its registers): the eight low
  * registers hold the three pointers, the three words and two temporaries; the sums live in ip and lr
  * (ADD reaches them), the end pointer in r8. 46 cycles per 8 MACs on a Cortex-M0+ (three LDMs of one
  * word, 2 cycles per input byte shared by both units, 4 per MAC, 3 of loop). Integer adds wrap exactly
  * as the C sums (which never overflow: loader bound), so the bits are the same. */
-uint64_t anne__s8_pair(const int8_t *x, const int8_t *w0, uint32_t n_in);
+uint64_t anne__s8_pair(const int8_t *x, const int8_t *w0, uint32_t n_in, uint32_t ws);
 /* r4 input word, r5/r6 the two units' weight words, r2 the input byte, r7 a product */
 #define ANNE__S8_BYTE                                                                                          \
     "sxtb r2, r4\n\tlsrs r4, r4, #8\n\t"                                                                       \
@@ -378,7 +287,7 @@ __asm__(".syntax unified\n\t"
         "push {r4, r5, r6, r7, lr}\n\t"
         "mov r4, r8\n\t"
         "push {r4}\n\t"
-        "adds r3, r1, r2\n\t" /* r3: w1 */
+        "adds r3, r1, r3\n\t" /* r3: w1 */
         "adds r2, r0, r2\n\t"
         "mov r8, r2\n\t" /* the input's end */
         "movs r2, #0\n\t"
@@ -402,11 +311,11 @@ __asm__(".syntax unified\n\t"
         ".size anne__s8_pair, . - anne__s8_pair\n\t"
         ".text\n");
 #else
-static uint64_t anne__s8_pair(const int8_t *x, const int8_t *w0, uint32_t n_in) {
+static uint64_t anne__s8_pair(const int8_t *x, const int8_t *w0, uint32_t n_in, uint32_t ws) {
     /* words read through uint32_t pointers (4-aligned, checked by the caller; the runtime is built with
      * -fno-strict-aliasing) */
     const uint32_t *px = (const uint32_t *)(const void *)x, *pu = (const uint32_t *)(const void *)w0;
-    const uint32_t *pv = pu + n_in / 4u, *pend = px + n_in / 4u;
+    const uint32_t *pv = pu + ws / 4u, *pend = px + n_in / 4u;
     uint32_t a0 = 0, a1 = 0; /* (unsigned: the same bits as the int32 sums, which never overflow) */
     while (px != pend) {
         uint32_t xw = *px++, u = *pu++, v = *pv++;
@@ -454,7 +363,7 @@ ANNE__ALWAYS_INLINE void anne__s8_units(int8_t *out, const int8_t *in, const int
         }
 #endif
         if (aligned && n_out - j >= 2u) {
-            uint64_t a = anne__s8_pair(in, w0, n_in);
+            uint64_t a = anne__s8_pair(in, w0, n_in, n_in);
             out[j] = anne__s8_finish(anne__u2i((uint32_t)a), j, q);
             j++;
             w0 += n_in;

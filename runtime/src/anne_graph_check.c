@@ -178,6 +178,36 @@ static anne_status anne__check_merge(const anne_model *m, const uint8_t *rec, ui
     return sum == anne__t_dim(out, axis) ? ANNE_OK : ANNE_ERR_SHAPE;
 }
 
+/* The activations a recurrent op's cell may have (attr[1], attr[2]): those without parameters, and relu
+ * and elu with Keras' defaults (anne_rnn_f32.c). */
+static int anne__rnn_act_ok(uint32_t act) {
+    return act < ANNE_ACT_COUNT && act != ANNE_ACT_LEAKY_RELU && act != ANNE_ACT_SOFTMAX &&
+           act != ANNE_ACT_THRESHOLDED_RELU && act != ANNE_ACT_PRELU && ANNE_CONFIG_HAS_ACTIVATION(act);
+}
+
+/* SIMPLE_RNN, GRU, LSTM (anne.h): input (T, F), output (T, u) or (u), the flags the kind has, the
+ * activations, kernel (k*u, F + u), bias (k*u; 2*3*u for a GRU with reset_after) or none. The scratch's
+ * place is checked with the plan (anne__check_tensors, anne__check_plan). float32 graphs only. */
+static anne_status anne__check_rnn(const anne_model *m, const uint8_t *rec, uint32_t kind, const uint16_t *attr,
+                                   const uint8_t *in, const uint8_t *out) {
+    uint32_t steps = anne__t_dim(in, 0), f = anne__t_dim(in, 1), u = anne__t_dim(out, anne__t_rank(out) - 1u);
+    uint32_t gates = ANNE_RNN_GATES(kind), flags = attr[0], bias;
+    if (anne__graph_s8(m)) return ANNE_ERR_UNSUPPORTED_DTYPE;
+    if (anne__t_rank(in) != 2u || (anne__t_rank(out) == 2u ? anne__t_dim(out, 0) != steps : anne__t_rank(out) != 1u)) {
+        return ANNE_ERR_SHAPE;
+    }
+    if ((flags & ~ANNE_RNN_FLAGS) != 0 || ((flags & ANNE_RNN_REVERSE_OUTPUT) != 0 && anne__t_rank(out) != 2u) ||
+        ((flags & ANNE_RNN_RESET_AFTER) != 0 && kind != ANNE_OP_GRU) || attr[3] != 0 || attr[6] != 0 || attr[7] != 0) {
+        return ANNE_ERR_BAD_LAYER;
+    }
+    if (!anne__rnn_act_ok(attr[1]) || (kind == ANNE_OP_SIMPLE_RNN ? attr[2] != 0 : !anne__rnn_act_ok(attr[2]))) {
+        return ANNE_ERR_BAD_ACTIVATION;
+    }
+    if (gates * u > ANNE_MAX_TENSOR_VALUES / (f + u)) return ANNE_ERR_SHAPE; /* (k*u, F + u), k*u < 2^18 */
+    bias = (flags & ANNE_RNN_RESET_AFTER) != 0 ? 2u * gates * u : gates * u;
+    return anne__check_weights(m, rec, 4u * gates * u * (f + u), 0, 4u * bias);
+}
+
 /* The shapes, attributes and weights of one op of kind `kind` with n_in inputs (in: input 0's record)
  * and output out (its record). */
 static anne_status anne__check_op_kind(const anne_model *m, const uint8_t *rec, uint32_t kind, uint32_t n_in,
@@ -249,6 +279,10 @@ static anne_status anne__check_op_kind(const anne_model *m, const uint8_t *rec, 
             if (!anne__attrs_unused_from(attr, 2u) || eps == 0 || eps >= 0x7F800000u) return ANNE_ERR_BAD_VALUE;
         }
         return anne__check_weights(m, rec, 4u * c, 1, 4u * c);
+    case ANNE_OP_SIMPLE_RNN:
+    case ANNE_OP_GRU:
+    case ANNE_OP_LSTM:
+        return anne__check_rnn(m, rec, kind, attr, in, out);
     default: /* the merges and concatenation (kind checked by the caller) */
         {
             anne_status st = anne__check_merge(m, rec, kind, n_in, attr, out);
@@ -299,6 +333,13 @@ static int anne__overlap(const uint8_t *a, const uint8_t *b) {
            anne__t_offset(a) < anne__t_offset(b) + anne__t_bytes(b);
 }
 
+/* Whether tensor record t shares a byte of the arena with the scratch of op rec (none: 0 bytes). */
+static int anne__overlap_scratch(const anne_model *m, const uint8_t *t, const uint8_t *rec) {
+    uint32_t off = anne__op_scratch_offset(rec);
+    uint32_t bytes = anne__op_scratch_bytes(rec[ANNE__O_KIND], anne__tensor_at(m, anne__w16(rec + ANNE__O_OUTPUT)));
+    return bytes != 0 && off < anne__t_offset(t) + anne__t_bytes(t) && anne__t_offset(t) < off + bytes;
+}
+
 /* Whether tensor u is one of the model's outputs, which are read at the end. */
 static int anne__is_output(const anne_model *m, uint32_t u) {
     uint32_t k;
@@ -327,6 +368,12 @@ static ANNE__NOINLINE anne_status anne__check_plan(const anne_model *m) {
         for (k = 0; k < u && u < n_in; k++) {
             if (anne__overlap(tu, anne__tensor_at(m, k))) return ANNE_ERR_BAD_LAYER;
         }
+        /* the scratch of every op that runs while u is live, from its writer to its last reader (an
+         * unread tensor: its writer's only), lies elsewhere */
+        k = last < n_ops ? last : last == n_ops ? n_ops - 1u : (u < n_in ? 0u : from - 1u); /* the last such op */
+        for (i = u < n_in ? 0u : from - 1u; i <= k; i++) {
+            if (anne__overlap_scratch(m, tu, m->op_table + i * ANNE__OP_SIZE)) return ANNE_ERR_BAD_LAYER;
+        }
         if (last > n_ops) continue; /* never read */
         for (i = from; i < last; i++) { /* ops from .. last - 1 write while u is live */
             if (anne__overlap(tu, anne__tensor_at(m, n_in + i))) return ANNE_ERR_BAD_LAYER;
@@ -339,17 +386,27 @@ static ANNE__NOINLINE anne_status anne__check_plan(const anne_model *m) {
     return ANNE_OK;
 }
 
-/* Every tensor record; then the arena: exactly the end of the plan's last tensor, and no larger than
- * all tensors side by side, each starting at a multiple of 4 (a file cannot ask for more memory than
- * its tensors take). */
+/* Every tensor record and every recurrent op's scratch (op i writes tensor n_inputs + i, whose last
+ * axis sizes it); then the arena: exactly the end of the plan's last tensor or scratch, and no larger
+ * than all of them side by side, each starting at a multiple of 4 (a file cannot ask for more memory
+ * than its tensors take). */
 static ANNE__NOINLINE anne_status anne__check_tensors(const anne_model *m) {
-    uint32_t i, end = 0, total = 0, bytes;
-    for (i = 0; i < m->n_tensors; i++) {
-        const uint8_t *t = anne__tensor_at(m, i);
-        anne_status st = anne__check_tensor(t, m->arena_bytes, anne__graph_s8(m) ? ANNE_DTYPE_S8 : ANNE_DTYPE_F32);
-        if (st != ANNE_OK) return st;
-        bytes = anne__t_bytes(t); /* <= 2^26 */
-        if (anne__t_offset(t) + bytes > end) end = anne__t_offset(t) + bytes;
+    uint32_t i, end = 0, total = 0, bytes, off;
+    for (i = 0; i < m->n_tensors + m->n_ops; i++) {
+        if (i < m->n_tensors) {
+            const uint8_t *t = anne__tensor_at(m, i);
+            anne_status st = anne__check_tensor(t, m->arena_bytes, anne__graph_s8(m) ? ANNE_DTYPE_S8 : ANNE_DTYPE_F32);
+            if (st != ANNE_OK) return st;
+            bytes = anne__t_bytes(t); /* <= 2^26 */
+            off = anne__t_offset(t);
+        } else {
+            const uint8_t *rec = m->op_table + (i - m->n_tensors) * ANNE__OP_SIZE;
+            bytes = anne__op_scratch_bytes(rec[ANNE__O_KIND], anne__tensor_at(m, anne__n_in_tensors(m) + i - m->n_tensors));
+            off = anne__op_scratch_offset(rec);
+            if (bytes == 0) continue; /* <= 2^21 */
+            if ((off & 3u) != 0 || off > m->arena_bytes || bytes > m->arena_bytes - off) return ANNE_ERR_BAD_LAYER;
+        }
+        if (off + bytes > end) end = off + bytes;
         bytes = anne__pad4(bytes); /* side by side, each at a multiple of 4 (int8 tensors are padded) */
         total = total > 0xFFFFFFFFu - bytes ? 0xFFFFFFFFu : total + bytes;
     }

@@ -144,6 +144,21 @@ ANNE__ALWAYS_INLINE uint32_t anne__op_aux_size(const anne_model *m, const uint8_
     return 0;
 }
 
+/* The recurrent kinds (SIMPLE_RNN, GRU, LSTM): the only ones with a scratch area in the arena. */
+ANNE__ALWAYS_INLINE int anne__is_rnn(uint32_t kind) {
+    return kind == ANNE_OP_SIMPLE_RNN || kind == ANNE_OP_GRU || kind == ANNE_OP_LSTM;
+}
+
+/* The byte offset of a recurrent op's scratch in the arena (attr[4] | attr[5] << 16), and its bytes:
+ * ANNE_RNN_SCRATCH_PER_UNIT floats per unit (the last axis of out, the op's output record); 0 for
+ * every other kind. */
+ANNE__ALWAYS_INLINE uint32_t anne__op_scratch_offset(const uint8_t *rec) {
+    return anne__w32(rec + ANNE__O_ATTR + 8u);
+}
+ANNE__ALWAYS_INLINE uint32_t anne__op_scratch_bytes(uint32_t kind, const uint8_t *out) { /* out: the output's record */
+    return anne__is_rnn(kind) ? 4u * ANNE_RNN_SCRATCH_PER_UNIT(kind) * anne__t_dim(out, anne__t_rank(out) - 1u) : 0u;
+}
+
 /* The int8 parts of op i of an int8 graph (anne_graph_check_s8.c), after the checks every graph op has
  * (kind, inputs, shapes, the sizes of kernel and bias): the kinds that run in int8, the op's
  * activation, its aux record, the quantization its tensors share, kernel and bias values. */

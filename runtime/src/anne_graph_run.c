@@ -197,6 +197,29 @@ static ANNE__NOINLINE void anne__run_dense(const anne_model *m, const uint8_t *r
     }
 }
 
+/* The recurrent ops: sizes and settings from the records into one anne_rnn_params, the state in the
+ * op's scratch (planned by the converter, checked at load). */
+static ANNE__NOINLINE void anne__run_rnn(const anne_model *m, const uint8_t *rec, uint8_t *arena) {
+    anne_rnn_params p;
+    const uint8_t *tin = anne__input(m, rec, 0), *tout = anne__output(m, rec);
+    const float *kernel = anne__array(m, rec, ANNE__O_KERNEL_OFF), *bias = anne__array(m, rec, ANNE__O_BIAS_OFF);
+    float *scratch = (float *)(void *)(arena + anne__op_scratch_offset(rec));
+    p.steps = (uint16_t)anne__t_dim(tin, 0);
+    p.features = (uint16_t)anne__t_dim(tin, 1);
+    p.units = anne__channels(tout);
+    p.flags = anne__w16(rec + ANNE__O_ATTR);
+    p.activation = (uint8_t)anne__w16(rec + ANNE__O_ATTR + 2u);
+    p.recurrent_activation = (uint8_t)anne__w16(rec + ANNE__O_ATTR + 4u);
+    p.sequences = (uint8_t)(anne__t_rank(tout) == 2u);
+    if (rec[ANNE__O_KIND] == ANNE_OP_SIMPLE_RNN) {
+        anne_simple_rnn_forward_f32(anne__at(tout, arena), anne__at(tin, arena), kernel, bias, scratch, &p);
+    } else if (rec[ANNE__O_KIND] == ANNE_OP_GRU) {
+        anne_gru_forward_f32(anne__at(tout, arena), anne__at(tin, arena), kernel, bias, scratch, &p);
+    } else {
+        anne_lstm_forward_f32(anne__at(tout, arena), anne__at(tin, arena), kernel, bias, scratch, &p);
+    }
+}
+
 /* Ops over the last axis: the global poolings, and those that work in place (RESHAPE,
  * CHANNEL_AFFINE, LAYER_NORM, ACTIVATION, PRELU: the input copied to the output first when the plan did
  * not put them in the same place). */
@@ -296,6 +319,9 @@ anne_status anne_graph_run_f32(const anne_model *m, float *output, const float *
             else anne__run_broadcast(m, rec, arena);
             break;
         case ANNE_OP_CONCAT: anne__run_concat(m, rec, arena); break;
+        case ANNE_OP_SIMPLE_RNN:
+        case ANNE_OP_GRU:
+        case ANNE_OP_LSTM: anne__run_rnn(m, rec, arena); break;
         default: anne__run_rows(m, rec, arena); break; /* the loader knows no other kinds */
         }
         if (rec[ANNE__O_ACT] != ANNE_ACT_LINEAR) anne__run_activation(m, rec, arena);

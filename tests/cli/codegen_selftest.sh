@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `anne convert IN NAME.c --test DATA.csv`: the self-test of generated C (docs/codegen.md, "Self-test").
-#  - host: for a float32, a Q16.16 and an int8 dense model and two graph models (a TF.js Conv1D CNN, a
-#    graph with two inputs and two outputs), NAME.c + NAME_test.c compiled with gcc -Wall -Wextra
+#  - host: for a float32, a Q16.16 and an int8 dense model and three graph models (a TF.js Conv1D CNN, a
+#    graph with two inputs and two outputs, a Conv1D -> Bidirectional(LSTM) -> LSTM -> Dense), NAME.c + NAME_test.c compiled with gcc -Wall -Wextra
 #    -Werror and the runtime, run: 0 mismatches; the expected floats written equal `anne predict`'s
 #    outputs (an independent path: the CLI, not the generator); one expected value changed in NAME_test.c
 #    (a bit of a float, an int8 or Q16.16 value of the raw path) -> exactly 1 mismatch; a float32 gelu
@@ -37,6 +37,9 @@ random_csv imu.csv 768 4 7
 random_csv two.csv "$("$ANNE" info "$ROOT/tests/data/tfjs_graph/two_in_two_out/model.json" --json |
     sed -n 's/^[[:space:]]*"inputs":[[:space:]]*\([0-9]*\).*/\1/p' | head -1)" 12 11
 "$ANNE" convert "$ROOT/tests/data/tfjs_graph/two_in_two_out/model.json" two.anne >/dev/null || fail "convert two_in_two_out"
+random_csv rnn.csv 32 6 5
+"$ANNE" convert "$ROOT/tests/data/tfjs_graph/conv1d_bidir_lstm_lstm/model.json" rnn.anne >/dev/null ||
+    fail "convert conv1d_bidir_lstm_lstm"
 
 # the runtime, compiled once with the same flags
 mkdir -p rt
@@ -47,7 +50,8 @@ ar rcs libanne_rt.a rt/*.o
 
 # name|model|csv|label|rows expected
 models=("f32|iris_f32.anne|$iris/iris_test.csv|Species|10" "q16|iris_q16.anne|$iris/iris_test.csv|Species|10"
-    "int8|iris_int8.anne|$iris/iris_test.csv|Species|10" "imu|imu.anne|imu.csv||4" "two|two.anne|two.csv||10")
+    "int8|iris_int8.anne|$iris/iris_test.csv|Species|10" "imu|imu.anne|imu.csv||4" "two|two.anne|two.csv||10"
+    "rnn|rnn.anne|rnn.csv||6")
 
 # selftest DIR: compiles DIR's m.c + m_test.c with a main that prints the self-test, runs it; stdout: the line
 selftest() {

@@ -2,7 +2,7 @@
 # Graph models as ANNE JSON from the command line (docs/anne-json.md, "Graph models"): every TF.js graph
 # model of tests/data/tfjs_graph goes `anne convert model.json out.json`, then `anne convert out.json
 # out.anne`, to the bytes `anne convert model.json direct.anne` writes, and .anne -> .json -> .anne keeps
-# them too; the documented example predicts its two classes; a bad graph is an error naming the op.
+# them too (the recurrent models among them); the documented example predicts its two classes; a bad graph is an error naming the op.
 . "$(dirname "$0")/lib/common.sh"
 
 DATA=tests/data

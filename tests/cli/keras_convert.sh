@@ -14,14 +14,14 @@ run 0 convert --check "$SRC/deep_mixed/model.json"
 stdout_has "p_re_lu"
 stdout_has "BatchNormalization"
 stdout_has "all layers supported"
-# an unsupported class (a Dense renamed LSTM) -> 1, named; converting it fails the same way
+# an unsupported setting (a Dense renamed LSTM, stateful) -> 1, named; converting it fails the same way
 copy no_bias
-sed -i 's/"class_name":"Dense","config":{"units":6/"class_name":"LSTM","config":{"units":6/' "$TMP/no_bias/model.json"
+sed -i 's/"class_name":"Dense","config":{"units":6/"class_name":"LSTM","config":{"stateful":true,"units":6/' "$TMP/no_bias/model.json"
 run 1 convert --check "$TMP/no_bias/model.json"
 stdout_has "LSTM"
-stdout_has "NOT SUPPORTED: layer class LSTM is not supported"
+stdout_has "NOT SUPPORTED: stateful=True is not supported"
 run 1 convert "$TMP/no_bias/model.json" "$TMP/o.anne"
-stderr_has "layer 2 \"dense_Dense51\" (LSTM): not supported"
+stderr_has "layer 2 \"dense_Dense51\" (LSTM): not supported: stateful=True"
 [ ! -e "$TMP/o.anne" ] || fail "an output was written for an unsupported model"
 run 2 convert --check
 run 2 convert --check "$SRC/no_bias/model.json" "$TMP/o.anne"

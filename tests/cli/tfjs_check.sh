@@ -81,8 +81,8 @@ stderr_has "layer 2 \"dense_Dense51\" (Dense): kernel has shape (6, 4), expected
 
 # an unsupported layer still gets the layer report (exit 1), shards intact
 copy no_bias
-sed -i 's/"class_name":"Dense","config":{"units":6/"class_name":"LSTM","config":{"units":6/' "$TMP/no_bias/model.json"
+sed -i 's/"class_name":"Dense","config":{"units":6/"class_name":"LSTM","config":{"stateful":true,"units":6/' "$TMP/no_bias/model.json"
 run 1 convert --check "$TMP/no_bias/model.json"
-stdout_has "NOT SUPPORTED: layer class LSTM is not supported"
+stdout_has "NOT SUPPORTED: stateful=True is not supported"
 
 finish "tfjs_check: all checks passed"

@@ -1,5 +1,6 @@
 /* Writes a few valid models into a directory as the fuzzer's seed corpus: every section kind,
- * biases present and absent, one and several layers, and a graph model (format 2) with most op kinds.
+ * biases present and absent, one and several layers, a graph model (format 2) with most op kinds, and a
+ * recurrent one.
  * Usage: fuzz_seeds DIR */
 #include <math.h>
 #include <stdio.h>
@@ -51,6 +52,38 @@ static int anne__write_graph_seed(const char *dir) {
     return anne__save(dir, "graph.anne", buf, size, ok);
 }
 
+/* a recurrent graph: (4, 3) -> LSTM with sequences (4, 2) -> GRU reset_after, go_backwards (3); each op's
+ * scratch planned by hand (the LSTM's after both of its tensors, the GRU's after its input) */
+static int anne__write_rnn_seed(const char *dir) {
+    static float w[8 * 5 + 8 + 9 * 5 + 18];
+    anne_tensor t[3];
+    anne_op op[2];
+    anne_graph_desc d;
+    size_t i, size = 0;
+    void *buf;
+    int ok;
+    for (i = 0; i < sizeof w / sizeof w[0]; i++) w[i] = 0.05f * (float)((int)(i % 13u) - 6);
+    memset(t, 0, sizeof t);
+    memset(op, 0, sizeof op);
+    for (i = 0; i < 3; i++) t[i].dims[0] = t[i].dims[1] = t[i].dims[2] = t[i].dims[3] = 1;
+    t[0].rank = 2, t[0].dims[0] = 4, t[0].dims[1] = 3, t[0].offset = 0;
+    t[1].rank = 2, t[1].dims[0] = 4, t[1].dims[1] = 2, t[1].offset = 48;
+    t[2].rank = 1, t[2].dims[0] = 3, t[2].offset = 0;
+    op[0].kind = ANNE_OP_LSTM, op[0].n_inputs = 1, op[0].output = 1;
+    op[0].kernel = w, op[0].kernel_size = 4u * 8u * 5u, op[0].bias = w + 40, op[0].bias_size = 4u * 8u;
+    op[0].attr[1] = ANNE_ACT_TANH, op[0].attr[2] = ANNE_ACT_HARD_SIGMOID, op[0].attr[4] = 80;
+    op[1].kind = ANNE_OP_GRU, op[1].n_inputs = 1, op[1].inputs[0] = 1, op[1].output = 2;
+    op[1].kernel = w + 48, op[1].kernel_size = 4u * 9u * 5u, op[1].bias = w + 93, op[1].bias_size = 4u * 18u;
+    op[1].attr[0] = ANNE_RNN_GO_BACKWARDS | ANNE_RNN_RESET_AFTER;
+    op[1].attr[1] = ANNE_ACT_TANH, op[1].attr[2] = ANNE_ACT_SIGMOID, op[1].attr[4] = 80;
+    memset(&d, 0, sizeof d);
+    d.n_tensors = 3, d.tensors = t, d.n_ops = 2, d.ops = op, d.arena_bytes = 176;
+    ok = anne_graph_write(&d, NULL, 0, &size) == ANNE_OK;
+    buf = ok ? malloc(size) : NULL; /* malloc: aligned for any object, so 4-aligned */
+    ok = buf != NULL && anne_graph_write(&d, buf, size, &size) == ANNE_OK;
+    return anne__save(dir, "rnn.anne", buf, size, ok);
+}
+
 int main(int argc, char **argv) {
     static const float k1[8] = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f}, b1[2] = {0.0f, 0.1f};
     static const float k2[2] = {0.5f, -0.5f}, b2[1] = {0.2f};
@@ -100,5 +133,6 @@ int main(int argc, char **argv) {
     d.class_names = three;
     ok &= anne__write_seed(argv[1], "softmax.anne", &d);
     ok &= anne__write_graph_seed(argv[1]);
+    ok &= anne__write_rnn_seed(argv[1]);
     return ok ? 0 : 1;
 }

@@ -9,7 +9,8 @@ const char *anne_graph_op_name(anne_op_kind kind) {
     static const char *const names[ANNE_OP_KIND_COUNT] = {
         "?", "Dense", "Conv2D", "DepthwiseConv2D", "MaxPool2D", "AvgPool2D", "GlobalAvgPool", "GlobalMaxPool",
         "ZeroPad2D", "Crop2D", "UpSample2D", "Reshape", "Permute", "ChannelAffine", "LayerNorm", "Add",
-        "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Activation", "PReLU",
+        "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Activation", "PReLU", "SimpleRNN",
+        "GRU", "LSTM",
     };
     return (unsigned)kind < (unsigned)ANNE_OP_KIND_COUNT ? names[kind] : "?";
 }
@@ -103,6 +104,11 @@ anne_status anne_graph_op_info_get(const anne_model *m, uint16_t index, anne_gra
         break;
     case ANNE_OP_DEPTHWISE_CONV2D: v->macs = (uint64_t)out.h * out.w * out.c * v->op.attr[0] * v->op.attr[1]; break;
     case ANNE_OP_CHANNEL_AFFINE: v->macs = anne_graph_tensor_values(&v->out); break; /* a 1x1 depthwise */
+    case ANNE_OP_SIMPLE_RNN:
+    case ANNE_OP_GRU:
+    case ANNE_OP_LSTM: /* every step: the k*u gate values' products with the input and the state */
+        v->macs = (uint64_t)v->in.dims[0] * (v->op.kernel_size / 4u);
+        break;
     case ANNE_OP_ZERO_PAD2D: anne__edges(v->pad, v->op.attr, out, in); break;
     case ANNE_OP_CROP2D: anne__edges(v->pad, v->op.attr, in, out); break;
     default: break;
@@ -172,6 +178,23 @@ void anne_graph_attr_text(const anne_graph_op_info *v, char *buf, size_t cap) {
             at += (size_t)snprintf(buf + at, cap - at, "%s%u", k ? ", " : "", (unsigned)op->attr[k]);
         }
         if (at < cap) snprintf(buf + at, cap - at, ")");
+        break;
+    }
+    case ANNE_OP_SIMPLE_RNN:
+    case ANNE_OP_GRU:
+    case ANNE_OP_LSTM: { /* "tanh sigmoid backwards reset_after scratch 768 B at 20992" */
+        uint32_t u = v->out.dims[v->out.rank - 1u];
+        at = (size_t)snprintf(buf, cap, "%s", anne_activation_name((anne_activation)op->attr[1]));
+        if (op->kind != ANNE_OP_SIMPLE_RNN && at < cap) {
+            at += (size_t)snprintf(buf + at, cap - at, " %s", anne_activation_name((anne_activation)op->attr[2]));
+        }
+        if ((op->attr[0] & ANNE_RNN_GO_BACKWARDS) != 0 && at < cap) at += (size_t)snprintf(buf + at, cap - at, " backwards");
+        if ((op->attr[0] & ANNE_RNN_REVERSE_OUTPUT) != 0 && at < cap) at += (size_t)snprintf(buf + at, cap - at, " reversed");
+        if ((op->attr[0] & ANNE_RNN_RESET_AFTER) != 0 && at < cap) at += (size_t)snprintf(buf + at, cap - at, " reset_after");
+        if (at < cap) {
+            snprintf(buf + at, cap - at, " scratch %u B at %u", (unsigned)(4u * ANNE_RNN_SCRATCH_PER_UNIT(op->kind) * u),
+                     (unsigned)((uint32_t)op->attr[4] | (uint32_t)op->attr[5] << 16));
+        }
         break;
     }
     case ANNE_OP_LAYER_NORM: {

@@ -25,7 +25,8 @@ typedef struct anne_graph_op_info {
     uint64_t params;            /* floats of kernel and bias (graph models are float32) */
     uint64_t macs;              /* multiply-accumulates, docs/cli.md ("anne info"): Dense rows * n_in *
                                    n_out; Conv2D out_h * out_w * out_c * kh * kw * in_c; DepthwiseConv2D
-                                   out_h * out_w * out_c * kh * kw; ChannelAffine one per value; others 0 */
+                                   out_h * out_w * out_c * kh * kw; ChannelAffine one per value; SimpleRNN,
+                                   GRU, LSTM steps * k*u * (F + u) (the gates' products); others 0 */
     uint64_t weight_bytes;      /* kernel and bias bytes as stored */
 } anne_graph_op_info;
 

@@ -28,7 +28,14 @@ static int anne__separate_places(const anne_model *m, anne_graph_desc *d, anne_t
         }
     }
     for (i = 0; i < m->n_ops; i++) {
+        uint32_t scratch;
         if (anne_model_op(m, i, &ops[i]) != ANNE_OK) return anne_error_set(err, "op %u: cannot be read", i + 1u);
+        /* a recurrent op's scratch: after every tensor, one place for all (one op runs at a time) */
+        scratch = 4u * ANNE_RNN_SCRATCH_PER_UNIT(ops[i].kind) * tensors[ops[i].output].dims[tensors[ops[i].output].rank - 1u];
+        if (scratch == 0) continue;
+        ops[i].attr[4] = (uint16_t)(at & 0xFFFFu);
+        ops[i].attr[5] = (uint16_t)(at >> 16);
+        if (at + scratch > end) end = at + scratch;
     }
     for (i = 0; i < m->n_classes; i++) classes[i] = anne_model_class_name(m, i);
     memset(d, 0, sizeof *d);

@@ -54,10 +54,11 @@ static anne__gkind anne__gclass(const char *cls, int *dims) {
 }
 
 int anne_keras_graph_supported(const anne_keras_klayer *l, char *why, size_t cap) {
-    int dims, w = anne_kg_window_supported(l, why, cap);
+    int dims, w = anne_kg_window_supported(l, why, cap), r = anne_kg_rnn_supported(l, why, cap);
     anne__gkind k = anne__gclass(l->class_name, &dims);
     const char *fmt = anne_keras_str(l->config, "data_format"), *interp = anne_keras_str(l->config, "interpolation");
     if (w >= 0) return w;
+    if (r >= 0) return r;
     if (k == ANNE__G_NONE) return -1;
     why[0] = '\0';
     if (fmt != NULL && strcmp(fmt, "channels_last") != 0) {
@@ -720,6 +721,7 @@ static int anne__convert_layer(anne_kg *g) {
     int supported = anne_keras_graph_supported(g->layer, why, sizeof why);
     if (supported == 0) return anne_kg_fail(g, "not supported: %s", why);
     w = anne_kg_window_layer(g);
+    if (w == 0) w = anne_kg_rnn_layer(g);
     if (w != 0) return w < 0 ? -1 : 0;
     switch (k) {
     case ANNE__G_GLOBAL_AVG:

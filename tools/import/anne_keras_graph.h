@@ -56,4 +56,11 @@ int anne_kg_window_layer(anne_kg *g);
 /* For --check: 1 supported, 0 not (why), -1 not a windowed class. */
 int anne_kg_window_supported(const anne_keras_klayer *l, char *why, size_t cap);
 
+/* SimpleRNN, GRU, LSTM and Bidirectional around one (anne_keras_rnn.c): as anne_kg_window_layer. */
+int anne_kg_rnn_layer(anne_kg *g);
+
+/* For --check: 1 supported, 0 not (why: stateful, time_major, a merge_mode or wrapped class ANNE has
+ * not), -1 not a recurrent class. */
+int anne_kg_rnn_supported(const anne_keras_klayer *l, char *why, size_t cap);
+
 #endif /* ANNE_KERAS_GRAPH_H */

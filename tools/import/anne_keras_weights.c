@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Where Keras has put a layer's weight groups: Keras 3 and tf.keras 2.15 under "layers/", a file
  * written on Windows in groups literally named "layers\<name>", older tf.keras .keras files under
@@ -45,11 +46,28 @@ static int anne__v3_group(const anne_h5 *h, const anne_keras_layer_ref *ref, cha
     return -1;
 }
 
+/* Arrays <group>/0, <group>/1, ... that exist. */
+static size_t anne__v3_count(const anne_h5 *h, const char *group) {
+    char dset[320];
+    size_t count;
+    for (count = 0; count < ANNE__V3_MAX_ARRAYS; count++) {
+        snprintf(dset, sizeof dset, "%s/%zu", group, count);
+        if (!anne_h5_exists(h, dset)) break;
+    }
+    return count;
+}
+
+/* Where a layer's arrays are under its group <base>/vars: there, and for a recurrent layer in its cell
+ * (<base>/cell/vars), for a Bidirectional in its forward then its backward layer's cell. */
+static const char *const anne__v3_parts[] = {"/vars", "/cell/vars", "/forward_layer/cell/vars",
+                                             "/backward_layer/cell/vars"};
+#define ANNE__V3_N_PARTS (sizeof anne__v3_parts / sizeof anne__v3_parts[0])
+
 int anne_keras_v3_weights(void *ctx, const anne_keras_layer_ref *ref, anne_keras_array **arrays, size_t *n,
                           anne_error *err) {
     const anne_h5 *h = ctx;
-    char group[256], dset[300];
-    size_t count, i;
+    char group[256], base[256], part[300], dset[320];
+    size_t count = 0, i, k, at = 0, len;
     anne_keras_array *a;
     *arrays = NULL;
     *n = 0;
@@ -59,18 +77,26 @@ int anne_keras_v3_weights(void *ctx, const anne_keras_layer_ref *ref, anne_keras
                                    "class and order, not by its name: this is the model's %s number %zu)",
                               h->path, group, ref->class_name, ref->class_index + 1u);
     }
-    for (count = 0; count < ANNE__V3_MAX_ARRAYS; count++) {
-        snprintf(dset, sizeof dset, "%s/%zu", group, count);
-        if (!anne_h5_exists(h, dset)) break;
+    len = strlen(group) - 5u; /* without "/vars" */
+    memcpy(base, group, len);
+    base[len] = '\0';
+    for (k = 0; k < ANNE__V3_N_PARTS; k++) {
+        snprintf(part, sizeof part, "%s%s", base, anne__v3_parts[k]);
+        count += anne__v3_count(h, part);
     }
     if (count == 0) return anne_error_set(err, "missing weights: %s: group %s holds no arrays", h->path, group);
     a = calloc(count, sizeof *a);
     if (a == NULL) return anne_error_set(err, "out of memory");
-    for (i = 0; i < count; i++) {
-        snprintf(dset, sizeof dset, "%s/%zu", group, i);
-        if (anne_keras_h5_read_array(h, dset, &a[i], err) != 0) {
-            anne_keras_arrays_free(a, count);
-            return -1;
+    for (k = 0; k < ANNE__V3_N_PARTS; k++) {
+        size_t here;
+        snprintf(part, sizeof part, "%s%s", base, anne__v3_parts[k]);
+        here = anne__v3_count(h, part);
+        for (i = 0; i < here && at < count; i++, at++) {
+            snprintf(dset, sizeof dset, "%s/%zu", part, i);
+            if (anne_keras_h5_read_array(h, dset, &a[at], err) != 0) {
+                anne_keras_arrays_free(a, count);
+                return -1;
+            }
         }
     }
     *arrays = a;

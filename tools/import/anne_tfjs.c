@@ -23,15 +23,30 @@ typedef struct anne__tfjs_ctx {
     size_t n;
 } anne__tfjs_ctx;
 
-/* True when a manifest weight name ("dense_Dense1/kernel", "model/dense_1/bias") belongs to layer. */
+/* Whether path component [start, start + len) is a recurrent layer's inner part: a Bidirectional's
+ * "forward_lstm_LSTM1" / "backward_..." layer, or a cell ("lstm_cell", in the Python converter's names). */
+static int anne__inner_part(const char *start, size_t len) {
+    return (len > 8u && memcmp(start, "forward_", 8) == 0) || (len > 9u && memcmp(start, "backward_", 9) == 0) ||
+           (len > 5u && memcmp(start + len - 5u, "_cell", 5) == 0);
+}
+
+/* True when a manifest weight name ("dense_Dense1/kernel", "model/dense_1/bias",
+ * "bidirectional_Bidirectional1/forward_lstm_LSTM2/kernel", "lstm/lstm_cell/kernel") belongs to layer:
+ * the component before the weight's own name is the layer's, past at most two inner parts. */
 static int anne__belongs(const char *wname, const char *layer) {
-    const char *slash = strrchr(wname, '/'), *start;
+    const char *end = strrchr(wname, '/'), *start;
     size_t len;
-    if (slash == NULL) return 0;
-    start = slash;
-    while (start > wname && start[-1] != '/') start--;
-    len = (size_t)(slash - start);
-    return len == strlen(layer) && memcmp(start, layer, len) == 0;
+    int level;
+    if (end == NULL) return 0;
+    for (level = 0; level < 3; level++) {
+        start = end;
+        while (start > wname && start[-1] != '/') start--;
+        len = (size_t)(end - start);
+        if (len == strlen(layer) && memcmp(start, layer, len) == 0) return 1;
+        if (!anne__inner_part(start, len) || start == wname) return 0;
+        end = start - 1; /* the '/' before it */
+    }
+    return 0;
 }
 
 static int anne__tfjs_weights(void *ctx, const anne_keras_layer_ref *ref, anne_keras_array **arrays, size_t *n,

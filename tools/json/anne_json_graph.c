@@ -12,13 +12,13 @@
 
 /* ---- tables ----------------------------------------------------------------------------------- */
 
-_Static_assert(ANNE_OP_KIND_COUNT == 24, "give the new op kind its ANNE JSON name, keys and reader");
+_Static_assert(ANNE_OP_KIND_COUNT == 27, "give the new op kind its ANNE JSON name, keys and reader");
 
 static const char *const anne__op_names[ANNE_OP_KIND_COUNT] = {
     NULL,         "dense",      "conv2d",  "depthwise_conv2d", "max_pool2d",     "avg_pool2d", "global_avg_pool",
     "global_max_pool", "zero_pad2d", "crop2d", "upsample2d", "reshape", "permute", "channel_affine", "layer_norm",
     "add",        "subtract",   "multiply", "average",         "maximum",        "minimum",    "concat",
-    "activation", "prelu",
+    "activation", "prelu",      "simple_rnn", "gru",           "lstm",
 };
 
 const char *anne_json_op_name(anne_op_kind kind) {
@@ -100,20 +100,23 @@ enum {
     ANNE__K_MAX_VALUE, ANNE__K_THRESHOLD, ANNE__K_THETA, ANNE__K_UNITS, ANNE__K_FILTERS, ANNE__K_KERNEL_SIZE,
     ANNE__K_POOL_SIZE, ANNE__K_STRIDES, ANNE__K_DILATION, ANNE__K_PADDING, ANNE__K_MULTIPLIER, ANNE__K_CROPPING,
     ANNE__K_SIZE, ANNE__K_KEEPDIMS, ANNE__K_DIMS, ANNE__K_AXIS, ANNE__K_EPSILON, ANNE__K_KERNEL, ANNE__K_BIAS,
-    ANNE__K_SCALE, ANNE__K_SHIFT, ANNE__K_GAMMA, ANNE__K_BETA, ANNE__K_ALPHAS, ANNE__K_COUNT
+    ANNE__K_SCALE, ANNE__K_SHIFT, ANNE__K_GAMMA, ANNE__K_BETA, ANNE__K_ALPHAS, ANNE__K_CELL_ACT, ANNE__K_REC_ACT,
+    ANNE__K_RETURN_SEQ, ANNE__K_GO_BACKWARDS, ANNE__K_REVERSE, ANNE__K_RESET_AFTER, ANNE__K_REC_KERNEL, ANNE__K_COUNT
 };
 
 static const char *const anne__op_keys[ANNE__K_COUNT + 1] = {
     "op",      "name",     "inputs",    "shape",     "activation", "alpha",   "negative_slope", "max_value",
     "threshold", "theta",  "units",     "filters",   "kernel_size", "pool_size", "strides",      "dilation",
     "padding", "depth_multiplier", "cropping", "size", "keepdims",  "dims",    "axis",           "epsilon",
-    "kernel",  "bias",     "scale",     "shift",     "gamma",      "beta",    "alphas", NULL,
+    "kernel",  "bias",     "scale",     "shift",     "gamma",      "beta",    "alphas", "cell_activation",
+    "recurrent_activation", "return_sequences", "go_backwards", "reverse_output", "reset_after", "recurrent_kernel",
+    NULL,
 };
 
-#define ANNE__B(k) (1ul << (k))
+#define ANNE__B(k) (1ull << (k))
 
 /* The keys an op kind takes besides every op's. */
-static unsigned long anne__kind_keys(anne_op_kind kind) {
+static unsigned long long anne__kind_keys(anne_op_kind kind) {
     switch (kind) {
     case ANNE_OP_DENSE: return ANNE__B(ANNE__K_UNITS) | ANNE__B(ANNE__K_KERNEL) | ANNE__B(ANNE__K_BIAS);
     case ANNE_OP_CONV2D:
@@ -133,6 +136,14 @@ static unsigned long anne__kind_keys(anne_op_kind kind) {
     case ANNE_OP_LAYER_NORM: return ANNE__B(ANNE__K_EPSILON) | ANNE__B(ANNE__K_GAMMA) | ANNE__B(ANNE__K_BETA);
     case ANNE_OP_CONCAT: return ANNE__B(ANNE__K_AXIS);
     case ANNE_OP_PRELU: return ANNE__B(ANNE__K_ALPHAS);
+    case ANNE_OP_SIMPLE_RNN:
+    case ANNE_OP_GRU:
+    case ANNE_OP_LSTM:
+        return ANNE__B(ANNE__K_UNITS) | ANNE__B(ANNE__K_CELL_ACT) | ANNE__B(ANNE__K_RETURN_SEQ) |
+               ANNE__B(ANNE__K_GO_BACKWARDS) | ANNE__B(ANNE__K_REVERSE) | ANNE__B(ANNE__K_KERNEL) |
+               ANNE__B(ANNE__K_REC_KERNEL) | ANNE__B(ANNE__K_BIAS) |
+               (kind != ANNE_OP_SIMPLE_RNN ? ANNE__B(ANNE__K_REC_ACT) : 0) |
+               (kind == ANNE_OP_GRU ? ANNE__B(ANNE__K_RESET_AFTER) : 0);
     default: return 0; /* reshape (its "shape" is every op's key), the merges, activation */
     }
 }
@@ -399,6 +410,117 @@ static int anne__op_dense(anne__g *g) {
     if (anne__channel_list(g, ANNE__K_BIAS, dims[1], "unit", 0, &g->bias, &g->bias_n) != 0) return -1;
     g->out = *in;
     g->out.dims[in->rank - 1u] = (uint16_t)dims[1];
+    return 0;
+}
+
+/* A true/false setting, def when absent. */
+static int anne__flag(anne__g *g, int key, int def, int *out) {
+    const cJSON *v = g->f[key];
+    char got[64];
+    *out = def;
+    if (v == NULL) return 0;
+    if (!cJSON_IsBool(v)) {
+        return anne_json_fail(g->c, "\"%s\" must be true or false, got %s", anne__op_keys[key],
+                              anne_json_describe(v, got, sizeof got));
+    }
+    *out = cJSON_IsTrue(v);
+    return 0;
+}
+
+/* A recurrent cell's activation (def when absent): one without parameters, as the runtime runs it. */
+static int anne__cell_activation(anne__g *g, int key, anne_activation def, uint16_t *out) {
+    static const cJSON *const none[ANNE_JSON_N_PARAMS] = {NULL, NULL, NULL, NULL, NULL};
+    anne_activation act = def;
+    float param[3];
+    if (g->f[key] != NULL && anne_json_read_activation(g->c, g->f[key], none, &act, param) != 0) return -1;
+    if (act == ANNE_ACT_LEAKY_RELU || act == ANNE_ACT_SOFTMAX || act == ANNE_ACT_THRESHOLDED_RELU ||
+        act == ANNE_ACT_PRELU) {
+        return anne_json_fail(g->c, "\"%s\" %s is not supported in a recurrent cell (one without parameters: tanh, "
+                                    "sigmoid, hard_sigmoid, relu, ...)", anne__op_keys[key], anne_activation_name(act));
+    }
+    *out = (uint16_t)act;
+    return 0;
+}
+
+/* SimpleRNN, GRU, LSTM over (steps, features): Keras' "kernel" (features, gates x units) and
+ * "recurrent_kernel" (units, gates x units) into the runtime's rows (gate value j: its input weights, then
+ * its recurrent ones), "bias" (gates x units; a GRU with reset_after (2, 3 x units)) or none. */
+static int anne__op_rnn(anne__g *g) {
+    const anne_ir_tensor *in = &g->in[0];
+    size_t gates = ANNE_RNN_GATES(g->kind), f, u, want[2], dims[2], strides[2], idx[4] = {0, 0, 0, 0};
+    int seq, back, rev, after = 0;
+    uint16_t units = 0;
+    char shape[64];
+    if (in->rank != 2) {
+        anne_ir_tensor_describe(in, shape, sizeof shape);
+        return anne_json_fail(g->c, "%s reads (steps, features); its input is %s", g->kind_name, shape);
+    }
+    f = in->dims[1];
+    if (g->f[ANNE__K_KERNEL] == NULL || g->f[ANNE__K_REC_KERNEL] == NULL) {
+        return anne_json_fail(g->c, "missing \"%s\" (Keras' layout: %s)", g->f[ANNE__K_KERNEL] == NULL ? "kernel"
+                              : "recurrent_kernel", g->f[ANNE__K_KERNEL] == NULL ? "(features, gates x units)"
+                                                                                 : "(units, gates x units)");
+    }
+    want[0] = f;
+    want[1] = 0;
+    if (anne__nested_shape(g, g->f[ANNE__K_KERNEL], "kernel", 2, want, "the input's features, gates x units", dims)) {
+        return -1;
+    }
+    if (dims[1] % gates != 0 || dims[1] / gates > 65535u) {
+        return anne_json_fail(g->c, "\"kernel\" has %zu columns: expected %zu gates x units (units at most 65535)",
+                              dims[1], gates);
+    }
+    u = dims[1] / gates;
+    if (g->f[ANNE__K_UNITS] != NULL && (anne_json_get_count(g->c, g->f[ANNE__K_UNITS], "units", &units) != 0)) return -1;
+    if (g->f[ANNE__K_UNITS] != NULL && units != u) {
+        return anne_json_fail(g->c, "\"units\" is %u but the kernel has %zu", (unsigned)units, u);
+    }
+    want[0] = u;
+    want[1] = gates * u;
+    if (anne__nested_shape(g, g->f[ANNE__K_REC_KERNEL], "recurrent_kernel", 2, want, "units, gates x units", dims)) {
+        return -1;
+    }
+    if (anne__flag(g, ANNE__K_RETURN_SEQ, 0, &seq) != 0 || anne__flag(g, ANNE__K_GO_BACKWARDS, 0, &back) != 0 ||
+        anne__flag(g, ANNE__K_REVERSE, 0, &rev) != 0 || anne__flag(g, ANNE__K_RESET_AFTER, 1, &after) != 0) {
+        return -1;
+    }
+    if (rev && !seq) return anne_json_fail(g->c, "\"reverse_output\" needs \"return_sequences\"");
+    after = after && g->kind == ANNE_OP_GRU;
+    if (anne__cell_activation(g, ANNE__K_CELL_ACT, ANNE_ACT_TANH, &g->attr[1]) != 0 ||
+        (g->kind != ANNE_OP_SIMPLE_RNN && anne__cell_activation(g, ANNE__K_REC_ACT, ANNE_ACT_SIGMOID, &g->attr[2]) != 0)) {
+        return -1;
+    }
+    g->attr[0] = (uint16_t)((back ? ANNE_RNN_GO_BACKWARDS : 0u) | (rev ? ANNE_RNN_REVERSE_OUTPUT : 0u) |
+                            (after ? ANNE_RNN_RESET_AFTER : 0u));
+    g->kernel_n = (uint32_t)(gates * u * (f + u));
+    g->kernel = malloc((size_t)g->kernel_n * sizeof *g->kernel);
+    if (g->kernel == NULL) return anne_json_fail(g->c, "out of memory (a kernel of %u values)", g->kernel_n);
+    strides[0] = 1; /* Keras' [i][j] is row j's value i: its input weights, then (at f) its recurrent ones */
+    strides[1] = f + u;
+    if (anne__nested_fill(g, g->f[ANNE__K_KERNEL], "kernel", 2, strides, 0, idx, 0, g->kernel) != 0 ||
+        anne__nested_fill(g, g->f[ANNE__K_REC_KERNEL], "recurrent_kernel", 2, strides, 0, idx, f, g->kernel) != 0) {
+        return -1;
+    }
+    if (after && g->f[ANNE__K_BIAS] != NULL && !cJSON_IsNull(g->f[ANNE__K_BIAS])) {
+        want[0] = 2; /* the input bias, then the recurrent bias: stored as they are */
+        want[1] = 3u * u;
+        if (anne__nested_shape(g, g->f[ANNE__K_BIAS], "bias", 2, want, "input and recurrent, gates x units", dims)) {
+            return -1;
+        }
+        g->bias_n = (uint32_t)(6u * u);
+        g->bias = malloc((size_t)g->bias_n * sizeof *g->bias);
+        if (g->bias == NULL) return anne_json_fail(g->c, "out of memory");
+        strides[0] = 3u * u;
+        strides[1] = 1;
+        if (anne__nested_fill(g, g->f[ANNE__K_BIAS], "bias", 2, strides, 0, idx, 0, g->bias) != 0) return -1;
+    } else if (!after && anne__channel_list(g, ANNE__K_BIAS, gates * u, "gate value", 0, &g->bias, &g->bias_n) != 0) {
+        return -1;
+    }
+    memset(&g->out, 0, sizeof g->out);
+    g->out.rank = seq ? 2u : 1u;
+    g->out.dims[0] = seq ? in->dims[0] : (uint16_t)u;
+    g->out.dims[1] = seq ? (uint16_t)u : 1u;
+    g->out.dims[2] = g->out.dims[3] = 1;
     return 0;
 }
 
@@ -780,7 +902,7 @@ static int anne__op_merge(anne__g *g) {
 /* "op" and the keys its kind takes. */
 static int anne__read_kind(anne__g *g) {
     const cJSON *v = g->f[ANNE__K_OP];
-    unsigned long allowed;
+    unsigned long long allowed;
     size_t k;
     char got[64];
     if (v == NULL) return anne_json_fail(g->c, "missing \"op\" (what the op does, e.g. \"conv2d\" or \"add\")");
@@ -959,6 +1081,9 @@ static int anne__read_op(anne__g *g, const cJSON *obj) {
         return -1;
     }
     switch (g->kind) {
+    case ANNE_OP_SIMPLE_RNN:
+    case ANNE_OP_GRU:
+    case ANNE_OP_LSTM: rc = anne__op_rnn(g); break;
     case ANNE_OP_DENSE: rc = anne__op_dense(g); break;
     case ANNE_OP_CONV2D:
     case ANNE_OP_DEPTHWISE_CONV2D: rc = anne__op_conv(g); break;

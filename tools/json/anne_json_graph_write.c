@@ -142,6 +142,28 @@ static int anne__put_settings(anne_json_buf *b, const anne_ir *ir, size_t i, ann
                               op->attr[1], op->attr[2], op->attr[3], op->attr[4], op->attr[5]);
     }
     switch (op->kind) {
+    case ANNE_OP_SIMPLE_RNN:
+    case ANNE_OP_GRU:
+    case ANNE_OP_LSTM: {
+        size_t ku = ANNE_RNN_GATES(op->kind) * c_out, want_bias = (op->attr[0] & ANNE_RNN_RESET_AFTER) ? 2u * ku : ku;
+        if (in->rank != 2 || op->kernel == NULL || op->kernel_n != ku * (c_in + c_out) ||
+            (op->bias != NULL && op->bias_n != want_bias)) {
+            return anne_error_set(err, "op %zu: %s weights of %u and %u values for %zu features and %zu units", i + 1u,
+                                  anne_op_kind_name(op->kind), op->kernel_n, op->bias_n, c_in, c_out);
+        }
+        anne_json_put(b, ", \"units\": %zu, \"cell_activation\": \"%s\"", c_out,
+                      anne_activation_name((anne_activation)op->attr[1]));
+        if (op->kind != ANNE_OP_SIMPLE_RNN) {
+            anne_json_put(b, ", \"recurrent_activation\": \"%s\"", anne_activation_name((anne_activation)op->attr[2]));
+        }
+        if (out->rank == 2) anne_json_put(b, ", \"return_sequences\": true");
+        if (op->attr[0] & ANNE_RNN_GO_BACKWARDS) anne_json_put(b, ", \"go_backwards\": true");
+        if (op->attr[0] & ANNE_RNN_REVERSE_OUTPUT) anne_json_put(b, ", \"reverse_output\": true");
+        if (op->kind == ANNE_OP_GRU) {
+            anne_json_put(b, ", \"reset_after\": %s", (op->attr[0] & ANNE_RNN_RESET_AFTER) ? "true" : "false");
+        }
+        return 0; /* the weights follow the activation */
+    }
     case ANNE_OP_DENSE:
         anne_json_put(b, ", \"units\": %zu", c_out);
         anne_json_kernel_layout(op->kind, 0, 1, 1, c_in, c_out, dims, strides, &depth);
@@ -246,6 +268,31 @@ static void anne__put_weights(anne_json_buf *b, const anne_ir *ir, size_t i) {
         if (op->bias != NULL) anne__put_list(b, "beta", op->bias, op->bias_n);
         break;
     case ANNE_OP_PRELU: anne__put_list(b, "alphas", op->kernel, op->kernel_n); break;
+    case ANNE_OP_SIMPLE_RNN:
+    case ANNE_OP_GRU:
+    case ANNE_OP_LSTM:
+        /* Keras' (features, gates x units) and (units, gates x units): row j of the runtime's kernel holds
+         * column j of both */
+        dims[0] = c_in;
+        dims[1] = ANNE_RNN_GATES(op->kind) * c_out;
+        strides[0] = 1;
+        strides[1] = c_in + c_out;
+        anne_json_put(b, ",\n     \"kernel\": ");
+        anne__put_nested(b, op->kernel, dims, strides, 2, 15);
+        dims[0] = c_out;
+        anne_json_put(b, ",\n     \"recurrent_kernel\": ");
+        anne__put_nested(b, op->kernel + c_in, dims, strides, 2, 25);
+        if (op->bias != NULL && (op->attr[0] & ANNE_RNN_RESET_AFTER)) { /* (2, 3u): input, then recurrent bias */
+            dims[0] = 2;
+            dims[1] = 3u * c_out;
+            strides[0] = 3u * c_out;
+            strides[1] = 1;
+            anne_json_put(b, ",\n     \"bias\": ");
+            anne__put_nested(b, op->bias, dims, strides, 2, 13);
+        } else if (op->bias != NULL) {
+            anne__put_list(b, "bias", op->bias, op->bias_n);
+        }
+        break;
     default: break;
     }
 }

@@ -75,7 +75,8 @@ const char *anne_op_kind_name(anne_op_kind kind) {
     static const char *const names[] = {
         "?", "Dense", "Conv2D", "DepthwiseConv2D", "MaxPool2D", "AvgPool2D", "GlobalAvgPool", "GlobalMaxPool",
         "ZeroPad2D", "Crop2D", "UpSample2D", "Reshape", "Permute", "ChannelAffine", "LayerNorm", "Add",
-        "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Activation", "PReLU",
+        "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Activation", "PReLU", "SimpleRNN",
+        "GRU", "LSTM",
     };
     return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "?";
 }
@@ -340,14 +341,17 @@ static void anne__lifetimes(const anne_ir *ir, uint32_t bytes_per_value, anne_pl
     }
     for (i = 0; i < ir->n_ops; i++) {
         uint16_t u = ir->ops[i].inputs[0];
+        const anne_ir_tensor *out = &ir->tensors[n_in + i];
         if (anne__elementwise(ir->ops[i].kind) && t[u].last == i && t[u].bytes == t[n_in + i].bytes) {
             t[n_in + i].in_place_of = u;
         }
+        /* a recurrent op's state and gates (anne.h) */
+        t[n_in + i].scratch = 4u * ANNE_RNN_SCRATCH_PER_UNIT(ir->ops[i].kind) * out->dims[out->rank - 1u];
     }
 }
 
-int anne_ir_graph_plan(const anne_ir *ir, uint32_t bytes_per_value, uint32_t *offsets, uint32_t *arena_bytes,
-                       anne_error *err) {
+int anne_ir_graph_plan(const anne_ir *ir, uint32_t bytes_per_value, uint32_t *offsets, uint32_t *scratch_offsets,
+                       uint32_t *arena_bytes, anne_error *err) {
     size_t i, n = anne_ir_n_tensors(ir);
     anne_plan_tensor *plan = calloc(n, sizeof *plan);
     uint32_t end;
@@ -363,6 +367,10 @@ int anne_ir_graph_plan(const anne_ir *ir, uint32_t bytes_per_value, uint32_t *of
         offsets[i] = plan[i].offset;
         end = plan[i].offset + bytes_per_value * (uint32_t)anne_ir_tensor_values(&ir->tensors[i]);
         if (end > *arena_bytes) *arena_bytes = end;
+        if (plan[i].scratch != 0 && plan[i].scratch_offset + plan[i].scratch > *arena_bytes) {
+            *arena_bytes = plan[i].scratch_offset + plan[i].scratch;
+        }
+        if (scratch_offsets != NULL) scratch_offsets[i] = plan[i].scratch != 0 ? plan[i].scratch_offset : 0u;
     }
     free(plan);
     return 0;
@@ -390,7 +398,7 @@ int anne_ir_graph_write_desc(const anne_graph_desc *d, unsigned char **bytes, si
 int anne_ir_graph_serialize(const anne_ir *ir, unsigned char **bytes, size_t *size, anne_error *err) {
     size_t i, n = anne_ir_n_tensors(ir);
     uint16_t outputs[ANNE_MAX_MODEL_IO];
-    uint32_t *offsets = calloc(n, sizeof *offsets);
+    uint32_t *offsets = calloc(n, sizeof *offsets), *scratch = calloc(n, sizeof *scratch);
     anne_tensor *tensors = calloc(n, sizeof *tensors);
     anne_op *ops = calloc(ir->n_ops, sizeof *ops);
     anne_graph_desc d;
@@ -398,7 +406,7 @@ int anne_ir_graph_serialize(const anne_ir *ir, unsigned char **bytes, size_t *si
     int rc = -1;
     *bytes = NULL;
     *size = 0;
-    if (offsets == NULL || tensors == NULL || ops == NULL) {
+    if (offsets == NULL || scratch == NULL || tensors == NULL || ops == NULL) {
         anne_error_set(err, "out of memory");
         goto done;
     }
@@ -408,7 +416,7 @@ int anne_ir_graph_serialize(const anne_ir *ir, unsigned char **bytes, size_t *si
                             "lead to an output", anne_ir_output(ir, 0), n - 1u);
         goto done;
     }
-    if (anne_ir_graph_plan(ir, 4u, offsets, &arena, err) != 0) goto done;
+    if (anne_ir_graph_plan(ir, 4u, offsets, scratch, &arena, err) != 0) goto done;
     for (i = 0; i < n; i++) {
         tensors[i].dtype = ANNE_DTYPE_F32;
         tensors[i].rank = ir->tensors[i].rank;
@@ -428,12 +436,17 @@ int anne_ir_graph_serialize(const anne_ir *ir, unsigned char **bytes, size_t *si
         ops[i].bias = o->bias;
         ops[i].bias_size = 4u * o->bias_n;
         memcpy(ops[i].attr, o->attr, sizeof o->attr);
+        if (ANNE_RNN_SCRATCH_PER_UNIT(o->kind) != 0) { /* where the planner put the op's scratch */
+            ops[i].attr[4] = (uint16_t)(scratch[ir->n_input_tensors + i] & 0xFFFFu);
+            ops[i].attr[5] = (uint16_t)(scratch[ir->n_input_tensors + i] >> 16);
+        }
     }
     anne_ir_graph_desc(ir, tensors, ops, outputs, &d);
     d.arena_bytes = arena;
     rc = anne_ir_graph_write_desc(&d, bytes, size, err);
 done:
     free(offsets);
+    free(scratch);
     free(tensors);
     free(ops);
     return rc;

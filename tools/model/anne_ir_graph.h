@@ -80,9 +80,11 @@ int anne_ir_graph_serialize(const anne_ir *ir, unsigned char **bytes, size_t *si
 
 /* The arena plan of ir's tensors (docs/format.md, "Memory plan") at bytes_per_value each (4: float32,
  * 1: int8), each place rounded up to a multiple of 4, in-place where an elementwise op may write over
- * its first input: offsets (n_tensors) and *arena_bytes, the end of the furthest tensor's values. */
-int anne_ir_graph_plan(const anne_ir *ir, uint32_t bytes_per_value, uint32_t *offsets, uint32_t *arena_bytes,
-                       anne_error *err);
+ * its first input, and a scratch block for each recurrent op while it runs: offsets (n_tensors),
+ * scratch_offsets (n_tensors, may be NULL: where the writer of tensor i has its scratch, 0 for none) and
+ * *arena_bytes, the end of the furthest tensor's values or scratch. */
+int anne_ir_graph_plan(const anne_ir *ir, uint32_t bytes_per_value, uint32_t *offsets, uint32_t *scratch_offsets,
+                       uint32_t *arena_bytes, anne_error *err);
 
 /* The description of ir for anne_graph_write() around the caller's tensor and op records (n_tensors,
  * n_ops): name, scaling, classes, inputs and the output list (written into outputs[ANNE_MAX_MODEL_IO]);

@@ -16,7 +16,7 @@ static int anne__is_chain(const anne_plan_tensor *t, size_t n, size_t n_inputs) 
     size_t i;
     if (n_inputs != 1u) return 0;
     for (i = 0; i < n; i++) {
-        if (t[i].last != i || t[i].in_place_of >= 0) return 0;
+        if (t[i].last != i || t[i].in_place_of >= 0 || t[i].scratch != 0) return 0;
     }
     return 1;
 }
@@ -69,8 +69,9 @@ static int anne__by_size(const void *pa, const void *pb) {
     return a->first < b->first ? -1 : a->first > b->first;
 }
 
+/* The groups, then one more per scratch (its `first` is n + the tensor whose writer needs it), by size. */
 static int anne__plan_greedy(anne_plan_tensor *t, size_t n, size_t n_inputs, uint32_t *arena, anne_error *err) {
-    anne__group *g = calloc(n, sizeof *g);
+    anne__group *g = calloc(2u * n, sizeof *g);
     size_t *group_of = calloc(n, sizeof *group_of);
     size_t i, n_groups = 0, k;
     if (g == NULL || group_of == NULL) {
@@ -94,12 +95,24 @@ static int anne__plan_greedy(anne_plan_tensor *t, size_t n, size_t n_inputs, uin
         g[n_groups].bytes = t[i].bytes;
         n_groups++;
     }
+    for (i = 0; i < n; i++) { /* the scratches: each live while its op runs, marked by a first beyond n */
+        if (t[i].scratch == 0) continue;
+        g[n_groups].first = g[n_groups].last_member = n + i;
+        g[n_groups].from = g[n_groups].to = anne__def(i, n_inputs);
+        g[n_groups].bytes = t[i].scratch;
+        n_groups++;
+    }
     /* place by size; group_of still names the unsorted index, so remember each group's first member */
     qsort(g, n_groups, sizeof *g, anne__by_size);
     for (k = 0; k < n_groups; k++) anne__place(g, n_groups, k);
     *arena = 0;
     for (k = 0; k < n_groups; k++) {
         size_t m = g[k].first;
+        if (m >= n) { /* a scratch */
+            t[m - n].scratch_offset = g[k].offset;
+            if (g[k].offset + g[k].bytes > *arena) *arena = g[k].offset + g[k].bytes;
+            continue;
+        }
         for (;;) { /* every member of the group at the group's offset */
             size_t next;
             t[m].offset = g[k].offset;
@@ -128,6 +141,11 @@ static int anne__check(const anne_plan_tensor *t, size_t n, size_t n_inputs, ann
         if (t[i].bytes == 0 || t[i].bytes % 4u != 0) {
             return anne_error_set(err, "tensor %zu: %u bytes (expected a positive multiple of 4)", i, t[i].bytes);
         }
+        if (t[i].scratch % 4u != 0 || (i < n_inputs && t[i].scratch != 0)) {
+            return anne_error_set(err, "tensor %zu: a scratch of %u bytes (expected a multiple of 4, none for an input)",
+                                  i, t[i].scratch);
+        }
+        total += t[i].scratch;
         if ((int64_t)t[i].last < anne__def(i, n_inputs) || t[i].last > n_ops) {
             return anne_error_set(err, "tensor %zu: last read by op %u, but written by op %lld of %zu", i, t[i].last,
                                   (long long)anne__def(i, n_inputs), n_ops);

@@ -17,6 +17,9 @@ typedef struct anne_plan_tensor {
     int32_t in_place_of;        /* a tensor whose place this one may take (its writer is an elementwise op
                                    whose first input it is, of the same size), or -1 */
     uint32_t offset;            /* out: bytes from the arena's start, a multiple of 4 */
+    uint32_t scratch;           /* bytes of working memory its writer needs while it runs (a recurrent op's
+                                   state), a multiple of 4; 0: none (and always for the inputs) */
+    uint32_t scratch_offset;    /* out: where that scratch is, clear of every tensor live during the op */
 } anne_plan_tensor;
 
 /* Plans t (n tensors, of which the first n_inputs >= 1 are the model's inputs, all live from the start;
@@ -24,7 +27,8 @@ typedef struct anne_plan_tensor {
  * place) gets the two ends of the arena in turn, as the dense runner has always done: the arena is then
  * the lower bound, the largest (input + output) bytes of one op. Any other graph: the tensors by size,
  * largest first, each at the lowest offset where it overlaps no tensor live at the same time (TFLite's
- * greedy-by-size), after the in-place reuses. *arena_bytes: the end of the furthest tensor. Errors (a
+ * greedy-by-size), after the in-place reuses; a scratch is one more block, live while its op runs.
+ * *arena_bytes: the end of the furthest tensor or scratch. Errors (a
  * tensor read before it is written, sizes that overflow 32 bits) name what is wrong. */
 int anne_plan_arena(anne_plan_tensor *t, size_t n, size_t n_inputs, uint32_t *arena_bytes, anne_error *err);
 

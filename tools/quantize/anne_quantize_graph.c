@@ -253,7 +253,7 @@ int anne_quantize_graph(const anne_ir *src, const float *calib, size_t n_rows, c
     q.hi = range + n;
     q.per_tensor = opts->per_tensor;
     if (rc == 0) rc = anne__build(&q, &g, ir, origin, err);
-    if (rc == 0) rc = anne_ir_graph_plan(&g, 1u, offsets, &arena, err);
+    if (rc == 0) rc = anne_ir_graph_plan(&g, 1u, offsets, NULL, &arena, err);
     if (rc == 0) {
         for (i = 0; i < n; i++) q.t[i].offset = offsets[i];
         anne_ir_graph_desc(&g, q.t, q.ops, outputs, &d);
