@@ -8,7 +8,8 @@
  *  - weights round(w / s_c), s_c = max |w| / 127 per output channel; biases round(b / (s_in s_c));
  *    TFLite's QuantizeMultiplier of s_in s_c / s_out (written here with frexp); relu's clamp;
  *  - on every row, each tensor dequantized within the error bound derived below from the scales.
- * Refusals: an op with no int8 form (by position and kind), Q16.16 for a graph. */
+ * Refusals: an op with no int8 form (by position and kind), Q16.16 for a graph. The merges and the
+ * padding: tests/test_quantize_graph_merges.c. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +19,8 @@
 #include "anne_ir_graph.h"
 #include "anne_quantize.h"
 #include "anne_quantize_graph.h"
-#include "test_quant_ref.h"
-#include "test_support.h"
+#include "test_qgraph_fixture.h"
+#include "test_qparams_ref.h"
 
 #define ROWS 12
 #define N_IN 128   /* (8, 8, 2) */
@@ -27,18 +28,6 @@
 #define TAPS 18    /* 3 x 3 x 2 products a conv output sums */
 #define N_FLAT 36  /* (3, 3, 4) */
 #define N_OUT 5
-
-static double uniform(uint64_t *s, double lo, double hi) {
-    return lo + (hi - lo) * (double)(ref_rand(s) >> 11) / 9007199254740992.0;
-}
-
-static float *values(uint64_t *s, size_t n, double lo, double hi) {
-    float *v = malloc(n * sizeof *v);
-    size_t i;
-    assert_non_null(v);
-    for (i = 0; i < n; i++) v[i] = (float)uniform(s, lo, hi);
-    return v;
-}
 
 static anne_ir_op *add(anne_ir *ir, anne_op_kind kind, uint16_t in, uint8_t rank, uint16_t d0, uint16_t d1,
                        uint16_t d2, uint16_t *out) {
@@ -81,75 +70,17 @@ static void build(anne_ir *ir) {
     op->activation = ANNE_ACT_SOFTMAX;
 }
 
-/* TFLite's ChooseQuantizationParams<int8> (quantization_util.h), in double as written there. */
-static void ref_qparams(double rmin, double rmax, float *scale, int32_t *zp) {
-    const double qmin = -128.0, qmax = 127.0;
-    double s, from_min, from_max, z;
-    rmin = rmin < 0.0 ? rmin : 0.0;
-    rmax = rmax > 0.0 ? rmax : 0.0;
-    s = (rmax - rmin) / (qmax - qmin);
-    from_min = qmin - rmin / s;
-    from_max = qmax - rmax / s;
-    z = fabs(qmin) + fabs(rmin / s) < fabs(qmax) + fabs(rmax / s) ? from_min : from_max;
-    *scale = (float)s;
-    *zp = z < qmin ? -128 : z > qmax ? 127 : (int32_t)round(z);
-}
-
-/* TFLite's QuantizeMultiplier: real = m 2^(shift - 31), m in [2^30, 2^31). */
-static void ref_multiplier(double real, int32_t *m, int32_t *shift) {
-    int e;
-    double q = frexp(real, &e);
-    long long f = llround(q * 2147483648.0);
-    if (f == 2147483648LL) {
-        f /= 2;
-        e++;
-    }
-    *m = (int32_t)f;
-    *shift = e;
-}
-
-typedef struct fixture {
-    anne_ir ir;
-    float *rows;
-    unsigned char *fbytes, *qbytes;
-    size_t fsize, qsize;
-    anne_model mf, mq;
-} fixture;
-
-/* anne_quantize() of ir on the fixture's calibration rows. */
-static int quantize(const fixture *f, const anne_ir *ir, anne_dtype to, int per_tensor, unsigned char **bytes,
-                    size_t *size, anne_error *err) {
-    anne_quantize_opts o;
-    anne_quantize_info info;
-    o.to = to;
-    o.per_tensor = per_tensor;
-    return anne_quantize(ir, f->rows, ROWS, &o, bytes, size, &info, err);
-}
-
 static int setup(void **state) {
     fixture *f = calloc(1, sizeof *f);
-    anne_error err;
     uint64_t s = 7;
     size_t r;
     assert_non_null(f);
     build(&f->ir);
     f->rows = values(&s, ROWS * N_IN, -1.0, 1.0);
+    f->n_rows = ROWS;
     for (r = 0; r < N_IN; r++) f->rows[r] *= 2.0f; /* a wider first row: the input range is its */
-    assert_int_equal(anne_ir_graph_serialize(&f->ir, &f->fbytes, &f->fsize, &err), 0);
-    assert_int_equal(anne_model_load(&f->mf, f->fbytes, f->fsize), ANNE_OK);
-    if (quantize(f, &f->ir, ANNE_DTYPE_S8, 0, &f->qbytes, &f->qsize, &err) != 0) fail_msg("%s", err.msg);
-    assert_int_equal(anne_model_load(&f->mq, f->qbytes, f->qsize), ANNE_OK);
+    fixture_load(f);
     *state = f;
-    return 0;
-}
-
-static int teardown(void **state) {
-    fixture *f = *state;
-    anne_ir_free(&f->ir);
-    free(f->rows);
-    free(f->fbytes);
-    free(f->qbytes);
-    free(f);
     return 0;
 }
 
@@ -375,11 +306,7 @@ static void test_outputs_within_bound(void **state) {
         }
 #undef CHECK
     }
-    for (i = 0; i < 6; i++) {
-        print_message("tensor %zu: largest |int8 - float| %.6g = %.3f steps; largest bound %.6g = %.3f steps\n", i,
-                      worst[i], worst[i] / (double)t[i].scale, bound[i], bound[i] / (double)t[i].scale);
-        assert_true(worst[i] > 0.0); /* quantization shows in every tensor: the checks compared something */
-    }
+    report_errors(worst, bound, t, 0, 6);
     anne_graph_trace_close(&tf);
     anne_graph_trace_close(&tq);
 }
@@ -496,7 +423,8 @@ static void test_batchnorm_folded(void **state) {
     anne_ir_free(&ir);
 }
 
-/* An op with no int8 form: refused by its position and kind; Q16.16: refused for a graph. */
+/* An op with no int8 form (Maximum, Average; an Add of 3 inputs): refused by its position and kind;
+ * Q16.16: refused for a graph. */
 static void test_refusals(void **state) {
     fixture *f = *state;
     anne_error err;
@@ -510,11 +438,22 @@ static void test_refusals(void **state) {
     assert_int_equal(anne_ir_graph_start(&ir, 3, dims, &err), 0);
     add(&ir, ANNE_OP_MAX_POOL2D, 0, 3, 8, 8, 2, &t);
     memcpy(ir.ops[0].attr, (uint16_t[8]){1, 1, 1, 1, 1, 1, 0, 0}, 8 * sizeof(uint16_t));
-    assert_non_null(anne_ir_add_op(&ir, ANNE_OP_ADD, 2, in, &shape, &t, &err));
+    assert_non_null(anne_ir_add_op(&ir, ANNE_OP_MAXIMUM, 2, in, &shape, &t, &err));
     assert_int_equal(quantize(f, &ir, ANNE_DTYPE_S8, 0, &bytes, &size, &err), -1);
     assert_null(bytes);
-    assert_string_equal(err.msg, "op 2 (Add): no int8 form in this version; int8 graphs hold Dense, Conv2D, "
-                                 "DepthwiseConv2D, MaxPool2D, AvgPool2D, GlobalAvgPool, Reshape and Activation");
+    assert_string_equal(err.msg, "op 2 (Maximum): no int8 form in this version; int8 graphs hold Dense, Conv2D, "
+                                 "DepthwiseConv2D, MaxPool2D, AvgPool2D, GlobalAvgPool, Reshape, ZeroPad2D, Add, "
+                                 "Subtract, Multiply, Concatenate and Activation");
+    ir.ops[1].kind = ANNE_OP_AVERAGE; /* a merge with no int8 form */
+    assert_int_equal(quantize(f, &ir, ANNE_DTYPE_S8, 0, &bytes, &size, &err), -1);
+    assert_non_null(strstr(err.msg, "op 2 (Average): no int8 form in this version; int8 graphs hold Dense,"));
+    ir.ops[1].kind = ANNE_OP_ADD; /* format 2.2 runs an Add of 2 inputs */
+    ir.ops[1].n_inputs = 3;
+    ir.ops[1].inputs[2] = 1;
+    assert_int_equal(quantize(f, &ir, ANNE_DTYPE_S8, 0, &bytes, &size, &err), -1);
+    assert_null(bytes);
+    assert_non_null(strstr(err.msg, "op 2 (Add): no int8 form in this version for 3 inputs (at most 2); int8 graphs "
+                                    "hold Dense,"));
     anne_ir_free(&ir);
     assert_int_equal(quantize(f, &f->ir, ANNE_DTYPE_Q16, 0, &bytes, &size, &err), -1);
     assert_non_null(strstr(err.msg, "int8 only"));
@@ -530,5 +469,5 @@ int main(void) {
         cmocka_unit_test(test_input_scaling),
         cmocka_unit_test(test_refusals),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, fixture_free);
 }

@@ -8,7 +8,7 @@
 #  - trace: every op; --full's values of the last op are predict's output, the crop and the global max
 #    pool show what their input showed; --json;
 #  - eval with a label column: accuracy and log loss computed here from graph_ref's outputs;
-#  - quantize refuses it (its ZeroPad2D has no int8 form; Q16.16 is for dense chains) by name with exit 1
+#  - quantize refuses it (its Crop2D has no int8 form; Q16.16 is for dense chains) by name with exit 1
 #    and writes nothing, not even over an OUT that was there (tests/cli/quantize_graph.sh quantizes
 #    graphs); convert writes it as C (tests/cli/codegen.sh runs that C).
 . "$(dirname "$0")/lib/common.sh"
@@ -226,7 +226,7 @@ refused() { # COMMAND OUT...: exit 1, no OUT, no temporary file
 }
 run 1 quantize "$G" "$TMP/q.anne" --to int8 --calib "$TMP/rows.csv" --label label
 refused quantize "$TMP/q.anne"
-stderr_has "anne quantize: $G: op 2 (ZeroPad2D): no int8 form in this version; int8 graphs hold Dense, Conv2D,"
+stderr_has "anne quantize: $G: op 6 (Crop2D): no int8 form in this version; int8 graphs hold Dense, Conv2D,"
 run 1 quantize "$G" "$TMP/q.anne" --to q16 --calib "$TMP/features.csv"
 refused quantize "$TMP/q.anne"
 stderr_has "anne quantize: $G: a graph model quantizes to int8 only (format 2.2); Q16.16 is for dense chains"

@@ -43,7 +43,7 @@ ActivationFunctionType anne__merge_fused(const Operator *op) {
 }
 
 /* CONCATENATION of the n inputs xs into op (already emitted): the axis, then aux = the mask of the inputs
- * requantized through a table and their tables (anne_s8_concat_table: TFLite's ConcatenationWithScaling
+ * requantized through a table and their tables (anne_s8_concat_aux: TFLite's ConcatenationWithScaling
  * arithmetic; TFLite's own int8 kernel requires every input to have the output's quantization). */
 int anne__s8_concat(const anne__s8op &o, anne_op *op, const uint16_t *xs, uint32_t n) {
     const ConcatenationOptions *p = o.op->builtin_options_as_ConcatenationOptions();
@@ -56,8 +56,8 @@ int anne__s8_concat(const anne__s8op &o, anne_op *op, const uint16_t *xs, uint32
     const int64_t rank = ys.rank, axis = p->axis() < 0 ? p->axis() + rank + 1 : p->axis(); /* counts the batch */
     if (axis < 1 || axis > rank) return anne__sfail(o, "concatenation over axis " + std::to_string(p->axis()));
     op->attr[0] = static_cast<uint16_t>(axis - 1);
-    uint32_t sum = 0, mask = 0;
-    std::vector<int8_t> aux(4);
+    uint32_t sum = 0;
+    const anne_tensor *in[ANNE_MAX_OP_INPUTS];
     for (uint32_t k = 0; k < n; k++) {
         const anne_tensor &x = o.g->t[xs[k]];
         bool fits = x.rank == ys.rank;
@@ -67,18 +67,16 @@ int anne__s8_concat(const anne__s8op &o, anne_op *op, const uint16_t *xs, uint32
                                       " does not fit output " + anne__describe(ys) + " along axis " + std::to_string(axis));
         }
         sum += x.dims[axis - 1];
-        int8_t lut[256];
-        const int same = anne_s8_concat_table(x.scale, x.zero_point, ys.scale, ys.zero_point, lut, o.c->err);
-        if (same < 0) return anne_error_prefix(o.c->err, "%s: operator %d (%s), input %u", o.c->path, o.n_op, o.name, k + 1u);
-        if (same == 0) {
-            mask |= 1u << k;
-            aux.insert(aux.end(), lut, lut + 256);
-        }
+        in[k] = &x;
     }
     if (sum != ys.dims[axis - 1]) return anne__sfail(o, "its inputs do not add up to its output along the axis");
-    std::memcpy(aux.data(), &mask, 4); /* little-endian on the host as in the file */
-    op->aux = anne__s8_keep(*o.g, aux.data(), aux.size());
-    op->aux_size = static_cast<uint32_t>(aux.size());
+    std::vector<uint8_t> aux(4u + 256u * n);
+    uint32_t size;
+    if (anne_s8_concat_aux(in, n, &ys, aux.data(), &size, o.c->err) != 0) {
+        return anne_error_prefix(o.c->err, "%s: operator %d (%s)", o.c->path, o.n_op, o.name);
+    }
+    op->aux = anne__s8_keep(*o.g, aux.data(), size);
+    op->aux_size = size;
     return 0;
 }
 
@@ -122,20 +120,7 @@ int anne__s8_merge(const anne__s8op &o) {
                           y.zero_point, &aux[0], &aux[1]) != 0) {
         return -1;
     }
-    int rc;
-    if (kind == ANNE_OP_MULTIPLY) {
-        anne_s8_mul_params p;
-        rc = anne_s8_mul_prepare(a.scale, a.zero_point, b.scale, b.zero_point, y.scale, y.zero_point, &p, o.c->err);
-        aux[2] = p.multiplier, aux[3] = p.shift;
-        op->aux_size = 16u;
-    } else {
-        anne_s8_add_params p;
-        rc = anne_s8_add_prepare(a.scale, a.zero_point, b.scale, b.zero_point, y.scale, y.zero_point,
-                                 kind == ANNE_OP_SUBTRACT, &p, o.c->err);
-        aux[2] = p.left_shift, aux[3] = p.in1_multiplier, aux[4] = p.in1_shift, aux[5] = p.in2_multiplier;
-        aux[6] = p.in2_shift, aux[7] = p.out_multiplier, aux[8] = p.out_shift;
-        op->aux_size = 36u;
-    }
+    const int rc = anne_s8_merge_aux(kind, &a, &b, &y, aux, &op->aux_size, o.c->err);
     if (rc != 0) return anne_error_prefix(o.c->err, "%s: operator %d (%s)", o.c->path, o.n_op, o.name);
     anne__s8_clamp_activation(op, fused);
     op->aux = anne__s8_keep(*o.g, aux, op->aux_size);

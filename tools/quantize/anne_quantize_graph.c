@@ -26,20 +26,25 @@ static const char *anne__op_label(const anne_ir *ir, size_t i, char *buf, size_t
     return buf;
 }
 
-/* Every op has an int8 rule; else the first that has none, by name, kind and what to do. */
+/* Every op has an int8 rule that takes its inputs; else the first that has none, by name, kind and what
+ * to do. */
 static int anne__check_kinds(const anne_ir *ir, anne_error *err) {
     size_t i;
     char label[160], kinds[256];
     for (i = 0; i < ir->n_ops; i++) {
         const anne_ir_op *op = &ir->ops[i];
-        if (anne_qrule_find(op->kind) != NULL) continue;
+        const anne_qrule *rule = anne_qrule_find(op->kind);
+        char why[128] = "";
+        if (rule != NULL && op->n_inputs <= rule->max_inputs) continue;
+        if (rule != NULL) {
+            snprintf(why, sizeof why, " for %u inputs (at most %u)", (unsigned)op->n_inputs, rule->max_inputs);
+        } else if (op->kind == ANNE_OP_CHANNEL_AFFINE) {
+            snprintf(why, sizeof why, " (a BatchNormalization that could not be folded into the Dense or convolution "
+                                      "before it)");
+        }
         anne_quantize_graph_kinds(kinds, sizeof kinds);
-        return anne_error_set(
-            err, "%s: no int8 form in this version%s; int8 graphs hold %s", anne__op_label(ir, i, label, sizeof label),
-            op->kind == ANNE_OP_CHANNEL_AFFINE ? " (a BatchNormalization that could not be folded into the Dense or "
-                                                 "convolution before it)"
-                                               : "",
-            kinds);
+        return anne_error_set(err, "%s: no int8 form in this version%s; int8 graphs hold %s",
+                              anne__op_label(ir, i, label, sizeof label), why, kinds);
     }
     return 0;
 }

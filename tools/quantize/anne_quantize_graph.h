@@ -17,10 +17,12 @@
  * calibration rows (anne_graph_trace.h) and every tensor's range is recorded; then, in TFLite's way:
  * activations per-tensor asymmetric from their range (widened to include 0, zero point nudged), the
  * weights of Dense and convolutions symmetric per output channel (max |w| / 127), biases int32 at
- * in_scale * w_scale[c], pooling and reshaping keeping their input's quantization, softmax and
- * sigmoid at 1/256 and -128, tanh at 1/128 and 0, a fused relu as the output clamp, any other fused
- * activation split off into an ACTIVATION op of its own. An op with no int8 form in format 2.2 is
- * refused by its position, name and kind. Errors name the op. */
+ * in_scale * w_scale[c], pooling, reshaping and zero padding keeping their input's quantization, Add,
+ * Subtract, Multiply (2 inputs) and Concatenate from their range (a Concatenate's input quantized
+ * otherwise through a table), softmax and sigmoid at 1/256 and -128, tanh at 1/128 and 0, a fused relu
+ * as the output clamp, any other fused activation split off into an ACTIVATION op of its own. An op
+ * with no int8 form in format 2.2 (or more inputs than it takes there) is refused by its position, name
+ * and kind. Errors name the op. */
 int anne_quantize_graph(const anne_ir *ir, const float *calib, size_t n_rows, const anne_quantize_opts *opts,
                         unsigned char **bytes, size_t *size, anne_quantize_info *info, anne_error *err);
 

@@ -209,16 +209,54 @@ static int anne__prepare_activation(anne_qgraph *g, size_t i, anne_error *err) {
     return 0;
 }
 
-/* The kinds format 2.2 runs in int8. */
+/* Add, Subtract, Multiply of 2 inputs, broadcasting as the float graph does: the output from its range
+ * (TFLite's rule), aux = the clamp, then the integers of TFLite's Prepare (anne_s8_merge_aux). */
+static int anne__prepare_merge(anne_qgraph *g, size_t i, anne_error *err) {
+    anne_op *q = &g->ops[i];
+    int32_t *aux = anne__keep(g, 9u * sizeof *aux);
+    if (aux == NULL) return anne_error_set(err, "out of memory");
+    anne__from_range(g, q->output);
+    if (anne__clamp(g, i, aux, err) != 0 ||
+        anne_s8_merge_aux(q->kind, &g->t[q->inputs[0]], &g->t[q->inputs[1]], &g->t[q->output], aux, &q->aux_size,
+                          err) != 0) {
+        return -1;
+    }
+    q->aux = aux;
+    return 0;
+}
+
+/* Concatenate: one range over all the inputs, the output's (its values are theirs), as TFLite's
+ * converter gives it; an input quantized otherwise goes through a table into the output's quantization
+ * (the REQUANTIZE TFLite's converter puts before it), an input quantized alike is copied. */
+static int anne__prepare_concat(anne_qgraph *g, size_t i, anne_error *err) {
+    anne_op *q = &g->ops[i];
+    const anne_tensor *x[ANNE_MAX_OP_INPUTS];
+    unsigned char *aux = anne__keep(g, 4u + 256u * q->n_inputs);
+    uint8_t k;
+    if (aux == NULL) return anne_error_set(err, "out of memory");
+    anne__from_range(g, q->output);
+    for (k = 0; k < q->n_inputs; k++) x[k] = &g->t[q->inputs[k]];
+    if (anne_s8_concat_aux(x, q->n_inputs, &g->t[q->output], aux, &q->aux_size, err) != 0) return -1;
+    q->aux = aux;
+    return 0;
+}
+
+/* The kinds format 2.2 runs in int8. ZeroPadding keeps its input's quantization (TFLite's PAD: the
+ * padding is the zero point, which is the real 0 exactly, every range including 0). */
 static const anne_qrule anne__rules[] = {
-    {ANNE_OP_DENSE, 1, anne__prepare_weighted},
-    {ANNE_OP_CONV2D, 1, anne__prepare_weighted},
-    {ANNE_OP_DEPTHWISE_CONV2D, 1, anne__prepare_weighted},
-    {ANNE_OP_MAX_POOL2D, 1, anne__prepare_pool},
-    {ANNE_OP_AVG_POOL2D, 1, anne__prepare_pool},
-    {ANNE_OP_GLOBAL_AVG_POOL, 0, anne__prepare_mean},
-    {ANNE_OP_RESHAPE, 0, anne__prepare_same},
-    {ANNE_OP_ACTIVATION, 0, anne__prepare_activation},
+    {ANNE_OP_DENSE, 1, 1, anne__prepare_weighted},
+    {ANNE_OP_CONV2D, 1, 1, anne__prepare_weighted},
+    {ANNE_OP_DEPTHWISE_CONV2D, 1, 1, anne__prepare_weighted},
+    {ANNE_OP_MAX_POOL2D, 1, 1, anne__prepare_pool},
+    {ANNE_OP_AVG_POOL2D, 1, 1, anne__prepare_pool},
+    {ANNE_OP_GLOBAL_AVG_POOL, 0, 1, anne__prepare_mean},
+    {ANNE_OP_RESHAPE, 0, 1, anne__prepare_same},
+    {ANNE_OP_ZERO_PAD2D, 0, 1, anne__prepare_same},
+    {ANNE_OP_ADD, 1, 2, anne__prepare_merge},
+    {ANNE_OP_SUBTRACT, 1, 2, anne__prepare_merge},
+    {ANNE_OP_MULTIPLY, 1, 2, anne__prepare_merge},
+    {ANNE_OP_CONCAT, 0, ANNE_MAX_OP_INPUTS, anne__prepare_concat},
+    {ANNE_OP_ACTIVATION, 0, 1, anne__prepare_activation},
 };
 
 void anne_quantize_graph_kinds(char *buf, size_t cap) {

@@ -24,6 +24,7 @@ typedef struct anne_qgraph {
 typedef struct anne_qrule {
     anne_op_kind kind;
     int keeps_relu;             /* a fused relu (no slope, no threshold) runs as the output clamp */
+    unsigned max_inputs;        /* the most inputs the int8 kind takes (format 2.2: ADD of 2, CONCAT of 4) */
     /* op i: its output tensor's quantization (g->t) and int8 arrays (g->ops[i]); errors say what is
        out of range (the caller names the op) */
     int (*prepare)(anne_qgraph *g, size_t i, anne_error *err);

@@ -2,6 +2,7 @@
 #include "anne_quantize_ops.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "anne_quantize_math.h"
 
@@ -196,5 +197,44 @@ int anne_s8_concat_table(float in_scale, int32_t in_zp, float out_scale, int32_t
         r += (double)out_zp;
         lut[q + 128] = (int8_t)(r < -128.0 ? -128 : (r > 127.0 ? 127 : (int32_t)r));
     }
+    return 0;
+}
+
+int anne_s8_merge_aux(anne_op_kind kind, const anne_tensor *a, const anne_tensor *b, const anne_tensor *y,
+                      int32_t aux[9], uint32_t *size, anne_error *err) {
+    if (kind == ANNE_OP_MULTIPLY) {
+        anne_s8_mul_params p;
+        if (anne_s8_mul_prepare(a->scale, a->zero_point, b->scale, b->zero_point, y->scale, y->zero_point, &p, err)) {
+            return -1;
+        }
+        aux[2] = p.multiplier, aux[3] = p.shift;
+        *size = 16u;
+    } else {
+        anne_s8_add_params p;
+        if (anne_s8_add_prepare(a->scale, a->zero_point, b->scale, b->zero_point, y->scale, y->zero_point,
+                                kind == ANNE_OP_SUBTRACT, &p, err)) {
+            return -1;
+        }
+        aux[2] = p.left_shift, aux[3] = p.in1_multiplier, aux[4] = p.in1_shift, aux[5] = p.in2_multiplier;
+        aux[6] = p.in2_shift, aux[7] = p.out_multiplier, aux[8] = p.out_shift;
+        *size = 36u;
+    }
+    return 0;
+}
+
+int anne_s8_concat_aux(const anne_tensor *const *x, uint32_t n, const anne_tensor *y, uint8_t *aux, uint32_t *size,
+                       anne_error *err) {
+    uint32_t k, mask = 0;
+    *size = 4u;
+    for (k = 0; k < n; k++) {
+        const int same = anne_s8_concat_table(x[k]->scale, x[k]->zero_point, y->scale, y->zero_point,
+                                              (int8_t *)(aux + *size), err);
+        if (same < 0) return anne_error_prefix(err, "input %u", k + 1u);
+        if (same == 0) { /* a table; an input quantized as the output is copied */
+            mask |= 1u << k;
+            *size += 256u;
+        }
+    }
+    memcpy(aux, &mask, 4); /* little-endian on the host as in the file */
     return 0;
 }

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "anne.h"
 #include "anne_error.h"
 #include "anne_quant_ops.h"
 
@@ -74,5 +75,19 @@ uint32_t anne_s8_channel_multipliers(float in_scale, const float *w_scale, uint3
  * quantizations are equal: copy instead), else 0; -1 on a bad argument. */
 int anne_s8_concat_table(float in_scale, int32_t in_zp, float out_scale, int32_t out_zp, int8_t lut[256],
                          anne_error *err);
+
+/* The aux record of an int8 ADD, SUBTRACT or MULTIPLY (docs/format.md, "int8 graphs") of inputs
+ * quantized as a and b into an output quantized as y, after its clamp (aux[0], aux[1], the caller's):
+ * ADD and SUBTRACT (anne_s8_add_prepare) left_shift, in1 multiplier and shift, in2's, out's, 36 bytes in
+ * all; MULTIPLY (anne_s8_mul_prepare) multiplier and shift, 16 bytes. *size: the record's bytes. -1 (err
+ * says which scale) when TFLite's Prepare would refuse the scales. */
+int anne_s8_merge_aux(anne_op_kind kind, const anne_tensor *a, const anne_tensor *b, const anne_tensor *y,
+                      int32_t aux[9], uint32_t *size, anne_error *err);
+
+/* The aux record of an int8 CONCAT of the n (2 .. 4) inputs x[k] into y (docs/format.md): a u32 mask of
+ * the inputs quantized otherwise than y, then each one's anne_s8_concat_table in input order, into aux
+ * (room for 4 + 256 n bytes); *size: the record's bytes. -1 (err names the input) on a bad scale. */
+int anne_s8_concat_aux(const anne_tensor *const *x, uint32_t n, const anne_tensor *y, uint8_t *aux, uint32_t *size,
+                       anne_error *err);
 
 #endif /* ANNE_QUANTIZE_OPS_H */
