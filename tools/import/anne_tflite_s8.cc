@@ -52,8 +52,9 @@ int anne__fused_clamp(const anne__ctx &c, int n_op, const char *opname, Activati
     }
     const float top = fused == ActivationFunctionType_RELU6 ? 6.0f : HUGE_VALF;
     if (anne_s8_relu_clamp(scale, zp, top, act_min, act_max, c.err) != 0) {
-        return anne_error_prefix(c.err, "%s: operator %d (%s, fused %s): output '%s'", c.path, n_op, opname,
-                                 EnumNameActivationFunctionType(fused), anne__tname(out));
+        const std::string why = c.err->msg; /* "scale S: ..." */
+        return anne_error_set(c.err, "%s: operator %d (%s, fused %s): output '%s' has %s", c.path, n_op, opname,
+                              EnumNameActivationFunctionType(fused), anne__tname(out), why.c_str());
     }
     return 0;
 }

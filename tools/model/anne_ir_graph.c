@@ -512,6 +512,7 @@ int anne_ir_graph_from_model(anne_ir *ir, const anne_model *m, anne_error *err) 
         d->n_inputs = o.n_inputs;
         memcpy(d->inputs, o.inputs, sizeof o.inputs);
         memcpy(d->attr, o.attr, sizeof o.attr);
+        if (ANNE_RNN_SCRATCH_PER_UNIT(o.kind) != 0) d->attr[4] = d->attr[5] = 0; /* the file's plan: made anew */
         d->kernel_n = o.kernel_size / 4u;
         d->bias_n = o.bias_size / 4u;
         if ((o.kernel != NULL && (d->kernel = anne__copy(o.kernel, o.kernel_size)) == NULL) ||

@@ -161,8 +161,8 @@ int anne_s8_relu_clamp(float scale, int32_t zp, float max_value, int32_t *act_mi
      * quotient fits, before it is an int32 */
     q = (double)roundf(max_value / scale);
     if (!(q <= 2147483647.0)) {
-        return anne_error_set(err, "the clamp at %.9g quantizes to %g steps of scale %.9g, beyond the int32 range TFLite "
-                              "computes it in; expected a scale of at least %g", (double)max_value, q, (double)scale,
+        return anne_error_set(err, "scale %g: the clamp at %.9g quantizes to %g steps, beyond the int32 range TFLite "
+                              "computes it in; expected a scale of at least %g", (double)scale, (double)max_value, q,
                               (double)max_value / 2147483647.0);
     }
     if ((double)zp + q < 127.0) *act_max = zp + (int32_t)q;
