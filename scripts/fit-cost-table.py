@@ -108,6 +108,11 @@ def main():
             continue
         name = r["model"] + ("" if r["format"] == "f32" else "__" + r["format"])
         path = os.path.join(args.models, name + ".anne")
+        if not os.path.exists(path) and r["format"] == "s8":
+            # the int8 graph models are made int8 (anne_mcu_host s8models), not quantized: NAME.anne
+            path = os.path.join(args.models, r["model"] + ".anne")
+            if os.path.exists(path) and target_info(r["target"], path)["target"].get("format") != "s8":
+                path = ""
         if not os.path.exists(path):
             skipped.append(f'{r["target"]}/{name}')
             continue
