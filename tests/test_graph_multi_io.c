@@ -70,15 +70,6 @@ static void make(model *m) {
     m->d.n_input_tensors = 2, m->d.n_output_tensors = 2, m->d.outputs = m->outputs;
 }
 
-static uint8_t *write(const anne_graph_desc *d, size_t *size) {
-    uint8_t *b;
-    assert_int_equal(anne_graph_write(d, NULL, 0, size), ANNE_OK);
-    b = aligned_alloc(4, (*size + 3u) & ~(size_t)3u);
-    assert_non_null(b);
-    assert_int_equal(anne_graph_write(d, b, *size, size), ANNE_OK);
-    return b;
-}
-
 /* The model in double, from its definition above. */
 static void by_hand(const model *m, const float *row, double *y) {
     double x[N_IN], h[4], z[3], max, sum = 0;
@@ -113,7 +104,7 @@ static void test_runs_like_by_hand(void **state) {
     double want[N_OUT];
     (void)state;
     make(&m);
-    b = write(&m.d, &size);
+    b = anne_test_graph_bytes(&m.d, &size);
     assert_int_equal(anne_model_load(&am, b, size), ANNE_OK);
     assert_int_equal(am.format_major, 2);
     assert_int_equal(am.format_minor, 1); /* what 2.0 cannot say */
@@ -158,11 +149,11 @@ static void test_one_of_each_stays_2_0(void **state) {
     d.scaling.kind = ANNE_SCALING_NONE, d.arena_bytes = 20;
     m.t[1].offset = 0, m.t[2].offset = 12, m.t[2].dims[0] = 2;
     m.op[1].inputs[0] = 0, m.op[1].output = 1;
-    b1 = write(&d, &size1);
+    b1 = anne_test_graph_bytes(&d, &size1);
     d.n_input_tensors = 1, d.n_output_tensors = 1, d.outputs = &d.n_tensors; /* 2: not a tensor */
     assert_int_equal(anne_graph_write(&d, NULL, 0, &size2), ANNE_ERR_BAD_ARG);
     m.outputs[0] = 1, d.outputs = m.outputs;
-    b2 = write(&d, &size2);
+    b2 = anne_test_graph_bytes(&d, &size2);
     assert_int_equal(size1, size2);
     assert_memory_equal(b1, b2, size1);
     assert_int_equal(anne_model_load(&am, b1, size1), ANNE_OK);
@@ -205,7 +196,7 @@ static void test_bad_inputs_and_outputs(void **state) {
     size_t i;
     (void)state;
     make(&m);
-    b = write(&m.d, &size);
+    b = anne_test_graph_bytes(&m.d, &size);
     d = aligned_alloc(4, size);
     assert_non_null(d);
     ts = anne_test_section(b, 6);
@@ -241,7 +232,7 @@ static void test_damaged_two_input_files(void **state) {
     anne_model am;
     (void)state;
     make(&m);
-    b = write(&m.d, &size);
+    b = anne_test_graph_bytes(&m.d, &size);
     d = aligned_alloc(4, size);
     assert_non_null(d);
     for (i = 16; i < size; i++) {

@@ -126,15 +126,6 @@ static void make(qmodel *m, uint64_t seed, int softmax) {
     m->d.scaling.kind = ANNE_SCALING_STANDARDIZE, m->d.scaling.a = m->mean, m->d.scaling.b = m->std_dev;
 }
 
-static uint8_t *write(const anne_graph_desc *d, size_t *size) {
-    uint8_t *b;
-    assert_int_equal(anne_graph_write(d, NULL, 0, size), ANNE_OK);
-    b = aligned_alloc(4, (*size + 3u) & ~(size_t)3u);
-    assert_non_null(b);
-    assert_int_equal(anne_graph_write(d, b, *size, size), ANNE_OK);
-    return b;
-}
-
 /* What writing *d gives: the writer loads what it wrote, so a value the loader refuses is its status. */
 static anne_status write_status(const anne_graph_desc *d) {
     size_t size;
@@ -188,7 +179,7 @@ static void test_runs_like_its_kernels(void **state) {
         uint8_t *b, *arena;
         float row[N_IN], y[3], want[3];
         make(&m, 7u + (uint64_t)softmax, softmax);
-        b = write(&m.d, &size);
+        b = anne_test_graph_bytes(&m.d, &size);
         assert_int_equal(anne_model_load(&am, b, size), ANNE_OK);
         assert_int_equal(am.format_major, 2);
         assert_int_equal(am.format_minor, 2);
@@ -243,8 +234,8 @@ static void test_close_to_its_float_twin(void **state) {
     for (i = 0; i < N_OPS; i++) fop[i].aux = NULL, fop[i].aux_size = 0;
     fd = m.d;
     fd.tensors = ft, fd.ops = fop, fd.arena_bytes = ft[N_T - 1].offset + 12u;
-    qb = write(&m.d, &qs);
-    fb = write(&fd, &fs);
+    qb = anne_test_graph_bytes(&m.d, &qs);
+    fb = anne_test_graph_bytes(&fd, &fs);
     assert_int_equal(anne_model_load(&qm, qb, qs), ANNE_OK);
     assert_int_equal(anne_model_load(&fm, fb, fs), ANNE_OK);
     assert_int_equal(fm.format_minor, 0);
@@ -331,7 +322,7 @@ static void test_poolings(void **state) {
     anne_s8_dense_params q;
     (void)state;
     make_pools(&m);
-    b = write(&m.d, &size);
+    b = anne_test_graph_bytes(&m.d, &size);
     assert_int_equal(anne_model_load(&am, b, size), ANNE_OK);
     arena = malloc(anne_model_arena_size(&am));
     assert_non_null(arena);
@@ -431,7 +422,7 @@ static void test_quant_section(void **state) {
     uint32_t i, n;
     (void)state;
     make(&m, 3u, 1);
-    b = write(&m.d, &size);
+    b = anne_test_graph_bytes(&m.d, &size);
     d = aligned_alloc(4, size);
     assert_non_null(d);
     q = anne_test_section(b, 8);
@@ -600,7 +591,7 @@ static void test_merges(void **state) {
     int8_t x0[24], by_ref[216], by_kernel[216], got[216];
     (void)state;
     make_merges(&m);
-    b = write(&m.d, &size);
+    b = anne_test_graph_bytes(&m.d, &size);
     assert_int_equal(anne_model_load(&am, b, size), ANNE_OK);
     assert_int_equal(am.n_outputs, 216);
     arena = malloc(anne_model_arena_size(&am));
@@ -693,7 +684,7 @@ static void flip_every_byte(const anne_graph_desc *d, const char *what) {
     static const uint8_t flips[3] = {0x01, 0x80, 0xFF};
     anne_model am;
     float row[256], y[1024]; /* the merges' 216 outputs; a flip can grow a tensor only within the arena */
-    b = write(d, &size);
+    b = anne_test_graph_bytes(d, &size);
     c = aligned_alloc(4, size);
     assert_non_null(c);
     for (i = 0; i < 256; i++) row[i] = (float)i * 0.05f - 3.0f;

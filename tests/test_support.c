@@ -155,3 +155,12 @@ void *anne_test_trainer(anne_trainer *t, uint16_t n_in, const uint16_t *units, c
     assert_int_equal(anne_trainer_init(t, &d, &cfg, arena, size), ANNE_OK);
     return arena;
 }
+
+uint8_t *anne_test_graph_bytes(const anne_graph_desc *d, size_t *size) {
+    uint8_t *b;
+    assert_int_equal(anne_graph_write(d, NULL, 0, size), ANNE_OK);
+    b = aligned_alloc(4, (*size + 3u) & ~(size_t)3u);
+    assert_non_null(b);
+    assert_int_equal(anne_graph_write(d, b, *size, size), ANNE_OK);
+    return b;
+}

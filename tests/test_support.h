@@ -104,6 +104,10 @@ void anne_test_predict(const anne_loaded *m, float *output, const float *input);
 
 /* The CRC of the n-byte model file b made right again after a test changed its bytes (docs/format.md:
  * every byte but the CRC field, [0, 12) then [16, n)), so that the loader's later checks are reached. */
+/* A graph model's file bytes as anne_graph_write() writes d, in a 4-aligned buffer of its own (free it);
+ * *size its bytes. Fails the test when the writer refuses d. */
+uint8_t *anne_test_graph_bytes(const anne_graph_desc *d, size_t *size);
+
 /* A trainer for the dense chain n_in -> units[0] -> ... -> units[n - 1] with these activations (their
  * default parameters), glorot-initialized from seed, categorical cross-entropy, optimizer opt at lr,
  * with scaling (may be NULL). Returns the arena (free it). */
