@@ -66,7 +66,7 @@ static const char *const anne__v3_parts[] = {"/vars", "/cell/vars", "/forward_la
 int anne_keras_v3_weights(void *ctx, const anne_keras_layer_ref *ref, anne_keras_array **arrays, size_t *n,
                           anne_error *err) {
     const anne_h5 *h = ctx;
-    char group[256], base[256], part[300], dset[320];
+    char group[256], base[256], part[300], dset[300 + 24]; /* part, "/" and an index */
     size_t count = 0, i, k, at = 0, len;
     anne_keras_array *a;
     *arrays = NULL;
